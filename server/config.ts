@@ -1,0 +1,61 @@
+/**
+ * The server's settings, read once from the environment and validated. Every setting has a
+ * default that makes `npm start` work on a fresh machine: one port, SQLite under ./data/, mail
+ * kept in a local outbox.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+	HOST: z.string().default('127.0.0.1'),
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	/** The address people reach the console at; every link in every email is built from it. */
+	PUBLIC_URL: z.url().optional(),
+	DATA_DIR: z.string().default('data'),
+	/** `smtp://user:pass@host:port` (or smtps://). Unset: mail goes to the local outbox. */
+	SMTP_URL: z.string().optional(),
+	MAIL_FROM: z.string().default('Consortium Console <no-reply@localhost>'),
+	/** Show the outbox in the console (development). Defaults to on when SMTP_URL is unset. */
+	SHOW_OUTBOX: z.enum(['true', 'false']).optional()
+});
+
+export interface Config {
+	host: string;
+	port: number;
+	/** Null: the address the server binds to (tests on port 0). */
+	publicUrl: string | null;
+	dataDir: string;
+	databasePath: string;
+	smtpUrl: string | null;
+	mailFrom: string;
+	showOutbox: boolean;
+	/** Where the built SPA is served from. */
+	staticDir: string;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const parsed = EnvSchema.safeParse(env);
+	if (!parsed.success) {
+		const problems = parsed.error.issues
+			.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+			.join('; ');
+		throw new Error(`Invalid environment: ${problems}`);
+	}
+	const values = parsed.data;
+	const dataDir = resolve(values.DATA_DIR);
+	return {
+		host: values.HOST,
+		port: values.PORT,
+		publicUrl: values.PUBLIC_URL
+			? values.PUBLIC_URL.replace(/\/+$/, '')
+			: values.PORT === 0
+				? null
+				: `http://localhost:${values.PORT}`,
+		dataDir,
+		databasePath: resolve(dataDir, 'console.sqlite'),
+		smtpUrl: values.SMTP_URL ?? null,
+		mailFrom: values.MAIL_FROM,
+		showOutbox: values.SHOW_OUTBOX ? values.SHOW_OUTBOX === 'true' : !values.SMTP_URL,
+		staticDir: resolve('build')
+	};
+}

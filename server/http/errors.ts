@@ -1,0 +1,28 @@
+/**
+ * Errors a handler throws on purpose. Each becomes a JSON body `{ error: { code, message,
+ * fields? } }` with its status; anything else becomes a 500 with no detail (the log has it).
+ */
+import type { z } from 'zod';
+
+export class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+		readonly fields?: Record<string, string[]>,
+		readonly headers?: Record<string, string>
+	) {
+		super(message);
+		this.name = 'HttpError';
+	}
+}
+
+/** A zod failure as a 400 that names every field at fault. */
+export function invalidInput(error: z.ZodError): HttpError {
+	const fields: Record<string, string[]> = {};
+	for (const issue of error.issues) {
+		const path = issue.path.join('.') || '_';
+		(fields[path] ??= []).push(issue.message);
+	}
+	return new HttpError(400, 'invalid-input', 'Some fields are not valid.', fields);
+}

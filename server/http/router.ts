@@ -1,0 +1,197 @@
+/**
+ * A small router for the JSON API: routes are a method and a path with `:params`, handlers take a
+ * request and return a response value. Bodies are read only on demand, bounded in size, and
+ * validated with a zod schema; state-changing requests must come from an allowed origin.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { HttpError, invalidInput } from './errors';
+import { checkRequestOrigin, type OriginPolicy } from './origin';
+
+export interface ApiRequest {
+	method: string;
+	url: URL;
+	params: Record<string, string>;
+	raw: IncomingMessage;
+	/** The client's address, for rate limits (the socket's, unless a trusted proxy says otherwise). */
+	ip: string;
+	header(name: string): string | undefined;
+	/** Reads and validates the JSON body; a 400 with field errors when it does not fit. */
+	json<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
+	/** Reads the raw body as text, up to `limit` bytes. */
+	text(limit: number): Promise<string>;
+}
+
+export interface ApiResponse {
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string | string[]>;
+}
+
+export type Handler = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
+
+export interface RouteOptions {
+	/**
+	 * Routes authenticated by something other than a cookie (an API key) may be called by servers,
+	 * which send no Origin. Cookie-authenticated routes never set this.
+	 */
+	withoutOrigin?: boolean;
+	/** Largest JSON body accepted, in bytes. @default 16384 */
+	bodyLimit?: number;
+}
+
+interface Route {
+	method: string;
+	pattern: RegExp;
+	keys: string[];
+	handler: Handler;
+	options: RouteOptions;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class Router {
+	readonly #routes: Route[] = [];
+
+	constructor(private readonly origins: OriginPolicy) {}
+
+	add(method: string, path: string, handler: Handler, options: RouteOptions = {}): this {
+		const keys: string[] = [];
+		const source = path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+			keys.push(key);
+			return '([^/]+)';
+		});
+		this.#routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler, options });
+		return this;
+	}
+
+	/** Handles the request if a route matches its path; false when none does. */
+	async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+		const candidates = this.#routes.filter((route) => route.pattern.test(url.pathname));
+		if (candidates.length === 0) return false;
+		const route = candidates.find((candidate) => candidate.method === req.method);
+		try {
+			if (!route) {
+				throw new HttpError(
+					405,
+					'method-not-allowed',
+					`${req.method} is not allowed here.`,
+					undefined,
+					{
+						Allow: candidates.map((candidate) => candidate.method).join(', ')
+					}
+				);
+			}
+			if (STATE_CHANGING.has(route.method) && !route.options.withoutOrigin)
+				checkRequestOrigin(req, this.origins);
+			const match = route.pattern.exec(url.pathname)!;
+			const params = Object.fromEntries(
+				route.keys.map((key, index) => [key, decodeURIComponent(match[index + 1]!)])
+			);
+			const response = await route.handler(makeRequest(req, url, params, route.options));
+			sendJson(res, response.status ?? 200, response.body, response.headers);
+		} catch (error) {
+			sendError(res, error);
+		}
+		return true;
+	}
+}
+
+function makeRequest(
+	req: IncomingMessage,
+	url: URL,
+	params: Record<string, string>,
+	options: RouteOptions
+): ApiRequest {
+	const text = (limit: number) => readBody(req, limit);
+	return {
+		method: req.method ?? 'GET',
+		url,
+		params,
+		raw: req,
+		ip: req.socket.remoteAddress ?? 'unknown',
+		header: (name) => {
+			const value = req.headers[name.toLowerCase()];
+			return Array.isArray(value) ? value[0] : value;
+		},
+		text,
+		async json(schema) {
+			const type = req.headers['content-type'] ?? '';
+			if (!type.startsWith('application/json')) {
+				throw new HttpError(415, 'unsupported-media-type', 'Send the body as application/json.');
+			}
+			let value: unknown;
+			try {
+				value = JSON.parse(await text(options.bodyLimit ?? 16_384));
+			} catch (error) {
+				if (error instanceof HttpError) throw error;
+				throw new HttpError(400, 'invalid-json', 'The body is not valid JSON.');
+			}
+			const parsed = schema.safeParse(value);
+			if (!parsed.success) throw invalidInput(parsed.error);
+			return parsed.data;
+		}
+	};
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const declared = Number(req.headers['content-length'] ?? 0);
+		if (declared > limit) {
+			reject(new HttpError(413, 'body-too-large', `The body is larger than ${limit} bytes.`));
+			req.resume();
+			return;
+		}
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > limit) {
+				reject(new HttpError(413, 'body-too-large', `The body is larger than ${limit} bytes.`));
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string | string[]> = {}
+): void {
+	if (res.headersSent) return;
+	const payload = body === undefined ? '' : JSON.stringify(body);
+	res.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Cache-Control': 'no-store',
+		...headers
+	});
+	res.end(payload);
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+	if (error instanceof HttpError) {
+		sendJson(
+			res,
+			error.status,
+			{
+				error: {
+					code: error.code,
+					message: error.message,
+					...(error.fields ? { fields: error.fields } : {})
+				}
+			},
+			error.headers
+		);
+		return;
+	}
+	console.error('Unhandled error in an API handler:', error);
+	sendJson(res, 500, {
+		error: { code: 'internal', message: 'Something went wrong on the server. Try again.' }
+	});
+}

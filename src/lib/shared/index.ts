@@ -1,0 +1,12 @@
+/**
+ * The single source of truth for shapes and rules, imported by the SPA and the server alike.
+ * Nothing here touches the DOM, Node, storage or the network.
+ */
+export * from './ids';
+export * from './roles';
+export * from './consortium';
+export * from './project';
+export * from './membership';
+export * from './objects';
+export * from './documents';
+export * from './policy';

@@ -1,0 +1,128 @@
+/**
+ * Members, invites and requests: the entries of a project document's `members`, `invites` and
+ * `requests` maps. Every entry is a plain JSON value replaced as a whole on edit.
+ */
+import { z } from 'zod';
+import { DescriptionSchema, EmailSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
+import { ScopeSchema } from './project';
+import { RoleSchema } from './roles';
+
+export const MemberSchema = z.object({
+	accountId: IdSchema,
+	email: EmailSchema,
+	name: z.string().max(120),
+	role: RoleSchema,
+	/** The member's home zone: a fact about the person, set by the server. */
+	zoneId: IdSchema,
+	scope: ScopeSchema,
+	joinedAt: TimestampSchema,
+	/** Who made the last change to this entry, and when (the server checks the author). */
+	updatedBy: IdSchema,
+	updatedAt: TimestampSchema
+});
+export type Member = z.infer<typeof MemberSchema>;
+
+export const INVITE_STATUSES = ['queued', 'sent', 'accepted', 'failed'] as const;
+export type InviteStatus = (typeof INVITE_STATUSES)[number];
+
+export const InviteSchema = z.object({
+	id: IdSchema,
+	email: EmailSchema,
+	role: RoleSchema,
+	zoneId: IdSchema,
+	scope: ScopeSchema,
+	invitedBy: IdSchema,
+	invitedAt: TimestampSchema,
+	/**
+	 * How many times an admin asked for the invitation to be sent: 1 on creation, +1 for each
+	 * Resend Invitation. The server sends a fresh link whenever it grows.
+	 */
+	sendRequests: z.number().int().min(1).max(1000),
+	/** Set by the server only. */
+	status: z.enum(INVITE_STATUSES),
+	sentAt: TimestampSchema.nullable(),
+	expiresAt: TimestampSchema.nullable(),
+	acceptedAt: TimestampSchema.nullable(),
+	/** Why the last send failed, for the Invited Users list. */
+	failure: z.string().max(300).nullable()
+});
+export type Invite = z.infer<typeof InviteSchema>;
+
+/** The part of an invite a client writes; everything else is the server's. */
+export const INVITE_SERVER_FIELDS = [
+	'status',
+	'sentAt',
+	'expiresAt',
+	'acceptedAt',
+	'failure'
+] as const;
+
+export function isInviteExpired(
+	invite: Pick<Invite, 'status' | 'expiresAt'>,
+	now: number
+): boolean {
+	return invite.status === 'sent' && invite.expiresAt !== null && invite.expiresAt <= now;
+}
+
+export const REQUEST_KINDS = ['join', 'subscription'] as const;
+export const REQUEST_STATUSES = ['pending', 'approved', 'denied'] as const;
+export const CADENCES = ['daily', 'weekly', 'monthly'] as const;
+export const CadenceSchema = z.enum(CADENCES);
+export type Cadence = z.infer<typeof CadenceSchema>;
+
+const RequestBase = z.object({
+	id: IdSchema,
+	requesterId: IdSchema,
+	requesterEmail: EmailSchema,
+	requesterName: z.string().max(120),
+	requesterZoneId: IdSchema,
+	message: DescriptionSchema,
+	createdAt: TimestampSchema,
+	status: z.enum(REQUEST_STATUSES),
+	decidedBy: IdSchema.nullable(),
+	decidedAt: TimestampSchema.nullable(),
+	decisionReason: z.string().max(500).nullable()
+});
+
+/** An NZ user's request to join an Institution Zone's project with a role. */
+export const JoinRequestSchema = RequestBase.extend({
+	kind: z.literal('join'),
+	role: RoleSchema
+});
+export type JoinRequest = z.infer<typeof JoinRequestSchema>;
+
+/** An NZ user's request to be subscribed regularly to boards of an Institution Zone's project. */
+export const SubscriptionRequestSchema = RequestBase.extend({
+	kind: z.literal('subscription'),
+	viewId: IdSchema,
+	boardIds: z.array(IdSchema).min(1, 'Choose at least one board').max(50),
+	cadence: CadenceSchema
+});
+export type SubscriptionRequest = z.infer<typeof SubscriptionRequestSchema>;
+
+export const AccessRequestSchema = z.discriminatedUnion('kind', [
+	JoinRequestSchema,
+	SubscriptionRequestSchema
+]);
+export type AccessRequest = z.infer<typeof AccessRequestSchema>;
+
+/** What a member of the project drop-down shows: one entry per project the account belongs to. */
+export const ProjectListingSchema = z.object({
+	projectId: IdSchema,
+	name: NameSchema,
+	consortiumName: NameSchema,
+	mode: z.enum(['network-zone', 'institution-zone']),
+	role: RoleSchema,
+	zoneName: z.string().max(120)
+});
+export type ProjectListing = z.infer<typeof ProjectListingSchema>;
+
+/** A message to one account in its user document (request decided, added to a project, ...). */
+export const NoticeSchema = z.object({
+	id: IdSchema,
+	at: TimestampSchema,
+	kind: z.enum(['added-to-project', 'removed-from-project', 'role-changed', 'request-decided']),
+	projectId: IdSchema,
+	text: z.string().max(500)
+});
+export type Notice = z.infer<typeof NoticeSchema>;

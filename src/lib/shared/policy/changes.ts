@@ -1,0 +1,439 @@
+/**
+ * Judges the logical changes that one client update makes to a document: an entry of a root map
+ * added, replaced or deleted. The server calls this for every change it receives, with the
+ * author's current role; the UI calls the same rules before it offers an action.
+ *
+ * Every change is checked for shape (zod), key, author stamps and immutable fields, and then by
+ * the permission matrix or the membership rules. A batch is judged against the state before it,
+ * so that a change in the batch never grants rights to another; then the one global invariant,
+ * "at least one Project Admin", is checked on the result.
+ */
+import type { z } from 'zod';
+import { rootSpec, type DocumentKind } from '../documents';
+import type { AccessRequest, Invite, Member } from '../membership';
+import type { Role } from '../roles';
+import { ALLOW, deny, firstDenial, type Decision } from './decision';
+import type { ProjectFacts } from './facts';
+import { checkPermission, type MatrixAction } from './matrix';
+import {
+	decideInvite,
+	decideMemberChange,
+	decideRemoval,
+	decideRequestDecision
+} from './membership-rules';
+
+/** One entry of one root map; `undefined` means absent (added or deleted). */
+export interface EntryChange {
+	root: string;
+	key: string;
+	before: unknown;
+	after: unknown;
+}
+
+export type ChangeKind = 'add' | 'update' | 'delete';
+
+export function changeKind(change: Pick<EntryChange, 'before' | 'after'>): ChangeKind {
+	if (change.before === undefined) return 'add';
+	return change.after === undefined ? 'delete' : 'update';
+}
+
+interface Parsed<T> {
+	kind: ChangeKind;
+	before: T | undefined;
+	after: T | undefined;
+}
+
+/** Shape and key of the new value; the old one was checked when it was written. */
+function parseChange<T>(kind: DocumentKind, change: EntryChange): Parsed<T> | Decision {
+	const spec = rootSpec(kind, change.root);
+	if (!spec) return deny('server-only', `"${change.root}" is not part of this document.`);
+	if (spec.writers === 'server') {
+		return deny('server-only', `The ${change.root} of this document are maintained by the server.`);
+	}
+	let after: T | undefined;
+	if (change.after !== undefined) {
+		const parsed = spec.schema.safeParse(change.after);
+		if (!parsed.success) return deny('invalid-entry', describeIssue(change.root, parsed.error));
+		after = parsed.data as T;
+		if (
+			spec.keyField !== null &&
+			(after as Record<string, unknown>)[spec.keyField] !== change.key
+		) {
+			return deny(
+				'key-mismatch',
+				`An entry of ${change.root} is stored under its ${spec.keyField}.`
+			);
+		}
+	}
+	const before =
+		change.before === undefined
+			? undefined
+			: (spec.schema.safeParse(change.before).data as T | undefined);
+	return { kind: changeKind(change), before, after };
+}
+
+function describeIssue(root: string, error: z.ZodError): string {
+	const issue = error.issues[0];
+	const path = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
+	return `Invalid entry in ${root}${path}: ${issue?.message ?? 'malformed'}.`;
+}
+
+function isDecision(value: unknown): value is Decision {
+	return typeof value === 'object' && value !== null && 'allowed' in value;
+}
+
+function unchanged<T extends object>(
+	before: T,
+	after: T,
+	fields: readonly (keyof T)[],
+	what: string
+): Decision {
+	const field = fields.find((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+	return field === undefined
+		? ALLOW
+		: deny('immutable-field', `The ${String(field)} of ${what} cannot be changed here.`);
+}
+
+function stampedBy(authorId: string, field: string, value: unknown): Decision {
+	return value === authorId
+		? ALLOW
+		: deny('author-mismatch', `A change must carry its author in ${field}.`);
+}
+
+// ---- project documents ----------------------------------------------------------------------
+
+export function judgeProjectChange(
+	facts: ProjectFacts,
+	authorId: string,
+	change: EntryChange
+): Decision {
+	const parsed = parseChange<unknown>('project', change);
+	if (isDecision(parsed)) return parsed;
+	switch (change.root) {
+		case 'members':
+			return judgeMemberChange(facts, authorId, parsed as Parsed<Member>);
+		case 'invites':
+			return judgeInviteChange(facts, authorId, parsed as Parsed<Invite>);
+		case 'requests':
+			return judgeRequestChange(facts, authorId, parsed as Parsed<AccessRequest>);
+		default:
+			return deny('server-only', `The ${change.root} of a project are maintained by the server.`);
+	}
+}
+
+function judgeMemberChange(
+	facts: ProjectFacts,
+	authorId: string,
+	change: Parsed<Member>
+): Decision {
+	const { before, after } = change;
+	if (!before)
+		return deny(
+			'join-by-invite',
+			'People join a project through an invitation or an approved request.'
+		);
+	if (!after) return decideRemoval(facts, authorId, before);
+	return firstDenial(
+		() =>
+			unchanged(before, after, ['accountId', 'email', 'name', 'zoneId', 'joinedAt'], 'a member'),
+		() => stampedBy(authorId, 'updatedBy', after.updatedBy),
+		() => decideMemberChange(facts, authorId, before, after)
+	);
+}
+
+function judgeInviteChange(
+	facts: ProjectFacts,
+	authorId: string,
+	change: Parsed<Invite>
+): Decision {
+	const { before, after } = change;
+	if (!before) {
+		return firstDenial(
+			() => stampedBy(authorId, 'invitedBy', after!.invitedBy),
+			() =>
+				after!.status === 'queued' &&
+				after!.sentAt === null &&
+				after!.expiresAt === null &&
+				after!.acceptedAt === null &&
+				after!.failure === null &&
+				after!.sendRequests === 1
+					? ALLOW
+					: deny(
+							'server-only',
+							'A new invitation is queued; the server sends it and records when.'
+						),
+			() => decideInvite(facts, authorId, after!)
+		);
+	}
+	const admin = decideRemovalOfInvite(facts, authorId);
+	if (!after) return admin;
+	return firstDenial(
+		() => admin,
+		() =>
+			unchanged(
+				before,
+				after,
+				[
+					'id',
+					'email',
+					'role',
+					'zoneId',
+					'scope',
+					'invitedBy',
+					'invitedAt',
+					'status',
+					'sentAt',
+					'expiresAt',
+					'acceptedAt',
+					'failure'
+				],
+				'an invitation'
+			),
+		() =>
+			before.status === 'accepted'
+				? deny('invite-accepted', 'This invitation was already accepted.')
+				: ALLOW,
+		() =>
+			after.sendRequests === before.sendRequests + 1
+				? ALLOW
+				: deny('invalid-entry', 'Resend Invitation asks for exactly one more sending.')
+	);
+}
+
+/** Revoking or resending an invitation is managing users: Project Admins only. */
+function decideRemovalOfInvite(facts: ProjectFacts, authorId: string): Decision {
+	const actor = facts.member(authorId);
+	if (!actor) return deny('not-a-member', 'You are not a member of this project.');
+	return actor.role === 'admin'
+		? ALLOW
+		: deny('admin-only', 'Only Project Admins can manage the users of a project.');
+}
+
+function judgeRequestChange(
+	facts: ProjectFacts,
+	authorId: string,
+	change: Parsed<AccessRequest>
+): Decision {
+	const { before, after } = change;
+	if (!before || !after) {
+		return deny(
+			'server-only',
+			'Requests are sent from the project directory and kept as a record once decided.'
+		);
+	}
+	return firstDenial(
+		() => decideRequestDecision(facts, authorId, before),
+		() => {
+			const {
+				status: _s,
+				decidedBy: _b,
+				decidedAt: _a,
+				decisionReason: _r,
+				...restBefore
+			} = before;
+			const {
+				status: _s2,
+				decidedBy: _b2,
+				decidedAt: _a2,
+				decisionReason: _r2,
+				...restAfter
+			} = after;
+			return JSON.stringify(restBefore) === JSON.stringify(restAfter)
+				? ALLOW
+				: deny('immutable-field', 'Deciding a request changes only its decision.');
+		},
+		() =>
+			after.status === 'pending'
+				? deny('invalid-entry', 'A decision approves or denies the request.')
+				: ALLOW,
+		() => stampedBy(authorId, 'decidedBy', after.decidedBy)
+	);
+}
+
+export interface Verdict {
+	change: EntryChange;
+	decision: Decision;
+}
+
+/**
+ * Judges every change of one update to a project document against the state before it, then
+ * refuses the demotions and removals of Project Admins that would leave the project without one.
+ */
+export function judgeProjectBatch(
+	facts: ProjectFacts,
+	authorId: string,
+	changes: readonly EntryChange[]
+): Verdict[] {
+	const verdicts = changes.map((change) => ({
+		change,
+		decision: judgeProjectChange(facts, authorId, change)
+	}));
+	const adminDelta = (change: EntryChange) =>
+		change.root === 'members' ? isAdmin(change.after) - isAdmin(change.before) : 0;
+	const adminsAfter = verdicts.reduce(
+		(count, { change, decision }) => count + (decision.allowed ? adminDelta(change) : 0),
+		facts.adminCount()
+	);
+	if (adminsAfter >= 1) return verdicts;
+	return verdicts.map((verdict) =>
+		verdict.decision.allowed && adminDelta(verdict.change) < 0
+			? {
+					...verdict,
+					decision: deny('last-admin', 'A project always keeps at least one Project Admin.')
+				}
+			: verdict
+	);
+}
+
+function isAdmin(entry: unknown): number {
+	return typeof entry === 'object' &&
+		entry !== null &&
+		(entry as { role?: unknown }).role === 'admin'
+		? 1
+		: 0;
+}
+
+// ---- data view and private documents --------------------------------------------------------
+
+export interface ViewActor {
+	accountId: string;
+	role: Role;
+}
+
+export type Placement = 'shared' | 'private';
+
+type Stamped = { id: string; createdBy: string; createdAt: number; updatedBy: string };
+
+/** The matrix rows that govern each root of a view document: for creating, editing, deleting. */
+type RootRule = MatrixAction | 'creator-or-admin' | 'lexicon-fields' | 'from-data';
+const VIEW_ACTIONS: Record<string, Record<ChangeKind, RootRule>> = {
+	userProfiles: {
+		add: 'userProfile.createEdit',
+		update: 'userProfile.createEdit',
+		delete: 'userProfile.delete'
+	},
+	boards: { add: 'board.createView', update: 'creator-or-admin', delete: 'creator-or-admin' },
+	subscriptions: {
+		add: 'subscription.create',
+		update: 'subscription.edit',
+		delete: 'subscription.edit'
+	},
+	customEvents: {
+		add: 'customEvent.createEdit',
+		update: 'customEvent.createEdit',
+		delete: 'customEvent.createEdit'
+	},
+	savedBehaviors: {
+		add: 'savedBehavior.createEdit',
+		update: 'savedBehavior.createEdit',
+		delete: 'savedBehavior.createEdit'
+	},
+	savedFormulas: {
+		add: 'savedFormula.createEdit',
+		update: 'savedFormula.createEdit',
+		delete: 'savedFormula.createEdit'
+	},
+	customProperties: {
+		add: 'customProperty.createEdit',
+		update: 'customProperty.createEdit',
+		delete: 'customProperty.createEdit'
+	},
+	borrowedProperties: {
+		add: 'borrowedProperty.createEdit',
+		update: 'borrowedProperty.createEdit',
+		delete: 'borrowedProperty.createEdit'
+	},
+	lexicon: { add: 'from-data', update: 'lexicon-fields', delete: 'lexicon.dropData' },
+	lookupTables: {
+		add: 'lookupTable.upload',
+		update: 'creator-or-admin',
+		delete: 'creator-or-admin'
+	}
+};
+
+/** Which Lexicon row each field of an entry belongs to. */
+const LEXICON_FIELDS = {
+	lookupTableId: 'lexicon.mapLookupTable',
+	hidden: 'lexicon.hideData',
+	description: 'lexicon.editDescription',
+	tags: 'lexicon.addTags',
+	mergedInto: 'lexicon.mergeData'
+} as const satisfies Record<string, MatrixAction>;
+
+export function judgeViewChange(
+	actor: ViewActor,
+	placement: Placement,
+	change: EntryChange
+): Decision {
+	const parsed = parseChange<Stamped>(placement === 'shared' ? 'view' : 'private', change);
+	if (isDecision(parsed)) return parsed;
+	const actions = VIEW_ACTIONS[change.root];
+	if (!actions) return deny('server-only', `"${change.root}" is not part of this document.`);
+	const { kind, before, after } = parsed;
+	const stamps = checkStamps(actor.accountId, kind, before, after);
+	if (!stamps.allowed) return stamps;
+	const rule = actions[kind];
+	const target = { placement, createdBy: (before ?? after)!.createdBy };
+	switch (rule) {
+		case 'from-data':
+			return deny(
+				'server-only',
+				'Lexicon entries come from the project data; they cannot be created by hand.'
+			);
+		case 'creator-or-admin':
+			return actor.role === 'admin' || target.createdBy === actor.accountId
+				? ALLOW
+				: deny(
+						'creator-or-admin',
+						`Only its creator or a Project Admin can change this entry of ${change.root}.`
+					);
+		case 'lexicon-fields':
+			return judgeLexiconEdit(actor, placement, before!, after!);
+		default:
+			return checkPermission({ role: actor.role, action: rule, actorId: actor.accountId, target });
+	}
+}
+
+function checkStamps(
+	authorId: string,
+	kind: ChangeKind,
+	before?: Stamped,
+	after?: Stamped
+): Decision {
+	if (kind === 'delete') return ALLOW;
+	return firstDenial(
+		() =>
+			kind === 'add'
+				? stampedBy(authorId, 'createdBy', after!.createdBy)
+				: unchanged(before!, after!, ['id', 'createdBy', 'createdAt'], 'an entry'),
+		() => stampedBy(authorId, 'updatedBy', after!.updatedBy)
+	);
+}
+
+function judgeLexiconEdit(
+	actor: ViewActor,
+	placement: Placement,
+	before: Stamped,
+	after: Stamped
+): Decision {
+	const fixed = unchanged(
+		before as Record<string, unknown>,
+		after as Record<string, unknown>,
+		['kind', 'name'],
+		'a Lexicon entry'
+	);
+	if (!fixed.allowed) return fixed;
+	for (const [field, action] of Object.entries(LEXICON_FIELDS)) {
+		const was = JSON.stringify((before as Record<string, unknown>)[field]);
+		const is = JSON.stringify((after as Record<string, unknown>)[field]);
+		if (was === is) continue;
+		const decision = checkPermission({
+			role: actor.role,
+			action,
+			actorId: actor.accountId,
+			target: { placement }
+		});
+		if (!decision.allowed) return decision;
+	}
+	return ALLOW;
+}

@@ -1,0 +1,72 @@
+/**
+ * Every policy answer is a Decision: allowed, or denied with a stable reason code (for programs,
+ * tests and logs) and a message a person can read (for the UI and the audit log).
+ */
+export const REASON_CODES = [
+	// Bad input: the request could not be understood, so nothing is allowed.
+	'unknown-role',
+	'unknown-action',
+	'invalid-entry',
+	// The permission matrix.
+	'role-not-permitted',
+	'not-available',
+	'creator-only',
+	'self-only',
+	'creator-or-admin',
+	// Membership and zones.
+	'not-a-member',
+	'admin-only',
+	'iz-user-cannot-be-admin',
+	'iz-user-scope',
+	'admin-scope',
+	'zone-not-in-project',
+	'unknown-zone',
+	'unknown-view',
+	'admin-protected',
+	'last-admin',
+	'already-member',
+	'join-by-invite',
+	'requests-need-institution-mode',
+	'requester-not-network-zone',
+	'request-decided',
+	'invite-accepted',
+	// Document structure.
+	'server-only',
+	'key-mismatch',
+	'immutable-field',
+	'author-mismatch'
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export type Decision = { allowed: true } | { allowed: false; code: ReasonCode; message: string };
+export type Denial = Extract<Decision, { allowed: false }>;
+
+export const ALLOW: Decision = Object.freeze({ allowed: true });
+
+export function deny(code: ReasonCode, message: string): Denial {
+	return { allowed: false, code, message };
+}
+
+/** The first denial among the decisions, or ALLOW. Evaluated lazily, in order. */
+export function firstDenial(...checks: Array<() => Decision>): Decision {
+	for (const check of checks) {
+		const decision = check();
+		if (!decision.allowed) return decision;
+	}
+	return ALLOW;
+}
+
+/** Thrown by the assert* entry points: carries the action and the denial. */
+export class PolicyError extends Error {
+	constructor(
+		readonly action: string,
+		readonly denial: Denial
+	) {
+		super(denial.message);
+		this.name = 'PolicyError';
+	}
+}
+
+export function assertAllowed(action: string, decision: Decision): void {
+	if (!decision.allowed) throw new PolicyError(action, decision);
+}

@@ -1,0 +1,10 @@
+/**
+ * The policy engine: pure and synchronous, shared by the UI (to explain) and the server (to
+ * enforce). See docs/policy.md for the matrix and the rules.
+ */
+export * from './decision';
+export * from './matrix';
+export * from './facts';
+export * from './membership-rules';
+export * from './changes';
+export * from './invariants';

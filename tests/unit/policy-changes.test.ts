@@ -1,0 +1,376 @@
+import { describe, expect, it } from 'vitest';
+import {
+	judgeProjectBatch,
+	judgeProjectChange,
+	judgeViewChange,
+	type EntryChange,
+	type Invite
+} from '../../src/lib/shared';
+import { facts, izMember, member } from '../support/policy-fixtures';
+
+const network = facts('network-zone', [
+	member('ada', 'admin', 'nz'),
+	member('bo', 'admin', 'nz'),
+	member('nia', 'analyst', 'nz'),
+	izMember('ian', 'analyst', 'aurora')
+]);
+
+function memberUpdate(
+	accountId: string,
+	author: string,
+	patch: Record<string, unknown>
+): EntryChange {
+	const before = network.member(accountId)!;
+	return {
+		root: 'members',
+		key: accountId,
+		before,
+		after: { ...before, updatedBy: author, updatedAt: 2, ...patch }
+	};
+}
+
+function newInvite(author: string, patch: Partial<Invite> = {}): Invite {
+	return {
+		id: 'inv1',
+		email: 'new@office.example.org',
+		role: 'analyst',
+		zoneId: 'nz',
+		scope: 'all',
+		invitedBy: author,
+		invitedAt: 5,
+		sendRequests: 1,
+		status: 'queued',
+		sentAt: null,
+		expiresAt: null,
+		acceptedAt: null,
+		failure: null,
+		...patch
+	};
+}
+
+describe('changes to a project document', () => {
+	it('accepts a role change by a Project Admin', () => {
+		expect(
+			judgeProjectChange(network, 'ada', memberUpdate('nia', 'ada', { role: 'consumer' }))
+		).toEqual({ allowed: true });
+	});
+
+	it('refuses a role change stamped with someone else’s name', () => {
+		expect(
+			judgeProjectChange(network, 'ada', memberUpdate('nia', 'bo', { role: 'consumer' }))
+		).toMatchObject({
+			code: 'author-mismatch'
+		});
+	});
+
+	it('refuses to move a member to another zone or rename them', () => {
+		expect(
+			judgeProjectChange(network, 'ada', memberUpdate('ian', 'ada', { zoneId: 'nz' }))
+		).toMatchObject({ code: 'immutable-field' });
+		expect(
+			judgeProjectChange(network, 'ada', memberUpdate('ian', 'ada', { email: 'x@y.org' }))
+		).toMatchObject({
+			code: 'immutable-field'
+		});
+	});
+
+	it('refuses an IZ user making themselves Project Admin', () => {
+		expect(
+			judgeProjectChange(network, 'ian', memberUpdate('ian', 'ian', { role: 'admin' }))
+		).toMatchObject({
+			allowed: false,
+			code: 'admin-only'
+		});
+	});
+
+	it('refuses an Analyst deleting a member', () => {
+		expect(
+			judgeProjectChange(network, 'nia', {
+				root: 'members',
+				key: 'ian',
+				before: network.member('ian'),
+				after: undefined
+			})
+		).toMatchObject({ code: 'admin-only' });
+	});
+
+	it('refuses members added by hand: people join by invitation or request', () => {
+		const newcomer = member('zed', 'consumer', 'nz');
+		expect(
+			judgeProjectChange(network, 'ada', {
+				root: 'members',
+				key: 'zed',
+				before: undefined,
+				after: newcomer
+			})
+		).toMatchObject({
+			code: 'join-by-invite'
+		});
+	});
+
+	it('refuses malformed entries with the field at fault', () => {
+		const decision = judgeProjectChange(
+			network,
+			'ada',
+			memberUpdate('nia', 'ada', { role: 'owner' })
+		);
+		expect(decision).toMatchObject({ allowed: false, code: 'invalid-entry' });
+		expect(!decision.allowed && decision.message).toContain('role');
+		expect(
+			judgeProjectChange(network, 'ada', {
+				root: 'members',
+				key: 'nia',
+				before: network.member('nia'),
+				after: 'nia'
+			})
+		).toMatchObject({
+			code: 'invalid-entry'
+		});
+	});
+
+	it('refuses an entry stored under another key', () => {
+		const change = memberUpdate('nia', 'ada', { role: 'consumer' });
+		expect(judgeProjectChange(network, 'ada', { ...change, key: 'ian' })).toMatchObject({
+			code: 'key-mismatch'
+		});
+	});
+
+	it('refuses writes to the parts the server maintains', () => {
+		for (const root of ['settings', 'zones', 'views']) {
+			expect(
+				judgeProjectChange(network, 'ada', { root, key: 'x', before: undefined, after: {} })
+			).toMatchObject({
+				code: 'server-only'
+			});
+		}
+	});
+
+	it('accepts a queued invitation and refuses one that claims to be sent already', () => {
+		expect(
+			judgeProjectChange(network, 'ada', {
+				root: 'invites',
+				key: 'inv1',
+				before: undefined,
+				after: newInvite('ada')
+			})
+		).toEqual({
+			allowed: true
+		});
+		expect(
+			judgeProjectChange(network, 'ada', {
+				root: 'invites',
+				key: 'inv1',
+				before: undefined,
+				after: newInvite('ada', { status: 'sent', sentAt: 9, expiresAt: 99 })
+			})
+		).toMatchObject({ code: 'server-only' });
+	});
+
+	it('applies the zone rules to the invitation itself', () => {
+		const invite = newInvite('ada', {
+			email: 'x@aurora.example.edu',
+			zoneId: 'aurora',
+			role: 'admin',
+			scope: ['v-aurora']
+		});
+		expect(
+			judgeProjectChange(network, 'ada', {
+				root: 'invites',
+				key: 'inv1',
+				before: undefined,
+				after: invite
+			})
+		).toMatchObject({
+			code: 'iz-user-cannot-be-admin'
+		});
+	});
+
+	it('lets an admin resend (one more sending) and refuses other edits of an invitation', () => {
+		const sent = newInvite('ada', { status: 'sent', sentAt: 9, expiresAt: 99 });
+		const resend = { ...sent, sendRequests: 2 };
+		expect(
+			judgeProjectChange(network, 'bo', {
+				root: 'invites',
+				key: 'inv1',
+				before: sent,
+				after: resend
+			})
+		).toEqual({ allowed: true });
+		expect(
+			judgeProjectChange(network, 'bo', {
+				root: 'invites',
+				key: 'inv1',
+				before: sent,
+				after: { ...sent, role: 'admin' }
+			})
+		).toMatchObject({ code: 'immutable-field' });
+		expect(
+			judgeProjectChange(network, 'bo', {
+				root: 'invites',
+				key: 'inv1',
+				before: sent,
+				after: { ...sent, sendRequests: 5 }
+			})
+		).toMatchObject({ code: 'invalid-entry' });
+		expect(
+			judgeProjectChange(network, 'nia', {
+				root: 'invites',
+				key: 'inv1',
+				before: sent,
+				after: resend
+			})
+		).toMatchObject({
+			code: 'admin-only'
+		});
+	});
+});
+
+describe('a batch of changes to a project document', () => {
+	it('refuses a batch that would demote every Project Admin', () => {
+		const verdicts = judgeProjectBatch(network, 'ada', [
+			memberUpdate('ada', 'ada', { role: 'analyst' }),
+			memberUpdate('bo', 'ada', { role: 'analyst' })
+		]);
+		expect(verdicts.map((verdict) => verdict.decision)).toEqual([
+			{ allowed: false, code: 'last-admin', message: expect.any(String) },
+			{ allowed: false, code: 'last-admin', message: expect.any(String) }
+		]);
+	});
+
+	it('keeps the valid changes of a batch that holds a forbidden one', () => {
+		const verdicts = judgeProjectBatch(network, 'ada', [
+			memberUpdate('nia', 'ada', { role: 'consumer' }),
+			memberUpdate('ian', 'ada', { role: 'admin' })
+		]);
+		expect(verdicts.map((verdict) => verdict.decision.allowed)).toEqual([true, false]);
+	});
+
+	it('judges with the author’s role before the batch: a self-promotion grants nothing', () => {
+		const verdicts = judgeProjectBatch(network, 'nia', [
+			memberUpdate('nia', 'nia', { role: 'admin' }),
+			{ root: 'members', key: 'ian', before: network.member('ian'), after: undefined }
+		]);
+		expect(verdicts.map((verdict) => verdict.decision.allowed)).toEqual([false, false]);
+	});
+});
+
+describe('changes to data view and private documents', () => {
+	const base = { id: 'ce1', createdBy: 'cora', createdAt: 1, updatedBy: 'cora', updatedAt: 1 };
+	const customEvent = { ...base, name: 'Checkout', description: '', events: ['cart', 'pay'] };
+
+	it('keeps a Consumer’s custom events in their private document', () => {
+		const change = { root: 'customEvents', key: 'ce1', before: undefined, after: customEvent };
+		expect(
+			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'shared', change)
+		).toMatchObject({ code: 'self-only' });
+		expect(judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'private', change)).toEqual({
+			allowed: true
+		});
+	});
+
+	it('lets only the creator edit a board subscription, whatever the role', () => {
+		const subscription = {
+			id: 's1',
+			createdBy: 'nia',
+			createdAt: 1,
+			updatedBy: 'nia',
+			updatedAt: 1,
+			boardId: 'b1',
+			cadence: 'weekly',
+			recipients: ['nia@office.example.org'],
+			paused: false
+		};
+		const edit = (author: string) => ({
+			root: 'subscriptions',
+			key: 's1',
+			before: subscription,
+			after: { ...subscription, cadence: 'daily', updatedBy: author }
+		});
+		expect(
+			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', edit('ada'))
+		).toMatchObject({ code: 'creator-only' });
+		expect(judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', edit('nia'))).toEqual({
+			allowed: true
+		});
+	});
+
+	it('judges each edited Lexicon field by its own row', () => {
+		const entry = {
+			id: 'e1',
+			createdBy: 'system',
+			createdAt: 1,
+			updatedBy: 'system',
+			updatedAt: 1,
+			kind: 'event',
+			name: 'Signup',
+			description: '',
+			hidden: false,
+			tags: [],
+			lookupTableId: null,
+			mergedInto: null
+		};
+		const edit = (author: string, patch: object) => ({
+			root: 'lexicon',
+			key: 'e1',
+			before: entry,
+			after: { ...entry, ...patch, updatedBy: author }
+		});
+		expect(
+			judgeViewChange(
+				{ accountId: 'ada', role: 'admin' },
+				'shared',
+				edit('ada', { tags: ['core'] })
+			)
+		).toEqual({ allowed: true });
+		expect(
+			judgeViewChange(
+				{ accountId: 'nia', role: 'analyst' },
+				'shared',
+				edit('nia', { description: 'x' })
+			)
+		).toMatchObject({
+			code: 'role-not-permitted'
+		});
+		expect(
+			judgeViewChange(
+				{ accountId: 'ada', role: 'admin' },
+				'shared',
+				edit('ada', { mergedInto: 'e2' })
+			)
+		).toMatchObject({
+			code: 'not-available'
+		});
+		expect(
+			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', {
+				root: 'lexicon',
+				key: 'e1',
+				before: entry,
+				after: undefined
+			})
+		).toMatchObject({ code: 'not-available' });
+	});
+
+	it('refuses a creation stamped with another creator', () => {
+		const change = {
+			root: 'boards',
+			key: 'b1',
+			before: undefined,
+			after: { ...base, id: 'b1', name: 'KPIs', description: '', reports: [] }
+		};
+		expect(judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', change)).toMatchObject({
+			code: 'author-mismatch'
+		});
+	});
+
+	it('refuses roots that a private document does not have', () => {
+		const change = {
+			root: 'boards',
+			key: 'b1',
+			before: undefined,
+			after: { ...base, id: 'b1', name: 'KPIs', description: '', reports: [] }
+		};
+		expect(
+			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'private', change)
+		).toMatchObject({ code: 'server-only' });
+	});
+});

@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import {
+	assignableRoles,
+	decideInvite,
+	decideJoinRequest,
+	decideMemberChange,
+	decideRemoval,
+	decideSubscriptionRequest,
+	defaultScope
+} from '../../src/lib/shared';
+import { facts, izMember, member } from '../support/policy-fixtures';
+
+describe('network-zone management', () => {
+	const project = facts('network-zone', [
+		member('ada', 'admin', 'nz'),
+		member('bo', 'admin', 'nz'),
+		member('nia', 'analyst', 'nz'),
+		izMember('ian', 'analyst', 'aurora'),
+		izMember('cora', 'consumer', 'borealis')
+	]);
+
+	it('refuses to invite an Institution Zone address as Project Admin', () => {
+		expect(
+			decideInvite(project, 'ada', {
+				email: 'new@aurora.example.edu',
+				role: 'admin',
+				zoneId: 'aurora',
+				scope: ['v-aurora']
+			})
+		).toMatchObject({ allowed: false, code: 'iz-user-cannot-be-admin' });
+	});
+
+	it('invites Institution Zone users as Analyst or Consumer, scoped to their own data view', () => {
+		expect(
+			decideInvite(project, 'ada', {
+				email: 'new@aurora.example.edu',
+				role: 'analyst',
+				zoneId: 'aurora',
+				scope: ['v-aurora']
+			})
+		).toEqual({ allowed: true });
+		expect(
+			decideInvite(project, 'ada', {
+				email: 'new@aurora.example.edu',
+				role: 'consumer',
+				zoneId: 'aurora',
+				scope: ['v-borealis']
+			})
+		).toMatchObject({ allowed: false, code: 'iz-user-scope' });
+		expect(
+			decideInvite(project, 'ada', {
+				email: 'new@aurora.example.edu',
+				role: 'consumer',
+				zoneId: 'aurora',
+				scope: 'all'
+			})
+		).toMatchObject({ allowed: false, code: 'iz-user-scope' });
+	});
+
+	it('makes Network Zone members Project Admins, who see every data view', () => {
+		expect(
+			decideMemberChange(project, 'ada', project.member('nia')!, {
+				role: 'admin',
+				zoneId: 'nz',
+				scope: 'all'
+			})
+		).toEqual({
+			allowed: true
+		});
+		expect(
+			decideMemberChange(project, 'ada', project.member('nia')!, {
+				role: 'admin',
+				zoneId: 'nz',
+				scope: ['global']
+			})
+		).toMatchObject({ code: 'admin-scope' });
+	});
+
+	it('refuses to promote an Institution Zone user to Project Admin, whoever asks', () => {
+		expect(
+			decideMemberChange(project, 'ada', project.member('ian')!, {
+				role: 'admin',
+				zoneId: 'aurora',
+				scope: ['v-aurora']
+			})
+		).toMatchObject({ allowed: false, code: 'iz-user-cannot-be-admin' });
+		expect(
+			decideMemberChange(project, 'ian', project.member('ian')!, {
+				role: 'admin',
+				zoneId: 'aurora',
+				scope: ['v-aurora']
+			})
+		).toMatchObject({ allowed: false, code: 'admin-only' });
+	});
+
+	it('lets a Project Admin demote or remove another Project Admin while one remains', () => {
+		expect(
+			decideMemberChange(project, 'ada', project.member('bo')!, {
+				role: 'analyst',
+				zoneId: 'nz',
+				scope: 'all'
+			})
+		).toEqual({
+			allowed: true
+		});
+		expect(decideRemoval(project, 'ada', project.member('bo')!)).toEqual({ allowed: true });
+	});
+
+	it('offers only the roles the zone allows', () => {
+		expect(assignableRoles(project, 'ada', 'aurora', defaultScope(project, 'aurora'))).toEqual([
+			'analyst',
+			'consumer'
+		]);
+		expect(assignableRoles(project, 'ada', 'nz', defaultScope(project, 'nz'))).toEqual([
+			'admin',
+			'analyst',
+			'consumer'
+		]);
+		expect(assignableRoles(project, 'nia', 'nz', 'all')).toEqual([]);
+	});
+
+	it('refuses requests: the Network Zone manages every account', () => {
+		expect(decideJoinRequest(project, { accountId: 'zed', zoneId: 'nz' }, 'analyst')).toMatchObject(
+			{
+				code: 'requests-need-institution-mode'
+			}
+		);
+	});
+
+	it('keeps people below Admin from managing users', () => {
+		expect(decideRemoval(project, 'nia', project.member('cora')!)).toMatchObject({
+			code: 'admin-only'
+		});
+		expect(
+			decideInvite(project, 'ian', {
+				email: 'x@aurora.example.edu',
+				role: 'consumer',
+				zoneId: 'aurora',
+				scope: ['v-aurora']
+			})
+		).toMatchObject({ code: 'admin-only' });
+		expect(
+			decideInvite(project, 'stranger', {
+				email: 'x@office.example.org',
+				role: 'consumer',
+				zoneId: 'nz',
+				scope: 'all'
+			})
+		).toMatchObject({ code: 'not-a-member' });
+	});
+
+	it('refuses to invite someone who is already a member', () => {
+		expect(
+			decideInvite(project, 'ada', {
+				email: 'NIA@office.example.org',
+				role: 'consumer',
+				zoneId: 'nz',
+				scope: 'all'
+			})
+		).toMatchObject({ code: 'already-member' });
+	});
+});
+
+describe('institution-zone management', () => {
+	const project = facts('institution-zone', [
+		member('ava', 'admin', 'aurora'),
+		member('nadia', 'admin', 'nz'),
+		member('al', 'analyst', 'aurora'),
+		member('carl', 'consumer', 'aurora')
+	]);
+
+	it('refuses to remove or demote another Project Admin', () => {
+		expect(decideRemoval(project, 'ava', project.member('nadia')!)).toMatchObject({
+			code: 'admin-protected'
+		});
+		expect(
+			decideMemberChange(project, 'ava', project.member('nadia')!, {
+				role: 'analyst',
+				zoneId: 'nz',
+				scope: 'all'
+			})
+		).toMatchObject({ code: 'admin-protected' });
+	});
+
+	it('lets a Project Admin remove or demote users below Admin', () => {
+		expect(decideRemoval(project, 'ava', project.member('al')!)).toEqual({ allowed: true });
+		expect(
+			decideMemberChange(project, 'ava', project.member('al')!, {
+				role: 'consumer',
+				zoneId: 'aurora',
+				scope: 'all'
+			})
+		).toEqual({
+			allowed: true
+		});
+	});
+
+	it('lets an admin step down or leave while another admin remains', () => {
+		expect(
+			decideMemberChange(project, 'ava', project.member('ava')!, {
+				role: 'analyst',
+				zoneId: 'aurora',
+				scope: 'all'
+			})
+		).toEqual({
+			allowed: true
+		});
+		expect(decideRemoval(project, 'nadia', project.member('nadia')!)).toEqual({ allowed: true });
+	});
+
+	it('keeps at least one Project Admin', () => {
+		const alone = facts('institution-zone', [
+			member('ava', 'admin', 'aurora'),
+			member('al', 'analyst', 'aurora')
+		]);
+		expect(decideRemoval(alone, 'ava', alone.member('ava')!)).toMatchObject({ code: 'last-admin' });
+		expect(
+			decideMemberChange(alone, 'ava', alone.member('ava')!, {
+				role: 'consumer',
+				zoneId: 'aurora',
+				scope: 'all'
+			})
+		).toMatchObject({
+			code: 'last-admin'
+		});
+	});
+
+	it('makes its own Institution Zone users Project Admins', () => {
+		expect(
+			decideMemberChange(project, 'ava', project.member('al')!, {
+				role: 'admin',
+				zoneId: 'aurora',
+				scope: 'all'
+			})
+		).toEqual({
+			allowed: true
+		});
+	});
+
+	it('admits people of the owning Institution Zone and the Network Zone only', () => {
+		expect(
+			decideInvite(project, 'ava', {
+				email: 'b@borealis.example.edu',
+				role: 'consumer',
+				zoneId: 'borealis',
+				scope: 'all'
+			})
+		).toMatchObject({ code: 'zone-not-in-project' });
+		expect(
+			decideInvite(project, 'ava', {
+				email: 'n@office.example.org',
+				role: 'admin',
+				zoneId: 'nz',
+				scope: 'all'
+			})
+		).toEqual({
+			allowed: true
+		});
+	});
+
+	it('lets Network Zone users request to join as Admin, Analyst or Consumer', () => {
+		for (const role of ['admin', 'analyst', 'consumer'] as const) {
+			expect(decideJoinRequest(project, { accountId: 'zed', zoneId: 'nz' }, role)).toEqual({
+				allowed: true
+			});
+		}
+		expect(decideSubscriptionRequest(project, { accountId: 'zed', zoneId: 'nz' })).toEqual({
+			allowed: true
+		});
+	});
+
+	it('takes requests from Network Zone users only, and not from members', () => {
+		expect(
+			decideJoinRequest(project, { accountId: 'bea', zoneId: 'borealis' }, 'consumer')
+		).toMatchObject({
+			code: 'requester-not-network-zone'
+		});
+		expect(
+			decideSubscriptionRequest(project, { accountId: 'bea', zoneId: 'aurora' })
+		).toMatchObject({
+			code: 'requester-not-network-zone'
+		});
+		expect(
+			decideJoinRequest(project, { accountId: 'nadia', zoneId: 'nz' }, 'analyst')
+		).toMatchObject({
+			code: 'already-member'
+		});
+	});
+});

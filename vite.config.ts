@@ -1,0 +1,55 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { defineConfig } from 'vitest/config';
+
+/** Where `npm run dev` finds the Node server (`npm run serve`) for /api and /sync. */
+const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: {
+		proxy: {
+			'/api': backend,
+			'/embed/widget.js': backend,
+			'/sync': { target: backend.replace(/^http/, 'ws'), ws: true }
+		}
+	},
+	test: {
+		// The JSON report is what .ci/run counts for its closing "N passed, N failed" line.
+		reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					environment: 'node',
+					include: ['tests/unit/**/*.test.ts', 'tests/server/**/*.test.ts'],
+					testTimeout: 30_000,
+					hookTimeout: 30_000
+				}
+			},
+			{
+				extends: true,
+				plugins: [svelteTesting()],
+				test: {
+					name: 'component',
+					environment: 'jsdom',
+					include: ['tests/component/**/*.test.ts'],
+					setupFiles: ['tests/component/setup.ts']
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'e2e',
+					environment: 'node',
+					include: ['tests/e2e/**/*.test.ts'],
+					// One Chromium at a time: the machine has two cores and the browser wants both.
+					fileParallelism: false,
+					testTimeout: 90_000,
+					hookTimeout: 90_000
+				}
+			}
+		]
+	}
+});
