@@ -5,12 +5,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;
 
 /** Opens (creating if needed) the database at `path`, or an in-memory one for ':memory:'. */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
 	if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 	const db = new Database(path);
 	db.pragma('journal_mode = WAL');
@@ -19,19 +19,26 @@ export function openDatabase(path: string): Db {
 	db.pragma('synchronous = NORMAL');
 	db.pragma('foreign_keys = ON');
 	db.pragma('busy_timeout = 5000');
-	migrate(db);
+	migrate(db, migrations);
 	return db;
 }
 
-/** Applies the migrations this database has not seen yet, each in its own transaction. */
-export function migrate(db: Db): void {
-	const current = db.pragma('user_version', { simple: true }) as number;
-	for (const [index, sql] of MIGRATIONS.entries()) {
-		const version = index + 1;
-		if (version <= current) continue;
+/**
+ * Applies, in list order, the migrations this database has not recorded yet, each in its own
+ * transaction. Migrations are named rather than numbered so that modules can add theirs
+ * independently.
+ */
+export function migrate(db: Db, migrations: readonly Migration[]): void {
+	db.exec(
+		'CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)'
+	);
+	const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
+	const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+	for (const migration of migrations) {
+		if (applied.has(migration.id)) continue;
 		db.transaction(() => {
-			db.exec(sql);
-			db.pragma(`user_version = ${version}`);
+			db.exec(migration.sql);
+			record.run(migration.id, Date.now());
 		})();
 	}
 }
