@@ -3,13 +3,20 @@
  * under /sync (WebSocket), and the built SPA everywhere else. `createApp` wires the parts; tests
  * start it on port 0 and close it when they are done.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { openDatabase, type Db } from './db/database';
 import { Router, sendJson } from './http/router';
 import { originPolicy } from './http/origin';
 import { staticFiles } from './http/static';
+import { findProjectRecord } from './consortium/store';
+import { projectMembershipIntoUserDocuments } from './consortium/user-projection';
+import type { Principal } from './sync/connection';
+import type { SyncLimits } from './sync/limits';
+import { sqliteDocumentStore } from './sync/persistence';
+import { DocumentRegistry, type RegistryOptions } from './sync/registry';
+import { attachSyncServer, type SyncServer } from './sync/sync-server';
 
 export interface App {
 	readonly server: Server;
@@ -17,6 +24,8 @@ export interface App {
 	readonly config: Config;
 	/** Where people reach the console; links in mail are built from it. Known once listening. */
 	readonly site: Site;
+	readonly registry: DocumentRegistry;
+	readonly sync: SyncServer;
 	/** Starts listening; resolves with the URL the console is reachable at. */
 	listen(): Promise<string>;
 	close(): Promise<void>;
@@ -27,7 +36,14 @@ export interface Site {
 	origin: string;
 }
 
-export function createApp(config: Config): App {
+export interface AppOptions {
+	/** Who the upgrade request of a sync connection is signed in as. */
+	authenticate?: (req: IncomingMessage) => Principal | null;
+	syncLimits?: Partial<SyncLimits>;
+	documents?: RegistryOptions;
+}
+
+export function createApp(config: Config, options: AppOptions = {}): App {
 	const db = openDatabase(config.databasePath);
 	const site: Site = {
 		url: config.publicUrl ?? '',
@@ -60,11 +76,29 @@ export function createApp(config: Config): App {
 		serveStatic(req, res, url);
 	});
 
+	const registry = new DocumentRegistry(
+		sqliteDocumentStore(db),
+		{ projectExists: (projectId) => findProjectRecord(db, projectId) !== null },
+		options.documents
+	);
+	registry.listeners.push(projectMembershipIntoUserDocuments(registry));
+	const sync = attachSyncServer(
+		server,
+		{
+			registry,
+			authenticate: options.authenticate ?? (() => null),
+			isAllowedOrigin: (origin) => allowedOrigins().includes(origin)
+		},
+		options.syncLimits
+	);
+
 	return {
 		server,
 		db,
 		config,
 		site,
+		registry,
+		sync,
 		listen: () =>
 			new Promise((resolve, reject) => {
 				server.once('error', reject);
@@ -77,6 +111,8 @@ export function createApp(config: Config): App {
 			}),
 		close: () =>
 			new Promise((resolve) => {
+				sync.close();
+				registry.close();
 				server.closeAllConnections();
 				server.close(() => {
 					db.close();

@@ -10,3 +10,4 @@ export * from './membership';
 export * from './objects';
 export * from './documents';
 export * from './policy';
+export * from './sync-protocol';

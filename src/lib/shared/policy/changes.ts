@@ -250,7 +250,7 @@ function judgeRequestChange(
 	);
 }
 
-export interface Verdict {
+export interface JudgedChange {
 	change: EntryChange;
 	decision: Decision;
 }
@@ -263,7 +263,7 @@ export function judgeProjectBatch(
 	facts: ProjectFacts,
 	authorId: string,
 	changes: readonly EntryChange[]
-): Verdict[] {
+): JudgedChange[] {
 	const verdicts = changes.map((change) => ({
 		change,
 		decision: judgeProjectChange(facts, authorId, change)

@@ -1,0 +1,207 @@
+/**
+ * One WebSocket connection to one document, speaking the y-websocket protocol. Accepted message
+ * types: sync (step 1, step 2, update), awareness, and awareness queries; anything else closes the
+ * connection. Every step 2 and update goes through the document's validating `receive`; the
+ * author then gets a verdict message naming the refused changes and why.
+ *
+ * Awareness (presence) is accepted only for clientIDs this account owns, and the server vouches for
+ * the account id and name it carries, so nobody can appear on the page as somebody else.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { WebSocket } from 'ws';
+import { applyAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import {
+	CLOSE,
+	MESSAGE_VERDICT,
+	PresenceSchema,
+	type CloseReason,
+	type Rejection
+} from '../../src/lib/shared';
+import { TokenBucket, type SyncLimits } from './limits';
+import {
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_SYNC,
+	awarenessMessage,
+	type LiveDocument,
+	type Peer
+} from './live-document';
+
+export interface Principal {
+	accountId: string;
+	name: string;
+	email: string;
+	sessionId: string;
+}
+
+export class SyncConnection implements Peer {
+	readonly #awarenessClients = new Set<number>();
+	readonly #bucket: TokenBucket;
+	#closed = false;
+	#resyncs = 0;
+
+	constructor(
+		private readonly ws: WebSocket,
+		readonly principal: Principal,
+		readonly document: LiveDocument,
+		private readonly limits: SyncLimits,
+		private readonly onClose: (connection: SyncConnection) => void
+	) {
+		this.#bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+	}
+
+	get accountId(): string {
+		return this.principal.accountId;
+	}
+
+	/** Joins the document: asks for what the client has that the server lacks, shares presence. */
+	start(): void {
+		this.document.peers.add(this);
+		this.ws.on('message', (data: Buffer, isBinary: boolean) => this.#handle(data, isBinary));
+		this.ws.on('close', () => this.#leave());
+		this.ws.on('error', () => this.close(CLOSE.resetRequired));
+		this.#sendSyncStep1();
+		const present = [...this.document.awareness.getStates().keys()];
+		if (present.length > 0) this.send(awarenessMessage(this.document.awareness, present));
+	}
+
+	send(message: Uint8Array): void {
+		if (!this.#closed && this.ws.readyState === this.ws.OPEN) this.ws.send(message);
+	}
+
+	close(reason: CloseReason): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.ws.close(reason.code, reason.reason);
+		this.#leave();
+	}
+
+	#leave(): void {
+		if (!this.document.peers.delete(this)) return;
+		this.#closed = true;
+		removeAwarenessStates(this.document.awareness, [...this.#awarenessClients], this);
+		this.onClose(this);
+	}
+
+	#handle(data: Buffer, isBinary: boolean): void {
+		if (this.#closed) return;
+		if (!isBinary) return this.close(CLOSE.resetRequired);
+		if (data.byteLength > this.limits.maxMessageBytes) return this.close(CLOSE.messageTooBig);
+		if (!this.#bucket.take()) return this.close(CLOSE.rateLimited);
+		try {
+			const decoder = decoding.createDecoder(
+				new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+			);
+			switch (decoding.readVarUint(decoder)) {
+				case MESSAGE_SYNC:
+					return this.#sync(decoder);
+				case MESSAGE_AWARENESS:
+					return this.#awareness(decoding.readVarUint8Array(decoder));
+				case MESSAGE_QUERY_AWARENESS:
+					return this.send(
+						awarenessMessage(this.document.awareness, [
+							...this.document.awareness.getStates().keys()
+						])
+					);
+				default:
+					return this.close(CLOSE.resetRequired);
+			}
+		} catch (error) {
+			console.warn(
+				`sync: closing ${this.document.name} for ${this.accountId}: unreadable message`,
+				error
+			);
+			this.close(CLOSE.resetRequired);
+		}
+	}
+
+	#sync(decoder: decoding.Decoder): void {
+		const type = decoding.readVarUint(decoder);
+		if (type === syncProtocol.messageYjsSyncStep1) {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC);
+			syncProtocol.writeSyncStep2(encoder, this.document.doc, decoding.readVarUint8Array(decoder));
+			return this.send(encoding.toUint8Array(encoder));
+		}
+		if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
+			return this.close(CLOSE.resetRequired);
+		}
+		const outcome = this.document.receive(
+			this.accountId,
+			decoding.readVarUint8Array(decoder),
+			this
+		);
+		if (outcome.kind === 'reset') {
+			console.warn(
+				`sync: resetting ${this.accountId}'s copy of ${this.document.name}: ${outcome.problem}`
+			);
+			return this.close(CLOSE.resetRequired);
+		}
+		if (outcome.rejected.length > 0) this.#sendVerdict(outcome.rejected);
+		if (!outcome.resync) {
+			this.#resyncs = 0;
+		} else if (++this.#resyncs > this.limits.maxResyncs) {
+			this.close(CLOSE.resetRequired);
+		} else {
+			this.#sendSyncStep1();
+		}
+	}
+
+	#sendSyncStep1(): void {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_SYNC);
+		syncProtocol.writeSyncStep1(encoder, this.document.doc);
+		this.send(encoding.toUint8Array(encoder));
+	}
+
+	#sendVerdict(rejected: Rejection[]): void {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_VERDICT);
+		encoding.writeVarString(encoder, JSON.stringify({ document: this.document.name, rejected }));
+		this.send(encoding.toUint8Array(encoder));
+	}
+
+	/** Keeps the entries for this account's own clientIDs, with the presence the server vouches for. */
+	#awareness(update: Uint8Array): void {
+		const decoder = decoding.createDecoder(update);
+		const encoder = encoding.createEncoder();
+		const count = decoding.readVarUint(decoder);
+		let kept = 0;
+		const entries = encoding.createEncoder();
+		for (let index = 0; index < count; index++) {
+			const clientId = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
+			const state = this.#vouchedPresence(decoding.readVarString(decoder));
+			if (state === undefined || !this.document.claimFor(this.accountId, clientId)) continue;
+			encoding.writeVarUint(entries, clientId);
+			encoding.writeVarUint(entries, clock);
+			encoding.writeVarString(entries, JSON.stringify(state));
+			if (state === null) this.#awarenessClients.delete(clientId);
+			else this.#awarenessClients.add(clientId);
+			kept += 1;
+		}
+		if (kept === 0) return;
+		encoding.writeVarUint(encoder, kept);
+		encoding.writeUint8Array(encoder, encoding.toUint8Array(entries));
+		applyAwarenessUpdate(this.document.awareness, encoding.toUint8Array(encoder), this);
+	}
+
+	/** null for "left"; undefined for a state that is not a presence. */
+	#vouchedPresence(json: string): object | null | undefined {
+		let state: unknown;
+		try {
+			state = JSON.parse(json);
+		} catch {
+			return undefined;
+		}
+		if (state === null) return null;
+		const presence = PresenceSchema.safeParse(state);
+		if (!presence.success) return undefined;
+		return {
+			...presence.data,
+			user: { ...presence.data.user, accountId: this.accountId, name: this.principal.name }
+		};
+	}
+}

@@ -1,0 +1,63 @@
+/**
+ * The limits of the sync endpoint. Each exists because a client, authenticated or not, could
+ * otherwise spend the server's memory or CPU on everybody else's behalf.
+ */
+export interface SyncLimits {
+	/**
+	 * The largest message accepted. A larger one closes the connection with 4413; the socket layer
+	 * refuses frames over twice this size outright (1009) without buffering them.
+	 * @default 2097152 (2 MiB: far above a session's worth of offline membership edits)
+	 */
+	maxMessageBytes: number;
+	/**
+	 * Messages per second a connection may send on average, and the burst it may save up. Over the
+	 * limit the connection closes with 4529 and the client reconnects after a backoff.
+	 * @default 50 per second, bursts of 200
+	 */
+	messagesPerSecond: number;
+	messageBurst: number;
+	/**
+	 * Open connections per session. y-websocket opens one connection per document, so this bounds
+	 * the documents one session holds open at once.
+	 * @default 64
+	 */
+	maxConnectionsPerSession: number;
+	/**
+	 * Sync step 1 requests sent to one connection in a row because its updates referred to content
+	 * the server lacked; past this the client's copy is reset (4400).
+	 * @default 3
+	 */
+	maxResyncs: number;
+}
+
+export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+	maxMessageBytes: 2 * 1024 * 1024,
+	messagesPerSecond: 50,
+	messageBurst: 200,
+	maxConnectionsPerSession: 64,
+	maxResyncs: 3
+};
+
+/** A token bucket: `take()` is false once the burst is spent faster than the rate refills it. */
+export class TokenBucket {
+	#tokens: number;
+	#last: number;
+
+	constructor(
+		private readonly rate: number,
+		private readonly burst: number,
+		private readonly now: () => number = () => performance.now()
+	) {
+		this.#tokens = burst;
+		this.#last = now();
+	}
+
+	take(): boolean {
+		const now = this.now();
+		this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.rate);
+		this.#last = now;
+		if (this.#tokens < 1) return false;
+		this.#tokens -= 1;
+		return true;
+	}
+}

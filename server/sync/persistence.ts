@@ -1,0 +1,55 @@
+/**
+ * Where documents live between restarts: an append-only log of updates per document, compacted
+ * now and then, and the owner of every clientID that ever wrote to it. Behind this interface so
+ * that a scale-out (PostgreSQL) is a change of adapter, not of design. Every method is synchronous
+ * and durable on return: the sync server persists a change before it broadcasts it.
+ */
+import type { Db } from '../db/database';
+
+/** The owner recorded for the server's own clientID. */
+export const SERVER_OWNER = '#server';
+
+export interface StoredLog {
+	updates: Uint8Array[];
+	bytes: number;
+}
+
+export interface DocumentStore {
+	load(doc: string): StoredLog;
+	append(doc: string, update: Uint8Array): void;
+	/** Replaces the whole log with one update holding the document's state. */
+	compact(doc: string, state: Uint8Array): void;
+	owners(doc: string): Map<number, string>;
+	claim(doc: string, clientId: number, owner: string): void;
+}
+
+export function sqliteDocumentStore(db: Db): DocumentStore {
+	const selectLog = db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id').pluck();
+	const insert = db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)');
+	const deleteLog = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
+	const selectOwners = db.prepare(
+		'SELECT client_id AS clientId, owner FROM doc_clients WHERE doc = ?'
+	);
+	const insertOwner = db.prepare(
+		'INSERT OR IGNORE INTO doc_clients (doc, client_id, owner) VALUES (?, ?, ?)'
+	);
+	const replaceLog = db.transaction((doc: string, state: Uint8Array) => {
+		deleteLog.run(doc);
+		insert.run(doc, state);
+	});
+	return {
+		load(doc) {
+			const updates = (selectLog.all(doc) as Buffer[]).map(
+				(row) => new Uint8Array(row.buffer, row.byteOffset, row.byteLength)
+			);
+			return { updates, bytes: updates.reduce((sum, update) => sum + update.byteLength, 0) };
+		},
+		append: (doc, update) => void insert.run(doc, update),
+		compact: (doc, state) => replaceLog(doc, state),
+		owners(doc) {
+			const rows = selectOwners.all(doc) as Array<{ clientId: number; owner: string }>;
+			return new Map(rows.map((row) => [row.clientId, row.owner]));
+		},
+		claim: (doc, clientId, owner) => void insertOwner.run(doc, clientId, owner)
+	};
+}

@@ -1,0 +1,187 @@
+/**
+ * The documents the server holds in memory. A document is loaded on first use (synchronously: the
+ * whole log is read and applied before its first message is handled), shared by every connection
+ * to it, and unloaded some time after the last one leaves. A data view or private document holds
+ * its project document loaded, because judging its changes needs the author's current role.
+ */
+import {
+	deny,
+	judgeProjectBatch,
+	judgeViewChange,
+	parseDocumentName,
+	scopeIncludes,
+	type Decision,
+	type DocumentName,
+	type EntryChange
+} from '../../src/lib/shared';
+import {
+	LiveDocument,
+	type DocumentListener,
+	type Judge,
+	type LiveDocumentOptions
+} from './live-document';
+import type { DocumentStore } from './persistence';
+
+export interface ProjectDirectory {
+	projectExists(projectId: string): boolean;
+}
+
+export interface RegistryOptions extends LiveDocumentOptions {
+	/**
+	 * How long an unused document stays in memory, so that a page reload does not reload it.
+	 * @default 30000
+	 */
+	unloadAfterMs?: number;
+}
+
+interface Entry {
+	document: LiveDocument;
+	holds: number;
+	project: LiveDocument | null;
+	unloadTimer: ReturnType<typeof setTimeout> | null;
+}
+
+export class DocumentRegistry {
+	readonly listeners: DocumentListener[] = [];
+	readonly #entries = new Map<string, Entry>();
+	readonly #store: DocumentStore;
+	readonly #projects: ProjectDirectory;
+	readonly #options: RegistryOptions;
+
+	constructor(store: DocumentStore, projects: ProjectDirectory, options: RegistryOptions = {}) {
+		this.#store = store;
+		this.#projects = projects;
+		this.#options = options;
+	}
+
+	/** The live document named `name`, held until `release`; null when there is no such document. */
+	acquire(name: string): LiveDocument | null {
+		const existing = this.#entries.get(name);
+		if (existing) {
+			existing.holds += 1;
+			if (existing.unloadTimer) clearTimeout(existing.unloadTimer);
+			existing.unloadTimer = null;
+			return existing.document;
+		}
+		const address = parseDocumentName(name);
+		if (!address) return null;
+		let project: LiveDocument | null = null;
+		if (address.kind !== 'user') {
+			project = address.kind === 'project' ? null : this.acquire(`project/${address.projectId}`);
+			const exists =
+				address.kind === 'project'
+					? this.#projects.projectExists(address.projectId)
+					: project?.index?.view(address.viewId);
+			if (!exists) {
+				if (project) this.release(project);
+				return null;
+			}
+		}
+		const document = new LiveDocument(
+			name,
+			address,
+			this.#store,
+			this.listeners,
+			(doc) => this.#rules(doc, address, project),
+			this.#options
+		);
+		this.#entries.set(name, { document, holds: 1, project, unloadTimer: null });
+		return document;
+	}
+
+	release(document: LiveDocument): void {
+		const entry = this.#entries.get(document.name);
+		if (!entry || entry.document !== document) return;
+		entry.holds -= 1;
+		if (entry.holds > 0) return;
+		entry.unloadTimer = setTimeout(
+			() => this.#unload(entry),
+			this.#options.unloadAfterMs ?? 30_000
+		);
+		entry.unloadTimer.unref();
+	}
+
+	/** A trusted server-side change, loading the document for its duration; null if it does not exist. */
+	change(name: string, edit: Parameters<LiveDocument['change']>[0]): EntryChange[] | null {
+		const document = this.acquire(name);
+		if (!document) return null;
+		try {
+			return document.change(edit);
+		} finally {
+			this.release(document);
+		}
+	}
+
+	/** Reads a document, loading it for the duration; null if it does not exist. */
+	read<T>(name: string, reader: (document: LiveDocument) => T): T | null {
+		const document = this.acquire(name);
+		if (!document) return null;
+		try {
+			return reader(document);
+		} finally {
+			this.release(document);
+		}
+	}
+
+	/** The loaded documents of a project: its project document, its views' and private ones. */
+	*documentsOfProject(projectId: string): Iterable<LiveDocument> {
+		for (const { document } of this.#entries.values()) {
+			const address = document.address;
+			if (address.kind !== 'user' && address.projectId === projectId) yield document;
+		}
+	}
+
+	get(name: string): LiveDocument | undefined {
+		return this.#entries.get(name)?.document;
+	}
+
+	#unload(entry: Entry): void {
+		if (entry.holds > 0 || this.#entries.get(entry.document.name) !== entry) return;
+		this.#entries.delete(entry.document.name);
+		entry.document.compact();
+		entry.document.destroy();
+		if (entry.project) this.release(entry.project);
+	}
+
+	/** Compacts and unloads every document (server shutdown). */
+	close(): void {
+		for (const entry of [...this.#entries.values()]) {
+			if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+			entry.holds = 0;
+			this.#unload(entry);
+		}
+	}
+
+	#rules(document: LiveDocument, address: DocumentName, project: LiveDocument | null): Judge {
+		switch (address.kind) {
+			case 'project':
+				return (authorId, changes) =>
+					judgeProjectBatch(document.index!.before(changes), authorId, changes).map(
+						(verdict) => verdict.decision
+					);
+			case 'view':
+			case 'private': {
+				const placement = address.kind === 'view' ? 'shared' : 'private';
+				return (authorId, changes) => {
+					const member = project!.index!.member(authorId);
+					const mayWrite =
+						member &&
+						scopeIncludes(member.scope, address.viewId) &&
+						(address.kind === 'view' || address.accountId === authorId);
+					if (!mayWrite)
+						return changes.map(() =>
+							deny('not-a-member', 'You no longer have access to this data view.')
+						);
+					return changes.map((change) =>
+						judgeViewChange({ accountId: authorId, role: member.role }, placement, change)
+					);
+				};
+			}
+			case 'user':
+				return (_, changes) =>
+					changes.map((): Decision =>
+						deny('server-only', 'Your account document is maintained by the server.')
+					);
+		}
+	}
+}

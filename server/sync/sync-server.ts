@@ -1,0 +1,126 @@
+/**
+ * The sync endpoint, `/sync/<document name>`, on the console's HTTP server. The rights of a
+ * connection are computed once, during the upgrade: the Origin must be allowed (else the upgrade is
+ * refused with 403), then the session, the document and the account's read access decide whether
+ * the socket stays open; refusals close it with a named code (docs/sync.md) that the client can
+ * read. When a change takes away someone's read access, their open connections close with 4410.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE, type CloseReason, type EntryChange } from '../../src/lib/shared';
+import { readAccess } from './access';
+import { SyncConnection, type Principal } from './connection';
+import { DEFAULT_SYNC_LIMITS, type SyncLimits } from './limits';
+import type { LiveDocument } from './live-document';
+import type { DocumentRegistry } from './registry';
+
+export const SYNC_PATH = '/sync/';
+
+export interface SyncServerDeps {
+	registry: DocumentRegistry;
+	/** The signed-in account of the upgrade request, or null. */
+	authenticate(req: IncomingMessage): Principal | null;
+	isAllowedOrigin(origin: string): boolean;
+}
+
+export interface SyncServer {
+	readonly connections: ReadonlySet<SyncConnection>;
+	close(): void;
+}
+
+export function attachSyncServer(
+	server: Server,
+	deps: SyncServerDeps,
+	limits: Partial<SyncLimits> = {}
+): SyncServer {
+	const settings: SyncLimits = { ...DEFAULT_SYNC_LIMITS, ...limits };
+	const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes * 2 });
+	const connections = new Set<SyncConnection>();
+	const perSession = new Map<string, number>();
+	const { registry } = deps;
+
+	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		if (!url.pathname.startsWith(SYNC_PATH)) return refuseUpgrade(socket, 404, 'Not Found');
+		const origin = req.headers.origin;
+		if (!origin || !deps.isAllowedOrigin(origin)) return refuseUpgrade(socket, 403, 'Forbidden');
+		wss.handleUpgrade(req, socket, head, (ws) =>
+			accept(ws, req, decodeURIComponent(url.pathname.slice(SYNC_PATH.length)))
+		);
+	});
+
+	function accept(ws: WebSocket, req: IncomingMessage, name: string): void {
+		const principal = deps.authenticate(req);
+		if (!principal) return closeSocket(ws, CLOSE.unauthenticated);
+		if ((perSession.get(principal.sessionId) ?? 0) >= settings.maxConnectionsPerSession) {
+			return closeSocket(ws, CLOSE.tooManyConnections);
+		}
+		const document = registry.acquire(name);
+		if (!document) return closeSocket(ws, CLOSE.unknownDocument);
+		const access = readAccess(document.address, principal.accountId, projectFactsOf(document));
+		if (!access.allowed) {
+			registry.release(document);
+			return closeSocket(ws, access.close);
+		}
+		perSession.set(principal.sessionId, (perSession.get(principal.sessionId) ?? 0) + 1);
+		const connection = new SyncConnection(ws, principal, document, settings, (closed) => {
+			connections.delete(closed);
+			const remaining = (perSession.get(principal.sessionId) ?? 1) - 1;
+			if (remaining > 0) perSession.set(principal.sessionId, remaining);
+			else perSession.delete(principal.sessionId);
+			registry.release(document);
+		});
+		connections.add(connection);
+		connection.start();
+	}
+
+	function projectFactsOf(document: LiveDocument) {
+		const address = document.address;
+		if (address.kind === 'user') return null;
+		return (
+			(address.kind === 'project' ? document : registry.get(`project/${address.projectId}`))
+				?.index ?? null
+		);
+	}
+
+	/** Closes the connections of people whose read access a membership change took away. */
+	function revokeLostAccess(
+		document: LiveDocument,
+		_author: string | null,
+		changes: readonly EntryChange[]
+	): void {
+		if (document.address.kind !== 'project' || !document.index) return;
+		const affected = new Set(
+			changes.filter((change) => change.root === 'members').map((change) => change.key)
+		);
+		if (affected.size === 0) return;
+		for (const live of registry.documentsOfProject(document.address.projectId)) {
+			for (const peer of [...live.peers]) {
+				if (
+					affected.has(peer.accountId) &&
+					!readAccess(live.address, peer.accountId, document.index).allowed
+				) {
+					peer.close(CLOSE.accessRevoked);
+				}
+			}
+		}
+	}
+	registry.listeners.push(revokeLostAccess);
+
+	return {
+		connections,
+		close() {
+			for (const connection of [...connections]) connection.close(CLOSE.serverRestart);
+			wss.close();
+		}
+	};
+}
+
+function closeSocket(ws: WebSocket, reason: CloseReason): void {
+	ws.close(reason.code, reason.reason);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+	socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

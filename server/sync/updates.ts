@@ -1,0 +1,105 @@
+/**
+ * Reading and rewriting Yjs updates (format v1) without applying them to a document.
+ *
+ * `inspectUpdate` is the structural gate in front of validation: every document here is a set of
+ * root maps whose entries are plain JSON values, so an acceptable update holds only map entries
+ * (an Item whose content is one JSON value, parented to a known root and a key), deletions and
+ * GC/Skip placeholders. Anything else (nested types, text, embedded documents, array-style
+ * inserts, unknown roots, bytes that do not decode) cannot come from our client and is answered
+ * with a reset rather than a revert.
+ *
+ * `scrubUpdate` replaces the content of every item the update also deletes with a tombstone of the
+ * same length. The net update of a validated batch contains the rejected items together with their
+ * deletion; scrubbing keeps the author's clock range intact (so their later updates still apply
+ * everywhere) while no other client, and no byte in storage, ever holds the rejected values.
+ */
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+
+export type Inspection =
+	{ ok: true; clients: Set<number>; empty: boolean } | { ok: false; problem: string };
+
+export function inspectUpdate(update: Uint8Array, roots: ReadonlySet<string>): Inspection {
+	let decoded: ReturnType<typeof Y.decodeUpdate>;
+	try {
+		decoded = Y.decodeUpdate(update);
+	} catch {
+		return { ok: false, problem: 'The update could not be decoded.' };
+	}
+	const clients = new Set<number>();
+	for (const struct of decoded.structs) {
+		clients.add(struct.id.client);
+		if (!(struct instanceof Y.Item)) continue;
+		const problem = inspectItem(struct, roots);
+		if (problem) return { ok: false, problem };
+	}
+	return {
+		ok: true,
+		clients,
+		empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0
+	};
+}
+
+function inspectItem(item: Y.Item, roots: ReadonlySet<string>): string | null {
+	const content = item.content;
+	if (content instanceof Y.ContentAny) {
+		if (content.getLength() !== 1) return 'A map entry holds exactly one value.';
+	} else if (!(content instanceof Y.ContentDeleted)) {
+		return `Only plain JSON values are accepted, not ${content.constructor.name}.`;
+	}
+	// An item that continues another (has an origin) inherits that item's parent and key; only the
+	// first item of a key names them. Nested types cannot exist here, so the parent is a root.
+	if (item.origin !== null || item.rightOrigin !== null) return null;
+	if (typeof item.parent !== 'string') return 'Nested types are not accepted.';
+	if (!roots.has(item.parent)) return `"${item.parent}" is not a root of this document.`;
+	if (item.parentSub === null) return 'Roots are maps: every entry needs a key.';
+	return null;
+}
+
+export function scrubUpdate(update: Uint8Array): Uint8Array {
+	const { structs, ds } = Y.decodeUpdate(update);
+	let scrubbed = false;
+	for (const struct of structs) {
+		if (
+			struct instanceof Y.Item &&
+			!(struct.content instanceof Y.ContentDeleted) &&
+			Y.isDeleted(ds, struct.id)
+		) {
+			struct.content = new Y.ContentDeleted(struct.length);
+			scrubbed = true;
+		}
+	}
+	return scrubbed ? encodeUpdate(structs, ds) : update;
+}
+
+/** Writes decoded structs and a delete set back as a v1 update (the layout `Y.encodeStateAsUpdate` uses). */
+function encodeUpdate(
+	structs: Array<Y.Item | Y.GC | Y.Skip>,
+	ds: ReturnType<typeof Y.decodeUpdate>['ds']
+): Uint8Array {
+	const encoder = new Y.UpdateEncoderV1();
+	const byClient = new Map<number, Array<Y.Item | Y.GC | Y.Skip>>();
+	for (const struct of structs) {
+		const list = byClient.get(struct.id.client) ?? [];
+		list.push(struct);
+		byClient.set(struct.id.client, list);
+	}
+	encoding.writeVarUint(encoder.restEncoder, byClient.size);
+	for (const [client, list] of [...byClient].sort((a, b) => b[0] - a[0])) {
+		encoding.writeVarUint(encoder.restEncoder, list.length);
+		encoder.writeClient(client);
+		encoding.writeVarUint(encoder.restEncoder, list[0]!.id.clock);
+		for (const struct of list) struct.write(encoder, 0);
+	}
+	encoding.writeVarUint(encoder.restEncoder, ds.clients.size);
+	for (const [client, items] of [...ds.clients].sort((a, b) => b[0] - a[0])) {
+		encoder.resetDsCurVal();
+		encoding.writeVarUint(encoder.restEncoder, client);
+		encoding.writeVarUint(encoder.restEncoder, items.length);
+		for (const item of items) {
+			encoder.writeDsClock(item.clock);
+			encoder.writeDsLen(item.len);
+		}
+	}
+	return encoder.toUint8Array();
+}

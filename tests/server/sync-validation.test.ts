@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/server';
+import {
+	TestClient,
+	serverValue,
+	setUpProject,
+	startSyncServer,
+	stateOf,
+	waitFor
+} from '../support/sync';
+
+let server: TestServer;
+const clients: TestClient[] = [];
+
+function connect(accountId: string, documentName = 'project/p1'): TestClient {
+	const client = new TestClient(server, accountId, documentName);
+	clients.push(client);
+	return client;
+}
+
+beforeEach(async () => {
+	server = await startSyncServer();
+});
+
+afterEach(async () => {
+	for (const client of clients.splice(0)) client.destroy();
+	await server.close();
+});
+
+describe('several admins editing membership at once', () => {
+	beforeEach(() => {
+		setUpProject(server, 'network-zone', [
+			{ accountId: 'ada', role: 'admin', zone: 'nz' },
+			{ accountId: 'bo', role: 'admin', zone: 'nz' },
+			{ accountId: 'nia', role: 'analyst', zone: 'nz' },
+			{ accountId: 'ned', role: 'consumer', zone: 'nz' },
+			{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
+		]);
+	});
+
+	it('lands both changes everywhere when two Project Admins change different members at the same time', async () => {
+		const ada = connect('ada');
+		const bo = connect('bo');
+		const nia = connect('nia');
+		await Promise.all([ada.synced(), bo.synced(), nia.synced()]);
+
+		ada.setMember('nia', { role: 'consumer' });
+		bo.setMember('ned', { role: 'analyst' });
+
+		for (const client of [ada, bo, nia]) {
+			await waitFor(
+				() => client.member('nia')?.role === 'consumer' && client.member('ned')?.role === 'analyst',
+				`${client.accountId} to see both changes`
+			);
+		}
+		expect(serverValue(server, 'project/p1', 'members', 'nia')).toMatchObject({
+			role: 'consumer',
+			updatedBy: 'ada'
+		});
+		expect(serverValue(server, 'project/p1', 'members', 'ned')).toMatchObject({
+			role: 'analyst',
+			updatedBy: 'bo'
+		});
+		expect([...ada.verdicts, ...bo.verdicts]).toEqual([]);
+	});
+
+	it('lets exactly one of two admins win when they demote each other at the same time', async () => {
+		const ada = connect('ada');
+		const bo = connect('bo');
+		const nia = connect('nia');
+		await Promise.all([ada.synced(), bo.synced(), nia.synced()]);
+
+		ada.setMember('bo', { role: 'analyst' });
+		bo.setMember('ada', { role: 'analyst' });
+
+		await waitFor(() => ada.verdicts.length + bo.verdicts.length === 1, 'one verdict');
+		await waitFor(
+			() => stateOf(ada.doc) === stateOf(bo.doc) && stateOf(bo.doc) === stateOf(nia.doc),
+			'convergence'
+		);
+		const roles = [ada.member('ada')!.role, ada.member('bo')!.role].sort();
+		expect(roles).toEqual(['admin', 'analyst']);
+		const loser = ada.verdicts.length === 1 ? ada : bo;
+		expect(loser.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({ root: 'members', code: 'admin-only' })
+		]);
+	});
+});
+
+describe('changes the policy refuses', () => {
+	beforeEach(() => {
+		setUpProject(server, 'network-zone', [
+			{ accountId: 'ada', role: 'admin', zone: 'nz' },
+			{ accountId: 'nia', role: 'analyst', zone: 'nz' },
+			{ accountId: 'ned', role: 'consumer', zone: 'nz' },
+			{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
+		]);
+	});
+
+	it('refuses an Institution Zone user making themselves or anyone Project Admin, unseen by others', async () => {
+		const ian = connect('ian');
+		const ada = connect('ada');
+		await Promise.all([ian.synced(), ada.synced()]);
+		const seenByAda: string[] = [];
+		ada
+			.map('members')
+			.observe((event) =>
+				event.keysChanged.forEach((key) =>
+					seenByAda.push(`${key}:${JSON.stringify(ada.member(key))}`)
+				)
+			);
+
+		ian.setMember('ian', { role: 'admin' });
+		ian.setMember('ned', { role: 'admin' });
+
+		await waitFor(() => ian.verdicts.length === 2, 'a verdict for each change');
+		expect(
+			ian.verdicts
+				.flatMap((verdict) => verdict.rejected.map((rejection) => [rejection.key, rejection.code]))
+				.sort()
+		).toEqual([
+			['ian', 'admin-only'],
+			['ned', 'admin-only']
+		]);
+		await waitFor(
+			() => ian.member('ian')?.role === 'analyst' && ian.member('ned')?.role === 'consumer',
+			'the revert'
+		);
+		expect(serverValue(server, 'project/p1', 'members', 'ian')).toMatchObject({ role: 'analyst' });
+		expect(
+			seenByAda.filter((entry) => entry.includes('"admin"') && !entry.startsWith('ada'))
+		).toEqual([]);
+	});
+
+	it('refuses an Analyst deleting a member', async () => {
+		const nia = connect('nia');
+		await nia.synced();
+		nia.map('members').delete('ned');
+		await waitFor(() => nia.verdicts.length === 1, 'the verdict');
+		expect(nia.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({ key: 'ned', code: 'admin-only' })
+		]);
+		await waitFor(() => nia.member('ned') !== undefined, 'the member to come back');
+		expect(serverValue(server, 'project/p1', 'members', 'ned')).toMatchObject({ role: 'consumer' });
+	});
+
+	it('refuses writes to what the server maintains', async () => {
+		const ada = connect('ada');
+		await ada.synced();
+		ada.map('settings').set('project', { hacked: true });
+		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		expect(ada.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({ root: 'settings', code: 'server-only' })
+		]);
+		expect(serverValue(server, 'project/p1', 'settings', 'project')).toMatchObject({
+			name: 'Analytics'
+		});
+	});
+});

@@ -1,0 +1,181 @@
+/**
+ * Real y-websocket clients against a real console server, for the sync tests. Until accounts and
+ * sessions land in the same tree, a test-only authenticator reads the account from a cookie set
+ * by these clients; it exists only here, never in the production server.
+ */
+import type { IncomingMessage } from 'node:http';
+import * as decoding from 'lib0/decoding';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import {
+	MESSAGE_VERDICT,
+	type ManagementMode,
+	type Member,
+	type Role,
+	type Verdict
+} from '../../src/lib/shared';
+import { createProject, putMember } from '../../server/consortium/projects';
+import { createConsortium } from '../../server/consortium/store';
+import type { Principal } from '../../server/sync/connection';
+import { startServer, type TestServer } from './server';
+import type { AppOptions } from '../../server/app';
+
+const TEST_COOKIE = 'test-account';
+
+export function testAuthenticate(req: IncomingMessage): Principal | null {
+	const match = /(?:^|;\s*)test-account=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
+	if (!match) return null;
+	const accountId = match[1]!;
+	return {
+		accountId,
+		name: `Name of ${accountId}`,
+		email: `${accountId}@example.org`,
+		sessionId: `session-${accountId}`
+	};
+}
+
+export function startSyncServer(options: AppOptions = {}, dataDir?: string): Promise<TestServer> {
+	return startServer(
+		dataDir ? { dataDir } : {},
+		{},
+		{ authenticate: testAuthenticate, ...options }
+	);
+}
+
+export interface Person {
+	accountId: string;
+	role: Role;
+	zone: 'nz' | 'aurora' | 'borealis';
+}
+
+/** A consortium (Office, Aurora, Borealis) and one project with the given members. */
+export function setUpProject(
+	server: TestServer,
+	mode: ManagementMode,
+	people: Person[]
+): { projectId: string } {
+	const { db, registry } = server.app;
+	const consortium = createConsortium(db, {
+		name: 'Northern Lights',
+		mode,
+		zones: [
+			{ id: 'nz', kind: 'network', name: 'Office' },
+			{ id: 'aurora', kind: 'institution', name: 'Aurora' },
+			{ id: 'borealis', kind: 'institution', name: 'Borealis' }
+		]
+	});
+	const project = createProject(db, registry, consortium, {
+		id: 'p1',
+		name: 'Analytics',
+		ownerZoneId: mode === 'institution-zone' ? 'aurora' : undefined
+	});
+	for (const person of people) {
+		putMember(db, registry, project.id, {
+			accountId: person.accountId,
+			email: `${person.accountId}@example.org`,
+			name: `Name of ${person.accountId}`,
+			role: person.role,
+			zoneId: person.zone
+		});
+	}
+	return { projectId: project.id };
+}
+
+export class TestClient {
+	readonly verdicts: Verdict[] = [];
+	readonly closes: Array<{ code: number; reason: string }> = [];
+	readonly provider: WebsocketProvider;
+
+	constructor(
+		server: TestServer,
+		readonly accountId: string,
+		readonly documentName: string,
+		readonly doc = new Y.Doc(),
+		options: { connect?: boolean; cookie?: string; origin?: string } = {}
+	) {
+		const headers = { cookie: options.cookie ?? `${TEST_COOKIE}=${accountId}` };
+		const origin = options.origin ?? server.origin;
+		const Socket = class extends WebSocket {
+			constructor(address: string, protocols?: string | string[]) {
+				super(address, protocols, { headers, origin });
+			}
+		};
+		this.provider = new WebsocketProvider(
+			`${server.url.replace(/^http/, 'ws')}/sync`,
+			documentName,
+			doc,
+			{
+				WebSocketPolyfill: Socket as unknown as typeof globalThis.WebSocket,
+				connect: options.connect ?? true,
+				disableBc: true,
+				maxBackoffTime: 200
+			}
+		);
+		this.provider.messageHandlers[MESSAGE_VERDICT] = (_encoder, decoder) => {
+			this.verdicts.push(JSON.parse(decoding.readVarString(decoder)) as Verdict);
+		};
+		this.provider.on('connection-close', (event) => {
+			if (event) this.closes.push({ code: event.code, reason: event.reason });
+		});
+	}
+
+	map<T = unknown>(root: string): Y.Map<T> {
+		return this.doc.getMap<T>(root);
+	}
+
+	member(accountId: string): Member | undefined {
+		return this.map<Member>('members').get(accountId);
+	}
+
+	/** Writes a member entry as our client would: the whole value, stamped with the author. */
+	setMember(accountId: string, patch: Partial<Member>): void {
+		const current = this.member(accountId)!;
+		this.map('members').set(accountId, {
+			...current,
+			...patch,
+			updatedBy: this.accountId,
+			updatedAt: Date.now()
+		});
+	}
+
+	synced(): Promise<void> {
+		return waitFor(() => this.provider.synced, `${this.accountId} to sync ${this.documentName}`);
+	}
+
+	destroy(): void {
+		this.provider.destroy();
+		this.doc.destroy();
+	}
+}
+
+/** Waits until `condition` holds (events arrive over real sockets), failing after `timeoutMs`. */
+export async function waitFor(
+	condition: () => boolean,
+	what: string,
+	timeoutMs = 5000
+): Promise<void> {
+	const start = Date.now();
+	while (!condition()) {
+		if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+/** The server's current value of an entry. */
+export function serverValue(
+	server: TestServer,
+	documentName: string,
+	root: string,
+	key: string
+): unknown {
+	return server.app.registry.read(documentName, (document) => document.roots.get(root)!.get(key));
+}
+
+export function stateOf(doc: Y.Doc): string {
+	return JSON.stringify(
+		Object.fromEntries(
+			[...doc.share.keys()].sort().map((root) => [root, doc.getMap(root).toJSON()])
+		)
+	);
+}
