@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -88,7 +89,7 @@ export class TestClient {
 	readonly provider: WebsocketProvider;
 
 	constructor(
-		server: TestServer,
+		server: Pick<TestServer, 'url' | 'origin'>,
 		readonly accountId: string,
 		readonly documentName: string,
 		readonly doc = new Y.Doc(),
@@ -172,10 +173,52 @@ export function serverValue(
 	return server.app.registry.read(documentName, (document) => document.roots.get(root)!.get(key));
 }
 
+/** The document's content, root by root (empty roots left out: a client only has the roots it saw). */
 export function stateOf(doc: Y.Doc): string {
-	return JSON.stringify(
-		Object.fromEntries(
-			[...doc.share.keys()].sort().map((root) => [root, doc.getMap(root).toJSON()])
-		)
-	);
+	const roots = [...doc.share.keys()].sort().filter((root) => doc.getMap(root).size > 0);
+	return JSON.stringify(Object.fromEntries(roots.map((root) => [root, doc.getMap(root).toJSON()])));
+}
+
+export interface RawSocket {
+	ws: WebSocket;
+	/** Resolves with the close code and reason, or the HTTP status when the upgrade was refused. */
+	closed: Promise<{ code: number; reason: string }>;
+	opened: Promise<void>;
+	received: Uint8Array[];
+}
+
+/** A bare WebSocket to the sync endpoint, for sending what no well-behaved client would. */
+export function rawSocket(
+	server: TestServer,
+	accountId: string | null,
+	documentName: string,
+	origin = server.origin
+): RawSocket {
+	const headers: Record<string, string> = accountId
+		? { cookie: `${TEST_COOKIE}=${accountId}` }
+		: {};
+	const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/${documentName}`, {
+		headers,
+		origin
+	});
+	const received: Uint8Array[] = [];
+	ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+		ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+		ws.on('unexpected-response', (_req, res) =>
+			resolve({ code: res.statusCode ?? 0, reason: 'http' })
+		);
+	});
+	ws.on('error', () => undefined);
+	const opened = new Promise<void>((resolve) => ws.on('open', () => resolve()));
+	return { ws, closed, opened, received };
+}
+
+/** A y-websocket sync message of the given sync type (2: update) carrying `payload`. */
+export function syncMessage(payload: Uint8Array, syncType = 2): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarUint(encoder, syncType);
+	encoding.writeVarUint8Array(encoder, payload);
+	return encoding.toUint8Array(encoder);
 }

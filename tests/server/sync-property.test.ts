@@ -1,0 +1,88 @@
+/**
+ * Random schedules of clients going offline and online while issuing allowed and forbidden
+ * membership changes always end with every remaining member's copy equal to the server's, and the
+ * server's state always satisfies the membership invariants.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findInvariantViolations, type Member, type Role } from '../../src/lib/shared';
+import { TestClient, setUpProject, startSyncServer, stateOf, waitFor } from '../support/sync';
+
+const PEOPLE = ['ada', 'bo', 'nia', 'ian'] as const;
+type Person = (typeof PEOPLE)[number];
+
+const STEP = fc.oneof(
+	fc.record({ kind: fc.constant('offline' as const), who: fc.constantFrom(...PEOPLE) }),
+	fc.record({ kind: fc.constant('online' as const), who: fc.constantFrom(...PEOPLE) }),
+	fc.record({
+		kind: fc.constant('role' as const),
+		who: fc.constantFrom(...PEOPLE),
+		target: fc.constantFrom(...PEOPLE),
+		role: fc.constantFrom<Role>('admin', 'analyst', 'consumer')
+	}),
+	fc.record({
+		kind: fc.constant('remove' as const),
+		who: fc.constantFrom(...PEOPLE),
+		target: fc.constantFrom(...PEOPLE)
+	}),
+	fc.record({ kind: fc.constant('settle' as const), ms: fc.integer({ min: 0, max: 15 }) })
+);
+
+async function runSchedule(steps: fc.RecordValue<any>[]): Promise<void> {
+	const server = await startSyncServer();
+	const clients = new Map<Person, TestClient>();
+	try {
+		setUpProject(server, 'network-zone', [
+			{ accountId: 'ada', role: 'admin', zone: 'nz' },
+			{ accountId: 'bo', role: 'admin', zone: 'nz' },
+			{ accountId: 'nia', role: 'analyst', zone: 'nz' },
+			{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
+		]);
+		for (const person of PEOPLE) clients.set(person, new TestClient(server, person, 'project/p1'));
+		await Promise.all([...clients.values()].map((client) => client.synced()));
+
+		for (const step of steps) {
+			if (step.kind === 'settle') {
+				await new Promise((resolve) => setTimeout(resolve, step.ms));
+				continue;
+			}
+			const client = clients.get(step.who)!;
+			if (step.kind === 'offline') client.provider.disconnect();
+			else if (step.kind === 'online') client.provider.connect();
+			else if (step.kind === 'role' && client.member(step.target))
+				client.setMember(step.target, { role: step.role });
+			else if (step.kind === 'remove') client.map('members').delete(step.target);
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+
+		for (const client of clients.values()) client.provider.connect();
+		const project = () => server.app.registry.get('project/p1')!;
+		const remaining = () =>
+			[...clients.values()].filter((client) => project().index!.member(client.accountId));
+		await waitFor(
+			() =>
+				remaining().every(
+					(client) => client.provider.synced && stateOf(client.doc) === stateOf(project().doc)
+				),
+			'every remaining member to converge on the server’s state',
+			10_000
+		);
+		const members = [...project().roots.get('members')!.values()] as Member[];
+		expect(findInvariantViolations(project().index!, members)).toEqual([]);
+	} finally {
+		for (const client of clients.values()) client.destroy();
+		await server.close();
+	}
+}
+
+describe('random schedules of offline clients and refused changes', () => {
+	it('always converge on the server’s state, which keeps every invariant', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(STEP, { minLength: 5, maxLength: 30 }), runSchedule),
+			{
+				numRuns: 30,
+				endOnFailure: true
+			}
+		);
+	}, 120_000);
+});
