@@ -28,7 +28,9 @@ const STEP = fc.oneof(
 	fc.record({ kind: fc.constant('settle' as const), ms: fc.integer({ min: 0, max: 15 }) })
 );
 
-async function runSchedule(steps: fc.RecordValue<any>[]): Promise<void> {
+type Step = typeof STEP extends fc.Arbitrary<infer T> ? T : never;
+
+async function runSchedule(steps: Step[]): Promise<void> {
 	const server = await startSyncServer();
 	const clients = new Map<Person, TestClient>();
 	try {

@@ -52,7 +52,7 @@ export interface Person {
 
 /** A consortium (Office, Aurora, Borealis) and one project with the given members. */
 export function setUpProject(
-	server: TestServer,
+	server: Pick<TestServer, 'app'>,
 	mode: ManagementMode,
 	people: Person[]
 ): { projectId: string } {
