@@ -1,0 +1,245 @@
+/**
+ * One document on the client: the Y.Doc, its offline copy (IndexedDB in the browser) and its
+ * connection to the sync server (the stock y-websocket provider), plus what the console adds on
+ * top of y-websocket:
+ * - the server's close codes: delete the local copy when access is gone, reset it when the server
+ *   says it cannot be reconciled, stop when the session is over (src/lib/shared/sync-protocol.ts);
+ * - verdicts: the changes the server refused, with their reasons;
+ * - changes that lost to a concurrent change of the same entry, with the value that won;
+ * - the number of local changes the server has not confirmed yet.
+ * It is plain TypeScript (no Svelte), so that it runs the same in the browser and in Node tests.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { ObservableV2 } from 'lib0/observable';
+import { WebsocketProvider } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import {
+	MESSAGE_VERDICT,
+	VerdictSchema,
+	closeReasonFor,
+	type CloseReason,
+	type Rejection
+} from '../shared';
+import { PendingChanges } from './pending-changes';
+
+/** The offline copy of a document: y-indexeddb in the browser. */
+export interface LocalCopy {
+	readonly whenSynced: Promise<unknown>;
+	clearData(): Promise<void>;
+	destroy(): Promise<void> | void;
+}
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+
+export interface LostChange {
+	root: string;
+	key: string;
+	/** The value that won, written concurrently by someone else. */
+	winner: unknown;
+}
+
+export type SessionEvents = {
+	status: (status: ConnectionStatus) => void;
+	synced: (synced: boolean) => void;
+	pending: (pending: number) => void;
+	rejected: (rejections: Rejection[]) => void;
+	lost: (change: LostChange) => void;
+	/** The server closed the connection for good; `reason.wipeLocalCopy` tells what became of the copy. */
+	closed: (reason: CloseReason) => void;
+};
+
+export interface SessionOptions {
+	/** The sync endpoint, e.g. `wss://console.example.org/sync`. */
+	url: string;
+	/** Opens the offline copy of a document; null keeps no offline copy. */
+	openLocalCopy?: ((name: string, doc: Y.Doc) => LocalCopy) | null;
+	/** Where the pending count survives a reload (localStorage in the browser). */
+	counts?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+	WebSocketPolyfill?: typeof WebSocket;
+	/** Sent as URL parameters (the embedded widget's session token). */
+	params?: Record<string, string>;
+	/** Wait before asking the server to confirm fresh changes, so that a burst is asked about once. */
+	confirmAfterMs?: number;
+}
+
+interface OwnWrite {
+	item: Y.Item;
+	change: number;
+}
+
+export class DocumentSession extends ObservableV2<SessionEvents> {
+	readonly doc = new Y.Doc();
+	readonly provider: WebsocketProvider;
+	readonly localCopy: LocalCopy | null;
+	status: ConnectionStatus = 'disconnected';
+	closedFor: CloseReason | null = null;
+	readonly #pending: PendingChanges;
+	readonly #ownWrites = new Map<string, OwnWrite>();
+	readonly #refusedKeys = new Set<string>();
+	#changes = 0;
+	#confirmTimer: ReturnType<typeof setTimeout> | null = null;
+
+	constructor(
+		readonly name: string,
+		private readonly options: SessionOptions
+	) {
+		super();
+		const countKey = `pending-changes:${name}`;
+		this.#pending = new PendingChanges(
+			Number(options.counts?.getItem(countKey) ?? 0),
+			(pending) => {
+				if (pending > 0) options.counts?.setItem(countKey, String(pending));
+				else options.counts?.removeItem(countKey);
+				if (pending === 0) this.#ownWrites.clear();
+				this.emit('pending', [pending]);
+			}
+		);
+		this.localCopy = options.openLocalCopy?.(name, this.doc) ?? null;
+		this.provider = new WebsocketProvider(options.url, name, this.doc, {
+			connect: false,
+			disableBc: true,
+			params: options.params ?? {},
+			...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {})
+		});
+		this.#watchLocalChanges();
+		this.#watchProvider();
+	}
+
+	get pending(): number {
+		return this.#pending.pending;
+	}
+
+	get synced(): boolean {
+		return this.provider.synced;
+	}
+
+	/** Opens the offline copy, then connects. Resolves once the offline copy is loaded. */
+	async start(): Promise<void> {
+		await this.localCopy?.whenSynced;
+		if (!this.closedFor) this.provider.connect();
+	}
+
+	map<T = unknown>(root: string): Y.Map<T> {
+		return this.doc.getMap<T>(root);
+	}
+
+	destroy(): void {
+		if (this.#confirmTimer) clearTimeout(this.#confirmTimer);
+		this.provider.destroy();
+		void this.localCopy?.destroy();
+		this.doc.destroy();
+		super.destroy();
+	}
+
+	#isLocal(origin: unknown): boolean {
+		return origin !== this.provider && origin !== this.localCopy;
+	}
+
+	#watchLocalChanges(): void {
+		this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+			if (!this.#isLocal(transaction.origin) || transaction.changed.size === 0) return;
+			this.#changes += 1;
+			this.#pending.recordChange();
+			for (const [type, keys] of transaction.changed) {
+				const root = rootName(type);
+				for (const key of keys) {
+					if (key === null || !root) continue;
+					const item = (type as Y.Map<unknown>)._map.get(key);
+					if (item && !item.deleted)
+						this.#ownWrites.set(`${root}\u0000${key}`, { item, change: this.#changes });
+				}
+			}
+			this.#scheduleConfirmation();
+		});
+		this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+			if (transaction.origin !== this.provider) return;
+			for (const [type, keys] of transaction.changed) this.#noticeLostWrites(type, keys);
+		});
+	}
+
+	/** Our unconfirmed write of an entry was overwritten by a concurrent one that won. */
+	#noticeLostWrites(type: Y.AbstractType<unknown>, keys: Set<string | null>): void {
+		const root = rootName(type);
+		if (!root) return;
+		for (const key of keys) {
+			if (key === null) continue;
+			const id = `${root}\u0000${key}`;
+			const own = this.#ownWrites.get(id);
+			if (!own || !own.item.deleted) continue;
+			this.#ownWrites.delete(id);
+			if (this.#refusedKeys.delete(id)) continue;
+			this.emit('lost', [{ root, key, winner: (type as Y.Map<unknown>).get(key) }]);
+		}
+	}
+
+	#scheduleConfirmation(): void {
+		if (this.#confirmTimer || !this.provider.wsconnected) return;
+		this.#confirmTimer = setTimeout(() => {
+			this.#confirmTimer = null;
+			const ws = this.provider.ws;
+			if (
+				!this.provider.synced ||
+				!ws ||
+				ws.readyState !== ws.OPEN ||
+				!this.#pending.needsQuestion()
+			)
+				return;
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, 0);
+			syncProtocol.writeSyncStep1(encoder, this.doc);
+			this.#pending.questionAsked();
+			ws.send(encoding.toUint8Array(encoder));
+		}, this.options.confirmAfterMs ?? 30);
+	}
+
+	#watchProvider(): void {
+		const handleSync = this.provider.messageHandlers[0]!;
+		this.provider.messageHandlers[0] = (encoder, decoder, provider, emitSynced, messageType) => {
+			const peek = decoding.clone(decoder);
+			const syncType = decoding.readVarUint(peek);
+			handleSync(encoder, decoder, provider, emitSynced, messageType);
+			if (syncType === syncProtocol.messageYjsSyncStep2) {
+				this.#pending.answerReceived();
+				this.#scheduleConfirmation();
+			}
+		};
+		this.provider.messageHandlers[MESSAGE_VERDICT] = (_encoder, decoder) => {
+			const verdict = VerdictSchema.safeParse(JSON.parse(decoding.readVarString(decoder)));
+			if (!verdict.success) return;
+			for (const rejection of verdict.data.rejected)
+				this.#refusedKeys.add(`${rejection.root}\u0000${rejection.key}`);
+			this.emit('rejected', [verdict.data.rejected]);
+		};
+		this.provider.on('status', ({ status }) => {
+			this.status = status;
+			if (status === 'connected') this.#pending.connectionOpened();
+			if (status === 'disconnected') this.#pending.connectionClosed();
+			this.emit('status', [status]);
+		});
+		this.provider.on('sync', (synced: boolean) => {
+			this.emit('synced', [synced]);
+			if (synced) this.#scheduleConfirmation();
+		});
+		this.provider.on('closed', ({ code }) => void this.#closedByServer(code));
+	}
+
+	async #closedByServer(code: number): Promise<void> {
+		const reason = closeReasonFor(code);
+		if (!reason) return;
+		if (reason.wipeLocalCopy) {
+			await this.localCopy?.clearData();
+			this.options.counts?.removeItem(`pending-changes:${this.name}`);
+		}
+		this.closedFor = reason;
+		this.emit('closed', [reason]);
+	}
+}
+
+/** The name of a root type of its document, or null for anything else. */
+function rootName(type: Y.AbstractType<unknown>): string | null {
+	if (type._item !== null || !type.doc) return null;
+	for (const [name, shared] of type.doc.share) if (shared === type) return name;
+	return null;
+}
