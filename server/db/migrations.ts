@@ -2,6 +2,8 @@
  * The schema, as an ordered list of named migrations gathered from the modules that own the
  * tables. Never edit a migration that has shipped: add a new one at the end of its module's list.
  */
+import { AUTH_MIGRATIONS } from '../auth/migrations';
+
 export interface Migration {
 	/** Unique and stable: "<module>-<number>-<what>". */
 	id: string;
@@ -36,4 +38,4 @@ const CONSORTIUM_MIGRATIONS: Migration[] = [
 	}
 ];
 
-export const MIGRATIONS: readonly Migration[] = [...CONSORTIUM_MIGRATIONS];
+export const MIGRATIONS: readonly Migration[] = [...CONSORTIUM_MIGRATIONS, ...AUTH_MIGRATIONS];
