@@ -5,16 +5,24 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Account } from './auth/accounts';
+import { startHousekeeping } from './auth/housekeeping';
+import { registerAuthRoutes } from './auth/routes';
+import { configureAuth } from './auth/settings';
 import type { Config } from './config';
 import { openDatabase, type Db } from './db/database';
 import { Router, sendJson } from './http/router';
 import { originPolicy } from './http/origin';
 import { staticFiles } from './http/static';
+import { registerDevOutboxRoute } from './mail/dev-outbox';
+import { Mailer } from './mail/mailer';
 
 export interface App {
 	readonly server: Server;
 	readonly db: Db;
 	readonly config: Config;
+	/** Queues mail (synchronously) and delivers it, or keeps it in the local outbox. */
+	readonly mailer: Mailer;
 	/** Where people reach the console; links in mail are built from it. Known once listening. */
 	readonly site: Site;
 	/** Starts listening; resolves with the URL the console is reachable at. */
@@ -27,15 +35,30 @@ export interface Site {
 	origin: string;
 }
 
-export function createApp(config: Config): App {
+/** What the app takes besides its configuration: hooks, and a clock tests can move forward. */
+export interface AppDependencies {
+	/** Milliseconds since the epoch. @default Date.now */
+	now?: () => number;
+	/** Told after an account's name or email changed, e.g. to update membership entries. */
+	onAccountChanged?: (account: Account) => void;
+}
+
+export function createApp(config: Config, deps: AppDependencies = {}): App {
+	const now = deps.now ?? Date.now;
 	const db = openDatabase(config.databasePath);
+	configureAuth(db, { ...config.auth, now });
 	const site: Site = {
 		url: config.publicUrl ?? '',
 		origin: config.publicUrl ? new URL(config.publicUrl).origin : ''
 	};
+	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl, now });
+	mailer.start();
+	const stopHousekeeping = startHousekeeping(db);
 	const allowedOrigins = () => [site.origin];
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add('GET', '/api/health', () => ({ body: { ok: true } }));
+	registerAuthRoutes(router, { db, mailer, site, onAccountChanged: deps.onAccountChanged });
+	if (config.showOutbox) registerDevOutboxRoute(router, db);
 	const serveStatic = staticFiles(config.staticDir);
 
 	const server = createServer((req, res) => {
@@ -64,6 +87,7 @@ export function createApp(config: Config): App {
 		server,
 		db,
 		config,
+		mailer,
 		site,
 		listen: () =>
 			new Promise((resolve, reject) => {
@@ -75,13 +99,14 @@ export function createApp(config: Config): App {
 					resolve(site.url);
 				});
 			}),
-		close: () =>
-			new Promise((resolve) => {
+		close: async () => {
+			await new Promise<void>((resolve) => {
 				server.closeAllConnections();
-				server.close(() => {
-					db.close();
-					resolve();
-				});
-			})
+				server.close(() => resolve());
+			});
+			stopHousekeeping();
+			await mailer.stop();
+			db.close();
+		}
 	};
 }

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../../server/app';
+import { createApp, type App, type AppDependencies } from '../../server/app';
 import { readConfig, type Config } from '../../server/config';
 
 export interface TestServer {
@@ -18,14 +18,15 @@ export interface TestServer {
 
 export async function startServer(
 	overrides: Partial<Config> = {},
-	env: NodeJS.ProcessEnv = {}
+	env: NodeJS.ProcessEnv = {},
+	deps: AppDependencies = {}
 ): Promise<TestServer> {
 	const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'console-test-'));
 	const config: Config = {
 		...readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }),
 		...overrides
 	};
-	const app = createApp(config);
+	const app = createApp(config, deps);
 	const url = await app.listen();
 	return {
 		app,
