@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestAccount, signInWithLink, startAuthServer, TestClock } from '../support/auth';
 import { TestClient } from '../support/client';
 import type { TestServer } from '../support/server';
@@ -13,12 +13,8 @@ describe('signing in', () => {
 	let clock: TestClock;
 	let ada: TestClient;
 
-	beforeAll(async () => {
-		smtp = await startSmtpServer();
-	});
-	afterAll(() => smtp.stop());
-
 	beforeEach(async () => {
+		smtp = await startSmtpServer();
 		clock = new TestClock();
 		server = await startAuthServer({ smtp, clock });
 		await createTestAccount(server, {
@@ -28,7 +24,10 @@ describe('signing in', () => {
 		});
 		ada = new TestClient(server);
 	});
-	afterEach(() => server.close());
+	afterEach(async () => {
+		await server.close();
+		await smtp.stop();
+	});
 
 	async function requestLinkToken(email: string): Promise<string> {
 		const response = await ada.post('/api/auth/link', { email });

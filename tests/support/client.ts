@@ -17,6 +17,8 @@ export interface ClientOptions {
 	/** @default the server's own origin */
 	origin?: string | null;
 	userAgent?: string;
+	/** Where requests go. @default the server's URL (its public URL, when one is configured) */
+	baseUrl?: string;
 }
 
 export class TestClient {
@@ -61,7 +63,7 @@ export class TestClient {
 			headers.Cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 		}
 		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		const response = await fetch(`${this.#server.url}${path}`, {
+		const response = await fetch(`${this.#options.baseUrl ?? this.#server.url}${path}`, {
 			method,
 			headers,
 			body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)

@@ -134,7 +134,8 @@ function partsOf(headers: Map<string, string>, body: string): { type: string; co
 		.slice(1)
 		.filter((section) => !section.startsWith('--'))
 		.flatMap((section) => {
-			const entity = splitEntity(section.replace(/^\r?\n/, ''));
+			// The line breaks around a boundary belong to the boundary, not to the parts.
+			const entity = splitEntity(section.replace(/^\r?\n/, '').replace(/\r?\n$/, ''));
 			return partsOf(entity.headers, entity.body);
 		});
 }
