@@ -17,7 +17,15 @@ import { enforceLimit, requireSignedIn, tokenError, type AuthContext } from './c
 
 export function registerAccountRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
-	const announce = (account: Account) => context.onAccountChanged?.(account);
+	// The change is committed by the time listeners hear of it: a listener's failure is logged,
+	// never turned into an error for the person whose change did happen.
+	const announce = (account: Account) => {
+		try {
+			context.onAccountChanged?.(account);
+		} catch (error) {
+			console.error('An onAccountChanged listener failed:', error);
+		}
+	};
 
 	router.add('PATCH', '/api/account', async (request) => {
 		const { account } = requireSignedIn(context, request);
