@@ -23,7 +23,7 @@ interface AccountRow {
 
 const COLUMNS = 'id, email, name, password_hash, created_at';
 
-export function toAccount(row: AccountRow): Account {
+function toAccount(row: AccountRow): Account {
 	return {
 		id: row.id,
 		email: row.email,

@@ -7,7 +7,7 @@
  */
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Db } from '../db/database';
-import { toAccount, type Account } from './accounts';
+import { findAccountById, type Account } from './accounts';
 import { generateSecureRandomString, hashSecret } from './random';
 import { authSettings } from './settings';
 
@@ -77,18 +77,9 @@ export function createSession(
 	};
 	db.prepare(
 		`INSERT INTO sessions (id, account_id, secret_hash, created_at, last_seen_at, expires_at,
-		 absolute_expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	).run(
-		id,
-		accountId,
-		hashSecret(secret),
-		now,
-		now,
-		session.expiresAt,
-		absoluteExpiresAt,
-		session.ip,
-		session.userAgent
-	);
+		 absolute_expires_at, ip, user_agent) VALUES (@id, @accountId, @secretHash, @createdAt,
+		 @lastSeenAt, @expiresAt, @absoluteExpiresAt, @ip, @userAgent)`
+	).run({ ...session, secretHash: hashSecret(secret) });
 	return { token: `${id}.${secret}`, session };
 }
 
@@ -98,12 +89,7 @@ export function validateSessionToken(db: Db, token: string): SessionValidationRe
 	const parts = token.length <= TOKEN_LIMIT ? token.split('.') : [];
 	if (parts.length !== 2) return none;
 	const [id, secret] = parts as [string, string];
-	const row = db
-		.prepare(
-			`SELECT s.*, a.email, a.name, a.password_hash, a.created_at AS account_created_at
-			 FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ?`
-		)
-		.get(id) as (SessionRow & AccountColumns) | undefined;
+	const row = db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
 	if (!row || !constantTimeEqual(hashSecret(secret), row.secret_hash)) return none;
 	const { now: clock, sessions: policy } = authSettings(db);
 	const now = clock();
@@ -121,14 +107,8 @@ export function validateSessionToken(db: Db, token: string): SessionValidationRe
 			id
 		);
 	}
-	const account = toAccount({
-		id: row.account_id,
-		email: row.email,
-		name: row.name,
-		password_hash: row.password_hash,
-		created_at: row.account_created_at
-	});
-	return { session, account };
+	// Sessions go with their account (ON DELETE CASCADE), so the account is there.
+	return { session, account: findAccountById(db, row.account_id)! };
 }
 
 export function invalidateSession(db: Db, sessionId: string): void {
@@ -162,13 +142,6 @@ export function listAccountSessions(db: Db, accountId: string): Session[] {
 export function deleteExpiredSessions(db: Db): number {
 	return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(authSettings(db).now())
 		.changes;
-}
-
-interface AccountColumns {
-	email: string;
-	name: string;
-	password_hash: string | null;
-	account_created_at: number;
 }
 
 function toSession(row: SessionRow): Session {

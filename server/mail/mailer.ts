@@ -101,9 +101,16 @@ export class Mailer implements MailQueue {
 	#wake(): void {
 		this.#timer = null;
 		if (this.#stopped || this.#running) return;
-		this.#running = this.#deliverDue().finally(() => {
-			this.#running = null;
-		});
+		this.#running = this.#deliverDue()
+			.catch((error: unknown) => {
+				// The outbox itself failed (a locked or closed database): try again later rather
+				// than end the process on an unhandled rejection.
+				this.#log(`[mail] the delivery loop failed: ${String(error)}`);
+				if (!this.#stopped) this.#schedule(MAX_SLEEP_MS);
+			})
+			.finally(() => {
+				this.#running = null;
+			});
 	}
 
 	async #deliverDue(): Promise<void> {

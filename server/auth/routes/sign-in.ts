@@ -28,6 +28,10 @@ import {
 
 export function registerSignInRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
+	// Made now, so that the first sign-in attempt for an unknown address is not the slow one.
+	dummyPasswordHash(authSettings(db).passwordCost).catch((error: unknown) =>
+		console.error('Could not prepare the dummy password hash:', error)
+	);
 
 	router.add('POST', '/api/auth/link', async (request) => {
 		enforceLimit(limiters.mailPerIp, request.ip);
