@@ -37,11 +37,16 @@ export function readSessionToken(req: IncomingMessage, cookieName?: string): str
 }
 
 /**
- * The Set-Cookie value for a new session. The cookie lasts until the session's absolute end;
- * the idle deadline is enforced by the server, so the cookie need not be rewritten on each use.
+ * The Set-Cookie value for a session just created: `sessionCookie(site, createSession(...))`.
+ * The cookie lasts until the session's absolute end; the idle deadline is enforced by the
+ * server, so the cookie need not be rewritten each time the session is used.
  */
-export function sessionCookie(site: SiteUrl, token: string, expiresAt: number): string {
-	return serialize(site, token, `Expires=${new Date(expiresAt).toUTCString()}`);
+export function sessionCookie(
+	site: SiteUrl,
+	created: { token: string; session: { absoluteExpiresAt: number } }
+): string {
+	const expires = new Date(created.session.absoluteExpiresAt).toUTCString();
+	return serialize(site, created.token, `Expires=${expires}`);
 }
 
 export function clearedSessionCookie(site: SiteUrl): string {

@@ -56,6 +56,9 @@ describe('signing in', () => {
 		expect(consumed.headers.getSetCookie()[0]).toMatch(
 			/^session=[a-z0-9]+\.[a-z0-9]+; HttpOnly; SameSite=Lax; Path=\//
 		);
+		expect(consumed.headers.getSetCookie()[0]).toContain(
+			`Expires=${new Date(clock.time + 30 * DAY).toUTCString()}`
+		);
 
 		const session = await ada.get('/api/auth/session');
 		expect(session.status).toBe(200);

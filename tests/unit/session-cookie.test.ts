@@ -12,10 +12,10 @@ function request(headers: Record<string, string>): IncomingMessage {
 }
 
 describe('the session cookie', () => {
-	const expires = Date.UTC(2025, 1, 14, 9);
+	const created = { token: 'id.secret', session: { absoluteExpiresAt: Date.UTC(2025, 1, 14, 9) } };
 
 	it('is HttpOnly, SameSite=Lax and for the whole site over HTTP', () => {
-		expect(sessionCookie({ url: 'http://localhost:3000' }, 'id.secret', expires)).toBe(
+		expect(sessionCookie({ url: 'http://localhost:3000' }, created)).toBe(
 			'session=id.secret; HttpOnly; SameSite=Lax; Path=/; Expires=Fri, 14 Feb 2025 09:00:00 GMT'
 		);
 	});
@@ -23,7 +23,7 @@ describe('the session cookie', () => {
 	it('is Secure and __Host- prefixed over HTTPS', () => {
 		const site = { url: 'https://console.example.org' };
 		expect(sessionCookieName(site)).toBe('__Host-session');
-		expect(sessionCookie(site, 'id.secret', expires)).toBe(
+		expect(sessionCookie(site, created)).toBe(
 			'__Host-session=id.secret; HttpOnly; SameSite=Lax; Path=/; Secure; Expires=Fri, 14 Feb 2025 09:00:00 GMT'
 		);
 		expect(clearedSessionCookie(site)).toBe(

@@ -96,11 +96,8 @@ export function signInResponse(
 	const previous = currentSession(context, request);
 	if (previous) invalidateSession(context.db, previous.session.id);
 	const meta = { ip: request.ip, userAgent: request.header('user-agent') ?? '' };
-	const { token, session } = createSession(context.db, account.id, meta);
-	return {
-		body: { account },
-		headers: { 'Set-Cookie': sessionCookie(context.site, token, session.absoluteExpiresAt) }
-	};
+	const created = createSession(context.db, account.id, meta);
+	return { body: { account }, headers: { 'Set-Cookie': sessionCookie(context.site, created) } };
 }
 
 export function signedOutHeaders(context: AuthContext): Record<string, string> {
