@@ -5,13 +5,22 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Account } from './auth/accounts';
+import { startHousekeeping } from './auth/housekeeping';
+import { registerAuthRoutes } from './auth/routes';
+import { readSessionToken, sessionCookieName } from './auth/session-cookie';
+import { validateSessionToken } from './auth/sessions';
+import { configureAuth } from './auth/settings';
 import type { Config } from './config';
-import { openDatabase, type Db } from './db/database';
-import { Router, sendJson } from './http/router';
-import { originPolicy } from './http/origin';
-import { staticFiles } from './http/static';
+import { updateMemberEntriesOf } from './consortium/accounts-in-projects';
 import { findProjectRecord } from './consortium/store';
 import { projectMembershipIntoUserDocuments } from './consortium/user-projection';
+import { openDatabase, type Db } from './db/database';
+import { originPolicy } from './http/origin';
+import { Router, sendJson } from './http/router';
+import { staticFiles } from './http/static';
+import { registerDevOutboxRoute } from './mail/dev-outbox';
+import { Mailer } from './mail/mailer';
 import type { Principal } from './sync/connection';
 import type { SyncLimits } from './sync/limits';
 import { sqliteDocumentStore } from './sync/persistence';
@@ -22,8 +31,11 @@ export interface App {
 	readonly server: Server;
 	readonly db: Db;
 	readonly config: Config;
+	/** Queues mail (synchronously) and delivers it, or keeps it in the local outbox. */
+	readonly mailer: Mailer;
 	/** Where people reach the console; links in mail are built from it. Known once listening. */
 	readonly site: Site;
+	/** The documents held in memory, and server-side changes to them. */
 	readonly registry: DocumentRegistry;
 	readonly sync: SyncServer;
 	/** Starts listening; resolves with the URL the console is reachable at. */
@@ -36,22 +48,50 @@ export interface Site {
 	origin: string;
 }
 
+/** What the app takes besides its configuration: hooks, limits, and a clock tests can move. */
 export interface AppOptions {
-	/** Who the upgrade request of a sync connection is signed in as. */
+	/** Milliseconds since the epoch. @default Date.now */
+	now?: () => number;
+	/** Told after an account's name or email changed (after its member entries were updated). */
+	onAccountChanged?: (account: Account) => void;
+	/** Who the upgrade request of a sync connection is signed in as. @default its session */
 	authenticate?: (req: IncomingMessage) => Principal | null;
 	syncLimits?: Partial<SyncLimits>;
 	documents?: RegistryOptions;
 }
 
 export function createApp(config: Config, options: AppOptions = {}): App {
+	const now = options.now ?? Date.now;
 	const db = openDatabase(config.databasePath);
+	configureAuth(db, { ...config.auth, now });
 	const site: Site = {
 		url: config.publicUrl ?? '',
 		origin: config.publicUrl ? new URL(config.publicUrl).origin : ''
 	};
+	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl, now });
+	mailer.start();
+	const stopHousekeeping = startHousekeeping(db);
 	const allowedOrigins = () => [site.origin];
+
+	const registry = new DocumentRegistry(
+		sqliteDocumentStore(db),
+		{ projectExists: (projectId) => findProjectRecord(db, projectId) !== null },
+		options.documents
+	);
+	registry.listeners.push(projectMembershipIntoUserDocuments(registry));
+
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add('GET', '/api/health', () => ({ body: { ok: true } }));
+	registerAuthRoutes(router, {
+		db,
+		mailer,
+		site,
+		onAccountChanged: (account) => {
+			updateMemberEntriesOf(registry, account);
+			options.onAccountChanged?.(account);
+		}
+	});
+	if (config.showOutbox) registerDevOutboxRoute(router, db);
 	const serveStatic = staticFiles(config.staticDir);
 
 	const server = createServer((req, res) => {
@@ -76,17 +116,19 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		serveStatic(req, res, url);
 	});
 
-	const registry = new DocumentRegistry(
-		sqliteDocumentStore(db),
-		{ projectExists: (projectId) => findProjectRecord(db, projectId) !== null },
-		options.documents
-	);
-	registry.listeners.push(projectMembershipIntoUserDocuments(registry));
+	const authenticateBySession = (req: IncomingMessage): Principal | null => {
+		const token = readSessionToken(req, sessionCookieName(site));
+		if (!token) return null;
+		const { session, account } = validateSessionToken(db, token);
+		return session
+			? { accountId: account.id, name: account.name, email: account.email, sessionId: session.id }
+			: null;
+	};
 	const sync = attachSyncServer(
 		server,
 		{
 			registry,
-			authenticate: options.authenticate ?? (() => null),
+			authenticate: options.authenticate ?? authenticateBySession,
 			isAllowedOrigin: (origin) => allowedOrigins().includes(origin)
 		},
 		options.syncLimits
@@ -96,6 +138,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		server,
 		db,
 		config,
+		mailer,
 		site,
 		registry,
 		sync,
@@ -109,15 +152,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 					resolve(site.url);
 				});
 			}),
-		close: () =>
-			new Promise((resolve) => {
-				sync.close();
-				registry.close();
+		close: async () => {
+			sync.close();
+			registry.close();
+			await new Promise<void>((resolve) => {
 				server.closeAllConnections();
-				server.close(() => {
-					db.close();
-					resolve();
-				});
-			})
+				server.close(() => resolve());
+			});
+			stopHousekeeping();
+			await mailer.stop();
+			db.close();
+		}
 	};
 }

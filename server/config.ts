@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth/settings';
 
 const EnvSchema = z.object({
 	HOST: z.string().default('127.0.0.1'),
@@ -31,6 +32,8 @@ export interface Config {
 	showOutbox: boolean;
 	/** Where the built SPA is served from. */
 	staticDir: string;
+	/** Session and link lifetimes, password cost, rate limits (server/auth/settings.ts). */
+	auth: AuthPolicy;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -56,6 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		smtpUrl: values.SMTP_URL ?? null,
 		mailFrom: values.MAIL_FROM,
 		showOutbox: values.SHOW_OUTBOX ? values.SHOW_OUTBOX === 'true' : !values.SMTP_URL,
-		staticDir: resolve('build')
+		staticDir: resolve('build'),
+		auth: structuredClone(DEFAULT_AUTH_POLICY)
 	};
 }

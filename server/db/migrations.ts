@@ -2,6 +2,7 @@
  * The schema, as an ordered list of named migrations gathered from the modules that own the
  * tables. Never edit a migration that has shipped: add a new one at the end of its module's list.
  */
+import { AUTH_MIGRATIONS } from '../auth/migrations';
 import { SYNC_MIGRATIONS } from '../sync/migrations';
 
 export interface Migration {
@@ -38,4 +39,8 @@ const CONSORTIUM_MIGRATIONS: Migration[] = [
 	}
 ];
 
-export const MIGRATIONS: readonly Migration[] = [...CONSORTIUM_MIGRATIONS, ...SYNC_MIGRATIONS];
+export const MIGRATIONS: readonly Migration[] = [
+	...CONSORTIUM_MIGRATIONS,
+	...AUTH_MIGRATIONS,
+	...SYNC_MIGRATIONS
+];

@@ -3,6 +3,7 @@
  * Nothing here touches the DOM, Node, storage or the network.
  */
 export * from './ids';
+export * from './auth';
 export * from './roles';
 export * from './consortium';
 export * from './project';

@@ -125,7 +125,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 		return this.doc.getMap<T>(root);
 	}
 
-	destroy(): void {
+	override destroy(): void {
 		if (this.#confirmTimer) clearTimeout(this.#confirmTimer);
 		this.provider.destroy();
 		void this.localCopy?.destroy();
@@ -146,7 +146,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 				const root = rootName(type);
 				for (const key of keys) {
 					if (key === null || !root) continue;
-					const item = (type as Y.Map<unknown>)._map.get(key);
+					const item = asMap(type)._map.get(key);
 					if (item && !item.deleted)
 						this.#ownWrites.set(`${root}\u0000${key}`, { item, change: this.#changes });
 				}
@@ -160,7 +160,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 	}
 
 	/** Our unconfirmed write of an entry was overwritten by a concurrent one that won. */
-	#noticeLostWrites(type: Y.AbstractType<unknown>, keys: Set<string | null>): void {
+	#noticeLostWrites(type: SharedType, keys: Set<string | null>): void {
 		const root = rootName(type);
 		if (!root) return;
 		for (const key of keys) {
@@ -170,7 +170,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 			if (!own || !own.item.deleted) continue;
 			this.#ownWrites.delete(id);
 			if (this.#refusedKeys.delete(id)) continue;
-			this.emit('lost', [{ root, key, winner: (type as Y.Map<unknown>).get(key) }]);
+			this.emit('lost', [{ root, key, winner: asMap(type).get(key) }]);
 		}
 	}
 
@@ -237,9 +237,16 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 	}
 }
 
+type SharedType = Pick<Y.AbstractType<never>, '_item' | 'doc'>;
+
+/** Every root here is a map. */
+function asMap(type: SharedType): Y.Map<unknown> {
+	return type as unknown as Y.Map<unknown>;
+}
+
 /** The name of a root type of its document, or null for anything else. */
-function rootName(type: Y.AbstractType<unknown>): string | null {
+function rootName(type: SharedType): string | null {
 	if (type._item !== null || !type.doc) return null;
-	for (const [name, shared] of type.doc.share) if (shared === type) return name;
+	for (const [name, shared] of type.doc.share) if ((shared as unknown) === type) return name;
 	return null;
 }

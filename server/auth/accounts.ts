@@ -1,0 +1,111 @@
+/**
+ * Accounts: one per email address (stored lower-cased, unique), with a display name and an
+ * optional password (people may sign in with emailed links only). The password hash never leaves
+ * this module except through `findPasswordHash`, for the sign-in check.
+ */
+import type { Account } from '../../src/lib/shared/auth';
+import { newId } from '../../src/lib/shared/ids';
+import type { Db } from '../db/database';
+import { authSettings } from './settings';
+
+export type { Account };
+
+export type AccountChange<Reason extends string = 'email-taken'> =
+	{ ok: true; account: Account } | { ok: false; reason: Reason };
+
+interface AccountRow {
+	id: string;
+	email: string;
+	name: string;
+	password_hash: string | null;
+	created_at: number;
+}
+
+const COLUMNS = 'id, email, name, password_hash, created_at';
+
+function toAccount(row: AccountRow): Account {
+	return {
+		id: row.id,
+		email: row.email,
+		name: row.name,
+		hasPassword: row.password_hash !== null,
+		createdAt: row.created_at
+	};
+}
+
+export function findAccountById(db: Db, id: string): Account | null {
+	const row = db.prepare(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`).get(id) as
+		AccountRow | undefined;
+	return row ? toAccount(row) : null;
+}
+
+export function findAccountByEmail(db: Db, email: string): Account | null {
+	const row = db
+		.prepare(`SELECT ${COLUMNS} FROM accounts WHERE email = ?`)
+		.get(normalizeEmail(email)) as AccountRow | undefined;
+	return row ? toAccount(row) : null;
+}
+
+/** The account and its password hash, for checking a password; null when the email is unknown. */
+export function findPasswordHash(
+	db: Db,
+	email: string
+): { account: Account; passwordHash: string | null } | null {
+	const row = db
+		.prepare(`SELECT ${COLUMNS} FROM accounts WHERE email = ?`)
+		.get(normalizeEmail(email)) as AccountRow | undefined;
+	return row ? { account: toAccount(row), passwordHash: row.password_hash } : null;
+}
+
+export function createAccount(db: Db, input: { email: string; name: string }): AccountChange {
+	const now = authSettings(db).now();
+	const id = newId();
+	const inserted = db
+		.prepare(
+			`INSERT INTO accounts (id, email, name, password_hash, created_at, updated_at)
+			 VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT (email) DO NOTHING`
+		)
+		.run(id, normalizeEmail(input.email), input.name, now, now);
+	if (inserted.changes === 0) return { ok: false, reason: 'email-taken' };
+	return { ok: true, account: findAccountById(db, id)! };
+}
+
+/** The renamed account, or null when there is no such account. */
+export function renameAccount(db: Db, accountId: string, name: string): Account | null {
+	db.prepare('UPDATE accounts SET name = ?, updated_at = ? WHERE id = ?').run(
+		name,
+		authSettings(db).now(),
+		accountId
+	);
+	return findAccountById(db, accountId);
+}
+
+/** Call only once the new address is verified. Refuses an address another account holds. */
+export function changeAccountEmail(
+	db: Db,
+	accountId: string,
+	email: string
+): AccountChange<'email-taken' | 'no-account'> {
+	const normalized = normalizeEmail(email);
+	const holder = findAccountByEmail(db, normalized);
+	if (holder && holder.id !== accountId) return { ok: false, reason: 'email-taken' };
+	const updated = db
+		.prepare('UPDATE accounts SET email = ?, updated_at = ? WHERE id = ?')
+		.run(normalized, authSettings(db).now(), accountId);
+	if (updated.changes === 0) return { ok: false, reason: 'no-account' };
+	return { ok: true, account: findAccountById(db, accountId)! };
+}
+
+/** Stores a hash made by `hashPassword`; the account then signs in with a password too. */
+export function setAccountPassword(db: Db, accountId: string, passwordHash: string): void {
+	db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(
+		passwordHash,
+		authSettings(db).now(),
+		accountId
+	);
+}
+
+/** Addresses are compared lower-cased (the shared EmailSchema does the same for input). */
+export function normalizeEmail(email: string): string {
+	return email.trim().toLowerCase();
+}

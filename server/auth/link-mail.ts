@@ -1,0 +1,103 @@
+/**
+ * The emailed links of the identity core: each issues a one-time token and queues the message
+ * that carries it, in one transaction (nested as a savepoint when the caller is already in one).
+ * Callers that answer "send me a link" requests must answer the same way whatever these return,
+ * so that nobody learns which addresses have accounts.
+ */
+import type { Db } from '../db/database';
+import type { MailQueue } from '../mail/mailer';
+import {
+	emailChangedNoticeMail,
+	emailChangeVerificationMail,
+	getStartedMail,
+	passwordResetMail,
+	signInLinkMail,
+	type SiteUrl
+} from '../mail/templates';
+import { findAccountByEmail, type Account } from './accounts';
+import { authSettings } from './settings';
+import { issueToken, revokeTokens, type TokenPurpose } from './tokens';
+
+export type LinkOutcome<Reason extends string = 'no-account'> =
+	{ sent: true; expiresAt: number } | { sent: false; reason: Reason };
+
+/**
+ * Sends a sign-in link to an account's address: the plain kind from the sign-in page, or the
+ * Get Started kind after registration. Nothing is sent to an address without an account.
+ */
+export function issueSignInLink(
+	db: Db,
+	mailer: MailQueue,
+	site: SiteUrl,
+	email: string,
+	kind: 'sign-in' | 'get-started'
+): LinkOutcome {
+	return db.transaction((): LinkOutcome => {
+		const account = findAccountByEmail(db, email);
+		if (!account) return { sent: false, reason: 'no-account' };
+		const { token, expiresAt } = issueToken(db, { purpose: 'sign-in', email: account.email });
+		const mail = { site, to: account.email, token, lifetimeMs: lifetime(db, 'sign-in') };
+		mailer.enqueue(
+			kind === 'get-started'
+				? getStartedMail({ ...mail, name: account.name })
+				: signInLinkMail(mail)
+		);
+		return { sent: true, expiresAt };
+	})();
+}
+
+/** Sets or resets a password: the link goes to the account's current address. */
+export function issuePasswordResetLink(
+	db: Db,
+	mailer: MailQueue,
+	site: SiteUrl,
+	email: string
+): LinkOutcome {
+	return db.transaction((): LinkOutcome => {
+		const account = findAccountByEmail(db, email);
+		if (!account) return { sent: false, reason: 'no-account' };
+		const { token, expiresAt } = issueToken(db, {
+			purpose: 'password-reset',
+			email: account.email,
+			subject: account.id
+		});
+		const lifetimeMs = lifetime(db, 'password-reset');
+		mailer.enqueue(passwordResetMail({ site, to: account.email, token, lifetimeMs }));
+		return { sent: true, expiresAt };
+	})();
+}
+
+/**
+ * Asks to move an account to a new address: a notice to the old address, and a verification
+ * link to the new one unless another account holds it (its owner learns nothing from us). Only
+ * the latest request stays valid.
+ */
+export function issueEmailChangeLink(
+	db: Db,
+	mailer: MailQueue,
+	site: SiteUrl,
+	account: Account,
+	newEmail: string
+): LinkOutcome<'email-taken'> {
+	return db.transaction((): LinkOutcome<'email-taken'> => {
+		revokeTokens(db, 'email-change', account.id);
+		mailer.enqueue(
+			emailChangedNoticeMail({ site, to: account.email, name: account.name, newEmail })
+		);
+		if (findAccountByEmail(db, newEmail)) return { sent: false, reason: 'email-taken' };
+		const { token, expiresAt } = issueToken(db, {
+			purpose: 'email-change',
+			email: newEmail,
+			subject: account.id
+		});
+		const lifetimeMs = lifetime(db, 'email-change');
+		mailer.enqueue(
+			emailChangeVerificationMail({ site, to: newEmail, name: account.name, token, lifetimeMs })
+		);
+		return { sent: true, expiresAt };
+	})();
+}
+
+function lifetime(db: Db, purpose: TokenPurpose): number {
+	return authSettings(db).tokenLifetimesMs[purpose];
+}

@@ -1,0 +1,72 @@
+/**
+ * The tables of accounts, sessions, one-time tokens and the mail outbox. Secrets are stored only
+ * as SHA-256 hashes (BLOBs); times are milliseconds since the Unix epoch. STRICT tables, so that
+ * SQLite never coerces a hash or a time into another type silently.
+ */
+import type { Migration } from '../db/migrations';
+
+export const AUTH_MIGRATIONS: Migration[] = [
+	{
+		id: 'auth-001-accounts',
+		sql: `
+		CREATE TABLE accounts (
+			id TEXT PRIMARY KEY,
+			email TEXT NOT NULL UNIQUE CHECK (email = lower(email)),
+			name TEXT NOT NULL,
+			password_hash TEXT,
+			created_at INTEGER NOT NULL,
+			updated_at INTEGER NOT NULL
+		) STRICT;`
+	},
+	{
+		id: 'auth-002-sessions',
+		sql: `
+		CREATE TABLE sessions (
+			id TEXT PRIMARY KEY,
+			account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+			secret_hash BLOB NOT NULL,
+			created_at INTEGER NOT NULL,
+			last_seen_at INTEGER NOT NULL,
+			expires_at INTEGER NOT NULL,
+			absolute_expires_at INTEGER NOT NULL,
+			ip TEXT NOT NULL,
+			user_agent TEXT NOT NULL
+		) STRICT;
+		CREATE INDEX sessions_by_account ON sessions(account_id);`
+	},
+	{
+		id: 'auth-003-tokens',
+		sql: `
+		CREATE TABLE tokens (
+			token_hash BLOB PRIMARY KEY,
+			purpose TEXT NOT NULL
+				CHECK (purpose IN ('sign-in', 'password-reset', 'email-change', 'invite')),
+			email TEXT NOT NULL,
+			subject TEXT,
+			data TEXT,
+			created_at INTEGER NOT NULL,
+			expires_at INTEGER NOT NULL,
+			consumed_at INTEGER
+		) STRICT;
+		CREATE INDEX tokens_by_subject ON tokens(purpose, subject);
+		CREATE INDEX tokens_by_expiry ON tokens(expires_at);`
+	},
+	{
+		id: 'auth-004-mail-outbox',
+		sql: `
+		CREATE TABLE mail_outbox (
+			id INTEGER PRIMARY KEY AUTOINCREMENT,
+			to_address TEXT NOT NULL,
+			subject TEXT NOT NULL,
+			text TEXT NOT NULL,
+			html TEXT NOT NULL,
+			status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed', 'kept-locally')),
+			attempts INTEGER NOT NULL DEFAULT 0,
+			next_attempt_at INTEGER NOT NULL,
+			last_error TEXT,
+			created_at INTEGER NOT NULL,
+			sent_at INTEGER
+		) STRICT;
+		CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);`
+	}
+];

@@ -1,0 +1,86 @@
+/**
+ * Personal Settings: the name, and the email address. A new address counts only once it is
+ * verified: the change waits for the link sent to it, and the old address is told at once so
+ * that its owner can stop a change they did not ask for.
+ */
+import {
+	AccountUpdateRequestSchema,
+	EmailRequestSchema,
+	LinkTokenRequestSchema
+} from '../../../src/lib/shared/auth';
+import { HttpError } from '../../http/errors';
+import type { Router } from '../../http/router';
+import { changeAccountEmail, findAccountById, renameAccount, type Account } from '../accounts';
+import { issueEmailChangeLink } from '../link-mail';
+import { consumeToken, peekToken, type TokenCheck } from '../tokens';
+import { enforceLimit, requireSignedIn, tokenError, type AuthContext } from './context';
+
+export function registerAccountRoutes(router: Router, context: AuthContext): void {
+	const { db, limiters } = context;
+	// The change is committed by the time listeners hear of it: a listener's failure is logged,
+	// never turned into an error for the person whose change did happen.
+	const announce = (account: Account) => {
+		try {
+			context.onAccountChanged?.(account);
+		} catch (error) {
+			console.error('An onAccountChanged listener failed:', error);
+		}
+	};
+
+	router.add('PATCH', '/api/account', async (request) => {
+		const { account } = requireSignedIn(context, request);
+		const { name } = await request.json(AccountUpdateRequestSchema);
+		const renamed = renameAccount(db, account.id, name)!;
+		announce(renamed);
+		return { body: { account: renamed } };
+	});
+
+	router.add('POST', '/api/account/email', async (request) => {
+		const { account } = requireSignedIn(context, request);
+		enforceLimit(limiters.mailPerIp, request.ip);
+		const { email } = await request.json(EmailRequestSchema);
+		if (email === account.email) {
+			throw new HttpError(400, 'email-unchanged', 'This is already your address.', {
+				email: ['This is already your address']
+			});
+		}
+		enforceLimit(limiters.mailPerEmail, email);
+		enforceLimit(limiters.mailPerEmail, account.email);
+		// When another account holds the address, no link goes there, and the answer is the same.
+		issueEmailChangeLink(db, context.mailer, context.site, account, email);
+		return { status: 202, body: { ok: true } };
+	});
+
+	// No session needed: the link may be opened on another device; the token proves control of
+	// the new address and names the account.
+	router.add('POST', '/api/account/email/confirm', async (request) => {
+		enforceLimit(limiters.secretPerIp, request.ip);
+		const { token } = await request.json(LinkTokenRequestSchema);
+		const changed = db.transaction(() => {
+			// Peek first so that a refusal (address taken meanwhile) leaves the link unused.
+			const target = changeTarget(context, peekToken(db, token, 'email-change'));
+			const change = changeAccountEmail(db, target.account.id, target.email);
+			if (!change.ok) {
+				throw new HttpError(
+					409,
+					'email-taken',
+					'Another account now uses this address, so yours was not changed.'
+				);
+			}
+			changeTarget(context, consumeToken(db, token, 'email-change'));
+			return change.account;
+		})();
+		announce(changed);
+		return { body: { account: changed } };
+	});
+}
+
+function changeTarget(
+	context: AuthContext,
+	check: TokenCheck
+): { account: Account; email: string } {
+	if (!check.ok) throw tokenError(check.reason);
+	const account = check.subject ? findAccountById(context.db, check.subject) : null;
+	if (!account) throw tokenError('invalid');
+	return { account, email: check.email };
+}

@@ -1,0 +1,116 @@
+/**
+ * What the auth routes share: their dependencies, the rate limiters, and the checks every route
+ * makes the same way (who is signed in, is this client over its limit, what a failed link means
+ * to a person).
+ */
+import type { Db } from '../../db/database';
+import type { ApiRequest, ApiResponse } from '../../http/router';
+import { HttpError } from '../../http/errors';
+import { RateLimiter } from '../../http/rate-limit';
+import type { MailQueue } from '../../mail/mailer';
+import type { SiteUrl } from '../../mail/templates';
+import type { Account } from '../accounts';
+import {
+	clearedSessionCookie,
+	createSession,
+	invalidateSession,
+	readSessionToken,
+	sessionCookie,
+	sessionCookieName,
+	validateSessionToken,
+	type Session
+} from '../sessions';
+import { authSettings, type AuthRateLimits } from '../settings';
+import type { TokenFailure } from '../tokens';
+
+export interface AuthRouteDeps {
+	db: Db;
+	mailer: MailQueue;
+	/** Where people reach the console; links and cookie attributes follow it. */
+	site: SiteUrl;
+	/** Called after an account's name or email changed (membership entries show both). */
+	onAccountChanged?: (account: Account) => void;
+}
+
+export interface AuthContext extends AuthRouteDeps {
+	limiters: { [Rule in keyof AuthRateLimits]: RateLimiter };
+}
+
+export function createAuthContext(deps: AuthRouteDeps): AuthContext {
+	const { rateLimits, now } = authSettings(deps.db);
+	const limiter = (rule: keyof AuthRateLimits) => new RateLimiter({ ...rateLimits[rule], now });
+	return {
+		...deps,
+		limiters: {
+			mailPerIp: limiter('mailPerIp'),
+			mailPerEmail: limiter('mailPerEmail'),
+			secretPerIp: limiter('secretPerIp'),
+			secretPerEmail: limiter('secretPerEmail')
+		}
+	};
+}
+
+/** Counts the request against the limiter; a 429 with Retry-After when it is spent. */
+export function enforceLimit(limiter: RateLimiter, key: string): void {
+	const decision = limiter.consume(key);
+	if (decision.allowed) return;
+	const wait = decision.retryAfterSeconds;
+	const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
+	throw new HttpError(429, 'rate-limited', `Too many attempts. Try again in ${when}.`, undefined, {
+		'Retry-After': String(wait)
+	});
+}
+
+export interface SignedIn {
+	session: Session;
+	account: Account;
+}
+
+/** The session token the request presents, in the cookie this deployment sets or as a bearer. */
+export function presentedToken(context: AuthContext, request: ApiRequest): string | null {
+	return readSessionToken(request.raw, sessionCookieName(context.site));
+}
+
+export function currentSession(context: AuthContext, request: ApiRequest): SignedIn | null {
+	const token = presentedToken(context, request);
+	if (!token) return null;
+	const result = validateSessionToken(context.db, token);
+	return result.session ? result : null;
+}
+
+export function requireSignedIn(context: AuthContext, request: ApiRequest): SignedIn {
+	const signedIn = currentSession(context, request);
+	if (signedIn) return signedIn;
+	throw new HttpError(401, 'unauthenticated', 'Sign in to continue.');
+}
+
+/**
+ * Opens a new session for the account and answers with it. A session the request already
+ * presented ends: a fresh session id at every sign-in (ASVS 3.2.1), whoever was signed in.
+ */
+export function signInResponse(
+	context: AuthContext,
+	request: ApiRequest,
+	account: Account
+): ApiResponse {
+	const previous = currentSession(context, request);
+	if (previous) invalidateSession(context.db, previous.session.id);
+	const meta = { ip: request.ip, userAgent: request.header('user-agent') ?? '' };
+	const created = createSession(context.db, account.id, meta);
+	return { body: { account }, headers: { 'Set-Cookie': sessionCookie(context.site, created) } };
+}
+
+export function signedOutHeaders(context: AuthContext): Record<string, string> {
+	return { 'Set-Cookie': clearedSessionCookie(context.site) };
+}
+
+const TOKEN_MESSAGES: Record<TokenFailure, string> = {
+	invalid:
+		'This link is not valid. It may have been replaced by a newer one: use the latest email, or ask for a new link.',
+	expired: 'This link has expired. Ask for a new one.',
+	used: 'This link has already been used. Ask for a new one if you need it.'
+};
+
+export function tokenError(reason: TokenFailure): HttpError {
+	return new HttpError(400, `token-${reason}`, TOKEN_MESSAGES[reason]);
+}

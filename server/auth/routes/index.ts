@@ -1,0 +1,21 @@
+/**
+ * The identity API (docs/api.md): sign-in by link or password, sessions, Personal Settings and
+ * password resets. Registered on the app's router, which checks the Origin of every
+ * state-changing request and answers every response with `Cache-Control: no-store`.
+ */
+import type { Router } from '../../http/router';
+import { registerAccountRoutes } from './account';
+import { createAuthContext, type AuthRouteDeps } from './context';
+import { registerPasswordResetRoutes } from './password-reset';
+import { registerSessionRoutes } from './sessions';
+import { registerSignInRoutes } from './sign-in';
+
+export type { AuthRouteDeps } from './context';
+
+export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
+	const context = createAuthContext(deps);
+	registerSignInRoutes(router, context);
+	registerPasswordResetRoutes(router, context);
+	registerAccountRoutes(router, context);
+	registerSessionRoutes(router, context);
+}

@@ -1,0 +1,58 @@
+/**
+ * Setting or resetting a password, always through a link to the account's address: from the
+ * sign-in page when it is forgotten, and from Personal Settings to set or change it (the seed:
+ * "a reset password request will be sent to your email"). Choosing the password ends every
+ * session of the account (ASVS 3.3.3) and opens a new one for the person who chose it.
+ */
+import {
+	EmailRequestSchema,
+	PasswordResetConfirmRequestSchema
+} from '../../../src/lib/shared/auth';
+import type { Router } from '../../http/router';
+import { findAccountById, setAccountPassword, type Account } from '../accounts';
+import { issuePasswordResetLink } from '../link-mail';
+import { hashPassword } from '../passwords';
+import { invalidateAccountSessions } from '../sessions';
+import { authSettings } from '../settings';
+import { consumeToken, peekToken, revokeTokens, type TokenCheck } from '../tokens';
+import { enforceLimit, signInResponse, tokenError, type AuthContext } from './context';
+
+export function registerPasswordResetRoutes(router: Router, context: AuthContext): void {
+	const { db, limiters } = context;
+
+	router.add('POST', '/api/auth/password-reset', async (request) => {
+		enforceLimit(limiters.mailPerIp, request.ip);
+		const { email } = await request.json(EmailRequestSchema);
+		enforceLimit(limiters.mailPerEmail, email);
+		// Unknown addresses get nothing, and the same answer.
+		issuePasswordResetLink(db, context.mailer, context.site, email);
+		return { status: 202, body: { ok: true } };
+	});
+
+	router.add('POST', '/api/auth/password-reset/confirm', async (request) => {
+		enforceLimit(limiters.secretPerIp, request.ip);
+		const { token, password } = await request.json(PasswordResetConfirmRequestSchema);
+		// Check first, hash (slow, asynchronous), then consume: a token is used up only when the
+		// password it allowed is actually stored.
+		resetAccount(context, peekToken(db, token, 'password-reset'));
+		const passwordHash = await hashPassword(password, authSettings(db).passwordCost);
+		const account = db.transaction(() => {
+			const target = resetAccount(context, consumeToken(db, token, 'password-reset'));
+			setAccountPassword(db, target.id, passwordHash);
+			invalidateAccountSessions(db, target.id);
+			// Other reset links, and a pending change of address, were perhaps an intruder's.
+			revokeTokens(db, 'password-reset', target.id);
+			revokeTokens(db, 'email-change', target.id);
+			return findAccountById(db, target.id)!;
+		})();
+		return signInResponse(context, request, account);
+	});
+}
+
+/** The account a reset link is for, if the link is good and the address unchanged since. */
+function resetAccount(context: AuthContext, check: TokenCheck): Account {
+	if (!check.ok) throw tokenError(check.reason);
+	const account = check.subject ? findAccountById(context.db, check.subject) : null;
+	if (!account || account.email !== check.email) throw tokenError('invalid');
+	return account;
+}

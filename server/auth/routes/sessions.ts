@@ -1,0 +1,47 @@
+/**
+ * The account's sessions, for Personal Settings: where it is signed in, and a way to end any of
+ * those sessions or all but the current one (ASVS 3.3.4).
+ */
+import { HttpError } from '../../http/errors';
+import type { Router } from '../../http/router';
+import { invalidateAccountSessions, invalidateSession, listAccountSessions } from '../sessions';
+import { revokeTokens } from '../tokens';
+import { requireSignedIn, signedOutHeaders, type AuthContext } from './context';
+
+export function registerSessionRoutes(router: Router, context: AuthContext): void {
+	const { db } = context;
+
+	router.add('GET', '/api/account/sessions', (request) => {
+		const { account, session: current } = requireSignedIn(context, request);
+		const sessions = listAccountSessions(db, account.id).map((session) => ({
+			id: session.id,
+			createdAt: session.createdAt,
+			lastSeenAt: session.lastSeenAt,
+			expiresAt: session.expiresAt,
+			ip: session.ip,
+			userAgent: session.userAgent,
+			current: session.id === current.id
+		}));
+		return { body: { sessions } };
+	});
+
+	router.add('DELETE', '/api/account/sessions/:id', (request) => {
+		const { account, session: current } = requireSignedIn(context, request);
+		const target = listAccountSessions(db, account.id).find(
+			(session) => session.id === request.params.id
+		);
+		if (!target) {
+			throw new HttpError(404, 'session-not-found', 'There is no such session of yours.');
+		}
+		invalidateSession(db, target.id);
+		return { status: 204, headers: target.id === current.id ? signedOutHeaders(context) : {} };
+	});
+
+	router.add('POST', '/api/account/sessions/end-others', (request) => {
+		const { account, session } = requireSignedIn(context, request);
+		invalidateAccountSessions(db, account.id, session.id);
+		// Whoever else was signed in may have asked to move the account to their own address.
+		revokeTokens(db, 'email-change', account.id);
+		return { status: 204 };
+	});
+}

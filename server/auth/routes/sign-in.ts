@@ -1,0 +1,94 @@
+/**
+ * Signing in and out: by emailed link (the default: most people never set a password), by
+ * password, and the current session. Both ways of signing in answer the same whether or not an
+ * address has an account, so that the API does not tell strangers who uses the console.
+ */
+import {
+	EmailRequestSchema,
+	LinkTokenRequestSchema,
+	PasswordSignInRequestSchema
+} from '../../../src/lib/shared/auth';
+import { HttpError } from '../../http/errors';
+import type { Router } from '../../http/router';
+import { findAccountByEmail, findPasswordHash, setAccountPassword } from '../accounts';
+import { issueSignInLink } from '../link-mail';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../passwords';
+import { invalidateSession } from '../sessions';
+import { authSettings } from '../settings';
+import { consumeToken } from '../tokens';
+import {
+	currentSession,
+	enforceLimit,
+	presentedToken,
+	signedOutHeaders,
+	signInResponse,
+	tokenError,
+	type AuthContext
+} from './context';
+
+export function registerSignInRoutes(router: Router, context: AuthContext): void {
+	const { db, limiters } = context;
+	// Made now, so that the first sign-in attempt for an unknown address is not the slow one.
+	dummyPasswordHash(authSettings(db).passwordCost).catch((error: unknown) =>
+		console.error('Could not prepare the dummy password hash:', error)
+	);
+
+	router.add('POST', '/api/auth/link', async (request) => {
+		enforceLimit(limiters.mailPerIp, request.ip);
+		const { email } = await request.json(EmailRequestSchema);
+		enforceLimit(limiters.mailPerEmail, email);
+		// An unknown address gets no mail at all: the answer below is the same either way.
+		issueSignInLink(db, context.mailer, context.site, email, 'sign-in');
+		return { status: 202, body: { ok: true } };
+	});
+
+	router.add('POST', '/api/auth/link/consume', async (request) => {
+		enforceLimit(limiters.secretPerIp, request.ip);
+		const { token } = await request.json(LinkTokenRequestSchema);
+		const check = consumeToken(db, token, 'sign-in');
+		if (!check.ok) throw tokenError(check.reason);
+		const account = findAccountByEmail(db, check.email);
+		if (!account) throw tokenError('invalid');
+		return signInResponse(context, request, account);
+	});
+
+	router.add('POST', '/api/auth/password', async (request) => {
+		enforceLimit(limiters.secretPerIp, request.ip);
+		const { email, password } = await request.json(PasswordSignInRequestSchema);
+		enforceLimit(limiters.secretPerEmail, email);
+		const cost = authSettings(db).passwordCost;
+		const found = findPasswordHash(db, email);
+		// Unknown address or no password: verify against a dummy hash anyway, so that the answer
+		// takes as long as for a wrong password.
+		const stored = found?.passwordHash ?? (await dummyPasswordHash(cost));
+		const valid = await verifyPassword(stored, password);
+		if (!found?.passwordHash || !valid) {
+			throw new HttpError(401, 'invalid-credentials', 'The email address or password is wrong.');
+		}
+		if (needsRehash(found.passwordHash, cost)) {
+			setAccountPassword(db, found.account.id, await hashPassword(password, cost));
+		}
+		return signInResponse(context, request, found.account);
+	});
+
+	router.add('POST', '/api/auth/sign-out', (request) => {
+		const signedIn = currentSession(context, request);
+		if (signedIn) invalidateSession(db, signedIn.session.id);
+		return { status: 204, headers: signedOutHeaders(context) };
+	});
+
+	router.add('GET', '/api/auth/session', (request) => {
+		const signedIn = currentSession(context, request);
+		if (!signedIn) {
+			throw new HttpError(
+				401,
+				'unauthenticated',
+				'You are not signed in.',
+				undefined,
+				presentedToken(context, request) ? signedOutHeaders(context) : undefined
+			);
+		}
+		const { account, session } = signedIn;
+		return { body: { account, session: { id: session.id, expiresAt: session.expiresAt } } };
+	});
+}

@@ -1,0 +1,158 @@
+/**
+ * Sessions as in Lucia's session guide: a token `<id>.<secret>` goes to the client; the server
+ * keeps the id and the SHA-256 of the secret, and compares hashes in constant time, so neither a
+ * database leak nor response timing gives a usable token. A session ends after a period without
+ * use (sliding, extended at most once per `activityWriteIntervalMs`) and in any case at its
+ * absolute lifetime (OWASP ASVS 3.3).
+ */
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import type { Db } from '../db/database';
+import { findAccountById, type Account } from './accounts';
+import { generateSecureRandomString, hashSecret } from './random';
+import { authSettings } from './settings';
+
+export {
+	clearedSessionCookie,
+	readSessionToken,
+	sessionCookie,
+	sessionCookieName
+} from './session-cookie';
+
+export interface Session {
+	id: string;
+	accountId: string;
+	createdAt: number;
+	lastSeenAt: number;
+	/** When the session ends unless used again: the idle deadline, never past the absolute one. */
+	expiresAt: number;
+	absoluteExpiresAt: number;
+	ip: string;
+	userAgent: string;
+}
+
+/** Where a session was opened from, shown in the account's session list. */
+export interface ClientMeta {
+	ip: string;
+	userAgent: string;
+}
+
+export type SessionValidationResult =
+	{ session: Session; account: Account } | { session: null; account: null };
+
+interface SessionRow {
+	id: string;
+	account_id: string;
+	secret_hash: Uint8Array;
+	created_at: number;
+	last_seen_at: number;
+	expires_at: number;
+	absolute_expires_at: number;
+	ip: string;
+	user_agent: string;
+}
+
+/** Generous for a browser's user agent, small enough that nobody stores an essay per session. */
+const USER_AGENT_LIMIT = 512;
+const TOKEN_LIMIT = 128;
+
+export function createSession(
+	db: Db,
+	accountId: string,
+	meta: ClientMeta
+): { token: string; session: Session } {
+	const { now: clock, sessions: policy } = authSettings(db);
+	const now = clock();
+	const id = generateSecureRandomString();
+	const secret = generateSecureRandomString();
+	const absoluteExpiresAt = now + policy.absoluteLifetimeMs;
+	const session: Session = {
+		id,
+		accountId,
+		createdAt: now,
+		lastSeenAt: now,
+		expiresAt: Math.min(now + policy.idleTimeoutMs, absoluteExpiresAt),
+		absoluteExpiresAt,
+		ip: meta.ip,
+		userAgent: meta.userAgent.slice(0, USER_AGENT_LIMIT)
+	};
+	db.prepare(
+		`INSERT INTO sessions (id, account_id, secret_hash, created_at, last_seen_at, expires_at,
+		 absolute_expires_at, ip, user_agent) VALUES (@id, @accountId, @secretHash, @createdAt,
+		 @lastSeenAt, @expiresAt, @absoluteExpiresAt, @ip, @userAgent)`
+	).run({ ...session, secretHash: hashSecret(secret) });
+	return { token: `${id}.${secret}`, session };
+}
+
+/** The session and its account when the token is genuine and current; both null otherwise. */
+export function validateSessionToken(db: Db, token: string): SessionValidationResult {
+	const none = { session: null, account: null } as const;
+	const parts = token.length <= TOKEN_LIMIT ? token.split('.') : [];
+	if (parts.length !== 2) return none;
+	const [id, secret] = parts as [string, string];
+	const row = db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
+	if (!row || !constantTimeEqual(hashSecret(secret), row.secret_hash)) return none;
+	const { now: clock, sessions: policy } = authSettings(db);
+	const now = clock();
+	if (now >= row.expires_at) {
+		invalidateSession(db, id);
+		return none;
+	}
+	const session = toSession(row);
+	if (now - row.last_seen_at >= policy.activityWriteIntervalMs) {
+		session.lastSeenAt = now;
+		session.expiresAt = Math.min(now + policy.idleTimeoutMs, row.absolute_expires_at);
+		db.prepare('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?').run(
+			now,
+			session.expiresAt,
+			id
+		);
+	}
+	// Sessions go with their account (ON DELETE CASCADE), so the account is there.
+	return { session, account: findAccountById(db, row.account_id)! };
+}
+
+export function invalidateSession(db: Db, sessionId: string): void {
+	db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
+}
+
+/** Ends every session of the account, except the one named (the caller's own, typically). */
+export function invalidateAccountSessions(
+	db: Db,
+	accountId: string,
+	exceptSessionId?: string
+): void {
+	db.prepare('DELETE FROM sessions WHERE account_id = ? AND id IS NOT ?').run(
+		accountId,
+		exceptSessionId ?? null
+	);
+}
+
+/** The account's current sessions, most recently used first. */
+export function listAccountSessions(db: Db, accountId: string): Session[] {
+	const rows = db
+		.prepare(
+			`SELECT * FROM sessions WHERE account_id = ? AND expires_at > ?
+			 ORDER BY last_seen_at DESC, created_at DESC`
+		)
+		.all(accountId, authSettings(db).now()) as SessionRow[];
+	return rows.map(toSession);
+}
+
+/** Removes sessions past their deadline that nobody presented again (housekeeping). */
+export function deleteExpiredSessions(db: Db): number {
+	return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(authSettings(db).now())
+		.changes;
+}
+
+function toSession(row: SessionRow): Session {
+	return {
+		id: row.id,
+		accountId: row.account_id,
+		createdAt: row.created_at,
+		lastSeenAt: row.last_seen_at,
+		expiresAt: row.expires_at,
+		absoluteExpiresAt: row.absolute_expires_at,
+		ip: row.ip,
+		userAgent: row.user_agent
+	};
+}

@@ -1,0 +1,109 @@
+/**
+ * Lifetimes, costs and the clock of the identity core. They are attached to the database handle
+ * once at startup (`configureAuth`), because the functions other modules call take only the
+ * handle: `validateSessionToken(db, token)` during a WebSocket upgrade, `issueToken(db, ...)`
+ * inside a synchronous sync step. Attaching them to `db` gives every caller the same clock and
+ * lifetimes without threading options through code that does not own them.
+ */
+import type { Db } from '../db/database';
+import type { ScryptCost } from './passwords';
+import type { TokenPurpose } from './tokens';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export interface SessionPolicy {
+	/** A session unused this long ends (sliding; ASVS 3.3.2). @default 7 days */
+	idleTimeoutMs: number;
+	/** A session ends this long after sign-in however much it is used (ASVS 3.3.2). @default 30 days */
+	absoluteLifetimeMs: number;
+	/**
+	 * Use of a session is recorded at most this often, to spare a write on every request.
+	 * @default 1 minute
+	 */
+	activityWriteIntervalMs: number;
+}
+
+/** At most `limit` requests per `windowMs` for one key. */
+export interface RateLimitRule {
+	limit: number;
+	windowMs: number;
+}
+
+/**
+ * Limits on the endpoints that send mail or check a secret, each counted per client address and
+ * per email address (ASVS 2.2.1).
+ */
+export interface AuthRateLimits {
+	/**
+	 * Requests that send mail, per client address: one client cannot make the console mail many
+	 * addresses (spam through us, or a probe of which addresses have accounts).
+	 * @default 20 per 15 minutes
+	 */
+	mailPerIp: RateLimitRule;
+	/**
+	 * Requests that send mail, per address mailed: nobody can flood one inbox.
+	 * @default 5 per 15 minutes
+	 */
+	mailPerEmail: RateLimitRule;
+	/**
+	 * Password and link-token checks per client address: slows guessing from one client.
+	 * @default 30 per 15 minutes
+	 */
+	secretPerIp: RateLimitRule;
+	/**
+	 * Password attempts per account address: slows guessing one account's password from many
+	 * clients. Email links keep working, so an attacker who trips it cannot lock the owner out.
+	 * @default 10 per 15 minutes
+	 */
+	secretPerEmail: RateLimitRule;
+}
+
+export interface AuthPolicy {
+	sessions: SessionPolicy;
+	/** How long an emailed link stays valid, per purpose. @default sign-in 15 min, reset and email change 1 h, invite 7 days */
+	tokenLifetimesMs: Record<TokenPurpose, number>;
+	/** scrypt parameters for new password hashes. @default OWASP's N=2^17, r=8, p=1 */
+	passwordCost: ScryptCost;
+	rateLimits: AuthRateLimits;
+}
+
+export interface AuthSettings extends AuthPolicy {
+	/** Milliseconds since the epoch; tests move it forward instead of sleeping. */
+	now(): number;
+}
+
+export const DEFAULT_AUTH_POLICY: AuthPolicy = {
+	sessions: {
+		idleTimeoutMs: 7 * DAY,
+		absoluteLifetimeMs: 30 * DAY,
+		activityWriteIntervalMs: MINUTE
+	},
+	tokenLifetimesMs: {
+		'sign-in': 15 * MINUTE,
+		'password-reset': HOUR,
+		'email-change': HOUR,
+		invite: 7 * DAY
+	},
+	passwordCost: { log2N: 17, r: 8, p: 1 },
+	rateLimits: {
+		mailPerIp: { limit: 20, windowMs: 15 * MINUTE },
+		mailPerEmail: { limit: 5, windowMs: 15 * MINUTE },
+		secretPerIp: { limit: 30, windowMs: 15 * MINUTE },
+		secretPerEmail: { limit: 10, windowMs: 15 * MINUTE }
+	}
+};
+
+const DEFAULT_SETTINGS: AuthSettings = { ...DEFAULT_AUTH_POLICY, now: () => Date.now() };
+
+const settingsByDb = new WeakMap<Db, AuthSettings>();
+
+export function configureAuth(db: Db, settings: AuthSettings): void {
+	settingsByDb.set(db, settings);
+}
+
+/** The settings attached to `db`, or the defaults with the system clock. */
+export function authSettings(db: Db): AuthSettings {
+	return settingsByDb.get(db) ?? DEFAULT_SETTINGS;
+}

@@ -1,0 +1,127 @@
+/**
+ * One-time tokens for emailed links (sign-in, password reset, email change, invite). A token is
+ * 160 random bits; only its SHA-256 is stored, so the database never holds a usable link. It is
+ * bound to a purpose and an email, optionally to a subject (an invite id, an account id) so that a
+ * newer link can revoke the older ones, and it carries optional JSON data. Consuming is one
+ * conditional UPDATE: of two requests racing with the same link, exactly one wins.
+ *
+ * Lookup is by hash: with 160 bits of entropy, what the timing of an index lookup could reveal
+ * about a hash gives no help in guessing a token.
+ */
+import type { Db } from '../db/database';
+import { normalizeEmail } from './accounts';
+import { generateSecureRandomString, hashSecret } from './random';
+import { authSettings } from './settings';
+
+export const TOKEN_PURPOSES = ['sign-in', 'password-reset', 'email-change', 'invite'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+export interface TokenRequest {
+	purpose: TokenPurpose;
+	/** The address the link is sent to; consuming the token proves control of it. */
+	email: string;
+	/** What the token is about (an invite id, an account id), for `revokeTokens`. */
+	subject?: string | null;
+	/** JSON-serializable details the consumer needs (the new address of an email change, ...). */
+	data?: unknown;
+	/** Overrides the configured lifetime for this purpose. */
+	lifetimeMs?: number;
+}
+
+export type TokenFailure = 'invalid' | 'expired' | 'used';
+
+export type TokenCheck =
+	| { ok: true; email: string; subject: string | null; data: unknown; expiresAt: number }
+	| { ok: false; reason: TokenFailure };
+
+interface TokenRow {
+	email: string;
+	subject: string | null;
+	data: string | null;
+	expires_at: number;
+	consumed_at: number | null;
+}
+
+/** Synchronous on purpose: the sync server issues invite tokens inside a synchronous step. */
+export function issueToken(db: Db, request: TokenRequest): { token: string; expiresAt: number } {
+	const settings = authSettings(db);
+	const now = settings.now();
+	const expiresAt = now + (request.lifetimeMs ?? settings.tokenLifetimesMs[request.purpose]);
+	const token = generateSecureRandomString();
+	db.prepare(
+		`INSERT INTO tokens (token_hash, purpose, email, subject, data, created_at, expires_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?)`
+	).run(
+		hashSecret(token),
+		request.purpose,
+		normalizeEmail(request.email),
+		request.subject ?? null,
+		request.data === undefined ? null : JSON.stringify(request.data),
+		now,
+		expiresAt
+	);
+	return { token, expiresAt };
+}
+
+/** Uses the token up: it succeeds once, and only before it expires. */
+export function consumeToken(db: Db, token: string, purpose: TokenPurpose): TokenCheck {
+	const now = authSettings(db).now();
+	const hash = hashSecret(token);
+	const consumed = db
+		.prepare(
+			`UPDATE tokens SET consumed_at = ?
+			 WHERE token_hash = ? AND purpose = ? AND consumed_at IS NULL AND expires_at > ?`
+		)
+		.run(now, hash, purpose, now);
+	const row = findToken(db, hash, purpose);
+	if (consumed.changes === 1 && row) return success(row);
+	return failure(row, now);
+}
+
+/** Says what consuming would say, without using the token (to show an invite before accepting). */
+export function peekToken(db: Db, token: string, purpose: TokenPurpose): TokenCheck {
+	const now = authSettings(db).now();
+	const row = findToken(db, hashSecret(token), purpose);
+	if (row && row.consumed_at === null && row.expires_at > now) return success(row);
+	return failure(row, now);
+}
+
+/** Makes every unused token of this purpose and subject invalid; returns how many there were. */
+export function revokeTokens(db: Db, purpose: TokenPurpose, subject: string): number {
+	return db
+		.prepare('DELETE FROM tokens WHERE purpose = ? AND subject = ? AND consumed_at IS NULL')
+		.run(purpose, subject).changes;
+}
+
+/**
+ * Forgets tokens that expired more than `graceMs` ago. Until then an old link still earns the
+ * precise "expired" or "used" message instead of "invalid".
+ */
+export function deleteStaleTokens(db: Db, graceMs: number): number {
+	return db.prepare('DELETE FROM tokens WHERE expires_at < ?').run(authSettings(db).now() - graceMs)
+		.changes;
+}
+
+function findToken(db: Db, hash: Uint8Array, purpose: TokenPurpose): TokenRow | undefined {
+	return db
+		.prepare(
+			'SELECT email, subject, data, expires_at, consumed_at FROM tokens WHERE token_hash = ? AND purpose = ?'
+		)
+		.get(hash, purpose) as TokenRow | undefined;
+}
+
+function success(row: TokenRow): TokenCheck {
+	return {
+		ok: true,
+		email: row.email,
+		subject: row.subject,
+		data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+		expiresAt: row.expires_at
+	};
+}
+
+function failure(row: TokenRow | undefined, now: number): TokenCheck {
+	if (!row) return { ok: false, reason: 'invalid' };
+	if (row.consumed_at !== null) return { ok: false, reason: 'used' };
+	return { ok: false, reason: row.expires_at <= now ? 'expired' : 'invalid' };
+}

@@ -1,0 +1,80 @@
+/**
+ * A fixed-window rate limiter kept in memory: each key (an IP address, an email address) may
+ * spend `limit` requests per window. Fixed windows allow a burst of up to twice the limit across a
+ * window boundary, which is acceptable for slowing guessing and mail flooding and needs one small
+ * record per key. Memory is bounded: past `maxKeys`, finished windows are dropped first, then the
+ * oldest keys. One process only; a scaled-out deployment would keep the counters in Redis.
+ */
+
+export interface RateLimitOptions {
+	/** Requests allowed per key and window. */
+	limit: number;
+	/** Window length in milliseconds. */
+	windowMs: number;
+	/**
+	 * Keys tracked at most. Without a bound, a client inventing a new email address (or IPv6
+	 * address) per request would grow the map until the process runs out of memory.
+	 * @default 10000
+	 */
+	maxKeys?: number;
+	/** The clock; tests move it forward instead of sleeping. @default Date.now */
+	now?: () => number;
+}
+
+export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+interface Window {
+	startedAt: number;
+	count: number;
+}
+
+export class RateLimiter {
+	readonly #windows = new Map<string, Window>();
+	readonly #limit: number;
+	readonly #windowMs: number;
+	readonly #maxKeys: number;
+	readonly #now: () => number;
+
+	constructor(options: RateLimitOptions) {
+		this.#limit = options.limit;
+		this.#windowMs = options.windowMs;
+		this.#maxKeys = options.maxKeys ?? 10_000;
+		this.#now = options.now ?? Date.now;
+	}
+
+	/** Counts one request for `key`, or says how long to wait when its window is spent. */
+	consume(key: string): RateLimitDecision {
+		const now = this.#now();
+		let window = this.#windows.get(key);
+		if (!window || now - window.startedAt >= this.#windowMs) {
+			this.#windows.delete(key);
+			this.#makeRoom(now);
+			window = { startedAt: now, count: 0 };
+			this.#windows.set(key, window);
+		}
+		if (window.count >= this.#limit) {
+			const retryAfterMs = window.startedAt + this.#windowMs - now;
+			return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+		}
+		window.count += 1;
+		return { allowed: true };
+	}
+
+	/** How many keys are tracked (for tests of the memory bound). */
+	get size(): number {
+		return this.#windows.size;
+	}
+
+	/**
+	 * A key is (re-)inserted whenever its window starts, so the map is in order of window start:
+	 * the first entries are the finished windows, then the oldest. Dropping from the front keeps
+	 * this O(1) per request, amortized.
+	 */
+	#makeRoom(now: number): void {
+		for (const [key, window] of this.#windows) {
+			const finished = now - window.startedAt >= this.#windowMs;
+			if (!finished && this.#windows.size < this.#maxKeys) break;
+			this.#windows.delete(key);
+		}
+	}
+}

@@ -1,0 +1,155 @@
+/**
+ * Every message the console sends. Links are always built from the configured public URL (the
+ * Site), never from a request's Host header, which a client controls. A token travels in the
+ * URL fragment (`#token=`): browsers do not send fragments to servers, and the SPA page consumes
+ * it with a POST, so a mail scanner that follows links uses nothing up.
+ */
+import { composeMail, describeDuration, PRODUCT_NAME } from './compose';
+import type { MailMessage } from './outbox';
+
+export interface SiteUrl {
+	url: string;
+}
+
+interface LinkMail {
+	site: SiteUrl;
+	to: string;
+	token: string;
+	/** How long the link works, said in the message. */
+	lifetimeMs: number;
+}
+
+const IF_NOT_YOU = 'If you did not ask for this, you can ignore this message.';
+
+export function linkWithToken(site: SiteUrl, path: string, token: string): string {
+	return `${pageUrl(site, path)}#token=${encodeURIComponent(token)}`;
+}
+
+function pageUrl(site: SiteUrl, path: string): string {
+	return `${site.url.replace(/\/+$/, '')}${path}`;
+}
+
+function singleUse(lifetimeMs: number): string {
+	return `The link works once and expires in ${describeDuration(lifetimeMs)}.`;
+}
+
+export function signInLinkMail({ site, to, token, lifetimeMs }: LinkMail): MailMessage {
+	return composeMail({
+		to,
+		subject: `Your sign-in link for the ${PRODUCT_NAME}`,
+		paragraphs: [`Use this link to sign in to the ${PRODUCT_NAME} as ${to}.`],
+		action: { label: 'Sign in', url: linkWithToken(site, '/sign-in/link', token) },
+		notes: [singleUse(lifetimeMs), IF_NOT_YOU]
+	});
+}
+
+/** After registration: the Get Started link signs the person in, now and for later visits. */
+export function getStartedMail(mail: LinkMail & { name: string }): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `Get Started with the ${PRODUCT_NAME}`,
+		paragraphs: [
+			`Hello ${mail.name},`,
+			`Your account is ready. Select Get Started to sign in. Whenever you need to sign in again, ask for a new sign-in link on the sign-in page with this address.`
+		],
+		action: { label: 'Get Started', url: linkWithToken(mail.site, '/sign-in/link', mail.token) },
+		notes: [singleUse(mail.lifetimeMs)]
+	});
+}
+
+/** Also how a password is set for the first time, from Personal Settings. */
+export function passwordResetMail({ site, to, token, lifetimeMs }: LinkMail): MailMessage {
+	return composeMail({
+		to,
+		subject: `Set your ${PRODUCT_NAME} password`,
+		paragraphs: [
+			`Someone asked to set or reset the password of the ${PRODUCT_NAME} account ${to}.`,
+			'Choosing a new password signs you out everywhere else.'
+		],
+		action: { label: 'Choose a password', url: linkWithToken(site, '/reset-password', token) },
+		notes: [singleUse(lifetimeMs), `${IF_NOT_YOU} Your password stays as it is.`]
+	});
+}
+
+/** To the new address: the change happens only when this link is used. */
+export function emailChangeVerificationMail(mail: LinkMail & { name: string }): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `Confirm your new ${PRODUCT_NAME} address`,
+		paragraphs: [
+			`Hello ${mail.name},`,
+			`Confirm that you want to sign in to the ${PRODUCT_NAME} as ${mail.to} from now on.`
+		],
+		action: {
+			label: 'Confirm this address',
+			url: linkWithToken(mail.site, '/verify-email', mail.token)
+		},
+		notes: [singleUse(mail.lifetimeMs), `${IF_NOT_YOU} Nothing changes.`]
+	});
+}
+
+/** To the old address, when a change is asked for: the owner can still stop it. */
+export function emailChangedNoticeMail(mail: {
+	site: SiteUrl;
+	to: string;
+	name: string;
+	newEmail: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `Your ${PRODUCT_NAME} address is being changed`,
+		paragraphs: [
+			`Hello ${mail.name},`,
+			`Someone signed in to your account asked to change its address from ${mail.to} to ${mail.newEmail}. The change takes effect once it is confirmed from ${mail.newEmail}.`,
+			'If this was not you, sign in, open Personal Settings (Cog icon > Settings > Personal Settings) and sign out your other sessions: that also cancels the change.'
+		],
+		action: { label: 'Open the console', url: pageUrl(mail.site, '/') }
+	});
+}
+
+export interface InvitationDetails {
+	site: SiteUrl;
+	to: string;
+	projectName: string;
+	roleLabel: string;
+	inviterName: string;
+	token: string;
+	expiresAt: number;
+}
+
+export function invitationMail(mail: InvitationDetails): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `${mail.inviterName} invited you to ${mail.projectName}`,
+		paragraphs: [
+			`${mail.inviterName} invited you to join the project ${mail.projectName} in the ${PRODUCT_NAME} as ${mail.roleLabel}.`,
+			'Select Accept Invite, then Get Started to set up your account.'
+		],
+		action: { label: 'Accept Invite', url: linkWithToken(mail.site, '/invite', mail.token) },
+		notes: [
+			`The invitation expires on ${new Date(mail.expiresAt).toUTCString()}.`,
+			'If you did not expect this invitation, you can ignore this message.'
+		]
+	});
+}
+
+/** An existing account was added to a project at once: nothing to accept. */
+export function addedToProjectMail(mail: {
+	site: SiteUrl;
+	to: string;
+	projectName: string;
+	roleLabel: string;
+	inviterName: string;
+	/** Where the console shows the project. @default '/' */
+	path?: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `You were added to ${mail.projectName}`,
+		paragraphs: [
+			`${mail.inviterName} added you to the project ${mail.projectName} in the ${PRODUCT_NAME} as ${mail.roleLabel}.`,
+			'It is now in your project drop-down.'
+		],
+		action: { label: 'Open the console', url: pageUrl(mail.site, mail.path ?? '/') }
+	});
+}

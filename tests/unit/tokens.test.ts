@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configureAuth, DEFAULT_AUTH_POLICY } from '../../server/auth/settings';
+import { consumeToken, issueToken, peekToken, revokeTokens } from '../../server/auth/tokens';
+import { openDatabase, type Db } from '../../server/db/database';
+
+const HOUR = 3_600_000;
+
+describe('one-time tokens', () => {
+	let db: Db;
+	let time: number;
+
+	beforeEach(() => {
+		db = openDatabase(':memory:');
+		time = Date.UTC(2025, 0, 15);
+		configureAuth(db, { ...DEFAULT_AUTH_POLICY, now: () => time });
+	});
+	afterEach(() => db.close());
+
+	it('carries its email, subject and data, once', () => {
+		const { token, expiresAt } = issueToken(db, {
+			purpose: 'invite',
+			email: 'Ada@Library.example.edu',
+			subject: 'invite-1',
+			data: { role: 'analyst' }
+		});
+		expect(expiresAt).toBe(time + 7 * 24 * HOUR);
+		expect(consumeToken(db, token, 'invite')).toEqual({
+			ok: true,
+			email: 'ada@library.example.edu',
+			subject: 'invite-1',
+			data: { role: 'analyst' },
+			expiresAt
+		});
+		expect(consumeToken(db, token, 'invite')).toEqual({ ok: false, reason: 'used' });
+	});
+
+	it('is at least 128 random bits, different every time', () => {
+		const tokens = new Set(
+			Array.from(
+				{ length: 100 },
+				() => issueToken(db, { purpose: 'sign-in', email: 'a@b.org' }).token
+			)
+		);
+		expect(tokens.size).toBe(100);
+		for (const token of tokens) expect(token).toMatch(/^[a-z2-7]{32}$/);
+	});
+
+	it('expires after the lifetime of its purpose', () => {
+		const { token } = issueToken(db, { purpose: 'password-reset', email: 'a@b.org' });
+		time += HOUR - 1;
+		expect(peekToken(db, token, 'password-reset').ok).toBe(true);
+		time += 1;
+		expect(consumeToken(db, token, 'password-reset')).toEqual({ ok: false, reason: 'expired' });
+	});
+
+	it('can be looked at without being used up', () => {
+		const { token } = issueToken(db, { purpose: 'invite', email: 'a@b.org' });
+		expect(peekToken(db, token, 'invite').ok).toBe(true);
+		expect(peekToken(db, token, 'invite').ok).toBe(true);
+		expect(consumeToken(db, token, 'invite').ok).toBe(true);
+		expect(peekToken(db, token, 'invite')).toEqual({ ok: false, reason: 'used' });
+	});
+
+	it('is worth nothing for another purpose', () => {
+		const { token } = issueToken(db, { purpose: 'sign-in', email: 'a@b.org' });
+		expect(consumeToken(db, token, 'password-reset')).toEqual({ ok: false, reason: 'invalid' });
+		expect(consumeToken(db, token, 'sign-in').ok).toBe(true);
+	});
+
+	it('is revoked with the other unused tokens of its subject, so that a resend replaces it', () => {
+		const first = issueToken(db, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
+		const other = issueToken(db, { purpose: 'invite', email: 'c@d.org', subject: 'invite-2' });
+		expect(revokeTokens(db, 'invite', 'invite-1')).toBe(1);
+		const resent = issueToken(db, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
+
+		expect(consumeToken(db, first.token, 'invite')).toEqual({ ok: false, reason: 'invalid' });
+		expect(consumeToken(db, resent.token, 'invite').ok).toBe(true);
+		expect(consumeToken(db, other.token, 'invite').ok).toBe(true);
+	});
+
+	it('is stored only as a hash', () => {
+		const { token } = issueToken(db, { purpose: 'sign-in', email: 'a@b.org' });
+		const rows = JSON.stringify(db.prepare('SELECT * FROM tokens').all());
+		expect(rows).not.toContain(token);
+		expect(rows).toContain('a@b.org');
+	});
+});
