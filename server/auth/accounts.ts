@@ -57,9 +57,13 @@ export function findPasswordHash(
 	return row ? { account: toAccount(row), passwordHash: row.password_hash } : null;
 }
 
-export function createAccount(db: Db, input: { email: string; name: string }): AccountChange {
+/** Creates an account; `id` is chosen only where ids must be known ahead (demo data, tests). */
+export function createAccount(
+	db: Db,
+	input: { email: string; name: string; id?: string }
+): AccountChange {
 	const now = authSettings(db).now();
-	const id = newId();
+	const id = input.id ?? newId();
 	const inserted = db
 		.prepare(
 			`INSERT INTO accounts (id, email, name, password_hash, created_at, updated_at)

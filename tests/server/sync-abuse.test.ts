@@ -8,9 +8,10 @@ import {
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/lib/shared';
+import { createAccount } from '../../server/auth/accounts';
 import type { TestServer } from '../support/server';
 import {
-	TestClient,
+	SyncClient,
 	rawSocket,
 	setUpProject,
 	startSyncServer,
@@ -20,10 +21,10 @@ import {
 } from '../support/sync';
 
 let server: TestServer;
-const clients: TestClient[] = [];
+const clients: SyncClient[] = [];
 
-function connect(accountId: string, documentName = 'project/p1'): TestClient {
-	const client = new TestClient(server, accountId, documentName);
+function connect(accountId: string, documentName = 'project/p1'): SyncClient {
+	const client = new SyncClient(server, accountId, documentName);
 	clients.push(client);
 	return client;
 }
@@ -34,8 +35,8 @@ function serverState(): string {
 
 /** The other clients are still served: a change by Bo lands on the server and on Nia's screen. */
 async function expectOthersStillServed(
-	bo: TestClient,
-	nia: TestClient,
+	bo: SyncClient,
+	nia: SyncClient,
 	role: 'analyst' | 'consumer'
 ): Promise<void> {
 	bo.setMember('ned', { role });
@@ -58,8 +59,8 @@ afterEach(async () => {
 });
 
 describe('structural abuse', () => {
-	let bo: TestClient;
-	let nia: TestClient;
+	let bo: SyncClient;
+	let nia: SyncClient;
 	let before: string;
 
 	beforeEach(async () => {
@@ -213,6 +214,11 @@ describe('connecting', () => {
 	});
 
 	it('closes a connection to a document the account may not read with 4403', async () => {
+		createAccount(server.app.db, {
+			id: 'stranger',
+			email: 'stranger@example.org',
+			name: 'Stranger'
+		});
 		expect((await rawSocket(server, 'stranger', 'project/p1').closed).code).toBe(
 			CLOSE.forbidden.code
 		);

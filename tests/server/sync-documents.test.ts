@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE, closeReasonFor } from '../../src/lib/shared';
 import type { TestServer } from '../support/server';
 import {
-	TestClient,
+	SyncClient,
 	rawSocket,
 	serverValue,
 	setUpProject,
@@ -11,10 +11,10 @@ import {
 } from '../support/sync';
 
 let server: TestServer;
-const clients: TestClient[] = [];
+const clients: SyncClient[] = [];
 
-function connect(accountId: string, documentName: string): TestClient {
-	const client = new TestClient(server, accountId, documentName);
+function connect(accountId: string, documentName: string): SyncClient {
+	const client = new SyncClient(server, accountId, documentName);
 	clients.push(client);
 	return client;
 }

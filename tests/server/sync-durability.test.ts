@@ -4,16 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestClient, waitFor } from '../support/sync';
+import { SyncClient, waitFor } from '../support/sync';
 
 interface ServerProcess {
 	child: ChildProcess;
 	url: string;
 	origin: string;
+	cookies: Record<'ada' | 'nia', string>;
 }
 
 const processes: ChildProcess[] = [];
-const clients: TestClient[] = [];
+const clients: SyncClient[] = [];
 
 function startProcess(dataDir: string): Promise<ServerProcess> {
 	const child = spawn(
@@ -28,8 +29,8 @@ function startProcess(dataDir: string): Promise<ServerProcess> {
 	return new Promise((resolve, reject) => {
 		child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
 		createInterface({ input: child.stdout! }).once('line', (line) => {
-			const { url } = JSON.parse(line) as { url: string };
-			resolve({ child, url, origin: new URL(url).origin });
+			const { url, cookies } = JSON.parse(line) as Pick<ServerProcess, 'url' | 'cookies'>;
+			resolve({ child, url, cookies, origin: new URL(url).origin });
 		});
 	});
 }
@@ -44,8 +45,12 @@ describe('a server killed in the middle of a stream of changes', () => {
 		const dataDir = mkdtempSync(join(tmpdir(), 'console-crash-'));
 		try {
 			const first = await startProcess(dataDir);
-			const writer = new TestClient(first, 'ada', 'view/p1/global');
-			const observer = new TestClient(first, 'nia', 'view/p1/global');
+			const writer = new SyncClient(first, 'ada', 'view/p1/global', undefined, {
+				cookie: first.cookies.ada
+			});
+			const observer = new SyncClient(first, 'nia', 'view/p1/global', undefined, {
+				cookie: first.cookies.nia
+			});
 			clients.push(writer, observer);
 			await Promise.all([writer.synced(), observer.synced()]);
 			const seen = new Set<string>();
@@ -74,7 +79,9 @@ describe('a server killed in the middle of a stream of changes', () => {
 			expect(written).toBeGreaterThan(received.length - 1);
 
 			const second = await startProcess(dataDir);
-			const reader = new TestClient(second, 'nia', 'view/p1/global');
+			const reader = new SyncClient(second, 'nia', 'view/p1/global', undefined, {
+				cookie: second.cookies.nia
+			});
 			clients.push(reader);
 			await reader.synced();
 			const missing = received.filter((id) => !reader.map('boards').has(id));

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findInvariantViolations, type Member, type Role } from '../../src/lib/shared';
-import { TestClient, setUpProject, startSyncServer, stateOf, waitFor } from '../support/sync';
+import { SyncClient, setUpProject, startSyncServer, stateOf, waitFor } from '../support/sync';
 
 const PEOPLE = ['ada', 'bo', 'nia', 'ian'] as const;
 type Person = (typeof PEOPLE)[number];
@@ -32,7 +32,7 @@ type Step = typeof STEP extends fc.Arbitrary<infer T> ? T : never;
 
 async function runSchedule(steps: Step[]): Promise<void> {
 	const server = await startSyncServer();
-	const clients = new Map<Person, TestClient>();
+	const clients = new Map<Person, SyncClient>();
 	try {
 		setUpProject(server, 'network-zone', [
 			{ accountId: 'ada', role: 'admin', zone: 'nz' },
@@ -40,7 +40,7 @@ async function runSchedule(steps: Step[]): Promise<void> {
 			{ accountId: 'nia', role: 'analyst', zone: 'nz' },
 			{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
 		]);
-		for (const person of PEOPLE) clients.set(person, new TestClient(server, person, 'project/p1'));
+		for (const person of PEOPLE) clients.set(person, new SyncClient(server, person, 'project/p1'));
 		await Promise.all([...clients.values()].map((client) => client.synced()));
 
 		for (const step of steps) {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server';
 import {
-	TestClient,
+	SyncClient,
 	serverValue,
 	setUpProject,
 	startSyncServer,
@@ -10,10 +10,10 @@ import {
 } from '../support/sync';
 
 let server: TestServer;
-const clients: TestClient[] = [];
+const clients: SyncClient[] = [];
 
-function connect(accountId: string, documentName = 'project/p1'): TestClient {
-	const client = new TestClient(server, accountId, documentName);
+function connect(accountId: string, documentName = 'project/p1'): SyncClient {
+	const client = new SyncClient(server, accountId, documentName);
 	clients.push(client);
 	return client;
 }

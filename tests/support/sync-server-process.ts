@@ -1,19 +1,18 @@
 /**
- * A console server in a process of its own, with the test authenticator, for the crash test:
- * the test kills it with SIGKILL and starts it again on the same data directory. Prints its URL
- * as one JSON line on stdout once it listens.
+ * A console server in a process of its own, for the crash test: the test kills it with SIGKILL
+ * and starts it again on the same data directory. Once it listens it prints one JSON line on
+ * stdout: its URL and a session cookie for each of its people.
  */
 import { createApp } from '../../server/app';
 import { readConfig } from '../../server/config';
 import { findProjectRecord } from '../../server/consortium/store';
-import { setUpProject, testAuthenticate } from './sync';
+import { testAuthPolicy } from './auth';
+import { sessionCookieFor, setUpProject } from './sync';
 
-const app = createApp(
-	readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: process.env.DATA_DIR }),
-	{
-		authenticate: testAuthenticate
-	}
-);
+const app = createApp({
+	...readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: process.env.DATA_DIR }),
+	auth: testAuthPolicy()
+});
 if (!findProjectRecord(app.db, 'p1')) {
 	setUpProject({ app }, 'network-zone', [
 		{ accountId: 'ada', role: 'admin', zone: 'nz' },
@@ -21,4 +20,5 @@ if (!findProjectRecord(app.db, 'p1')) {
 	]);
 }
 const url = await app.listen();
-process.stdout.write(`${JSON.stringify({ url })}\n`);
+const cookies = { ada: sessionCookieFor({ app }, 'ada'), nia: sessionCookieFor({ app }, 'nia') };
+process.stdout.write(`${JSON.stringify({ url, cookies })}\n`);

@@ -1,9 +1,7 @@
 /**
- * Real y-websocket clients against a real console server, for the sync tests. Until accounts and
- * sessions land in the same tree, a test-only authenticator reads the account from a cookie set
- * by these clients; it exists only here, never in the production server.
+ * Real y-websocket clients against a real console server, for the sync tests: real accounts, real
+ * sessions in the cookie the browser would send, real sockets.
  */
-import type { IncomingMessage } from 'node:http';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
@@ -18,30 +16,24 @@ import {
 } from '../../src/lib/shared';
 import { createProject, putMember } from '../../server/consortium/projects';
 import { createConsortium } from '../../server/consortium/store';
-import type { Principal } from '../../server/sync/connection';
+import { createAccount } from '../../server/auth/accounts';
+import { createSession, sessionCookieName } from '../../server/auth/sessions';
+import { testAuthPolicy } from './auth';
 import { startServer, type TestServer } from './server';
 import type { AppOptions } from '../../server/app';
 
-const TEST_COOKIE = 'test-account';
-
-export function testAuthenticate(req: IncomingMessage): Principal | null {
-	const match = /(?:^|;\s*)test-account=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '');
-	if (!match) return null;
-	const accountId = match[1]!;
-	return {
-		accountId,
-		name: `Name of ${accountId}`,
-		email: `${accountId}@example.org`,
-		sessionId: `session-${accountId}`
-	};
+/** A sync server with real sessions and a cheap (but real) password cost. */
+export function startSyncServer(options: AppOptions = {}, dataDir?: string): Promise<TestServer> {
+	return startServer({ auth: testAuthPolicy(), ...(dataDir ? { dataDir } : {}) }, {}, options);
 }
 
-export function startSyncServer(options: AppOptions = {}, dataDir?: string): Promise<TestServer> {
-	return startServer(
-		dataDir ? { dataDir } : {},
-		{},
-		{ authenticate: testAuthenticate, ...options }
-	);
+/** The Cookie header of a fresh session of the account, as the browser would send it. */
+export function sessionCookieFor(server: Pick<TestServer, 'app'>, accountId: string): string {
+	const created = createSession(server.app.db, accountId, {
+		ip: '127.0.0.1',
+		userAgent: 'sync-tests'
+	});
+	return `${sessionCookieName(server.app.site)}=${created.token}`;
 }
 
 export interface Person {
@@ -72,6 +64,11 @@ export function setUpProject(
 		ownerZoneId: mode === 'institution-zone' ? 'aurora' : undefined
 	});
 	for (const person of people) {
+		createAccount(db, {
+			id: person.accountId,
+			email: `${person.accountId}@example.org`,
+			name: `Name of ${person.accountId}`
+		});
 		putMember(db, registry, project.id, {
 			accountId: person.accountId,
 			email: `${person.accountId}@example.org`,
@@ -83,19 +80,20 @@ export function setUpProject(
 	return { projectId: project.id };
 }
 
-export class TestClient {
+export class SyncClient {
 	readonly verdicts: Verdict[] = [];
 	readonly closes: Array<{ code: number; reason: string }> = [];
 	readonly provider: WebsocketProvider;
 
+	/** Connects with a fresh session of the account, or with the `cookie` given. */
 	constructor(
-		server: Pick<TestServer, 'url' | 'origin'>,
+		server: Pick<TestServer, 'url' | 'origin'> & Partial<Pick<TestServer, 'app'>>,
 		readonly accountId: string,
 		readonly documentName: string,
 		readonly doc = new Y.Doc(),
 		options: { connect?: boolean; cookie?: string; origin?: string } = {}
 	) {
-		const headers = { cookie: options.cookie ?? `${TEST_COOKIE}=${accountId}` };
+		const headers = { cookie: options.cookie ?? sessionCookieFor(server as TestServer, accountId) };
 		const origin = options.origin ?? server.origin;
 		const Socket = class extends WebSocket {
 			constructor(address: string, protocols?: string | string[]) {
@@ -195,7 +193,7 @@ export function rawSocket(
 	origin = server.origin
 ): RawSocket {
 	const headers: Record<string, string> = accountId
-		? { cookie: `${TEST_COOKIE}=${accountId}` }
+		? { cookie: sessionCookieFor(server, accountId) }
 		: {};
 	const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/${documentName}`, {
 		headers,
