@@ -16,6 +16,8 @@ import { updateMemberEntriesOf } from './consortium/accounts-in-projects';
 import { findProjectRecord } from './consortium/store';
 import { projectMembershipIntoUserDocuments } from './consortium/user-projection';
 import { openDatabase, type Db } from './db/database';
+import { registerInvitationRoutes } from './invitations/routes';
+import { sendInvitationsOnChange } from './invitations/sending';
 import { originPolicy } from './http/origin';
 import { Router, sendJson } from './http/router';
 import { staticFiles } from './http/static';
@@ -82,7 +84,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add('GET', '/api/health', () => ({ body: { ok: true } }));
-	registerAuthRoutes(router, {
+	const auth = registerAuthRoutes(router, {
 		db,
 		mailer,
 		site,
@@ -91,6 +93,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			options.onAccountChanged?.(account);
 		}
 	});
+	registerInvitationRoutes(router, auth, registry);
+	registry.listeners.push(sendInvitationsOnChange({ db, mailer, site, registry }));
 	if (config.showOutbox) registerDevOutboxRoute(router, db);
 	const serveStatic = staticFiles(config.staticDir);
 

@@ -5,17 +5,19 @@
  */
 import type { Router } from '../../http/router';
 import { registerAccountRoutes } from './account';
-import { createAuthContext, type AuthRouteDeps } from './context';
+import { createAuthContext, type AuthContext, type AuthRouteDeps } from './context';
 import { registerPasswordResetRoutes } from './password-reset';
 import { registerSessionRoutes } from './sessions';
 import { registerSignInRoutes } from './sign-in';
 
 export type { AuthRouteDeps } from './context';
 
-export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
+/** Registers the routes; returns their context, for other routes that sign people in. */
+export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): AuthContext {
 	const context = createAuthContext(deps);
 	registerSignInRoutes(router, context);
 	registerPasswordResetRoutes(router, context);
 	registerAccountRoutes(router, context);
 	registerSessionRoutes(router, context);
+	return context;
 }

@@ -12,3 +12,4 @@ export * from './objects';
 export * from './documents';
 export * from './policy';
 export * from './sync-protocol';
+export * from './invitations';

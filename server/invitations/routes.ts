@@ -1,0 +1,134 @@
+/**
+ * Accepting an invitation from its emailed link (docs/api.md). The link opens the SPA's /invite
+ * page with the token in the URL fragment; `preview` shows the invitation without consuming
+ * anything (mail scanners that follow links consume nothing), `accept` consumes the token, creates
+ * the account on the way when the address has none (Get Started: a name, a password if wanted),
+ * adds the membership, signs the person in, and sends new accounts their Get Started link.
+ */
+import { z } from 'zod';
+import {
+	InviteAcceptRequestSchema,
+	InvitePreviewRequestSchema,
+	ROLE_LABELS,
+	type Invite,
+	type InvitePreview
+} from '../../src/lib/shared';
+import { createAccount, findAccountByEmail, setAccountPassword } from '../auth/accounts';
+import { issueSignInLink } from '../auth/link-mail';
+import { hashPassword } from '../auth/passwords';
+import { enforceLimit, signInResponse, tokenError, type AuthContext } from '../auth/routes/context';
+import { authSettings } from '../auth/settings';
+import { consumeToken, peekToken, type TokenCheck } from '../auth/tokens';
+import { HttpError } from '../http/errors';
+import type { Router } from '../http/router';
+import type { DocumentRegistry } from '../sync/registry';
+import { admitInvitee, findInvite } from './admission';
+
+const InviteTokenData = z.object({ projectId: z.string() });
+
+interface OpenInvitation {
+	invite: Invite;
+	projectId: string;
+	projectName: string;
+	inviterName: string;
+}
+
+export function registerInvitationRoutes(
+	router: Router,
+	context: AuthContext,
+	registry: DocumentRegistry
+): void {
+	const { db, limiters } = context;
+
+	/**
+	 * The invitation a valid token names, still open; an error a person understands otherwise.
+	 * The caller holds the project document loaded.
+	 */
+	function openInvitation(check: TokenCheck): OpenInvitation {
+		if (!check.ok) throw tokenError(check.reason);
+		const data = InviteTokenData.safeParse(check.data);
+		const invite =
+			data.success && check.subject
+				? findInvite(registry, data.data.projectId, check.subject)
+				: null;
+		if (!data.success || !invite) {
+			throw new HttpError(
+				410,
+				'invite-revoked',
+				'This invitation was withdrawn. Ask the person who invited you for a new one.'
+			);
+		}
+		if (invite.status === 'accepted') {
+			throw new HttpError(
+				409,
+				'invite-accepted',
+				'This invitation was already accepted. Sign in to open the project.'
+			);
+		}
+		const facts = registry.get(`project/${data.data.projectId}`)?.index;
+		return {
+			invite,
+			projectId: data.data.projectId,
+			projectName: facts?.project.name ?? 'the project',
+			inviterName: facts?.member(invite.invitedBy)?.name || 'A Project Admin'
+		};
+	}
+
+	router.add('POST', '/api/invites/preview', async (request) => {
+		enforceLimit(limiters.secretPerIp, request.ip);
+		const { token } = await request.json(InvitePreviewRequestSchema);
+		const check = peekToken(db, token, 'invite');
+		const open =
+			registry.read(`project/${projectOf(check)}`, () => openInvitation(check)) ??
+			openInvitation(check);
+		const preview: InvitePreview = {
+			email: open.invite.email,
+			projectName: open.projectName,
+			roleLabel: ROLE_LABELS[open.invite.role],
+			inviterName: open.inviterName,
+			accountExists: findAccountByEmail(db, open.invite.email) !== null,
+			expiresAt: check.ok ? check.expiresAt : 0
+		};
+		return { body: preview };
+	});
+
+	router.add('POST', '/api/invites/accept', async (request) => {
+		enforceLimit(limiters.secretPerIp, request.ip);
+		const { token, name, password } = await request.json(InviteAcceptRequestSchema);
+		// Everything that can be refused is checked before the token is used up.
+		const peeked = peekToken(db, token, 'invite');
+		const projectId = projectOf(peeked);
+		const held = registry.acquire(`project/${projectId}`);
+		try {
+			const open = openInvitation(peeked);
+			const existing = findAccountByEmail(db, open.invite.email);
+			if (!existing && !name) {
+				throw new HttpError(400, 'invalid-input', 'Tell us your name to get started.', {
+					name: ['Enter your name']
+				});
+			}
+			const passwordHash =
+				!existing && password ? await hashPassword(password, authSettings(db).passwordCost) : null;
+			const consumed = consumeToken(db, token, 'invite');
+			if (!consumed.ok) throw tokenError(consumed.reason);
+			let account = existing;
+			if (!account) {
+				const created = createAccount(db, { email: open.invite.email, name: name! });
+				account = created.ok ? created.account : findAccountByEmail(db, open.invite.email)!;
+				if (passwordHash) setAccountPassword(db, account.id, passwordHash);
+			}
+			admitInvitee(registry, open.projectId, open.invite, account, authSettings(db).now());
+			if (!existing)
+				issueSignInLink(db, context.mailer, context.site, account.email, 'get-started');
+			const response = signInResponse(context, request, findAccountByEmail(db, account.email)!);
+			return { ...response, body: { ...(response.body as object), projectId: open.projectId } };
+		} finally {
+			if (held) registry.release(held);
+		}
+	});
+}
+
+function projectOf(check: TokenCheck): string {
+	const data = check.ok ? InviteTokenData.safeParse(check.data) : null;
+	return data?.success ? data.data.projectId : 'none';
+}

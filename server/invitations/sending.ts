@@ -1,0 +1,96 @@
+/**
+ * Invitations are written to the project document by an admin's client (offline too), and sent by
+ * the server once it has accepted the change: a new invitation, or a Resend Invitation (one more
+ * `sendRequests`), issues a fresh Accept Invite link (revoking the earlier ones) and records when
+ * it was sent and when it expires. An address that already has an account joins at once and is
+ * told so; revoking an invitation (deleting it) revokes its link.
+ */
+import { ROLE_LABELS, type EntryChange, type Invite } from '../../src/lib/shared';
+import { findAccountByEmail } from '../auth/accounts';
+import { authSettings } from '../auth/settings';
+import { issueToken, revokeTokens } from '../auth/tokens';
+import type { Db } from '../db/database';
+import type { MailQueue } from '../mail/mailer';
+import { addedToProjectMail, invitationMail, type SiteUrl } from '../mail/templates';
+import type { LiveDocument } from '../sync/live-document';
+import type { DocumentRegistry } from '../sync/registry';
+import { admitInvitee } from './admission';
+
+export interface InvitationDeps {
+	db: Db;
+	mailer: MailQueue;
+	site: SiteUrl;
+	registry: DocumentRegistry;
+}
+
+export function sendInvitationsOnChange(deps: InvitationDeps) {
+	return (
+		document: LiveDocument,
+		authorId: string | null,
+		changes: readonly EntryChange[]
+	): void => {
+		// The server's own writes (sent, accepted) need no mail.
+		if (document.address.kind !== 'project' || authorId === null) return;
+		for (const change of changes) {
+			if (change.root !== 'invites') continue;
+			const before = change.before as Invite | undefined;
+			const after = change.after as Invite | undefined;
+			if (!after) revokeTokens(deps.db, 'invite', change.key);
+			else if (!before || after.sendRequests > before.sendRequests)
+				deliverInvitation(deps, document, after, authorId);
+		}
+	};
+}
+
+function deliverInvitation(
+	deps: InvitationDeps,
+	document: LiveDocument,
+	invite: Invite,
+	senderId: string
+): void {
+	const { db, mailer, site, registry } = deps;
+	const project = document.index!.project;
+	const inviterName = document.index!.member(senderId)?.name || 'A Project Admin';
+	const roleLabel = ROLE_LABELS[invite.role];
+	const now = authSettings(db).now();
+	const account = findAccountByEmail(db, invite.email);
+	if (account) {
+		admitInvitee(registry, project.id, invite, account, now);
+		mailer.enqueue(
+			addedToProjectMail({
+				site,
+				to: account.email,
+				projectName: project.name,
+				roleLabel,
+				inviterName,
+				path: `/projects/${project.id}`
+			})
+		);
+		return;
+	}
+	const { expiresAt } = db.transaction(() => {
+		revokeTokens(db, 'invite', invite.id);
+		const issued = issueToken(db, {
+			purpose: 'invite',
+			email: invite.email,
+			subject: invite.id,
+			data: { projectId: project.id }
+		});
+		mailer.enqueue(
+			invitationMail({
+				site,
+				to: invite.email,
+				projectName: project.name,
+				roleLabel,
+				inviterName,
+				...issued
+			})
+		);
+		return issued;
+	})();
+	registry.change(`project/${project.id}`, (roots) =>
+		roots
+			.get('invites')!
+			.set(invite.id, { ...invite, status: 'sent', sentAt: now, expiresAt, failure: null })
+	);
+}

@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newId, type Invite, type ProjectListing, type Role } from '../../src/lib/shared';
+import { TestClock, createTestAccount, startAuthServer } from '../support/auth';
+import { TestClient } from '../support/client';
+import { eventually } from '../support/eventually';
+import type { TestServer } from '../support/server';
+import { extractLink, startSmtpServer, tokenFromLink, type TestSmtpServer } from '../support/smtp';
+import { SyncClient, setUpProject, waitFor } from '../support/sync';
+
+let smtp: TestSmtpServer;
+let clock: TestClock;
+let server: TestServer;
+let ada: SyncClient;
+const syncClients: SyncClient[] = [];
+
+function queuedInvite(
+	email: string,
+	role: Role = 'analyst',
+	zoneId = 'nz',
+	scope: Invite['scope'] = 'all'
+): Invite {
+	return {
+		id: newId(),
+		email,
+		role,
+		zoneId,
+		scope,
+		invitedBy: 'ada',
+		invitedAt: clock.now(),
+		sendRequests: 1,
+		status: 'queued',
+		sentAt: null,
+		expiresAt: null,
+		acceptedAt: null,
+		failure: null
+	};
+}
+
+function invite(id: string): Invite | undefined {
+	return ada.map<Invite>('invites').get(id);
+}
+
+async function linkFromInvitation(email: string): Promise<string> {
+	return tokenFromLink(extractLink(await smtp.nextMessageTo(email), '/invite'));
+}
+
+beforeEach(async () => {
+	smtp = await startSmtpServer();
+	clock = new TestClock(Date.now());
+	server = await startAuthServer({ smtp, clock });
+	setUpProject(server, 'network-zone', [
+		{ accountId: 'ada', role: 'admin', zone: 'nz' },
+		{ accountId: 'nia', role: 'analyst', zone: 'nz' }
+	]);
+	ada = new SyncClient(server, 'ada', 'project/p1');
+	syncClients.push(ada);
+	await ada.synced();
+});
+
+afterEach(async () => {
+	for (const client of syncClients.splice(0)) client.destroy();
+	await server.close();
+	await smtp.stop();
+});
+
+describe('inviting a new user', () => {
+	it('sends Accept Invite, registers through Get Started, signs in and sends a Get Started link', async () => {
+		const sent = queuedInvite('new.person@example.org');
+		ada.map('invites').set(sent.id, sent);
+		const mail = await smtp.nextMessageTo('new.person@example.org');
+		expect(mail.subject).toBe('Name of ada invited you to Analytics');
+		const token = tokenFromLink(extractLink(mail, '/invite'));
+		await waitFor(() => invite(sent.id)?.status === 'sent', 'the invitation to show as sent');
+		expect(invite(sent.id)!.expiresAt).toBe(clock.now() + 7 * 24 * 3600 * 1000);
+
+		const browser = new TestClient(server);
+		const preview = await browser.post('/api/invites/preview', { token });
+		expect(preview.status).toBe(200);
+		expect(preview.body).toMatchObject({
+			email: 'new.person@example.org',
+			projectName: 'Analytics',
+			roleLabel: 'Analyst',
+			inviterName: 'Name of ada',
+			accountExists: false
+		});
+
+		const accepted = await browser.post('/api/invites/accept', {
+			token,
+			name: 'New Person',
+			password: 'correct horse'
+		});
+		expect(accepted.status).toBe(200);
+		expect(accepted.body).toMatchObject({
+			projectId: 'p1',
+			account: { email: 'new.person@example.org', name: 'New Person', hasPassword: true }
+		});
+		expect((await browser.get('/api/auth/session')).body.account.email).toBe(
+			'new.person@example.org'
+		);
+
+		const getStarted = await smtp.nextMessageTo('new.person@example.org');
+		expect(extractLink(getStarted, '/sign-in/link')).toContain('#token=');
+		await waitFor(
+			() => invite(sent.id)?.status === 'accepted',
+			'the invitation to show as accepted'
+		);
+		const accountId = accepted.body.account.id as string;
+		expect(ada.member(accountId)).toMatchObject({
+			role: 'analyst',
+			zoneId: 'nz',
+			email: 'new.person@example.org',
+			name: 'New Person'
+		});
+	});
+
+	it('asks for a name before it uses the link up', async () => {
+		const sent = queuedInvite('nameless@example.org');
+		ada.map('invites').set(sent.id, sent);
+		const token = await linkFromInvitation('nameless@example.org');
+		const browser = new TestClient(server);
+		const refused = await browser.post('/api/invites/accept', { token });
+		expect(refused.status).toBe(400);
+		expect(refused.body.error.fields.name).toEqual(['Enter your name']);
+		expect((await browser.post('/api/invites/accept', { token, name: 'Now Named' })).status).toBe(
+			200
+		);
+	});
+
+	it('makes the old link fail once the invitation is resent', async () => {
+		const sent = queuedInvite('resend@example.org');
+		ada.map('invites').set(sent.id, sent);
+		const first = await linkFromInvitation('resend@example.org');
+		await waitFor(() => invite(sent.id)?.status === 'sent', 'the first sending');
+		ada.map('invites').set(sent.id, { ...invite(sent.id)!, sendRequests: 2 });
+		const second = await linkFromInvitation('resend@example.org');
+
+		const browser = new TestClient(server);
+		const old = await browser.post('/api/invites/preview', { token: first });
+		expect(old.status).toBe(400);
+		expect(old.body.error.code).toBe('token-invalid');
+		expect((await browser.post('/api/invites/preview', { token: second })).status).toBe(200);
+	});
+
+	it('refuses an expired link with a clear message, and a resend revives the invitation', async () => {
+		const sent = queuedInvite('late@example.org');
+		ada.map('invites').set(sent.id, sent);
+		const token = await linkFromInvitation('late@example.org');
+		await waitFor(() => invite(sent.id)?.status === 'sent', 'the sending');
+		clock.advance(8 * 24 * 3600 * 1000);
+		const expired = await new TestClient(server).post('/api/invites/accept', {
+			token,
+			name: 'Late'
+		});
+		expect(expired.status).toBe(400);
+		expect(expired.body.error).toMatchObject({
+			code: 'token-expired',
+			message: 'This link has expired. Ask for a new one.'
+		});
+
+		ada.map('invites').set(sent.id, { ...invite(sent.id)!, sendRequests: 2 });
+		const fresh = await linkFromInvitation('late@example.org');
+		expect(
+			(await new TestClient(server).post('/api/invites/accept', { token: fresh, name: 'Late' }))
+				.status
+		).toBe(200);
+	});
+
+	it('refuses a link that was already used', async () => {
+		const sent = queuedInvite('twice@example.org');
+		ada.map('invites').set(sent.id, sent);
+		const token = await linkFromInvitation('twice@example.org');
+		expect(
+			(await new TestClient(server).post('/api/invites/accept', { token, name: 'Once' })).status
+		).toBe(200);
+		const again = await new TestClient(server).post('/api/invites/accept', {
+			token,
+			name: 'Twice'
+		});
+		expect(again.status).toBe(400);
+		expect(again.body.error.code).toBe('token-used');
+	});
+
+	it('revokes the link when the invitation is revoked', async () => {
+		const sent = queuedInvite('revoked@example.org');
+		ada.map('invites').set(sent.id, sent);
+		const token = await linkFromInvitation('revoked@example.org');
+		await waitFor(() => invite(sent.id)?.status === 'sent', 'the sending');
+		ada.map('invites').delete(sent.id);
+		const refused = await eventually(async () => {
+			const preview = await new TestClient(server).post('/api/invites/preview', { token });
+			return preview.status === 400 && preview;
+		}, 'the revocation');
+		expect(refused.body.error.code).toBe('token-invalid');
+	});
+
+	it('applies the zone rules to the invitation itself: no IZ address as Project Admin', async () => {
+		const sent = queuedInvite('iz.admin@aurora.example.edu', 'admin', 'aurora', ['iz-aurora']);
+		ada.map('invites').set(sent.id, sent);
+		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		expect(ada.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({ code: 'iz-user-cannot-be-admin' })
+		]);
+		await waitFor(() => invite(sent.id) === undefined, 'the revert');
+		expect(smtp.received.filter((mail) => mail.to.includes('iz.admin@aurora.example.edu'))).toEqual(
+			[]
+		);
+	});
+});
+
+describe('inviting someone who already has an account', () => {
+	it('adds them to the project at once, tells them, and lists the project in their drop-down', async () => {
+		const existing = await createTestAccount(server, {
+			email: 'known@example.org',
+			name: 'Known Person'
+		});
+		const userDocument = new SyncClient(server, existing.id, `user/${existing.id}`);
+		syncClients.push(userDocument);
+		await userDocument.synced();
+
+		const sent = queuedInvite('known@example.org', 'consumer');
+		ada.map('invites').set(sent.id, sent);
+		const mail = await smtp.nextMessageTo('known@example.org');
+		expect(mail.subject).toBe('You were added to Analytics');
+		await waitFor(() => ada.member(existing.id)?.role === 'consumer', 'the membership');
+		expect(invite(sent.id)!.status).toBe('accepted');
+		await waitFor(
+			() => userDocument.map<ProjectListing>('projects').has('p1'),
+			'the project drop-down'
+		);
+		expect(userDocument.map<ProjectListing>('projects').get('p1')).toMatchObject({
+			name: 'Analytics',
+			role: 'consumer'
+		});
+	});
+});
