@@ -1,0 +1,243 @@
+/**
+ * The demo a fresh `npm start` creates when the database is empty, so that a newcomer can see
+ * both ways of running a consortium at once:
+ * - Northern Lights Library Network, in network-zone management: one project, a data view per
+ *   library, the Network Office's admin managing everyone;
+ * - Harbour Libraries Consortium, in institution-zone management: a private project per library;
+ *   the same admin runs one of them as a Network Zone member and may ask to join the other.
+ * Returns the demo admin's sign-in link (valid for a day; a new one is a click away at /sign-in).
+ */
+import { newId, type LexiconEntry, type Role } from '../../src/lib/shared';
+import { createAccount, findAccountByEmail } from '../auth/accounts';
+import { issueToken } from '../auth/tokens';
+import { createProject, putMember } from '../consortium/projects';
+import { createConsortium, listConsortia } from '../consortium/store';
+import type { Db } from '../db/database';
+import { linkWithToken, type SiteUrl } from '../mail/templates';
+import type { DocumentRegistry } from '../sync/registry';
+import { OFFICE_INVITER } from './first-admin';
+
+export const DEMO_ADMIN_EMAIL = 'dana.admin@office.northernlights.example';
+
+const FIRST_NAMES = [
+	'Ada',
+	'Ben',
+	'Cleo',
+	'Dev',
+	'Edda',
+	'Finn',
+	'Gita',
+	'Hugo',
+	'Iris',
+	'Jon',
+	'Kai',
+	'Lena',
+	'Milo',
+	'Nora',
+	'Otto',
+	'Pia'
+];
+const LAST_NAMES = [
+	'Lindqvist',
+	'Okafor',
+	'Moreau',
+	'Tanaka',
+	'Silva',
+	'Novak',
+	'Haddad',
+	'Kowalski',
+	'Reyes',
+	'Berg'
+];
+
+export function demoIsNeeded(db: Db): boolean {
+	return listConsortia(db).length === 0;
+}
+
+export function seedDemo(
+	db: Db,
+	registry: DocumentRegistry,
+	site: SiteUrl
+): { email: string; link: string } {
+	const admin = person(db, 'Dana Admin', DEMO_ADMIN_EMAIL);
+
+	const northern = createConsortium(db, {
+		name: 'Northern Lights Library Network',
+		mode: 'network-zone',
+		zones: [
+			{
+				id: 'nl-office',
+				kind: 'network',
+				name: 'Network Office',
+				emailDomains: ['office.northernlights.example']
+			},
+			{
+				id: 'nl-aurora',
+				kind: 'institution',
+				name: 'Aurora University Library',
+				emailDomains: ['aurora.example.edu']
+			},
+			{
+				id: 'nl-borealis',
+				kind: 'institution',
+				name: 'Borealis College Library',
+				emailDomains: ['borealis.example.edu']
+			}
+		]
+	});
+	const network = createProject(db, registry, northern, {
+		id: 'northern-lights',
+		name: 'Northern Lights Analytics'
+	});
+	join(db, registry, network.id, admin, 'admin', 'nl-office');
+	join(
+		db,
+		registry,
+		network.id,
+		person(db, 'Nils Network', 'nils@office.northernlights.example'),
+		'analyst',
+		'nl-office'
+	);
+	const zones = [
+		['nl-aurora', 'aurora.example.edu'],
+		['nl-borealis', 'borealis.example.edu']
+	] as const;
+	for (let index = 0; index < 36; index++) {
+		const [zoneId, domain] = zones[index % 2]!;
+		const name = `${FIRST_NAMES[index % FIRST_NAMES.length]} ${LAST_NAMES[(index * 7) % LAST_NAMES.length]}`;
+		const email = `${name.toLowerCase().replace(' ', '.')}${index}@${domain}`;
+		join(
+			db,
+			registry,
+			network.id,
+			person(db, name, email),
+			index % 3 === 0 ? 'analyst' : 'consumer',
+			zoneId
+		);
+	}
+	seedLexicon(registry, `view/${network.id}/global`);
+
+	const harbour = createConsortium(db, {
+		name: 'Harbour Libraries Consortium',
+		mode: 'institution-zone',
+		zones: [
+			{
+				id: 'hb-office',
+				kind: 'network',
+				name: 'Harbour Office',
+				emailDomains: ['office.harbour.example']
+			},
+			{
+				id: 'hb-cove',
+				kind: 'institution',
+				name: 'Cove Public Library',
+				emailDomains: ['cove.example.org']
+			},
+			{
+				id: 'hb-quay',
+				kind: 'institution',
+				name: 'Quay Academy Library',
+				emailDomains: ['quay.example.edu']
+			}
+		]
+	});
+	const cove = createProject(db, registry, harbour, {
+		id: 'cove',
+		name: 'Cove Analytics',
+		ownerZoneId: 'hb-cove'
+	});
+	join(db, registry, cove.id, person(db, 'Cora Cove', 'cora@cove.example.org'), 'admin', 'hb-cove');
+	join(db, registry, cove.id, admin, 'admin', 'hb-office');
+	join(
+		db,
+		registry,
+		cove.id,
+		person(db, 'Caleb Reader', 'caleb@cove.example.org'),
+		'consumer',
+		'hb-cove'
+	);
+	const quay = createProject(db, registry, harbour, {
+		id: 'quay',
+		name: 'Quay Analytics',
+		ownerZoneId: 'hb-quay'
+	});
+	join(
+		db,
+		registry,
+		quay.id,
+		person(db, 'Quinn Quay', 'quinn@quay.example.edu'),
+		'admin',
+		'hb-quay'
+	);
+	join(
+		db,
+		registry,
+		quay.id,
+		person(db, 'Quentin Analyst', 'quentin@quay.example.edu'),
+		'analyst',
+		'hb-quay'
+	);
+	seedLexicon(registry, `view/${cove.id}/main`);
+	seedLexicon(registry, `view/${quay.id}/main`);
+
+	const { token } = issueToken(db, {
+		purpose: 'sign-in',
+		email: admin.email,
+		lifetimeMs: 24 * 3600 * 1000
+	});
+	return { email: admin.email, link: linkWithToken(site, '/sign-in/link', token) };
+}
+
+function person(db: Db, name: string, email: string) {
+	const created = createAccount(db, { name, email });
+	return created.ok ? created.account : findAccountByEmail(db, email)!;
+}
+
+function join(
+	db: Db,
+	registry: DocumentRegistry,
+	projectId: string,
+	account: { id: string; email: string; name: string },
+	role: Role,
+	zoneId: string
+) {
+	putMember(db, registry, projectId, {
+		accountId: account.id,
+		email: account.email,
+		name: account.name,
+		role,
+		zoneId
+	});
+}
+
+/** Lexicon entries describe the data: they come from the data, not from people. */
+function seedLexicon(registry: DocumentRegistry, documentName: string): void {
+	const now = Date.now();
+	const entries: Array<[LexiconEntry['kind'], string, string]> = [
+		['event', 'Checkout', 'An item was lent to a patron.'],
+		['event', 'Renewal', 'A loan was extended.'],
+		['event', 'Catalogue Search', 'A search in the catalogue.'],
+		['property', 'branch', 'The branch where the event happened.'],
+		['property', 'material type', 'Book, e-book, journal, media.']
+	];
+	registry.change(documentName, (roots) => {
+		for (const [kind, name, description] of entries) {
+			const id = newId();
+			const entry: LexiconEntry = {
+				id,
+				createdBy: OFFICE_INVITER,
+				createdAt: now,
+				updatedBy: OFFICE_INVITER,
+				updatedAt: now,
+				kind,
+				name,
+				description,
+				hidden: false,
+				tags: [],
+				lookupTableId: null,
+				mergedInto: null
+			};
+			roots.get('lexicon')!.set(id, entry);
+		}
+	});
+}

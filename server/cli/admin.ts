@@ -1,0 +1,177 @@
+/**
+ * `npm run admin -- <command> [options]`: the consortium office's setup tasks. Commands that
+ * change documents need the server stopped (they would otherwise write beside it); the others
+ * run at any time.
+ *
+ *   list
+ *   create-consortium --name <name> --mode <network-zone|institution-zone>
+ *                     --network-zone <name[:domain,...]> --institution-zone <name[:domain,...]> ...
+ *   create-project    --consortium <id> --name <name> [--owner-zone <institution zone id>]
+ *   invite-admin      --project <id> --email <address> [--zone <zone id>]
+ */
+import { parseArgs } from 'node:util';
+import { ManagementModeSchema, NameSchema, EmailSchema } from '../../src/lib/shared';
+import { configureAuth } from '../auth/settings';
+import { inviteFirstAdmin } from '../bootstrap/first-admin';
+import { lockDataDirectory } from '../bootstrap/lock';
+import { readConfig } from '../config';
+import { createProject } from '../consortium/projects';
+import {
+	createConsortium,
+	findConsortium,
+	listConsortia,
+	listProjectRecords,
+	findProjectRecord
+} from '../consortium/store';
+import { openDatabase } from '../db/database';
+import { Mailer } from '../mail/mailer';
+import { sqliteDocumentStore } from '../sync/persistence';
+import { DocumentRegistry } from '../sync/registry';
+
+const USAGE = `Usage: npm run admin -- <command> [options]
+
+  list
+  create-consortium --name <name> --mode <network-zone|institution-zone>
+                    --network-zone "<name>[:domain,...]" [--institution-zone "<name>[:domain,...]" ...]
+  create-project    --consortium <id> --name <name> [--owner-zone <institution zone id>]
+  invite-admin      --project <id> --email <address> [--zone <zone id>]`;
+
+const [command, ...rest] = process.argv.slice(2);
+const { values } = parseArgs({
+	args: rest,
+	options: {
+		name: { type: 'string' },
+		mode: { type: 'string' },
+		'network-zone': { type: 'string' },
+		'institution-zone': { type: 'string', multiple: true },
+		consortium: { type: 'string' },
+		'owner-zone': { type: 'string' },
+		project: { type: 'string' },
+		email: { type: 'string' },
+		zone: { type: 'string' }
+	},
+	strict: true
+});
+
+const config = readConfig();
+const changesDocuments = command !== 'list';
+const lock = changesDocuments ? lockDataDirectory(config.dataDir) : null;
+if (lock && !lock.ok)
+	fail(
+		`The console server (pid ${lock.ownerPid}) is running on ${config.dataDir}: stop it, then run this again.`
+	);
+const db = openDatabase(config.databasePath);
+configureAuth(db, { ...config.auth, now: Date.now });
+const registry = new DocumentRegistry(sqliteDocumentStore(db), {
+	projectExists: (id) => findProjectRecord(db, id) !== null
+});
+const site = { url: config.publicUrl ?? `http://localhost:${config.port || 3000}`, origin: '' };
+
+try {
+	switch (command) {
+		case 'list':
+			list();
+			break;
+		case 'create-consortium':
+			createConsortiumCommand();
+			break;
+		case 'create-project':
+			createProjectCommand();
+			break;
+		case 'invite-admin':
+			inviteAdminCommand();
+			break;
+		default:
+			fail(USAGE);
+	}
+} finally {
+	registry.close();
+	db.close();
+	if (lock?.ok) lock.release();
+}
+
+function list(): void {
+	for (const summary of listConsortia(db)) {
+		const consortium = findConsortium(db, summary.id)!;
+		console.log(`${consortium.name} (${consortium.mode}) id=${consortium.id}`);
+		for (const zone of consortium.zones)
+			console.log(
+				`  zone ${zone.kind === 'network' ? 'NZ' : 'IZ'} ${zone.name} id=${zone.id} ${zone.emailDomains.join(', ')}`
+			);
+		for (const project of listProjectRecords(db, consortium.id))
+			console.log(`  project ${project.name} id=${project.id} owner=${project.ownerZoneId}`);
+	}
+}
+
+function zoneOption(value: string, kind: 'network' | 'institution') {
+	const [name, domains] = value.split(':');
+	return {
+		kind,
+		name: required(NameSchema, name, 'zone name'),
+		emailDomains: domains ? domains.split(',').map((domain) => domain.trim()) : []
+	};
+}
+
+function createConsortiumCommand(): void {
+	const mode = required(ManagementModeSchema, values.mode, '--mode');
+	const network = values['network-zone'] ?? fail('--network-zone is required');
+	const consortium = createConsortium(db, {
+		name: required(NameSchema, values.name, '--name'),
+		mode,
+		zones: [
+			zoneOption(network, 'network'),
+			...(values['institution-zone'] ?? []).map((zone) => zoneOption(zone, 'institution'))
+		]
+	});
+	console.log(`Created ${consortium.name} (${consortium.mode}) id=${consortium.id}`);
+	for (const zone of consortium.zones) console.log(`  zone ${zone.name} id=${zone.id}`);
+}
+
+function createProjectCommand(): void {
+	const consortium =
+		findConsortium(db, values.consortium ?? fail('--consortium is required')) ??
+		fail('No such consortium.');
+	const project = createProject(db, registry, consortium, {
+		name: required(NameSchema, values.name, '--name'),
+		ownerZoneId: values['owner-zone']
+	});
+	console.log(`Created project ${project.name} id=${project.id}`);
+}
+
+function inviteAdminCommand(): void {
+	const projectId = values.project ?? fail('--project is required');
+	const record = findProjectRecord(db, projectId) ?? fail('No such project.');
+	const email = required(EmailSchema, values.email, '--email');
+	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
+	const outcome = inviteFirstAdmin(
+		{ db, registry, mailer, site },
+		{ projectId, email, zoneId: values.zone ?? record.ownerZoneId }
+	);
+	if (outcome.kind === 'added')
+		console.log(`${email} already had an account: now a Project Admin of ${record.name}.`);
+	else
+		console.log(
+			`Invited ${email} as Project Admin of ${record.name}. The mail goes out when the server starts; the link:\n  ${outcome.link}`
+		);
+}
+
+function required<T>(
+	schema: {
+		safeParse(
+			value: unknown
+		):
+			| { success: true; data: T }
+			| { success: false; error: { issues: Array<{ message: string }> } };
+	},
+	value: unknown,
+	what: string
+): T {
+	const parsed = schema.safeParse(value);
+	if (!parsed.success) fail(`${what}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+	return parsed.data;
+}
+
+function fail(message: string): never {
+	console.error(message);
+	process.exit(1);
+}
