@@ -131,7 +131,8 @@ export class SyncConnection implements Peer {
 		const outcome = this.document.receive(
 			this.accountId,
 			decoding.readVarUint8Array(decoder),
-			this
+			this,
+			(rejected) => this.#sendVerdict(rejected)
 		);
 		if (outcome.kind === 'reset') {
 			console.warn(
@@ -139,7 +140,6 @@ export class SyncConnection implements Peer {
 			);
 			return this.close(CLOSE.resetRequired);
 		}
-		if (outcome.rejected.length > 0) this.#sendVerdict(outcome.rejected);
 		if (!outcome.resync) {
 			this.#resyncs = 0;
 		} else if (++this.#resyncs > this.limits.maxResyncs) {

@@ -10,8 +10,9 @@
  *   3. judge every change with the author's current role and zone (the policy);
  *   4. revert the refused changes in a server transaction; the accepted ones stay;
  *   5. merge what both transactions emitted, scrub the refused values out of it, persist it, then
- *      broadcast it to every connection, the author included;
- *   6. report the refusals to the caller, which tells the author why.
+ *      broadcast it to every connection, the author included (after step 6's message);
+ *   6. tell the author which changes were refused and why, before the broadcast of step 5 reaches
+ *      them, so that their client can explain the revert as it arrives.
  */
 import * as encoding from 'lib0/encoding';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
@@ -184,7 +185,16 @@ export class LiveDocument {
 		return { changes, emitted };
 	}
 
-	receive(authorId: string, update: Uint8Array, origin: unknown): ReceiveOutcome {
+	/**
+	 * `tellAuthor` hears about refused changes before the revert is broadcast, so that the author's
+	 * client knows why an entry changes back when it does.
+	 */
+	receive(
+		authorId: string,
+		update: Uint8Array,
+		origin: unknown,
+		tellAuthor?: (rejected: Rejection[]) => void
+	): ReceiveOutcome {
 		const inspection = inspectUpdate(update, new Set(this.roots.keys()));
 		if (!inspection.ok) return { kind: 'reset', problem: inspection.problem };
 		if (inspection.empty) return { kind: 'applied', rejected: [], accepted: 0, resync: false };
@@ -215,6 +225,7 @@ export class LiveDocument {
 			refused.length > 0 ? this.#record(() => this.#revert(refused)) : { emitted: [] };
 		this.index?.advance(accepted);
 
+		if (rejected.length > 0) tellAuthor?.(rejected);
 		const emitted = [...applied.emitted, ...reverted.emitted];
 		if (emitted.length > 0) {
 			this.#publish(

@@ -132,11 +132,12 @@ describe('changes the policy refuses', () => {
 		).toEqual([]);
 	});
 
-	it('refuses an Analyst deleting a member', async () => {
+	it('refuses an Analyst deleting a member, telling her before the member comes back', async () => {
 		const nia = connect('nia');
 		await nia.synced();
 		nia.map('members').delete('ned');
 		await waitFor(() => nia.verdicts.length === 1, 'the verdict');
+		expect(nia.membersAtVerdict[0]).not.toHaveProperty('ned');
 		expect(nia.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ key: 'ned', code: 'admin-only' })
 		]);

@@ -82,6 +82,8 @@ export function setUpProject(
 
 export class SyncClient {
 	readonly verdicts: Verdict[] = [];
+	/** The client's members as they stood when each verdict arrived. */
+	readonly membersAtVerdict: Array<Record<string, unknown>> = [];
 	readonly closes: Array<{ code: number; reason: string }> = [];
 	readonly provider: WebsocketProvider;
 
@@ -113,6 +115,7 @@ export class SyncClient {
 		);
 		this.provider.messageHandlers[MESSAGE_VERDICT] = (_encoder, decoder) => {
 			this.verdicts.push(JSON.parse(decoding.readVarString(decoder)) as Verdict);
+			this.membersAtVerdict.push(this.map('members').toJSON());
 		};
 		this.provider.on('connection-close', (event) => {
 			if (event) this.closes.push({ code: event.code, reason: event.reason });
