@@ -134,7 +134,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 	}
 
 	#isLocal(origin: unknown): boolean {
-		return origin !== this.provider && origin !== this.localCopy;
+		return origin !== this.provider && (this.localCopy === null || origin !== this.localCopy);
 	}
 
 	#watchLocalChanges(): void {
