@@ -6,8 +6,6 @@ export default {
 	preprocess: vitePreprocess(),
 	kit: {
 		// A browser-only SPA: every unknown path falls back to index.html and the router takes over.
-		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
-		// The service worker is registered by the app itself, after sign-in state is known.
-		serviceWorker: { register: false }
+		adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true })
 	}
 };

@@ -1,0 +1,333 @@
+/**
+ * One project as the console shows it: the project document's maps mirrored into Svelte state
+ * (updated entry by entry as changes arrive, so that 10,000 members cost nothing per change), the
+ * policy's facts over them, and the actions an admin takes. Every action is judged by the same
+ * function the server uses (`judgeProjectChange`) before it is written, so the console never
+ * offers what the server would refuse; a refusal comes back as the Decision to show.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import type * as Y from 'yjs';
+import {
+	ALLOW,
+	PROJECT_SETTINGS_KEY,
+	assignableRoles,
+	decideRemoval,
+	defaultScope,
+	judgeProjectChange,
+	newId,
+	type AccessRequest,
+	type DataView,
+	type Decision,
+	type EntryChange,
+	type Invite,
+	type Member,
+	type ProjectFacts,
+	type ProjectInfo,
+	type Role,
+	type Scope,
+	type Zone
+} from '../shared';
+import type { DocumentSession } from '../sync/document-session';
+import type { SyncHub } from '../sync/sync-hub';
+
+type Mirrors = {
+	members: SvelteMap<string, Member>;
+	invites: SvelteMap<string, Invite>;
+	requests: SvelteMap<string, AccessRequest>;
+	zones: SvelteMap<string, Zone>;
+	views: SvelteMap<string, DataView>;
+};
+
+export interface InviteOutcome {
+	email: string;
+	decision: Decision;
+}
+
+export class ProjectState implements ProjectFacts {
+	readonly members = new SvelteMap<string, Member>();
+	readonly invites = new SvelteMap<string, Invite>();
+	readonly requests = new SvelteMap<string, AccessRequest>();
+	readonly zones = new SvelteMap<string, Zone>();
+	readonly views = new SvelteMap<string, DataView>();
+	info = $state<ProjectInfo | null>(null);
+	/** The offline copy or the server has given us the project. */
+	loaded = $state(false);
+	#admins = $state(0);
+	readonly #accountByEmail = new Map<string, string>();
+	readonly #documentName: string;
+	#session: DocumentSession;
+	#unbind: () => void = () => {};
+
+	constructor(
+		private readonly hub: SyncHub,
+		readonly projectId: string,
+		readonly myAccountId: string
+	) {
+		this.#documentName = `project/${projectId}`;
+		this.#session = hub.open(this.#documentName);
+		this.#bind(this.#session);
+		hub.on('replaced', this.#onReplaced);
+	}
+
+	#onReplaced = (name: string, session: DocumentSession) => {
+		if (name !== this.#documentName) return;
+		this.#unbind();
+		this.#session = session;
+		this.#bind(session);
+	};
+
+	destroy(): void {
+		this.#unbind();
+		this.hub.off('replaced', this.#onReplaced);
+		this.hub.release(this.#documentName);
+	}
+
+	// ---- reading ----------------------------------------------------------------------------
+
+	#bind(session: DocumentSession): void {
+		for (const mirror of Object.values(this.#mirrors())) mirror.clear();
+		this.#accountByEmail.clear();
+		this.#admins = 0;
+		this.info = null;
+		this.loaded = false;
+		const settings = session.map('settings');
+		const readSettings = () => {
+			this.info = (settings.get(PROJECT_SETTINGS_KEY) as ProjectInfo | undefined) ?? null;
+		};
+		const observers: Array<() => void> = [];
+		for (const [root, mirror] of Object.entries(this.#mirrors()) as Array<
+			[keyof Mirrors, SvelteMap<string, unknown>]
+		>) {
+			const map = session.map(root);
+			const copy = (key: string) => this.#mirror(root, mirror, key, map.get(key));
+			for (const key of map.keys()) copy(key);
+			const observer = (event: Y.YMapEvent<unknown>) => event.keysChanged.forEach(copy);
+			map.observe(observer);
+			observers.push(() => map.unobserve(observer));
+		}
+		readSettings();
+		settings.observe(readSettings);
+		const markLoaded = () => {
+			if (this.info || session.synced) this.loaded = true;
+		};
+		session.on('synced', markLoaded);
+		void session.localCopy?.whenSynced.then(markLoaded);
+		markLoaded();
+		this.#unbind = () => {
+			observers.forEach((stop) => stop());
+			settings.unobserve(readSettings);
+			session.off('synced', markLoaded);
+		};
+	}
+
+	#mirrors(): Mirrors {
+		return {
+			members: this.members,
+			invites: this.invites,
+			requests: this.requests,
+			zones: this.zones,
+			views: this.views
+		};
+	}
+
+	#mirror(
+		root: keyof Mirrors,
+		mirror: SvelteMap<string, unknown>,
+		key: string,
+		value: unknown
+	): void {
+		if (root === 'members') {
+			const before = this.members.get(key);
+			if (before) {
+				if (this.#accountByEmail.get(before.email) === key)
+					this.#accountByEmail.delete(before.email);
+				if (before.role === 'admin') this.#admins -= 1;
+			}
+			const after = value as Member | undefined;
+			if (after) {
+				this.#accountByEmail.set(after.email, key);
+				if (after.role === 'admin') this.#admins += 1;
+			}
+		}
+		if (value === undefined) mirror.delete(key);
+		else mirror.set(key, value);
+	}
+
+	// ---- the policy's facts -------------------------------------------------------------------
+
+	get project(): ProjectInfo {
+		return this.info!;
+	}
+	zone = (zoneId: string) => this.zones.get(zoneId);
+	view = (viewId: string) => this.views.get(viewId);
+	viewOfZone = (zoneId: string) =>
+		[...this.views.values()].find((view) => view.kind === 'institution' && view.zoneId === zoneId);
+	member = (accountId: string) => this.members.get(accountId);
+	memberByEmail = (email: string) => {
+		const accountId = this.#accountByEmail.get(email.toLowerCase());
+		return accountId === undefined ? undefined : this.members.get(accountId);
+	};
+	adminCount = () => this.#admins;
+
+	/** The signed-in person's membership here. */
+	get me(): Member | undefined {
+		return this.members.get(this.myAccountId);
+	}
+
+	get isAdmin(): boolean {
+		return this.me?.role === 'admin';
+	}
+
+	/** The roles the signed-in person may give someone of this zone: what a role menu offers. */
+	rolesFor(zoneId: string): Role[] {
+		return this.info
+			? assignableRoles(this, this.myAccountId, zoneId, defaultScope(this, zoneId))
+			: [];
+	}
+
+	defaultScope(zoneId: string): Scope {
+		return defaultScope(this, zoneId);
+	}
+
+	// ---- acting ---------------------------------------------------------------------------------
+
+	#write(change: EntryChange): Decision {
+		if (!this.info)
+			return { allowed: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
+		const decision = judgeProjectChange(this, this.myAccountId, change);
+		if (!decision.allowed) return decision;
+		const map = this.#session.map(change.root);
+		if (change.after === undefined) map.delete(change.key);
+		else map.set(change.key, change.after);
+		return ALLOW;
+	}
+
+	/** What changing a member's role would decide, without doing it. */
+	roleChange(accountId: string, role: Role): EntryChange | null {
+		const member = this.members.get(accountId);
+		if (!member) return null;
+		const scope =
+			role === 'admin'
+				? 'all'
+				: member.role === 'admin'
+					? this.defaultScope(member.zoneId)
+					: member.scope;
+		return {
+			root: 'members',
+			key: accountId,
+			before: member,
+			after: { ...member, role, scope, updatedBy: this.myAccountId, updatedAt: Date.now() }
+		};
+	}
+
+	canChangeRole(accountId: string, role: Role): Decision {
+		const change = this.roleChange(accountId, role);
+		return change && this.info
+			? judgeProjectChange(this, this.myAccountId, change)
+			: { allowed: false, code: 'not-a-member', message: 'Not a member.' };
+	}
+
+	changeRole(accountId: string, role: Role): Decision {
+		const change = this.roleChange(accountId, role);
+		return change
+			? this.#write(change)
+			: { allowed: false, code: 'not-a-member', message: 'Not a member.' };
+	}
+
+	canRemove(accountId: string): Decision {
+		const member = this.members.get(accountId);
+		if (!member || !this.info)
+			return { allowed: false, code: 'not-a-member', message: 'Not a member.' };
+		return decideRemoval(this, this.myAccountId, member);
+	}
+
+	remove(accountId: string): Decision {
+		const member = this.members.get(accountId);
+		if (!member) return { allowed: false, code: 'not-a-member', message: 'Not a member.' };
+		return this.#write({ root: 'members', key: accountId, before: member, after: undefined });
+	}
+
+	/** Queues one invitation per address; the server sends them (now, or when back online). */
+	invite(emails: readonly string[], role: Role, zoneId: string): InviteOutcome[] {
+		const now = Date.now();
+		return emails.map((email) => {
+			const invite: Invite = {
+				id: newId(),
+				email: email.toLowerCase(),
+				role,
+				zoneId,
+				scope: role === 'admin' ? 'all' : this.defaultScope(zoneId),
+				invitedBy: this.myAccountId,
+				invitedAt: now,
+				sendRequests: 1,
+				status: 'queued',
+				sentAt: null,
+				expiresAt: null,
+				acceptedAt: null,
+				failure: null
+			};
+			return {
+				email,
+				decision: this.#write({ root: 'invites', key: invite.id, before: undefined, after: invite })
+			};
+		});
+	}
+
+	/** What an invitation would decide, before any is made (the Invite button's reason). */
+	canInvite(email: string, role: Role, zoneId: string): Decision {
+		if (!this.info)
+			return { allowed: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
+		const probe: Invite = {
+			id: 'probe',
+			email: email.toLowerCase(),
+			role,
+			zoneId,
+			scope: role === 'admin' ? 'all' : this.defaultScope(zoneId),
+			invitedBy: this.myAccountId,
+			invitedAt: 0,
+			sendRequests: 1,
+			status: 'queued',
+			sentAt: null,
+			expiresAt: null,
+			acceptedAt: null,
+			failure: null
+		};
+		return judgeProjectChange(this, this.myAccountId, {
+			root: 'invites',
+			key: 'probe',
+			before: undefined,
+			after: probe
+		});
+	}
+
+	resend(inviteId: string): Decision {
+		const invite = this.invites.get(inviteId);
+		if (!invite)
+			return { allowed: false, code: 'invalid-entry', message: 'That invitation is gone.' };
+		return this.#write({
+			root: 'invites',
+			key: inviteId,
+			before: invite,
+			after: { ...invite, sendRequests: invite.sendRequests + 1 }
+		});
+	}
+
+	canResend(inviteId: string): Decision {
+		const invite = this.invites.get(inviteId);
+		if (!invite || !this.info)
+			return { allowed: false, code: 'invalid-entry', message: 'That invitation is gone.' };
+		return judgeProjectChange(this, this.myAccountId, {
+			root: 'invites',
+			key: inviteId,
+			before: invite,
+			after: { ...invite, sendRequests: invite.sendRequests + 1 }
+		});
+	}
+
+	revoke(inviteId: string): Decision {
+		const invite = this.invites.get(inviteId);
+		if (!invite)
+			return { allowed: false, code: 'invalid-entry', message: 'That invitation is gone.' };
+		return this.#write({ root: 'invites', key: inviteId, before: invite, after: undefined });
+	}
+}
