@@ -53,6 +53,8 @@ export class ProjectState implements ProjectFacts {
 	/** The offline copy or the server has given us the project. */
 	loaded = $state(false);
 	#admins = $state(0);
+	// An index into `members`, which is the reactive part.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	readonly #accountByEmail = new Map<string, string>();
 	readonly #documentName: string;
 	#session: DocumentSession;
