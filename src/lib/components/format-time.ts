@@ -1,10 +1,13 @@
-/** Dates as the tables and lists show them: short, in the reader's locale and time zone. */
+/**
+ * Dates as tables and lists show them: short, in the reader's locale and time zone. Accepts what the
+ * server and the documents hold: milliseconds since the epoch or an ISO string.
+ */
 const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-export function formatDateTime(timestamp: number): string {
-	return DATE_TIME.format(timestamp);
+export function formatDateTime(time: number | string): string {
+	return DATE_TIME.format(new Date(time));
 }
 
-export function isoDateTime(timestamp: number): string {
-	return new Date(timestamp).toISOString();
+export function isoDateTime(time: number | string): string {
+	return new Date(time).toISOString();
 }
