@@ -3,13 +3,12 @@
  * "Aurora" and "Borealis", in network-zone management, with the policy deciding what the
  * signed-in Project Admin ("admin-1") may do, as the wiring will.
  */
-import { roleChoicesFrom, type RoleChoices } from '../../src/lib/components/role-choices';
-import type { MemberPermissions } from '../../src/lib/components/MembersTable.svelte';
+import type { RoleChoices } from '../../src/lib/components/role-choices';
 import {
-	checkAssignment,
-	decideMemberChange,
-	decideRemoval,
-	defaultScope,
+	inviteRoleChoices as inviteRoleChoicesFor,
+	memberPermissions
+} from '../../src/lib/member-permissions';
+import {
 	factsFromSnapshot,
 	type DataView,
 	type Invite,
@@ -91,45 +90,18 @@ export function manyMembers(count: number): Member[] {
 	});
 }
 
+const facts = (members: Member[]) =>
+	factsFromSnapshot({ project: PROJECT, zones: ZONES, views: VIEWS, members });
+
 /** What the wiring computes for each row: the policy's decisions for the signed-in admin. */
 export function permissionsFor(members: Member[]) {
-	const facts = factsFromSnapshot({ project: PROJECT, zones: ZONES, views: VIEWS, members });
-	return (target: Member): MemberPermissions => {
-		const roleChoices = roleChoicesFrom((role) =>
-			decideMemberChange(facts, ADMIN.accountId, target, {
-				role,
-				zoneId: target.zoneId,
-				scope: role === 'admin' ? 'all' : defaultScope(facts, target.zoneId)
-			})
-		);
-		const others = roleChoices.allowed.filter((role) => role !== target.role);
-		return {
-			canChangeRole:
-				others.length > 0
-					? { allowed: true }
-					: { allowed: false, message: Object.values(roleChoices.reasons ?? {})[0] ?? '' },
-			canRemove: decideRemoval(facts, ADMIN.accountId, target),
-			roleChoices
-		};
-	};
+	const snapshot = facts(members);
+	return (target: Member) => memberPermissions(snapshot, ADMIN.accountId, target);
 }
 
 /** The roles an invitation into this zone may carry. */
 export function inviteRoleChoices(zoneId: string | null): RoleChoices {
-	const facts = factsFromSnapshot({
-		project: PROJECT,
-		zones: ZONES,
-		views: VIEWS,
-		members: [ADMIN]
-	});
-	if (zoneId === null) return { allowed: [] };
-	return roleChoicesFrom((role) =>
-		checkAssignment(facts, {
-			role,
-			zoneId,
-			scope: role === 'admin' ? 'all' : defaultScope(facts, zoneId)
-		})
-	);
+	return inviteRoleChoicesFor(facts([ADMIN]), ADMIN.accountId, zoneId);
 }
 
 export function invite(overrides: Partial<Invite> & Pick<Invite, 'id' | 'email'>): Invite {
