@@ -111,4 +111,26 @@ describe('InviteUsersDialog', () => {
 			zoneId: 'nz'
 		});
 	});
+
+	it('asks for the zone before offering roles, since the roles depend on it', async () => {
+		const { user, input } = setup();
+		await user.type(input, 'ana@gmail.example.com ');
+		expect(screen.getByRole('radio', { name: 'Analyst' })).toBeDisabled();
+		expect(screen.getByRole('radio', { name: 'Analyst' })).toHaveAccessibleDescription(
+			/Choose the zone first/
+		);
+		await user.selectOptions(screen.getByLabelText('Zone'), 'Aurora (Institution Zone)');
+		expect(screen.getByRole('radio', { name: 'Analyst' })).toBeEnabled();
+	});
+
+	it('suggests a zone only from the addresses that can be invited', async () => {
+		const { user, input } = setup({
+			refusalFor: (address: string) =>
+				address === 'ben@borealis.example.edu'
+					? `${address} is already a member of this project.`
+					: null
+		});
+		await user.type(input, 'ana@aurora.example.edu ben@borealis.example.edu ');
+		expect(screen.getByLabelText('Zone')).toHaveValue('aurora');
+	});
 });
