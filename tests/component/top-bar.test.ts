@@ -110,4 +110,14 @@ describe('TopBar', () => {
 		expect(list).toHaveTextContent('Hana Andersen');
 		expect(list).toHaveTextContent('and 1 more: Jovana Dahl');
 	});
+
+	it('chooses a project with Space as well as Enter', async () => {
+		const { user, onSelectProject } = setup();
+		screen.getByRole('button', { name: 'Project: Consortium analytics' }).focus();
+		await user.keyboard('{ArrowUp}');
+		expect(screen.getByRole('menuitemradio', { name: /Reading study/ })).toHaveFocus();
+		await user.keyboard(' ');
+		expect(onSelectProject).toHaveBeenCalledWith('p3');
+		expect(screen.queryByRole('menu')).not.toBeInTheDocument();
+	});
 });
