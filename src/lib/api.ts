@@ -1,0 +1,218 @@
+/**
+ * The console's JSON API as the SPA calls it: accounts, sessions, invitations and, in development,
+ * the outbox. Same-origin requests with the session cookie. Expected failures are values, never
+ * exceptions: `{ ok: false, code, message, fields? }`, where the server's errors arrive as
+ * `{ error: { code, message, fields? } }` and anything else (no network, a page where JSON was
+ * expected) gets a code of its own.
+ */
+
+export interface Account {
+	id: string;
+	email: string;
+	name: string;
+	hasPassword: boolean;
+}
+
+/** Times are what the server sends: milliseconds since the epoch or an ISO string. */
+export type ApiTime = number | string;
+
+export interface SessionState {
+	account: Account;
+	session: { id: string; expiresAt: ApiTime };
+}
+
+export interface ActiveSession {
+	id: string;
+	createdAt: ApiTime;
+	lastSeenAt: ApiTime;
+	expiresAt: ApiTime;
+	ip: string | null;
+	userAgent: string | null;
+	current: boolean;
+}
+
+export interface InvitePreview {
+	email: string;
+	projectName: string;
+	roleLabel: string;
+	inviterName: string;
+	accountExists: boolean;
+}
+
+export interface OutboxMessage {
+	id: string;
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	createdAt: ApiTime;
+	status: string;
+}
+
+export interface ApiFailure {
+	ok: false;
+	/** The HTTP status, or 0 when the server could not be reached. */
+	status: number;
+	code: string;
+	message: string;
+	/** Messages per field name, for the form to show beside each field. */
+	fields?: Record<string, string[]>;
+	/** From `Retry-After` on 429: how long to wait before trying again. */
+	retryAfterSeconds?: number;
+}
+
+export type ApiResult<T> = { ok: true; data: T } | ApiFailure;
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<ApiResult<T>> {
+	let response: Response;
+	try {
+		response = await fetch(path, {
+			method,
+			credentials: 'same-origin',
+			headers:
+				body === undefined
+					? { Accept: 'application/json' }
+					: { Accept: 'application/json', 'Content-Type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body)
+		});
+	} catch {
+		return failure(
+			0,
+			'network',
+			'The console could not reach its server. Check your connection and try again.'
+		);
+	}
+	const payload = await readJson(response);
+	if (response.ok) {
+		// 202 and 204 may come without a body; anything else must be JSON.
+		if (payload === undefined && response.status !== 202 && response.status !== 204) {
+			return failure(
+				response.status,
+				'bad-response',
+				'The server sent an answer the console does not understand.'
+			);
+		}
+		return { ok: true, data: payload as T };
+	}
+	return readFailure(response, payload);
+}
+
+async function readJson(response: Response): Promise<unknown> {
+	if (!response.headers.get('Content-Type')?.includes('application/json')) return undefined;
+	try {
+		return await response.json();
+	} catch {
+		return undefined;
+	}
+}
+
+function readFailure(response: Response, payload: unknown): ApiFailure {
+	const error = (payload as { error?: Partial<ApiFailure> } | undefined)?.error;
+	const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'));
+	if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+		return failure(response.status, error.code, error.message, error.fields, retryAfter);
+	}
+	if (response.status === 429) {
+		return failure(429, 'rate-limited', 'Too many attempts.', undefined, retryAfter);
+	}
+	return failure(
+		response.status,
+		`http-${response.status}`,
+		response.status >= 500
+			? 'Something went wrong on the server. Try again in a moment.'
+			: 'The server refused the request.'
+	);
+}
+
+function retryAfterSeconds(header: string | null): number | undefined {
+	if (!header) return undefined;
+	const seconds = Number(header);
+	if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+	const date = Date.parse(header);
+	return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function failure(
+	status: number,
+	code: string,
+	message: string,
+	fields?: Record<string, string[]>,
+	retryAfter?: number
+): ApiFailure {
+	return {
+		ok: false,
+		status,
+		code,
+		message,
+		...(fields ? { fields } : {}),
+		...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {})
+	};
+}
+
+/** The failure's message, with how long to wait when the server asked for that. */
+export function describeFailure(failure: ApiFailure): string {
+	const wait = failure.retryAfterSeconds;
+	if (wait === undefined) return failure.message;
+	const minutes = Math.ceil(wait / 60);
+	const when =
+		wait < 60
+			? `${wait} ${wait === 1 ? 'second' : 'seconds'}`
+			: `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+	return `${failure.message} Try again in ${when}.`;
+}
+
+// Sign-in.
+
+export const requestSignInLink = (email: string) =>
+	request<{ ok: true }>('POST', '/api/auth/link', { email });
+
+export const signInWithPassword = (email: string, password: string) =>
+	request<{ account: Account }>('POST', '/api/auth/password', { email, password });
+
+export const consumeSignInLink = (token: string) =>
+	request<{ account: Account }>('POST', '/api/auth/link/consume', { token });
+
+export const getSession = () => request<SessionState>('GET', '/api/auth/session');
+
+export const signOut = () => request<void>('POST', '/api/auth/sign-out');
+
+// Password reset (also how a password is set or changed from Personal Settings).
+
+export const requestPasswordReset = (email: string) =>
+	request<{ ok: true }>('POST', '/api/auth/password-reset', { email });
+
+export const confirmPasswordReset = (token: string, password: string) =>
+	request<{ account: Account }>('POST', '/api/auth/password-reset/confirm', { token, password });
+
+// The account.
+
+export const updateAccountName = (name: string) =>
+	request<{ account: Account }>('PATCH', '/api/account', { name });
+
+export const requestEmailChange = (email: string) =>
+	request<{ ok: true }>('POST', '/api/account/email', { email });
+
+export const confirmEmailChange = (token: string) =>
+	request<{ account?: Account }>('POST', '/api/account/email/confirm', { token });
+
+export const listSessions = () =>
+	request<{ sessions: ActiveSession[] }>('GET', '/api/account/sessions');
+
+export const endSession = (id: string) =>
+	request<void>('DELETE', `/api/account/sessions/${encodeURIComponent(id)}`);
+
+export const endOtherSessions = () => request<void>('POST', '/api/account/sessions/end-others');
+
+// Invitations.
+
+export const previewInvite = (token: string) =>
+	request<InvitePreview>('POST', '/api/invites/preview', { token });
+
+export const acceptInvite = (input: { token: string; name?: string; password?: string }) =>
+	request<{ account: Account; projectId: string }>('POST', '/api/invites/accept', input);
+
+// Development.
+
+export const listOutbox = () => request<{ messages: OutboxMessage[] }>('GET', '/api/dev/outbox');

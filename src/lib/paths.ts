@@ -1,0 +1,27 @@
+/** Paths the SPA navigates to that are not written literally in a page. */
+import { resolve } from '$app/paths';
+import type { ResolvedPathname } from '$app/types';
+
+/**
+ * The `next` query parameter, where a sign-in returns to: only a path on this site, never another
+ * origin (`//evil.example`, `/\evil.example`), else the start page.
+ */
+export function safeNextPath(next: string | null): ResolvedPathname {
+	if (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')) {
+		return next as ResolvedPathname;
+	}
+	return resolve('/');
+}
+
+/**
+ * The Project Users page of a project. Its route is built beside this one by the team's project
+ * pages, so it is not among the routes this branch knows.
+ */
+export function projectUsersPath(projectId: string): ResolvedPathname {
+	return `/projects/${encodeURIComponent(projectId)}/settings/users` as ResolvedPathname;
+}
+
+/** The sign-in page, returning to `next` afterwards. */
+export function signInPath(next: string): ResolvedPathname {
+	return `${resolve('/sign-in')}?next=${encodeURIComponent(next)}` as ResolvedPathname;
+}

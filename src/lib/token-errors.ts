@@ -1,0 +1,46 @@
+/**
+ * What a person reads when an emailed link cannot be used, by the server's error code. The codes
+ * are the API's (`token-invalid`, `token-expired`, `token-used`); the words depend on the link.
+ */
+import { describeFailure, type ApiFailure } from './api';
+
+export type LinkKind = 'sign-in' | 'invite' | 'password-reset' | 'email-change';
+
+const MESSAGES: Record<
+	LinkKind,
+	Record<'token-invalid' | 'token-expired' | 'token-used', string>
+> = {
+	'sign-in': {
+		'token-invalid': 'This sign-in link is not valid. Ask for a new one.',
+		'token-expired': 'This sign-in link has expired. Ask for a new one.',
+		'token-used': 'This sign-in link was already used. Ask for a new one.'
+	},
+	invite: {
+		'token-invalid':
+			'This invitation link is not valid. Check that you opened the whole link from the email.',
+		'token-expired': 'This invitation has expired. Ask the person who invited you to resend it.',
+		'token-used': 'This invitation was already accepted. Sign in to open the project.'
+	},
+	'password-reset': {
+		'token-invalid': 'This password link is not valid. Ask for a new one.',
+		'token-expired': 'This password link has expired. Ask for a new one.',
+		'token-used': 'This password link was already used. Ask for a new one.'
+	},
+	'email-change': {
+		'token-invalid':
+			'This confirmation link is not valid. Change your email again to get a new one.',
+		'token-expired':
+			'This confirmation link has expired. Change your email again to get a new one.',
+		'token-used': 'This confirmation link was already used.'
+	}
+};
+
+/** Whether the link can never work again, so that offering to retry would only frustrate. */
+export function isDeadLink(failure: ApiFailure): boolean {
+	return failure.code in MESSAGES['sign-in'];
+}
+
+export function describeLinkFailure(kind: LinkKind, failure: ApiFailure): string {
+	const messages: Record<string, string> = MESSAGES[kind];
+	return messages[failure.code] ?? describeFailure(failure);
+}

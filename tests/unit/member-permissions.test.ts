@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+	invitePermissions,
+	inviteRefusal,
+	inviteRoleChoices,
+	memberPermissions
+} from '../../src/lib/member-permissions';
+import { factsFromSnapshot, type Invite } from '../../src/lib/shared';
+import { NETWORK_VIEWS, ZONES, member, projectInfo } from '../support/policy-fixtures';
+
+const admin = member('admin', 'admin', 'nz');
+const analyst = member('iz-analyst', 'analyst', 'aurora', ['v-aurora']);
+const facts = factsFromSnapshot({
+	project: projectInfo('network-zone'),
+	zones: ZONES,
+	views: NETWORK_VIEWS,
+	members: [admin, analyst]
+});
+
+function invite(overrides: Partial<Invite> = {}): Invite {
+	return {
+		id: 'i1',
+		email: 'new@aurora.example.edu',
+		role: 'analyst',
+		zoneId: 'aurora',
+		scope: ['v-aurora'],
+		invitedBy: 'admin',
+		invitedAt: 1,
+		sendRequests: 1,
+		status: 'sent',
+		sentAt: 2,
+		expiresAt: 3,
+		acceptedAt: null,
+		failure: null,
+		...overrides
+	};
+}
+
+describe('the policy in the components’ shapes', () => {
+	it('offers an Institution Zone member every role but Project Admin, with the reason', () => {
+		const permissions = memberPermissions(facts, 'admin', analyst);
+		expect(permissions.canChangeRole).toEqual({ allowed: true });
+		expect(permissions.roleChoices.allowed).toEqual(['analyst', 'consumer']);
+		expect(permissions.roleChoices.reasons?.admin).toMatch(
+			/Institution Zone users cannot be Project Admin/
+		);
+		expect(permissions.canRemove).toEqual({ allowed: true });
+	});
+
+	it('keeps the last Project Admin from stepping down or leaving, saying why', () => {
+		const permissions = memberPermissions(facts, 'admin', admin);
+		expect(permissions.canChangeRole).toEqual({
+			allowed: false,
+			message: 'A project always keeps at least one Project Admin.'
+		});
+		expect(permissions.canRemove).toMatchObject({ allowed: false, code: 'last-admin' });
+	});
+
+	it('lets only Project Admins invite, whatever the zone', () => {
+		expect(inviteRoleChoices(facts, 'iz-analyst', 'nz')).toMatchObject({
+			allowed: [],
+			reasons: { admin: 'Only Project Admins can manage the users of a project.' }
+		});
+		expect(inviteRoleChoices(facts, 'admin', 'nz').allowed).toEqual([
+			'admin',
+			'analyst',
+			'consumer'
+		]);
+	});
+
+	it('refuses to invite a member or someone already invited', () => {
+		expect(inviteRefusal(facts, 'admin', [], analyst.email, null)).toMatch(/already a member/);
+		expect(inviteRefusal(facts, 'admin', [invite()], 'new@aurora.example.edu', 'aurora')).toMatch(
+			/already invited: use Resend Invitation/
+		);
+		expect(
+			inviteRefusal(
+				facts,
+				'admin',
+				[invite({ status: 'accepted' })],
+				'new@aurora.example.edu',
+				'aurora'
+			)
+		).toBeNull();
+	});
+
+	it('lets a Project Admin resend and revoke an open invitation, but not an accepted one', () => {
+		expect(invitePermissions(facts, 'admin', invite())).toEqual({
+			canResend: { allowed: true },
+			canRevoke: { allowed: true }
+		});
+		const accepted = invitePermissions(
+			facts,
+			'admin',
+			invite({ status: 'accepted', acceptedAt: 4 })
+		);
+		expect(accepted.canResend).toMatchObject({ allowed: false, code: 'invite-accepted' });
+		expect(accepted.canRevoke).toMatchObject({ allowed: false });
+		expect(invitePermissions(facts, 'iz-analyst', invite()).canResend).toMatchObject({
+			allowed: false,
+			code: 'admin-only'
+		});
+	});
+});
