@@ -7,7 +7,7 @@
  *   the same admin runs one of them as a Network Zone member and may ask to join the other.
  * Returns the demo admin's sign-in link (valid for a day; a new one is a click away at /sign-in).
  */
-import { newId, type LexiconEntry, type Role } from '../../src/lib/shared';
+import { OFFICE_INVITER, newId, type LexiconEntry, type Role } from '../../src/lib/shared';
 import { createAccount, findAccountByEmail } from '../auth/accounts';
 import { issueToken } from '../auth/tokens';
 import { createProject, putMember } from '../consortium/projects';
@@ -15,7 +15,6 @@ import { createConsortium, listConsortia } from '../consortium/store';
 import type { Db } from '../db/database';
 import { linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
-import { OFFICE_INVITER } from './first-admin';
 
 export const DEMO_ADMIN_EMAIL = 'dana.admin@office.northernlights.example';
 

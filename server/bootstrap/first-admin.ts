@@ -3,7 +3,7 @@
  * an account becomes a member at once; any other gets an invitation from the consortium office,
  * whose Accept Invite link is returned so that the operator can hand it over.
  */
-import { ROLE_LABELS, newId, type Invite, type Role } from '../../src/lib/shared';
+import { OFFICE_INVITER, ROLE_LABELS, newId, type Invite, type Role } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
 import { authSettings } from '../auth/settings';
 import { issueToken, revokeTokens } from '../auth/tokens';
@@ -12,9 +12,6 @@ import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { invitationMail, linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
-
-/** Who the invitation says it is from, when the server itself invites. */
-export const OFFICE_INVITER = 'consortium-office';
 
 export type FirstAdminOutcome =
 	{ kind: 'added'; accountId: string } | { kind: 'invited'; link: string; expiresAt: number };

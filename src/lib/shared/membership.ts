@@ -22,6 +22,9 @@ export const MemberSchema = z.object({
 });
 export type Member = z.infer<typeof MemberSchema>;
 
+/** Who an invitation (or seeded entry) is from when the consortium office, not a member, made it. */
+export const OFFICE_INVITER = 'consortium-office';
+
 export const INVITE_STATUSES = ['queued', 'sent', 'accepted', 'failed'] as const;
 export type InviteStatus = (typeof INVITE_STATUSES)[number];
 

@@ -1,30 +1,31 @@
 /**
  * One project as the console shows it: the project document's maps mirrored into Svelte state
  * (updated entry by entry as changes arrive, so that 10,000 members cost nothing per change), the
- * policy's facts over them, and the actions an admin takes. Every action is judged by the same
- * function the server uses (`judgeProjectChange`) before it is written, so the console never
- * offers what the server would refuse; a refusal comes back as the Decision to show.
+ * policy's facts over them, the people here now (presence), and the actions an admin takes. Every
+ * action is judged by the same function the server uses (`judgeProjectChange`) before it is
+ * written, so the console never writes what the server would refuse; a refusal comes back as the
+ * Decision to show. What each person may do, row by row, is `member-permissions.ts`.
  */
 import { SvelteMap } from 'svelte/reactivity';
 import type * as Y from 'yjs';
+import { nextAssignment } from '../member-permissions';
 import {
 	ALLOW,
 	PROJECT_SETTINGS_KEY,
-	assignableRoles,
-	decideRemoval,
 	defaultScope,
 	judgeProjectChange,
 	newId,
 	type AccessRequest,
+	type CloseReason,
 	type DataView,
 	type Decision,
 	type EntryChange,
+	type Presence,
 	type Invite,
 	type Member,
 	type ProjectFacts,
 	type ProjectInfo,
 	type Role,
-	type Scope,
 	type Zone
 } from '../shared';
 import type { DocumentSession } from '../sync/document-session';
@@ -37,6 +38,30 @@ type Mirrors = {
 	zones: SvelteMap<string, Zone>;
 	views: SvelteMap<string, DataView>;
 };
+
+export interface PresentPerson {
+	accountId: string;
+	name: string;
+	color: string;
+}
+
+/** Distinct, readable colours for presence rings; a person keeps theirs across sessions. */
+const PRESENCE_COLORS = [
+	'#2457c5',
+	'#b4380e',
+	'#0f7b4a',
+	'#8a3ffc',
+	'#a0166f',
+	'#00728f',
+	'#8a6d00',
+	'#5c5c5c'
+];
+
+export function presenceColor(accountId: string): string {
+	let hash = 0;
+	for (const char of accountId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+	return PRESENCE_COLORS[hash % PRESENCE_COLORS.length]!;
+}
 
 export interface InviteOutcome {
 	email: string;
@@ -52,6 +77,10 @@ export class ProjectState implements ProjectFacts {
 	info = $state<ProjectInfo | null>(null);
 	/** The offline copy or the server has given us the project. */
 	loaded = $state(false);
+	/** Why the project cannot be shown (no access, no such project), once the server said so. */
+	unavailable = $state<CloseReason | null>(null);
+	/** Other people on this project's pages right now (awareness), one entry per person. */
+	presence = $state<PresentPerson[]>([]);
 	#admins = $state(0);
 	// An index into `members`, which is the reactive part.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -115,11 +144,62 @@ export class ProjectState implements ProjectFacts {
 		session.on('synced', markLoaded);
 		void session.localCopy?.whenSynced.then(markLoaded);
 		markLoaded();
+		const stopPresence = this.#sharePresence(session);
+		const closed = (reason: CloseReason) => {
+			if (!reason.reconnect) this.unavailable = reason;
+		};
+		session.on('closed', closed);
+		this.unavailable = session.closedFor;
 		this.#unbind = () => {
 			observers.forEach((stop) => stop());
 			settings.unobserve(readSettings);
 			session.off('synced', markLoaded);
+			session.off('closed', closed);
+			stopPresence();
 		};
+	}
+
+	/** Publishes who we are (the server vouches for the name) and follows who else is here. */
+	#sharePresence(session: DocumentSession): () => void {
+		const awareness = session.provider.awareness;
+		const me: Presence['user'] = {
+			accountId: this.myAccountId,
+			name: '',
+			color: presenceColor(this.myAccountId)
+		};
+		awareness.setLocalState({ user: me, page: this.#page } satisfies Presence);
+		const read = () => {
+			// A plain map, gathered then published whole as `presence`.
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity
+			const people = new Map<string, PresentPerson>();
+			for (const [clientId, state] of awareness.getStates()) {
+				const user = (state as Partial<Presence>).user;
+				if (clientId === awareness.clientID || !user || user.accountId === this.myAccountId)
+					continue;
+				people.set(user.accountId, {
+					accountId: user.accountId,
+					name: user.name,
+					color: user.color
+				});
+			}
+			this.presence = [...people.values()];
+		};
+		awareness.on('change', read);
+		read();
+		return () => {
+			awareness.off('change', read);
+			awareness.setLocalState(null);
+		};
+	}
+
+	#page = 'users';
+
+	/** Which page of the project the person is on, for the others' presence. */
+	setPage(page: string): void {
+		this.#page = page;
+		const awareness = this.#session.provider.awareness;
+		const state = awareness.getLocalState() as Presence | null;
+		if (state) awareness.setLocalState({ ...state, page });
 	}
 
 	#mirrors(): Mirrors {
@@ -180,17 +260,6 @@ export class ProjectState implements ProjectFacts {
 		return this.me?.role === 'admin';
 	}
 
-	/** The roles the signed-in person may give someone of this zone: what a role menu offers. */
-	rolesFor(zoneId: string): Role[] {
-		return this.info
-			? assignableRoles(this, this.myAccountId, zoneId, defaultScope(this, zoneId))
-			: [];
-	}
-
-	defaultScope(zoneId: string): Scope {
-		return defaultScope(this, zoneId);
-	}
-
 	// ---- acting ---------------------------------------------------------------------------------
 
 	#write(change: EntryChange): Decision {
@@ -204,48 +273,33 @@ export class ProjectState implements ProjectFacts {
 		return ALLOW;
 	}
 
-	/** What changing a member's role would decide, without doing it. */
-	roleChange(accountId: string, role: Role): EntryChange | null {
+	/** Gives a member another role (a Project Admin sees every data view; others keep theirs). */
+	changeRole(accountId: string, role: Role): Decision {
 		const member = this.members.get(accountId);
-		if (!member) return null;
-		const scope =
-			role === 'admin'
-				? 'all'
-				: member.role === 'admin'
-					? this.defaultScope(member.zoneId)
-					: member.scope;
-		return {
+		if (!member)
+			return {
+				allowed: false,
+				code: 'not-a-member',
+				message: 'That person is no longer a member.'
+			};
+		const { scope } = nextAssignment(member, role);
+		return this.#write({
 			root: 'members',
 			key: accountId,
 			before: member,
 			after: { ...member, role, scope, updatedBy: this.myAccountId, updatedAt: Date.now() }
-		};
+		});
 	}
 
-	canChangeRole(accountId: string, role: Role): Decision {
-		const change = this.roleChange(accountId, role);
-		return change && this.info
-			? judgeProjectChange(this, this.myAccountId, change)
-			: { allowed: false, code: 'not-a-member', message: 'Not a member.' };
-	}
-
-	changeRole(accountId: string, role: Role): Decision {
-		const change = this.roleChange(accountId, role);
-		return change
-			? this.#write(change)
-			: { allowed: false, code: 'not-a-member', message: 'Not a member.' };
-	}
-
-	canRemove(accountId: string): Decision {
-		const member = this.members.get(accountId);
-		if (!member || !this.info)
-			return { allowed: false, code: 'not-a-member', message: 'Not a member.' };
-		return decideRemoval(this, this.myAccountId, member);
-	}
-
+	/** Removes a member, or (for oneself) leaves the project. */
 	remove(accountId: string): Decision {
 		const member = this.members.get(accountId);
-		if (!member) return { allowed: false, code: 'not-a-member', message: 'Not a member.' };
+		if (!member)
+			return {
+				allowed: false,
+				code: 'not-a-member',
+				message: 'That person is no longer a member.'
+			};
 		return this.#write({ root: 'members', key: accountId, before: member, after: undefined });
 	}
 
@@ -258,7 +312,7 @@ export class ProjectState implements ProjectFacts {
 				email: email.toLowerCase(),
 				role,
 				zoneId,
-				scope: role === 'admin' ? 'all' : this.defaultScope(zoneId),
+				scope: role === 'admin' ? 'all' : defaultScope(this, zoneId),
 				invitedBy: this.myAccountId,
 				invitedAt: now,
 				sendRequests: 1,
@@ -275,50 +329,11 @@ export class ProjectState implements ProjectFacts {
 		});
 	}
 
-	/** What an invitation would decide, before any is made (the Invite button's reason). */
-	canInvite(email: string, role: Role, zoneId: string): Decision {
-		if (!this.info)
-			return { allowed: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
-		const probe: Invite = {
-			id: 'probe',
-			email: email.toLowerCase(),
-			role,
-			zoneId,
-			scope: role === 'admin' ? 'all' : this.defaultScope(zoneId),
-			invitedBy: this.myAccountId,
-			invitedAt: 0,
-			sendRequests: 1,
-			status: 'queued',
-			sentAt: null,
-			expiresAt: null,
-			acceptedAt: null,
-			failure: null
-		};
-		return judgeProjectChange(this, this.myAccountId, {
-			root: 'invites',
-			key: 'probe',
-			before: undefined,
-			after: probe
-		});
-	}
-
 	resend(inviteId: string): Decision {
 		const invite = this.invites.get(inviteId);
 		if (!invite)
 			return { allowed: false, code: 'invalid-entry', message: 'That invitation is gone.' };
 		return this.#write({
-			root: 'invites',
-			key: inviteId,
-			before: invite,
-			after: { ...invite, sendRequests: invite.sendRequests + 1 }
-		});
-	}
-
-	canResend(inviteId: string): Decision {
-		const invite = this.invites.get(inviteId);
-		if (!invite || !this.info)
-			return { allowed: false, code: 'invalid-entry', message: 'That invitation is gone.' };
-		return judgeProjectChange(this, this.myAccountId, {
 			root: 'invites',
 			key: inviteId,
 			before: invite,

@@ -1,0 +1,191 @@
+/**
+ * The signed-in console: who is signed in (remembered on this device, so that the console opens
+ * offline), the documents they have open (one SyncHub), the project drop-down (their user
+ * document), the sync summary for the indicator, and the notices that explain what the server
+ * refused, what lost to a concurrent change and what access was withdrawn.
+ */
+import { goto } from '$app/navigation';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { getSession, signOut as endSession, type Account } from '../api';
+import type { NoticeItem, NoticeTone } from '../components/notice-types';
+import { signInPath } from '../paths';
+import {
+	CLOSE,
+	ROLE_LABELS,
+	type CloseReason,
+	type Member,
+	type ProjectListing,
+	type Rejection
+} from '../shared';
+import type { LostChange } from '../sync/document-session';
+import { SyncHub, type SyncSummary } from '../sync/sync-hub';
+
+const REMEMBERED_ACCOUNT = 'console:account';
+
+export type SignInState = 'unknown' | 'signed-in' | 'signed-out';
+
+class ConsoleState {
+	account = $state<Account | null>(null);
+	signIn = $state<SignInState>('unknown');
+	/** The server could not be reached when the account was last checked. */
+	offline = $state(false);
+	sync = $state<SyncSummary>({ status: 'syncing', pending: 0 });
+	projects = $state<ProjectListing[]>([]);
+	/** The project list has come from this device's copy or from the server. */
+	projectsKnown = $state(false);
+	notices = $state<NoticeItem[]>([]);
+	hub: SyncHub | null = null;
+	#checking: Promise<Account | null> | null = null;
+	#stopProjects: () => void = () => {};
+
+	/** The signed-in account: from the server, or (offline) as this device last knew it. */
+	ensureAccount(): Promise<Account | null> {
+		this.#checking ??= this.#checkAccount();
+		return this.#checking;
+	}
+
+	/** Like ensureAccount, but sends a signed-out visitor to sign in and back here afterwards. */
+	async requireAccount(next: string): Promise<Account | null> {
+		const account = await this.ensureAccount();
+		if (!account) await goto(signInPath(next), { replaceState: true });
+		return account;
+	}
+
+	async #checkAccount(): Promise<Account | null> {
+		const result = await getSession();
+		if (result.ok) {
+			this.offline = false;
+			localStorage.setItem(REMEMBERED_ACCOUNT, JSON.stringify(result.data.account));
+			return this.#signedIn(result.data.account);
+		}
+		const remembered = localStorage.getItem(REMEMBERED_ACCOUNT);
+		if (result.code === 'network' && remembered) {
+			this.offline = true;
+			return this.#signedIn(JSON.parse(remembered) as Account);
+		}
+		this.#signedOut();
+		return null;
+	}
+
+	#signedIn(account: Account): Account {
+		this.account = account;
+		this.signIn = 'signed-in';
+		if (!this.hub) this.#startHub(account);
+		return account;
+	}
+
+	#signedOut(): void {
+		this.#stopProjects();
+		this.hub?.destroy();
+		this.hub = null;
+		this.account = null;
+		this.signIn = 'signed-out';
+		this.projects = [];
+		this.projectsKnown = false;
+		localStorage.removeItem(REMEMBERED_ACCOUNT);
+		this.#checking = null;
+	}
+
+	/** Ends the session, and deletes this device's offline copies (a shared computer). */
+	async signOut(): Promise<void> {
+		await endSession();
+		await this.hub?.wipeOfflineCopies();
+		this.#signedOut();
+		await goto(signInPath('/'));
+	}
+
+	notify(tone: NoticeTone, message: string, title?: string): void {
+		this.notices = [...this.notices, { id: crypto.randomUUID(), tone, message, title }];
+	}
+
+	dismiss(id: string): void {
+		this.notices = this.notices.filter((notice) => notice.id !== id);
+	}
+
+	#startHub(account: Account): void {
+		const url = `${location.origin.replace(/^http/, 'ws')}/sync`;
+		const hub = new SyncHub({
+			url,
+			accountId: account.id,
+			openLocalCopy: (name, doc) => new IndexeddbPersistence(name, doc),
+			counts: localStorage,
+			isOnline: () => navigator.onLine
+		});
+		this.hub = hub;
+		const summarize = () => (this.sync = hub.summary());
+		hub.on('change', summarize);
+		addEventListener('online', summarize);
+		addEventListener('offline', summarize);
+		hub.on('rejected', (document, rejections) => this.#explainRefusals(document, rejections));
+		hub.on('lost', (document, change) => this.#explainLoss(document, change));
+		hub.on('closed', (document, reason) => void this.#explainClose(document, reason));
+		this.#followProjects(hub, account.id);
+		summarize();
+	}
+
+	/** The project drop-down is the account's user document. */
+	#followProjects(hub: SyncHub, accountId: string): void {
+		const name = `user/${accountId}`;
+		const session = hub.open(name);
+		const projects = session.map<ProjectListing>('projects');
+		const read = () => {
+			this.projects = [...projects.values()].sort((a, b) => a.name.localeCompare(b.name));
+		};
+		projects.observe(read);
+		read();
+		const known = () => {
+			if (session.synced || projects.size > 0) this.projectsKnown = true;
+		};
+		session.on('synced', known);
+		void session.localCopy?.whenSynced.then(known);
+		this.#stopProjects = () => {
+			projects.unobserve(read);
+			session.off('synced', known);
+			hub.release(name);
+		};
+	}
+
+	#explainRefusals(_document: string, rejections: Rejection[]): void {
+		for (const rejection of rejections)
+			this.notify('error', rejection.message, 'Your change was not saved');
+	}
+
+	#explainLoss(document: string, change: LostChange): void {
+		const members = document.startsWith('project/') && change.root === 'members';
+		const winner = change.winner as Partial<Member> | undefined;
+		const message =
+			members && winner?.name
+				? `Someone changed ${winner.name} at the same time; ${winner.name} is now ${ROLE_LABELS[winner.role ?? 'consumer']}.`
+				: members
+					? 'Someone removed this member at the same time as your change.'
+					: 'Someone changed the same entry at the same time; their change was kept.';
+		this.notify('warning', message, 'Your change was replaced');
+	}
+
+	async #explainClose(document: string, reason: CloseReason): Promise<void> {
+		if (reason.code === CLOSE.unauthenticated.code) {
+			this.#signedOut();
+			await goto(signInPath(location.pathname));
+			return;
+		}
+		if (reason.code === CLOSE.accessRevoked.code || reason.code === CLOSE.forbidden.code) {
+			const project = this.projects.find((listing) => document.includes(listing.projectId));
+			this.notify(
+				'warning',
+				`You no longer have access to ${project ? project.name : 'this part of the project'}. Its copy on this device was deleted.`,
+				'Access removed'
+			);
+			return;
+		}
+		if (reason.code === CLOSE.resetRequired.code) {
+			this.notify(
+				'info',
+				'Your copy of this project could not be reconciled and was reloaded from the server.'
+			);
+			return;
+		}
+		this.notify('error', `${reason.reason}. Reload the page to try again.`, 'Sync stopped');
+	}
+}
+
+export const consoleState = new ConsoleState();
