@@ -44,6 +44,8 @@ export default defineConfig({
 					name: 'e2e',
 					environment: 'node',
 					include: ['tests/e2e/**/*.test.ts'],
+					// A page that waits for the server answers within seconds, not the default second.
+					expect: { poll: { timeout: 10_000, interval: 50 } },
 					// One Chromium at a time: the machine has two cores and the browser wants both.
 					fileParallelism: false,
 					testTimeout: 90_000,

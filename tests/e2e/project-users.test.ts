@@ -1,0 +1,183 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setUpProject } from '../support/sync';
+import { memberRow, signedInAs, startE2E, type E2E } from '../support/e2e';
+import { extractLink } from '../support/smtp';
+
+let e2e: E2E;
+
+beforeAll(async () => {
+	e2e = await startE2E();
+	setUpProject(e2e.server, 'network-zone', [
+		{ accountId: 'ada', role: 'admin', zone: 'nz' },
+		{ accountId: 'bo', role: 'admin', zone: 'nz' },
+		{ accountId: 'nia', role: 'analyst', zone: 'nz' },
+		{ accountId: 'ned', role: 'consumer', zone: 'nz' },
+		{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
+	]);
+});
+
+afterAll(() => e2e.close());
+
+const USERS = '/projects/p1/settings/users';
+
+async function chooseRole(page: Page, memberName: string, role: string): Promise<void> {
+	await page.getByRole('button', { name: new RegExp(`^Role of ${memberName}:`) }).click();
+	await page.getByRole('menuitemradio', { name: new RegExp(`^${role}`) }).click();
+}
+
+async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
+	const serious = results.violations.filter(
+		(violation) => violation.impact === 'serious' || violation.impact === 'critical'
+	);
+	expect(
+		serious.map((violation) => `${where}: ${violation.id} (${violation.nodes.length})`)
+	).toEqual([]);
+}
+
+describe('Project Users in Chromium', () => {
+	it('lets two admins in two browsers see each other’s change live', async () => {
+		const ada = await signedInAs(e2e, 'ada', USERS);
+		const bo = await signedInAs(e2e, 'bo', USERS);
+		await expect.poll(() => memberRow(bo.page, 'Name of nia').isVisible()).toBe(true);
+
+		await chooseRole(ada.page, 'Name of nia', 'Consumer');
+		await expect.poll(() => memberRow(bo.page, 'Name of nia').textContent()).toContain('Consumer');
+		await chooseRole(bo.page, 'Name of nia', 'Analyst');
+		await expect.poll(() => memberRow(ada.page, 'Name of nia').textContent()).toContain('Analyst');
+		await ada.context.close();
+		await bo.context.close();
+	});
+
+	it('keeps a change made offline across an offline reload, and confirms it once back online', async () => {
+		const ada = await signedInAs(e2e, 'ada', USERS);
+		const bo = await signedInAs(e2e, 'bo', USERS);
+		await expect.poll(() => memberRow(ada.page, 'Name of ned').isVisible()).toBe(true);
+		await ada.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+		await expect
+			.poll(() => ada.page.evaluate(() => navigator.serviceWorker.controller !== null))
+			.toBe(true);
+
+		await ada.context.setOffline(true);
+		await expect
+			.poll(() =>
+				ada.page
+					.getByRole('status')
+					.filter({ hasText: /Offline/ })
+					.count()
+			)
+			.toBeGreaterThan(0);
+		await chooseRole(ada.page, 'Name of ned', 'Analyst');
+		await expect
+			.poll(() => ada.page.getByText(/Offline — 1 change waiting/).isVisible())
+			.toBe(true);
+
+		await ada.page.reload();
+		await expect
+			.poll(() => memberRow(ada.page, 'Name of ned').textContent(), { timeout: 15_000 })
+			.toContain('Analyst');
+		await expect.poll(() => ada.page.getByText(/1 change waiting/).isVisible()).toBe(true);
+		expect(await memberRow(bo.page, 'Name of ned').textContent()).toContain('Consumer');
+
+		await ada.context.setOffline(false);
+		await expect
+			.poll(() => memberRow(bo.page, 'Name of ned').textContent(), { timeout: 20_000 })
+			.toContain('Analyst');
+		await expect
+			.poll(() => ada.page.getByText(/Online — all changes saved/).isVisible(), { timeout: 20_000 })
+			.toBe(true);
+		await ada.context.close();
+		await bo.context.close();
+	});
+
+	it('never lets an Institution Zone user be made Project Admin, and says why', async () => {
+		const ada = await signedInAs(e2e, 'ada', USERS);
+		await ada.page.getByRole('button', { name: /^Role of Name of ian:/ }).click();
+		const admin = ada.page.getByRole('menuitemradio', { name: /^Project Admin/ });
+		await expect.poll(() => admin.getAttribute('aria-disabled')).toBe('true');
+		expect(await admin.textContent()).toContain(
+			'Institution Zone users cannot be Project Admin in this consortium'
+		);
+		await ada.context.close();
+
+		const ian = await signedInAs(e2e, 'ian', USERS);
+		// Ian may step down, but not up.
+		await ian.page.getByRole('button', { name: /^Role of Name of ian:/ }).click();
+		const up = ian.page.getByRole('menuitemradio', { name: /^Project Admin/ });
+		await expect.poll(() => up.getAttribute('aria-disabled')).toBe('true');
+		await ian.page.keyboard.press('Escape');
+		const someoneElse = ian.page.getByRole('button', { name: /^Role of Name of ned:/ });
+		await expect.poll(() => someoneElse.getAttribute('aria-disabled')).toBe('true');
+		const invite = ian.page.getByRole('button', { name: 'Invite Users' });
+		await expect.poll(() => invite.getAttribute('aria-disabled')).toBe('true');
+		await ian.context.close();
+	});
+
+	it('has no serious accessibility violations on its pages', async () => {
+		const ada = await signedInAs(e2e, 'ada', USERS);
+		await expect.poll(() => memberRow(ada.page, 'Name of nia').isVisible()).toBe(true);
+		await expectNoSeriousViolations(ada.page, 'Users');
+		await ada.page.getByRole('tab', { name: /Invited Users/ }).click();
+		await expectNoSeriousViolations(ada.page, 'Invited Users');
+		await ada.page.getByRole('button', { name: 'Invite Users' }).click();
+		await expectNoSeriousViolations(ada.page, 'Invite Users');
+		for (const path of ['/settings/personal', '/help/permissions']) {
+			await ada.page.goto(`${e2e.server.url}${path}`);
+			await ada.page.getByRole('heading', { level: 1 }).waitFor();
+			await expectNoSeriousViolations(ada.page, path);
+		}
+		await ada.context.close();
+		const visitor = await e2e.browser.newContext();
+		const page = await visitor.newPage();
+		for (const path of ['/sign-in', '/invite#token=not-a-real-token', '/reset-password']) {
+			await page.goto(`${e2e.server.url}${path}`);
+			await page.getByRole('heading', { level: 1 }).waitFor();
+			await expectNoSeriousViolations(page, path);
+		}
+		await visitor.close();
+	});
+});
+
+describe('the invitation flow in Chromium', () => {
+	it('invites by email, and the invitee accepts, gets started and appears live on the admin’s screen', async () => {
+		const ada = await signedInAs(e2e, 'ada', USERS);
+		await ada.page.getByRole('button', { name: 'Invite Users' }).click();
+		const dialog = ada.page.getByRole('dialog');
+		await dialog.getByLabel('Email addresses').fill('newcomer@example.org ');
+		await dialog.getByLabel('Zone').selectOption({ label: 'Office (Network Zone)' });
+		await dialog.getByRole('radio', { name: /Analyst/ }).check();
+		await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
+		await expect
+			.poll(() =>
+				ada.page.getByRole('tab', { name: /Invited Users/ }).getAttribute('aria-selected')
+			)
+			.toBe('true');
+
+		const mail = await e2e.smtp.nextMessageTo('newcomer@example.org');
+		const link = extractLink(mail, '/invite');
+		const invitedRow = ada.page.getByRole('row').filter({ hasText: 'newcomer@example.org' });
+		await expect.poll(() => invitedRow.textContent()).toContain('Sent');
+
+		const visitor = await e2e.browser.newContext();
+		const page = await visitor.newPage();
+		await page.goto(link);
+		await page.getByRole('button', { name: 'Accept Invite' }).click();
+		await page.getByLabel(/name/i).first().fill('New Comer');
+		await page.getByRole('button', { name: /Get Started/ }).click();
+		await page.waitForURL(/\/projects\/p1\/settings\/users/);
+		await expect
+			.poll(() => memberRow(page, 'New Comer').isVisible(), { timeout: 15_000 })
+			.toBe(true);
+
+		await ada.page.getByRole('tab', { name: /^Users/ }).click();
+		await expect.poll(() => memberRow(ada.page, 'New Comer').isVisible()).toBe(true);
+		const getStarted = await e2e.smtp.nextMessageTo('newcomer@example.org');
+		expect(getStarted.subject).toMatch(/Get Started|sign in/i);
+		await visitor.close();
+		await ada.context.close();
+	});
+});

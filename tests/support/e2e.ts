@@ -1,0 +1,62 @@
+/**
+ * What every end-to-end test needs: the console server (serving the built SPA) on port 0 with a
+ * real SMTP server behind it, one Chromium, and people signed in in browser contexts of their own.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSession, sessionCookieName } from '../../server/auth/sessions';
+import { startAuthServer } from './auth';
+import { launchBrowser, newPerson } from './browser';
+import type { TestServer } from './server';
+import { startSmtpServer, type TestSmtpServer } from './smtp';
+
+export interface E2E {
+	server: TestServer;
+	smtp: TestSmtpServer;
+	browser: Browser;
+	close(): Promise<void>;
+}
+
+export async function startE2E(): Promise<E2E> {
+	const smtp = await startSmtpServer();
+	const server = await startAuthServer({ smtp });
+	const browser = await launchBrowser();
+	return {
+		server,
+		smtp,
+		browser,
+		async close() {
+			await browser.close();
+			await server.close();
+			await smtp.stop();
+		}
+	};
+}
+
+export interface Person {
+	context: BrowserContext;
+	page: Page;
+}
+
+/** A browser context already signed in as the account (its session cookie set), on `path`. */
+export async function signedInAs(
+	e2e: E2E,
+	accountId: string,
+	path: string,
+	viewport = { width: 1280, height: 800 }
+): Promise<Person> {
+	const person = await newPerson(e2e.browser, { viewport });
+	const { token } = createSession(e2e.server.app.db, accountId, {
+		ip: '127.0.0.1',
+		userAgent: 'e2e'
+	});
+	await person.context.addCookies([
+		{ name: sessionCookieName(e2e.server.app.site), value: token, url: e2e.server.url }
+	]);
+	await person.page.goto(`${e2e.server.url}${path}`);
+	return person;
+}
+
+/** The Users tab's row of a member, found by name. */
+export function memberRow(page: Page, name: string) {
+	return page.getByRole('row').filter({ hasText: name });
+}
