@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+	decideCreation,
 	judgeProjectBatch,
 	judgeProjectChange,
 	judgeViewChange,
@@ -372,5 +373,22 @@ describe('changes to data view and private documents', () => {
 		expect(
 			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'private', change)
 		).toMatchObject({ code: 'server-only' });
+	});
+});
+
+describe('whether someone may create entries at all', () => {
+	const consumer = { accountId: 'cora', role: 'consumer' as const };
+
+	it('sends a Consumer’s custom events to their private space, and refuses what the matrix refuses', () => {
+		expect(decideCreation(consumer, 'shared', 'customEvents')).toMatchObject({ code: 'self-only' });
+		expect(decideCreation(consumer, 'private', 'customEvents')).toEqual({ allowed: true });
+		expect(decideCreation(consumer, 'shared', 'userProfiles')).toMatchObject({
+			code: 'role-not-permitted'
+		});
+		expect(decideCreation(consumer, 'shared', 'boards')).toEqual({ allowed: true });
+		expect(decideCreation({ accountId: 'ada', role: 'admin' }, 'shared', 'lexicon')).toMatchObject({
+			code: 'server-only'
+		});
+		expect(decideCreation(consumer, 'private', 'boards')).toMatchObject({ code: 'server-only' });
 	});
 });

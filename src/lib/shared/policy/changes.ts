@@ -394,6 +394,30 @@ export function judgeViewChange(
 	}
 }
 
+/**
+ * Whether the actor may create entries of a root here at all, before there is an entry to judge:
+ * what the console's create buttons ask. The same rule as for a concrete new entry.
+ */
+export function decideCreation(actor: ViewActor, placement: Placement, root: string): Decision {
+	if (!rootSpec(placement === 'shared' ? 'view' : 'private', root)) {
+		return deny('server-only', `"${root}" is not part of this document.`);
+	}
+	const rule = VIEW_ACTIONS[root]?.add;
+	if (!rule || rule === 'from-data') {
+		return deny(
+			'server-only',
+			'Lexicon entries come from the project data; they cannot be created by hand.'
+		);
+	}
+	if (rule === 'creator-or-admin' || rule === 'lexicon-fields') return ALLOW;
+	return checkPermission({
+		role: actor.role,
+		action: rule,
+		actorId: actor.accountId,
+		target: { placement, createdBy: actor.accountId }
+	});
+}
+
 function checkStamps(
 	authorId: string,
 	kind: ChangeKind,
