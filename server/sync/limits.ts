@@ -28,6 +28,13 @@ export interface SyncLimits {
 	 * @default 3
 	 */
 	maxResyncs: number;
+	/**
+	 * How often the server pings each connection; one that has not answered the previous ping is
+	 * dropped, so that a client that vanished without closing (a laptop lid, a killed tab) leaves
+	 * the document, its presence and its hold on memory.
+	 * @default 15000
+	 */
+	heartbeatMs: number;
 }
 
 export const DEFAULT_SYNC_LIMITS: SyncLimits = {
@@ -35,7 +42,8 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
 	messagesPerSecond: 50,
 	messageBurst: 200,
 	maxConnectionsPerSession: 64,
-	maxResyncs: 3
+	maxResyncs: 3,
+	heartbeatMs: 15_000
 };
 
 /** A token bucket: `take()` is false once the burst is spent faster than the rate refills it. */

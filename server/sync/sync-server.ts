@@ -73,7 +73,19 @@ export function attachSyncServer(
 		});
 		connections.add(connection);
 		connection.start();
+		answered.add(ws);
+		ws.on('pong', () => answered.add(ws));
 	}
+
+	/** Sockets that answered the last ping. */
+	const answered = new WeakSet<WebSocket>();
+	const heartbeat = setInterval(() => {
+		for (const client of wss.clients) {
+			if (!answered.delete(client)) client.terminate();
+			else client.ping();
+		}
+	}, settings.heartbeatMs);
+	heartbeat.unref();
 
 	function projectFactsOf(document: LiveDocument) {
 		const address = document.address;
@@ -111,6 +123,7 @@ export function attachSyncServer(
 	return {
 		connections,
 		close() {
+			clearInterval(heartbeat);
 			for (const connection of [...connections]) connection.close(CLOSE.serverRestart);
 			wss.close();
 		}

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setUpProject } from '../support/sync';
-import { memberRow, signedInAs, startE2E, type E2E } from '../support/e2e';
+import { leave, memberRow, signedInAs, startE2E, type E2E } from '../support/e2e';
 import { extractLink } from '../support/smtp';
 
 let e2e: E2E;
@@ -49,8 +49,8 @@ describe('Project Users in Chromium', () => {
 		await expect.poll(() => memberRow(bo.page, 'Name of nia').textContent()).toContain('Consumer');
 		await chooseRole(bo.page, 'Name of nia', 'Analyst');
 		await expect.poll(() => memberRow(ada.page, 'Name of nia').textContent()).toContain('Analyst');
-		await ada.context.close();
-		await bo.context.close();
+		await leave(ada);
+		await leave(bo);
 	});
 
 	it('keeps a change made offline across an offline reload, and confirms it once back online', async () => {
@@ -90,8 +90,41 @@ describe('Project Users in Chromium', () => {
 		await expect
 			.poll(() => ada.page.getByText(/Online — all changes saved/).isVisible(), { timeout: 20_000 })
 			.toBe(true);
-		await ada.context.close();
-		await bo.context.close();
+		await leave(ada);
+		await leave(bo);
+	});
+
+	it('shows who else is on the page', async () => {
+		const ada = await signedInAs(e2e, 'ada', USERS);
+		const bo = await signedInAs(e2e, 'bo', USERS);
+		const presence = ada.page.getByRole('list', { name: /Here now/ });
+		// The list is not there at all when nobody else is: read it only when it is.
+		const here = async () => ((await presence.count()) > 0 ? await presence.textContent() : '');
+		await expect.poll(here).toContain('Name of bo');
+		await leave(bo);
+		await expect.poll(here).not.toContain('Name of bo');
+		await leave(ada);
+	});
+
+	it('tells a removed member, and deletes the project from their browser', async () => {
+		const ned = await signedInAs(e2e, 'ned', USERS);
+		await expect.poll(() => memberRow(ned.page, 'Name of ned').isVisible()).toBe(true);
+		const databases = () =>
+			ned.page.evaluate(async () =>
+				(await indexedDB.databases()).map((database) => database.name ?? '')
+			);
+		await expect
+			.poll(async () => (await databases()).some((name) => name.endsWith(':project/p1')))
+			.toBe(true);
+
+		e2e.server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('ned'));
+		await expect
+			.poll(() => ned.page.getByText(/You no longer have access to/).isVisible())
+			.toBe(true);
+		await expect
+			.poll(async () => (await databases()).some((name) => name.endsWith(':project/p1')))
+			.toBe(false);
+		await leave(ned);
 	});
 
 	it('never lets an Institution Zone user be made Project Admin, and says why', async () => {
@@ -102,7 +135,7 @@ describe('Project Users in Chromium', () => {
 		expect(await admin.textContent()).toContain(
 			'Institution Zone users cannot be Project Admin in this consortium'
 		);
-		await ada.context.close();
+		await leave(ada);
 
 		const ian = await signedInAs(e2e, 'ian', USERS);
 		// Ian may step down, but not up.
@@ -110,11 +143,11 @@ describe('Project Users in Chromium', () => {
 		const up = ian.page.getByRole('menuitemradio', { name: /^Project Admin/ });
 		await expect.poll(() => up.getAttribute('aria-disabled')).toBe('true');
 		await ian.page.keyboard.press('Escape');
-		const someoneElse = ian.page.getByRole('button', { name: /^Role of Name of ned:/ });
+		const someoneElse = ian.page.getByRole('button', { name: /^Role of Name of nia:/ });
 		await expect.poll(() => someoneElse.getAttribute('aria-disabled')).toBe('true');
 		const invite = ian.page.getByRole('button', { name: 'Invite Users' });
 		await expect.poll(() => invite.getAttribute('aria-disabled')).toBe('true');
-		await ian.context.close();
+		await leave(ian);
 	});
 
 	it('has no serious accessibility violations on its pages', async () => {
@@ -130,7 +163,7 @@ describe('Project Users in Chromium', () => {
 			await ada.page.getByRole('heading', { level: 1 }).waitFor();
 			await expectNoSeriousViolations(ada.page, path);
 		}
-		await ada.context.close();
+		await leave(ada);
 		const visitor = await e2e.browser.newContext();
 		const page = await visitor.newPage();
 		for (const path of ['/sign-in', '/invite#token=not-a-real-token', '/reset-password']) {
@@ -178,6 +211,6 @@ describe('the invitation flow in Chromium', () => {
 		const getStarted = await e2e.smtp.nextMessageTo('newcomer@example.org');
 		expect(getStarted.subject).toMatch(/Get Started|sign in/i);
 		await visitor.close();
-		await ada.context.close();
+		await leave(ada);
 	});
 });

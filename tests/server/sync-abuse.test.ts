@@ -228,3 +228,24 @@ describe('connecting', () => {
 		);
 	});
 });
+
+describe('a client that vanishes without closing', () => {
+	it('is dropped after it stops answering pings, and leaves the document', async () => {
+		const quick = await startSyncServer({ syncLimits: { heartbeatMs: 100 } });
+		setUpProject(quick, 'network-zone', [{ accountId: 'ada', role: 'admin', zone: 'nz' }]);
+		try {
+			const socket = rawSocket(quick, 'ada', 'project/p1');
+			await socket.opened;
+			await waitFor(() => quick.app.registry.get('project/p1')!.peers.size === 1, 'the connection');
+			// As if the machine went away: pings go unanswered.
+			(socket.ws as unknown as { pong: () => void }).pong = () => undefined;
+			await waitFor(
+				() => quick.app.registry.get('project/p1')!.peers.size === 0,
+				'the dead connection to be dropped'
+			);
+			expect((await socket.closed).code).toBe(1006);
+		} finally {
+			await quick.close();
+		}
+	});
+});

@@ -60,3 +60,12 @@ export async function signedInAs(
 export function memberRow(page: Page, name: string) {
 	return page.getByRole('row').filter({ hasText: name });
 }
+
+/**
+ * Leaves the page (its connections close cleanly, as when a person closes the tab), then closes
+ * the context. Closing a context alone can leave its sockets open until the server's heartbeat.
+ */
+export async function leave(person: Person): Promise<void> {
+	await person.page.goto('about:blank');
+	await person.context.close();
+}
