@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { ManagementModeSchema, ZoneKindSchema } from './consortium';
 import { DescriptionSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
-import { CadenceSchema, OwnRequestSchema } from './membership';
-import { ROLES, RoleSchema } from './roles';
+import { CadenceSchema, OwnRequestSchema, type AccessRequest } from './membership';
+import { ROLES, ROLE_LABELS, RoleSchema } from './roles';
 import { REASON_CODES } from './policy/decision';
 
 const RoleOutputSchema = z.enum(ROLES);
@@ -69,6 +69,30 @@ export const RequestableBoardsSchema = z.object({
 	boards: z.array(z.object({ id: IdSchema, name: z.string() }))
 });
 export type RequestableBoards = z.infer<typeof RequestableBoardsSchema>;
+
+/**
+ * What a request asks, as the words that follow "asks" or "Your request": "to join Cove Analytics
+ * as Analyst", "to receive a weekly digest of Loans and Visits from Cove Analytics".
+ */
+export function describeRequest(
+	request: AccessRequest,
+	projectName: string,
+	boardNames: readonly string[] = []
+): string {
+	if (request.kind === 'join') return `to join ${projectName} as ${ROLE_LABELS[request.role]}`;
+	const count = request.boardIds.length;
+	const boards =
+		boardNames.length === count && count <= 3
+			? listNames(boardNames)
+			: `${count} ${count === 1 ? 'board' : 'boards'}`;
+	return `to receive a ${request.cadence} digest of ${boards} from ${projectName}`;
+}
+
+function listNames(names: readonly string[]): string {
+	return names.length <= 1
+		? (names[0] ?? '')
+		: `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
 
 // ---- audit log ----------------------------------------------------------------------------------
 
