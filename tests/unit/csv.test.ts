@@ -46,7 +46,12 @@ describe('reading CSV (RFC 4180)', () => {
 				{ row: 2, column: 1, message: expect.stringContaining('not quoted') },
 				{ row: 2, column: 2, message: expect.stringContaining('follows the closing quote') },
 				{ row: 3, column: 1, message: expect.stringContaining('never closed') }
-			]
+			],
+			records: [
+				['a', 'b'],
+				['x"y', 'z']
+			],
+			complete: false
 		});
 	});
 

@@ -16,7 +16,19 @@ export interface CsvProblem {
 	message: string;
 }
 
-export type CsvParse = { ok: true; records: string[][] } | { ok: false; problems: CsvProblem[] };
+export type CsvParse =
+	| { ok: true; records: string[][] }
+	| {
+			ok: false;
+			problems: CsvProblem[];
+			/**
+			 * The records as far as they could be read, every malformed cell read leniently, so that a
+			 * caller can look for its own problems too; cut short at a quote that is never closed.
+			 */
+			records: string[][];
+			/** False when an unclosed quote swallowed the rest of the text. */
+			complete: boolean;
+	  };
 
 export type Utf8Decoding = { ok: true; text: string } | { ok: false; row: number };
 
@@ -86,12 +98,12 @@ export function parseCsv(input: string): CsvParse {
 		const cell =
 			text[index] === '"' ? readQuoted(text, index) : readUnquoted(text, index, endsField);
 		if (cell.problem) problems.push({ row, column, message: cell.problem });
-		if (cell.unclosed) break;
+		if (cell.unclosed) return { ok: false, problems, records, complete: false };
 		record.push(cell.value);
 		index = cell.end;
 		if (index >= text.length) {
 			records.push(record);
-			return problems.length > 0 ? { ok: false, problems } : { ok: true, records };
+			return outcome(records, problems);
 		}
 		if (text[index] === ',') {
 			index += 1;
@@ -106,7 +118,13 @@ export function parseCsv(input: string): CsvParse {
 		atRecordStart = true;
 	}
 	if (!atRecordStart && record.length > 0) records.push(record);
-	return problems.length > 0 ? { ok: false, problems } : { ok: true, records };
+	return outcome(records, problems);
+}
+
+function outcome(records: string[][], problems: CsvProblem[]): CsvParse {
+	return problems.length > 0
+		? { ok: false, problems, records, complete: true }
+		: { ok: true, records };
 }
 
 interface Cell {

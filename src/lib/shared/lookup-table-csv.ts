@@ -29,21 +29,39 @@ export function readLookupTableCsv(bytes: Uint8Array): LookupTableCsv {
 		]);
 	}
 	const parsed = parseCsv(decoded.text);
-	if (!parsed.ok) return refuse(parsed.problems);
-	return lookupTableFromRecords(parsed.records);
+	if (parsed.ok) return lookupTableFromRecords(parsed.records);
+	// Malformed cells were read leniently, so the table's own problems can be listed beside them;
+	// after an unclosed quote the rest of the file is one cell, and would only add noise.
+	if (!parsed.complete) return refuse(parsed.problems);
+	const table = checkTable(parsed.records);
+	return refuse(
+		[...parsed.problems, ...table.problems].sort(
+			(a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0)
+		)
+	);
 }
 
 export function lookupTableFromRecords(records: string[][]): LookupTableCsv {
-	const kept = withoutTrailingBlankLines(records);
-	const [header, ...rows] = kept;
+	const table = checkTable(records);
+	if (table.problems.length > 0) return refuse(table.problems);
+	return { ok: true, columns: table.columns, rows: table.rows };
+}
+
+function checkTable(records: string[][]): {
+	problems: CsvProblem[];
+	columns: string[];
+	rows: string[][];
+} {
+	const [header, ...rows] = withoutTrailingBlankLines(records);
 	if (!header) {
-		return refuse([
-			{ row: 1, column: null, message: 'The file is empty: its first row names the columns.' }
-		]);
+		const empty = 'The file is empty: its first row names the columns.';
+		return { problems: [{ row: 1, column: null, message: empty }], columns: [], rows: [] };
 	}
-	const problems = [...headerProblems(header), ...rowProblems(rows, header.length)];
-	if (problems.length > 0) return refuse(problems);
-	return { ok: true, columns: header.map((name) => name.trim()), rows };
+	return {
+		problems: [...headerProblems(header), ...rowProblems(rows, header.length)],
+		columns: header.map((name) => name.trim()),
+		rows
+	};
 }
 
 /** Editors often leave empty lines at the end of a file; they are not rows of the table. */
