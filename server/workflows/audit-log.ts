@@ -19,8 +19,8 @@ import type {
 	RefusalListener
 } from '../sync/live-document';
 
-/** JSON text kept per value at most. */
-export const MAX_AUDIT_VALUE_CHARS = 32_768;
+/** JSON text kept per value at most: under the 32,767 characters a spreadsheet cell holds. */
+export const MAX_AUDIT_VALUE_CHARS = 32_000;
 
 interface AuditRecord {
 	change: EntryChange;

@@ -32,20 +32,9 @@ export function registerLookupTableUpload(
 
 	router.add('POST', '/api/projects/:id/views/:viewId/lookup-tables', async (request) => {
 		const { account } = requireSignedIn(auth, request);
-		const { id: projectId, viewId } = request.params as { id: string; viewId: string };
+		const place: Place = { id: request.params.id!, viewId: request.params.viewId! };
 		const { name } = request.query(LookupTableUploadQuerySchema);
-		const mayUpload = () =>
-			withProject(deps.registry, projectId, ({ facts }) => {
-				const { member } = requireViewReader(facts, account.id, viewId);
-				const decision = checkPermission({
-					role: member.role,
-					action: 'lookupTable.upload',
-					actorId: account.id,
-					target: { placement: 'shared' }
-				});
-				if (!decision.allowed) throw new HttpError(403, decision.code, decision.message);
-			});
-		mayUpload();
+		requireUploader(deps.registry, place, account.id);
 		enforceLimit(uploadsPerAccount, account.id);
 		const csv = readLookupTableCsv(await readCsvBody(request, deps.limits.maxCsvBytes));
 		if (!csv.ok) {
@@ -54,7 +43,7 @@ export function registerLookupTableUpload(
 			});
 		}
 		// Reading the body took time: the uploader's role or data views may have changed meanwhile.
-		mayUpload();
+		requireUploader(deps.registry, place, account.id);
 		const now = deps.now();
 		const table: LookupTable = LookupTableSchema.parse({
 			id: newId(),
@@ -66,7 +55,7 @@ export function registerLookupTableUpload(
 			columns: csv.columns,
 			rows: csv.rows
 		});
-		deps.registry.change(`view/${projectId}/${viewId}`, (roots) =>
+		deps.registry.change(`view/${place.id}/${place.viewId}`, (roots) =>
 			roots.get('lookupTables')!.set(table.id, table)
 		);
 		const created: LookupTableCreated = {
@@ -75,6 +64,26 @@ export function registerLookupTableUpload(
 			columns: table.columns.length
 		};
 		return { status: 201, body: created };
+	});
+}
+
+/** The route's parameters: the project and its data view. */
+interface Place {
+	id: string;
+	viewId: string;
+}
+
+/** The uploader reads the data view, and the matrix lets their role upload a lookup table. */
+function requireUploader(registry: DocumentRegistry, place: Place, accountId: string): void {
+	withProject(registry, place.id, ({ facts }) => {
+		const { member } = requireViewReader(facts, accountId, place.viewId);
+		const decision = checkPermission({
+			role: member.role,
+			action: 'lookupTable.upload',
+			actorId: accountId,
+			target: { placement: 'shared' }
+		});
+		if (!decision.allowed) throw new HttpError(403, decision.code, decision.message);
 	});
 }
 

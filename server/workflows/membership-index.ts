@@ -37,7 +37,9 @@ export function indexMembershipsOnChange(db: Db, now: () => number): DocumentLis
 			}
 			const row = rowOf(member);
 			upsert.run(projectId, row.account_id, row.role, row.zone_id, row.scope);
-			addZonePerson(db, member.zoneId, member.accountId, 'membership', now());
+			// A member's zone never changes (the policy keeps it); a new member may bring a new one.
+			if ((change.before as Member | undefined)?.zoneId !== member.zoneId)
+				addZonePerson(db, member.zoneId, member.accountId, 'membership', now());
 		}
 	};
 }

@@ -17,15 +17,18 @@ import {
 	type Member,
 	type NewRequestSchema,
 	type OwnRequest,
-	type RequestableBoards
+	type ProjectFacts,
+	type RequestableBoards,
+	type Requester
 } from '../../src/lib/shared';
 import type { Account } from '../auth/accounts';
 import { findProjectRecord } from '../consortium/store';
 import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { accessRequestedMail, type SiteUrl } from '../mail/templates';
+import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
-import { fail, type Outcome } from './outcome';
+import { fail, type Failure, type Outcome } from './outcome';
 import { viewsOf, withProject } from './project-access';
 import { findPendingRequest } from './request-index';
 import { ownRequestOf } from './request-projection';
@@ -54,65 +57,92 @@ export function submitRequest(
 	// refuses an Institution Zone user.
 	const zoneId = requesterZoneIn(db, requester.id, record.consortiumId) ?? '';
 	return withProject(registry, projectId, ({ document, facts }) => {
-		const who = { accountId: requester.id, zoneId };
-		const decision =
-			input.kind === 'join'
-				? decideJoinRequest(facts, who, input.role)
-				: decideSubscriptionRequest(facts, who);
-		if (!decision.allowed)
-			return fail(decision.code === 'already-member' ? 409 : 403, decision.code, decision.message);
-		if (findPendingRequest(db, projectId, requester.id, input.kind)) {
-			return fail(
-				409,
-				'request-pending',
-				`You already have a ${input.kind === 'join' ? 'request to join' : 'subscription request'} waiting for a decision in this project.`
-			);
-		}
-		const base = {
-			id: newId(),
-			requesterId: requester.id,
-			requesterEmail: requester.email,
-			requesterName: requester.name,
-			requesterZoneId: zoneId,
-			message: input.message,
-			createdAt: deps.now(),
-			status: 'pending' as const,
-			decidedBy: null,
-			decidedAt: null,
-			decisionReason: null
-		};
-		let boardNames: string[] = [];
-		let request: AccessRequest;
-		if (input.kind === 'join') {
-			request = { ...base, kind: 'join', role: input.role };
-		} else {
-			const view = viewsOf(document)[0]!;
-			const boards = boardsOfView(registry, projectId, view.id);
-			const unknown = input.boardIds.filter((id) => !boards.has(id));
-			if (unknown.length > 0) {
-				return fail(400, 'unknown-board', 'Some of the boards chosen are not in this project.', {
-					boardIds: unknown.map((id) => `There is no board "${id}" in ${view.name}.`)
-				});
-			}
-			boardNames = input.boardIds.map((id) => boards.get(id)!);
-			request = {
-				...base,
-				kind: 'subscription',
-				viewId: view.id,
-				boardIds: input.boardIds,
-				cadence: input.cadence
-			};
-		}
-		AccessRequestSchema.parse(request);
+		const refusal = refusalOf(db, facts, { accountId: requester.id, zoneId }, input);
+		if (refusal) return refusal;
+		const built = buildRequest(deps, document, requester, zoneId, input);
+		if (!built.ok) return built;
+		const { request, boardNames } = built;
 		registry.change(`project/${projectId}`, (roots) =>
 			roots.get('requests')!.set(request.id, request)
 		);
-		tellProjectAdmins(deps, document.roots.get('members')!.values() as Iterable<Member>, request, {
+		const members = document.roots.get('members')!.values() as Iterable<Member>;
+		tellProjectAdmins(deps, members, request, {
 			projectId,
 			asked: describeRequest(request, facts.project.name, boardNames)
 		});
 		return { ok: true, request: ownRequestOf(request, facts.project.name, projectId, boardNames) };
 	});
+}
+
+/** Why the policy, or the one-pending-request rule, refuses this request; null if neither does. */
+function refusalOf(
+	db: Db,
+	facts: ProjectFacts,
+	requester: Requester,
+	input: RequestInput
+): Failure | null {
+	const decision =
+		input.kind === 'join'
+			? decideJoinRequest(facts, requester, input.role)
+			: decideSubscriptionRequest(facts, requester);
+	if (!decision.allowed)
+		return fail(decision.code === 'already-member' ? 409 : 403, decision.code, decision.message);
+	if (findPendingRequest(db, facts.project.id, requester.accountId, input.kind)) {
+		const what = input.kind === 'join' ? 'request to join' : 'subscription request';
+		return fail(
+			409,
+			'request-pending',
+			`You already have a ${what} waiting for a decision in this project.`
+		);
+	}
+	return null;
+}
+
+/** The entry for the project document; a subscription names boards of the single data view. */
+function buildRequest(
+	deps: RequestDeps,
+	project: LiveDocument,
+	requester: Account,
+	zoneId: string,
+	input: RequestInput
+): Outcome<{ request: AccessRequest; boardNames: string[] }> {
+	const base = {
+		id: newId(),
+		requesterId: requester.id,
+		requesterEmail: requester.email,
+		requesterName: requester.name,
+		requesterZoneId: zoneId,
+		message: input.message,
+		createdAt: deps.now(),
+		status: 'pending' as const,
+		decidedBy: null,
+		decidedAt: null,
+		decisionReason: null
+	};
+	if (input.kind === 'join') {
+		const request: AccessRequest = { ...base, kind: 'join', role: input.role };
+		return { ok: true, request: AccessRequestSchema.parse(request), boardNames: [] };
+	}
+	const view = viewsOf(project)[0]!;
+	const boards = boardsOfView(deps.registry, project.index!.project.id, view.id);
+	const unknown = input.boardIds.filter((id) => !boards.has(id));
+	if (unknown.length > 0) {
+		return fail(400, 'unknown-board', 'Some of the boards chosen are not in this project.', {
+			boardIds: unknown.map((id) => `There is no board "${id}" in ${view.name}.`)
+		});
+	}
+	const request: AccessRequest = {
+		...base,
+		kind: 'subscription',
+		viewId: view.id,
+		boardIds: input.boardIds,
+		cadence: input.cadence
+	};
+	return {
+		ok: true,
+		request: AccessRequestSchema.parse(request),
+		boardNames: input.boardIds.map((id) => boards.get(id)!)
+	};
 }
 
 /**
