@@ -225,7 +225,7 @@ export function boardDigestMail(mail: {
 		],
 		action: { label: 'Open the board', url: pageUrl(mail.site, mail.path) },
 		notes: [
-			"You receive this digest because you are subscribed to the board; the subscription's creator can pause or delete it."
+			`You receive this ${mail.cadenceLabel.toLowerCase()} digest because you are subscribed to this board.`
 		]
 	});
 }
