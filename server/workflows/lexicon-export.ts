@@ -11,7 +11,7 @@ import type { DocumentRegistry } from '../sync/registry';
 import { csvDownload, fileNamePart } from './csv-download';
 import { requireViewReader, withProject } from './project-access';
 
-export const LEXICON_CSV_HEADER = ['Name', 'Kind', 'Description', 'Hidden', 'Tags', 'Lookup table'];
+const LEXICON_CSV_HEADER = ['Name', 'Kind', 'Description', 'Hidden', 'Tags', 'Lookup table'];
 
 export function registerLexiconExport(
 	router: Router,

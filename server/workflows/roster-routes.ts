@@ -10,7 +10,7 @@ import { csvDownload, fileNamePart } from './csv-download';
 import { orThrow } from './outcome';
 import { rosterFor } from './roster';
 
-export const ROSTER_CSV_HEADER = ['Name', 'Email', 'Zones', 'Project', 'Role', 'Zone in project'];
+const ROSTER_CSV_HEADER = ['Name', 'Email', 'Zones', 'Project', 'Role', 'Zone in project'];
 
 export function registerRosterRoutes(router: Router, auth: AuthContext, deps: { db: Db }): void {
 	router.add('GET', '/api/consortia/:id/roster', (request) => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	LOOKUP_TABLE_LIMITS,
@@ -59,6 +60,35 @@ describe('reading CSV (RFC 4180)', () => {
 		const latin1 = Uint8Array.from([...utf8('name\nok\ncaf'), 0xe9, ...utf8('\n')]);
 		expect(decodeUtf8(latin1)).toEqual({ ok: false, row: 3 });
 		expect(decodeUtf8(utf8('\uFEFFcafé'))).toEqual({ ok: true, text: 'café' });
+	});
+
+	it('refuses overlong forms, surrogates and cut sequences where they start', () => {
+		for (const bad of [
+			[0xc0, 0xaf],
+			[0xed, 0xa0, 0x80],
+			[0xf4, 0x90, 0x80, 0x80],
+			[0xe2, 0x82]
+		]) {
+			expect(decodeUtf8(Uint8Array.from([...utf8('a\nb\n'), ...bad]))).toEqual({
+				ok: false,
+				row: 3
+			});
+		}
+	});
+
+	it('agrees with the platform’s UTF-8 decoder on any bytes', () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+				let valid = true;
+				try {
+					new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+				} catch {
+					valid = false;
+				}
+				expect(decodeUtf8(bytes).ok).toBe(valid);
+			}),
+			{ numRuns: 2000 }
+		);
 	});
 });
 

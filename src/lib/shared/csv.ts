@@ -50,31 +50,41 @@ export function decodeUtf8(bytes: Uint8Array): Utf8Decoding {
 	}
 }
 
-/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+/**
+ * The offset of the first byte that does not belong to a well-formed UTF-8 sequence (the Unicode
+ * standard's table 3-7: no overlong forms, no surrogates, nothing past U+10FFFF).
+ */
 function firstInvalidUtf8Byte(bytes: Uint8Array): number {
 	let index = 0;
 	while (index < bytes.length) {
 		const lead = bytes[index]!;
-		const length =
-			lead < 0x80
-				? 1
-				: lead >= 0xc2 && lead <= 0xdf
-					? 2
-					: lead >= 0xe0 && lead <= 0xef
-						? 3
-						: lead >= 0xf0 && lead <= 0xf4
-							? 4
-							: 0;
+		if (lead < 0x80) {
+			index += 1;
+			continue;
+		}
+		const [length, low, high] = sequenceOf(lead);
 		if (length === 0 || index + length > bytes.length) return index;
-		const text = bytes.subarray(index, index + length);
-		try {
-			new TextDecoder('utf-8', { fatal: true }).decode(text);
-		} catch {
-			return index;
+		const second = bytes[index + 1]!;
+		if (second < low || second > high) return index;
+		for (let next = 2; next < length; next++) {
+			const byte = bytes[index + next]!;
+			if (byte < 0x80 || byte > 0xbf) return index;
 		}
 		index += length;
 	}
 	return bytes.length;
+}
+
+/** The length of a sequence led by this byte, and the range its second byte must fall in. */
+function sequenceOf(lead: number): [length: number, low: number, high: number] {
+	if (lead >= 0xc2 && lead <= 0xdf) return [2, 0x80, 0xbf];
+	if (lead === 0xe0) return [3, 0xa0, 0xbf];
+	if (lead === 0xed) return [3, 0x80, 0x9f];
+	if (lead >= 0xe1 && lead <= 0xef) return [3, 0x80, 0xbf];
+	if (lead === 0xf0) return [4, 0x90, 0xbf];
+	if (lead === 0xf4) return [4, 0x80, 0x8f];
+	if (lead >= 0xf1 && lead <= 0xf3) return [4, 0x80, 0xbf];
+	return [0, 0, 0];
 }
 
 /** Parses the whole text; every malformed cell is reported, nothing is guessed. */
@@ -213,6 +223,6 @@ function quoteCell(cell: string): string {
 	return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
-export function neutralizeFormula(cell: string): string {
+function neutralizeFormula(cell: string): string {
 	return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
