@@ -28,6 +28,8 @@ import type { SyncLimits } from './sync/limits';
 import { sqliteDocumentStore } from './sync/persistence';
 import { DocumentRegistry, type RegistryOptions } from './sync/registry';
 import { attachSyncServer, type SyncServer } from './sync/sync-server';
+import type { DigestScheduler } from './workflows/digest-scheduler';
+import { attachWorkflowIndexes, startWorkflows, type WorkflowLimits } from './workflows';
 
 export interface App {
 	readonly server: Server;
@@ -40,6 +42,8 @@ export interface App {
 	/** The documents held in memory, and server-side changes to them. */
 	readonly registry: DocumentRegistry;
 	readonly sync: SyncServer;
+	/** Sends the digests of board subscriptions as they fall due. */
+	readonly digests: DigestScheduler;
 	/** Starts listening; resolves with the URL the console is reachable at. */
 	listen(): Promise<string>;
 	close(): Promise<void>;
@@ -60,6 +64,8 @@ export interface AppOptions {
 	authenticate?: (req: IncomingMessage) => Principal | null;
 	syncLimits?: Partial<SyncLimits>;
 	documents?: RegistryOptions;
+	/** Limits of the workflows: request and upload rates, the CSV size, the digest timer. */
+	workflows?: Partial<WorkflowLimits>;
 }
 
 export function createApp(config: Config, options: AppOptions = {}): App {
@@ -80,6 +86,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		{ projectExists: (projectId) => findProjectRecord(db, projectId) !== null },
 		options.documents
 	);
+	attachWorkflowIndexes(db, registry, now);
 	registry.listeners.push(projectMembershipIntoUserDocuments(registry));
 
 	const router = new Router(originPolicy(allowedOrigins));
@@ -95,6 +102,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	});
 	registerInvitationRoutes(router, auth, registry);
 	registry.listeners.push(sendInvitationsOnChange({ db, mailer, site, registry }));
+	const workflows = startWorkflows({
+		db,
+		registry,
+		mailer,
+		site,
+		now,
+		router,
+		auth,
+		limits: options.workflows
+	});
 	if (config.showOutbox) registerDevOutboxRoute(router, db);
 	const serveStatic = staticFiles(config.staticDir);
 
@@ -146,6 +163,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		site,
 		registry,
 		sync,
+		digests: workflows.digests,
 		listen: () =>
 			new Promise((resolve, reject) => {
 				server.once('error', reject);
@@ -153,10 +171,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 					const { port } = server.address() as AddressInfo;
 					const bound = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 					if (!site.url) Object.assign(site, { url: bound, origin: new URL(bound).origin });
+					workflows.digests.start();
 					resolve(site.url);
 				});
 			}),
 		close: async () => {
+			workflows.digests.stop();
 			sync.close();
 			registry.close();
 			await new Promise<void>((resolve) => {

@@ -5,9 +5,19 @@
  *   library, the Network Office's admin managing everyone;
  * - Harbour Libraries Consortium, in institution-zone management: a private project per library;
  *   the same admin runs one of them as a Network Zone member and may ask to join the other.
+ * Each data view has a board or two, the network's global view a weekly subscription, and Cove's
+ * Requests inbox a join request from another Network Zone user, so that every page shows something.
  * Returns the demo admin's sign-in link (valid for a day; a new one is a click away at /sign-in).
  */
-import { OFFICE_INVITER, newId, type LexiconEntry, type Role } from '../../src/lib/shared';
+import {
+	OFFICE_INVITER,
+	newId,
+	type AccessRequest,
+	type Board,
+	type BoardSubscription,
+	type LexiconEntry,
+	type Role
+} from '../../src/lib/shared';
 import { createAccount, findAccountByEmail } from '../auth/accounts';
 import { issueToken } from '../auth/tokens';
 import { createProject, putMember } from '../consortium/projects';
@@ -15,6 +25,7 @@ import { createConsortium, listConsortia } from '../consortium/store';
 import type { Db } from '../db/database';
 import { linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
+import { addZonePerson } from '../workflows/zone-people';
 
 export const DEMO_ADMIN_EMAIL = 'dana.admin@office.northernlights.example';
 
@@ -115,6 +126,23 @@ export function seedDemo(
 		);
 	}
 	seedLexicon(registry, `view/${network.id}/global`);
+	const circulation = seedBoard(
+		registry,
+		`view/${network.id}/global`,
+		admin.id,
+		'Circulation overview',
+		[
+			['Checkouts per branch', 'insights'],
+			['From search to loan', 'funnels']
+		]
+	);
+	seedBoard(registry, `view/${network.id}/global`, admin.id, 'Catalogue search', [
+		['Searches without results', 'insights']
+	]);
+	seedBoard(registry, `view/${network.id}/iz-nl-aurora`, admin.id, 'Aurora loans', [
+		['Loans by material type', 'insights']
+	]);
+	seedSubscription(registry, `view/${network.id}/global`, admin, circulation);
 
 	const harbour = createConsortium(db, {
 		name: 'Harbour Libraries Consortium',
@@ -145,7 +173,8 @@ export function seedDemo(
 		name: 'Cove Analytics',
 		ownerZoneId: 'hb-cove'
 	});
-	join(db, registry, cove.id, person(db, 'Cora Cove', 'cora@cove.example.org'), 'admin', 'hb-cove');
+	const cora = person(db, 'Cora Cove', 'cora@cove.example.org');
+	join(db, registry, cove.id, cora, 'admin', 'hb-cove');
 	join(db, registry, cove.id, admin, 'admin', 'hb-office');
 	join(
 		db,
@@ -160,14 +189,8 @@ export function seedDemo(
 		name: 'Quay Analytics',
 		ownerZoneId: 'hb-quay'
 	});
-	join(
-		db,
-		registry,
-		quay.id,
-		person(db, 'Quinn Quay', 'quinn@quay.example.edu'),
-		'admin',
-		'hb-quay'
-	);
+	const quinn = person(db, 'Quinn Quay', 'quinn@quay.example.edu');
+	join(db, registry, quay.id, quinn, 'admin', 'hb-quay');
 	join(
 		db,
 		registry,
@@ -178,6 +201,16 @@ export function seedDemo(
 	);
 	seedLexicon(registry, `view/${cove.id}/main`);
 	seedLexicon(registry, `view/${quay.id}/main`);
+	seedBoard(registry, `view/${cove.id}/main`, cora.id, 'Cove circulation', [
+		['Checkouts this month', 'insights'],
+		['Returning borrowers', 'retention']
+	]);
+	seedBoard(registry, `view/${quay.id}/main`, quinn.id, 'Study rooms', [
+		['Bookings per room', 'insights']
+	]);
+	const hana = person(db, 'Hana Harbour', 'hana@office.harbour.example');
+	addZonePerson(db, 'hb-office', hana.id, 'office', Date.now());
+	seedJoinRequest(registry, cove.id, hana, 'hb-office');
 
 	const { token } = issueToken(db, {
 		purpose: 'sign-in',
@@ -207,6 +240,82 @@ function join(
 		role,
 		zoneId
 	});
+}
+
+function seedBoard(
+	registry: DocumentRegistry,
+	documentName: string,
+	creatorId: string,
+	name: string,
+	reports: Array<[string, Board['reports'][number]['kind']]>
+): Board {
+	const now = Date.now();
+	const board: Board = {
+		id: newId(),
+		createdBy: creatorId,
+		createdAt: now,
+		updatedBy: creatorId,
+		updatedAt: now,
+		name,
+		description: '',
+		reports: reports.map(([title, kind]) => ({ id: newId(), title, kind, query: '' }))
+	};
+	registry.change(documentName, (roots) => roots.get('boards')!.set(board.id, board));
+	return board;
+}
+
+function seedSubscription(
+	registry: DocumentRegistry,
+	documentName: string,
+	subscriber: { id: string; email: string },
+	board: Board
+): void {
+	const now = Date.now();
+	const subscription: BoardSubscription = {
+		id: newId(),
+		createdBy: subscriber.id,
+		createdAt: now,
+		updatedBy: subscriber.id,
+		updatedAt: now,
+		boardId: board.id,
+		cadence: 'weekly',
+		recipients: [subscriber.email],
+		paused: false
+	};
+	registry.change(documentName, (roots) =>
+		roots.get('subscriptions')!.set(subscription.id, subscription)
+	);
+}
+
+/**
+ * Written as the requests API would write it (the requester is a Network Zone user, the project
+ * in institution-zone management), without mailing the project's admins about a demo.
+ */
+function seedJoinRequest(
+	registry: DocumentRegistry,
+	projectId: string,
+	requester: { id: string; email: string; name: string },
+	zoneId: string
+): void {
+	const request: AccessRequest = {
+		id: newId(),
+		kind: 'join',
+		role: 'analyst',
+		requesterId: requester.id,
+		requesterEmail: requester.email,
+		requesterName: requester.name,
+		requesterZoneId: zoneId,
+		message:
+			'I prepare the consortium’s quarterly circulation report and would like to include Cove.',
+		createdAt: Date.now(),
+		status: 'pending',
+		decidedBy: null,
+		decidedAt: null,
+		decisionReason: null
+	};
+	registry.change(`project/${projectId}`, (roots) =>
+		roots.get('requests')!.set(request.id, request)
+	);
 }
 
 /** Lexicon entries describe the data: they come from the data, not from people. */

@@ -8,9 +8,11 @@
  *                     --network-zone <name[:domain,...]> --institution-zone <name[:domain,...]> ...
  *   create-project    --consortium <id> --name <name> [--owner-zone <institution zone id>]
  *   invite-admin      --project <id> --email <address> [--zone <zone id>]
+ *   add-zone-member   --zone <zone id> --email <address> [--name <name>]
  */
 import { parseArgs } from 'node:util';
 import { ManagementModeSchema, NameSchema, EmailSchema } from '../../src/lib/shared';
+import { createAccount, findAccountByEmail } from '../auth/accounts';
 import { configureAuth } from '../auth/settings';
 import { inviteFirstAdmin } from '../bootstrap/first-admin';
 import { lockDataDirectory } from '../bootstrap/lock';
@@ -27,6 +29,8 @@ import { openDatabase } from '../db/database';
 import { Mailer } from '../mail/mailer';
 import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
+import { attachWorkflowIndexes } from '../workflows';
+import { addZonePerson } from '../workflows/zone-people';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -34,7 +38,9 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   create-consortium --name <name> --mode <network-zone|institution-zone>
                     --network-zone "<name>[:domain,...]" [--institution-zone "<name>[:domain,...]" ...]
   create-project    --consortium <id> --name <name> [--owner-zone <institution zone id>]
-  invite-admin      --project <id> --email <address> [--zone <zone id>]`;
+  invite-admin      --project <id> --email <address> [--zone <zone id>]
+  add-zone-member   --zone <zone id> --email <address> [--name <name>]
+                    (a person of the zone: creates the account if needed; needs no stop)`;
 
 const [command, ...rest] = process.argv.slice(2);
 const { values } = parseArgs({
@@ -54,7 +60,8 @@ const { values } = parseArgs({
 });
 
 const config = readConfig();
-const changesDocuments = command !== 'list';
+// Listing and adding a zone member touch SQL only, which the running server shares safely.
+const changesDocuments = command !== 'list' && command !== 'add-zone-member';
 const lock = changesDocuments ? lockDataDirectory(config.dataDir) : null;
 if (lock && !lock.ok)
 	fail(
@@ -65,6 +72,7 @@ configureAuth(db, { ...config.auth, now: Date.now });
 const registry = new DocumentRegistry(sqliteDocumentStore(db), {
 	projectExists: (id) => findProjectRecord(db, id) !== null
 });
+attachWorkflowIndexes(db, registry, Date.now);
 const site = { url: config.publicUrl ?? `http://localhost:${config.port || 3000}`, origin: '' };
 
 try {
@@ -80,6 +88,9 @@ try {
 			break;
 		case 'invite-admin':
 			inviteAdminCommand();
+			break;
+		case 'add-zone-member':
+			addZoneMemberCommand();
 			break;
 		default:
 			fail(USAGE);
@@ -153,6 +164,25 @@ function inviteAdminCommand(): void {
 		console.log(
 			`Invited ${email} as Project Admin of ${record.name}. The mail goes out when the server starts; the link:\n  ${outcome.link}`
 		);
+}
+
+function addZoneMemberCommand(): void {
+	const zoneId = values.zone ?? fail('--zone is required');
+	const zone =
+		(db.prepare('SELECT id, name, kind FROM zones WHERE id = ?').get(zoneId) as
+			{ id: string; name: string; kind: string } | undefined) ?? fail('No such zone.');
+	const email = required(EmailSchema, values.email, '--email');
+	let account = findAccountByEmail(db, email);
+	if (!account) {
+		const name = required(NameSchema, values.name ?? email.split('@')[0], '--name');
+		const created = createAccount(db, { email, name });
+		account = created.ok ? created.account : findAccountByEmail(db, email)!;
+		console.log(`Created the account of ${email}.`);
+	}
+	addZonePerson(db, zone.id, account.id, 'office', Date.now());
+	console.log(
+		`${email} belongs to ${zone.name} (${zone.kind === 'network' ? 'Network Zone' : 'Institution Zone'}).`
+	);
 }
 
 function required<T>(

@@ -4,6 +4,7 @@
  */
 import { AUTH_MIGRATIONS } from '../auth/migrations';
 import { SYNC_MIGRATIONS } from '../sync/migrations';
+import { WORKFLOW_MIGRATIONS } from '../workflows/migrations';
 
 export interface Migration {
 	/** Unique and stable: "<module>-<number>-<what>". */
@@ -42,5 +43,6 @@ const CONSORTIUM_MIGRATIONS: Migration[] = [
 export const MIGRATIONS: readonly Migration[] = [
 	...CONSORTIUM_MIGRATIONS,
 	...AUTH_MIGRATIONS,
-	...SYNC_MIGRATIONS
+	...SYNC_MIGRATIONS,
+	...WORKFLOW_MIGRATIONS
 ];

@@ -1,6 +1,6 @@
 /**
  * Errors a handler throws on purpose. Each becomes a JSON body `{ error: { code, message,
- * fields? } }` with its status; anything else becomes a 500 with no detail (the log has it).
+ * fields?, ...details } }` with its status; anything else becomes a 500 with no detail (the log has it).
  */
 import type { z } from 'zod';
 
@@ -10,7 +10,9 @@ export class HttpError extends Error {
 		readonly code: string,
 		message: string,
 		readonly fields?: Record<string, string[]>,
-		readonly headers?: Record<string, string>
+		readonly headers?: Record<string, string>,
+		/** More members of the error object, such as the `problems` of a refused CSV file. */
+		readonly details?: Record<string, unknown>
 	) {
 		super(message);
 		this.name = 'HttpError';

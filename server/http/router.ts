@@ -16,16 +16,22 @@ export interface ApiRequest {
 	/** The client's address, for rate limits (the socket's, unless a trusted proxy says otherwise). */
 	ip: string;
 	header(name: string): string | undefined;
+	/** Validates the query string; a 400 with field errors when it does not fit. */
+	query<S extends z.ZodType>(schema: S): z.output<S>;
 	/** Reads and validates the JSON body; a 400 with field errors when it does not fit. */
 	json<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
 	/** Reads the raw body as text, up to `limit` bytes. */
 	text(limit: number): Promise<string>;
+	/** Reads the raw body as bytes, up to `limit` bytes (413 beyond), for bodies that are not JSON. */
+	bytes(limit: number): Promise<Uint8Array>;
 }
 
 export interface ApiResponse {
 	status?: number;
 	body?: unknown;
 	headers?: Record<string, string | string[]>;
+	/** A body sent as it is instead of JSON (a CSV download), with its Content-Type. */
+	file?: { contentType: string; content: string };
 }
 
 export type Handler = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
@@ -57,7 +63,7 @@ export class Router {
 
 	add(method: string, path: string, handler: Handler, options: RouteOptions = {}): this {
 		const keys: string[] = [];
-		const source = path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+		const source = path.replaceAll('.', '\\.').replace(/:([A-Za-z]+)/g, (_, key: string) => {
 			keys.push(key);
 			return '([^/]+)';
 		});
@@ -89,7 +95,8 @@ export class Router {
 				route.keys.map((key, index) => [key, decodeURIComponent(match[index + 1]!)])
 			);
 			const response = await route.handler(makeRequest(req, url, params, route.options));
-			sendJson(res, response.status ?? 200, response.body, response.headers);
+			if (response.file) sendFile(res, response.status ?? 200, response.file, response.headers);
+			else sendJson(res, response.status ?? 200, response.body, response.headers);
 		} catch (error) {
 			sendError(res, error);
 		}
@@ -103,7 +110,8 @@ function makeRequest(
 	params: Record<string, string>,
 	options: RouteOptions
 ): ApiRequest {
-	const text = (limit: number) => readBody(req, limit);
+	const bytes = (limit: number) => readBody(req, limit);
+	const text = async (limit: number) => Buffer.from(await bytes(limit)).toString('utf8');
 	return {
 		method: req.method ?? 'GET',
 		url,
@@ -115,6 +123,12 @@ function makeRequest(
 			return Array.isArray(value) ? value[0] : value;
 		},
 		text,
+		bytes,
+		query(schema) {
+			const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+			if (!parsed.success) throw invalidInput(parsed.error);
+			return parsed.data;
+		},
 		async json(schema) {
 			const type = req.headers['content-type'] ?? '';
 			if (!type.startsWith('application/json')) {
@@ -134,7 +148,7 @@ function makeRequest(
 	};
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
 	return new Promise((resolve, reject) => {
 		const declared = Number(req.headers['content-length'] ?? 0);
 		if (declared > limit) {
@@ -153,7 +167,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 			}
 			chunks.push(chunk);
 		});
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
 		req.on('error', reject);
 	});
 }
@@ -174,6 +188,21 @@ export function sendJson(
 	res.end(payload);
 }
 
+function sendFile(
+	res: ServerResponse,
+	status: number,
+	file: NonNullable<ApiResponse['file']>,
+	headers: Record<string, string | string[]> = {}
+): void {
+	res.writeHead(status, {
+		'Content-Type': file.contentType,
+		'Cache-Control': 'no-store',
+		'X-Content-Type-Options': 'nosniff',
+		...headers
+	});
+	res.end(file.content);
+}
+
 function sendError(res: ServerResponse, error: unknown): void {
 	if (error instanceof HttpError) {
 		sendJson(
@@ -183,7 +212,8 @@ function sendError(res: ServerResponse, error: unknown): void {
 				error: {
 					code: error.code,
 					message: error.message,
-					...(error.fields ? { fields: error.fields } : {})
+					...(error.fields ? { fields: error.fields } : {}),
+					...error.details
 				}
 			},
 			error.headers

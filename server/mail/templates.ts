@@ -153,3 +153,79 @@ export function addedToProjectMail(mail: {
 		action: { label: 'Open the console', url: pageUrl(mail.site, mail.path ?? '/') }
 	});
 }
+
+/** To each Project Admin of a project: a request waits for them on the Requests page. */
+export function accessRequestedMail(mail: {
+	site: SiteUrl;
+	to: string;
+	requesterName: string;
+	requesterEmail: string;
+	/** `describeRequest`: "to join Cove Analytics as Analyst". */
+	asked: string;
+	message: string;
+	path: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `${mail.requesterName} asks ${mail.asked}`,
+		paragraphs: [
+			`${mail.requesterName} (${mail.requesterEmail}), of the Network Zone, asks ${mail.asked}.`,
+			...(mail.message.trim() ? [`Their message: “${mail.message.trim()}”`] : []),
+			'A Project Admin of the project approves or denies the request on its Requests page.'
+		],
+		action: { label: 'Open Requests', url: pageUrl(mail.site, mail.path) }
+	});
+}
+
+/** To the requester, once a Project Admin decided. */
+export function requestDecidedMail(mail: {
+	site: SiteUrl;
+	to: string;
+	asked: string;
+	approved: boolean;
+	reason: string | null;
+	/** What follows from an approval, if anything: "The project is now in your drop-down." */
+	consequence: string | null;
+	path: string;
+}): MailMessage {
+	const verdict = mail.approved ? 'approved' : 'denied';
+	return composeMail({
+		to: mail.to,
+		subject: `Your request ${mail.asked} was ${verdict}`,
+		paragraphs: [
+			`Your request ${mail.asked} was ${verdict}.`,
+			...(mail.reason?.trim() ? [`The reason given: “${mail.reason.trim()}”`] : []),
+			...(mail.consequence ? [mail.consequence] : [])
+		],
+		action: { label: 'Open the console', url: pageUrl(mail.site, mail.path) }
+	});
+}
+
+/** A subscription's digest: the board, its reports, and where to open it. */
+export function boardDigestMail(mail: {
+	site: SiteUrl;
+	to: string;
+	projectName: string;
+	viewName: string;
+	boardName: string;
+	cadenceLabel: string;
+	reportTitles: string[];
+	path: string;
+}): MailMessage {
+	const reports =
+		mail.reportTitles.length === 0
+			? ['The board has no reports yet.']
+			: [`Its reports: ${mail.reportTitles.map((title) => `“${title}”`).join(', ')}.`];
+	return composeMail({
+		to: mail.to,
+		subject: `${mail.cadenceLabel} digest: ${mail.boardName} (${mail.projectName})`,
+		paragraphs: [
+			`The board ${mail.boardName} of the data view ${mail.viewName} in the project ${mail.projectName}.`,
+			...reports
+		],
+		action: { label: 'Open the board', url: pageUrl(mail.site, mail.path) },
+		notes: [
+			`You receive this ${mail.cadenceLabel.toLowerCase()} digest because you are subscribed to this board.`
+		]
+	});
+}

@@ -21,6 +21,7 @@ import * as Y from 'yjs';
 import {
 	DOCUMENT_ROOTS,
 	type Decision,
+	type Denial,
 	type DocumentName,
 	type EntryChange,
 	type CloseReason,
@@ -44,6 +45,27 @@ export type Judge = (authorId: string, changes: readonly EntryChange[]) => Decis
 export interface DocumentListener {
 	/** Called after accepted changes are persisted and broadcast. `authorId` null: the server. */
 	(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]): void;
+}
+
+/** One change the validating step refused, and the policy's reason. */
+export interface Refusal {
+	change: EntryChange;
+	decision: Denial;
+}
+
+export interface RefusalListener {
+	/**
+	 * Called after the refused changes of an update are reverted and the net update is published
+	 * (the audit log). Runs inside the synchronous validating step: it must not await, and its cost
+	 * must grow with the refusals, not with the document.
+	 */
+	(document: LiveDocument, authorId: string, refusals: readonly Refusal[]): void;
+}
+
+/** Who hears about a document's changes: accepted ones, and refused ones. */
+export interface DocumentHooks {
+	readonly listeners: DocumentListener[];
+	readonly refusalListeners: RefusalListener[];
 }
 
 export type ReceiveOutcome =
@@ -78,7 +100,7 @@ export class LiveDocument {
 	readonly #judge: Judge;
 
 	readonly #store: DocumentStore;
-	readonly #listeners: DocumentListener[];
+	readonly #hooks: DocumentHooks;
 	readonly #compactAfterBytes: number;
 	readonly #owners: Map<number, string>;
 	#collected: EntryChange[] | null = null;
@@ -90,12 +112,12 @@ export class LiveDocument {
 		readonly name: string,
 		readonly address: DocumentName,
 		store: DocumentStore,
-		listeners: DocumentListener[],
+		hooks: DocumentHooks,
 		rules: (document: LiveDocument) => Judge,
 		options: LiveDocumentOptions = {}
 	) {
 		this.#store = store;
-		this.#listeners = listeners;
+		this.#hooks = hooks;
 		this.#compactAfterBytes = options.compactAfterBytes ?? 65_536;
 		for (const root of Object.keys(DOCUMENT_ROOTS[address.kind])) {
 			const map = this.doc.getMap<unknown>(root);
@@ -209,11 +231,13 @@ export class LiveDocument {
 		const decisions = applied.changes.length > 0 ? this.#judge(authorId, applied.changes) : [];
 		const accepted: EntryChange[] = [];
 		const refused: EntryChange[] = [];
+		const refusals: Refusal[] = [];
 		const rejected: Rejection[] = [];
 		applied.changes.forEach((change, index) => {
 			const decision = decisions[index]!;
 			if (decision.allowed) return void accepted.push(change);
 			refused.push(change);
+			refusals.push({ change, decision });
 			rejected.push({
 				root: change.root,
 				key: change.key,
@@ -232,6 +256,8 @@ export class LiveDocument {
 				refused.length > 0 ? scrubUpdate(Y.mergeUpdates(emitted)) : Y.mergeUpdates(emitted)
 			);
 		}
+		if (refusals.length > 0)
+			for (const listener of this.#hooks.refusalListeners) listener(this, authorId, refusals);
 		if (accepted.length > 0) this.#notify(authorId, accepted);
 		return { kind: 'applied', rejected, accepted: accepted.length, resync };
 	}
@@ -283,7 +309,7 @@ export class LiveDocument {
 	}
 
 	#notify(authorId: string | null, changes: readonly EntryChange[]): void {
-		for (const listener of this.#listeners) listener(this, authorId, changes);
+		for (const listener of this.#hooks.listeners) listener(this, authorId, changes);
 	}
 
 	/** Replaces the update log with the document's current state. */

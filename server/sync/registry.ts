@@ -16,9 +16,11 @@ import {
 } from '../../src/lib/shared';
 import {
 	LiveDocument,
+	type DocumentHooks,
 	type DocumentListener,
 	type Judge,
-	type LiveDocumentOptions
+	type LiveDocumentOptions,
+	type RefusalListener
 } from './live-document';
 import type { DocumentStore } from './persistence';
 
@@ -41,8 +43,18 @@ interface Entry {
 	unloadTimer: ReturnType<typeof setTimeout> | null;
 }
 
-export class DocumentRegistry {
+/**
+ * Called once a document is loaded into memory, before anyone uses it: a chance for an index kept
+ * elsewhere (SQL) to check that it is in step with the document, and rebuild itself if not.
+ */
+export type LoadListener = (document: LiveDocument) => void;
+
+export class DocumentRegistry implements DocumentHooks {
+	/** Told of every accepted change, whoever made it (a client, or the server with author null). */
 	readonly listeners: DocumentListener[] = [];
+	/** Told of every change a client sent and the policy refused (the audit log). */
+	readonly refusalListeners: RefusalListener[] = [];
+	readonly loadListeners: LoadListener[] = [];
 	readonly #entries = new Map<string, Entry>();
 	readonly #store: DocumentStore;
 	readonly #projects: ProjectDirectory;
@@ -81,11 +93,12 @@ export class DocumentRegistry {
 			name,
 			address,
 			this.#store,
-			this.listeners,
+			this,
 			(doc) => this.#rules(doc, address, project),
 			this.#options
 		);
 		this.#entries.set(name, { document, holds: 1, project, unloadTimer: null });
+		for (const listener of this.loadListeners) listener(document);
 		return document;
 	}
 

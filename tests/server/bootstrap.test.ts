@@ -4,13 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProjectListing } from '../../src/lib/shared';
+import type {
+	AccessRequest,
+	Board,
+	BoardSubscription,
+	OwnRequest,
+	ProjectListing
+} from '../../src/lib/shared';
 import { DEMO_ADMIN_EMAIL, demoIsNeeded, seedDemo } from '../../server/bootstrap/demo';
 import { findAccountByEmail } from '../../server/auth/accounts';
 import { startAuthServer } from '../support/auth';
 import { TestClient } from '../support/client';
 import type { TestServer } from '../support/server';
 import { tokenFromLink } from '../support/smtp';
+import { signedIn as signedInAs } from '../support/workflows';
 
 const run = promisify(execFile);
 const servers: TestServer[] = [];
@@ -50,6 +57,45 @@ describe('the demo a first start creates', () => {
 		expect(projects.map((project) => [project.name, project.mode, project.role]).sort()).toEqual([
 			['Cove Analytics', 'institution-zone', 'admin'],
 			['Northern Lights Analytics', 'network-zone', 'admin']
+		]);
+	});
+
+	it('has boards in its data views, a subscription, and a join request waiting in Cove', async () => {
+		const server = await startAuthServer();
+		servers.push(server);
+		seedDemo(server.app.db, server.app.registry, server.app.site);
+		const { registry } = server.app;
+		const values = <T>(name: string, root: string) =>
+			registry.read(name, (document) => [...document.roots.get(root)!.values()] as T[])!;
+
+		const boards = values<Board>('view/northern-lights/global', 'boards');
+		expect(boards.map((board) => board.name).sort()).toEqual([
+			'Catalogue search',
+			'Circulation overview'
+		]);
+		expect(values<Board>('view/cove/main', 'boards')).toHaveLength(1);
+		expect(values<Board>('view/quay/main', 'boards')).toHaveLength(1);
+		const [subscription] = values<BoardSubscription>(
+			'view/northern-lights/global',
+			'subscriptions'
+		);
+		expect(subscription).toMatchObject({ cadence: 'weekly', recipients: [DEMO_ADMIN_EMAIL] });
+
+		const [request] = values<AccessRequest>('project/cove', 'requests');
+		expect(request).toMatchObject({
+			kind: 'join',
+			role: 'analyst',
+			status: 'pending',
+			requesterEmail: 'hana@office.harbour.example',
+			requesterZoneId: 'hb-office'
+		});
+		const hana = findAccountByEmail(server.app.db, 'hana@office.harbour.example')!;
+		expect(values<OwnRequest>(`user/${hana.id}`, 'requests')).toEqual([
+			expect.objectContaining({ id: request!.id, projectName: 'Cove Analytics' })
+		]);
+		const directory = await signedInAs(server, hana.id).get('/api/directory');
+		expect(directory.body.consortia).toEqual([
+			expect.objectContaining({ name: 'Harbour Libraries Consortium' })
 		]);
 	});
 });
@@ -120,6 +166,32 @@ describe('npm run admin', () => {
 		).catch((error: { code: number; stderr: string }) => error);
 		expect(refused).toMatchObject({ code: 1 });
 		expect((refused as { stderr: string }).stderr).toContain('stop it');
+	});
+
+	it('adds a person to a zone, creating the account, while the server runs', async () => {
+		const server = await startAuthServer();
+		servers.push(server);
+		seedDemo(server.app.db, server.app.registry, server.app.site);
+		writeFileSync(join(server.dataDir, 'owner.lock'), String(process.pid));
+		const added = await admin(
+			server.dataDir,
+			'add-zone-member',
+			'--zone',
+			'hb-office',
+			'--email',
+			'New.Analyst@office.harbour.example',
+			'--name',
+			'Nell Analyst'
+		);
+		expect(added.stdout).toContain(
+			'new.analyst@office.harbour.example belongs to Harbour Office (Network Zone).'
+		);
+		const account = findAccountByEmail(server.app.db, 'new.analyst@office.harbour.example')!;
+		expect(account.name).toBe('Nell Analyst');
+		const directory = await signedInAs(server, account.id).get('/api/directory');
+		expect(
+			directory.body.consortia[0].projects.map((project: { name: string }) => project.name)
+		).toEqual(['Cove Analytics', 'Quay Analytics']);
 	});
 
 	it('explains its usage when the command is unknown', async () => {

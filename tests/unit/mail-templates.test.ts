@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeDuration } from '../../server/mail/compose';
 import {
+	accessRequestedMail,
 	addedToProjectMail,
+	boardDigestMail,
 	getStartedMail,
 	invitationMail,
+	requestDecidedMail,
 	signInLinkMail
 } from '../../server/mail/templates';
 
@@ -81,6 +84,69 @@ describe('mail templates', () => {
 		expect(mail.text).toContain('https://console.example.org/');
 		expect(mail.text).not.toContain('token=');
 		expect(mail.text).toContain('Project Admin');
+	});
+
+	it('tells Project Admins what is asked, with the requester’s message, escaped, and a link to Requests', () => {
+		const mail = accessRequestedMail({
+			site,
+			to: 'iza@aurora.example.edu',
+			requesterName: 'Nora <i>NZ</i>',
+			requesterEmail: 'nora@office.example.org',
+			asked: 'to join Aurora Analytics as Analyst',
+			message: 'I run the <b>reports</b>',
+			path: '/projects/p1/settings/requests'
+		});
+		expect(mail.subject).toBe('Nora <i>NZ</i> asks to join Aurora Analytics as Analyst');
+		expect(mail.text).toContain('Their message: “I run the <b>reports</b>”');
+		expect(mail.text).toContain(
+			'Open Requests: https://console.example.org/projects/p1/settings/requests'
+		);
+		expect(mail.html).not.toContain('<b>');
+		expect(mail.html).toContain('Nora &lt;i&gt;NZ&lt;/i&gt;');
+	});
+
+	it('tells the requester the decision, with the reason only when there is one', () => {
+		const denied = requestDecidedMail({
+			site,
+			to: 'nora@office.example.org',
+			asked: 'to join Aurora Analytics as Project Admin',
+			approved: false,
+			reason: 'NZ staff join as Analysts',
+			consequence: null,
+			path: '/'
+		});
+		expect(denied.subject).toBe(
+			'Your request to join Aurora Analytics as Project Admin was denied'
+		);
+		expect(denied.text).toContain('The reason given: “NZ staff join as Analysts”');
+		const approved = requestDecidedMail({
+			site,
+			to: 'nora@office.example.org',
+			asked: 'to join Aurora Analytics as Analyst',
+			approved: true,
+			reason: '  ',
+			consequence: 'The project is now in your project drop-down.',
+			path: '/projects/p1'
+		});
+		expect(approved.text).not.toContain('reason');
+		expect(approved.text).toContain('The project is now in your project drop-down.');
+	});
+
+	it('sends a digest with the board, its reports and a link into the console', () => {
+		const mail = boardDigestMail({
+			site,
+			to: 'ian@aurora.example.edu',
+			projectName: 'Aurora Analytics',
+			viewName: 'Aurora',
+			boardName: 'Loans',
+			cadenceLabel: 'Weekly',
+			reportTitles: ['Loans per branch', 'Renewals'],
+			path: '/projects/p1/views/main/boards/loans'
+		});
+		expect(mail.subject).toBe('Weekly digest: Loans (Aurora Analytics)');
+		expect(mail.text).toContain('Its reports: “Loans per branch”, “Renewals”.');
+		expect(mail.text).toContain('https://console.example.org/projects/p1/views/main/boards/loans');
+		expect(mail.text).toContain('You receive this weekly digest');
 	});
 
 	it('says link lifetimes as people do', () => {

@@ -11,6 +11,7 @@ import {
 	InviteSchema,
 	MemberSchema,
 	NoticeSchema,
+	OwnRequestSchema,
 	ProjectListingSchema
 } from './membership';
 import {
@@ -119,7 +120,7 @@ export const DOCUMENT_ROOTS = {
 	user: {
 		projects: serverRoot(ProjectListingSchema, 'projectId'),
 		notices: serverRoot(NoticeSchema, 'id'),
-		requests: serverRoot(AccessRequestSchema, 'id')
+		requests: serverRoot(OwnRequestSchema, 'id')
 	}
 } as const satisfies Record<DocumentKind, Record<string, RootSpec>>;
 

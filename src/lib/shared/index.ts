@@ -13,3 +13,7 @@ export * from './documents';
 export * from './policy';
 export * from './sync-protocol';
 export * from './invitations';
+export * from './csv';
+export * from './lookup-table-csv';
+export * from './digest-schedule';
+export * from './workflows';

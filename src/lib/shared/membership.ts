@@ -109,6 +109,21 @@ export const AccessRequestSchema = z.discriminatedUnion('kind', [
 ]);
 export type AccessRequest = z.infer<typeof AccessRequestSchema>;
 
+/**
+ * A request as its requester's user document keeps it: the project document's entry plus what the
+ * requester cannot read there, since they are not (yet) a member: the project's name and, for a
+ * subscription, the names of the boards asked for.
+ */
+const OwnRequestContext = { projectId: IdSchema, projectName: NameSchema };
+export const OwnRequestSchema = z.discriminatedUnion('kind', [
+	JoinRequestSchema.extend(OwnRequestContext),
+	SubscriptionRequestSchema.extend({
+		...OwnRequestContext,
+		boardNames: z.array(z.string().max(120)).max(50)
+	})
+]);
+export type OwnRequest = z.infer<typeof OwnRequestSchema>;
+
 /** What a member of the project drop-down shows: one entry per project the account belongs to. */
 export const ProjectListingSchema = z.object({
 	projectId: IdSchema,

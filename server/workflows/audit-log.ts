@@ -1,0 +1,105 @@
+/**
+ * The audit log (SQL `audit_log`): every change the server accepted and every change it refused,
+ * on every document: who (null: the server), when, which document, root and key, the entry before
+ * and after, the outcome, and for a refusal the policy's reason code and message. Accepted changes
+ * come from a registry listener, refused ones from the validating step's refusal hook; both write
+ * one row per change inside that synchronous step, in one transaction per update.
+ *
+ * Values are kept where the project's Project Admins may read them anyway: the project document
+ * and its data views. Of a private document (a Consumer's "for self only" items) or a user
+ * document only the fact of the change is kept, never its values; nor are values larger than
+ * `MAX_AUDIT_VALUE_CHARS` (a lookup table), which the document itself keeps.
+ */
+import type { AuditOutcome, DocumentName, EntryChange } from '../../src/lib/shared';
+import type { Db } from '../db/database';
+import type {
+	DocumentListener,
+	LiveDocument,
+	Refusal,
+	RefusalListener
+} from '../sync/live-document';
+
+/** JSON text kept per value at most: under the 32,767 characters a spreadsheet cell holds. */
+export const MAX_AUDIT_VALUE_CHARS = 32_000;
+
+interface AuditRecord {
+	change: EntryChange;
+	authorId: string | null;
+	outcome: AuditOutcome;
+	refusal: Refusal['decision'] | null;
+}
+
+export function recordAcceptedChanges(db: Db, now: () => number): DocumentListener {
+	const record = auditWriter(db, now);
+	return (document, authorId, changes) =>
+		record(
+			document,
+			changes.map((change) => ({ change, authorId, outcome: 'accepted', refusal: null }))
+		);
+}
+
+export function recordRefusedChanges(db: Db, now: () => number): RefusalListener {
+	const record = auditWriter(db, now);
+	return (document, authorId, refusals) =>
+		record(
+			document,
+			refusals.map(({ change, decision }) => ({
+				change,
+				authorId,
+				outcome: 'refused',
+				refusal: decision
+			}))
+		);
+}
+
+function auditWriter(db: Db, now: () => number) {
+	const insert = db.prepare(
+		`INSERT INTO audit_log (at, project_id, document, view_id, root, entry_key, author_id, outcome,
+		 reason_code, message, before_json, after_json, redacted)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	);
+	return db.transaction((document: LiveDocument, records: AuditRecord[]) => {
+		const at = now();
+		const { projectId, viewId } = placeOf(document.address);
+		const hidden = document.address.kind === 'private' || document.address.kind === 'user';
+		for (const { change, authorId, outcome, refusal } of records) {
+			const values = hidden ? null : keptValues(change);
+			insert.run(
+				at,
+				projectId,
+				document.name,
+				viewId,
+				change.root,
+				change.key,
+				authorId,
+				outcome,
+				refusal?.code ?? null,
+				refusal?.message ?? null,
+				values?.before ?? null,
+				values?.after ?? null,
+				hidden ? 'private-document' : values ? null : 'too-large'
+			);
+		}
+	});
+}
+
+function placeOf(address: DocumentName): { projectId: string | null; viewId: string | null } {
+	switch (address.kind) {
+		case 'project':
+			return { projectId: address.projectId, viewId: null };
+		case 'view':
+		case 'private':
+			return { projectId: address.projectId, viewId: address.viewId };
+		case 'user':
+			return { projectId: null, viewId: null };
+	}
+}
+
+/** The before and after values as JSON text, or null when either is too large to keep. */
+function keptValues(change: EntryChange): { before: string | null; after: string | null } | null {
+	const before = change.before === undefined ? null : JSON.stringify(change.before);
+	const after = change.after === undefined ? null : JSON.stringify(change.after);
+	if ((before?.length ?? 0) > MAX_AUDIT_VALUE_CHARS || (after?.length ?? 0) > MAX_AUDIT_VALUE_CHARS)
+		return null;
+	return { before, after };
+}

@@ -1,0 +1,89 @@
+/**
+ * The audit log API (docs/api.md): a project's log for its Project Admins, as JSON pages or as one
+ * CSV file for spreadsheets.
+ */
+import { AuditQuerySchema, type AuditEntry } from '../../src/lib/shared';
+import { requireSignedIn, type AuthContext } from '../auth/routes/context';
+import type { Db } from '../db/database';
+import type { Router } from '../http/router';
+import type { DocumentRegistry } from '../sync/registry';
+import { readAuditEntries, readAuditPage } from './audit-query';
+import { csvDownload, fileNamePart, isoTime } from './csv-download';
+import { requireProjectAdmin, withProject } from './project-access';
+
+/** Rows of one CSV file at most; the `X-Next-Cursor` header then names where older ones start. */
+export const AUDIT_CSV_MAX_ROWS = 10_000;
+
+const CSV_HEADER = [
+	'Time (UTC)',
+	'Document',
+	'Data view',
+	'Root',
+	'Key',
+	'Author',
+	'Author id',
+	'Outcome',
+	'Reason code',
+	'Message',
+	'Before',
+	'After'
+];
+
+export function registerAuditRoutes(
+	router: Router,
+	auth: AuthContext,
+	deps: { db: Db; registry: DocumentRegistry }
+): void {
+	const projectNameForAdmin = (projectId: string, accountId: string) =>
+		withProject(deps.registry, projectId, ({ facts }) => {
+			requireProjectAdmin(facts, accountId);
+			return facts.project.name;
+		});
+
+	router.add('GET', '/api/projects/:id/audit', (request) => {
+		const { account } = requireSignedIn(auth, request);
+		projectNameForAdmin(request.params.id!, account.id);
+		const query = request.query(AuditQuerySchema);
+		return { body: readAuditPage(deps.db, request.params.id!, query) };
+	});
+
+	router.add('GET', '/api/projects/:id/audit.csv', (request) => {
+		const { account } = requireSignedIn(auth, request);
+		const projectName = projectNameForAdmin(request.params.id!, account.id);
+		const query = request.query(AuditQuerySchema);
+		const limit = Math.min(query.limit ?? AUDIT_CSV_MAX_ROWS, AUDIT_CSV_MAX_ROWS);
+		const entries = readAuditEntries(deps.db, request.params.id!, query, limit + 1);
+		const more = entries.length > limit;
+		const kept = entries.slice(0, limit);
+		return csvDownload(
+			`audit-${fileNamePart(projectName)}.csv`,
+			[CSV_HEADER, ...kept.map(auditCsvRow)],
+			more ? { 'X-Next-Cursor': kept[kept.length - 1]!.id } : {}
+		);
+	});
+}
+
+function auditCsvRow(entry: AuditEntry): string[] {
+	const value = (json: unknown) =>
+		entry.redacted === 'private-document'
+			? '(private document: not recorded)'
+			: entry.redacted === 'too-large'
+				? '(too large to record)'
+				: json === null
+					? ''
+					: JSON.stringify(json);
+	return [
+		isoTime(entry.at),
+		entry.document,
+		entry.viewId ?? '',
+		entry.root,
+		entry.key,
+		entry.author?.name ?? 'the server',
+		entry.author?.id ?? '',
+		entry.outcome,
+		entry.code ?? '',
+		entry.message ?? '',
+		value(entry.before),
+		value(entry.after)
+	];
+}

@@ -1,0 +1,23 @@
+/**
+ * Documents written before the workflow indexes existed (an older version's database) are read
+ * once, at the first start that has the indexes: loading a document runs the load listeners, which
+ * bring each index in step with it. A migration leaves a mark that says this is still to do.
+ */
+import type { DataView } from '../../src/lib/shared';
+import type { Db } from '../db/database';
+import type { DocumentRegistry } from '../sync/registry';
+
+const MARK = 'index-existing-documents';
+
+export function indexExistingDocuments(db: Db, registry: DocumentRegistry): void {
+	const pending = db.prepare('SELECT 1 FROM workflow_marks WHERE name = ?').get(MARK);
+	if (!pending) return;
+	const projectIds = db.prepare('SELECT id FROM projects').pluck().all() as string[];
+	for (const projectId of projectIds) {
+		registry.read(`project/${projectId}`, (project) => {
+			for (const view of project.roots.get('views')!.values())
+				registry.read(`view/${projectId}/${(view as DataView).id}`, () => undefined);
+		});
+	}
+	db.prepare('DELETE FROM workflow_marks WHERE name = ?').run(MARK);
+}

@@ -1,0 +1,96 @@
+/**
+ * The consortium workflows (docs/workflows.md), wired into the server: the SQL indexes and the
+ * audit log that follow every document, the reactions to requests decided in a project document,
+ * the digest scheduler, and the HTTP routes.
+ */
+import type { AuthContext } from '../auth/routes/context';
+import type { Db } from '../db/database';
+import type { Router } from '../http/router';
+import type { MailQueue } from '../mail/mailer';
+import type { SiteUrl } from '../mail/templates';
+import type { DocumentListener, LiveDocument } from '../sync/live-document';
+import type { DocumentRegistry } from '../sync/registry';
+import type { EntryChange } from '../../src/lib/shared';
+import { recordAcceptedChanges, recordRefusedChanges } from './audit-log';
+import { registerAuditRoutes } from './audit-routes';
+import { indexExistingDocuments } from './backfill';
+import { DigestScheduler } from './digest-scheduler';
+import { registerLexiconExport } from './lexicon-export';
+import { DEFAULT_WORKFLOW_LIMITS, type WorkflowLimits } from './limits';
+import { registerLookupTableUpload } from './lookup-table-upload';
+import { indexMembershipsOnChange, reindexMembershipsOnLoad } from './membership-index';
+import { actOnRequestDecisions } from './request-decisions';
+import { indexRequestsOnChange, reindexRequestsOnLoad } from './request-index';
+import { projectRequestsIntoUserDocuments } from './request-projection';
+import { registerRequestRoutes } from './request-routes';
+import { registerRosterRoutes } from './roster-routes';
+import { indexSubscriptionsOnChange, reindexSubscriptionsOnLoad } from './subscription-index';
+
+export type { WorkflowLimits } from './limits';
+
+/**
+ * The audit log and the SQL indexes over the documents, for every process that changes documents
+ * (the server, and `npm run admin`). Attach them before any other listener, so that the audit log
+ * records a change before the changes that follow from it.
+ */
+export function attachWorkflowIndexes(db: Db, registry: DocumentRegistry, now: () => number): void {
+	registry.listeners.push(
+		inOneTransaction(db, [
+			recordAcceptedChanges(db, now),
+			indexMembershipsOnChange(db, now),
+			indexRequestsOnChange(db),
+			indexSubscriptionsOnChange(db, now)
+		])
+	);
+	registry.refusalListeners.push(recordRefusedChanges(db, now));
+	registry.loadListeners.push(
+		reindexMembershipsOnLoad(db, now),
+		reindexRequestsOnLoad(db),
+		reindexSubscriptionsOnLoad(db, now)
+	);
+}
+
+/**
+ * Runs SQL-only listeners in one transaction: one commit per accepted update instead of one per
+ * table, which is most of their cost inside the validating step.
+ */
+function inOneTransaction(db: Db, listeners: DocumentListener[]): DocumentListener {
+	const run = db.transaction(
+		(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]) => {
+			for (const listener of listeners) listener(document, authorId, changes);
+		}
+	);
+	return (document, authorId, changes) => run(document, authorId, changes);
+}
+
+export interface WorkflowDeps {
+	db: Db;
+	registry: DocumentRegistry;
+	mailer: MailQueue;
+	site: SiteUrl;
+	now: () => number;
+	router: Router;
+	auth: AuthContext;
+	limits?: Partial<WorkflowLimits>;
+}
+
+export interface Workflows {
+	/** Not started: links in digests need the site's address, known once the server listens. */
+	readonly digests: DigestScheduler;
+}
+
+/** The reactions, routes and scheduler; `attachWorkflowIndexes` must have run on the registry. */
+export function startWorkflows(deps: WorkflowDeps): Workflows {
+	const { db, registry, router, auth } = deps;
+	const limits = { ...DEFAULT_WORKFLOW_LIMITS, ...deps.limits };
+	registry.listeners.push(projectRequestsIntoUserDocuments(registry), actOnRequestDecisions(deps));
+	indexExistingDocuments(db, registry);
+	registerRequestRoutes(router, auth, { ...deps, limits });
+	registerAuditRoutes(router, auth, deps);
+	registerLookupTableUpload(router, auth, { ...deps, limits });
+	registerLexiconExport(router, auth, deps);
+	registerRosterRoutes(router, auth, deps);
+	return {
+		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs })
+	};
+}

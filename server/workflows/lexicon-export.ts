@@ -1,0 +1,53 @@
+/**
+ * Download CSV in Lexicon (docs/api.md): a data view's Lexicon as a CSV file, for anyone the
+ * matrix allows (every role) who reads the view. One row per entry: its name, kind, description,
+ * whether it is hidden, its tags, and the name of the lookup table it is mapped to.
+ */
+import { checkPermission, type LexiconEntry, type LookupTable } from '../../src/lib/shared';
+import { requireSignedIn, type AuthContext } from '../auth/routes/context';
+import { HttpError } from '../http/errors';
+import type { Router } from '../http/router';
+import type { DocumentRegistry } from '../sync/registry';
+import { csvDownload, fileNamePart } from './csv-download';
+import { requireViewReader, withProject } from './project-access';
+
+const LEXICON_CSV_HEADER = ['Name', 'Kind', 'Description', 'Hidden', 'Tags', 'Lookup table'];
+
+export function registerLexiconExport(
+	router: Router,
+	auth: AuthContext,
+	deps: { registry: DocumentRegistry }
+): void {
+	router.add('GET', '/api/projects/:id/views/:viewId/lexicon.csv', (request) => {
+		const { account } = requireSignedIn(auth, request);
+		const { id: projectId, viewId } = request.params as { id: string; viewId: string };
+		const viewName = withProject(deps.registry, projectId, ({ facts }) => {
+			const { view, member } = requireViewReader(facts, account.id, viewId);
+			const decision = checkPermission({
+				role: member.role,
+				action: 'lexicon.downloadCsv',
+				actorId: account.id,
+				target: { placement: 'shared' }
+			});
+			if (!decision.allowed) throw new HttpError(403, decision.code, decision.message);
+			return view.name;
+		});
+		const rows = deps.registry.read(`view/${projectId}/${viewId}`, (document) => {
+			const tables = document.roots.get('lookupTables')!;
+			const entries = [...document.roots.get('lexicon')!.values()] as LexiconEntry[];
+			return entries
+				.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
+				.map((entry) => [
+					entry.name,
+					entry.kind,
+					entry.description,
+					entry.hidden ? 'yes' : 'no',
+					entry.tags.join('; '),
+					entry.lookupTableId
+						? ((tables.get(entry.lookupTableId) as LookupTable | undefined)?.name ?? '')
+						: ''
+				]);
+		})!;
+		return csvDownload(`lexicon-${fileNamePart(viewName)}.csv`, [LEXICON_CSV_HEADER, ...rows]);
+	});
+}

@@ -1,0 +1,96 @@
+/**
+ * Uploading a lookup table as a CSV file (docs/api.md). The uploader must be allowed by the matrix
+ * (Upload a Lookup Table) and read the data view. The file is checked whole before anything is
+ * written (readLookupTableCsv: UTF-8, RFC 4180, the table's limits); on any problem the answer
+ * lists them all and nothing is written. A good file becomes one LookupTable entry of the view's
+ * document, written by the server with the uploader as its creator, and reaches every client that
+ * has the view open like any other change.
+ */
+import {
+	LookupTableSchema,
+	LookupTableUploadQuerySchema,
+	checkPermission,
+	newId,
+	readLookupTableCsv,
+	type LookupTable,
+	type LookupTableCreated
+} from '../../src/lib/shared';
+import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
+import { HttpError } from '../http/errors';
+import { RateLimiter } from '../http/rate-limit';
+import type { ApiRequest, Router } from '../http/router';
+import type { DocumentRegistry } from '../sync/registry';
+import type { WorkflowLimits } from './limits';
+import { requireViewReader, withProject } from './project-access';
+
+export function registerLookupTableUpload(
+	router: Router,
+	auth: AuthContext,
+	deps: { registry: DocumentRegistry; limits: WorkflowLimits; now: () => number }
+): void {
+	const uploadsPerAccount = new RateLimiter({ ...deps.limits.uploadsPerAccount, now: deps.now });
+
+	router.add('POST', '/api/projects/:id/views/:viewId/lookup-tables', async (request) => {
+		const { account } = requireSignedIn(auth, request);
+		const place: Place = { id: request.params.id!, viewId: request.params.viewId! };
+		const { name } = request.query(LookupTableUploadQuerySchema);
+		requireUploader(deps.registry, place, account.id);
+		enforceLimit(uploadsPerAccount, account.id);
+		const csv = readLookupTableCsv(await readCsvBody(request, deps.limits.maxCsvBytes));
+		if (!csv.ok) {
+			throw new HttpError(400, 'invalid-csv', csv.message, undefined, undefined, {
+				problems: csv.problems
+			});
+		}
+		// Reading the body took time: the uploader's role or data views may have changed meanwhile.
+		requireUploader(deps.registry, place, account.id);
+		const now = deps.now();
+		const table: LookupTable = LookupTableSchema.parse({
+			id: newId(),
+			createdBy: account.id,
+			createdAt: now,
+			updatedBy: account.id,
+			updatedAt: now,
+			name,
+			columns: csv.columns,
+			rows: csv.rows
+		});
+		deps.registry.change(`view/${place.id}/${place.viewId}`, (roots) =>
+			roots.get('lookupTables')!.set(table.id, table)
+		);
+		const created: LookupTableCreated = {
+			id: table.id,
+			rows: table.rows.length,
+			columns: table.columns.length
+		};
+		return { status: 201, body: created };
+	});
+}
+
+/** The route's parameters: the project and its data view. */
+interface Place {
+	id: string;
+	viewId: string;
+}
+
+/** The uploader reads the data view, and the matrix lets their role upload a lookup table. */
+function requireUploader(registry: DocumentRegistry, place: Place, accountId: string): void {
+	withProject(registry, place.id, ({ facts }) => {
+		const { member } = requireViewReader(facts, accountId, place.viewId);
+		const decision = checkPermission({
+			role: member.role,
+			action: 'lookupTable.upload',
+			actorId: accountId,
+			target: { placement: 'shared' }
+		});
+		if (!decision.allowed) throw new HttpError(403, decision.code, decision.message);
+	});
+}
+
+async function readCsvBody(request: ApiRequest, limit: number): Promise<Uint8Array> {
+	const type = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	if (type !== 'text/csv') {
+		throw new HttpError(415, 'unsupported-media-type', 'Send the file as text/csv.');
+	}
+	return request.bytes(limit);
+}

@@ -1,0 +1,80 @@
+/**
+ * The SQL index of memberships: one row per member entry of every project document, kept in step
+ * by a registry listener (every accepted change to `members`, whoever made it) and checked when a
+ * project document loads (a change made while the listener was not attached, such as by an older
+ * version or a crash between the two writes, is caught up then). Each membership also records the
+ * member's home zone in `zone_people`.
+ */
+import type { EntryChange, Member } from '../../src/lib/shared';
+import type { Db } from '../db/database';
+import type { DocumentListener, LiveDocument } from '../sync/live-document';
+import type { LoadListener } from '../sync/registry';
+import { addZonePerson } from './zone-people';
+
+interface MembershipRow {
+	account_id: string;
+	role: string;
+	zone_id: string;
+	scope: string;
+}
+
+export function indexMembershipsOnChange(db: Db, now: () => number): DocumentListener {
+	const upsert = db.prepare(
+		`INSERT INTO memberships (project_id, account_id, role, zone_id, scope) VALUES (?, ?, ?, ?, ?)
+		 ON CONFLICT (project_id, account_id)
+		 DO UPDATE SET role = excluded.role, zone_id = excluded.zone_id, scope = excluded.scope`
+	);
+	const remove = db.prepare('DELETE FROM memberships WHERE project_id = ? AND account_id = ?');
+	return (document, _author, changes: readonly EntryChange[]) => {
+		if (document.address.kind !== 'project') return;
+		const projectId = document.address.projectId;
+		for (const change of changes) {
+			if (change.root !== 'members') continue;
+			const member = change.after as Member | undefined;
+			if (!member) {
+				remove.run(projectId, change.key);
+				continue;
+			}
+			const row = rowOf(member);
+			upsert.run(projectId, row.account_id, row.role, row.zone_id, row.scope);
+			// A member's zone never changes (the policy keeps it); a new member may bring a new one.
+			if ((change.before as Member | undefined)?.zoneId !== member.zoneId)
+				addZonePerson(db, member.zoneId, member.accountId, 'membership', now());
+		}
+	};
+}
+
+export function reindexMembershipsOnLoad(db: Db, now: () => number): LoadListener {
+	const select = db.prepare(
+		'SELECT account_id, role, zone_id, scope FROM memberships WHERE project_id = ? ORDER BY account_id'
+	);
+	const clear = db.prepare('DELETE FROM memberships WHERE project_id = ?');
+	const insert = db.prepare(
+		'INSERT INTO memberships (project_id, account_id, role, zone_id, scope) VALUES (?, ?, ?, ?, ?)'
+	);
+	return (document: LiveDocument) => {
+		if (document.address.kind !== 'project') return;
+		const projectId = document.address.projectId;
+		const members = [...document.roots.get('members')!.values()] as Member[];
+		const rows = members
+			.map(rowOf)
+			.sort((a, b) => (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0));
+		if (JSON.stringify(select.all(projectId)) === JSON.stringify(rows)) return;
+		db.transaction(() => {
+			clear.run(projectId);
+			for (const row of rows)
+				insert.run(projectId, row.account_id, row.role, row.zone_id, row.scope);
+			for (const member of members)
+				addZonePerson(db, member.zoneId, member.accountId, 'membership', now());
+		})();
+	};
+}
+
+function rowOf(member: Member): MembershipRow {
+	return {
+		account_id: member.accountId,
+		role: member.role,
+		zone_id: member.zoneId,
+		scope: JSON.stringify(member.scope)
+	};
+}

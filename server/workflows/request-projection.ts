@@ -1,0 +1,57 @@
+/**
+ * A requester cannot read the project document they ask to join, so their own user document keeps
+ * a copy of each of their requests, with the project's name and the boards' names. This listener
+ * keeps the copies in step with every accepted change to a project's `requests` (a new request,
+ * a decision, a withdrawal), whoever made it.
+ */
+import type { AccessRequest, EntryChange, OwnRequest } from '../../src/lib/shared';
+import type { DocumentListener } from '../sync/live-document';
+import type { DocumentRegistry } from '../sync/registry';
+
+export function projectRequestsIntoUserDocuments(registry: DocumentRegistry): DocumentListener {
+	return (document, _author, changes: readonly EntryChange[]) => {
+		if (document.address.kind !== 'project' || !document.index) return;
+		const projectId = document.address.projectId;
+		for (const change of changes) {
+			if (change.root !== 'requests') continue;
+			const request = (change.after ?? change.before) as AccessRequest;
+			registry.change(`user/${request.requesterId}`, (roots) => {
+				if (change.after === undefined) return void roots.get('requests')!.delete(change.key);
+				const boardNames =
+					request.kind === 'subscription' ? boardNamesOf(registry, projectId, request) : [];
+				roots
+					.get('requests')!
+					.set(
+						request.id,
+						ownRequestOf(request, document.index!.project.name, projectId, boardNames)
+					);
+			});
+		}
+	};
+}
+
+export function ownRequestOf(
+	request: AccessRequest,
+	projectName: string,
+	projectId: string,
+	boardNames: string[]
+): OwnRequest {
+	return request.kind === 'join'
+		? { ...request, projectId, projectName }
+		: { ...request, projectId, projectName, boardNames };
+}
+
+/** The names of the boards a subscription request names, as the data view holds them now. */
+export function boardNamesOf(
+	registry: DocumentRegistry,
+	projectId: string,
+	request: Extract<AccessRequest, { kind: 'subscription' }>
+): string[] {
+	const names = registry.read(`view/${projectId}/${request.viewId}`, (view) => {
+		const boards = view.roots.get('boards')!;
+		return request.boardIds.map(
+			(id) => (boards.get(id) as { name?: string } | undefined)?.name ?? 'a deleted board'
+		);
+	});
+	return names ?? [];
+}

@@ -1,0 +1,226 @@
+/**
+ * Requests in institution-zone management (docs/workflows.md): a Network Zone user asks to join
+ * an Institution Zone's project with a role, or to be sent a regular digest of boards of its single
+ * data view. The server checks the request with the policy, writes it into the project document's
+ * `requests` (clients may not create requests: the requester cannot even read that document), and
+ * tells the project's Project Admins by mail. Deciding happens in the document; see
+ * request-decisions.ts.
+ */
+import type { z } from 'zod';
+import {
+	AccessRequestSchema,
+	decideJoinRequest,
+	decideSubscriptionRequest,
+	describeRequest,
+	newId,
+	type AccessRequest,
+	type Member,
+	type NewRequestSchema,
+	type OwnRequest,
+	type ProjectFacts,
+	type RequestableBoards,
+	type Requester
+} from '../../src/lib/shared';
+import type { Account } from '../auth/accounts';
+import { findProjectRecord } from '../consortium/store';
+import type { Db } from '../db/database';
+import type { MailQueue } from '../mail/mailer';
+import { accessRequestedMail, type SiteUrl } from '../mail/templates';
+import type { LiveDocument } from '../sync/live-document';
+import type { DocumentRegistry } from '../sync/registry';
+import { fail, type Failure, type Outcome } from './outcome';
+import { viewsOf, withProject } from './project-access';
+import { findPendingRequest } from './request-index';
+import { ownRequestOf } from './request-projection';
+import { requesterZoneIn } from './zone-people';
+
+export interface RequestDeps {
+	db: Db;
+	registry: DocumentRegistry;
+	mailer: MailQueue;
+	site: SiteUrl;
+	now: () => number;
+}
+
+export type RequestInput = z.output<typeof NewRequestSchema>;
+
+export function submitRequest(
+	deps: RequestDeps,
+	projectId: string,
+	requester: Account,
+	input: RequestInput
+): Outcome<{ request: OwnRequest }> {
+	const { db, registry } = deps;
+	const record = findProjectRecord(db, projectId);
+	if (!record) return fail(404, 'project-not-found', 'There is no such project.');
+	// Someone with no zone in this consortium asks from no zone; the policy refuses that as it
+	// refuses an Institution Zone user.
+	const zoneId = requesterZoneIn(db, requester.id, record.consortiumId) ?? '';
+	return withProject(registry, projectId, ({ document, facts }) => {
+		const refusal = refusalOf(db, facts, { accountId: requester.id, zoneId }, input);
+		if (refusal) return refusal;
+		const built = buildRequest(deps, document, requester, zoneId, input);
+		if (!built.ok) return built;
+		const { request, boardNames } = built;
+		registry.change(`project/${projectId}`, (roots) =>
+			roots.get('requests')!.set(request.id, request)
+		);
+		const members = document.roots.get('members')!.values() as Iterable<Member>;
+		tellProjectAdmins(deps, members, request, {
+			projectId,
+			asked: describeRequest(request, facts.project.name, boardNames)
+		});
+		return { ok: true, request: ownRequestOf(request, facts.project.name, projectId, boardNames) };
+	});
+}
+
+/** Why the policy, or the one-pending-request rule, refuses this request; null if neither does. */
+function refusalOf(
+	db: Db,
+	facts: ProjectFacts,
+	requester: Requester,
+	input: RequestInput
+): Failure | null {
+	const decision =
+		input.kind === 'join'
+			? decideJoinRequest(facts, requester, input.role)
+			: decideSubscriptionRequest(facts, requester);
+	if (!decision.allowed)
+		return fail(decision.code === 'already-member' ? 409 : 403, decision.code, decision.message);
+	if (findPendingRequest(db, facts.project.id, requester.accountId, input.kind)) {
+		const what = input.kind === 'join' ? 'request to join' : 'subscription request';
+		return fail(
+			409,
+			'request-pending',
+			`You already have a ${what} waiting for a decision in this project.`
+		);
+	}
+	return null;
+}
+
+/** The entry for the project document; a subscription names boards of the single data view. */
+function buildRequest(
+	deps: RequestDeps,
+	project: LiveDocument,
+	requester: Account,
+	zoneId: string,
+	input: RequestInput
+): Outcome<{ request: AccessRequest; boardNames: string[] }> {
+	const base = {
+		id: newId(),
+		requesterId: requester.id,
+		requesterEmail: requester.email,
+		requesterName: requester.name,
+		requesterZoneId: zoneId,
+		message: input.message,
+		createdAt: deps.now(),
+		status: 'pending' as const,
+		decidedBy: null,
+		decidedAt: null,
+		decisionReason: null
+	};
+	if (input.kind === 'join') {
+		const request: AccessRequest = { ...base, kind: 'join', role: input.role };
+		return { ok: true, request: AccessRequestSchema.parse(request), boardNames: [] };
+	}
+	const view = viewsOf(project)[0]!;
+	const boards = boardsOfView(deps.registry, project.index!.project.id, view.id);
+	const unknown = input.boardIds.filter((id) => !boards.has(id));
+	if (unknown.length > 0) {
+		return fail(400, 'unknown-board', 'Some of the boards chosen are not in this project.', {
+			boardIds: unknown.map((id) => `There is no board "${id}" in ${view.name}.`)
+		});
+	}
+	const request: AccessRequest = {
+		...base,
+		kind: 'subscription',
+		viewId: view.id,
+		boardIds: input.boardIds,
+		cadence: input.cadence
+	};
+	return {
+		ok: true,
+		request: AccessRequestSchema.parse(request),
+		boardNames: input.boardIds.map((id) => boards.get(id)!)
+	};
+}
+
+/**
+ * The boards of the project's single data view, by name only, for someone who may ask to be
+ * subscribed to them (and so may not be able to read the view).
+ */
+export function requestableBoards(
+	deps: Pick<RequestDeps, 'db' | 'registry'>,
+	projectId: string,
+	accountId: string
+): Outcome<{ boards: RequestableBoards }> {
+	const record = findProjectRecord(deps.db, projectId);
+	if (!record) return fail(404, 'project-not-found', 'There is no such project.');
+	const zoneId = requesterZoneIn(deps.db, accountId, record.consortiumId) ?? '';
+	return withProject(deps.registry, projectId, ({ document, facts }) => {
+		const decision = decideSubscriptionRequest(facts, { accountId, zoneId });
+		if (!decision.allowed) return fail(403, decision.code, decision.message);
+		const view = viewsOf(document)[0]!;
+		const boards = [...boardsOfView(deps.registry, projectId, view.id)]
+			.map(([id, name]) => ({ id, name }))
+			.sort((a, b) => a.name.localeCompare(b.name));
+		return { ok: true, boards: { viewId: view.id, viewName: view.name, boards } };
+	});
+}
+
+/** The requester takes back a request nobody has decided yet. */
+export function withdrawRequest(
+	deps: Pick<RequestDeps, 'registry'>,
+	projectId: string,
+	requestId: string,
+	accountId: string
+): Outcome<object> {
+	return withProject(deps.registry, projectId, ({ document }) => {
+		const request = document.roots.get('requests')!.get(requestId) as AccessRequest | undefined;
+		if (!request || request.requesterId !== accountId)
+			return fail(404, 'request-not-found', 'You have no such request in this project.');
+		if (request.status !== 'pending')
+			return fail(409, 'request-decided', 'This request has already been decided.');
+		deps.registry.change(`project/${projectId}`, (roots) =>
+			roots.get('requests')!.delete(requestId)
+		);
+		return { ok: true };
+	});
+}
+
+/** Board ids and names of a data view. */
+export function boardsOfView(
+	registry: DocumentRegistry,
+	projectId: string,
+	viewId: string
+): Map<string, string> {
+	const boards = registry.read(`view/${projectId}/${viewId}`, (view) =>
+		[...view.roots.get('boards')!.values()].map((board) => {
+			const { id, name } = board as { id: string; name: string };
+			return [id, name] as const;
+		})
+	);
+	return new Map(boards ?? []);
+}
+
+function tellProjectAdmins(
+	deps: RequestDeps,
+	members: Iterable<Member>,
+	request: AccessRequest,
+	context: { projectId: string; asked: string }
+): void {
+	for (const member of members) {
+		if (member.role !== 'admin') continue;
+		deps.mailer.enqueue(
+			accessRequestedMail({
+				site: deps.site,
+				to: member.email,
+				requesterName: request.requesterName,
+				requesterEmail: request.requesterEmail,
+				asked: context.asked,
+				message: request.message,
+				path: `/projects/${context.projectId}/settings/requests`
+			})
+		);
+	}
+}

@@ -1,0 +1,107 @@
+/**
+ * The consortium roster (docs/api.md): for the Network Zone's Project Admins, every person of the
+ * consortium with their memberships across its projects (project, role, zone) and the zones they
+ * belong to. Membership facts only, read from SQL: no project document is opened, so nothing of an
+ * Institution Zone's data can appear in it.
+ *
+ * A Network Zone Project Admin is an account that is a Project Admin, with the Network Zone as its
+ * home zone, of any project of the consortium.
+ */
+import type { Roster, RosterPerson, Role, ZoneKind } from '../../src/lib/shared';
+import { findConsortium } from '../consortium/store';
+import type { Db } from '../db/database';
+import { fail, type Outcome } from './outcome';
+
+interface MembershipRow {
+	accountId: string;
+	name: string;
+	email: string;
+	projectId: string;
+	projectName: string;
+	role: Role;
+	zoneId: string;
+}
+
+export function isNetworkZoneAdmin(db: Db, consortiumId: string, accountId: string): boolean {
+	return (
+		db
+			.prepare(
+				`SELECT 1 FROM memberships m
+				 JOIN projects p ON p.id = m.project_id
+				 JOIN zones z ON z.id = m.zone_id
+				 WHERE p.consortium_id = ? AND m.account_id = ? AND m.role = 'admin'
+				 AND z.kind = 'network' AND z.consortium_id = p.consortium_id LIMIT 1`
+			)
+			.get(consortiumId, accountId) !== undefined
+	);
+}
+
+export function rosterFor(
+	db: Db,
+	consortiumId: string,
+	accountId: string
+): Outcome<{ roster: Roster }> {
+	const consortium = findConsortium(db, consortiumId);
+	if (!consortium) return fail(404, 'consortium-not-found', 'There is no such consortium.');
+	if (!isNetworkZoneAdmin(db, consortiumId, accountId)) {
+		return fail(
+			403,
+			'not-network-zone-admin',
+			"Only the Network Zone's Project Admins can see the consortium's roster."
+		);
+	}
+	const zones = new Map(consortium.zones.map((zone) => [zone.id, zone]));
+	const people = new Map<string, RosterPerson>();
+	const personOf = (row: { accountId: string; name: string; email: string }) => {
+		let person = people.get(row.accountId);
+		if (!person) {
+			person = {
+				accountId: row.accountId,
+				name: row.name,
+				email: row.email,
+				zones: [],
+				memberships: []
+			};
+			people.set(row.accountId, person);
+		}
+		return person;
+	};
+	const zoneRows = db
+		.prepare(
+			`SELECT a.id AS accountId, a.name, a.email, zp.zone_id AS zoneId
+			 FROM zone_people zp JOIN zones z ON z.id = zp.zone_id JOIN accounts a ON a.id = zp.account_id
+			 WHERE z.consortium_id = ? ORDER BY z.kind DESC, z.name`
+		)
+		.all(consortiumId) as Array<{ accountId: string; name: string; email: string; zoneId: string }>;
+	for (const row of zoneRows) {
+		const zone = zones.get(row.zoneId)!;
+		personOf(row).zones.push({ id: zone.id, name: zone.name, kind: zone.kind as ZoneKind });
+	}
+	const membershipRows = db
+		.prepare(
+			`SELECT a.id AS accountId, a.name, a.email, p.id AS projectId, p.name AS projectName,
+			 m.role, m.zone_id AS zoneId
+			 FROM memberships m JOIN projects p ON p.id = m.project_id JOIN accounts a ON a.id = m.account_id
+			 WHERE p.consortium_id = ? ORDER BY p.name, p.id`
+		)
+		.all(consortiumId) as MembershipRow[];
+	for (const row of membershipRows) {
+		personOf(row).memberships.push({
+			projectId: row.projectId,
+			projectName: row.projectName,
+			role: row.role,
+			zoneId: row.zoneId,
+			zoneName: zones.get(row.zoneId)?.name ?? ''
+		});
+	}
+	const sorted = [...people.values()].sort(
+		(a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email)
+	);
+	return {
+		ok: true,
+		roster: {
+			consortium: { id: consortium.id, name: consortium.name, mode: consortium.mode },
+			people: sorted
+		}
+	};
+}
