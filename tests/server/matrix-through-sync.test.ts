@@ -284,6 +284,34 @@ describe('only the creator, from several angles', () => {
 		).toEqual({ landed: true });
 	});
 
+	it('lets a Project Admin end an Analyst’s subscription, but not an Analyst end an admin’s', async () => {
+		const analysts = {
+			...stamp('nia'),
+			boardId: 'b',
+			cadence: 'weekly',
+			recipients: ['nia@example.org'],
+			paused: false
+		};
+		await attempt('nia', { root: 'subscriptions', key: analysts.id, after: analysts });
+		expect(
+			await attempt('ada', { root: 'subscriptions', key: analysts.id, after: undefined })
+		).toEqual({ landed: true });
+		const admins = {
+			...stamp('ada'),
+			boardId: 'b',
+			cadence: 'weekly',
+			recipients: ['ada@example.org'],
+			paused: false
+		};
+		await attempt('ada', { root: 'subscriptions', key: admins.id, after: admins });
+		expect(
+			await attempt('nia', { root: 'subscriptions', key: admins.id, after: undefined })
+		).toEqual({
+			landed: false,
+			code: 'creator-or-admin'
+		});
+	});
+
 	it('refuses a subscription created in someone else’s name', async () => {
 		const forged = {
 			...stamp('bo'),

@@ -313,10 +313,12 @@ const VIEW_ACTIONS: Record<string, Record<ChangeKind, RootRule>> = {
 		delete: 'userProfile.delete'
 	},
 	boards: { add: 'board.createView', update: 'creator-or-admin', delete: 'creator-or-admin' },
+	// Ending a subscription is not editing it: a Project Admin may stop what goes out of the
+	// project (an approved request's digests, a leaver's), but only the creator changes it.
 	subscriptions: {
 		add: 'subscription.create',
 		update: 'subscription.edit',
-		delete: 'subscription.edit'
+		delete: 'creator-or-admin'
 	},
 	customEvents: {
 		add: 'customEvent.createEdit',
