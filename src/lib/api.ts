@@ -5,6 +5,14 @@
  * `{ error: { code, message, fields? } }` and anything else (no network, a page where JSON was
  * expected) gets a code of its own.
  */
+import type {
+	AuditPage,
+	Directory,
+	NewRequest,
+	OwnRequest,
+	RequestableBoards,
+	Roster
+} from './shared';
 
 export interface Account {
 	id: string;
@@ -216,3 +224,40 @@ export const acceptInvite = (input: { token: string; name?: string; password?: s
 // Development.
 
 export const listOutbox = () => request<{ messages: OutboxMessage[] }>('GET', '/api/dev/outbox');
+
+// Consortium workflows (docs/api.md): the directory, requests, the audit log, the roster.
+
+const project = (projectId: string) => `/api/projects/${encodeURIComponent(projectId)}`;
+
+export const getDirectory = () => request<Directory>('GET', '/api/directory');
+
+export const listRequestableBoards = (projectId: string) =>
+	request<RequestableBoards>('GET', `${project(projectId)}/boards`);
+
+export const submitRequest = (projectId: string, body: NewRequest) =>
+	request<{ request: OwnRequest }>('POST', `${project(projectId)}/requests`, body);
+
+export const withdrawRequest = (projectId: string, requestId: string) =>
+	request<void>('POST', `${project(projectId)}/requests/${encodeURIComponent(requestId)}/withdraw`);
+
+/** The filters of the audit log as query parameters; empty ones are left out. */
+export function auditQuery(filters: Record<string, string | number | undefined>): string {
+	const params = new URLSearchParams();
+	for (const [name, value] of Object.entries(filters)) {
+		if (value !== undefined && value !== '') params.set(name, String(value));
+	}
+	const query = params.toString();
+	return query ? `?${query}` : '';
+}
+
+export const getAuditPage = (projectId: string, query: string) =>
+	request<AuditPage>('GET', `${project(projectId)}/audit${query}`);
+
+export const auditCsvUrl = (projectId: string, query: string) =>
+	`${project(projectId)}/audit.csv${query}`;
+
+export const getRoster = (consortiumId: string) =>
+	request<Roster>('GET', `/api/consortia/${encodeURIComponent(consortiumId)}/roster`);
+
+export const rosterCsvUrl = (consortiumId: string) =>
+	`/api/consortia/${encodeURIComponent(consortiumId)}/roster.csv`;

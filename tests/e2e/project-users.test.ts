@@ -1,8 +1,14 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setUpProject } from '../support/sync';
-import { leave, memberRow, signedInAs, startE2E, type E2E } from '../support/e2e';
+import {
+	expectNoSeriousViolations,
+	leave,
+	memberRow,
+	signedInAs,
+	startE2E,
+	type E2E
+} from '../support/e2e';
 import { extractLink } from '../support/smtp';
 
 let e2e: E2E;
@@ -25,18 +31,6 @@ const USERS = '/projects/p1/settings/users';
 async function chooseRole(page: Page, memberName: string, role: string): Promise<void> {
 	await page.getByRole('button', { name: new RegExp(`^Role of ${memberName}:`) }).click();
 	await page.getByRole('menuitemradio', { name: new RegExp(`^${role}`) }).click();
-}
-
-async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
-	const results = await new AxeBuilder({ page })
-		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-		.analyze();
-	const serious = results.violations.filter(
-		(violation) => violation.impact === 'serious' || violation.impact === 'critical'
-	);
-	expect(
-		serious.map((violation) => `${where}: ${violation.id} (${violation.nodes.length})`)
-	).toEqual([]);
 }
 
 describe('Project Users in Chromium', () => {

@@ -2,7 +2,9 @@
  * What every end-to-end test needs: the console server (serving the built SPA) on port 0 with a
  * real SMTP server behind it, one Chromium, and people signed in in browser contexts of their own.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { startAuthServer } from './auth';
 import { launchBrowser, newPerson } from './browser';
@@ -68,4 +70,17 @@ export function memberRow(page: Page, name: string) {
 export async function leave(person: Person): Promise<void> {
 	await person.page.goto('about:blank');
 	await person.context.close();
+}
+
+/** axe-core on the page as it stands: no serious or critical WCAG 2.1 A/AA violation. */
+export async function expectNoSeriousViolations(page: Page, where: string): Promise<void> {
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
+	const serious = results.violations.filter(
+		(violation) => violation.impact === 'serious' || violation.impact === 'critical'
+	);
+	expect(
+		serious.map((violation) => `${where}: ${violation.id} (${violation.nodes.length})`)
+	).toEqual([]);
 }

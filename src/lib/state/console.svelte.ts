@@ -14,6 +14,8 @@ import {
 	ROLE_LABELS,
 	type CloseReason,
 	type Member,
+	type Notice,
+	type OwnRequest,
 	type ProjectListing,
 	type Rejection
 } from '../shared';
@@ -33,6 +35,8 @@ class ConsoleState {
 	projects = $state<ProjectListing[]>([]);
 	/** The project list has come from this device's copy or from the server. */
 	projectsKnown = $state(false);
+	/** The person's own requests to Institution Zone projects, newest first. */
+	myRequests = $state<OwnRequest[]>([]);
 	notices = $state<NoticeItem[]>([]);
 	hub: SyncHub | null = null;
 	#checking: Promise<Account | null> | null = null;
@@ -128,11 +132,31 @@ class ConsoleState {
 		const name = `user/${accountId}`;
 		const session = hub.open(name);
 		const projects = session.map<ProjectListing>('projects');
+		const requests = session.map<OwnRequest>('requests');
+		const notices = session.map<Notice>('notices');
 		const read = () => {
 			this.projects = [...projects.values()].sort((a, b) => a.name.localeCompare(b.name));
 		};
+		const readRequests = () => {
+			this.myRequests = [...requests.values()].sort((a, b) => b.createdAt - a.createdAt);
+		};
+		const seen = `console:${accountId}:seen-notices`;
+		const readNotices = () => {
+			// Read, extended and written back at once; nothing renders from it.
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity
+			const already = new Set<string>(JSON.parse(localStorage.getItem(seen) ?? '[]') as string[]);
+			for (const notice of notices.values()) {
+				if (already.has(notice.id)) continue;
+				already.add(notice.id);
+				this.notify('info', notice.text);
+			}
+			localStorage.setItem(seen, JSON.stringify([...already].slice(-200)));
+		};
 		projects.observe(read);
+		requests.observe(readRequests);
+		notices.observe(readNotices);
 		read();
+		readRequests();
 		const known = () => {
 			if (session.synced || projects.size > 0) this.projectsKnown = true;
 		};
@@ -140,6 +164,8 @@ class ConsoleState {
 		void session.localCopy?.whenSynced.then(known);
 		this.#stopProjects = () => {
 			projects.unobserve(read);
+			requests.unobserve(readRequests);
+			notices.unobserve(readNotices);
 			session.off('synced', known);
 			hub.release(name);
 		};

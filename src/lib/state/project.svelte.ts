@@ -341,6 +341,25 @@ export class ProjectState implements ProjectFacts {
 		});
 	}
 
+	/** Approves or denies a pending request; the server then acts on it and tells the requester. */
+	decideRequest(requestId: string, approve: boolean, reason: string): Decision {
+		const request = this.requests.get(requestId);
+		if (!request)
+			return { allowed: false, code: 'invalid-entry', message: 'That request is gone.' };
+		return this.#write({
+			root: 'requests',
+			key: requestId,
+			before: request,
+			after: {
+				...request,
+				status: approve ? 'approved' : 'denied',
+				decidedBy: this.myAccountId,
+				decidedAt: Date.now(),
+				decisionReason: reason.trim() || null
+			}
+		});
+	}
+
 	revoke(inviteId: string): Decision {
 		const invite = this.invites.get(inviteId);
 		if (!invite)

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../../server/auth/accounts';
+import { addZonePerson } from '../../server/workflows/zone-people';
+import { expectNoSeriousViolations, leave, signedInAs, startE2E, type E2E } from '../support/e2e';
+import { setUpProject } from '../support/sync';
+
+let e2e: E2E;
+
+beforeAll(async () => {
+	e2e = await startE2E();
+	setUpProject(e2e.server, 'institution-zone', [
+		{ accountId: 'ava', role: 'admin', zone: 'aurora' },
+		{ accountId: 'al', role: 'analyst', zone: 'aurora' }
+	]);
+	createAccount(e2e.server.app.db, {
+		id: 'nadia',
+		email: 'nadia@example.org',
+		name: 'Nadia Network'
+	});
+	addZonePerson(e2e.server.app.db, 'nz', 'nadia', 'office', Date.now());
+});
+
+afterAll(() => e2e.close());
+
+describe('requests in institution-zone management, in Chromium', () => {
+	it('lets a Network Zone user ask to join; the library’s admin approves in another browser; the project appears in the drop-down', async () => {
+		const nadia = await signedInAs(e2e, 'nadia', '/directory');
+		await expect.poll(() => nadia.page.getByText('No projects yet').isVisible()).toBe(true);
+		await expect.poll(() => nadia.page.getByText('No projects yet').isVisible()).toBe(true);
+		await nadia.page.getByRole('button', { name: 'Ask to join' }).click();
+		const dialog = nadia.page.getByRole('dialog');
+		await dialog.getByRole('radio', { name: /Analyst/ }).check();
+		await dialog.getByLabel(/Message to the library/).fill('For the consortium report.');
+		await dialog.getByRole('button', { name: 'Send request' }).click();
+		await expect
+			.poll(() =>
+				nadia.page
+					.getByText(/You asked to join Analytics as Analyst/)
+					.first()
+					.isVisible()
+			)
+			.toBe(true);
+
+		const ava = await signedInAs(e2e, 'ava', '/projects/p1/settings/requests');
+		await expect
+			.poll(() => ava.page.getByText('For the consortium report.').isVisible())
+			.toBe(true);
+		await ava.page.getByLabel(/Reason/).fill('Welcome!');
+		await ava.page.getByRole('button', { name: 'Approve as Analyst' }).click();
+
+		// Before the approval Nadia had no project; now the drop-down offers Analytics.
+		const dropDown = nadia.page.getByRole('button', { name: /^Project:/ });
+		await expect.poll(() => dropDown.count(), { timeout: 15_000 }).toBe(1);
+		await dropDown.click();
+		await expect
+			.poll(() => nadia.page.getByRole('menuitemradio', { name: /Analytics/ }).count())
+			.toBe(1);
+		await nadia.page.keyboard.press('Escape');
+		await expect
+			.poll(() =>
+				nadia.page
+					.getByText(/Approved/)
+					.first()
+					.isVisible()
+			)
+			.toBe(true);
+		const approval = await e2e.smtp.nextMessageTo('nadia@example.org');
+		expect(approval.subject.toLowerCase()).toContain('approved');
+		await leave(ava);
+		await leave(nadia);
+	});
+
+	it('has no serious accessibility violations on the workflow and workspace pages', async () => {
+		const ava = await signedInAs(e2e, 'ava', '/projects/p1/settings/requests');
+		for (const path of [
+			'/projects/p1/settings/requests',
+			'/projects/p1/settings/audit',
+			'/projects/p1/views/main?section=boards',
+			'/projects/p1/views/main?section=lexicon',
+			'/projects/p1/views/main?section=lookupTables',
+			'/directory'
+		]) {
+			await ava.page.goto(`${e2e.server.url}${path}`);
+			await ava.page.getByRole('heading', { level: 1 }).waitFor();
+			await ava.page.waitForTimeout(300);
+			await expectNoSeriousViolations(ava.page, path);
+		}
+		await leave(ava);
+	});
+});
