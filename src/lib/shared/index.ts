@@ -13,3 +13,4 @@ export * from './documents';
 export * from './policy';
 export * from './sync-protocol';
 export * from './invitations';
+export * from './embedding';
