@@ -140,6 +140,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 			body: {
 				token: created.token,
 				expiresAt: created.session.expiresAt,
+				lifetimeMs: created.session.expiresAt - created.session.createdAt,
 				account: { id: account.id, name: account.name, email: account.email },
 				portal: { id: portal.id, name: portal.name },
 				projectId

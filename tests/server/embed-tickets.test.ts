@@ -10,6 +10,7 @@ import {
 import type { TestServer } from '../support/server';
 import { setUpProject } from '../support/sync';
 import { DEFAULT_EMBED_SETTINGS } from '../../server/embed/settings';
+import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { createConsortium } from '../../server/consortium/store';
 import { createProject } from '../../server/consortium/projects';
 
@@ -221,6 +222,28 @@ describe('exchanging a ticket for an embedded session', () => {
 
 		expect((await iframe.post('/api/auth/sign-out', undefined, bearer)).status).toBe(204);
 		expect(server.app.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+	});
+
+	it('lists the embedded session among the person’s sessions, marked as embedded', async () => {
+		const { server, portal } = await start();
+		const { ticket } = await ticketFor(server, portal);
+		await exchangeTicket(server, { ticket, portalId: portal.id, projectId: 'p1' });
+		const browser = new TestClient(server);
+		const { token } = createSession(server.app.db, 'ada', { ip: '127.0.0.1', userAgent: 'x' });
+		browser.cookies.set(sessionCookieName(server.app.site), token);
+
+		const listed = await browser.get('/api/account/sessions');
+		expect(
+			listed.body.sessions.map((session: { current: boolean; embedded: boolean }) => [
+				session.current,
+				session.embedded
+			])
+		).toEqual(
+			expect.arrayContaining([
+				[true, false],
+				[false, true]
+			])
+		);
 	});
 
 	it('tells the iframe which origins its portal has, and nothing of a revoked one', async () => {

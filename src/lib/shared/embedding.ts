@@ -164,6 +164,8 @@ export type EmbedSessionRequest = z.infer<typeof EmbedSessionRequestSchema>;
 export const EmbedSessionSchema = z.object({
 	token: z.string(),
 	expiresAt: TimestampSchema,
+	/** How long the session lasts from now: the iframe renews it before then, whatever its clock. */
+	lifetimeMs: z.number().int().positive(),
 	account: z.object({ id: IdSchema, name: z.string(), email: z.string() }),
 	portal: z.object({ id: IdSchema, name: z.string() }),
 	projectId: IdSchema
