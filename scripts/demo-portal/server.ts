@@ -69,7 +69,7 @@ export async function startDemoPortal(options: DemoPortalOptions): Promise<DemoP
 		}
 		if (req.method === 'POST' && url.pathname === '/ticket') {
 			void issueTicket(req, res).catch(() =>
-				reply(res, 502, { error: 'The console could not be reached.' })
+				reply(res, 502, { error: { message: 'The console could not be reached.' } })
 			);
 			return;
 		}
@@ -78,15 +78,17 @@ export async function startDemoPortal(options: DemoPortalOptions): Promise<DemoP
 
 	async function issueTicket(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		// The portal's own defences: its page, its signed-in person.
-		if (req.headers.origin !== origin) return reply(res, 403, { error: 'Cross-site request.' });
+		if (req.headers.origin !== origin)
+			return reply(res, 403, { error: { message: 'Cross-site request.' } });
 		const session = /(?:^|;\s*)portal_session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-		if (!session || !sessions.has(session)) return reply(res, 401, { error: 'Not signed in.' });
+		if (!session || !sessions.has(session))
+			return reply(res, 401, { error: { message: 'Sign in to the portal first.' } });
 		const body = parseJson(await readBody(req)) as { projectId?: unknown } | null;
 		const request = TicketRequestSchema.safeParse({
 			email: options.user.email,
 			projectId: body?.projectId
 		});
-		if (!request.success) return reply(res, 400, { error: 'Which project?' });
+		if (!request.success) return reply(res, 400, { error: { message: 'Which project?' } });
 		const answer = await fetch(`${options.consoleUrl}/api/embed/tickets`, {
 			method: 'POST',
 			headers: {

@@ -4,6 +4,7 @@
  * http://evil.localhost:<port>. The browser blocks third-party cookies
  * (--test-third-party-cookie-phaseout), and the people using the portal have no console cookie.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'playwright-core';
@@ -207,6 +208,36 @@ describe('the widget in the demo portal', () => {
 	});
 });
 
+describe('accessibility', () => {
+	async function seriousViolations(page: Page): Promise<string[]> {
+		const results = await new AxeBuilder({ page })
+			.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+			.analyze();
+		return results.violations
+			.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+			.map(
+				(violation) => `${violation.id}: ${violation.nodes.map((node) => node.target).join(', ')}`
+			);
+	}
+
+	it('finds no serious violations in the embedded panel, its dialog, or the Portals page', async () => {
+		const visitor = await newPerson(e2e.browser);
+		await visitor.page.goto(portal.origin);
+		const frame = widgetFrame(visitor.page);
+		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		expect(await seriousViolations(visitor.page)).toEqual([]);
+		await frame.getByRole('button', { name: 'Invite Users' }).click();
+		await frame.getByRole('dialog').waitFor();
+		expect(await seriousViolations(visitor.page)).toEqual([]);
+		await visitor.context.close();
+
+		const bo = await signedInAs(e2e, 'bo', `/consortia/${consortiumId}/portals?project=p1`);
+		await bo.page.getByRole('heading', { name: 'Registered portals' }).waitFor();
+		expect(await seriousViolations(bo.page)).toEqual([]);
+		await bo.context.close();
+	});
+});
+
 describe('a page on an origin no portal registered', () => {
 	it('cannot frame the panel: the console’s CSP names the portal’s origins only', async () => {
 		const visitor = await newPerson(e2e.browser);
@@ -216,6 +247,19 @@ describe('a page on an origin no portal registered', () => {
 		await expect.poll(() => messages.some((text) => text.includes('frame-ancestors'))).toBe(true);
 		const frame = consoleFrameOf(visitor.page);
 		expect(frame ? await frame.getByRole('heading', { name: 'Project Users' }).count() : 0).toBe(0);
+		await visitor.context.close();
+	});
+
+	it('cannot open the embed route as a page of its own (a popup, a phishing link)', async () => {
+		const visitor = await newPerson(e2e.browser);
+		const { portalId } = portal.credentials;
+		await visitor.page.goto(
+			`${e2e.server.url}/embed/projects/p1?portal=${portalId}&origin=${encodeURIComponent(portal.origin)}`
+		);
+		await expect
+			.poll(() => visitor.page.getByText(/shows Project Users inside a portal/).isVisible())
+			.toBe(true);
+		expect(await visitor.page.getByRole('row').count()).toBe(0);
 		await visitor.context.close();
 	});
 
