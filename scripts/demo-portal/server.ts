@@ -97,7 +97,16 @@ export async function startDemoPortal(options: DemoPortalOptions): Promise<DemoP
 			},
 			body: JSON.stringify(request.data)
 		});
-		reply(res, answer.status === 201 ? 200 : answer.status, await answer.json());
+		const answered = (await answer.json()) as { error?: { code?: string; message?: string } };
+		if (answer.status === 201) return reply(res, 200, answered);
+		// The person may read why they are not a member; the portal's own problems are for its logs.
+		if (answered.error?.code === 'not-a-member') return reply(res, 403, answered);
+		console.error(
+			`The console refused a ticket: ${answer.status} ${answered.error?.message ?? ''}`
+		);
+		reply(res, 502, {
+			error: { message: 'The portal cannot show Project Users right now. Tell its administrators.' }
+		});
 	}
 
 	await new Promise<void>((resolve, reject) => {

@@ -5,8 +5,8 @@
  * iframe of the console's embed route and is its only link to the host page:
  * - the iframe asks for a ticket ("ticket-request"); the element POSTs `{ projectId, portalId }` to
  *   `ticket-url` on the host's own origin (its cookies say who is signed in to the portal) and
- *   posts the `{ ticket }` it gets back, or why it got none ("ticket-error", with the message of
- *   the `{ error: { message } }` the portal answered, if any);
+ *   posts the `{ ticket }` it gets back, or why it got none ("ticket-error": the message of the
+ *   `{ error: { message } }` the portal answered, if any);
  * - the iframe reports its content's height ("resize") and its state ("status", re-dispatched as a
  *   `membership-widget-status` event); the element passes the `theme` attribute on ("theme").
  * Messages go to the console's exact origin only, and only messages from the element's own
@@ -114,7 +114,10 @@
 				if (response.ok && typeof body?.ticket === 'string')
 					return this.#post({ type: 'ticket', id, ticket: body.ticket });
 				const reason = body?.error?.message;
-				message += ` ${typeof reason === 'string' ? reason : `Its server answered ${response.status}.`}`;
+				message =
+					typeof reason === 'string'
+						? reason
+						: `${message} Its server answered ${response.status}.`;
 			} catch {
 				message += ' Its server could not be reached.';
 			}
