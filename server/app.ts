@@ -9,17 +9,22 @@ import type { Account } from './auth/accounts';
 import { startHousekeeping } from './auth/housekeeping';
 import { registerAuthRoutes } from './auth/routes';
 import { readSessionToken, sessionCookieName } from './auth/session-cookie';
-import { validateSessionToken } from './auth/sessions';
+import { isSessionCurrent, validateSessionToken } from './auth/sessions';
 import { configureAuth } from './auth/settings';
 import type { Config } from './config';
 import { updateMemberEntriesOf } from './consortium/accounts-in-projects';
 import { findProjectRecord } from './consortium/store';
 import { projectMembershipIntoUserDocuments } from './consortium/user-projection';
 import { openDatabase, type Db } from './db/database';
+import { embedFrameAncestors } from './embed/frame-policy';
+import { registerEmbedRoutes } from './embed/routes';
+import { deleteStaleTickets } from './embed/tickets';
+import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
 import { registerInvitationRoutes } from './invitations/routes';
 import { sendInvitationsOnChange } from './invitations/sending';
 import { originPolicy } from './http/origin';
 import { Router, sendJson } from './http/router';
+import { SYNC_TOKEN_PARAM } from '../src/lib/shared';
 import { staticFiles } from './http/static';
 import { registerDevOutboxRoute } from './mail/dev-outbox';
 import { Mailer } from './mail/mailer';
@@ -112,8 +117,15 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		auth,
 		limits: options.workflows
 	});
+	registerEmbedRoutes(router, {
+		auth,
+		registry,
+		settings: config.embed,
+		onPortalRevoked: () => sync.recheckEmbeddedSessions()
+	});
 	if (config.showOutbox) registerDevOutboxRoute(router, db);
-	const serveStatic = staticFiles(config.staticDir);
+	const serveStatic = staticFiles(config.staticDir, { frameAncestorsFor: embedFrameAncestors(db) });
+	const serveWidget = widgetScript();
 
 	const server = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -134,26 +146,46 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 				});
 			return;
 		}
+		if (url.pathname === WIDGET_SCRIPT_PATH) return serveWidget(req, res);
 		serveStatic(req, res, url);
 	});
 
+	/**
+	 * The session of a sync upgrade: the embedded widget's token comes as a URL parameter (browsers
+	 * cannot set headers on a WebSocket), the console's in its cookie. A URL may be logged on its
+	 * way, so only embedded sessions (minutes long, one project) are accepted there; the URL is
+	 * never logged here.
+	 */
 	const authenticateBySession = (req: IncomingMessage): Principal | null => {
-		const token = readSessionToken(req, sessionCookieName(site));
+		const fromUrl = new URL(req.url ?? '/', 'http://localhost').searchParams.get(SYNC_TOKEN_PARAM);
+		const token = fromUrl ?? readSessionToken(req, sessionCookieName(site));
 		if (!token) return null;
 		const { session, account } = validateSessionToken(db, token);
-		return session
-			? { accountId: account.id, name: account.name, email: account.email, sessionId: session.id }
-			: null;
+		if (!session || (fromUrl !== null && !session.embedded)) return null;
+		return {
+			accountId: account.id,
+			name: account.name,
+			email: account.email,
+			sessionId: session.id,
+			...(session.embedded ? { embedded: session.embedded } : {})
+		};
 	};
 	const sync = attachSyncServer(
 		server,
 		{
 			registry,
 			authenticate: options.authenticate ?? authenticateBySession,
-			isAllowedOrigin: (origin) => allowedOrigins().includes(origin)
+			isAllowedOrigin: (origin) => allowedOrigins().includes(origin),
+			isSessionCurrent: (sessionId) => isSessionCurrent(db, sessionId)
 		},
 		options.syncLimits
 	);
+	const recheckTimer = setInterval(() => {
+		sync.recheckEmbeddedSessions();
+	}, config.embed.recheckSessionsEveryMs);
+	recheckTimer.unref();
+	const ticketSweep = setInterval(() => deleteStaleTickets(db, 3_600_000), 3_600_000);
+	ticketSweep.unref();
 
 	return {
 		server,
@@ -177,6 +209,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			}),
 		close: async () => {
 			workflows.digests.stop();
+			clearInterval(recheckTimer);
+			clearInterval(ticketSweep);
 			sync.close();
 			registry.close();
 			await new Promise<void>((resolve) => {

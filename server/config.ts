@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth/settings';
+import { DEFAULT_EMBED_SETTINGS, type EmbedSettings } from './embed/settings';
 
 const EnvSchema = z.object({
 	HOST: z.string().default('127.0.0.1'),
@@ -34,6 +35,8 @@ export interface Config {
 	staticDir: string;
 	/** Session and link lifetimes, password cost, rate limits (server/auth/settings.ts). */
 	auth: AuthPolicy;
+	/** Ticket and embedded-session lifetimes, rate limits (server/embed/settings.ts). */
+	embed: EmbedSettings;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		mailFrom: values.MAIL_FROM,
 		showOutbox: values.SHOW_OUTBOX ? values.SHOW_OUTBOX === 'true' : !values.SMTP_URL,
 		staticDir: resolve('build'),
-		auth: structuredClone(DEFAULT_AUTH_POLICY)
+		auth: structuredClone(DEFAULT_AUTH_POLICY),
+		embed: structuredClone(DEFAULT_EMBED_SETTINGS)
 	};
 }

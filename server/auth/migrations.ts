@@ -68,5 +68,15 @@ export const AUTH_MIGRATIONS: Migration[] = [
 			sent_at INTEGER
 		) STRICT;
 		CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);`
+	},
+	{
+		// An embedded session (the widget in another portal) names the portal that vouched for the
+		// person and the one project it may open; both NULL for the console's own sessions.
+		id: 'auth-005-embedded-sessions',
+		sql: `
+		ALTER TABLE sessions ADD COLUMN embedded_portal_id TEXT;
+		ALTER TABLE sessions ADD COLUMN embedded_project_id TEXT;
+		CREATE INDEX sessions_by_portal ON sessions(embedded_portal_id)
+			WHERE embedded_portal_id IS NOT NULL;`
 	}
 ];

@@ -28,6 +28,13 @@ export interface Session {
 	absoluteExpiresAt: number;
 	ip: string;
 	userAgent: string;
+	/** Set for a session of the embedded widget: the portal that vouched, the project it opens. */
+	embedded: EmbeddedScope | null;
+}
+
+export interface EmbeddedScope {
+	portalId: string;
+	projectId: string;
 }
 
 /** Where a session was opened from, shown in the account's session list. */
@@ -49,6 +56,14 @@ interface SessionRow {
 	absolute_expires_at: number;
 	ip: string;
 	user_agent: string;
+	embedded_portal_id: string | null;
+	embedded_project_id: string | null;
+}
+
+export interface SessionOptions {
+	/** A fixed lifetime instead of the policy's (embedded sessions: minutes, not days). */
+	lifetimeMs?: number;
+	embedded?: EmbeddedScope;
 }
 
 /** Generous for a browser's user agent, small enough that nobody stores an essay per session. */
@@ -58,13 +73,15 @@ const TOKEN_LIMIT = 128;
 export function createSession(
 	db: Db,
 	accountId: string,
-	meta: ClientMeta
+	meta: ClientMeta,
+	options: SessionOptions = {}
 ): { token: string; session: Session } {
 	const { now: clock, sessions: policy } = authSettings(db);
 	const now = clock();
 	const id = generateSecureRandomString();
 	const secret = generateSecureRandomString();
-	const absoluteExpiresAt = now + policy.absoluteLifetimeMs;
+	const absoluteExpiresAt =
+		now + Math.min(options.lifetimeMs ?? policy.absoluteLifetimeMs, policy.absoluteLifetimeMs);
 	const session: Session = {
 		id,
 		accountId,
@@ -73,13 +90,20 @@ export function createSession(
 		expiresAt: Math.min(now + policy.idleTimeoutMs, absoluteExpiresAt),
 		absoluteExpiresAt,
 		ip: meta.ip,
-		userAgent: meta.userAgent.slice(0, USER_AGENT_LIMIT)
+		userAgent: meta.userAgent.slice(0, USER_AGENT_LIMIT),
+		embedded: options.embedded ?? null
 	};
 	db.prepare(
 		`INSERT INTO sessions (id, account_id, secret_hash, created_at, last_seen_at, expires_at,
-		 absolute_expires_at, ip, user_agent) VALUES (@id, @accountId, @secretHash, @createdAt,
-		 @lastSeenAt, @expiresAt, @absoluteExpiresAt, @ip, @userAgent)`
-	).run({ ...session, secretHash: hashSecret(secret) });
+		 absolute_expires_at, ip, user_agent, embedded_portal_id, embedded_project_id)
+		 VALUES (@id, @accountId, @secretHash, @createdAt, @lastSeenAt, @expiresAt,
+		 @absoluteExpiresAt, @ip, @userAgent, @portalId, @projectId)`
+	).run({
+		...session,
+		secretHash: hashSecret(secret),
+		portalId: session.embedded?.portalId ?? null,
+		projectId: session.embedded?.projectId ?? null
+	});
 	return { token: `${id}.${secret}`, session };
 }
 
@@ -109,6 +133,20 @@ export function validateSessionToken(db: Db, token: string): SessionValidationRe
 	}
 	// Sessions go with their account (ON DELETE CASCADE), so the account is there.
 	return { session, account: findAccountById(db, row.account_id)! };
+}
+
+/** Whether the session still exists and has not expired (for connections opened with it). */
+export function isSessionCurrent(db: Db, sessionId: string): boolean {
+	const expiresAt = db
+		.prepare('SELECT expires_at FROM sessions WHERE id = ?')
+		.pluck()
+		.get(sessionId) as number | undefined;
+	return expiresAt !== undefined && authSettings(db).now() < expiresAt;
+}
+
+/** Ends every embedded session a portal vouched for (the portal was revoked). */
+export function invalidatePortalSessions(db: Db, portalId: string): number {
+	return db.prepare('DELETE FROM sessions WHERE embedded_portal_id = ?').run(portalId).changes;
 }
 
 export function invalidateSession(db: Db, sessionId: string): void {
@@ -153,6 +191,10 @@ function toSession(row: SessionRow): Session {
 		expiresAt: row.expires_at,
 		absoluteExpiresAt: row.absolute_expires_at,
 		ip: row.ip,
-		userAgent: row.user_agent
+		userAgent: row.user_agent,
+		embedded:
+			row.embedded_portal_id && row.embedded_project_id
+				? { portalId: row.embedded_portal_id, projectId: row.embedded_project_id }
+				: null
 	};
 }

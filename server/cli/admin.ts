@@ -9,9 +9,21 @@
  *   create-project    --consortium <id> --name <name> [--owner-zone <institution zone id>]
  *   invite-admin      --project <id> --email <address> [--zone <zone id>]
  *   add-zone-member   --zone <zone id> --email <address> [--name <name>]
+ *   register-portal   --consortium <id> --name <name> --origin <https://...> [--origin ...]
+ *   revoke-portal     --portal <id>
+ *   list-portals      [--consortium <id>]
+ *
+ * Adding a zone member and the portal commands change SQL rows only (no documents), so they may
+ * run beside the server: a revoked key stops new tickets at once, and the server closes the
+ * portal's open connections within seconds (`Config.embed.recheckSessionsEveryMs`).
  */
 import { parseArgs } from 'node:util';
-import { ManagementModeSchema, NameSchema, EmailSchema } from '../../src/lib/shared';
+import {
+	EmailSchema,
+	ManagementModeSchema,
+	NameSchema,
+	RegisterPortalRequestSchema
+} from '../../src/lib/shared';
 import { createAccount, findAccountByEmail } from '../auth/accounts';
 import { configureAuth } from '../auth/settings';
 import { inviteFirstAdmin } from '../bootstrap/first-admin';
@@ -26,6 +38,7 @@ import {
 	findProjectRecord
 } from '../consortium/store';
 import { openDatabase } from '../db/database';
+import { listPortals, registerPortal, revokePortal } from '../embed/portals';
 import { Mailer } from '../mail/mailer';
 import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
@@ -40,7 +53,19 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   create-project    --consortium <id> --name <name> [--owner-zone <institution zone id>]
   invite-admin      --project <id> --email <address> [--zone <zone id>]
   add-zone-member   --zone <zone id> --email <address> [--name <name>]
-                    (a person of the zone: creates the account if needed; needs no stop)`;
+                    (a person of the zone: creates the account if needed)
+  register-portal   --consortium <id> --name <name> --origin <https://...> [--origin ...]
+  revoke-portal     --portal <id>
+  list-portals      [--consortium <id>]`;
+
+/** Commands that change SQL rows only, never documents: safe beside a running server. */
+const SQL_ONLY = new Set([
+	'list',
+	'add-zone-member',
+	'register-portal',
+	'revoke-portal',
+	'list-portals'
+]);
 
 const [command, ...rest] = process.argv.slice(2);
 const { values } = parseArgs({
@@ -54,14 +79,15 @@ const { values } = parseArgs({
 		'owner-zone': { type: 'string' },
 		project: { type: 'string' },
 		email: { type: 'string' },
-		zone: { type: 'string' }
+		zone: { type: 'string' },
+		origin: { type: 'string', multiple: true },
+		portal: { type: 'string' }
 	},
 	strict: true
 });
 
 const config = readConfig();
-// Listing and adding a zone member touch SQL only, which the running server shares safely.
-const changesDocuments = command !== 'list' && command !== 'add-zone-member';
+const changesDocuments = !SQL_ONLY.has(command ?? '');
 const lock = changesDocuments ? lockDataDirectory(config.dataDir) : null;
 if (lock && !lock.ok)
 	fail(
@@ -91,6 +117,15 @@ try {
 			break;
 		case 'add-zone-member':
 			addZoneMemberCommand();
+			break;
+		case 'register-portal':
+			registerPortalCommand();
+			break;
+		case 'revoke-portal':
+			revokePortalCommand();
+			break;
+		case 'list-portals':
+			listPortalsCommand();
 			break;
 		default:
 			fail(USAGE);
@@ -183,6 +218,42 @@ function addZoneMemberCommand(): void {
 	console.log(
 		`${email} belongs to ${zone.name} (${zone.kind === 'network' ? 'Network Zone' : 'Institution Zone'}).`
 	);
+}
+
+function registerPortalCommand(): void {
+	const consortium =
+		findConsortium(db, values.consortium ?? fail('--consortium is required')) ??
+		fail('No such consortium.');
+	const parsed = RegisterPortalRequestSchema.safeParse({
+		name: values.name,
+		origins: values.origin ?? []
+	});
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
+		fail(`--${issue.path[0] === 'name' ? 'name' : 'origin'}: ${issue.message}`);
+	}
+	const input = parsed.data;
+	const { portal, apiKey } = registerPortal(db, consortium.id, input, null);
+	console.log(`Registered portal ${portal.name} id=${portal.id} for ${consortium.name}`);
+	console.log(`  origins: ${portal.origins.join(' ')}`);
+	console.log(`  API key (shown only now; keep it on the portal's server):\n  ${apiKey}`);
+}
+
+function revokePortalCommand(): void {
+	const portalId = values.portal ?? fail('--portal is required');
+	if (revokePortal(db, portalId, null)) console.log(`Revoked portal ${portalId}.`);
+	else fail('No such active portal.');
+}
+
+function listPortalsCommand(): void {
+	for (const portal of listPortals(db, values.consortium)) {
+		const status = portal.revokedAt
+			? `revoked ${new Date(portal.revokedAt).toISOString()}`
+			: 'active';
+		console.log(
+			`${portal.name} id=${portal.id} consortium=${portal.consortiumId} ${status}\n  origins: ${portal.origins.join(' ')}`
+		);
+	}
 }
 
 function required<T>(

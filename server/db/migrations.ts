@@ -3,6 +3,7 @@
  * tables. Never edit a migration that has shipped: add a new one at the end of its module's list.
  */
 import { AUTH_MIGRATIONS } from '../auth/migrations';
+import { EMBED_MIGRATIONS } from '../embed/migrations';
 import { SYNC_MIGRATIONS } from '../sync/migrations';
 import { WORKFLOW_MIGRATIONS } from '../workflows/migrations';
 
@@ -44,5 +45,6 @@ export const MIGRATIONS: readonly Migration[] = [
 	...CONSORTIUM_MIGRATIONS,
 	...AUTH_MIGRATIONS,
 	...SYNC_MIGRATIONS,
-	...WORKFLOW_MIGRATIONS
+	...WORKFLOW_MIGRATIONS,
+	...EMBED_MIGRATIONS
 ];

@@ -1,11 +1,18 @@
 /**
- * Headers every page of the console carries. The console may not be framed by anyone (clickjacking)
- * except on the embed route, whose allowed portals are decided per request.
+ * Headers every page of the console carries. The console may not be framed by anyone
+ * (clickjacking), except the embed route by the origins of the portal it is served for: the caller
+ * passes them, decided per request. X-Frame-Options cannot list origins, so the embed route goes
+ * without it; browsers that know CSP (all current ones) obey `frame-ancestors` instead.
  */
-export function securityHeaders(_pathname: string): Record<string, string> {
+export function securityHeaders(
+	frameAncestors: readonly string[] | null = null
+): Record<string, string> {
+	const framing: Record<string, string> =
+		frameAncestors && frameAncestors.length > 0
+			? { 'Content-Security-Policy': `frame-ancestors ${frameAncestors.join(' ')}` }
+			: { 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Frame-Options': 'DENY' };
 	return {
-		'Content-Security-Policy': "frame-ancestors 'none'",
-		'X-Frame-Options': 'DENY',
+		...framing,
 		'X-Content-Type-Options': 'nosniff',
 		'Referrer-Policy': 'no-referrer',
 		'Cross-Origin-Opener-Policy': 'same-origin'

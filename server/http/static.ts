@@ -20,7 +20,12 @@ const TYPES: Record<string, string> = {
 	'.woff2': 'font/woff2'
 };
 
-export function staticFiles(root: string) {
+export interface StaticOptions {
+	/** The origins that may frame this page (the embed route's portal); null: nobody. */
+	frameAncestorsFor?: (url: URL) => readonly string[] | null;
+}
+
+export function staticFiles(root: string, options: StaticOptions = {}) {
 	const fallback = join(root, 'index.html');
 	return function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -40,7 +45,7 @@ export function staticFiles(root: string) {
 			'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
 			'Content-Length': statSync(file).size,
 			'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-			...securityHeaders(url.pathname)
+			...securityHeaders(options.frameAncestorsFor?.(url) ?? null)
 		});
 		if (req.method === 'HEAD') res.end();
 		else createReadStream(file).pipe(res);

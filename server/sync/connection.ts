@@ -34,6 +34,8 @@ export interface Principal {
 	name: string;
 	email: string;
 	sessionId: string;
+	/** An embedded widget's session: it opens this one project's document and nothing else. */
+	embedded?: { portalId: string; projectId: string };
 }
 
 export class SyncConnection implements Peer {

@@ -4,6 +4,8 @@
  * refused with 403), then the session, the document and the account's read access decide whether
  * the socket stays open; refusals close it with a named code (docs/sync.md) that the client can
  * read. When a change takes away someone's read access, their open connections close with 4410.
+ * An embedded widget's session opens its one project document only, and its connections close
+ * (4401) once the session has expired or ended.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -22,10 +24,21 @@ export interface SyncServerDeps {
 	/** The signed-in account of the upgrade request, or null. */
 	authenticate(req: IncomingMessage): Principal | null;
 	isAllowedOrigin(origin: string): boolean;
+	/**
+	 * Whether an embedded session is still current: it is checked at the upgrade, and again by
+	 * `recheckEmbeddedSessions`, because it is short-lived and ends when its portal is revoked.
+	 * @default always current
+	 */
+	isSessionCurrent?(sessionId: string): boolean;
 }
 
 export interface SyncServer {
 	readonly connections: ReadonlySet<SyncConnection>;
+	/**
+	 * Closes (4401) the connections of embedded sessions that have expired or ended; returns how
+	 * many. The app calls it every few seconds and right after it revokes a portal.
+	 */
+	recheckEmbeddedSessions(): number;
 	close(): void;
 }
 
@@ -53,6 +66,8 @@ export function attachSyncServer(
 	function accept(ws: WebSocket, req: IncomingMessage, name: string): void {
 		const principal = deps.authenticate(req);
 		if (!principal) return closeSocket(ws, CLOSE.unauthenticated);
+		if (principal.embedded && name !== `project/${principal.embedded.projectId}`)
+			return closeSocket(ws, CLOSE.forbidden);
 		if ((perSession.get(principal.sessionId) ?? 0) >= settings.maxConnectionsPerSession) {
 			return closeSocket(ws, CLOSE.tooManyConnections);
 		}
@@ -122,6 +137,16 @@ export function attachSyncServer(
 
 	return {
 		connections,
+		recheckEmbeddedSessions() {
+			let closed = 0;
+			for (const connection of [...connections]) {
+				const { embedded, sessionId } = connection.principal;
+				if (!embedded || (deps.isSessionCurrent?.(sessionId) ?? true)) continue;
+				connection.close(CLOSE.unauthenticated);
+				closed += 1;
+			}
+			return closed;
+		},
 		close() {
 			clearInterval(heartbeat);
 			for (const connection of [...connections]) connection.close(CLOSE.serverRestart);

@@ -1,9 +1,10 @@
 /**
- * The console's JSON API as the SPA calls it: accounts, sessions, invitations and, in development,
- * the outbox. Same-origin requests with the session cookie. Expected failures are values, never
- * exceptions: `{ ok: false, code, message, fields? }`, where the server's errors arrive as
- * `{ error: { code, message, fields? } }` and anything else (no network, a page where JSON was
- * expected) gets a code of its own.
+ * The console's JSON API as the SPA calls it: accounts, sessions, invitations, portals and, in
+ * development, the outbox. Same-origin requests with the session cookie; the embedded widget,
+ * which has no cookie, passes its in-memory token instead (`{ bearer }`), and then no cookie is
+ * sent at all. Expected failures are values, never exceptions: `{ ok: false, code, message,
+ * fields? }`, where the server's errors arrive as `{ error: { code, message, fields? } }` and
+ * anything else (no network, a page where JSON was expected) gets a code of its own.
  */
 import type {
 	AuditPage,
@@ -11,7 +12,13 @@ import type {
 	NewRequest,
 	OwnRequest,
 	RequestableBoards,
-	Roster
+	Roster,
+	EmbedSession,
+	EmbedSessionRequest,
+	PortalList,
+	PortalPublicInfo,
+	RegisterPortalRequest,
+	RegisteredPortal
 } from './shared';
 
 export interface Account {
@@ -37,6 +44,8 @@ export interface ActiveSession {
 	ip: string | null;
 	userAgent: string | null;
 	current: boolean;
+	/** Opened by the widget embedded in a portal. */
+	embedded?: boolean;
 }
 
 export interface InvitePreview {
@@ -73,16 +82,29 @@ export type ApiResult<T> = { ok: true; data: T } | ApiFailure;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<ApiResult<T>> {
+/**
+ * How a request is authenticated: by default the session cookie; with `bearer` (the embedded
+ * widget) never by a cookie, and by that token when there is one.
+ */
+export interface RequestAuth {
+	bearer?: string | null;
+}
+
+async function request<T>(
+	method: Method,
+	path: string,
+	body?: unknown,
+	auth: RequestAuth = {}
+): Promise<ApiResult<T>> {
+	const headers: Record<string, string> = { Accept: 'application/json' };
+	if (body !== undefined) headers['Content-Type'] = 'application/json';
+	if (auth.bearer) headers.Authorization = `Bearer ${auth.bearer}`;
 	let response: Response;
 	try {
 		response = await fetch(path, {
 			method,
-			credentials: 'same-origin',
-			headers:
-				body === undefined
-					? { Accept: 'application/json' }
-					: { Accept: 'application/json', 'Content-Type': 'application/json' },
+			credentials: 'bearer' in auth ? 'omit' : 'same-origin',
+			headers,
 			body: body === undefined ? undefined : JSON.stringify(body)
 		});
 	} catch {
@@ -184,7 +206,9 @@ export const consumeSignInLink = (token: string) =>
 
 export const getSession = () => request<SessionState>('GET', '/api/auth/session');
 
-export const signOut = () => request<void>('POST', '/api/auth/sign-out');
+/** Ends the session: the cookie's, or (embedded) the one whose token is given. */
+export const signOut = (auth: RequestAuth = {}) =>
+	request<void>('POST', '/api/auth/sign-out', undefined, auth);
 
 // Password reset (also how a password is set or changed from Personal Settings).
 
@@ -220,6 +244,33 @@ export const previewInvite = (token: string) =>
 
 export const acceptInvite = (input: { token: string; name?: string; password?: string }) =>
 	request<{ account: Account; projectId: string }>('POST', '/api/invites/accept', input);
+
+// Portals (the consortium's sites that embed Project Users).
+
+const portalsPath = (consortiumId: string) =>
+	`/api/consortia/${encodeURIComponent(consortiumId)}/portals`;
+
+export const listPortals = (consortiumId: string) =>
+	request<PortalList>('GET', portalsPath(consortiumId));
+
+export const registerPortal = (consortiumId: string, input: RegisterPortalRequest) =>
+	request<RegisteredPortal>('POST', portalsPath(consortiumId), input);
+
+export const revokePortal = (consortiumId: string, portalId: string) =>
+	request<void>('DELETE', `${portalsPath(consortiumId)}/${encodeURIComponent(portalId)}`);
+
+// The embedded widget: no cookie, ever.
+
+export const getPortalInfo = (portalId: string) =>
+	request<PortalPublicInfo>(
+		'GET',
+		`/api/embed/portals/${encodeURIComponent(portalId)}`,
+		undefined,
+		{ bearer: null }
+	);
+
+export const exchangeTicket = (input: EmbedSessionRequest) =>
+	request<EmbedSession>('POST', '/api/embed/session', input, { bearer: null });
 
 // Development.
 

@@ -25,3 +25,9 @@ export function projectUsersPath(projectId: string): ResolvedPathname {
 export function signInPath(next: string): ResolvedPathname {
 	return `${resolve('/sign-in')}?next=${encodeURIComponent(next)}` as ResolvedPathname;
 }
+
+/** A consortium's Portals page; `projectId` fills in the embedding snippet it shows. */
+export function portalsPath(consortiumId: string, projectId?: string): ResolvedPathname {
+	const query = projectId ? `?project=${encodeURIComponent(projectId)}` : '';
+	return `/consortia/${encodeURIComponent(consortiumId)}/portals${query}` as ResolvedPathname;
+}

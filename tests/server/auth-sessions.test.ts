@@ -76,7 +76,8 @@ describe('sessions', () => {
 			expiresAt: expect.any(Number),
 			ip: '127.0.0.1',
 			userAgent: expect.any(String),
-			current: expect.any(Boolean)
+			current: expect.any(Boolean),
+			embedded: false
 		});
 	});
 

@@ -8,7 +8,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: Chromium switches a test file needs (e.g. blocking third-party cookies). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
 	if (!existsSync(CHROMIUM))
 		throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium).`);
 	return chromium.launch({
@@ -21,7 +22,8 @@ export async function launchBrowser(): Promise<Browser> {
 			'--no-first-run',
 			'--disable-background-networking',
 			'--disable-component-update',
-			'--disable-sync'
+			'--disable-sync',
+			...extraArgs
 		]
 	});
 }

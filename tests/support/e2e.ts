@@ -3,9 +3,10 @@
  * real SMTP server behind it, one Chromium, and people signed in in browser contexts of their own.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
+import type { Config } from '../../server/config';
 import { startAuthServer } from './auth';
 import { launchBrowser, newPerson } from './browser';
 import type { TestServer } from './server';
@@ -18,10 +19,16 @@ export interface E2E {
 	close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+export interface E2EOptions {
+	/** Chromium switches for this file's browser. */
+	browserArgs?: string[];
+	config?: Partial<Config>;
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
 	const smtp = await startSmtpServer();
-	const server = await startAuthServer({ smtp });
-	const browser = await launchBrowser();
+	const server = await startAuthServer({ smtp, config: options.config });
+	const browser = await launchBrowser(options.browserArgs);
 	return {
 		server,
 		smtp,
@@ -58,8 +65,8 @@ export async function signedInAs(
 	return person;
 }
 
-/** The Users tab's row of a member, found by name. */
-export function memberRow(page: Page, name: string) {
+/** The Users tab's row of a member, found by name (in a page, or in the widget's frame). */
+export function memberRow(page: Pick<Page, 'getByRole'> | FrameLocator, name: string) {
 	return page.getByRole('row').filter({ hasText: name });
 }
 

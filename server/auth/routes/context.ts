@@ -71,11 +71,21 @@ export function presentedToken(context: AuthContext, request: ApiRequest): strin
 	return readSessionToken(request.raw, sessionCookieName(context.site));
 }
 
-export function currentSession(context: AuthContext, request: ApiRequest): SignedIn | null {
+/**
+ * The session the request presents. An embedded session (the widget in another portal) counts only
+ * where the route says so: a portal vouches for a person inside one project, which must not reach
+ * their account (changing its address would hand the account to whoever controls the portal).
+ */
+export function currentSession(
+	context: AuthContext,
+	request: ApiRequest,
+	options: { allowEmbedded?: boolean } = {}
+): SignedIn | null {
 	const token = presentedToken(context, request);
 	if (!token) return null;
 	const result = validateSessionToken(context.db, token);
-	return result.session ? result : null;
+	if (!result.session || (result.session.embedded && !options.allowEmbedded)) return null;
+	return result;
 }
 
 export function requireSignedIn(context: AuthContext, request: ApiRequest): SignedIn {

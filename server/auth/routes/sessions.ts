@@ -20,7 +20,8 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 			expiresAt: session.expiresAt,
 			ip: session.ip,
 			userAgent: session.userAgent,
-			current: session.id === current.id
+			current: session.id === current.id,
+			embedded: session.embedded !== null
 		}));
 		return { body: { sessions } };
 	});

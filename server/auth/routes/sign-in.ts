@@ -72,7 +72,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 	});
 
 	router.add('POST', '/api/auth/sign-out', (request) => {
-		const signedIn = currentSession(context, request);
+		const signedIn = currentSession(context, request, { allowEmbedded: true });
 		if (signedIn) invalidateSession(db, signedIn.session.id);
 		return { status: 204, headers: signedOutHeaders(context) };
 	});

@@ -61,7 +61,9 @@ export const AccountSessionSchema = z.object({
 	expiresAt: TimestampSchema,
 	ip: z.string(),
 	userAgent: z.string(),
-	current: z.boolean()
+	current: z.boolean(),
+	/** A session of the widget embedded in a portal (docs/embedding.md). */
+	embedded: z.boolean()
 });
 export type AccountSession = z.infer<typeof AccountSessionSchema>;
 

@@ -17,3 +17,4 @@ export * from './csv';
 export * from './lookup-table-csv';
 export * from './digest-schedule';
 export * from './workflows';
+export * from './embedding';

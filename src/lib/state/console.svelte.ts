@@ -11,9 +11,7 @@ import type { NoticeItem, NoticeTone } from '../components/notice-types';
 import { signInPath } from '../paths';
 import {
 	CLOSE,
-	ROLE_LABELS,
 	type CloseReason,
-	type Member,
 	type Notice,
 	type OwnRequest,
 	type ProjectListing,
@@ -21,6 +19,7 @@ import {
 } from '../shared';
 import type { LostChange } from '../sync/document-session';
 import { SyncHub, type SyncSummary } from '../sync/sync-hub';
+import { LOST_TITLE, REFUSED_TITLE, describeLoss } from './sync-explanations';
 
 const REMEMBERED_ACCOUNT = 'console:account';
 
@@ -172,20 +171,11 @@ class ConsoleState {
 	}
 
 	#explainRefusals(_document: string, rejections: Rejection[]): void {
-		for (const rejection of rejections)
-			this.notify('error', rejection.message, 'Your change was not saved');
+		for (const rejection of rejections) this.notify('error', rejection.message, REFUSED_TITLE);
 	}
 
 	#explainLoss(document: string, change: LostChange): void {
-		const members = document.startsWith('project/') && change.root === 'members';
-		const winner = change.winner as Partial<Member> | undefined;
-		const message =
-			members && winner?.name
-				? `Someone changed ${winner.name} at the same time; ${winner.name} is now ${ROLE_LABELS[winner.role ?? 'consumer']}.`
-				: members
-					? 'Someone removed this member at the same time as your change.'
-					: 'Someone changed the same entry at the same time; their change was kept.';
-		this.notify('warning', message, 'Your change was replaced');
+		this.notify('warning', describeLoss(document, change), LOST_TITLE);
 	}
 
 	async #explainClose(document: string, reason: CloseReason): Promise<void> {

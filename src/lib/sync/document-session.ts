@@ -16,6 +16,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import {
+	CLOSE,
 	MESSAGE_VERDICT,
 	VerdictSchema,
 	closeReasonFor,
@@ -119,6 +120,19 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 	async start(): Promise<void> {
 		await this.localCopy?.whenSynced;
 		if (!this.closedFor) this.provider.connect();
+	}
+
+	/**
+	 * Connects again with new URL parameters (the embedded widget's renewed token): an open
+	 * connection is replaced at once, one the server closed as unauthenticated is resumed. The
+	 * document, its unconfirmed changes and its readers stay as they are.
+	 */
+	reauthenticate(params: Record<string, string>): void {
+		this.provider.params = { ...params };
+		if (this.closedFor && this.closedFor.code !== CLOSE.unauthenticated.code) return;
+		this.closedFor = null;
+		this.provider.disconnect();
+		this.provider.connect();
 	}
 
 	map<T = unknown>(root: string): Y.Map<T> {

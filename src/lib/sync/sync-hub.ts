@@ -100,6 +100,16 @@ export class SyncHub extends ObservableV2<HubEvents> {
 		return { status: settled ? 'online' : 'syncing', pending };
 	}
 
+	/**
+	 * New URL parameters for every connection, now and later (the embedded widget's renewed
+	 * token); open documents reconnect with them and keep their state.
+	 */
+	reauthenticate(params: Record<string, string>): void {
+		this.#options.params = { ...params };
+		for (const held of this.#held.values()) held.session.reauthenticate(params);
+		this.emit('change', []);
+	}
+
 	/** Deletes every offline copy this hub knows of (signing out on a shared computer). */
 	async wipeOfflineCopies(): Promise<void> {
 		await Promise.all([...this.#held.values()].map((held) => held.session.localCopy?.clearData()));

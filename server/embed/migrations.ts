@@ -1,0 +1,40 @@
+/**
+ * The tables of embedding: portals (with the SHA-256 of their API key, never the key) and tickets
+ * (the SHA-256 of each ticket). STRICT tables, times in milliseconds since the Unix epoch.
+ */
+import type { Migration } from '../db/migrations';
+
+export const EMBED_MIGRATIONS: Migration[] = [
+	{
+		id: 'embed-001-portals',
+		sql: `
+		CREATE TABLE embed_portals (
+			id TEXT PRIMARY KEY,
+			consortium_id TEXT NOT NULL REFERENCES consortia(id),
+			name TEXT NOT NULL,
+			-- A JSON array of origins ("https://portal.example.org"), validated before it is stored.
+			origins TEXT NOT NULL,
+			key_hash BLOB NOT NULL,
+			-- An account id, or NULL for the consortium office (npm run admin).
+			created_by TEXT,
+			created_at INTEGER NOT NULL,
+			revoked_at INTEGER,
+			revoked_by TEXT
+		) STRICT;
+		CREATE INDEX embed_portals_by_consortium ON embed_portals(consortium_id);`
+	},
+	{
+		id: 'embed-002-tickets',
+		sql: `
+		CREATE TABLE embed_tickets (
+			ticket_hash BLOB PRIMARY KEY,
+			portal_id TEXT NOT NULL REFERENCES embed_portals(id),
+			account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+			project_id TEXT NOT NULL,
+			created_at INTEGER NOT NULL,
+			expires_at INTEGER NOT NULL,
+			consumed_at INTEGER
+		) STRICT;
+		CREATE INDEX embed_tickets_by_expiry ON embed_tickets(expires_at);`
+	}
+];

@@ -1,0 +1,238 @@
+/**
+ * The embedding API (docs/embedding.md, docs/api.md):
+ * - `POST /api/embed/tickets`: a portal's server, with its API key, gets a ticket for one of its
+ *   users in one project of its consortium;
+ * - `POST /api/embed/session`: the iframe exchanges the ticket for an embedded session, whose
+ *   token it keeps in memory and sends as a bearer token (HTTP) or URL parameter (sync);
+ * - `GET /api/embed/portals/:portalId`: the origins the iframe may talk to;
+ * - `/api/consortia/:consortiumId/portals`: the console's page to list, register and revoke
+ *   portals, for Network Zone Project Admins.
+ */
+import {
+	EmbedSessionRequestSchema,
+	IdSchema,
+	RegisterPortalRequestSchema,
+	TicketRequestSchema,
+	canManagePortals,
+	type EmbedSession,
+	type PortalList,
+	type PortalPublicInfo,
+	type RegisteredPortal,
+	type TicketResponse
+} from '../../src/lib/shared';
+import { findAccountByEmail, findAccountById } from '../auth/accounts';
+import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
+import { createSession } from '../auth/sessions';
+import { authSettings } from '../auth/settings';
+import { findConsortium, findProjectRecord } from '../consortium/store';
+import { HttpError } from '../http/errors';
+import { RateLimiter } from '../http/rate-limit';
+import type { ApiRequest, Router } from '../http/router';
+import type { DocumentRegistry } from '../sync/registry';
+import { consortiumMemberships, isProjectMember } from './managers';
+import {
+	authenticateApiKey,
+	describePortal,
+	findActivePortal,
+	findPortal,
+	listPortals,
+	registerPortal,
+	revokePortal,
+	type PortalRecord
+} from './portals';
+import { MAX_TICKET_LIFETIME_MS, type EmbedSettings } from './settings';
+import { consumeTicket, issueTicket, type TicketFailure } from './tickets';
+
+export interface EmbedRouteDeps {
+	auth: AuthContext;
+	registry: DocumentRegistry;
+	settings: EmbedSettings;
+	/** Told after a portal was revoked here, so that its open connections close at once. */
+	onPortalRevoked: (portalId: string) => void;
+}
+
+const TICKET_MESSAGES: Record<TicketFailure, string> = {
+	invalid: 'This ticket is not valid. The portal must ask for a new one.',
+	expired: 'This ticket has expired. The portal must ask for a new one.',
+	used: 'This ticket has already been used. The portal must ask for a new one.'
+};
+
+export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void {
+	const { auth, registry, settings } = deps;
+	const { db } = auth;
+	const now = () => authSettings(db).now();
+	const limiter = (rule: keyof EmbedSettings['rateLimits']) =>
+		new RateLimiter({ ...settings.rateLimits[rule], now });
+	const ticketsPerIp = limiter('ticketsPerIp');
+	const ticketsPerPortal = limiter('ticketsPerPortal');
+	const exchangesPerIp = limiter('exchangesPerIp');
+	const ticketLifetimeMs = Math.min(settings.ticketLifetimeMs, MAX_TICKET_LIFETIME_MS);
+
+	router.add(
+		'POST',
+		'/api/embed/tickets',
+		async (request): Promise<{ status: number; body: TicketResponse }> => {
+			enforceLimit(ticketsPerIp, request.ip);
+			// Browsers always say where a POST comes from; servers do not. An API key in a browser
+			// is a key anyone can read, so a request that carries an Origin is refused outright.
+			if (request.header('origin') !== undefined) {
+				throw new HttpError(
+					403,
+					'server-only',
+					'Tickets are asked for by the portal’s server: its API key must never reach a browser.'
+				);
+			}
+			const portal = authenticatePortal(request);
+			enforceLimit(ticketsPerPortal, portal.id);
+			const { email, projectId } = await request.json(TicketRequestSchema);
+			const project = findProjectRecord(db, projectId);
+			if (!project || project.consortiumId !== portal.consortiumId) {
+				throw new HttpError(
+					404,
+					'project-not-found',
+					'The portal’s consortium has no project with this id.'
+				);
+			}
+			const account = findAccountByEmail(db, email);
+			if (!account || !isProjectMember(registry, projectId, account.id)) {
+				throw new HttpError(
+					403,
+					'not-a-member',
+					'Nobody with this email address is a member of the project. A Project Admin can invite them.'
+				);
+			}
+			const issued = issueTicket(
+				db,
+				{ portalId: portal.id, accountId: account.id, projectId },
+				ticketLifetimeMs
+			);
+			return { status: 201, body: issued };
+		},
+		{ withoutOrigin: true }
+	);
+
+	router.add('POST', '/api/embed/session', async (request): Promise<{ body: EmbedSession }> => {
+		enforceLimit(exchangesPerIp, request.ip);
+		const { ticket, portalId, projectId } = await request.json(EmbedSessionRequestSchema);
+		const check = consumeTicket(db, ticket);
+		if (!check.ok)
+			throw new HttpError(400, `ticket-${check.reason}`, TICKET_MESSAGES[check.reason]);
+		if (check.portalId !== portalId || check.projectId !== projectId) {
+			throw new HttpError(
+				403,
+				'ticket-mismatch',
+				'This ticket was issued for another portal or project; it can no longer be used.'
+			);
+		}
+		const portal = findActivePortal(db, portalId);
+		const account = findAccountById(db, check.accountId);
+		if (!portal || !account) throw new HttpError(400, 'ticket-invalid', TICKET_MESSAGES.invalid);
+		if (!isProjectMember(registry, projectId, account.id)) {
+			throw new HttpError(403, 'not-a-member', 'You are no longer a member of this project.');
+		}
+		const created = createSession(
+			db,
+			account.id,
+			{ ip: request.ip, userAgent: request.header('user-agent') ?? '' },
+			{ lifetimeMs: settings.sessionLifetimeMs, embedded: { portalId, projectId } }
+		);
+		return {
+			body: {
+				token: created.token,
+				expiresAt: created.session.expiresAt,
+				lifetimeMs: created.session.expiresAt - created.session.createdAt,
+				account: { id: account.id, name: account.name, email: account.email },
+				portal: { id: portal.id, name: portal.name },
+				projectId
+			}
+		};
+	});
+
+	router.add('GET', '/api/embed/portals/:portalId', (request): { body: PortalPublicInfo } => {
+		const portal = findActivePortal(db, validId(request.params.portalId, portalNotFound));
+		if (!portal) throw portalNotFound();
+		return { body: { id: portal.id, name: portal.name, origins: portal.origins } };
+	});
+
+	router.add('GET', '/api/consortia/:consortiumId/portals', (request): { body: PortalList } => {
+		const { consortium, memberships } = consortiumOf(request);
+		const officeName = consortium.name;
+		return {
+			body: {
+				consortium: { id: consortium.id, name: consortium.name },
+				portals: listPortals(db, consortium.id).map((portal) =>
+					describePortal(db, portal, officeName)
+				),
+				canManage: canManagePortals(memberships)
+			}
+		};
+	});
+
+	router.add(
+		'POST',
+		'/api/consortia/:consortiumId/portals',
+		async (request): Promise<{ status: number; body: RegisteredPortal }> => {
+			const { consortium, accountId } = managedConsortium(request);
+			const input = await request.json(RegisterPortalRequestSchema);
+			const { portal, apiKey } = registerPortal(db, consortium.id, input, accountId);
+			return { status: 201, body: { portal: describePortal(db, portal, consortium.name), apiKey } };
+		}
+	);
+
+	router.add('DELETE', '/api/consortia/:consortiumId/portals/:portalId', (request) => {
+		const { consortium, accountId } = managedConsortium(request);
+		const portal = findPortal(db, validId(request.params.portalId, portalNotFound));
+		if (!portal || portal.consortiumId !== consortium.id) throw portalNotFound();
+		if (revokePortal(db, portal.id, accountId)) deps.onPortalRevoked(portal.id);
+		return { status: 204 };
+	});
+
+	function authenticatePortal(request: ApiRequest): PortalRecord {
+		const match = /^Bearer\s+(\S+)$/i.exec(request.header('authorization')?.trim() ?? '');
+		const portal = match ? authenticateApiKey(db, match[1]!) : null;
+		if (portal) return portal;
+		throw new HttpError(
+			401,
+			'api-key-invalid',
+			'Send a valid API key as "Authorization: Bearer <key>". A revoked key no longer works.',
+			undefined,
+			{ 'WWW-Authenticate': 'Bearer realm="embed"' }
+		);
+	}
+
+	/** The consortium of the route, if the signed-in person is a member of one of its projects. */
+	function consortiumOf(request: ApiRequest) {
+		const { account } = requireSignedIn(auth, request);
+		const consortium = findConsortium(db, validId(request.params.consortiumId, consortiumNotFound));
+		const memberships = consortium
+			? consortiumMemberships(db, registry, consortium.id, account.id)
+			: [];
+		if (!consortium || memberships.length === 0) throw consortiumNotFound();
+		return { consortium, memberships, accountId: account.id };
+	}
+
+	function managedConsortium(request: ApiRequest) {
+		const found = consortiumOf(request);
+		const permit = canManagePortals(found.memberships);
+		if (!permit.allowed) throw new HttpError(403, permit.code, permit.message);
+		return found;
+	}
+}
+
+function validId(value: string | undefined, notFound: () => HttpError): string {
+	const parsed = IdSchema.safeParse(value);
+	if (!parsed.success) throw notFound();
+	return parsed.data;
+}
+
+function consortiumNotFound(): HttpError {
+	return new HttpError(
+		404,
+		'consortium-not-found',
+		'There is no such consortium among your projects.'
+	);
+}
+
+function portalNotFound(): HttpError {
+	return new HttpError(404, 'portal-not-found', 'There is no such portal, or it was revoked.');
+}

@@ -1,0 +1,77 @@
+/**
+ * Tickets: what a portal's server gets for one person, one project and itself, and the iframe
+ * exchanges for an embedded session. 160 random bits, stored as SHA-256 only, looked up by that
+ * hash (with this much entropy the timing of the lookup tells nothing useful). Short-lived and
+ * single-use: consuming is one conditional UPDATE, so of two requests racing with one ticket
+ * exactly one wins. A ticket is used up even when it is presented for another portal or project:
+ * it was stolen or misplaced, and must not be tried again.
+ */
+import { generateSecureRandomString, hashSecret } from '../auth/random';
+import { authSettings } from '../auth/settings';
+import type { Db } from '../db/database';
+
+export interface TicketGrant {
+	portalId: string;
+	accountId: string;
+	projectId: string;
+}
+
+export type TicketFailure = 'invalid' | 'expired' | 'used';
+
+export type TicketCheck = ({ ok: true } & TicketGrant) | { ok: false; reason: TicketFailure };
+
+interface TicketRow {
+	portal_id: string;
+	account_id: string;
+	project_id: string;
+	expires_at: number;
+	consumed_at: number | null;
+}
+
+export function issueTicket(
+	db: Db,
+	grant: TicketGrant,
+	lifetimeMs: number
+): { ticket: string; expiresAt: number } {
+	const now = authSettings(db).now();
+	const ticket = generateSecureRandomString();
+	const expiresAt = now + lifetimeMs;
+	db.prepare(
+		`INSERT INTO embed_tickets (ticket_hash, portal_id, account_id, project_id, created_at, expires_at)
+		 VALUES (?, ?, ?, ?, ?, ?)`
+	).run(hashSecret(ticket), grant.portalId, grant.accountId, grant.projectId, now, expiresAt);
+	return { ticket, expiresAt };
+}
+
+/** Uses the ticket up: it succeeds once, and only before it expires. */
+export function consumeTicket(db: Db, ticket: string): TicketCheck {
+	const now = authSettings(db).now();
+	const hash = hashSecret(ticket);
+	const consumed = db
+		.prepare(
+			`UPDATE embed_tickets SET consumed_at = ?
+			 WHERE ticket_hash = ? AND consumed_at IS NULL AND expires_at > ?`
+		)
+		.run(now, hash, now).changes;
+	const row = db
+		.prepare(
+			'SELECT portal_id, account_id, project_id, expires_at, consumed_at FROM embed_tickets WHERE ticket_hash = ?'
+		)
+		.get(hash) as TicketRow | undefined;
+	if (!row) return { ok: false, reason: 'invalid' };
+	if (consumed === 1)
+		return {
+			ok: true,
+			portalId: row.portal_id,
+			accountId: row.account_id,
+			projectId: row.project_id
+		};
+	return { ok: false, reason: row.consumed_at !== null ? 'used' : 'expired' };
+}
+
+/** Forgets tickets that expired more than `graceMs` ago (housekeeping). */
+export function deleteStaleTickets(db: Db, graceMs: number): number {
+	return db
+		.prepare('DELETE FROM embed_tickets WHERE expires_at < ?')
+		.run(authSettings(db).now() - graceMs).changes;
+}

@@ -1,0 +1,240 @@
+/**
+ * Embedding the Project Users panel in other portals (docs/embedding.md): the shapes of the
+ * portal, ticket and embedded-session endpoints, the messages the widget's element and its iframe
+ * exchange by postMessage, and who may manage a consortium's portals.
+ *
+ * The loader script (`server/embed/widget.js`) is plain JavaScript and cannot import these; it
+ * writes the same shapes by hand, and the iframe validates everything it receives against them.
+ */
+import { z } from 'zod';
+import { EmailSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
+import { ROLE_LABELS, type Role } from './roles';
+
+// ---- portals --------------------------------------------------------------------------------
+
+/** Hosts that are this machine: plain http is accepted for them only (development, demos). */
+function isLoopback(hostname: string): boolean {
+	return (
+		hostname === 'localhost' ||
+		hostname.endsWith('.localhost') ||
+		hostname === '127.0.0.1' ||
+		hostname === '[::1]'
+	);
+}
+
+const ORIGIN_EXAMPLE = 'Enter an origin such as https://portal.example.org';
+
+/**
+ * An origin allowed to embed the widget: scheme, host and port, nothing else (no path, no
+ * wildcard), https except on loopback hosts. It goes into a CSP header and is compared with
+ * postMessage origins, so it is normalized as browsers write origins (lower case, no default port).
+ */
+export const PortalOriginSchema = z
+	.string()
+	.trim()
+	.max(200, 'An origin has at most 200 characters')
+	.transform((value, ctx) => {
+		let url: URL;
+		try {
+			url = new URL(value);
+		} catch {
+			ctx.addIssue({ code: 'custom', message: ORIGIN_EXAMPLE });
+			return z.NEVER;
+		}
+		const host = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname);
+		if (!host || url.href !== `${url.origin}/` || !/^[a-z]+:\/\/[^/]+\/?$/i.test(value)) {
+			ctx.addIssue({
+				code: 'custom',
+				message: `${ORIGIN_EXAMPLE}: no path, query, user name or wildcard`
+			});
+			return z.NEVER;
+		}
+		if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+			ctx.addIssue({ code: 'custom', message: 'Use https:// (http:// only for localhost)' });
+			return z.NEVER;
+		}
+		return url.origin;
+	});
+
+export const PortalOriginsSchema = z
+	.array(PortalOriginSchema)
+	.min(1, 'Add at least one origin')
+	.max(10, 'A portal has at most 10 origins')
+	.refine((origins) => new Set(origins).size === origins.length, 'Each origin once');
+
+/** `POST /api/consortia/:consortiumId/portals`. */
+export const RegisterPortalRequestSchema = z.object({
+	name: NameSchema,
+	origins: PortalOriginsSchema
+});
+export type RegisterPortalRequest = z.infer<typeof RegisterPortalRequestSchema>;
+
+/** A portal as the console lists it; its API key is never part of it. */
+export const PortalSchema = z.object({
+	id: IdSchema,
+	consortiumId: IdSchema,
+	name: z.string(),
+	origins: z.array(z.string()),
+	createdAt: TimestampSchema,
+	/** Who registered it: a person's name, or the consortium office (`npm run admin`). */
+	createdByName: z.string(),
+	revokedAt: TimestampSchema.nullable()
+});
+export type Portal = z.infer<typeof PortalSchema>;
+
+/** Allowed, or not with the reason a person reads (the shape the UI's `Permit` takes). */
+export type PortalPermit =
+	{ allowed: true } | { allowed: false; code: 'portal-managers-only'; message: string };
+
+/** `GET /api/consortia/:consortiumId/portals`. */
+export const PortalListSchema = z.object({
+	consortium: z.object({ id: IdSchema, name: z.string() }),
+	portals: z.array(PortalSchema),
+	canManage: z.union([
+		z.object({ allowed: z.literal(true) }),
+		z.object({
+			allowed: z.literal(false),
+			code: z.literal('portal-managers-only'),
+			message: z.string()
+		})
+	])
+});
+export type PortalList = z.infer<typeof PortalListSchema>;
+
+/** The answer to a registration: the only time the API key is ever shown. */
+export const RegisteredPortalSchema = z.object({ portal: PortalSchema, apiKey: z.string() });
+export type RegisteredPortal = z.infer<typeof RegisteredPortalSchema>;
+
+/** `GET /api/embed/portals/:portalId`: what the embedded iframe needs to trust its host. */
+export const PortalPublicInfoSchema = z.object({
+	id: IdSchema,
+	name: z.string(),
+	origins: z.array(z.string())
+});
+export type PortalPublicInfo = z.infer<typeof PortalPublicInfoSchema>;
+
+/** One of the person's memberships in the consortium's projects, as the permit needs it. */
+export interface ConsortiumMembership {
+	projectName: string;
+	role: Role;
+	zoneKind: 'network' | 'institution';
+}
+
+/**
+ * Portals act for every member of a consortium's projects, so only the consortium office manages
+ * them: a Project Admin who is a member from the Network Zone, in any project of the consortium.
+ */
+export function canManagePortals(memberships: readonly ConsortiumMembership[]): PortalPermit {
+	if (memberships.some((m) => m.role === 'admin' && m.zoneKind === 'network'))
+		return { allowed: true };
+	const denied = (message: string): PortalPermit => ({
+		allowed: false,
+		code: 'portal-managers-only',
+		message: `Only Project Admins from the Network Zone can register or revoke portals. ${message}`
+	});
+	const admin = memberships.find((m) => m.role === 'admin');
+	if (admin)
+		return denied(`You are a Project Admin of ${admin.projectName} from an Institution Zone.`);
+	const network = memberships.find((m) => m.zoneKind === 'network');
+	if (network) return denied(`You are ${ROLE_LABELS[network.role]} in ${network.projectName}.`);
+	return denied('You are a member from an Institution Zone.');
+}
+
+// ---- tickets and embedded sessions --------------------------------------------------------
+
+/** A ticket: 160 random bits in lower-case base32, as every secret of the console. */
+export const TicketSchema = z.string().regex(/^[a-z2-7]{32}$/, 'This is not a ticket');
+
+/** `POST /api/embed/tickets`, from the portal's server with its API key. */
+export const TicketRequestSchema = z.object({ email: EmailSchema, projectId: IdSchema });
+export type TicketRequest = z.infer<typeof TicketRequestSchema>;
+
+export const TicketResponseSchema = z.object({ ticket: TicketSchema, expiresAt: TimestampSchema });
+export type TicketResponse = z.infer<typeof TicketResponseSchema>;
+
+/** `POST /api/embed/session`, from the iframe: the ticket, and where the iframe is. */
+export const EmbedSessionRequestSchema = z.object({
+	ticket: TicketSchema,
+	portalId: IdSchema,
+	projectId: IdSchema
+});
+export type EmbedSessionRequest = z.infer<typeof EmbedSessionRequestSchema>;
+
+/** An embedded session: the token lives in the iframe's memory only. */
+export const EmbedSessionSchema = z.object({
+	token: z.string(),
+	expiresAt: TimestampSchema,
+	/** How long the session lasts from now: the iframe renews it before then, whatever its clock. */
+	lifetimeMs: z.number().int().positive(),
+	account: z.object({ id: IdSchema, name: z.string(), email: z.string() }),
+	portal: z.object({ id: IdSchema, name: z.string() }),
+	projectId: IdSchema
+});
+export type EmbedSession = z.infer<typeof EmbedSessionSchema>;
+
+/** The URL parameter that carries an embedded session's token to the sync endpoint. */
+export const SYNC_TOKEN_PARAM = 'token';
+
+// ---- the widget's messages ----------------------------------------------------------------
+
+/** Every message of the widget carries this, so that a page's other messages are told apart. */
+export const WIDGET_SOURCE = 'membership-widget';
+
+export const ThemeSchema = z.enum(['light', 'dark', 'auto']);
+export type Theme = z.infer<typeof ThemeSchema>;
+
+const RequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
+
+/** What the iframe tells the element around it. */
+export const FrameMessageSchema = z.discriminatedUnion('type', [
+	/** Fetch a ticket from `ticket-url` (at start, and before the session expires). */
+	z.object({
+		source: z.literal(WIDGET_SOURCE),
+		type: z.literal('ticket-request'),
+		id: RequestIdSchema
+	}),
+	/** The height of the iframe's content, in CSS pixels. */
+	z.object({
+		source: z.literal(WIDGET_SOURCE),
+		type: z.literal('resize'),
+		height: z.number().int().min(0).max(100_000)
+	}),
+	/** For the host page: the widget is working, or why it stopped. */
+	z.object({
+		source: z.literal(WIDGET_SOURCE),
+		type: z.literal('status'),
+		status: z.enum(['signed-in', 'ended', 'failed']),
+		message: z.string().max(500).optional()
+	})
+]);
+export type FrameMessage = z.infer<typeof FrameMessageSchema>;
+
+/** What the element tells its iframe. */
+export const HostMessageSchema = z.discriminatedUnion('type', [
+	z.object({
+		source: z.literal(WIDGET_SOURCE),
+		type: z.literal('ticket'),
+		id: RequestIdSchema,
+		ticket: TicketSchema
+	}),
+	/** The portal could not give a ticket (its endpoint failed, the person is signed out). */
+	z.object({
+		source: z.literal(WIDGET_SOURCE),
+		type: z.literal('ticket-error'),
+		id: RequestIdSchema,
+		message: z.string().max(500)
+	}),
+	z.object({ source: z.literal(WIDGET_SOURCE), type: z.literal('theme'), theme: ThemeSchema })
+]);
+export type HostMessage = z.infer<typeof HostMessageSchema>;
+
+/** The embed route of a project, as the element builds it: `/embed/projects/<id>?portal=…`. */
+export function embedPath(
+	projectId: string,
+	query: { portal: string; origin: string; theme: Theme }
+): string {
+	const search = new URLSearchParams(query);
+	return `/embed/projects/${encodeURIComponent(projectId)}?${search}`;
+}
+
+export const EMBED_PATH_PREFIX = '/embed/projects/';

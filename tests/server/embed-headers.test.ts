@@ -1,0 +1,89 @@
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokePortal } from '../../server/embed/portals';
+import { startAuthServer } from '../support/auth';
+import { registerTestPortal, type TestPortal } from '../support/embed';
+import type { TestServer } from '../support/server';
+import { setUpProject } from '../support/sync';
+import { createConsortium } from '../../server/consortium/store';
+import { createProject } from '../../server/consortium/projects';
+
+let server: TestServer;
+let portal: TestPortal;
+let revoked: TestPortal;
+
+beforeAll(async () => {
+	server = await startAuthServer();
+	setUpProject(server, 'network-zone', [{ accountId: 'ada', role: 'admin', zone: 'nz' }]);
+	portal = registerTestPortal(server, {
+		origins: ['https://portal.example.org', 'http://localhost:4000']
+	});
+	revoked = registerTestPortal(server, { name: 'Old', origins: ['https://old.example.org'] });
+	revokePortal(server.app.db, revoked.id, null);
+	const other = createConsortium(server.app.db, {
+		name: 'Elsewhere',
+		mode: 'network-zone',
+		zones: [{ kind: 'network', name: 'Elsewhere Office' }]
+	});
+	createProject(server.app.db, server.app.registry, other, { id: 'p2', name: 'Theirs' });
+});
+
+afterAll(() => server.close());
+
+async function headersOf(path: string): Promise<Headers> {
+	const response = await fetch(`${server.url}${path}`);
+	expect(response.status).toBe(200);
+	return response.headers;
+}
+
+describe('who may frame the console', () => {
+	it('lets the portal’s origins, and only them, frame its project’s embed route', async () => {
+		const headers = await headersOf(`/embed/projects/p1?portal=${portal.id}`);
+		expect(headers.get('content-security-policy')).toBe(
+			'frame-ancestors https://portal.example.org http://localhost:4000'
+		);
+		expect(headers.get('x-frame-options')).toBeNull();
+	});
+
+	it('lets nobody frame the embed route of an unknown or revoked portal, or another consortium’s project', async () => {
+		for (const path of [
+			'/embed/projects/p1',
+			'/embed/projects/p1?portal=unknown',
+			`/embed/projects/p1?portal=${revoked.id}`,
+			`/embed/projects/p2?portal=${portal.id}`,
+			`/embed/projects/p1/../p1?portal=${portal.id}%20*`
+		]) {
+			const headers = await headersOf(path);
+			expect(headers.get('content-security-policy'), path).toBe("frame-ancestors 'none'");
+			expect(headers.get('x-frame-options'), path).toBe('DENY');
+		}
+	});
+
+	it('keeps every other page unframeable, whatever its query says', async () => {
+		for (const path of ['/', `/projects/p1/settings/users?portal=${portal.id}`, '/sign-in']) {
+			const headers = await headersOf(path);
+			expect(headers.get('content-security-policy'), path).toBe("frame-ancestors 'none'");
+		}
+	});
+});
+
+describe('the loader script', () => {
+	it('is served to any site, gzipped within 5 KB', async () => {
+		// node:http, not fetch: the bytes as they travel, not decompressed.
+		const { headers, bytes } = await new Promise<{ headers: IncomingHttpHeaders; bytes: Buffer }>(
+			(resolve, reject) => {
+				get(`${server.url}/embed/widget.js`, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (chunk: Buffer) => chunks.push(chunk));
+					res.on('end', () => resolve({ headers: res.headers, bytes: Buffer.concat(chunks) }));
+				}).on('error', reject);
+			}
+		);
+		expect(headers['content-type']).toContain('text/javascript');
+		expect(headers['content-encoding']).toBe('gzip');
+		expect(headers['cross-origin-resource-policy']).toBe('cross-origin');
+		expect(bytes.length).toBeLessThanOrEqual(5 * 1024);
+		expect(gunzipSync(bytes).toString()).toContain('customElements.define(NAME, MembershipWidget)');
+	});
+});
