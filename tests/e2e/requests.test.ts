@@ -70,6 +70,30 @@ describe('requests in institution-zone management, in Chromium', () => {
 		await leave(nadia);
 	});
 
+	it('opens a board from the Boards list at the address its digests link to, with its reports', async () => {
+		const al = await signedInAs(e2e, 'al', '/projects/p1/views/main?section=boards');
+		await al.page.getByRole('button', { name: 'Create board' }).click();
+		const dialog = al.page.getByRole('dialog');
+		await dialog.getByLabel('Name').fill('Circulation');
+		await dialog.getByLabel(/Reports/).fill('Loans by branch\nReturns this week');
+		await dialog.getByRole('button', { name: /Create|Save/ }).click();
+		await al.page.getByRole('link', { name: 'Circulation' }).click();
+		await al.page.getByRole('heading', { level: 1, name: 'Circulation' }).waitFor();
+		// The digest mail's "Open the board" link: /projects/<project>/views/<view>/boards/<board>.
+		expect(new URL(al.page.url()).pathname).toMatch(/^\/projects\/p1\/views\/main\/boards\/[^/]+$/);
+		const reports = al.page.getByRole('list').filter({ hasText: 'Loans by branch' });
+		await expect
+			.poll(() => reports.getByRole('listitem').allInnerTexts())
+			.toEqual([
+				expect.stringContaining('Loans by branch'),
+				expect.stringContaining('Returns this week')
+			]);
+		await expectNoSeriousViolations(al.page, 'board');
+		await al.page.goto(`${e2e.server.url}/projects/p1/views/main/boards/gone`);
+		await expect.poll(() => al.page.getByText('This board is not here').isVisible()).toBe(true);
+		await leave(al);
+	});
+
 	it('has no serious accessibility violations on the workflow and workspace pages', async () => {
 		const ava = await signedInAs(e2e, 'ava', '/projects/p1/settings/requests');
 		for (const path of [
