@@ -1,7 +1,8 @@
 /**
  * Every row of the permission matrix, for every role, tried by a real client through the sync
- * server: allowed changes land on the server (and on another client), refused ones come back with
- * the expected reason and leave the server unchanged. "Only the creator" and "for self only" are
+ * server: allowed changes land on the server and on another client, refused ones come back with
+ * the expected reason, are reverted on their author's client, leave the server unchanged and are
+ * never seen by another client. "Only the creator" and "for self only" are
  * tried from several angles. (Download CSV in Lexicon is an HTTP request, tested with the API.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -184,27 +185,72 @@ function clientFor(accountId: string, document: string): SyncClient {
 
 type Outcome = { landed: true } | { landed: false; code: string };
 
-/** Makes the change as `accountId` and waits for the server's answer. */
+/**
+ * Who else watches the document while a change is tried: another Project Admin for the shared
+ * view, the owner's other device for a private document (nobody else may open it).
+ */
+function observerOf(document: string): SyncClient {
+	const owner = document.startsWith('private/') ? document.split('/').at(-1)! : 'bo';
+	const name = `observer:${document}`;
+	let observer = clients.get(name);
+	if (!observer) {
+		observer = new SyncClient(server, owner, document);
+		clients.set(name, observer);
+	}
+	return observer;
+}
+
+/**
+ * Makes the change as `accountId` and waits for the server's answer. A change that lands must
+ * reach the observer too; a refused one must leave the server as it was, come back reverted on
+ * the author's client, and never be seen by the observer.
+ */
 async function attempt(accountId: string, change: Attempt): Promise<Outcome> {
 	const document = change.document ?? VIEW;
 	const client = clientFor(accountId, document);
-	await client.synced();
-	// An edit or deletion needs the seeded entry on the client first.
-	const seeded = serverValue(server, document, change.root, change.key) !== undefined;
-	await waitFor(() => !seeded || client.map(change.root).has(change.key), 'the seed to arrive');
-	const verdicts = client.verdicts.length;
-	if (change.after === undefined) client.map(change.root).delete(change.key);
-	else client.map(change.root).set(change.key, change.after);
-	const expected = JSON.stringify(change.after);
+	const observer = observerOf(document);
+	await Promise.all([client.synced(), observer.synced()]);
+	const before = JSON.stringify(serverValue(server, document, change.root, change.key));
+	// An edit or deletion needs the seeded entry on both clients first.
+	const seeded = before !== undefined;
 	await waitFor(
 		() =>
-			client.verdicts.length > verdicts ||
-			JSON.stringify(serverValue(server, document, change.root, change.key)) === expected,
-		'the server’s answer'
+			!seeded ||
+			(client.map(change.root).has(change.key) && observer.map(change.root).has(change.key)),
+		'the seed to arrive'
 	);
-	if (client.verdicts.length > verdicts)
+	const seenByObserver: string[] = [];
+	const watched = observer.map(change.root);
+	const watch = () => seenByObserver.push(JSON.stringify(watched.get(change.key)));
+	watched.observe(watch);
+	try {
+		const verdicts = client.verdicts.length;
+		if (change.after === undefined) client.map(change.root).delete(change.key);
+		else client.map(change.root).set(change.key, change.after);
+		const expected = JSON.stringify(change.after);
+		await waitFor(
+			() =>
+				client.verdicts.length > verdicts ||
+				JSON.stringify(serverValue(server, document, change.root, change.key)) === expected,
+			'the server’s answer'
+		);
+		if (client.verdicts.length === verdicts) {
+			await waitFor(
+				() => JSON.stringify(watched.get(change.key)) === expected,
+				'the change to reach the observer'
+			);
+			return { landed: true };
+		}
+		expect(JSON.stringify(serverValue(server, document, change.root, change.key))).toBe(before);
+		await waitFor(
+			() => JSON.stringify(client.map(change.root).get(change.key)) === before,
+			'the refused change to be reverted on its author’s client'
+		);
+		if (expected !== before) expect(seenByObserver).not.toContain(expected);
 		return { landed: false, code: client.verdicts.at(-1)!.rejected[0]!.code };
-	return { landed: true };
+	} finally {
+		watched.unobserve(watch);
+	}
 }
 
 const EXPECTED_REFUSAL: Record<
@@ -367,6 +413,25 @@ describe('for self only, from several angles', () => {
 			).toEqual({ landed: true });
 		}
 	});
+
+	it.each([
+		'customEvent.createEdit',
+		'savedBehavior.createEdit',
+		'savedFormula.createEdit',
+		'customProperty.createEdit'
+	])(
+		'lets a Consumer keep %s for themselves, in their private document, and edit it there',
+		async (action) => {
+			const document = 'private/p1/global/ned';
+			const change = { ...attemptFor(action, 'ned'), document };
+			expect(await attempt('ned', change)).toEqual({ landed: true });
+			const edited = { ...(change.after as object), description: 'Only mine', updatedAt: 2 };
+			expect(await attempt('ned', { ...change, after: edited })).toEqual({ landed: true });
+			const admin = clientFor('ada', VIEW);
+			await admin.synced();
+			expect(admin.map(change.root).has(change.key)).toBe(false);
+		}
+	);
 
 	it('refuses a Consumer editing a shared custom event someone else made', async () => {
 		const shared = { ...stamp('nia'), name: 'Team', description: '', events: ['a'] };
