@@ -148,11 +148,26 @@ function makeRequest(
 	};
 }
 
+/** Sizes as people read them: "2 MiB", "16 KiB", "500 bytes". */
+export function formatSize(bytes: number): string {
+	if (bytes >= 1_048_576 && bytes % 1_048_576 === 0) return `${bytes / 1_048_576} MiB`;
+	if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+	return `${bytes} bytes`;
+}
+
+function tooLarge(limit: number): HttpError {
+	return new HttpError(
+		413,
+		'body-too-large',
+		`The request is larger than ${formatSize(limit)}, the most this endpoint accepts.`
+	);
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
 	return new Promise((resolve, reject) => {
 		const declared = Number(req.headers['content-length'] ?? 0);
 		if (declared > limit) {
-			reject(new HttpError(413, 'body-too-large', `The body is larger than ${limit} bytes.`));
+			reject(tooLarge(limit));
 			req.resume();
 			return;
 		}
@@ -161,7 +176,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
 		req.on('data', (chunk: Buffer) => {
 			size += chunk.length;
 			if (size > limit) {
-				reject(new HttpError(413, 'body-too-large', `The body is larger than ${limit} bytes.`));
+				reject(tooLarge(limit));
 				req.destroy();
 				return;
 			}

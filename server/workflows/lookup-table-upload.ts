@@ -18,7 +18,7 @@ import {
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { HttpError } from '../http/errors';
 import { RateLimiter } from '../http/rate-limit';
-import type { ApiRequest, Router } from '../http/router';
+import { formatSize, type ApiRequest, type Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import type { WorkflowLimits } from './limits';
 import { requireViewReader, withProject } from './project-access';
@@ -92,5 +92,15 @@ async function readCsvBody(request: ApiRequest, limit: number): Promise<Uint8Arr
 	if (type !== 'text/csv') {
 		throw new HttpError(415, 'unsupported-media-type', 'Send the file as text/csv.');
 	}
-	return request.bytes(limit);
+	try {
+		return await request.bytes(limit);
+	} catch (error) {
+		if (error instanceof HttpError && error.status === 413)
+			throw new HttpError(
+				413,
+				'body-too-large',
+				`The file is larger than ${formatSize(limit)}, the most a lookup table may be; nothing was imported.`
+			);
+		throw error;
+	}
 }

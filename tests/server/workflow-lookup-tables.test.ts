@@ -129,7 +129,11 @@ describe('uploading a lookup table', () => {
 		const huge = `code\n${'x'.repeat(100)}\n`.repeat(Math.ceil(MAX_CSV_BYTES / 100));
 		const response = await upload('ian', huge);
 		expect(response.status).toBe(413);
-		expect((await response.json()).error.code).toBe('body-too-large');
+		expect((await response.json()).error).toEqual({
+			code: 'body-too-large',
+			message:
+				'The file is larger than 64 KiB, the most a lookup table may be; nothing was imported.'
+		});
 		expect(storedTables()).toEqual([]);
 	});
 
