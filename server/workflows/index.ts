@@ -17,6 +17,7 @@ import { indexExistingDocuments } from './backfill';
 import { DigestScheduler } from './digest-scheduler';
 import { registerLexiconExport } from './lexicon-export';
 import { DEFAULT_WORKFLOW_LIMITS, type WorkflowLimits } from './limits';
+import { unmapDeletedLookupTables } from './lookup-table-mappings';
 import { registerLookupTableUpload } from './lookup-table-upload';
 import { indexMembershipsOnChange, reindexMembershipsOnLoad } from './membership-index';
 import { actOnRequestDecisions } from './request-decisions';
@@ -83,7 +84,11 @@ export interface Workflows {
 export function startWorkflows(deps: WorkflowDeps): Workflows {
 	const { db, registry, router, auth } = deps;
 	const limits = { ...DEFAULT_WORKFLOW_LIMITS, ...deps.limits };
-	registry.listeners.push(projectRequestsIntoUserDocuments(registry), actOnRequestDecisions(deps));
+	registry.listeners.push(
+		projectRequestsIntoUserDocuments(registry),
+		actOnRequestDecisions(deps),
+		unmapDeletedLookupTables(deps.now)
+	);
 	indexExistingDocuments(db, registry);
 	registerRequestRoutes(router, auth, { ...deps, limits });
 	registerAuditRoutes(router, auth, deps);

@@ -229,6 +229,33 @@ describe('downloading the Lexicon as CSV', () => {
 		});
 	});
 
+	it('loses a mapping when its lookup table is deleted, on the server and on every client', async () => {
+		const iza = new SyncClient(server, 'iza', 'view/p1/main');
+		clients.push(iza);
+		await iza.synced();
+		const tableId = (iza.map('lexicon').get('branch') as LexiconEntry).lookupTableId!;
+		expect(iza.map('lookupTables').has(tableId)).toBe(true);
+		clock.advance(60_000);
+		iza.map('lookupTables').delete(tableId);
+		await waitFor(
+			() => (iza.map('lexicon').get('branch') as LexiconEntry).lookupTableId === null,
+			'the mapping to go'
+		);
+		const onServer = server.app.registry.read(
+			'view/p1/main',
+			(document) => document.roots.get('lexicon')!.get('branch') as LexiconEntry
+		)!;
+		expect(onServer).toMatchObject({
+			lookupTableId: null,
+			updatedBy: 'iza',
+			updatedAt: clock.now(),
+			tags: ['place', 'core']
+		});
+		const csv = await rawRequest(server, 'iza', '/api/projects/p1/views/main/lexicon.csv');
+		const parsed = parseCsv(await csv.text());
+		expect(parsed.ok && parsed.records.find((record) => record[0] === 'branch')?.at(-1)).toBe('');
+	});
+
 	it('is refused to someone who does not read the data view', async () => {
 		const response = await rawRequest(server, 'bea', '/api/projects/p1/views/main/lexicon.csv');
 		expect(response.status).toBe(403);
