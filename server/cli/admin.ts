@@ -29,7 +29,7 @@ import { configureAuth } from '../auth/settings';
 import { inviteFirstAdmin } from '../bootstrap/first-admin';
 import { lockDataDirectory } from '../bootstrap/lock';
 import { readConfig } from '../config';
-import { createProject } from '../consortium/projects';
+import { createProject, ProjectPlacementError } from '../consortium/projects';
 import {
 	createConsortium,
 	findConsortium,
@@ -177,11 +177,16 @@ function createProjectCommand(): void {
 	const consortium =
 		findConsortium(db, values.consortium ?? fail('--consortium is required')) ??
 		fail('No such consortium.');
-	const project = createProject(db, registry, consortium, {
-		name: required(NameSchema, values.name, '--name'),
-		ownerZoneId: values['owner-zone']
-	});
-	console.log(`Created project ${project.name} id=${project.id}`);
+	try {
+		const project = createProject(db, registry, consortium, {
+			name: required(NameSchema, values.name, '--name'),
+			ownerZoneId: values['owner-zone']
+		});
+		console.log(`Created project ${project.name} id=${project.id}`);
+	} catch (error) {
+		if (error instanceof ProjectPlacementError) fail(error.message);
+		throw error;
+	}
 }
 
 function inviteAdminCommand(): void {

@@ -8,6 +8,7 @@ import {
 	PROJECT_SETTINGS_KEY,
 	defaultScope,
 	newId,
+	projectPlacementProblem,
 	type Consortium,
 	type DataView,
 	type Member,
@@ -17,7 +18,7 @@ import {
 } from '../../src/lib/shared';
 import type { Db } from '../db/database';
 import type { DocumentRegistry } from '../sync/registry';
-import { findProjectRecord, insertProjectRecord } from './store';
+import { findProjectRecord, insertProjectRecord, listProjectRecords } from './store';
 
 export interface NewProject {
 	id?: string;
@@ -50,20 +51,25 @@ export function dataViewsFor(consortium: Consortium, ownerZoneId: string): DataV
 	];
 }
 
+/** A project the management mode has no place for (see `projectPlacementProblem`). */
+export class ProjectPlacementError extends Error {}
+
 export function createProject(
 	db: Db,
 	registry: DocumentRegistry,
 	consortium: Consortium,
 	input: NewProject
 ): ProjectInfo {
-	const network = consortium.zones.find((zone) => zone.kind === 'network')!;
-	const ownerZoneId = consortium.mode === 'network-zone' ? network.id : input.ownerZoneId;
-	const owner = consortium.zones.find((zone) => zone.id === ownerZoneId);
-	if (!owner || (consortium.mode === 'institution-zone' && owner.kind !== 'institution')) {
-		throw new Error(
-			'In institution-zone management a project belongs to one of the Institution Zones.'
-		);
-	}
+	const problem = projectPlacementProblem(
+		consortium,
+		input.ownerZoneId,
+		listProjectRecords(db, consortium.id).map((record) => record.ownerZoneId)
+	);
+	if (problem) throw new ProjectPlacementError(problem);
+	const owner =
+		consortium.mode === 'network-zone'
+			? consortium.zones.find((zone) => zone.kind === 'network')!
+			: consortium.zones.find((zone) => zone.id === input.ownerZoneId)!;
 	const project: ProjectInfo = {
 		id: input.id ?? newId(),
 		name: input.name,

@@ -126,6 +126,18 @@ describe('npm run admin', () => {
 			'Test Project'
 		);
 		const projectId = /id=(\S+)/.exec(project.stdout)![1]!;
+		const second = await admin(
+			dataDir,
+			'create-project',
+			'--consortium',
+			consortiumId,
+			'--name',
+			'Another'
+		).catch((error: { code: number; stderr: string }) => error);
+		expect(second).toMatchObject({
+			code: 1,
+			stderr: 'In network-zone management the consortium has one project, and it exists already.\n'
+		});
 		const invited = await admin(
 			dataDir,
 			'invite-admin',

@@ -82,3 +82,27 @@ export function suggestZoneForEmail<T extends Pick<Zone, 'emailDomains'>>(
 	);
 	return matches.length === 1 ? matches[0] : undefined;
 }
+
+/**
+ * Where a new project may go, by the management mode: in network-zone management the consortium
+ * has one project, owned by the Network Zone; in institution-zone management each Institution
+ * Zone has its own, private one. `existingOwners` are the owner zones of the consortium's projects.
+ * Returns why not, or null.
+ */
+export function projectPlacementProblem(
+	consortium: Pick<Consortium, 'mode' | 'zones'>,
+	ownerZoneId: string | undefined,
+	existingOwners: readonly string[]
+): string | null {
+	if (consortium.mode === 'network-zone') {
+		return existingOwners.length > 0
+			? 'In network-zone management the consortium has one project, and it exists already.'
+			: null;
+	}
+	const owner = consortium.zones.find((zone) => zone.id === ownerZoneId);
+	if (!owner || owner.kind !== 'institution')
+		return 'In institution-zone management a project belongs to one of the Institution Zones: name it with its zone id.';
+	return existingOwners.includes(owner.id)
+		? `${owner.name} has its project already: in institution-zone management each Institution Zone has one.`
+		: null;
+}
