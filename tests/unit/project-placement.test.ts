@@ -3,9 +3,21 @@ import { projectPlacementProblem } from '../../src/lib/shared';
 
 describe('where a new project may go', () => {
 	const zones = [
-		{ id: 'nz', kind: 'network' as const, name: 'Office', emailDomains: [] },
-		{ id: 'aurora', kind: 'institution' as const, name: 'Aurora', emailDomains: [] },
-		{ id: 'borealis', kind: 'institution' as const, name: 'Borealis', emailDomains: [] }
+		{ id: 'nz', kind: 'network' as const, name: 'Office', consortiumId: 'c', emailDomains: [] },
+		{
+			id: 'aurora',
+			kind: 'institution' as const,
+			name: 'Aurora',
+			consortiumId: 'c',
+			emailDomains: []
+		},
+		{
+			id: 'borealis',
+			kind: 'institution' as const,
+			name: 'Borealis',
+			consortiumId: 'c',
+			emailDomains: []
+		}
 	];
 
 	it('allows one project in network-zone management', () => {
