@@ -9,10 +9,10 @@
  *      observers (key, old value, new value): cost grows with the update, not the document;
  *   3. judge every change with the author's current role and zone (the policy);
  *   4. revert the refused changes in a server transaction; the accepted ones stay;
- *   5. merge what both transactions emitted, scrub the refused values out of it, persist it, then
- *      broadcast it to every connection, the author included (after step 6's message);
- *   6. tell the author which changes were refused and why, before the broadcast of step 5 reaches
- *      them, so that their client can explain the revert as it arrives.
+ *   5. tell the author which changes were refused and why, before step 6's broadcast reaches them,
+ *      so that their client can explain the revert as it arrives;
+ *   6. merge what both transactions emitted, scrub the refused values out of it, persist it, then
+ *      broadcast it to every connection, the author included.
  */
 import * as encoding from 'lib0/encoding';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';

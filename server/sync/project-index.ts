@@ -4,8 +4,8 @@
  * Built once when the document loads (O(members)), then kept up to date change by change.
  *
  * The sync server applies an update before judging it, so `before(changes)` answers as the
- * document stood before the update: the changed entries read their old values, and the indexes
- * are only advanced (`advance`) once the verdicts are final.
+ * document stood before the update: the changed entries of every root read their old values, and
+ * the indexes are only advanced (`advance`) once the verdicts are final.
  */
 import type * as Y from 'yjs';
 import {
@@ -24,6 +24,14 @@ export interface ProjectMaps {
 	views: Y.Map<unknown>;
 	members: Y.Map<unknown>;
 }
+
+/** The roots the facts are read from. */
+const FACT_ROOTS: ReadonlySet<string> = new Set<keyof ProjectMaps>([
+	'settings',
+	'zones',
+	'views',
+	'members'
+]);
 
 export class ProjectIndex implements ProjectFacts {
 	readonly #maps: ProjectMaps;
@@ -54,19 +62,36 @@ export class ProjectIndex implements ProjectFacts {
 	};
 	adminCount = () => this.#admins;
 
-	/** The facts as they stood before `changes`, which the live document already holds. */
+	/**
+	 * The facts as they stood before `changes`, which the live document already holds. Every root
+	 * the facts read is seen as before: a write to a server-only root (settings, zones, views) is
+	 * refused, but until it is reverted it must not decide the judgment of the rest of its batch
+	 * (switching the mode to escape "admin-protected", making a zone a Network Zone to promote its
+	 * user). The indexes are not advanced before the verdicts, so they already answer as before.
+	 */
 	before(changes: readonly EntryChange[]): ProjectFacts {
-		const previous = new Map<string, Member | undefined>();
-		for (const change of changes)
-			if (change.root === 'members') previous.set(change.key, change.before as Member | undefined);
+		const previous = new Map<keyof ProjectMaps, Map<string, unknown>>();
+		for (const change of changes) {
+			if (!FACT_ROOTS.has(change.root)) continue;
+			const root = change.root as keyof ProjectMaps;
+			const values = previous.get(root) ?? previous.set(root, new Map()).get(root)!;
+			if (!values.has(change.key)) values.set(change.key, change.before);
+		}
 		if (previous.size === 0) return this;
-		const member = (accountId: string) =>
-			previous.has(accountId) ? previous.get(accountId) : this.member(accountId);
+		const read = <T>(root: keyof ProjectMaps, key: string): T | undefined => {
+			const values = previous.get(root);
+			return (values?.has(key) ? values.get(key) : this.#maps[root].get(key)) as T | undefined;
+		};
+		const view = (viewId: string) => read<DataView>('views', viewId);
+		const member = (accountId: string) => read<Member>('members', accountId);
 		return {
-			project: this.project,
-			zone: this.zone,
-			view: this.view,
-			viewOfZone: this.viewOfZone,
+			project: read<ProjectInfo>('settings', PROJECT_SETTINGS_KEY)!,
+			zone: (zoneId) => read<Zone>('zones', zoneId),
+			view,
+			viewOfZone: (zoneId) => {
+				const viewId = this.#viewByZone.get(zoneId);
+				return viewId === undefined ? undefined : view(viewId);
+			},
 			member,
 			memberByEmail: (email) => {
 				const accountId = this.#accountByEmail.get(email.toLowerCase());

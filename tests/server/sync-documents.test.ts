@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLOSE, closeReasonFor } from '../../src/lib/shared';
+import { CLOSE, closeReasonFor, type EntryChange } from '../../src/lib/shared';
 import type { TestServer } from '../support/server';
 import {
 	SyncClient,
@@ -127,11 +127,29 @@ describe('data view documents', () => {
 });
 
 describe('revocation', () => {
-	it('closes a removed member’s connections with 4410, which tells the client to drop its copy', async () => {
+	it('closes a removed member’s connections with 4410 as it accepts the removal, which tells the client to drop its copy', async () => {
 		const ada = connect('ada', 'project/p1');
 		const nedProject = connect('ned', 'project/p1');
 		const nedView = connect('ned', 'view/p1/global');
 		await Promise.all([ada.synced(), nedProject.synced(), nedView.synced()]);
+		const closedAt = new Map<SyncClient, number>();
+		for (const client of [nedProject, nedView])
+			client.provider.on('connection-close', () => closedAt.set(client, performance.now()));
+		// The first listener hears of the accepted removal before the revocation runs, the last
+		// after it: by then, in the same synchronous step, Ned must hold no connection any more.
+		let acceptedAt = 0;
+		let nedConnectedAfterwards: boolean | null = null;
+		const removesNed = (changes: readonly EntryChange[]) =>
+			changes.some((change) => change.key === 'ned' && change.after === undefined);
+		server.app.registry.listeners.unshift((_document, _author, changes) => {
+			if (removesNed(changes)) acceptedAt = performance.now();
+		});
+		server.app.registry.listeners.push((_document, _author, changes) => {
+			if (!removesNed(changes)) return;
+			nedConnectedAfterwards = [...server.app.registry.documentsOfProject('p1')].some((live) =>
+				[...live.peers].some((peer) => peer.accountId === 'ned')
+			);
+		});
 
 		ada.map('members').delete('ned');
 		for (const client of [nedProject, nedView]) {
@@ -140,6 +158,9 @@ describe('revocation', () => {
 				'the revocation'
 			);
 		}
+		expect(nedConnectedAfterwards).toBe(false);
+		for (const client of [nedProject, nedView])
+			expect(closedAt.get(client)! - acceptedAt).toBeLessThan(100);
 		expect(closeReasonFor(CLOSE.accessRevoked.code)).toMatchObject({
 			wipeLocalCopy: true,
 			reconnect: false

@@ -1,11 +1,18 @@
 /**
  * Random schedules of clients going offline and online while issuing allowed and forbidden
- * membership changes always end with every remaining member's copy equal to the server's, and the
- * server's state always satisfies the membership invariants.
+ * membership changes, some of them in one update with a write to a root only the server maintains,
+ * always end with every remaining member's copy equal to the server's, and the server's state
+ * satisfies the membership invariants after every change it accepts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findInvariantViolations, type Member, type Role } from '../../src/lib/shared';
+import {
+	findInvariantViolations,
+	type InvariantViolation,
+	type Member,
+	type Role
+} from '../../src/lib/shared';
+import type { LiveDocument } from '../../server/sync/live-document';
 import { SyncClient, setUpProject, startSyncServer, stateOf, waitFor } from '../support/sync';
 
 const PEOPLE = ['ada', 'bo', 'nia', 'ian'] as const;
@@ -25,10 +32,42 @@ const STEP = fc.oneof(
 		who: fc.constantFrom(...PEOPLE),
 		target: fc.constantFrom(...PEOPLE)
 	}),
+	fc.record({
+		kind: fc.constant('forge' as const),
+		who: fc.constantFrom(...PEOPLE),
+		root: fc.constantFrom('settings', 'zones', 'views')
+	}),
 	fc.record({ kind: fc.constant('settle' as const), ms: fc.integer({ min: 0, max: 15 }) })
 );
 
 type Step = typeof STEP extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * One update that rewrites a server-only root so that a membership change in the same update would
+ * pass if judged against it: the project in institution-zone management owned by Aurora, or
+ * Aurora relabelled a Network Zone (both would let Aurora's ian be Project Admin), or a data view
+ * that is about to be reverted (nia would be left seeing a view that does not exist).
+ */
+function forge(client: SyncClient, root: 'settings' | 'zones' | 'views'): void {
+	if (!client.member('ian') || !client.member('nia')) return;
+	client.doc.transact(() => {
+		const map = client.map<Record<string, unknown>>(root);
+		if (root === 'settings') {
+			map.set('project', {
+				...map.get('project'),
+				mode: 'institution-zone',
+				ownerZoneId: 'aurora'
+			});
+			client.setMember('ian', { role: 'admin', scope: 'all' });
+		} else if (root === 'zones') {
+			map.set('aurora', { ...map.get('aurora'), kind: 'network' });
+			client.setMember('ian', { role: 'admin', scope: 'all' });
+		} else {
+			map.set('forged', { id: 'forged', name: 'Forged', kind: 'global', zoneId: 'nz' });
+			client.setMember('nia', { scope: ['forged'] });
+		}
+	});
+}
 
 async function runSchedule(steps: Step[]): Promise<void> {
 	const server = await startSyncServer();
@@ -40,6 +79,13 @@ async function runSchedule(steps: Step[]): Promise<void> {
 			{ accountId: 'nia', role: 'analyst', zone: 'nz' },
 			{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
 		]);
+		// Every state the server reaches through an accepted change keeps the invariants.
+		const violations: InvariantViolation[] = [];
+		server.app.registry.listeners.push((document: LiveDocument) => {
+			if (document.name !== 'project/p1') return;
+			const members = [...document.roots.get('members')!.values()] as Member[];
+			violations.push(...findInvariantViolations(document.index!, members));
+		});
 		for (const person of PEOPLE) clients.set(person, new SyncClient(server, person, 'project/p1'));
 		await Promise.all([...clients.values()].map((client) => client.synced()));
 
@@ -54,7 +100,9 @@ async function runSchedule(steps: Step[]): Promise<void> {
 			else if (step.kind === 'role' && client.member(step.target))
 				client.setMember(step.target, { role: step.role });
 			else if (step.kind === 'remove') client.map('members').delete(step.target);
+			else if (step.kind === 'forge') forge(client, step.root);
 			await new Promise((resolve) => setImmediate(resolve));
+			expect(violations).toEqual([]);
 		}
 
 		for (const client of clients.values()) client.provider.connect();
@@ -69,6 +117,7 @@ async function runSchedule(steps: Step[]): Promise<void> {
 			'every remaining member to converge on the server’s state',
 			10_000
 		);
+		expect(violations).toEqual([]);
 		const members = [...project().roots.get('members')!.values()] as Member[];
 		expect(findInvariantViolations(project().index!, members)).toEqual([]);
 	} finally {

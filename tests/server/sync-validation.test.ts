@@ -158,3 +158,72 @@ describe('changes the policy refuses', () => {
 		});
 	});
 });
+
+/**
+ * A write to a server-only root is refused, but it sits in the server's copy until the revert:
+ * the rest of its update must still be judged against the project as it stood before.
+ */
+describe('server-only writes in the same update as membership changes', () => {
+	it('keeps another Project Admin protected when the same update switches the management mode', async () => {
+		setUpProject(server, 'institution-zone', [
+			{ accountId: 'ava', role: 'admin', zone: 'aurora' },
+			{ accountId: 'nadia', role: 'admin', zone: 'aurora' }
+		]);
+		const ava = connect('ava');
+		await ava.synced();
+
+		ava.doc.transact(() => {
+			const settings = ava.map<Record<string, unknown>>('settings');
+			settings.set('project', { ...settings.get('project'), mode: 'network-zone' });
+			ava.map('members').delete('nadia');
+		});
+
+		await waitFor(() => ava.verdicts.length === 1, 'the verdict');
+		expect(
+			ava.verdicts[0]!.rejected.map((rejection) => [rejection.root, rejection.code]).sort()
+		).toEqual([
+			['members', 'admin-protected'],
+			['settings', 'server-only']
+		]);
+		await waitFor(() => ava.member('nadia') !== undefined, 'nadia to come back');
+		expect(serverValue(server, 'project/p1', 'members', 'nadia')).toMatchObject({ role: 'admin' });
+		expect(serverValue(server, 'project/p1', 'settings', 'project')).toMatchObject({
+			mode: 'institution-zone'
+		});
+	});
+
+	it('keeps an Institution Zone user from Project Admin when the same update relabels their zone', async () => {
+		setUpProject(server, 'network-zone', [
+			{ accountId: 'ada', role: 'admin', zone: 'nz' },
+			{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
+		]);
+		const ada = connect('ada');
+		const ian = connect('ian');
+		await Promise.all([ada.synced(), ian.synced()]);
+
+		ada.doc.transact(() => {
+			const zones = ada.map<Record<string, unknown>>('zones');
+			zones.set('aurora', { ...zones.get('aurora'), kind: 'network' });
+			ada.setMember('ian', { role: 'admin', scope: 'all' });
+		});
+
+		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		expect(
+			ada.verdicts[0]!.rejected.map((rejection) => [rejection.root, rejection.code]).sort()
+		).toEqual([
+			['members', 'iz-user-cannot-be-admin'],
+			['zones', 'server-only']
+		]);
+		await waitFor(
+			() => ada.member('ian')?.role === 'analyst' && stateOf(ada.doc) === stateOf(ian.doc),
+			'the revert everywhere'
+		);
+		expect(serverValue(server, 'project/p1', 'members', 'ian')).toMatchObject({
+			role: 'analyst',
+			scope: ['iz-aurora']
+		});
+		expect(serverValue(server, 'project/p1', 'zones', 'aurora')).toMatchObject({
+			kind: 'institution'
+		});
+	});
+});

@@ -72,7 +72,11 @@ export const RejectionSchema = z.object({
 });
 export type Rejection = z.infer<typeof RejectionSchema>;
 
-/** Sent to the author only, after the refused changes have been reverted everywhere. */
+/**
+ * Sent to the author only, once the refused changes are reverted in the server's copy and before
+ * the update carrying the revert is published: the author's client hears why an entry changes
+ * back before it does.
+ */
 export const VerdictSchema = z.object({
 	document: z.string(),
 	rejected: z.array(RejectionSchema)
