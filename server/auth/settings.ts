@@ -23,6 +23,13 @@ export interface SessionPolicy {
 	 * @default 1 minute
 	 */
 	activityWriteIntervalMs: number;
+	/**
+	 * How often open sync connections are checked against their session: those of an expired
+	 * session, or of one ended by another process (the command line revoking a portal), close.
+	 * Sessions this server ends have their connections closed at once.
+	 * @default 10 seconds
+	 */
+	recheckConnectionsEveryMs: number;
 }
 
 /** At most `limit` requests per `windowMs` for one key. */
@@ -78,7 +85,8 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
 	sessions: {
 		idleTimeoutMs: 7 * DAY,
 		absoluteLifetimeMs: 30 * DAY,
-		activityWriteIntervalMs: MINUTE
+		activityWriteIntervalMs: MINUTE,
+		recheckConnectionsEveryMs: 10_000
 	},
 	tokenLifetimesMs: {
 		'sign-in': 15 * MINUTE,
