@@ -107,7 +107,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		onSessionsEnded: () => sync.recheckSessions()
 	});
 	registerInvitationRoutes(router, auth, registry);
-	registry.listeners.push(sendInvitationsOnChange({ db, mailer, site, registry }));
+	registry.listeners.push(
+		sendInvitationsOnChange({ db, mailer, site, registry, limiters: auth.limiters })
+	);
 	const workflows = startWorkflows({
 		db,
 		registry,

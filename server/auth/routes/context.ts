@@ -51,7 +51,9 @@ export function createAuthContext(deps: AuthRouteDeps): AuthContext {
 			mailPerIp: limiter('mailPerIp'),
 			mailPerEmail: limiter('mailPerEmail'),
 			secretPerIp: limiter('secretPerIp'),
-			secretPerEmail: limiter('secretPerEmail')
+			secretPerEmail: limiter('secretPerEmail'),
+			invitesPerInviter: limiter('invitesPerInviter'),
+			invitesPerEmail: limiter('invitesPerEmail')
 		}
 	};
 }
