@@ -103,10 +103,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		onAccountChanged: (account) => {
 			updateMemberEntriesOf(registry, account);
 			options.onAccountChanged?.(account);
-		}
+		},
+		onSessionsEnded: () => sync.recheckSessions()
 	});
 	registerInvitationRoutes(router, auth, registry);
-	registry.listeners.push(sendInvitationsOnChange({ db, mailer, site, registry }));
+	registry.listeners.push(
+		sendInvitationsOnChange({ db, mailer, site, registry, limiters: auth.limiters })
+	);
 	const workflows = startWorkflows({
 		db,
 		registry,
@@ -121,7 +124,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		auth,
 		registry,
 		settings: config.embed,
-		onPortalRevoked: () => sync.recheckEmbeddedSessions()
+		onPortalRevoked: () => sync.recheckSessions()
 	});
 	if (config.showOutbox) registerDevOutboxRoute(router, db);
 	const serveStatic = staticFiles(config.staticDir, { frameAncestorsFor: embedFrameAncestors(db) });
@@ -181,8 +184,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		options.syncLimits
 	);
 	const recheckTimer = setInterval(() => {
-		sync.recheckEmbeddedSessions();
-	}, config.embed.recheckSessionsEveryMs);
+		sync.recheckSessions();
+	}, config.auth.sessions.recheckConnectionsEveryMs);
 	recheckTimer.unref();
 	const ticketSweep = setInterval(() => deleteStaleTickets(db, 3_600_000), 3_600_000);
 	ticketSweep.unref();

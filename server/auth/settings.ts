@@ -23,6 +23,13 @@ export interface SessionPolicy {
 	 * @default 1 minute
 	 */
 	activityWriteIntervalMs: number;
+	/**
+	 * How often open sync connections are checked against their session: those of an expired
+	 * session, or of one ended by another process (the command line revoking a portal), close.
+	 * Sessions this server ends have their connections closed at once.
+	 * @default 10 seconds
+	 */
+	recheckConnectionsEveryMs: number;
 }
 
 /** At most `limit` requests per `windowMs` for one key. */
@@ -33,7 +40,9 @@ export interface RateLimitRule {
 
 /**
  * Limits on the endpoints that send mail or check a secret, each counted per client address and
- * per email address (ASVS 2.2.1).
+ * per email address (ASVS 2.2.1), and on invitations, which are mailed by the server when it
+ * accepts them into a project document (no request, so no client address: they are counted per
+ * inviting account instead).
  */
 export interface AuthRateLimits {
 	/**
@@ -58,6 +67,18 @@ export interface AuthRateLimits {
 	 * @default 10 per 15 minutes
 	 */
 	secretPerEmail: RateLimitRule;
+	/**
+	 * Invitation mails (new or resent) per inviting account: a Project Admin, or whoever holds their
+	 * session, cannot make the console mail strangers without bound.
+	 * @default 100 per hour
+	 */
+	invitesPerInviter: RateLimitRule;
+	/**
+	 * Invitation mails per address invited, whoever invites: nobody can flood one inbox by
+	 * resending, or by inviting it to many projects.
+	 * @default 5 per hour
+	 */
+	invitesPerEmail: RateLimitRule;
 }
 
 export interface AuthPolicy {
@@ -78,7 +99,8 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
 	sessions: {
 		idleTimeoutMs: 7 * DAY,
 		absoluteLifetimeMs: 30 * DAY,
-		activityWriteIntervalMs: MINUTE
+		activityWriteIntervalMs: MINUTE,
+		recheckConnectionsEveryMs: 10_000
 	},
 	tokenLifetimesMs: {
 		'sign-in': 15 * MINUTE,
@@ -91,7 +113,9 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
 		mailPerIp: { limit: 20, windowMs: 15 * MINUTE },
 		mailPerEmail: { limit: 5, windowMs: 15 * MINUTE },
 		secretPerIp: { limit: 30, windowMs: 15 * MINUTE },
-		secretPerEmail: { limit: 10, windowMs: 15 * MINUTE }
+		secretPerEmail: { limit: 10, windowMs: 15 * MINUTE },
+		invitesPerInviter: { limit: 100, windowMs: HOUR },
+		invitesPerEmail: { limit: 5, windowMs: HOUR }
 	}
 };
 

@@ -15,7 +15,7 @@
  *
  * Adding a zone member and the portal commands change SQL rows only (no documents), so they may
  * run beside the server: a revoked key stops new tickets at once, and the server closes the
- * portal's open connections within seconds (`Config.embed.recheckSessionsEveryMs`).
+ * portal's open connections within seconds (`Config.auth.sessions.recheckConnectionsEveryMs`).
  */
 import { parseArgs } from 'node:util';
 import {

@@ -76,7 +76,7 @@ export function registerPortal(
 /**
  * Revokes the portal: its key stops working, its unused tickets and its embedded sessions end.
  * False when there is no such portal or it was revoked already. Open sync connections of those
- * sessions are closed by the server's next check (`recheckSessionsEveryMs`), or at once when the
+ * sessions are closed by the server's next check (`recheckConnectionsEveryMs`), or at once when the
  * server itself revoked the portal.
  */
 export function revokePortal(db: Db, portalId: string, revokedBy: string | null): boolean {

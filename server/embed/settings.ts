@@ -21,12 +21,6 @@ export interface EmbedSettings {
 	 * @default 15 minutes
 	 */
 	sessionLifetimeMs: number;
-	/**
-	 * How often open sync connections of embedded sessions are checked against their session:
-	 * ended (the portal was revoked from another process) or expired connections are closed.
-	 * @default 10 seconds
-	 */
-	recheckSessionsEveryMs: number;
 	rateLimits: {
 		/**
 		 * Ticket requests per client address, counted before the API key is checked: a client
@@ -54,7 +48,6 @@ export const MAX_TICKET_LIFETIME_MS = 60 * SECOND;
 export const DEFAULT_EMBED_SETTINGS: EmbedSettings = {
 	ticketLifetimeMs: 30 * SECOND,
 	sessionLifetimeMs: 15 * MINUTE,
-	recheckSessionsEveryMs: 10 * SECOND,
 	rateLimits: {
 		ticketsPerIp: { limit: 600, windowMs: MINUTE },
 		ticketsPerPortal: { limit: 300, windowMs: MINUTE },

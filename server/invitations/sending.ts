@@ -4,9 +4,14 @@
  * `sendRequests`), issues a fresh Accept Invite link (revoking the earlier ones) and records when
  * it was sent and when it expires. An address that already has an account joins at once and is
  * told so; revoking an invitation (deleting it) revokes its link.
+ *
+ * Every sending is rate-limited per inviting account and per address invited (docs/security.md).
+ * One over a limit is not lost: the invitation stays, marked `failed` with the reason, and a
+ * Resend Invitation sends it once the limit allows.
  */
 import { ROLE_LABELS, type EntryChange, type Invite } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
+import type { AuthContext } from '../auth/routes/context';
 import { authSettings } from '../auth/settings';
 import { issueToken, revokeTokens } from '../auth/tokens';
 import type { Db } from '../db/database';
@@ -21,6 +26,8 @@ export interface InvitationDeps {
 	mailer: MailQueue;
 	site: SiteUrl;
 	registry: DocumentRegistry;
+	/** Counted on every sending (new invitation or resend); `invitesPer*` in `Config.auth`. */
+	limiters: Pick<AuthContext['limiters'], 'invitesPerInviter' | 'invitesPerEmail'>;
 }
 
 export function sendInvitationsOnChange(deps: InvitationDeps) {
@@ -36,10 +43,49 @@ export function sendInvitationsOnChange(deps: InvitationDeps) {
 			const before = change.before as Invite | undefined;
 			const after = change.after as Invite | undefined;
 			if (!after) revokeTokens(deps.db, 'invite', change.key);
-			else if (!before || after.sendRequests > before.sendRequests)
-				deliverInvitation(deps, document, after, authorId);
+			else if (!before || after.sendRequests > before.sendRequests) {
+				const refusal = overLimit(deps, document, after, authorId);
+				if (refusal) markNotSent(deps, document, after, refusal);
+				else deliverInvitation(deps, document, after, authorId);
+			}
 		}
 	};
+}
+
+/** Why this sending would pass a limit (as the Invited Users list shows it), or null. */
+function overLimit(
+	deps: InvitationDeps,
+	document: LiveDocument,
+	invite: Invite,
+	senderId: string
+): string | null {
+	const bySender = deps.limiters.invitesPerInviter.consume(senderId);
+	if (!bySender.allowed) {
+		const sender = document.index!.member(senderId)?.name || 'this Project Admin';
+		return `Not sent: ${sender} sent too many invitations recently. Resend it in ${wait(bySender.retryAfterSeconds)}.`;
+	}
+	const byAddress = deps.limiters.invitesPerEmail.consume(invite.email);
+	if (!byAddress.allowed) {
+		return `Not sent: this address was sent too many invitations recently. Resend it in ${wait(byAddress.retryAfterSeconds)}.`;
+	}
+	return null;
+}
+
+function wait(seconds: number): string {
+	const minutes = Math.ceil(seconds / 60);
+	return minutes === 1 ? 'a minute' : `${minutes} minutes`;
+}
+
+/** Keeps the invitation, and says it was not sent: its earlier link, if any, still works. */
+function markNotSent(
+	deps: InvitationDeps,
+	document: LiveDocument,
+	invite: Invite,
+	failure: string
+): void {
+	deps.registry.change(`project/${document.index!.project.id}`, (roots) =>
+		roots.get('invites')!.set(invite.id, { ...invite, status: 'failed', failure })
+	);
 }
 
 function deliverInvitation(

@@ -4,8 +4,9 @@
  * refused with 403), then the session, the document and the account's read access decide whether
  * the socket stays open; refusals close it with a named code (docs/sync.md) that the client can
  * read. When a change takes away someone's read access, their open connections close with 4410.
- * An embedded widget's session opens its one project document only, and its connections close
- * (4401) once the session has expired or ended.
+ * An embedded widget's session opens its one project document only. A connection lives longer than
+ * the check at its upgrade: once its session has expired or ended (signed out, ended from another
+ * device, a password reset, a revoked portal), `recheckSessions` closes it (4401).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -25,8 +26,8 @@ export interface SyncServerDeps {
 	authenticate(req: IncomingMessage): Principal | null;
 	isAllowedOrigin(origin: string): boolean;
 	/**
-	 * Whether an embedded session is still current: it is checked at the upgrade, and again by
-	 * `recheckEmbeddedSessions`, because it is short-lived and ends when its portal is revoked.
+	 * Whether a session still exists and has not expired. `authenticate` vouches for it at the
+	 * upgrade; `recheckSessions` asks again for the connections opened with it.
 	 * @default always current
 	 */
 	isSessionCurrent?(sessionId: string): boolean;
@@ -35,10 +36,11 @@ export interface SyncServerDeps {
 export interface SyncServer {
 	readonly connections: ReadonlySet<SyncConnection>;
 	/**
-	 * Closes (4401) the connections of embedded sessions that have expired or ended; returns how
-	 * many. The app calls it every few seconds and right after it revokes a portal.
+	 * Closes (4401) the connections whose session has expired or ended, asking once per session;
+	 * returns how many it closed. The app calls it every few seconds (expiry, and sessions ended by
+	 * another process) and right after it ends sessions itself.
 	 */
-	recheckEmbeddedSessions(): number;
+	recheckSessions(): number;
 	close(): void;
 }
 
@@ -50,7 +52,8 @@ export function attachSyncServer(
 	const settings: SyncLimits = { ...DEFAULT_SYNC_LIMITS, ...limits };
 	const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes * 2 });
 	const connections = new Set<SyncConnection>();
-	const perSession = new Map<string, number>();
+	/** The open connections of each session, for the per-session limit and `recheckSessions`. */
+	const bySession = new Map<string, Set<SyncConnection>>();
 	const { registry } = deps;
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -68,7 +71,7 @@ export function attachSyncServer(
 		if (!principal) return closeSocket(ws, CLOSE.unauthenticated);
 		if (principal.embedded && name !== `project/${principal.embedded.projectId}`)
 			return closeSocket(ws, CLOSE.forbidden);
-		if ((perSession.get(principal.sessionId) ?? 0) >= settings.maxConnectionsPerSession) {
+		if ((bySession.get(principal.sessionId)?.size ?? 0) >= settings.maxConnectionsPerSession) {
 			return closeSocket(ws, CLOSE.tooManyConnections);
 		}
 		const document = registry.acquire(name);
@@ -78,15 +81,16 @@ export function attachSyncServer(
 			registry.release(document);
 			return closeSocket(ws, access.close);
 		}
-		perSession.set(principal.sessionId, (perSession.get(principal.sessionId) ?? 0) + 1);
 		const connection = new SyncConnection(ws, principal, document, settings, (closed) => {
 			connections.delete(closed);
-			const remaining = (perSession.get(principal.sessionId) ?? 1) - 1;
-			if (remaining > 0) perSession.set(principal.sessionId, remaining);
-			else perSession.delete(principal.sessionId);
+			const ofSession = bySession.get(principal.sessionId);
+			ofSession?.delete(closed);
+			if (ofSession?.size === 0) bySession.delete(principal.sessionId);
 			registry.release(document);
 		});
 		connections.add(connection);
+		const ofSession = bySession.get(principal.sessionId) ?? new Set<SyncConnection>();
+		bySession.set(principal.sessionId, ofSession.add(connection));
 		connection.start();
 		answered.add(ws);
 		ws.on('pong', () => answered.add(ws));
@@ -137,13 +141,13 @@ export function attachSyncServer(
 
 	return {
 		connections,
-		recheckEmbeddedSessions() {
+		recheckSessions() {
 			let closed = 0;
-			for (const connection of [...connections]) {
-				const { embedded, sessionId } = connection.principal;
-				if (!embedded || (deps.isSessionCurrent?.(sessionId) ?? true)) continue;
-				connection.close(CLOSE.unauthenticated);
-				closed += 1;
+			for (const [sessionId, ofSession] of [...bySession]) {
+				if (deps.isSessionCurrent?.(sessionId) ?? true) continue;
+				const ended = [...ofSession];
+				for (const connection of ended) connection.close(CLOSE.unauthenticated);
+				closed += ended.length;
 			}
 			return closed;
 		},

@@ -297,6 +297,8 @@ function limits(changes: object) {
 		mailPerEmail: unlimited,
 		secretPerIp: unlimited,
 		secretPerEmail: unlimited,
+		invitesPerInviter: unlimited,
+		invitesPerEmail: unlimited,
 		...changes
 	};
 }

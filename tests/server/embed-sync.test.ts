@@ -78,9 +78,9 @@ describe('the sync endpoint and embedded sessions', () => {
 		const socket = open(server, 'project/p1', { token });
 		await socket.opened;
 		clock.advance(14 * MINUTE);
-		expect(server.app.sync.recheckEmbeddedSessions()).toBe(0);
+		expect(server.app.sync.recheckSessions()).toBe(0);
 		clock.advance(MINUTE);
-		expect(server.app.sync.recheckEmbeddedSessions()).toBe(1);
+		expect(server.app.sync.recheckSessions()).toBe(1);
 		expect(await socket.closed).toBe(CLOSE.unauthenticated.code);
 		expect(await open(server, 'project/p1', { token }).closed).toBe(CLOSE.unauthenticated.code);
 	});
@@ -90,7 +90,7 @@ describe('the sync endpoint and embedded sessions', () => {
 		const socket = open(server, 'project/p1', { token });
 		await socket.opened;
 		expect(revokePortal(server.app.db, portal.id, null)).toBe(true);
-		server.app.sync.recheckEmbeddedSessions();
+		server.app.sync.recheckSessions();
 		expect(await socket.closed).toBe(CLOSE.unauthenticated.code);
 		expect(await open(server, 'project/p1', { token }).closed).toBe(CLOSE.unauthenticated.code);
 	});

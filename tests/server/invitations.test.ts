@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId, type Invite, type ProjectListing, type Role } from '../../src/lib/shared';
+import { DEFAULT_AUTH_POLICY } from '../../server/auth/settings';
 import { TestClock, createTestAccount, startAuthServer } from '../support/auth';
 import { TestClient } from '../support/client';
 import { eventually } from '../support/eventually';
@@ -231,5 +232,82 @@ describe('inviting someone who already has an account', () => {
 			name: 'Analytics',
 			role: 'consumer'
 		});
+	});
+});
+
+describe('limits on invitation mail', () => {
+	const HOUR = 3_600_000;
+
+	function mailsTo(address: string): number {
+		return smtp.received.filter((mail) => mail.to.includes(address)).length;
+	}
+
+	/** Asks for one more sending of the invitation, as Resend Invitation does. */
+	function resend(id: string): void {
+		const current = invite(id)!;
+		ada.map('invites').set(id, { ...current, sendRequests: current.sendRequests + 1 });
+	}
+
+	it('mails one address five times an hour; the next stays, marked not sent, until a later Resend', async () => {
+		const address = 'often@example.org';
+		const sent = queuedInvite(address);
+		ada.map('invites').set(sent.id, sent);
+		await smtp.nextMessageTo(address);
+		await waitFor(() => invite(sent.id)?.status === 'sent', 'the first sending');
+		for (let sending = 2; sending <= 5; sending++) {
+			resend(sent.id);
+			await smtp.nextMessageTo(address);
+		}
+
+		resend(sent.id);
+		await waitFor(() => invite(sent.id)?.status === 'failed', 'the sixth to be refused');
+		expect(invite(sent.id)).toMatchObject({ email: address, sendRequests: 6 });
+		expect(invite(sent.id)!.failure).toMatch(
+			/^Not sent: this address was sent too many invitations recently\. Resend it in \d+ minutes\.$/
+		);
+		expect(mailsTo(address)).toBe(5);
+
+		clock.advance(HOUR);
+		resend(sent.id);
+		const token = await linkFromInvitation(address);
+		await waitFor(() => invite(sent.id)?.status === 'sent', 'the resend to go out');
+		expect(invite(sent.id)!.failure).toBeNull();
+		const preview = await new TestClient(server).post('/api/invites/preview', { token });
+		expect(preview.status).toBe(200);
+	});
+
+	it('mails at most the configured number of invitations per inviting account an hour', async () => {
+		for (const client of syncClients.splice(0)) client.destroy();
+		await server.close();
+		server = await startAuthServer({
+			smtp,
+			clock,
+			policy: {
+				rateLimits: {
+					...DEFAULT_AUTH_POLICY.rateLimits,
+					invitesPerInviter: { limit: 2, windowMs: HOUR }
+				}
+			}
+		});
+		setUpProject(server, 'network-zone', [{ accountId: 'ada', role: 'admin', zone: 'nz' }]);
+		ada = new SyncClient(server, 'ada', 'project/p1');
+		syncClients.push(ada);
+		await ada.synced();
+
+		const invites = ['one', 'two', 'three'].map((name) => queuedInvite(`${name}@example.org`));
+		for (const queued of invites) ada.map('invites').set(queued.id, queued);
+		const third = invites[2]!;
+		await waitFor(() => invite(third.id)?.status === 'failed', 'the third to be refused');
+		expect(invite(third.id)!.failure).toMatch(
+			/^Not sent: Name of ada sent too many invitations recently\./
+		);
+		await smtp.nextMessageTo('one@example.org');
+		await smtp.nextMessageTo('two@example.org');
+		expect(mailsTo('three@example.org')).toBe(0);
+
+		clock.advance(HOUR);
+		resend(third.id);
+		await smtp.nextMessageTo('three@example.org');
+		await waitFor(() => invite(third.id)?.status === 'sent', 'the resend to go out');
 	});
 });

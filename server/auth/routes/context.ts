@@ -13,6 +13,7 @@ import type { Account } from '../accounts';
 import {
 	clearedSessionCookie,
 	createSession,
+	invalidateAccountSessions,
 	invalidateSession,
 	readSessionToken,
 	sessionCookie,
@@ -30,6 +31,11 @@ export interface AuthRouteDeps {
 	site: SiteUrl;
 	/** Called after an account's name or email changed (membership entries show both). */
 	onAccountChanged?: (account: Account) => void;
+	/**
+	 * Called after sessions ended here (signed out, ended from Personal Settings, a password
+	 * reset): connections opened with them must close now, not at their next periodic check.
+	 */
+	onSessionsEnded?: () => void;
 }
 
 export interface AuthContext extends AuthRouteDeps {
@@ -45,7 +51,9 @@ export function createAuthContext(deps: AuthRouteDeps): AuthContext {
 			mailPerIp: limiter('mailPerIp'),
 			mailPerEmail: limiter('mailPerEmail'),
 			secretPerIp: limiter('secretPerIp'),
-			secretPerEmail: limiter('secretPerEmail')
+			secretPerEmail: limiter('secretPerEmail'),
+			invitesPerInviter: limiter('invitesPerInviter'),
+			invitesPerEmail: limiter('invitesPerEmail')
 		}
 	};
 }
@@ -104,10 +112,41 @@ export function signInResponse(
 	account: Account
 ): ApiResponse {
 	const previous = currentSession(context, request);
-	if (previous) invalidateSession(context.db, previous.session.id);
+	if (previous) endSession(context, previous.session.id);
 	const meta = { ip: request.ip, userAgent: request.header('user-agent') ?? '' };
 	const created = createSession(context.db, account.id, meta);
 	return { body: { account }, headers: { 'Set-Cookie': sessionCookie(context.site, created) } };
+}
+
+/** Ends one session; its open connections close (`onSessionsEnded`). */
+export function endSession(context: AuthContext, sessionId: string): void {
+	invalidateSession(context.db, sessionId);
+	sessionsEnded(context);
+}
+
+/** Ends the account's sessions but the one named; their open connections close. */
+export function endAccountSessions(
+	context: AuthContext,
+	accountId: string,
+	exceptSessionId?: string
+): void {
+	invalidateAccountSessions(context.db, accountId, exceptSessionId);
+	sessionsEnded(context);
+}
+
+/**
+ * Tells the listener once the current synchronous work is over, so that a caller inside a
+ * transaction is heard after it committed (or rolled back: the listener checks what is stored,
+ * so a needless call closes nothing).
+ */
+function sessionsEnded(context: AuthContext): void {
+	queueMicrotask(() => {
+		try {
+			context.onSessionsEnded?.();
+		} catch (error) {
+			console.error('An onSessionsEnded listener failed:', error);
+		}
+	});
 }
 
 export function signedOutHeaders(context: AuthContext): Record<string, string> {

@@ -12,10 +12,15 @@ import type { Router } from '../../http/router';
 import { findAccountById, setAccountPassword, type Account } from '../accounts';
 import { issuePasswordResetLink } from '../link-mail';
 import { hashPassword } from '../passwords';
-import { invalidateAccountSessions } from '../sessions';
 import { authSettings } from '../settings';
 import { consumeToken, peekToken, revokeTokens, type TokenCheck } from '../tokens';
-import { enforceLimit, signInResponse, tokenError, type AuthContext } from './context';
+import {
+	endAccountSessions,
+	enforceLimit,
+	signInResponse,
+	tokenError,
+	type AuthContext
+} from './context';
 
 export function registerPasswordResetRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
@@ -39,7 +44,7 @@ export function registerPasswordResetRoutes(router: Router, context: AuthContext
 		const account = db.transaction(() => {
 			const target = resetAccount(context, consumeToken(db, token, 'password-reset'));
 			setAccountPassword(db, target.id, passwordHash);
-			invalidateAccountSessions(db, target.id);
+			endAccountSessions(context, target.id);
 			// Other reset links, and a pending change of address, were perhaps an intruder's.
 			revokeTokens(db, 'password-reset', target.id);
 			revokeTokens(db, 'email-change', target.id);

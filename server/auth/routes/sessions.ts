@@ -4,9 +4,15 @@
  */
 import { HttpError } from '../../http/errors';
 import type { Router } from '../../http/router';
-import { invalidateAccountSessions, invalidateSession, listAccountSessions } from '../sessions';
+import { listAccountSessions } from '../sessions';
 import { revokeTokens } from '../tokens';
-import { requireSignedIn, signedOutHeaders, type AuthContext } from './context';
+import {
+	endAccountSessions,
+	endSession,
+	requireSignedIn,
+	signedOutHeaders,
+	type AuthContext
+} from './context';
 
 export function registerSessionRoutes(router: Router, context: AuthContext): void {
 	const { db } = context;
@@ -34,13 +40,13 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 		if (!target) {
 			throw new HttpError(404, 'session-not-found', 'There is no such session of yours.');
 		}
-		invalidateSession(db, target.id);
+		endSession(context, target.id);
 		return { status: 204, headers: target.id === current.id ? signedOutHeaders(context) : {} };
 	});
 
 	router.add('POST', '/api/account/sessions/end-others', (request) => {
 		const { account, session } = requireSignedIn(context, request);
-		invalidateAccountSessions(db, account.id, session.id);
+		endAccountSessions(context, account.id, session.id);
 		// Whoever else was signed in may have asked to move the account to their own address.
 		revokeTokens(db, 'email-change', account.id);
 		return { status: 204 };

@@ -13,11 +13,11 @@ import type { Router } from '../../http/router';
 import { findAccountByEmail, findPasswordHash, setAccountPassword } from '../accounts';
 import { issueSignInLink } from '../link-mail';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../passwords';
-import { invalidateSession } from '../sessions';
 import { authSettings } from '../settings';
 import { consumeToken } from '../tokens';
 import {
 	currentSession,
+	endSession,
 	enforceLimit,
 	presentedToken,
 	signedOutHeaders,
@@ -73,7 +73,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 
 	router.add('POST', '/api/auth/sign-out', (request) => {
 		const signedIn = currentSession(context, request, { allowEmbedded: true });
-		if (signedIn) invalidateSession(db, signedIn.session.id);
+		if (signedIn) endSession(context, signedIn.session.id);
 		return { status: 204, headers: signedOutHeaders(context) };
 	});
 
