@@ -120,4 +120,30 @@ describe('TopBar', () => {
 		expect(onSelectProject).toHaveBeenCalledWith('p3');
 		expect(screen.queryByRole('menu')).not.toBeInTheDocument();
 	});
+
+	it('offers the project directory at the end of the project drop-down', async () => {
+		const { user, onSelectProject } = setup({ directoryHref: '/directory' });
+		await user.click(screen.getByRole('button', { name: 'Project: Consortium analytics' }));
+		const item = screen.getByRole('menuitem', { name: /Project directory/ });
+		expect(item).toHaveAttribute('href', '/directory');
+		// Following the link leaves the page; it is not a project to switch to.
+		item.addEventListener('click', (event) => event.preventDefault());
+		await user.click(item);
+		expect(onSelectProject).not.toHaveBeenCalled();
+	});
+
+	it('links the project directory where a person without a project would look for one', () => {
+		setup({ projects: [], currentProjectId: null, directoryHref: '/directory' });
+		expect(screen.getByText(/No projects yet/)).toBeInTheDocument();
+		expect(screen.getByRole('link', { name: 'Project directory' })).toHaveAttribute(
+			'href',
+			'/directory'
+		);
+	});
+
+	it('leaves the directory out when it is not given', async () => {
+		const { user } = setup();
+		await user.click(screen.getByRole('button', { name: 'Project: Consortium analytics' }));
+		expect(screen.queryByRole('menuitem', { name: /Project directory/ })).not.toBeInTheDocument();
+	});
 });

@@ -88,6 +88,71 @@ describe('Project Users in Chromium', () => {
 		await leave(bo);
 	});
 
+	it('sends a change made offline once back online, though the person has left the project', async () => {
+		const ada = await signedInAs(e2e, 'ada', USERS);
+		const bo = await signedInAs(e2e, 'bo', USERS);
+		await expect.poll(() => memberRow(ada.page, 'Name of nia').isVisible()).toBe(true);
+		await expect.poll(() => memberRow(bo.page, 'Name of nia').isVisible()).toBe(true);
+
+		await ada.context.setOffline(true);
+		await expect
+			.poll(() =>
+				ada.page
+					.getByRole('status')
+					.filter({ hasText: /Offline/ })
+					.count()
+			)
+			.toBeGreaterThan(0);
+		await chooseRole(ada.page, 'Name of nia', 'Consumer');
+		await expect
+			.poll(() => ada.page.getByText(/Offline — 1 change waiting/).isVisible())
+			.toBe(true);
+
+		await ada.page.getByRole('button', { name: 'Settings' }).click();
+		await ada.page.getByRole('menuitem', { name: 'Personal Settings' }).click();
+		await ada.page.waitForURL(/\/settings\/personal$/);
+		await expect
+			.poll(() => ada.page.getByText(/Offline — 1 change waiting/).isVisible())
+			.toBe(true);
+
+		await ada.context.setOffline(false);
+		await expect
+			.poll(() => memberRow(bo.page, 'Name of nia').textContent(), { timeout: 20_000 })
+			.toContain('Consumer');
+		await expect
+			.poll(() => ada.page.getByText(/Online — all changes saved/).isVisible(), { timeout: 20_000 })
+			.toBe(true);
+		expect(new URL(ada.page.url()).pathname).toBe('/settings/personal');
+
+		await chooseRole(bo.page, 'Name of nia', 'Analyst');
+		await expect.poll(() => memberRow(bo.page, 'Name of nia').textContent()).toContain('Analyst');
+		await leave(ada);
+		await leave(bo);
+	});
+
+	it('deletes every offline copy of the account at sign-out, also of projects not open', async () => {
+		const ada = await signedInAs(e2e, 'ada', USERS);
+		await expect.poll(() => memberRow(ada.page, 'Name of nia').isVisible()).toBe(true);
+		const ours = () =>
+			ada.page.evaluate(async () =>
+				(await indexedDB.databases())
+					.map((database) => database.name ?? '')
+					.filter((name) => name.startsWith('console:ada:'))
+					.sort()
+			);
+		await expect.poll(ours).toEqual(['console:ada:project/p1', 'console:ada:user/ada']);
+
+		// Personal Settings: the project is no longer open, its copy stays on the device.
+		await ada.page.getByRole('button', { name: 'Settings' }).click();
+		await ada.page.getByRole('menuitem', { name: 'Personal Settings' }).click();
+		await ada.page.waitForURL(/\/settings\/personal$/);
+		await ada.page.getByRole('button', { name: 'Settings' }).click();
+		await ada.page.getByRole('menuitem', { name: 'Sign out' }).click();
+		await ada.page.waitForURL(/\/sign-in/);
+		await expect.poll(ours).toEqual([]);
+		await leave(ada);
+	});
+
 	it('shows who else is on the page', async () => {
 		const ada = await signedInAs(e2e, 'ada', USERS);
 		const bo = await signedInAs(e2e, 'bo', USERS);

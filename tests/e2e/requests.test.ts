@@ -24,8 +24,19 @@ afterAll(() => e2e.close());
 
 describe('requests in institution-zone management, in Chromium', () => {
 	it('lets a Network Zone user ask to join; the library’s admin approves in another browser; the project appears in the drop-down', async () => {
-		const nadia = await signedInAs(e2e, 'nadia', '/directory');
-		await expect.poll(() => nadia.page.getByText('No projects yet').isVisible()).toBe(true);
+		// Without a project, the start page shows the way to the directory (so does the top bar).
+		const nadia = await signedInAs(e2e, 'nadia', '/');
+		await expect
+			.poll(() => nadia.page.getByText('You are not in any project yet').isVisible())
+			.toBe(true);
+		expect(
+			await nadia.page
+				.getByRole('banner')
+				.getByRole('link', { name: 'Project directory' })
+				.getAttribute('href')
+		).toBe('/directory');
+		await nadia.page.getByRole('main').getByRole('link', { name: 'Project directory' }).click();
+		await nadia.page.waitForURL(/\/directory$/);
 		await expect.poll(() => nadia.page.getByText('No projects yet').isVisible()).toBe(true);
 		await nadia.page.getByRole('button', { name: 'Ask to join' }).click();
 		const dialog = nadia.page.getByRole('dialog');

@@ -1,15 +1,18 @@
 /**
- * The console's client sync layer (src/lib/sync/document-session.ts) against a real server: the
- * pending-change count, refusals, changes that lose to concurrent ones, and revocation.
+ * The console's client sync layer (src/lib/sync/document-session.ts, sync-hub.ts) against a real
+ * server: the pending-change count, refusals, changes that lose to concurrent ones, revocation,
+ * and unconfirmed changes of documents nobody has open any more.
  */
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { CLOSE, type CloseReason, type Member, type Rejection } from '../../src/lib/shared';
 import {
 	DocumentSession,
 	type LocalCopy,
 	type LostChange
 } from '../../src/lib/sync/document-session';
+import { SyncHub } from '../../src/lib/sync/sync-hub';
 import type { TestServer } from '../support/server';
 import {
 	SyncClient,
@@ -21,6 +24,7 @@ import {
 
 let server: TestServer;
 const sessions: DocumentSession[] = [];
+const hubs: SyncHub[] = [];
 
 /** Stands in for IndexedDB, which Node lacks; the browser tests use the real one. */
 class MemoryCopy implements LocalCopy {
@@ -32,17 +36,22 @@ class MemoryCopy implements LocalCopy {
 	destroy(): void {}
 }
 
-function open(accountId: string, name = 'project/p1', copy: LocalCopy | null = null) {
+/** A WebSocket that carries the account's session cookie, as the browser's would. */
+function socketOf(accountId: string): typeof globalThis.WebSocket {
 	const cookie = sessionCookieFor(server, accountId);
 	const origin = server.origin;
+	return class extends WebSocket {
+		constructor(address: string, protocols?: string | string[]) {
+			super(address, protocols, { headers: { cookie }, origin });
+		}
+	} as unknown as typeof globalThis.WebSocket;
+}
+
+function open(accountId: string, name = 'project/p1', copy: LocalCopy | null = null) {
 	const session = new DocumentSession(name, {
 		url: `${server.url.replace(/^http/, 'ws')}/sync`,
 		openLocalCopy: copy ? () => copy : null,
-		WebSocketPolyfill: class extends WebSocket {
-			constructor(address: string, protocols?: string | string[]) {
-				super(address, protocols, { headers: { cookie }, origin });
-			}
-		} as unknown as typeof globalThis.WebSocket
+		WebSocketPolyfill: socketOf(accountId)
 	});
 	const events = {
 		rejected: [] as Rejection[],
@@ -85,6 +94,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
 	for (const session of sessions.splice(0)) session.destroy();
+	for (const hub of hubs.splice(0)) hub.destroy();
 	await server.close();
 });
 
@@ -164,5 +174,155 @@ describe('the client sync layer', () => {
 		expect(copy.cleared).toBe(true);
 		expect(ned.session.closedFor?.code).toBe(CLOSE.accessRevoked.code);
 		ada.destroy();
+	});
+});
+
+/** One browser's storage as the hub uses it: localStorage, and IndexedDB's databases. */
+class Device {
+	readonly storage = new Map<string, string>();
+	readonly databases = new Map<string, Uint8Array>();
+
+	hub(accountId: string): SyncHub {
+		const { storage, databases } = this;
+		const hub = new SyncHub({
+			url: `${server.url.replace(/^http/, 'ws')}/sync`,
+			accountId,
+			WebSocketPolyfill: socketOf(accountId),
+			openLocalCopy: (name, doc) => new StoredCopy(databases, name, doc),
+			counts: {
+				get length() {
+					return storage.size;
+				},
+				key: (index) => [...storage.keys()][index] ?? null,
+				getItem: (key) => storage.get(key) ?? null,
+				setItem: (key, value) => void storage.set(key, value),
+				removeItem: (key) => void storage.delete(key)
+			},
+			storedCopies: {
+				names: async () => [...databases.keys()],
+				delete: async (name) => void databases.delete(name)
+			}
+		});
+		hubs.push(hub);
+		return hub;
+	}
+}
+
+/** A document's copy in `databases`, loaded and saved as y-indexeddb does. */
+class StoredCopy implements LocalCopy {
+	readonly whenSynced: Promise<void>;
+	readonly #save: (update: Uint8Array) => void;
+
+	constructor(
+		private readonly databases: Map<string, Uint8Array>,
+		private readonly name: string,
+		private readonly doc: Y.Doc
+	) {
+		this.whenSynced = Promise.resolve().then(() => {
+			const saved = databases.get(name);
+			if (saved) Y.applyUpdate(doc, saved, this);
+		});
+		this.#save = (update) => {
+			const saved = databases.get(name);
+			databases.set(name, saved ? Y.mergeUpdates([saved, update]) : update);
+		};
+		doc.on('update', this.#save);
+	}
+
+	async clearData(): Promise<void> {
+		this.destroy();
+		this.databases.delete(this.name);
+	}
+
+	destroy(): void {
+		this.doc.off('update', this.#save);
+	}
+}
+
+describe('the sync hub', () => {
+	const serverRole = (accountId: string) =>
+		server.app.registry.get('project/p1')!.index!.member(accountId)?.role;
+
+	it('keeps a document that was let go with unconfirmed changes connected until they are confirmed', async () => {
+		const hub = new Device().hub('ada');
+		const session = hub.open('project/p1');
+		await waitFor(() => session.synced, 'the first sync');
+		session.provider.disconnect();
+		setRole(session, 'ada', 'nia', 'consumer');
+		hub.release('project/p1');
+
+		expect(hub.get('project/p1')).toBe(session);
+		expect(hub.summary().pending).toBe(1);
+		session.provider.connect();
+		await waitFor(() => serverRole('nia') === 'consumer', 'the change on the server');
+		await waitFor(() => hub.get('project/p1') === undefined, 'the document to close');
+		expect(hub.summary()).toMatchObject({ pending: 0 });
+	});
+
+	it('closes a document at once when it is let go with nothing to send, and reuses a kept one', async () => {
+		const hub = new Device().hub('ada');
+		const session = hub.open('project/p1');
+		await waitFor(() => session.synced, 'the first sync');
+		hub.release('project/p1');
+		expect(hub.get('project/p1')).toBeUndefined();
+
+		const again = hub.open('project/p1');
+		await waitFor(() => again.synced, 'the second sync');
+		again.provider.disconnect();
+		setRole(again, 'ada', 'nia', 'consumer');
+		hub.release('project/p1');
+		expect(hub.open('project/p1')).toBe(again);
+		again.provider.connect();
+		await waitFor(() => again.pending === 0, 'the confirmation');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(hub.get('project/p1')).toBe(again);
+	});
+
+	it('sends, after a reload, the changes of a document nobody opens again', async () => {
+		const device = new Device();
+		const before = device.hub('ada');
+		const session = before.open('project/p1');
+		await waitFor(() => session.synced, 'the first sync');
+		session.provider.disconnect();
+		setRole(session, 'ada', 'nia', 'consumer');
+		await session.localCopy!.whenSynced;
+		before.destroy();
+		expect(serverRole('nia')).toBe('analyst');
+
+		const after = device.hub('ada');
+		expect(after.summary().pending).toBe(1);
+		await waitFor(() => serverRole('nia') === 'consumer', 'the change on the server');
+		await waitFor(() => after.get('project/p1') === undefined, 'the document to close');
+		expect(after.summary().pending).toBe(0);
+		expect(device.storage.size).toBe(0);
+		// Another account's hub on the same device does not send (or count) ada's changes.
+		expect(device.hub('bo').summary().pending).toBe(0);
+	});
+
+	it('deletes at sign-out every offline copy and count of the account, open or not', async () => {
+		const device = new Device();
+		const bo = device.hub('bo');
+		const boSession = bo.open('project/p1');
+		await waitFor(() => boSession.synced, 'bo’s sync');
+		const hub = device.hub('ada');
+		const user = hub.open('user/ada');
+		await waitFor(() => user.synced, 'the user document');
+		hub.release('user/ada');
+		const project = hub.open('project/p1');
+		await waitFor(() => project.synced, 'the first sync');
+		project.provider.disconnect();
+		setRole(project, 'ada', 'nia', 'consumer');
+		hub.release('project/p1');
+		expect(hub.get('user/ada')).toBeUndefined();
+		expect([...device.databases.keys()].sort()).toEqual([
+			'console:ada:project/p1',
+			'console:ada:user/ada',
+			'console:bo:project/p1'
+		]);
+		expect([...device.storage.keys()]).toEqual(['console:ada:pending-changes:project/p1']);
+
+		await hub.wipeOfflineCopies();
+		expect([...device.databases.keys()]).toEqual(['console:bo:project/p1']);
+		expect([...device.storage.keys()]).toEqual([]);
 	});
 });

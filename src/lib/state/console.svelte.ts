@@ -18,10 +18,24 @@ import {
 	type Rejection
 } from '../shared';
 import type { LostChange } from '../sync/document-session';
-import { SyncHub, type SyncSummary } from '../sync/sync-hub';
+import { SyncHub, type StoredCopies, type SyncSummary } from '../sync/sync-hub';
 import { LOST_TITLE, REFUSED_TITLE, describeLoss } from './sync-explanations';
 
 const REMEMBERED_ACCOUNT = 'console:account';
+
+/** y-indexeddb keeps one database per document, named as the hub asks. */
+const indexedDbCopies: StoredCopies = {
+	async names() {
+		if (!('databases' in indexedDB)) return [];
+		return (await indexedDB.databases()).map((database) => database.name ?? '');
+	},
+	delete: (name) =>
+		new Promise((resolve) => {
+			const request = indexedDB.deleteDatabase(name);
+			// Blocked: another tab has it open; it is deleted once that tab lets go.
+			request.onsuccess = request.onerror = request.onblocked = () => resolve();
+		})
+};
 
 export type SignInState = 'unknown' | 'signed-in' | 'signed-out';
 
@@ -89,7 +103,10 @@ class ConsoleState {
 		this.#checking = null;
 	}
 
-	/** Ends the session, and deletes this device's offline copies (a shared computer). */
+	/**
+	 * Ends the session, and deletes the account's offline copies on this device, also those of
+	 * documents not open now, with any changes not sent yet (a shared computer).
+	 */
 	async signOut(): Promise<void> {
 		await endSession();
 		await this.hub?.wipeOfflineCopies();
@@ -112,6 +129,7 @@ class ConsoleState {
 			accountId: account.id,
 			openLocalCopy: (name, doc) => new IndexeddbPersistence(name, doc),
 			counts: localStorage,
+			storedCopies: indexedDbCopies,
 			isOnline: () => navigator.onLine
 		});
 		this.hub = hub;

@@ -25,6 +25,13 @@ import {
 } from '../shared';
 import { PendingChanges } from './pending-changes';
 
+/** Where a document's count of unconfirmed changes is kept (`counts`), so that it survives a reload. */
+export const PENDING_COUNT_PREFIX = 'pending-changes:';
+
+export function pendingCountKey(name: string): string {
+	return PENDING_COUNT_PREFIX + name;
+}
+
 /** The offline copy of a document: y-indexeddb in the browser. */
 export interface LocalCopy {
 	readonly whenSynced: Promise<unknown>;
@@ -87,7 +94,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 		private readonly options: SessionOptions
 	) {
 		super();
-		const countKey = `pending-changes:${name}`;
+		const countKey = pendingCountKey(name);
 		this.#pending = new PendingChanges(
 			Number(options.counts?.getItem(countKey) ?? 0),
 			(pending) => {
@@ -244,7 +251,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 		if (!reason) return;
 		if (reason.wipeLocalCopy) {
 			await this.localCopy?.clearData();
-			this.options.counts?.removeItem(`pending-changes:${this.name}`);
+			this.options.counts?.removeItem(pendingCountKey(this.name));
 		}
 		this.closedFor = reason;
 		this.emit('closed', [reason]);

@@ -1,12 +1,18 @@
 /**
  * The documents the signed-in person has open, one DocumentSession each, shared by every part of
- * the page that reads them and closed when the last one lets go. The hub also:
+ * the page that reads them. The hub also:
+ * - keeps a document connected after the last reader lets go for as long as it has local changes
+ *   the server has not confirmed (the person changed a role offline, then went to another page),
+ *   and closes it once they are confirmed;
+ * - reopens, when it starts, every document whose unconfirmed changes were counted before a
+ *   reload, so that they are sent without the person opening that project again;
  * - replaces a session whose copy the server reset (4400) with a fresh one, so that readers
  *   re-read from scratch;
  * - forwards what sessions report (refusals, lost changes, revocations) to one listener, the
  *   notices;
  * - sums up the sync status for the indicator: offline, syncing, or online, and the number of
- *   local changes the server has not confirmed yet.
+ *   local changes the server has not confirmed yet, in every document it keeps;
+ * - deletes the account's offline copies, open or not, at sign-out.
  * Offline copies are namespaced by account, so that two people sharing a browser never read each
  * other's copies.
  */
@@ -15,6 +21,8 @@ import type * as Y from 'yjs';
 import type { CloseReason, Rejection } from '../shared';
 import {
 	DocumentSession,
+	PENDING_COUNT_PREFIX,
+	pendingCountKey,
 	type LocalCopy,
 	type LostChange,
 	type SessionOptions
@@ -37,16 +45,30 @@ export type HubEvents = {
 	replaced: (document: string, session: DocumentSession) => void;
 };
 
-export interface HubOptions extends Omit<SessionOptions, 'openLocalCopy'> {
+/** Every offline copy stored on this device, open or not (IndexedDB's databases in the browser). */
+export interface StoredCopies {
+	names(): Promise<string[]>;
+	delete(storageName: string): Promise<void>;
+}
+
+export interface HubOptions extends Omit<SessionOptions, 'openLocalCopy' | 'counts'> {
 	accountId: string;
 	/** Opens the offline copy under a name; null keeps none (tests, the embedded widget). */
 	openLocalCopy: ((storageName: string, doc: Y.Doc) => LocalCopy) | null;
+	/**
+	 * Where pending counts survive a reload (localStorage); listed when the hub starts, to reopen
+	 * the documents that still have unconfirmed changes.
+	 */
+	counts?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'> | null;
+	/** Lets sign-out delete the copies of documents that are not open. */
+	storedCopies?: StoredCopies | null;
 	/** Whether the browser believes it is online. */
 	isOnline?: () => boolean;
 }
 
 interface Held {
 	session: DocumentSession;
+	/** Readers holding it; 0 while the hub keeps it only for its unconfirmed changes. */
 	holds: number;
 }
 
@@ -57,6 +79,9 @@ export class SyncHub extends ObservableV2<HubEvents> {
 	constructor(options: HubOptions) {
 		super();
 		this.#options = options;
+		for (const name of this.#documentsWithPendingChanges()) {
+			this.#held.set(name, { session: this.#startSession(name), holds: 0 });
+		}
 	}
 
 	/** The session of a document, opened (and connected) on first use; call `release` when done. */
@@ -76,12 +101,12 @@ export class SyncHub extends ObservableV2<HubEvents> {
 		return this.#held.get(name)?.session;
 	}
 
+	/** Lets go of a document; it stays connected until its local changes are confirmed. */
 	release(name: string): void {
 		const held = this.#held.get(name);
-		if (!held || --held.holds > 0) return;
-		this.#held.delete(name);
-		held.session.destroy();
-		this.emit('change', []);
+		if (!held || held.holds === 0) return;
+		held.holds -= 1;
+		this.#closeIfDone(name);
 	}
 
 	summary(): SyncSummary {
@@ -110,9 +135,25 @@ export class SyncHub extends ObservableV2<HubEvents> {
 		this.emit('change', []);
 	}
 
-	/** Deletes every offline copy this hub knows of (signing out on a shared computer). */
+	/**
+	 * Deletes every offline copy of the account on this device, open or not, and the counts of
+	 * its unconfirmed changes (signing out on a shared computer).
+	 */
 	async wipeOfflineCopies(): Promise<void> {
-		await Promise.all([...this.#held.values()].map((held) => held.session.localCopy?.clearData()));
+		const sessions = [...this.#held.values()].map((held) => held.session);
+		await Promise.all(sessions.map((session) => session.localCopy?.clearData()));
+		const stored = this.#options.storedCopies;
+		if (stored) {
+			const open = new Set(sessions.map((session) => this.#prefix + session.name));
+			const names = await stored.names();
+			await Promise.all(
+				names
+					.filter((name) => name.startsWith(this.#prefix) && !open.has(name))
+					.map((name) => stored.delete(name))
+			);
+		}
+		for (const name of this.#documentsWithPendingChanges())
+			this.#options.counts?.removeItem(this.#prefix + pendingCountKey(name));
 	}
 
 	override destroy(): void {
@@ -121,9 +162,42 @@ export class SyncHub extends ObservableV2<HubEvents> {
 		super.destroy();
 	}
 
+	/** Offline copies and counts are stored under this prefix. */
+	get #prefix(): string {
+		return `console:${this.#options.accountId}:`;
+	}
+
+	/** The documents whose unconfirmed changes were counted in `counts`, open or not. */
+	#documentsWithPendingChanges(): string[] {
+		const counts = this.#options.counts;
+		if (!counts) return [];
+		const prefix = this.#prefix + PENDING_COUNT_PREFIX;
+		const names: string[] = [];
+		for (let index = 0; index < counts.length; index += 1) {
+			const key = counts.key(index);
+			if (key?.startsWith(prefix)) names.push(key.slice(prefix.length));
+		}
+		return names;
+	}
+
+	/**
+	 * Closes a document nobody reads any more, unless it still has changes to send: those keep it
+	 * connected until the server confirms them (or closes it for good).
+	 */
+	#closeIfDone(name: string): void {
+		const held = this.#held.get(name);
+		if (!held || held.holds > 0) return;
+		const { session } = held;
+		const stopped = session.closedFor !== null && !session.closedFor.reconnect;
+		if (session.pending > 0 && !stopped) return;
+		this.#held.delete(name);
+		session.destroy();
+		this.emit('change', []);
+	}
+
 	#startSession(name: string): DocumentSession {
-		const { openLocalCopy, accountId, counts, ...options } = this.#options;
-		const prefix = `console:${accountId}:`;
+		const { openLocalCopy, counts, ...options } = this.#options;
+		const prefix = this.#prefix;
 		const session = new DocumentSession(name, {
 			...options,
 			openLocalCopy: openLocalCopy
@@ -140,15 +214,23 @@ export class SyncHub extends ObservableV2<HubEvents> {
 		const changed = () => this.emit('change', []);
 		session.on('status', changed);
 		session.on('synced', changed);
-		session.on('pending', changed);
+		session.on('pending', (pending) => {
+			changed();
+			// After the message that confirmed them has been handled, not in the middle of it.
+			if (pending === 0) queueMicrotask(() => this.#closeIfDone(name));
+		});
 		session.on('rejected', (rejections) => this.emit('rejected', [name, rejections]));
 		session.on('lost', (change) => this.emit('lost', [name, change]));
 		session.on('closed', (reason) => {
 			this.emit('closed', [name, reason]);
 			if (reason.wipeLocalCopy && reason.reconnect) this.#replace(name, session);
 			changed();
+			this.#closeIfDone(name);
 		});
-		void session.start().then(changed);
+		void session.start().then(() => {
+			changed();
+			this.#closeIfDone(name);
+		});
 		return session;
 	}
 
