@@ -60,7 +60,7 @@ function register(name: string, origin: string) {
 	const { portal, apiKey } = registerPortal(
 		e2e.server.app.db,
 		consortiumId,
-		{ name, origins: [origin] },
+		{ name, origins: [origin], projectIds: ['p1'] },
 		null
 	);
 	return { portalId: portal.id, apiKey };
