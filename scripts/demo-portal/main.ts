@@ -2,7 +2,7 @@
  * `npm run demo:portal`: the demo consortium's staff portal on http://localhost:4000 (DEMO_PORT),
  * embedding Project Users from the console that `npm start` runs (CONSOLE_URL, default its
  * PUBLIC_URL or http://localhost:3000), signed in as the demo admin. On first run it registers the
- * portal in the console's data directory (SQL only: the console may be running) and keeps the API
+ * portal, for the demo project only, in the console's data directory (SQL only: the console may be running) and keeps the API
  * key in `<data>/demo-portal.json`, as a portal's server keeps its key in its own configuration.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,13 +32,18 @@ if (!project) {
 	process.exit(1);
 }
 
-/** The key kept from an earlier run, if it still works for this origin; else a new portal. */
+/** The key kept from an earlier run, if it still works here; else a new portal. */
 function credentialsFor(origin: string): PortalCredentials {
 	if (existsSync(keyFile)) {
 		const kept = JSON.parse(readFileSync(keyFile, 'utf8')) as PortalCredentials;
-		if (authenticateApiKey(db, kept.apiKey)?.origins.includes(origin)) return kept;
+		const portal = authenticateApiKey(db, kept.apiKey);
+		if (portal?.origins.includes(origin) && portal.projectIds.includes(PROJECT_ID)) return kept;
 	}
-	const input = RegisterPortalRequestSchema.parse({ name: PORTAL_NAME, origins: [origin] });
+	const input = RegisterPortalRequestSchema.parse({
+		name: PORTAL_NAME,
+		origins: [origin],
+		projectIds: [PROJECT_ID]
+	});
 	const { portal, apiKey } = registerPortal(db, project!.consortiumId, input, null);
 	const credentials = { portalId: portal.id, apiKey };
 	writeFileSync(keyFile, JSON.stringify(credentials, null, '\t'), { mode: 0o600 });

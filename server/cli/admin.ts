@@ -9,7 +9,7 @@
  *   create-project    --consortium <id> --name <name> [--owner-zone <institution zone id>]
  *   invite-admin      --project <id> --email <address> [--zone <zone id>]
  *   add-zone-member   --zone <zone id> --email <address> [--name <name>]
- *   register-portal   --consortium <id> --name <name> --origin <https://...> [--origin ...]
+ *   register-portal   --project <id> [--project ...] --name <name> --origin <https://...> [--origin ...]
  *   revoke-portal     --portal <id>
  *   list-portals      [--consortium <id>]
  *
@@ -54,7 +54,9 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   invite-admin      --project <id> --email <address> [--zone <zone id>]
   add-zone-member   --zone <zone id> --email <address> [--name <name>]
                     (a person of the zone: creates the account if needed)
-  register-portal   --consortium <id> --name <name> --origin <https://...> [--origin ...]
+  register-portal   --project <id> [--project <id> ...] --name <name>
+                    --origin <https://...> [--origin ...]
+                    (the portal serves these projects only, all of one consortium)
   revoke-portal     --portal <id>
   list-portals      [--consortium <id>]`;
 
@@ -77,7 +79,7 @@ const { values } = parseArgs({
 		'institution-zone': { type: 'string', multiple: true },
 		consortium: { type: 'string' },
 		'owner-zone': { type: 'string' },
-		project: { type: 'string' },
+		project: { type: 'string', multiple: true },
 		email: { type: 'string' },
 		zone: { type: 'string' },
 		origin: { type: 'string', multiple: true },
@@ -190,7 +192,7 @@ function createProjectCommand(): void {
 }
 
 function inviteAdminCommand(): void {
-	const projectId = values.project ?? fail('--project is required');
+	const projectId = oneProject();
 	const record = findProjectRecord(db, projectId) ?? fail('No such project.');
 	const email = required(EmailSchema, values.email, '--email');
 	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
@@ -225,21 +227,33 @@ function addZoneMemberCommand(): void {
 	);
 }
 
+/** The office may have a portal serve any projects of one consortium (the console asks more). */
 function registerPortalCommand(): void {
-	const consortium =
-		findConsortium(db, values.consortium ?? fail('--consortium is required')) ??
-		fail('No such consortium.');
+	if (values.consortium !== undefined)
+		fail('register-portal takes --project (once per project), not --consortium.');
+	const projects = (values.project ?? []).map(
+		(id) => findProjectRecord(db, id) ?? fail(`--project: no project with id ${id}.`)
+	);
+	const consortiumId = projects[0]?.consortiumId ?? fail('--project is required.');
+	const elsewhere = projects.find((project) => project.consortiumId !== consortiumId);
+	if (elsewhere)
+		fail(`--project: ${elsewhere.id} is in another consortium than ${projects[0]!.id}.`);
 	const parsed = RegisterPortalRequestSchema.safeParse({
 		name: values.name,
-		origins: values.origin ?? []
+		origins: values.origin ?? [],
+		projectIds: projects.map((project) => project.id)
 	});
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0]!;
-		fail(`--${issue.path[0] === 'name' ? 'name' : 'origin'}: ${issue.message}`);
+		const option = { name: 'name', origins: 'origin', projectIds: 'project' }[
+			String(issue.path[0])
+		];
+		fail(`--${option ?? 'name'}: ${issue.message}`);
 	}
-	const input = parsed.data;
-	const { portal, apiKey } = registerPortal(db, consortium.id, input, null);
+	const consortium = findConsortium(db, consortiumId)!;
+	const { portal, apiKey } = registerPortal(db, consortiumId, parsed.data, null);
 	console.log(`Registered portal ${portal.name} id=${portal.id} for ${consortium.name}`);
+	console.log(`  projects: ${portal.projectIds.join(' ')}`);
 	console.log(`  origins: ${portal.origins.join(' ')}`);
 	console.log(`  API key (shown only now; keep it on the portal's server):\n  ${apiKey}`);
 }
@@ -256,9 +270,16 @@ function listPortalsCommand(): void {
 			? `revoked ${new Date(portal.revokedAt).toISOString()}`
 			: 'active';
 		console.log(
-			`${portal.name} id=${portal.id} consortium=${portal.consortiumId} ${status}\n  origins: ${portal.origins.join(' ')}`
+			`${portal.name} id=${portal.id} consortium=${portal.consortiumId} ${status}\n  projects: ${portal.projectIds.join(' ')}\n  origins: ${portal.origins.join(' ')}`
 		);
 	}
+}
+
+/** The one `--project` of commands about a single project. */
+function oneProject(): string {
+	const [projectId, ...more] = values.project ?? [];
+	if (more.length > 0) fail('--project: give one project.');
+	return projectId ?? fail('--project is required');
 }
 
 function required<T>(

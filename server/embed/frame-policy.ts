@@ -1,11 +1,10 @@
 /**
  * Who may frame a page: nobody, except the embed route of a project
  * (`/embed/projects/<projectId>?portal=<portalId>`), which the origins of that portal may frame
- * when the portal is active and the project belongs to its consortium. The answer becomes the
- * page's `Content-Security-Policy: frame-ancestors`.
+ * when the portal is active and serves the project (one of its consortium, by registration). The
+ * answer becomes the page's `Content-Security-Policy: frame-ancestors`.
  */
 import { EMBED_PATH_PREFIX, IdSchema } from '../../src/lib/shared';
-import { findProjectRecord } from '../consortium/store';
 import type { Db } from '../db/database';
 import { findActivePortal } from './portals';
 
@@ -16,8 +15,7 @@ export function embedFrameAncestors(db: Db): (url: URL) => readonly string[] | n
 		const projectId = IdSchema.safeParse(url.pathname.slice(EMBED_PATH_PREFIX.length));
 		if (!portalId.success || !projectId.success) return null;
 		const portal = findActivePortal(db, portalId.data);
-		const project = findProjectRecord(db, projectId.data);
-		if (!portal || !project || project.consortiumId !== portal.consortiumId) return null;
+		if (!portal || !portal.projectIds.includes(projectId.data)) return null;
 		return portal.origins;
 	};
 }

@@ -1,6 +1,7 @@
 /**
- * Who manages a consortium's portals: the facts `canManagePortals` (src/lib/shared/embedding.ts)
- * decides on, read from the project documents of the consortium, where memberships live.
+ * Who may register and revoke a consortium's portals: the facts `canRegisterPortal` and
+ * `canRevokePortal` (src/lib/shared/embedding.ts) decide on, read from the project documents of
+ * the consortium, where memberships live.
  */
 import type { ConsortiumMembership } from '../../src/lib/shared';
 import { listProjectRecords } from '../consortium/store';
@@ -20,7 +21,7 @@ export function consortiumMemberships(
 			const member = document.index?.member(accountId);
 			const zone = member && document.index?.zone(member.zoneId);
 			return member && zone
-				? { projectName: record.name, role: member.role, zoneKind: zone.kind }
+				? { projectId: record.id, projectName: record.name, role: member.role, zoneKind: zone.kind }
 				: null;
 		});
 		if (membership) memberships.push(membership);

@@ -1,6 +1,7 @@
 /**
  * The tables of embedding: portals (with the SHA-256 of their API key, never the key) and tickets
- * (the SHA-256 of each ticket). STRICT tables, times in milliseconds since the Unix epoch.
+ * (the SHA-256 of each ticket), and the projects each portal serves. STRICT tables, times in
+ * milliseconds since the Unix epoch.
  */
 import type { Migration } from '../db/migrations';
 
@@ -36,5 +37,20 @@ export const EMBED_MIGRATIONS: Migration[] = [
 			consumed_at INTEGER
 		) STRICT;
 		CREATE INDEX embed_tickets_by_expiry ON embed_tickets(expires_at);`
+	},
+	{
+		// A portal serves the projects listed here, and only them (tickets, exchanges, framing).
+		// Portals registered before this migration served every project of their consortium: they
+		// keep exactly that, so that nothing running stops; revoke and re-register one to narrow it.
+		id: 'embed-003-portal-projects',
+		sql: `
+		CREATE TABLE embed_portal_projects (
+			portal_id TEXT NOT NULL REFERENCES embed_portals(id),
+			project_id TEXT NOT NULL REFERENCES projects(id),
+			PRIMARY KEY (portal_id, project_id)
+		) STRICT, WITHOUT ROWID;
+		INSERT INTO embed_portal_projects (portal_id, project_id)
+			SELECT portal.id, project.id FROM embed_portals AS portal
+			JOIN projects AS project ON project.consortium_id = portal.consortium_id;`
 	}
 ];

@@ -1,7 +1,7 @@
 /**
  * Portals: other sites of a consortium allowed to embed the Project Users panel. A portal has
- * origins (who may frame the panel and talk to it) and one API key, for its server to ask for
- * tickets. The key is `ccsk_<portal id>_<secret>`: the database keeps the SHA-256 of the secret
+ * origins (who may frame the panel and talk to it), the projects it serves (the only ones it gets
+ * tickets for and may frame) and one API key, for its server to ask for tickets. The key is `ccsk_<portal id>_<secret>`: the database keeps the SHA-256 of the secret
  * only, looks the portal up by its (public) id and compares hashes in constant time, as sessions
  * do. The key is returned once, at registration; revoking a portal ends its key, its unused
  * tickets and the embedded sessions it vouched for, at once.
@@ -18,6 +18,8 @@ export interface PortalRecord {
 	consortiumId: string;
 	name: string;
 	origins: string[];
+	/** The projects it serves, all of its consortium; fixed at registration. */
+	projectIds: string[];
 	/** An account id; null when the consortium office registered it (`npm run admin`). */
 	createdBy: string | null;
 	createdAt: number;
@@ -39,7 +41,11 @@ interface PortalRow {
 
 const KEY_PATTERN = /^ccsk_([a-z2-7]{16})_([a-z2-7]{32})$/;
 
-/** Registers a portal of the consortium; the only time its API key exists in clear. */
+/**
+ * Registers a portal of the consortium for the projects of `input.projectIds`; the only time its
+ * API key exists in clear. Callers decide who may list which project (`canRegisterPortal`, or the
+ * office's command line); a project of another consortium is a bug, and throws.
+ */
 export function registerPortal(
 	db: Db,
 	consortiumId: string,
@@ -53,23 +59,34 @@ export function registerPortal(
 		consortiumId,
 		name: input.name,
 		origins: input.origins,
+		projectIds: [...input.projectIds].sort(),
 		createdBy,
 		createdAt: authSettings(db).now(),
 		revokedAt: null,
 		revokedBy: null
 	};
-	db.prepare(
-		`INSERT INTO embed_portals (id, consortium_id, name, origins, key_hash, created_by, created_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?)`
-	).run(
-		id,
-		consortiumId,
-		portal.name,
-		JSON.stringify(portal.origins),
-		hashSecret(secret),
-		createdBy,
-		portal.createdAt
-	);
+	db.transaction(() => {
+		db.prepare(
+			`INSERT INTO embed_portals (id, consortium_id, name, origins, key_hash, created_by, created_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?)`
+		).run(
+			id,
+			consortiumId,
+			portal.name,
+			JSON.stringify(portal.origins),
+			hashSecret(secret),
+			createdBy,
+			portal.createdAt
+		);
+		const serve = db.prepare(
+			`INSERT INTO embed_portal_projects (portal_id, project_id)
+			 SELECT ?, id FROM projects WHERE id = ? AND consortium_id = ?`
+		);
+		for (const projectId of portal.projectIds) {
+			if (serve.run(id, projectId, consortiumId).changes !== 1)
+				throw new Error(`Project ${projectId} is not a project of consortium ${consortiumId}`);
+		}
+	})();
 	return { portal, apiKey: `ccsk_${id}_${secret}` };
 }
 
@@ -98,7 +115,7 @@ export function revokePortal(db: Db, portalId: string, revokedBy: string | null)
 export function findPortal(db: Db, portalId: string): PortalRecord | null {
 	const row = db.prepare('SELECT * FROM embed_portals WHERE id = ?').get(portalId) as
 		PortalRow | undefined;
-	return row ? toPortal(row) : null;
+	return row ? toPortal(db, row) : null;
 }
 
 /** The portal, unless it is unknown or revoked. */
@@ -118,7 +135,7 @@ export function listPortals(db: Db, consortiumId?: string): PortalRecord[] {
 					)
 					.all(consortiumId)
 	) as PortalRow[];
-	return rows.map(toPortal);
+	return rows.map((row) => toPortal(db, row));
 }
 
 /** The active portal whose API key this is; null for anything else, revoked keys included. */
@@ -130,33 +147,50 @@ export function authenticateApiKey(db: Db, apiKey: string): PortalRecord | null 
 		.prepare('SELECT * FROM embed_portals WHERE id = ? AND revoked_at IS NULL')
 		.get(id) as PortalRow | undefined;
 	if (!row || !constantTimeEqual(hashSecret(secret), row.key_hash)) return null;
-	return toPortal(row);
+	return toPortal(db, row);
 }
 
-/** The portal as the API shows it, with the name of whoever registered it. */
-export function describePortal(db: Db, portal: PortalRecord, officeName: string): Portal {
+/**
+ * The portal as the API shows it, with the name of whoever registered it, and by name only the
+ * projects it serves that the viewer is a member of (`viewerProjects`: id → name).
+ */
+export function describePortal(
+	db: Db,
+	portal: PortalRecord,
+	officeName: string,
+	viewerProjects: ReadonlyMap<string, string>
+): Portal {
 	const creator =
 		portal.createdBy === null
 			? null
 			: (db.prepare('SELECT name FROM accounts WHERE id = ?').pluck().get(portal.createdBy) as
 					string | undefined);
+	const named = portal.projectIds.filter((id) => viewerProjects.has(id));
 	return {
 		id: portal.id,
 		consortiumId: portal.consortiumId,
 		name: portal.name,
 		origins: portal.origins,
+		projects: named.map((id) => ({ id, name: viewerProjects.get(id)! })),
+		otherProjects: portal.projectIds.length - named.length,
 		createdAt: portal.createdAt,
 		createdByName: portal.createdBy === null ? officeName : (creator ?? 'A former member'),
 		revokedAt: portal.revokedAt
 	};
 }
 
-function toPortal(row: PortalRow): PortalRecord {
+function toPortal(db: Db, row: PortalRow): PortalRecord {
 	return {
 		id: row.id,
 		consortiumId: row.consortium_id,
 		name: row.name,
 		origins: JSON.parse(row.origins) as string[],
+		projectIds: db
+			.prepare(
+				'SELECT project_id FROM embed_portal_projects WHERE portal_id = ? ORDER BY project_id'
+			)
+			.pluck()
+			.all(row.id) as string[],
 		createdBy: row.created_by,
 		createdAt: row.created_at,
 		revokedAt: row.revoked_at,

@@ -1,19 +1,23 @@
 /**
  * The embedding API (docs/embedding.md, docs/api.md):
  * - `POST /api/embed/tickets`: a portal's server, with its API key, gets a ticket for one of its
- *   users in one project of its consortium;
+ *   users in one of the projects the portal serves;
  * - `POST /api/embed/session`: the iframe exchanges the ticket for an embedded session, whose
  *   token it keeps in memory and sends as a bearer token (HTTP) or URL parameter (sync);
  * - `GET /api/embed/portals/:portalId`: the origins the iframe may talk to;
  * - `/api/consortia/:consortiumId/portals`: the console's page to list, register and revoke
- *   portals, for Network Zone Project Admins.
+ *   portals: Project Admins register them for their projects; the Network Zone's Project Admins,
+ *   and those of a project a portal serves, revoke it.
  */
 import {
 	EmbedSessionRequestSchema,
 	IdSchema,
 	RegisterPortalRequestSchema,
 	TicketRequestSchema,
-	canManagePortals,
+	canRegisterPortal,
+	canRevokePortal,
+	portalProjectsFor,
+	type ConsortiumMembership,
 	type EmbedSession,
 	type PortalList,
 	type PortalPublicInfo,
@@ -93,6 +97,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 					'The portal’s consortium has no project with this id.'
 				);
 			}
+			if (!portal.projectIds.includes(projectId)) throw projectNotInPortal();
 			const account = findAccountByEmail(db, email);
 			if (!account || !isProjectMember(registry, projectId, account.id)) {
 				throw new HttpError(
@@ -127,6 +132,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		const portal = findActivePortal(db, portalId);
 		const account = findAccountById(db, check.accountId);
 		if (!portal || !account) throw new HttpError(400, 'ticket-invalid', TICKET_MESSAGES.invalid);
+		if (!portal.projectIds.includes(projectId)) throw projectNotInPortal();
 		if (!isProjectMember(registry, projectId, account.id)) {
 			throw new HttpError(403, 'not-a-member', 'You are no longer a member of this project.');
 		}
@@ -156,14 +162,16 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 
 	router.add('GET', '/api/consortia/:consortiumId/portals', (request): { body: PortalList } => {
 		const { consortium, memberships } = consortiumOf(request);
-		const officeName = consortium.name;
+		const viewerProjects = projectNames(memberships);
 		return {
 			body: {
 				consortium: { id: consortium.id, name: consortium.name },
-				portals: listPortals(db, consortium.id).map((portal) =>
-					describePortal(db, portal, officeName)
-				),
-				canManage: canManagePortals(memberships)
+				portals: listPortals(db, consortium.id).map((portal) => ({
+					...describePortal(db, portal, consortium.name, viewerProjects),
+					canRevoke: canRevokePortal(memberships, portal.projectIds)
+				})),
+				projects: portalProjectsFor(memberships),
+				canRegister: canRegisterPortal(memberships)
 			}
 		};
 	});
@@ -172,17 +180,21 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		'POST',
 		'/api/consortia/:consortiumId/portals',
 		async (request): Promise<{ status: number; body: RegisteredPortal }> => {
-			const { consortium, accountId } = managedConsortium(request);
+			const { consortium, memberships, accountId } = consortiumOf(request);
+			enforce(canRegisterPortal(memberships));
 			const input = await request.json(RegisterPortalRequestSchema);
+			enforce(canRegisterPortal(memberships, input.projectIds));
 			const { portal, apiKey } = registerPortal(db, consortium.id, input, accountId);
-			return { status: 201, body: { portal: describePortal(db, portal, consortium.name), apiKey } };
+			const described = describePortal(db, portal, consortium.name, projectNames(memberships));
+			return { status: 201, body: { portal: described, apiKey } };
 		}
 	);
 
 	router.add('DELETE', '/api/consortia/:consortiumId/portals/:portalId', (request) => {
-		const { consortium, accountId } = managedConsortium(request);
+		const { consortium, memberships, accountId } = consortiumOf(request);
 		const portal = findPortal(db, validId(request.params.portalId, portalNotFound));
 		if (!portal || portal.consortiumId !== consortium.id) throw portalNotFound();
+		enforce(canRevokePortal(memberships, portal.projectIds));
 		if (revokePortal(db, portal.id, accountId)) deps.onPortalRevoked(portal.id);
 		return { status: 204 };
 	});
@@ -210,13 +222,10 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		if (!consortium || memberships.length === 0) throw consortiumNotFound();
 		return { consortium, memberships, accountId: account.id };
 	}
+}
 
-	function managedConsortium(request: ApiRequest) {
-		const found = consortiumOf(request);
-		const permit = canManagePortals(found.memberships);
-		if (!permit.allowed) throw new HttpError(403, permit.code, permit.message);
-		return found;
-	}
+function enforce(permit: { allowed: true } | { allowed: false; code: string; message: string }) {
+	if (!permit.allowed) throw new HttpError(403, permit.code, permit.message);
 }
 
 function validId(value: string | undefined, notFound: () => HttpError): string {
@@ -230,6 +239,18 @@ function consortiumNotFound(): HttpError {
 		404,
 		'consortium-not-found',
 		'There is no such consortium among your projects.'
+	);
+}
+
+function projectNames(memberships: readonly ConsortiumMembership[]): Map<string, string> {
+	return new Map(memberships.map((m) => [m.projectId, m.projectName]));
+}
+
+function projectNotInPortal(): HttpError {
+	return new HttpError(
+		403,
+		'project-not-in-portal',
+		'This portal is not registered for this project. A Project Admin of the project can register a portal for it.'
 	);
 }
 

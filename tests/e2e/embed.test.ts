@@ -60,7 +60,7 @@ function register(name: string, origin: string) {
 	const { portal, apiKey } = registerPortal(
 		e2e.server.app.db,
 		consortiumId,
-		{ name, origins: [origin] },
+		{ name, origins: [origin], projectIds: ['p1'] },
 		null
 	);
 	return { portalId: portal.id, apiKey };
@@ -234,6 +234,34 @@ describe('accessibility', () => {
 		const bo = await signedInAs(e2e, 'bo', `/consortia/${consortiumId}/portals?project=p1`);
 		await bo.page.getByRole('heading', { name: 'Registered portals' }).waitFor();
 		expect(await seriousViolations(bo.page)).toEqual([]);
+		await bo.context.close();
+	});
+});
+
+describe('the Portals page', () => {
+	it('registers a portal for the projects ticked, and its key gets tickets', async () => {
+		const bo = await signedInAs(e2e, 'bo', `/consortia/${consortiumId}/portals?project=p1`);
+		const page = bo.page;
+		// The project the page was opened from is ticked; without any, nothing is registered.
+		const analytics = page.getByRole('checkbox', { name: 'Analytics' });
+		await expect.poll(() => analytics.isChecked()).toBe(true);
+		await page.getByLabel('Name').fill('Page Portal');
+		await page.getByLabel('Allowed origins').fill('https://page.example.org');
+		await analytics.uncheck();
+		await page.getByRole('button', { name: 'Register portal' }).click();
+		await expect.poll(() => page.getByText('Choose at least one project').isVisible()).toBe(true);
+
+		await analytics.check();
+		await page.getByRole('button', { name: 'Register portal' }).click();
+		const apiKey = page.getByLabel('API key');
+		await expect.poll(() => apiKey.isVisible()).toBe(true);
+		const card = page.getByRole('listitem').filter({ hasText: 'Page Portal' });
+		expect(await card.textContent()).toMatch(/Projects\s*Analytics/);
+		const ticket = await requestTicket(e2e.server, await apiKey.inputValue(), {
+			email: 'bo@example.org',
+			projectId: 'p1'
+		});
+		expect(ticket.status).toBe(201);
 		await bo.context.close();
 	});
 });

@@ -6,7 +6,7 @@ import { startAuthServer } from '../support/auth';
 import { registerTestPortal, type TestPortal } from '../support/embed';
 import type { TestServer } from '../support/server';
 import { setUpProject } from '../support/sync';
-import { createConsortium } from '../../server/consortium/store';
+import { createConsortium, findConsortium } from '../../server/consortium/store';
 import { createProject } from '../../server/consortium/projects';
 
 let server: TestServer;
@@ -27,6 +27,9 @@ beforeAll(async () => {
 		zones: [{ kind: 'network', name: 'Elsewhere Office' }]
 	});
 	createProject(server.app.db, server.app.registry, other, { id: 'p2', name: 'Theirs' });
+	// A project of the portal's own consortium that the portal does not serve.
+	const own = findConsortium(server.app.db, portal.consortiumId)!;
+	createProject(server.app.db, server.app.registry, own, { id: 'p3', name: 'Unserved' });
 });
 
 afterAll(() => server.close());
@@ -46,12 +49,13 @@ describe('who may frame the console', () => {
 		expect(headers.get('x-frame-options')).toBeNull();
 	});
 
-	it('lets nobody frame the embed route of an unknown or revoked portal, or another consortium’s project', async () => {
+	it('lets nobody frame the embed route of an unknown or revoked portal, or a project it does not serve', async () => {
 		for (const path of [
 			'/embed/projects/p1',
 			'/embed/projects/p1?portal=unknown',
 			`/embed/projects/p1?portal=${revoked.id}`,
 			`/embed/projects/p2?portal=${portal.id}`,
+			`/embed/projects/p3?portal=${portal.id}`,
 			`/embed/projects/p1/../p1?portal=${portal.id}%20*`
 		]) {
 			const headers = await headersOf(path);

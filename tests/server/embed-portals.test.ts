@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { lockDataDirectory } from '../../server/bootstrap/lock';
-import { authenticateApiKey } from '../../server/embed/portals';
+import { createProject, putMember } from '../../server/consortium/projects';
+import { createConsortium, findConsortium } from '../../server/consortium/store';
+import { openDatabase, migrate } from '../../server/db/database';
+import { MIGRATIONS } from '../../server/db/migrations';
+import { authenticateApiKey, findPortal } from '../../server/embed/portals';
 import { createAccount } from '../../server/auth/accounts';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { startAuthServer } from '../support/auth';
@@ -36,7 +40,30 @@ function consoleOf(server: TestServer, accountId: string, origin?: string): Test
 	return client;
 }
 
-const PORTAL = { name: 'Library Portal', origins: ['https://portal.example.org'] };
+const PORTAL = {
+	name: 'Library Portal',
+	origins: ['https://portal.example.org'],
+	projectIds: ['p1']
+};
+
+/** A second project of the consortium, owned by Borealis, with `admin` as its Project Admin. */
+function addProject(server: TestServer, consortiumId: string, id: string, admin: string) {
+	const consortium = findConsortium(server.app.db, consortiumId)!;
+	createProject(server.app.db, server.app.registry, consortium, {
+		id,
+		name: `Project ${id}`,
+		ownerZoneId: 'borealis'
+	});
+	const email = `${admin}@example.org`;
+	createAccount(server.app.db, { id: admin, email, name: `Name of ${admin}` });
+	putMember(server.app.db, server.app.registry, id, {
+		accountId: admin,
+		email,
+		name: `Name of ${admin}`,
+		role: 'admin',
+		zoneId: 'borealis'
+	});
+}
 
 describe('registering a portal in the console', () => {
 	it('gives a Network Zone Project Admin the API key once, and stores only its hash', async () => {
@@ -72,32 +99,88 @@ describe('registering a portal in the console', () => {
 		expect(authenticateApiKey(server.app.db, `${apiKey.slice(0, -1)}a`)).toBeNull();
 	});
 
-	it('refuses an Institution Zone Project Admin, and says why', async () => {
+	it('lets a Project Admin register a portal for the projects they administer, and no other', async () => {
 		const { server, consortiumId } = await start('institution-zone', [
 			{ accountId: 'ivy', role: 'admin', zone: 'aurora' },
 			{ accountId: 'nia', role: 'analyst', zone: 'nz' }
 		]);
-
+		// Borealis's own project: Ivy (Aurora) is no member of it.
+		addProject(server, consortiumId, 'p2', 'bea');
 		const ivy = consoleOf(server, 'ivy');
-		const listed = await ivy.get(`/api/consortia/${consortiumId}/portals`);
-		expect(listed.status).toBe(200);
-		expect(listed.body.canManage).toEqual({
-			allowed: false,
-			code: 'portal-managers-only',
-			message: expect.stringContaining(
-				'You are a Project Admin of Analytics from an Institution Zone'
-			)
-		});
-		const refused = await ivy.post(`/api/consortia/${consortiumId}/portals`, PORTAL);
-		expect(refused.status).toBe(403);
-		expect(refused.body.error.message).toContain('Only Project Admins from the Network Zone');
 
-		const nia = await consoleOf(server, 'nia').post(
-			`/api/consortia/${consortiumId}/portals`,
-			PORTAL
-		);
-		expect(nia.body.error.message).toContain('You are Analyst in Analytics');
+		const listed = await ivy.get(`/api/consortia/${consortiumId}/portals`);
+		expect(listed.body.canRegister).toEqual({ allowed: true });
+		expect(listed.body.projects).toEqual([{ id: 'p1', name: 'Analytics' }]);
+
+		const both = await ivy.post(`/api/consortia/${consortiumId}/portals`, {
+			...PORTAL,
+			projectIds: ['p1', 'p2']
+		});
+		expect(both.status).toBe(403);
+		expect(both.body.error).toMatchObject({
+			code: 'portal-project-admins-only',
+			message: expect.stringContaining('you are not one of p2')
+		});
+		expect(both.body.error.message).not.toContain('Project p2');
+
+		const nia = consoleOf(server, 'nia');
+		expect((await nia.get(`/api/consortia/${consortiumId}/portals`)).body.canRegister).toEqual({
+			allowed: false,
+			code: 'portal-project-admins-only',
+			message: expect.stringContaining('You are Analyst in Analytics')
+		});
+		const refused = await nia.post(`/api/consortia/${consortiumId}/portals`, PORTAL);
+		expect(refused.status).toBe(403);
+		expect(refused.body.error.message).toContain('Only Project Admins can register portals');
 		expect(server.app.db.prepare('SELECT count(*) FROM embed_portals').pluck().get()).toBe(0);
+
+		const own = await ivy.post(`/api/consortia/${consortiumId}/portals`, PORTAL);
+		expect(own.status).toBe(201);
+		expect(own.body.portal).toMatchObject({
+			projects: [{ id: 'p1', name: 'Analytics' }],
+			otherProjects: 0
+		});
+		const { apiKey } = own.body;
+		expect(
+			(await requestTicket(server, apiKey, { email: 'ivy@example.org', projectId: 'p1' })).status
+		).toBe(201);
+		const elsewhere = await requestTicket(server, apiKey, {
+			email: 'bea@example.org',
+			projectId: 'p2'
+		});
+		expect(elsewhere.status).toBe(403);
+		expect(elsewhere.body.error.code).toBe('project-not-in-portal');
+	});
+
+	it('lets the Network Zone’s Project Admins and those of a served project revoke a portal, nobody else', async () => {
+		const { server, consortiumId } = await start('institution-zone', [
+			{ accountId: 'ivy', role: 'admin', zone: 'aurora' },
+			{ accountId: 'ned', role: 'admin', zone: 'nz' },
+			{ accountId: 'nia', role: 'analyst', zone: 'nz' }
+		]);
+		addProject(server, consortiumId, 'p2', 'bea');
+		const portals = `/api/consortia/${consortiumId}/portals`;
+		const first = (await consoleOf(server, 'ivy').post(portals, PORTAL)).body.portal;
+		const second = (await consoleOf(server, 'ivy').post(portals, { ...PORTAL, name: 'Second' }))
+			.body.portal;
+
+		// Bea administers another project only: she sees that the portal serves one project, unnamed.
+		const bea = consoleOf(server, 'bea');
+		const seen = (await bea.get(portals)).body.portals[0];
+		expect(seen).toMatchObject({
+			projects: [],
+			otherProjects: 1,
+			canRevoke: { allowed: false, code: 'portal-managers-only' }
+		});
+		const refused = await bea.delete(`${portals}/${first.id}`);
+		expect(refused.status).toBe(403);
+		expect(refused.body.error.message).toContain('or of a project the portal serves');
+		expect((await consoleOf(server, 'nia').delete(`${portals}/${first.id}`)).status).toBe(403);
+
+		expect((await consoleOf(server, 'ivy').delete(`${portals}/${first.id}`)).status).toBe(204);
+		expect((await consoleOf(server, 'ned').delete(`${portals}/${second.id}`)).status).toBe(204);
+		expect(findPortal(server.app.db, first.id)?.revokedBy).toBe('ivy');
+		expect(findPortal(server.app.db, second.id)?.revokedBy).toBe('ned');
 	});
 
 	it('does not show a consortium to someone outside its projects', async () => {
@@ -124,13 +207,21 @@ describe('registering a portal in the console', () => {
 			'javascript:alert(1)'
 		]) {
 			const refused = await ada.post(`/api/consortia/${consortiumId}/portals`, {
+				...PORTAL,
 				name: 'Bad',
 				origins: [origin]
 			});
 			expect(refused.status, origin).toBe(400);
 			expect(Object.keys(refused.body.error.fields)).toEqual(['origins.0']);
 		}
+		const noProject = await ada.post(`/api/consortia/${consortiumId}/portals`, {
+			...PORTAL,
+			projectIds: []
+		});
+		expect(noProject.status).toBe(400);
+		expect(Object.keys(noProject.body.error.fields)).toEqual(['projectIds']);
 		const normalized = await ada.post(`/api/consortia/${consortiumId}/portals`, {
+			...PORTAL,
 			name: 'Fine',
 			origins: ['HTTPS://Portal.Example.org:443/', 'http://localhost:4000']
 		});
@@ -184,7 +275,7 @@ describe('npm run admin, beside a running server', () => {
 		});
 	}
 
-	it('registers a portal whose printed key gets tickets, lists it, and revokes it at once', async () => {
+	it('registers a portal for its projects only, whose printed key gets tickets; lists it, and revokes it at once', async () => {
 		const { server, consortiumId } = await start('network-zone', [
 			{ accountId: 'ada', role: 'admin', zone: 'nz' }
 		]);
@@ -192,23 +283,38 @@ describe('npm run admin, beside a running server', () => {
 		const lock = lockDataDirectory(server.dataDir);
 		expect(lock.ok).toBe(true);
 		try {
+			addProject(server, consortiumId, 'p2', 'bea');
+			const other = createConsortium(server.app.db, {
+				name: 'Elsewhere',
+				mode: 'network-zone',
+				zones: [{ kind: 'network', name: 'Elsewhere Office' }]
+			});
+			createProject(server.app.db, server.app.registry, other, { id: 'far', name: 'Theirs' });
+			const portalOptions = ['--name', 'Office Portal', '--origin', 'https://portal.example.org'];
+
 			const registered = await admin(server, [
 				'register-portal',
-				'--consortium',
-				consortiumId,
-				'--name',
-				'Office Portal',
-				'--origin',
-				'https://portal.example.org'
+				'--project',
+				'p1',
+				...portalOptions
 			]);
 			expect(registered.code).toBe(0);
+			expect(registered.out).toContain('projects: p1\n');
 			const apiKey = /ccsk_\S+/.exec(registered.out)![0];
 			const portalId = /id=(\S+)/.exec(registered.out)![1]!;
 			const body = { email: 'ada@example.org', projectId: 'p1' };
 			expect((await requestTicket(server, apiKey, body)).status).toBe(201);
+			// Bea is a member of p2, in the same consortium: the portal does not serve it.
+			const unlisted = await requestTicket(server, apiKey, {
+				email: 'bea@example.org',
+				projectId: 'p2'
+			});
+			expect(unlisted.status).toBe(403);
+			expect(unlisted.body.error.code).toBe('project-not-in-portal');
 
 			const listed = await admin(server, ['list-portals']);
 			expect(listed.out).toContain(`Office Portal id=${portalId}`);
+			expect(listed.out).toContain('projects: p1\n');
 			expect(listed.out).not.toContain(apiKey);
 
 			expect((await admin(server, ['revoke-portal', '--portal', portalId])).code).toBe(0);
@@ -216,8 +322,8 @@ describe('npm run admin, beside a running server', () => {
 
 			const bad = await admin(server, [
 				'register-portal',
-				'--consortium',
-				consortiumId,
+				'--project',
+				'p1',
 				'--name',
 				'Bad',
 				'--origin',
@@ -225,8 +331,43 @@ describe('npm run admin, beside a running server', () => {
 			]);
 			expect(bad.code).toBe(1);
 			expect(bad.out).toContain('--origin: Use https://');
+
+			const mixed = await admin(server, [
+				'register-portal',
+				'--project',
+				'p1',
+				'--project',
+				'far',
+				...portalOptions
+			]);
+			expect(mixed.code).toBe(1);
+			expect(mixed.out).toContain('--project: far is in another consortium than p1');
+			expect(server.app.db.prepare('SELECT count(*) FROM embed_portals').pluck().get()).toBe(1);
 		} finally {
 			if (lock.ok) lock.release();
 		}
+		// Six runs of the command line, each starting Node and tsx.
+	}, 120_000);
+});
+
+describe('portals registered before portals had projects', () => {
+	it('serve every project of their consortium after the upgrade, and nothing else', () => {
+		const before = MIGRATIONS.findIndex(
+			(migration) => migration.id === 'embed-003-portal-projects'
+		);
+		const db = openDatabase(':memory:', MIGRATIONS.slice(0, before));
+		db.exec(`
+			INSERT INTO consortia (id, name, mode, created_at) VALUES
+				('c1', 'Ours', 'network-zone', 0), ('c2', 'Theirs', 'network-zone', 0);
+			INSERT INTO zones (id, consortium_id, kind, name) VALUES
+				('z1', 'c1', 'network', 'Office'), ('z2', 'c2', 'network', 'Other office');
+			INSERT INTO projects (id, consortium_id, owner_zone_id, name, created_at) VALUES
+				('a', 'c1', 'z1', 'A', 0), ('b', 'c1', 'z1', 'B', 0), ('x', 'c2', 'z2', 'X', 0);
+			INSERT INTO embed_portals (id, consortium_id, name, origins, key_hash, created_at)
+				VALUES ('old', 'c1', 'Old Portal', '["https://portal.example.org"]', x'00', 0);`);
+
+		migrate(db, MIGRATIONS);
+		expect(findPortal(db, 'old')?.projectIds).toEqual(['a', 'b']);
+		db.close();
 	});
 });

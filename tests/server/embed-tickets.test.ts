@@ -11,8 +11,9 @@ import type { TestServer } from '../support/server';
 import { setUpProject } from '../support/sync';
 import { DEFAULT_EMBED_SETTINGS } from '../../server/embed/settings';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
-import { createConsortium } from '../../server/consortium/store';
-import { createProject } from '../../server/consortium/projects';
+import { createConsortium, findConsortium } from '../../server/consortium/store';
+import { createProject, putMember } from '../../server/consortium/projects';
+import { issueTicket } from '../../server/embed/tickets';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -103,6 +104,45 @@ describe('tickets for a portal’s server', () => {
 		});
 		expect(foreign.status).toBe(404);
 		expect(foreign.body.error.code).toBe('project-not-found');
+	});
+
+	it('issues nothing for a project of its consortium the portal does not serve', async () => {
+		const { server, portal } = await start();
+		// Ada is a Project Admin of p3 too, but the portal was registered for p1 only.
+		const consortium = findConsortium(server.app.db, portal.consortiumId)!;
+		createProject(server.app.db, server.app.registry, consortium, { id: 'p3', name: 'Other' });
+		putMember(server.app.db, server.app.registry, 'p3', {
+			accountId: 'ada',
+			email: 'ada@example.org',
+			name: 'Name of ada',
+			role: 'admin',
+			zoneId: 'nz'
+		});
+		const refused = await requestTicket(server, portal.apiKey, {
+			email: 'ada@example.org',
+			projectId: 'p3'
+		});
+		expect(refused.status).toBe(403);
+		expect(refused.body.error).toMatchObject({
+			code: 'project-not-in-portal',
+			message: expect.stringContaining('not registered for this project')
+		});
+		expect(server.app.db.prepare('SELECT count(*) FROM embed_tickets').pluck().get()).toBe(0);
+
+		// Nor does a ticket for it, however it came to exist, open a session there.
+		const { ticket } = issueTicket(
+			server.app.db,
+			{ portalId: portal.id, accountId: 'ada', projectId: 'p3' },
+			30 * SECOND
+		);
+		const exchanged = await exchangeTicket(server, {
+			ticket,
+			portalId: portal.id,
+			projectId: 'p3'
+		});
+		expect(exchanged.status).toBe(403);
+		expect(exchanged.body.error.code).toBe('project-not-in-portal');
+		expect(server.app.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
 	});
 
 	it('validates the body and answers without a stack trace', async () => {

@@ -24,7 +24,12 @@ export function registerTestPortal(
 	const { portal, apiKey } = registerPortal(
 		server.app.db,
 		consortiumId,
-		{ name: 'Library Portal', origins: ['https://portal.example.org'], ...input },
+		{
+			name: 'Library Portal',
+			origins: ['https://portal.example.org'],
+			projectIds: [projectId],
+			...input
+		},
 		null
 	);
 	return { id: portal.id, apiKey, consortiumId };

@@ -1,7 +1,7 @@
 /**
  * Embedding the Project Users panel in other portals (docs/embedding.md): the shapes of the
  * portal, ticket and embedded-session endpoints, the messages the widget's element and its iframe
- * exchange by postMessage, and who may manage a consortium's portals.
+ * exchange by postMessage, and who may register and revoke a consortium's portals.
  *
  * The loader script (`server/embed/widget.js`) is plain JavaScript and cannot import these; it
  * writes the same shapes by hand, and the iframe validates everything it receives against them.
@@ -62,12 +62,27 @@ export const PortalOriginsSchema = z
 	.max(10, 'A portal has at most 10 origins')
 	.refine((origins) => new Set(origins).size === origins.length, 'Each origin once');
 
+/**
+ * The projects a portal serves: it gets tickets, and may frame the panel, for these only. At
+ * least one; every one a project of the portal's consortium.
+ */
+export const PortalProjectIdsSchema = z
+	.array(IdSchema)
+	.min(1, 'Choose at least one project')
+	.max(100, 'A portal serves at most 100 projects')
+	.refine((ids) => new Set(ids).size === ids.length, 'Each project once');
+
 /** `POST /api/consortia/:consortiumId/portals`. */
 export const RegisterPortalRequestSchema = z.object({
 	name: NameSchema,
-	origins: PortalOriginsSchema
+	origins: PortalOriginsSchema,
+	projectIds: PortalProjectIdsSchema
 });
 export type RegisterPortalRequest = z.infer<typeof RegisterPortalRequestSchema>;
+
+/** A project as the Portals page names it. */
+export const PortalProjectSchema = z.object({ id: IdSchema, name: z.string() });
+export type PortalProject = z.infer<typeof PortalProjectSchema>;
 
 /** A portal as the console lists it; its API key is never part of it. */
 export const PortalSchema = z.object({
@@ -75,6 +90,12 @@ export const PortalSchema = z.object({
 	consortiumId: IdSchema,
 	name: z.string(),
 	origins: z.array(z.string()),
+	/**
+	 * The projects it serves that the viewer is a member of; `otherProjects` counts the rest,
+	 * unnamed (an Institution Zone's project is its own business).
+	 */
+	projects: z.array(PortalProjectSchema),
+	otherProjects: z.number().int().min(0),
 	createdAt: TimestampSchema,
 	/** Who registered it: a person's name, or the consortium office (`npm run admin`). */
 	createdByName: z.string(),
@@ -83,23 +104,27 @@ export const PortalSchema = z.object({
 export type Portal = z.infer<typeof PortalSchema>;
 
 /** Allowed, or not with the reason a person reads (the shape the UI's `Permit` takes). */
-export type PortalPermit =
-	{ allowed: true } | { allowed: false; code: 'portal-managers-only'; message: string };
+function permitSchema<const Code extends string>(code: Code) {
+	return z.union([
+		z.object({ allowed: z.literal(true) }),
+		z.object({ allowed: z.literal(false), code: z.literal(code), message: z.string() })
+	]);
+}
+const RegisterPermitSchema = permitSchema('portal-project-admins-only');
+const RevokePermitSchema = permitSchema('portal-managers-only');
+export type RegisterPortalPermit = z.infer<typeof RegisterPermitSchema>;
+export type RevokePortalPermit = z.infer<typeof RevokePermitSchema>;
 
 /** `GET /api/consortia/:consortiumId/portals`. */
 export const PortalListSchema = z.object({
 	consortium: z.object({ id: IdSchema, name: z.string() }),
-	portals: z.array(PortalSchema),
-	canManage: z.union([
-		z.object({ allowed: z.literal(true) }),
-		z.object({
-			allowed: z.literal(false),
-			code: z.literal('portal-managers-only'),
-			message: z.string()
-		})
-	])
+	portals: z.array(PortalSchema.extend({ canRevoke: RevokePermitSchema })),
+	/** The projects the person may have a portal serve: those they are a Project Admin of. */
+	projects: z.array(PortalProjectSchema),
+	canRegister: RegisterPermitSchema
 });
 export type PortalList = z.infer<typeof PortalListSchema>;
+export type ListedPortal = PortalList['portals'][number];
 
 /** The answer to a registration: the only time the API key is ever shown. */
 export const RegisteredPortalSchema = z.object({ portal: PortalSchema, apiKey: z.string() });
@@ -113,31 +138,83 @@ export const PortalPublicInfoSchema = z.object({
 });
 export type PortalPublicInfo = z.infer<typeof PortalPublicInfoSchema>;
 
-/** One of the person's memberships in the consortium's projects, as the permit needs it. */
+/** One of the person's memberships in the consortium's projects, as the permits need it. */
 export interface ConsortiumMembership {
+	projectId: string;
 	projectName: string;
 	role: Role;
 	zoneKind: 'network' | 'institution';
 }
 
+/** The projects the person may have a portal serve: those they are a Project Admin of. */
+export function portalProjectsFor(memberships: readonly ConsortiumMembership[]): PortalProject[] {
+	return memberships
+		.filter((m) => m.role === 'admin')
+		.map((m) => ({ id: m.projectId, name: m.projectName }));
+}
+
 /**
- * Portals act for every member of a consortium's projects, so only the consortium office manages
- * them: a Project Admin who is a member from the Network Zone, in any project of the consortium.
+ * A portal can act as any member of the projects it serves, so registering one is the decision
+ * of those projects' Project Admins: the person must be a Project Admin of every project listed
+ * (of whichever zone: in institution-zone management a project is its Institution Zone's, and
+ * the office cannot enlist it). Without `projectIds`: whether the person may register any portal.
  */
-export function canManagePortals(memberships: readonly ConsortiumMembership[]): PortalPermit {
-	if (memberships.some((m) => m.role === 'admin' && m.zoneKind === 'network'))
+export function canRegisterPortal(
+	memberships: readonly ConsortiumMembership[],
+	projectIds: readonly string[] = []
+): RegisterPortalPermit {
+	const denied = (message: string): RegisterPortalPermit => ({
+		allowed: false,
+		code: 'portal-project-admins-only',
+		message
+	});
+	const administered = new Set(portalProjectsFor(memberships).map((project) => project.id));
+	if (administered.size === 0)
+		return denied(
+			`Only Project Admins can register portals, for the projects they administer. ${whoYouAre(memberships)}`
+		);
+	const others = projectIds.filter((id) => !administered.has(id));
+	if (others.length > 0) {
+		// A project the person is not a member of is named by the id they sent, nothing more.
+		const names = others.map(
+			(id) => memberships.find((m) => m.projectId === id)?.projectName ?? id
+		);
+		return denied(
+			`A portal can serve only projects you are a Project Admin of, and you are not one of ${names.join(', ')}.`
+		);
+	}
+	return { allowed: true };
+}
+
+/**
+ * Revoking is the consortium office's (a Project Admin from the Network Zone, in any project of
+ * the consortium: it can always stop a portal) and that of the Project Admins of any project the
+ * portal serves (it acts in their project).
+ */
+export function canRevokePortal(
+	memberships: readonly ConsortiumMembership[],
+	portalProjectIds: readonly string[]
+): RevokePortalPermit {
+	const admins = memberships.filter((m) => m.role === 'admin');
+	if (admins.some((m) => m.zoneKind === 'network' || portalProjectIds.includes(m.projectId)))
 		return { allowed: true };
-	const denied = (message: string): PortalPermit => ({
+	return {
 		allowed: false,
 		code: 'portal-managers-only',
-		message: `Only Project Admins from the Network Zone can register or revoke portals. ${message}`
-	});
+		message: `Only Project Admins from the Network Zone, or of a project the portal serves, can revoke it. ${whoYouAre(memberships)}`
+	};
+}
+
+/** Why a permit was refused, from the person's side. */
+function whoYouAre(memberships: readonly ConsortiumMembership[]): string {
 	const admin = memberships.find((m) => m.role === 'admin');
-	if (admin)
-		return denied(`You are a Project Admin of ${admin.projectName} from an Institution Zone.`);
+	if (admin) return `You are a Project Admin of ${admin.projectName} from an Institution Zone.`;
 	const network = memberships.find((m) => m.zoneKind === 'network');
-	if (network) return denied(`You are ${ROLE_LABELS[network.role]} in ${network.projectName}.`);
-	return denied('You are a member from an Institution Zone.');
+	if (network) return `You are ${ROLE_LABELS[network.role]} in ${network.projectName}.`;
+	const member = memberships[0];
+	return member
+		? `You are ${ROLE_LABELS[member.role]} in ${member.projectName}.`
+		: 'You are not a member of its projects.';
 }
 
 // ---- tickets and embedded sessions --------------------------------------------------------
