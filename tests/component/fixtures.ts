@@ -10,6 +10,7 @@ import {
 } from '../../src/lib/member-permissions';
 import {
 	factsFromSnapshot,
+	inviteesFrom,
 	type DataView,
 	type Invite,
 	type Member,
@@ -90,8 +91,10 @@ export function manyMembers(count: number): Member[] {
 	});
 }
 
-const facts = (members: Member[]) =>
-	factsFromSnapshot({ project: PROJECT, zones: ZONES, views: VIEWS, members });
+const facts = (members: Member[]) => ({
+	...factsFromSnapshot({ project: PROJECT, zones: ZONES, views: VIEWS, members }),
+	invitees: inviteesFrom(() => ZONES)
+});
 
 /** What the wiring computes for each row: the policy's decisions for the signed-in admin. */
 export function permissionsFor(members: Member[]) {

@@ -19,7 +19,8 @@ import {
 	decideInvite,
 	decideMemberChange,
 	decideRemoval,
-	decideRequestDecision
+	decideRequestDecision,
+	type Invitees
 } from './membership-rules';
 
 /** One entry of one root map; `undefined` means absent (added or deleted). */
@@ -102,10 +103,12 @@ function stampedBy(authorId: string, field: string, value: unknown): Decision {
 
 // ---- project documents ----------------------------------------------------------------------
 
+/** `invitees` tells which zones an invited address belongs to (see `inviteesFrom`). */
 export function judgeProjectChange(
 	facts: ProjectFacts,
 	authorId: string,
-	change: EntryChange
+	change: EntryChange,
+	invitees: Invitees
 ): Decision {
 	const parsed = parseChange<unknown>('project', change);
 	if (isDecision(parsed)) return parsed;
@@ -113,7 +116,7 @@ export function judgeProjectChange(
 		case 'members':
 			return judgeMemberChange(facts, authorId, parsed as Parsed<Member>);
 		case 'invites':
-			return judgeInviteChange(facts, authorId, parsed as Parsed<Invite>);
+			return judgeInviteChange(facts, authorId, parsed as Parsed<Invite>, invitees);
 		case 'requests':
 			return judgeRequestChange(facts, authorId, parsed as Parsed<AccessRequest>);
 		default:
@@ -144,7 +147,8 @@ function judgeMemberChange(
 function judgeInviteChange(
 	facts: ProjectFacts,
 	authorId: string,
-	change: Parsed<Invite>
+	change: Parsed<Invite>,
+	invitees: Invitees
 ): Decision {
 	const { before, after } = change;
 	if (!before) {
@@ -162,7 +166,7 @@ function judgeInviteChange(
 							'server-only',
 							'A new invitation is queued; the server sends it and records when.'
 						),
-			() => decideInvite(facts, authorId, after!)
+			() => decideInvite(facts, authorId, after!, invitees)
 		);
 	}
 	const admin = decideRemovalOfInvite(facts, authorId);
@@ -222,7 +226,7 @@ function judgeRequestChange(
 		);
 	}
 	return firstDenial(
-		() => decideRequestDecision(facts, authorId, before),
+		() => decideRequestDecision(facts, authorId, before, after),
 		() => {
 			const {
 				status: _s,
@@ -242,10 +246,6 @@ function judgeRequestChange(
 				? ALLOW
 				: deny('immutable-field', 'Deciding a request changes only its decision.');
 		},
-		() =>
-			after.status === 'pending'
-				? deny('invalid-entry', 'A decision approves or denies the request.')
-				: ALLOW,
 		() => stampedBy(authorId, 'decidedBy', after.decidedBy)
 	);
 }
@@ -262,11 +262,12 @@ export interface JudgedChange {
 export function judgeProjectBatch(
 	facts: ProjectFacts,
 	authorId: string,
-	changes: readonly EntryChange[]
+	changes: readonly EntryChange[],
+	invitees: Invitees
 ): JudgedChange[] {
 	const verdicts = changes.map((change) => ({
 		change,
-		decision: judgeProjectChange(facts, authorId, change)
+		decision: judgeProjectChange(facts, authorId, change, invitees)
 	}));
 	const adminDelta = (change: EntryChange) =>
 		change.root === 'members' ? isAdmin(change.after) - isAdmin(change.before) : 0;
