@@ -81,7 +81,7 @@ describe('the policy in the components’ shapes', () => {
 
 	it('refuses an address in another zone than its own, naming the zone, and none without a zone', () => {
 		expect(inviteRefusal(facts, 'admin', [], 'Dean@Aurora.Example.edu', 'nz')).toBe(
-			'Dean@Aurora.Example.edu belongs to Aurora (Institution Zone): invite them into that zone.'
+			'dean@aurora.example.edu belongs to Aurora (Institution Zone): invite them into that zone.'
 		);
 		expect(inviteRefusal(facts, 'admin', [], 'dean@aurora.example.edu', 'aurora')).toBeNull();
 		expect(inviteRefusal(facts, 'admin', [], 'dean@aurora.example.edu', null)).toBeNull();

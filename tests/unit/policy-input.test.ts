@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	assignableRoles,
 	checkAssignment,
+	checkInviteeZone,
 	checkPermission,
 	decideInvite,
 	decideJoinRequest,
@@ -208,6 +209,11 @@ const cases: Array<[string, () => Decision, string]> = [
 				status: 'pending',
 				decisionReason: null
 			}),
+		'invalid-entry'
+	],
+	[
+		'checkInviteeZone, not an address',
+		() => checkInviteeZone(network, network.invitees, bad(undefined), 'nz'),
 		'invalid-entry'
 	],
 	[

@@ -381,12 +381,20 @@ describe('the zone of an invited address', () => {
 			});
 		});
 
-		it('follows what the server knows of a person over their domain', () => {
+		it('follows what the server knows of a person at a domain no zone claims', () => {
 			expect(invite(project, 'ada', 'ivy@example.net', 'nz')).toMatchObject({
 				code: 'zone-does-not-match-email',
 				message: expect.stringContaining('Aurora (Institution Zone)')
 			});
-			expect(invite(project, 'ada', 'nell@aurora.example.edu', 'nz')).toEqual({ allowed: true });
+			expect(invite(project, 'ada', 'ivy@example.net', 'aurora', 'analyst', ['v-aurora'])).toEqual({
+				allowed: true
+			});
+		});
+
+		it('keeps a claimed domain in its zone, whatever a record says of the person', () => {
+			expect(invite(project, 'ada', 'nell@aurora.example.edu', 'nz')).toMatchObject({
+				code: 'zone-does-not-match-email'
+			});
 		});
 	});
 

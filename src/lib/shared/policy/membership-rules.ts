@@ -175,9 +175,11 @@ export interface Invitees {
 }
 
 /**
- * An address belongs to the zones its account is known to belong to (the server's `zone_people`:
- * the consortium office said so, or the person is a member from that zone), and otherwise to the
- * zones whose email domains claim it (`zonesClaimingEmail`). `zones` is read when first needed.
+ * An address belongs to the zones whose email domains claim it (`zonesClaimingEmail`), whatever
+ * else is said of it: a domain is the institution's, so no record can move its addresses into
+ * another zone. An address at a domain no zone claims belongs to the zones its account is known to
+ * belong to (the server's `zone_people`: the consortium office said so, or the person is a member
+ * from that zone). `zones` is read when first needed.
  */
 export function inviteesFrom(
 	zones: () => Iterable<Pick<Zone, 'id' | 'emailDomains'>>,
@@ -185,9 +187,8 @@ export function inviteesFrom(
 ): Invitees {
 	return {
 		zonesOf(email) {
-			const known = knownZonesOf(email);
-			if (known.length > 0) return known;
-			return zonesClaimingEmail(zones(), email).map((zone) => zone.id);
+			const claimed = zonesClaimingEmail(zones(), email).map((zone) => zone.id);
+			return claimed.length > 0 ? claimed : knownZonesOf(email);
 		}
 	};
 }
@@ -202,6 +203,17 @@ export function checkInviteeZone(
 	email: string,
 	zoneId: string
 ): Decision {
+	const input = read(InviteeSchema, { email, zoneId }, 'invitation');
+	return input.ok ? inviteeZoneRule(facts, invitees, input.value) : input.denial;
+}
+
+const InviteeSchema = z.object({ email: EmailSchema, zoneId: IdSchema });
+
+function inviteeZoneRule(
+	facts: ProjectFacts,
+	invitees: Invitees,
+	{ email, zoneId }: z.output<typeof InviteeSchema>
+): Decision {
 	const zones = invitees.zonesOf(email);
 	if (zones.length === 0 || zones.includes(zoneId)) return ALLOW;
 	const names = zones.map((id) => {
@@ -210,7 +222,7 @@ export function checkInviteeZone(
 	});
 	return deny(
 		'zone-does-not-match-email',
-		`${email} belongs to ${names.join(' or ')}: invite them into that zone.`
+		`${email} belongs to ${names.join(' or ')}: invite them into ${names.length === 1 ? 'that zone' : 'one of those zones'}.`
 	);
 }
 
@@ -231,7 +243,7 @@ export function decideInvite(
 				? deny('already-member', `${proposal.email} is already a member of this project.`)
 				: ALLOW;
 		},
-		() => checkInviteeZone(facts, invitees, proposal.email, proposal.zoneId),
+		() => inviteeZoneRule(facts, invitees, proposal),
 		() => assignmentRules(facts, proposal)
 	);
 }
