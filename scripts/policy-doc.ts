@@ -1,15 +1,15 @@
-/** `npm run docs:policy`: rewrites the matrix table of docs/policy.md from the policy engine. */
+/** `npm run docs:policy`: rewrites the generated tables of docs/policy.md from the policy engine. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { MATRIX_END, MATRIX_START, generatedSection, renderMatrixTable } from './policy-table';
+import { GENERATED_SECTIONS, generatedSection } from './policy-table';
 
 const path = 'docs/policy.md';
-const document = readFileSync(path, 'utf8');
-if (generatedSection(document) === null)
-	throw new Error(`${path} has no ${MATRIX_START} ... ${MATRIX_END} section`);
-const start = document.indexOf(MATRIX_START) + MATRIX_START.length;
-const end = document.indexOf(MATRIX_END);
-writeFileSync(
-	path,
-	`${document.slice(0, start)}\n\n${renderMatrixTable()}\n\n${document.slice(end)}`
-);
-console.log(`${path}: matrix rewritten`);
+let document = readFileSync(path, 'utf8');
+for (const section of GENERATED_SECTIONS) {
+	if (generatedSection(document, section) === null)
+		throw new Error(`${path} has no ${section.start} ... ${section.end} section`);
+	const start = document.indexOf(section.start) + section.start.length;
+	const end = document.indexOf(section.end);
+	document = `${document.slice(0, start)}\n\n${section.render()}\n\n${document.slice(end)}`;
+}
+writeFileSync(path, document);
+console.log(`${path}: generated tables rewritten`);

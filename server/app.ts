@@ -13,7 +13,7 @@ import { isSessionCurrent, validateSessionToken } from './auth/sessions';
 import { configureAuth } from './auth/settings';
 import type { Config } from './config';
 import { updateMemberEntriesOf } from './consortium/accounts-in-projects';
-import { findProjectRecord } from './consortium/store';
+import { projectDirectory } from './consortium/directory';
 import { projectMembershipIntoUserDocuments } from './consortium/user-projection';
 import { openDatabase, type Db } from './db/database';
 import { embedFrameAncestors } from './embed/frame-policy';
@@ -88,7 +88,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
 	const registry = new DocumentRegistry(
 		sqliteDocumentStore(db),
-		{ projectExists: (projectId) => findProjectRecord(db, projectId) !== null },
+		projectDirectory(db),
 		options.documents
 	);
 	attachWorkflowIndexes(db, registry, now);

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../server/db/database';
-import { findProjectRecord } from '../../server/consortium/store';
+import { projectDirectory } from '../../server/consortium/directory';
 import { sqliteDocumentStore } from '../../server/sync/persistence';
 import { DocumentRegistry } from '../../server/sync/registry';
 import { createBenchProject } from './project-fixture';
@@ -16,7 +16,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
 const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'bench-memory-')), 'bench.sqlite'));
-const directory = { projectExists: (id: string) => findProjectRecord(db, id) !== null };
+const directory = projectDirectory(db);
 const builder = new DocumentRegistry(sqliteDocumentStore(db), directory, { unloadAfterMs: 0 });
 createBenchProject(db, builder, size);
 builder.close();

@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { findProjectRecord } from '../../server/consortium/store';
+import { projectDirectory } from '../../server/consortium/directory';
 import { openDatabase } from '../../server/db/database';
 import { sqliteDocumentStore } from '../../server/sync/persistence';
 import { DocumentRegistry } from '../../server/sync/registry';
@@ -47,9 +47,7 @@ interface ValidationFigures {
 
 function measureValidation(size: number, iterations = 400, warmup = 100): ValidationFigures {
 	const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'bench-validate-')), 'bench.sqlite'));
-	const registry = new DocumentRegistry(sqliteDocumentStore(db), {
-		projectExists: (id) => findProjectRecord(db, id) !== null
-	});
+	const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db));
 	attachWorkflowIndexes(db, registry, Date.now);
 	createBenchProject(db, registry, size);
 	const document = registry.acquire('project/bench')!;

@@ -1,9 +1,24 @@
 /**
- * Bringing the first Project Admin into a project (bootstrap and `npm run admin`): an address with
- * an account becomes a member at once; any other gets an invitation from the consortium office,
- * whose Accept Invite link is returned so that the operator can hand it over.
+ * Bringing the first Project Admin into a project (`npm run admin -- invite-admin`): an address
+ * with an account becomes a member at once; any other gets an invitation from the consortium
+ * office, whose Accept Invite link is returned so that the operator can hand it over. The office
+ * is bound by the zone rules like any Project Admin: the person's zone is theirs (by their email
+ * domain, or where they are known to belong), and an Institution Zone user cannot be Project Admin
+ * in network-zone management.
  */
-import { OFFICE_INVITER, ROLE_LABELS, newId, type Invite, type Role } from '../../src/lib/shared';
+import {
+	OFFICE_INVITER,
+	ROLE_LABELS,
+	checkAssignment,
+	checkInviteeZone,
+	firstDenial,
+	inviteesFrom,
+	newId,
+	type Denial,
+	type Invite,
+	type Role,
+	type Zone
+} from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
 import { authSettings } from '../auth/settings';
 import { issueToken, revokeTokens } from '../auth/tokens';
@@ -12,21 +27,38 @@ import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { invitationMail, linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
+import { zonesOfPerson } from '../workflows/zone-people';
 
 export type FirstAdminOutcome =
-	{ kind: 'added'; accountId: string } | { kind: 'invited'; link: string; expiresAt: number };
+	| { kind: 'added'; accountId: string }
+	| { kind: 'invited'; link: string; expiresAt: number }
+	| { kind: 'refused'; denial: Denial };
 
+/** Without a zone, the person's own zone when it is known, else the project's owner zone. */
 export function inviteFirstAdmin(
 	deps: { db: Db; registry: DocumentRegistry; mailer: MailQueue; site: SiteUrl },
-	input: { projectId: string; email: string; zoneId: string; role?: Role }
+	request: { projectId: string; email: string; zoneId?: string; role?: Role }
 ): FirstAdminOutcome {
 	const { db, registry, mailer, site } = deps;
-	const role = input.role ?? 'admin';
-	const project = registry.read(
-		`project/${input.projectId}`,
-		(document) => document.index!.project
-	);
-	if (!project) throw new Error(`There is no project ${input.projectId}.`);
+	const role = request.role ?? 'admin';
+	const checked = registry.read(`project/${request.projectId}`, (document) => {
+		const facts = document.index!;
+		const invitees = inviteesFrom(
+			() => document.roots.get('zones')!.values() as Iterable<Zone>,
+			(email) => zonesOfPerson(db, email, facts.project.consortiumId)
+		);
+		const own = invitees.zonesOf(request.email);
+		const zoneId = request.zoneId ?? (own.length === 1 ? own[0]! : facts.project.ownerZoneId);
+		const decision = firstDenial(
+			() => checkInviteeZone(facts, invitees, request.email, zoneId),
+			() => checkAssignment(facts, { role, zoneId, scope: 'all' })
+		);
+		return { project: facts.project, zoneId, decision };
+	});
+	if (!checked) throw new Error(`There is no project ${request.projectId}.`);
+	const { project, decision } = checked;
+	if (!decision.allowed) return { kind: 'refused', denial: decision };
+	const input = { ...request, zoneId: checked.zoneId };
 	const account = findAccountByEmail(db, input.email);
 	if (account) {
 		putMember(db, registry, input.projectId, {

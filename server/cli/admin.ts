@@ -29,6 +29,7 @@ import { configureAuth } from '../auth/settings';
 import { inviteFirstAdmin } from '../bootstrap/first-admin';
 import { lockDataDirectory } from '../bootstrap/lock';
 import { readConfig } from '../config';
+import { projectDirectory } from '../consortium/directory';
 import { createProject, ProjectPlacementError } from '../consortium/projects';
 import {
 	createConsortium,
@@ -52,6 +53,7 @@ const USAGE = `Usage: npm run admin -- <command> [options]
                     --network-zone "<name>[:domain,...]" [--institution-zone "<name>[:domain,...]" ...]
   create-project    --consortium <id> --name <name> [--owner-zone <institution zone id>]
   invite-admin      --project <id> --email <address> [--zone <zone id>]
+                    (the zone defaults to the person's own, else the project's owner zone)
   add-zone-member   --zone <zone id> --email <address> [--name <name>]
                     (a person of the zone: creates the account if needed)
   register-portal   --project <id> [--project <id> ...] --name <name>
@@ -97,9 +99,7 @@ if (lock && !lock.ok)
 	);
 const db = openDatabase(config.databasePath);
 configureAuth(db, { ...config.auth, now: Date.now });
-const registry = new DocumentRegistry(sqliteDocumentStore(db), {
-	projectExists: (id) => findProjectRecord(db, id) !== null
-});
+const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db));
 attachWorkflowIndexes(db, registry, Date.now);
 const site = { url: config.publicUrl ?? `http://localhost:${config.port || 3000}`, origin: '' };
 
@@ -198,8 +198,9 @@ function inviteAdminCommand(): void {
 	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
 	const outcome = inviteFirstAdmin(
 		{ db, registry, mailer, site },
-		{ projectId, email, zoneId: values.zone ?? record.ownerZoneId }
+		{ projectId, email, zoneId: values.zone }
 	);
+	if (outcome.kind === 'refused') fail(`Not invited: ${outcome.denial.message}`);
 	if (outcome.kind === 'added')
 		console.log(`${email} already had an account: now a Project Admin of ${record.name}.`);
 	else

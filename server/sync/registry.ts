@@ -6,13 +6,15 @@
  */
 import {
 	deny,
+	inviteesFrom,
 	judgeProjectBatch,
 	judgeViewChange,
 	parseDocumentName,
 	scopeIncludes,
 	type Decision,
 	type DocumentName,
-	type EntryChange
+	type EntryChange,
+	type Zone
 } from '../../src/lib/shared';
 import {
 	LiveDocument,
@@ -26,6 +28,11 @@ import type { DocumentStore } from './persistence';
 
 export interface ProjectDirectory {
 	projectExists(projectId: string): boolean;
+	/**
+	 * The zones of the consortium that the account with this address is known to belong to (SQL
+	 * `zone_people`): what the policy needs to refuse inviting a person into another zone.
+	 */
+	zonesOfPerson(email: string, consortiumId: string): readonly string[];
 }
 
 export interface RegistryOptions extends LiveDocumentOptions {
@@ -168,10 +175,16 @@ export class DocumentRegistry implements DocumentHooks {
 	#rules(document: LiveDocument, address: DocumentName, project: LiveDocument | null): Judge {
 		switch (address.kind) {
 			case 'project':
-				return (authorId, changes) =>
-					judgeProjectBatch(document.index!.before(changes), authorId, changes).map(
+				return (authorId, changes) => {
+					const facts = document.index!.before(changes);
+					const invitees = inviteesFrom(
+						() => document.roots.get('zones')!.values() as Iterable<Zone>,
+						(email) => this.#projects.zonesOfPerson(email, facts.project.consortiumId)
+					);
+					return judgeProjectBatch(facts, authorId, changes, invitees).map(
 						(verdict) => verdict.decision
 					);
+				};
 			case 'view':
 			case 'private': {
 				const placement = address.kind === 'view' ? 'shared' : 'private';

@@ -22,6 +22,20 @@ export function addZonePerson(
 	).run(zoneId, accountId, source, now);
 }
 
+/** The zones of the consortium that the account with this address belongs to. */
+export function zonesOfPerson(db: Db, email: string, consortiumId: string): string[] {
+	return db
+		.prepare(
+			`SELECT p.zone_id FROM zone_people p
+			 JOIN zones z ON z.id = p.zone_id
+			 JOIN accounts a ON a.id = p.account_id
+			 WHERE a.email = ? AND z.consortium_id = ?
+			 ORDER BY p.zone_id`
+		)
+		.pluck()
+		.all(email.toLowerCase(), consortiumId) as string[];
+}
+
 /** The consortia whose Network Zone the account belongs to. */
 export function networkZoneConsortiaOf(
 	db: Db,

@@ -5,11 +5,13 @@
  */
 import type { RoleChoices } from '../../src/lib/components/role-choices';
 import {
+	inviteRefusal as inviteRefusalFor,
 	inviteRoleChoices as inviteRoleChoicesFor,
 	memberPermissions
 } from '../../src/lib/member-permissions';
 import {
 	factsFromSnapshot,
+	inviteesFrom,
 	type DataView,
 	type Invite,
 	type Member,
@@ -90,8 +92,10 @@ export function manyMembers(count: number): Member[] {
 	});
 }
 
-const facts = (members: Member[]) =>
-	factsFromSnapshot({ project: PROJECT, zones: ZONES, views: VIEWS, members });
+const facts = (members: Member[]) => ({
+	...factsFromSnapshot({ project: PROJECT, zones: ZONES, views: VIEWS, members }),
+	invitees: inviteesFrom(() => ZONES)
+});
 
 /** What the wiring computes for each row: the policy's decisions for the signed-in admin. */
 export function permissionsFor(members: Member[]) {
@@ -102,6 +106,11 @@ export function permissionsFor(members: Member[]) {
 /** The roles an invitation into this zone may carry. */
 export function inviteRoleChoices(zoneId: string | null): RoleChoices {
 	return inviteRoleChoicesFor(facts([ADMIN]), ADMIN.accountId, zoneId);
+}
+
+/** Why an address cannot be invited into this zone, as the wiring asks (nobody invited yet). */
+export function inviteRefusal(address: string, zoneId: string | null): string | null {
+	return inviteRefusalFor(facts([ADMIN]), ADMIN.accountId, [], address, zoneId);
 }
 
 export function invite(overrides: Partial<Invite> & Pick<Invite, 'id' | 'email'>): Invite {

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import InviteUsersDialog from '../../src/lib/components/InviteUsersDialog.svelte';
-import { ZONES, inviteRoleChoices } from './fixtures';
+import { ZONES, inviteRefusal, inviteRoleChoices } from './fixtures';
 
 function setup(extra: Record<string, unknown> = {}) {
 	const user = userEvent.setup();
@@ -132,5 +132,26 @@ describe('InviteUsersDialog', () => {
 		});
 		await user.type(input, 'ana@aurora.example.edu ben@borealis.example.edu ');
 		expect(screen.getByLabelText('Zone')).toHaveValue('aurora');
+	});
+
+	it('refuses an address in another zone than its own, naming the zone, as the server would', async () => {
+		const { user, onInvite, invite, input } = setup({ refusalFor: inviteRefusal });
+		await user.type(input, 'ana@aurora.example.edu ');
+		await user.selectOptions(screen.getByLabelText('Zone'), 'Office (Network Zone)');
+		await user.click(screen.getByRole('radio', { name: 'Project Admin' }));
+		expect(screen.getByLabelText('Email addresses')).toHaveAccessibleDescription(
+			/ana@aurora.example.edu belongs to Aurora \(Institution Zone\): invite them into that zone/
+		);
+		expect(invite).toHaveAccessibleDescription('Remove the address that cannot be invited.');
+		await user.click(invite);
+		expect(onInvite).not.toHaveBeenCalled();
+		await user.selectOptions(screen.getByLabelText('Zone'), 'Aurora (Institution Zone)');
+		await user.click(screen.getByRole('radio', { name: 'Analyst' }));
+		await user.click(invite);
+		expect(onInvite).toHaveBeenCalledWith({
+			emails: ['ana@aurora.example.edu'],
+			role: 'analyst',
+			zoneId: 'aurora'
+		});
 	});
 });

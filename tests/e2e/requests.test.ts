@@ -3,6 +3,7 @@ import { createAccount } from '../../server/auth/accounts';
 import { addZonePerson } from '../../server/workflows/zone-people';
 import { expectNoSeriousViolations, leave, signedInAs, startE2E, type E2E } from '../support/e2e';
 import { setUpProject } from '../support/sync';
+import { signedIn } from '../support/workflows';
 
 let e2e: E2E;
 
@@ -103,6 +104,37 @@ describe('requests in institution-zone management, in Chromium', () => {
 		await al.page.goto(`${e2e.server.url}/projects/p1/views/main/boards/gone`);
 		await expect.poll(() => al.page.getByText('This board is not here').isVisible()).toBe(true);
 		await leave(al);
+	});
+
+	it('keeps Deny unavailable until the admin gives a reason, which the requester is told', async () => {
+		createAccount(e2e.server.app.db, {
+			id: 'nick',
+			email: 'nick@example.org',
+			name: 'Nick Network'
+		});
+		addZonePerson(e2e.server.app.db, 'nz', 'nick', 'office', Date.now());
+		const asked = await signedIn(e2e.server, 'nick').post('/api/projects/p1/requests', {
+			kind: 'join',
+			role: 'admin',
+			message: 'Admin rights, please.'
+		});
+		expect(asked.status).toBeLessThan(300);
+
+		const ava = await signedInAs(e2e, 'ava', '/projects/p1/settings/requests');
+		await expect.poll(() => ava.page.getByText('Admin rights, please.').isVisible()).toBe(true);
+		const deny = ava.page.getByRole('button', { name: 'Deny' });
+		expect(await deny.getAttribute('aria-disabled')).toBe('true');
+		await deny.click({ force: true });
+		expect(await ava.page.getByText('Waiting').count()).toBe(1);
+		await ava.page.getByText('Say why you deny the request: the requester is told.').waitFor();
+
+		await ava.page.getByLabel(/Reason/).fill('We add NZ staff as Analysts only');
+		await expect.poll(() => deny.getAttribute('aria-disabled')).toBeNull();
+		await deny.click();
+		await expect.poll(() => ava.page.getByText('Denied', { exact: true }).isVisible()).toBe(true);
+		const told = await e2e.smtp.nextMessageTo('nick@example.org');
+		expect(told.text).toContain('We add NZ staff as Analysts only');
+		await leave(ava);
 	});
 
 	it('has no serious accessibility violations on the workflow and workspace pages', async () => {

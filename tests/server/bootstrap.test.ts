@@ -162,6 +162,55 @@ describe('npm run admin', () => {
 		expect(member).toMatchObject({ role: 'admin', name: 'The Boss' });
 	});
 
+	it('refuses to invite an Institution Zone address as Project Admin through the Network Zone', async () => {
+		const dataDir = mkdtempSync(join(tmpdir(), 'console-admin-'));
+		directories.push(dataDir);
+		const created = await admin(
+			dataDir,
+			'create-consortium',
+			'--name',
+			'Test Net',
+			'--mode',
+			'network-zone',
+			'--network-zone',
+			'Office:office.test.org',
+			'--institution-zone',
+			'Lib A:liba.test.edu'
+		);
+		const consortiumId = /id=(\S+)/.exec(created.stdout)![1]!;
+		const networkZoneId = /zone Office id=(\S+)/.exec(created.stdout)![1]!;
+		const project = await admin(
+			dataDir,
+			'create-project',
+			'--consortium',
+			consortiumId,
+			'--name',
+			'Test Project'
+		);
+		const projectId = /id=(\S+)/.exec(project.stdout)![1]!;
+		const refuse = (...zone: string[]) =>
+			admin(
+				dataDir,
+				'invite-admin',
+				'--project',
+				projectId,
+				'--email',
+				'Head@LibA.test.edu',
+				...zone
+			).catch((error: { code: number; stderr: string }) => error);
+		expect(await refuse('--zone', networkZoneId)).toMatchObject({
+			code: 1,
+			stderr: expect.stringContaining(
+				'Not invited: head@liba.test.edu belongs to Lib A (Institution Zone)'
+			)
+		});
+		// Without a zone the address's own is meant, where it cannot be Project Admin.
+		expect(await refuse()).toMatchObject({
+			code: 1,
+			stderr: expect.stringContaining('Institution Zone users cannot be Project Admin')
+		});
+	});
+
 	it('refuses to change documents while a server runs on the same data', async () => {
 		const dataDir = mkdtempSync(join(tmpdir(), 'console-admin-'));
 		directories.push(dataDir);

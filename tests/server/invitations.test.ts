@@ -7,6 +7,7 @@ import { eventually } from '../support/eventually';
 import type { TestServer } from '../support/server';
 import { extractLink, startSmtpServer, tokenFromLink, type TestSmtpServer } from '../support/smtp';
 import { SyncClient, setUpProject, waitFor } from '../support/sync';
+import { addZonePerson } from '../../server/workflows/zone-people';
 
 let smtp: TestSmtpServer;
 let clock: TestClock;
@@ -205,6 +206,37 @@ describe('inviting a new user', () => {
 		expect(smtp.received.filter((mail) => mail.to.includes('iz.admin@aurora.example.edu'))).toEqual(
 			[]
 		);
+	});
+});
+
+describe('the zone of an invited address', () => {
+	it('refuses an Institution Zone address invited into the Network Zone, naming its zone', async () => {
+		const sent = queuedInvite('Dean@AURORA.example.edu', 'admin', 'nz');
+		ada.map('invites').set(sent.id, sent);
+		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		expect(ada.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({
+				code: 'zone-does-not-match-email',
+				message: expect.stringContaining('Aurora (Institution Zone)')
+			})
+		]);
+		await waitFor(() => invite(sent.id) === undefined, 'the revert');
+		expect(smtp.received.filter((mail) => mail.to.includes('dean@aurora.example.edu'))).toEqual([]);
+	});
+
+	it('refuses a person the server knows to be of an Institution Zone, whatever their domain', async () => {
+		const ivy = await createTestAccount(server, { email: 'ivy@example.org', name: 'Ivy' });
+		addZonePerson(server.app.db, 'aurora', ivy.id, 'office', clock.now());
+		const sent = queuedInvite('ivy@example.org', 'admin', 'nz');
+		ada.map('invites').set(sent.id, sent);
+		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		expect(ada.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({ code: 'zone-does-not-match-email' })
+		]);
+		const fine = queuedInvite('ivy@example.org', 'analyst', 'aurora', ['iz-aurora']);
+		ada.map('invites').set(fine.id, fine);
+		const member = await eventually(() => ada.member(ivy.id), 'Ivy added, as she has an account');
+		expect(member).toMatchObject({ role: 'analyst', zoneId: 'aurora' });
 	});
 });
 

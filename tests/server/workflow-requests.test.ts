@@ -199,6 +199,26 @@ describe('a Network Zone user asking to join an Institution Zone project', () =>
 		expect(noraHome.map('projects').size).toBe(0);
 	});
 
+	it('is not denied without a reason: the denial is refused and the request still waits', async () => {
+		const iza = connect('iza', 'project/p1');
+		await iza.synced();
+		const { body } = await askToJoin('nora', 'admin');
+		await waitFor(() => iza.map('requests').has(body.request.id), 'the request');
+
+		decide(iza, body.request.id, 'denied', '  ');
+		await waitFor(() => iza.verdicts.length === 1, 'the verdict');
+		expect(iza.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({ code: 'reason-required' })
+		]);
+		await waitFor(
+			() => iza.map<AccessRequest>('requests').get(body.request.id)?.status === 'pending',
+			'the revert'
+		);
+		expect(
+			(serverValue(server, 'project/p1', 'requests', body.request.id) as AccessRequest).status
+		).toBe('pending');
+	});
+
 	it('refuses a decision by a member who is not a Project Admin, through the server', async () => {
 		const ian = connect('ian', 'project/p1');
 		await ian.synced();

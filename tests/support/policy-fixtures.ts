@@ -4,7 +4,9 @@
  */
 import {
 	factsFromSnapshot,
+	inviteesFrom,
 	type DataView,
+	type Invitees,
 	type ManagementMode,
 	type Member,
 	type ProjectFacts,
@@ -84,11 +86,25 @@ export function izMember(accountId: string, role: Role, zoneId: 'aurora' | 'bore
 	return member(accountId, role, zoneId, [`v-${zoneId}`]);
 }
 
-export function facts(mode: ManagementMode, members: Member[]): ProjectFacts {
-	return factsFromSnapshot({
-		project: projectInfo(mode),
-		zones: ZONES,
-		views: mode === 'network-zone' ? NETWORK_VIEWS : INSTITUTION_VIEWS,
-		members
-	});
+/**
+ * The facts of a project of this consortium, and its invitees as the console knows them (by email
+ * domain); `knownZones` adds what the server knows of people's zones, by address.
+ */
+export function facts(
+	mode: ManagementMode,
+	members: Member[],
+	knownZones: Record<string, string[]> = {}
+): ProjectFacts & { invitees: Invitees } {
+	return {
+		...factsFromSnapshot({
+			project: projectInfo(mode),
+			zones: ZONES,
+			views: mode === 'network-zone' ? NETWORK_VIEWS : INSTITUTION_VIEWS,
+			members
+		}),
+		invitees: inviteesFrom(
+			() => ZONES,
+			(email) => knownZones[email] ?? []
+		)
+	};
 }

@@ -42,7 +42,10 @@ export interface Person {
 	zone: 'nz' | 'aurora' | 'borealis';
 }
 
-/** A consortium (Office, Aurora, Borealis) and one project with the given members. */
+/**
+ * A consortium (Office at office.example.org, Aurora at aurora.example.edu, Borealis at
+ * borealis.example.edu) and one project with the given members (addresses at example.org).
+ */
 export function setUpProject(
 	server: Pick<TestServer, 'app'>,
 	mode: ManagementMode,
@@ -53,9 +56,19 @@ export function setUpProject(
 		name: 'Northern Lights',
 		mode,
 		zones: [
-			{ id: 'nz', kind: 'network', name: 'Office' },
-			{ id: 'aurora', kind: 'institution', name: 'Aurora' },
-			{ id: 'borealis', kind: 'institution', name: 'Borealis' }
+			{ id: 'nz', kind: 'network', name: 'Office', emailDomains: ['office.example.org'] },
+			{
+				id: 'aurora',
+				kind: 'institution',
+				name: 'Aurora',
+				emailDomains: ['aurora.example.edu']
+			},
+			{
+				id: 'borealis',
+				kind: 'institution',
+				name: 'Borealis',
+				emailDomains: ['borealis.example.edu']
+			}
 		]
 	});
 	const project = createProject(db, registry, consortium, {

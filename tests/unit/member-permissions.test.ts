@@ -5,17 +5,12 @@ import {
 	inviteRoleChoices,
 	memberPermissions
 } from '../../src/lib/member-permissions';
-import { factsFromSnapshot, type Invite } from '../../src/lib/shared';
-import { NETWORK_VIEWS, ZONES, member, projectInfo } from '../support/policy-fixtures';
+import type { Invite } from '../../src/lib/shared';
+import { facts as projectFacts, member } from '../support/policy-fixtures';
 
 const admin = member('admin', 'admin', 'nz');
 const analyst = member('iz-analyst', 'analyst', 'aurora', ['v-aurora']);
-const facts = factsFromSnapshot({
-	project: projectInfo('network-zone'),
-	zones: ZONES,
-	views: NETWORK_VIEWS,
-	members: [admin, analyst]
-});
+const facts = projectFacts('network-zone', [admin, analyst]);
 
 function invite(overrides: Partial<Invite> = {}): Invite {
 	return {
@@ -82,6 +77,15 @@ describe('the policy in the components’ shapes', () => {
 				'aurora'
 			)
 		).toBeNull();
+	});
+
+	it('refuses an address in another zone than its own, naming the zone, and none without a zone', () => {
+		expect(inviteRefusal(facts, 'admin', [], 'Dean@Aurora.Example.edu', 'nz')).toBe(
+			'dean@aurora.example.edu belongs to Aurora (Institution Zone): invite them into that zone.'
+		);
+		expect(inviteRefusal(facts, 'admin', [], 'dean@aurora.example.edu', 'aurora')).toBeNull();
+		expect(inviteRefusal(facts, 'admin', [], 'dean@aurora.example.edu', null)).toBeNull();
+		expect(inviteRefusal(facts, 'admin', [], 'dean@elsewhere.example.net', 'nz')).toBeNull();
 	});
 
 	it('lets a Project Admin resend and revoke an open invitation, but not an accepted one', () => {

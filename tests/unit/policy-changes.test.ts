@@ -52,13 +52,23 @@ function newInvite(author: string, patch: Partial<Invite> = {}): Invite {
 describe('changes to a project document', () => {
 	it('accepts a role change by a Project Admin', () => {
 		expect(
-			judgeProjectChange(network, 'ada', memberUpdate('nia', 'ada', { role: 'consumer' }))
+			judgeProjectChange(
+				network,
+				'ada',
+				memberUpdate('nia', 'ada', { role: 'consumer' }),
+				network.invitees
+			)
 		).toEqual({ allowed: true });
 	});
 
 	it('refuses a role change stamped with someone else’s name', () => {
 		expect(
-			judgeProjectChange(network, 'ada', memberUpdate('nia', 'bo', { role: 'consumer' }))
+			judgeProjectChange(
+				network,
+				'ada',
+				memberUpdate('nia', 'bo', { role: 'consumer' }),
+				network.invitees
+			)
 		).toMatchObject({
 			code: 'author-mismatch'
 		});
@@ -66,10 +76,20 @@ describe('changes to a project document', () => {
 
 	it('refuses to move a member to another zone or rename them', () => {
 		expect(
-			judgeProjectChange(network, 'ada', memberUpdate('ian', 'ada', { zoneId: 'nz' }))
+			judgeProjectChange(
+				network,
+				'ada',
+				memberUpdate('ian', 'ada', { zoneId: 'nz' }),
+				network.invitees
+			)
 		).toMatchObject({ code: 'immutable-field' });
 		expect(
-			judgeProjectChange(network, 'ada', memberUpdate('ian', 'ada', { email: 'x@y.org' }))
+			judgeProjectChange(
+				network,
+				'ada',
+				memberUpdate('ian', 'ada', { email: 'x@y.org' }),
+				network.invitees
+			)
 		).toMatchObject({
 			code: 'immutable-field'
 		});
@@ -77,7 +97,12 @@ describe('changes to a project document', () => {
 
 	it('refuses an IZ user making themselves Project Admin', () => {
 		expect(
-			judgeProjectChange(network, 'ian', memberUpdate('ian', 'ian', { role: 'admin' }))
+			judgeProjectChange(
+				network,
+				'ian',
+				memberUpdate('ian', 'ian', { role: 'admin' }),
+				network.invitees
+			)
 		).toMatchObject({
 			allowed: false,
 			code: 'admin-only'
@@ -86,24 +111,34 @@ describe('changes to a project document', () => {
 
 	it('refuses an Analyst deleting a member', () => {
 		expect(
-			judgeProjectChange(network, 'nia', {
-				root: 'members',
-				key: 'ian',
-				before: network.member('ian'),
-				after: undefined
-			})
+			judgeProjectChange(
+				network,
+				'nia',
+				{
+					root: 'members',
+					key: 'ian',
+					before: network.member('ian'),
+					after: undefined
+				},
+				network.invitees
+			)
 		).toMatchObject({ code: 'admin-only' });
 	});
 
 	it('refuses members added by hand: people join by invitation or request', () => {
 		const newcomer = member('zed', 'consumer', 'nz');
 		expect(
-			judgeProjectChange(network, 'ada', {
-				root: 'members',
-				key: 'zed',
-				before: undefined,
-				after: newcomer
-			})
+			judgeProjectChange(
+				network,
+				'ada',
+				{
+					root: 'members',
+					key: 'zed',
+					before: undefined,
+					after: newcomer
+				},
+				network.invitees
+			)
 		).toMatchObject({
 			code: 'join-by-invite'
 		});
@@ -113,17 +148,23 @@ describe('changes to a project document', () => {
 		const decision = judgeProjectChange(
 			network,
 			'ada',
-			memberUpdate('nia', 'ada', { role: 'owner' })
+			memberUpdate('nia', 'ada', { role: 'owner' }),
+			network.invitees
 		);
 		expect(decision).toMatchObject({ allowed: false, code: 'invalid-entry' });
 		expect(!decision.allowed && decision.message).toContain('role');
 		expect(
-			judgeProjectChange(network, 'ada', {
-				root: 'members',
-				key: 'nia',
-				before: network.member('nia'),
-				after: 'nia'
-			})
+			judgeProjectChange(
+				network,
+				'ada',
+				{
+					root: 'members',
+					key: 'nia',
+					before: network.member('nia'),
+					after: 'nia'
+				},
+				network.invitees
+			)
 		).toMatchObject({
 			code: 'invalid-entry'
 		});
@@ -131,7 +172,9 @@ describe('changes to a project document', () => {
 
 	it('refuses an entry stored under another key', () => {
 		const change = memberUpdate('nia', 'ada', { role: 'consumer' });
-		expect(judgeProjectChange(network, 'ada', { ...change, key: 'ian' })).toMatchObject({
+		expect(
+			judgeProjectChange(network, 'ada', { ...change, key: 'ian' }, network.invitees)
+		).toMatchObject({
 			code: 'key-mismatch'
 		});
 	});
@@ -139,7 +182,12 @@ describe('changes to a project document', () => {
 	it('refuses writes to the parts the server maintains', () => {
 		for (const root of ['settings', 'zones', 'views']) {
 			expect(
-				judgeProjectChange(network, 'ada', { root, key: 'x', before: undefined, after: {} })
+				judgeProjectChange(
+					network,
+					'ada',
+					{ root, key: 'x', before: undefined, after: {} },
+					network.invitees
+				)
 			).toMatchObject({
 				code: 'server-only'
 			});
@@ -148,22 +196,32 @@ describe('changes to a project document', () => {
 
 	it('accepts a queued invitation and refuses one that claims to be sent already', () => {
 		expect(
-			judgeProjectChange(network, 'ada', {
-				root: 'invites',
-				key: 'inv1',
-				before: undefined,
-				after: newInvite('ada')
-			})
+			judgeProjectChange(
+				network,
+				'ada',
+				{
+					root: 'invites',
+					key: 'inv1',
+					before: undefined,
+					after: newInvite('ada')
+				},
+				network.invitees
+			)
 		).toEqual({
 			allowed: true
 		});
 		expect(
-			judgeProjectChange(network, 'ada', {
-				root: 'invites',
-				key: 'inv1',
-				before: undefined,
-				after: newInvite('ada', { status: 'sent', sentAt: 9, expiresAt: 99 })
-			})
+			judgeProjectChange(
+				network,
+				'ada',
+				{
+					root: 'invites',
+					key: 'inv1',
+					before: undefined,
+					after: newInvite('ada', { status: 'sent', sentAt: 9, expiresAt: 99 })
+				},
+				network.invitees
+			)
 		).toMatchObject({ code: 'server-only' });
 	});
 
@@ -175,12 +233,17 @@ describe('changes to a project document', () => {
 			scope: ['v-aurora']
 		});
 		expect(
-			judgeProjectChange(network, 'ada', {
-				root: 'invites',
-				key: 'inv1',
-				before: undefined,
-				after: invite
-			})
+			judgeProjectChange(
+				network,
+				'ada',
+				{
+					root: 'invites',
+					key: 'inv1',
+					before: undefined,
+					after: invite
+				},
+				network.invitees
+			)
 		).toMatchObject({
 			code: 'iz-user-cannot-be-admin'
 		});
@@ -190,36 +253,56 @@ describe('changes to a project document', () => {
 		const sent = newInvite('ada', { status: 'sent', sentAt: 9, expiresAt: 99 });
 		const resend = { ...sent, sendRequests: 2 };
 		expect(
-			judgeProjectChange(network, 'bo', {
-				root: 'invites',
-				key: 'inv1',
-				before: sent,
-				after: resend
-			})
+			judgeProjectChange(
+				network,
+				'bo',
+				{
+					root: 'invites',
+					key: 'inv1',
+					before: sent,
+					after: resend
+				},
+				network.invitees
+			)
 		).toEqual({ allowed: true });
 		expect(
-			judgeProjectChange(network, 'bo', {
-				root: 'invites',
-				key: 'inv1',
-				before: sent,
-				after: { ...sent, role: 'admin' }
-			})
+			judgeProjectChange(
+				network,
+				'bo',
+				{
+					root: 'invites',
+					key: 'inv1',
+					before: sent,
+					after: { ...sent, role: 'admin' }
+				},
+				network.invitees
+			)
 		).toMatchObject({ code: 'immutable-field' });
 		expect(
-			judgeProjectChange(network, 'bo', {
-				root: 'invites',
-				key: 'inv1',
-				before: sent,
-				after: { ...sent, sendRequests: 5 }
-			})
+			judgeProjectChange(
+				network,
+				'bo',
+				{
+					root: 'invites',
+					key: 'inv1',
+					before: sent,
+					after: { ...sent, sendRequests: 5 }
+				},
+				network.invitees
+			)
 		).toMatchObject({ code: 'invalid-entry' });
 		expect(
-			judgeProjectChange(network, 'nia', {
-				root: 'invites',
-				key: 'inv1',
-				before: sent,
-				after: resend
-			})
+			judgeProjectChange(
+				network,
+				'nia',
+				{
+					root: 'invites',
+					key: 'inv1',
+					before: sent,
+					after: resend
+				},
+				network.invitees
+			)
 		).toMatchObject({
 			code: 'admin-only'
 		});
@@ -228,10 +311,15 @@ describe('changes to a project document', () => {
 
 describe('a batch of changes to a project document', () => {
 	it('refuses a batch that would demote every Project Admin', () => {
-		const verdicts = judgeProjectBatch(network, 'ada', [
-			memberUpdate('ada', 'ada', { role: 'analyst' }),
-			memberUpdate('bo', 'ada', { role: 'analyst' })
-		]);
+		const verdicts = judgeProjectBatch(
+			network,
+			'ada',
+			[
+				memberUpdate('ada', 'ada', { role: 'analyst' }),
+				memberUpdate('bo', 'ada', { role: 'analyst' })
+			],
+			network.invitees
+		);
 		expect(verdicts.map((verdict) => verdict.decision)).toEqual([
 			{ allowed: false, code: 'last-admin', message: expect.any(String) },
 			{ allowed: false, code: 'last-admin', message: expect.any(String) }
@@ -239,18 +327,28 @@ describe('a batch of changes to a project document', () => {
 	});
 
 	it('keeps the valid changes of a batch that holds a forbidden one', () => {
-		const verdicts = judgeProjectBatch(network, 'ada', [
-			memberUpdate('nia', 'ada', { role: 'consumer' }),
-			memberUpdate('ian', 'ada', { role: 'admin' })
-		]);
+		const verdicts = judgeProjectBatch(
+			network,
+			'ada',
+			[
+				memberUpdate('nia', 'ada', { role: 'consumer' }),
+				memberUpdate('ian', 'ada', { role: 'admin' })
+			],
+			network.invitees
+		);
 		expect(verdicts.map((verdict) => verdict.decision.allowed)).toEqual([true, false]);
 	});
 
 	it('judges with the author’s role before the batch: a self-promotion grants nothing', () => {
-		const verdicts = judgeProjectBatch(network, 'nia', [
-			memberUpdate('nia', 'nia', { role: 'admin' }),
-			{ root: 'members', key: 'ian', before: network.member('ian'), after: undefined }
-		]);
+		const verdicts = judgeProjectBatch(
+			network,
+			'nia',
+			[
+				memberUpdate('nia', 'nia', { role: 'admin' }),
+				{ root: 'members', key: 'ian', before: network.member('ian'), after: undefined }
+			],
+			network.invitees
+		);
 		expect(verdicts.map((verdict) => verdict.decision.allowed)).toEqual([false, false]);
 	});
 });

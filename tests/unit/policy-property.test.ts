@@ -8,6 +8,7 @@ import {
 	defaultScope,
 	factsFromSnapshot,
 	findInvariantViolations,
+	inviteesFrom,
 	judgeProjectBatch,
 	type EntryChange,
 	type ManagementMode,
@@ -24,6 +25,8 @@ import {
 	projectInfo
 } from '../support/policy-fixtures';
 
+/** Invited addresses are at their zone's domain, as the console knows it. */
+const INVITEES = inviteesFrom(() => ZONES);
 const PEOPLE = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
 const ROLE = fc.constantFrom<Role>('admin', 'analyst', 'consumer');
 const SCOPE = fc.constantFrom<Scope | 'default'>(
@@ -135,7 +138,7 @@ function run(mode: ManagementMode, batches: Array<{ author: number; changes: Raw
 						(c) => c.key.replace('invite-', '') === change.key.replace('invite-', '')
 					) === index
 			);
-		for (const { change, decision } of judgeProjectBatch(facts, author, changes)) {
+		for (const { change, decision } of judgeProjectBatch(facts, author, changes, INVITEES)) {
 			if (!decision.allowed) continue;
 			accepted += 1;
 			if (change.root === 'invites') {

@@ -5,8 +5,13 @@ import {
 	decideJoinRequest,
 	decideMemberChange,
 	decideRemoval,
+	decideRequestDecision,
 	decideSubscriptionRequest,
-	defaultScope
+	defaultScope,
+	zonesClaimingEmail,
+	type AccessRequest,
+	type Role,
+	type Scope
 } from '../../src/lib/shared';
 import { facts, izMember, member } from '../support/policy-fixtures';
 
@@ -21,39 +26,59 @@ describe('network-zone management', () => {
 
 	it('refuses to invite an Institution Zone address as Project Admin', () => {
 		expect(
-			decideInvite(project, 'ada', {
-				email: 'new@aurora.example.edu',
-				role: 'admin',
-				zoneId: 'aurora',
-				scope: ['v-aurora']
-			})
+			decideInvite(
+				project,
+				'ada',
+				{
+					email: 'new@aurora.example.edu',
+					role: 'admin',
+					zoneId: 'aurora',
+					scope: ['v-aurora']
+				},
+				project.invitees
+			)
 		).toMatchObject({ allowed: false, code: 'iz-user-cannot-be-admin' });
 	});
 
 	it('invites Institution Zone users as Analyst or Consumer, scoped to their own data view', () => {
 		expect(
-			decideInvite(project, 'ada', {
-				email: 'new@aurora.example.edu',
-				role: 'analyst',
-				zoneId: 'aurora',
-				scope: ['v-aurora']
-			})
+			decideInvite(
+				project,
+				'ada',
+				{
+					email: 'new@aurora.example.edu',
+					role: 'analyst',
+					zoneId: 'aurora',
+					scope: ['v-aurora']
+				},
+				project.invitees
+			)
 		).toEqual({ allowed: true });
 		expect(
-			decideInvite(project, 'ada', {
-				email: 'new@aurora.example.edu',
-				role: 'consumer',
-				zoneId: 'aurora',
-				scope: ['v-borealis']
-			})
+			decideInvite(
+				project,
+				'ada',
+				{
+					email: 'new@aurora.example.edu',
+					role: 'consumer',
+					zoneId: 'aurora',
+					scope: ['v-borealis']
+				},
+				project.invitees
+			)
 		).toMatchObject({ allowed: false, code: 'iz-user-scope' });
 		expect(
-			decideInvite(project, 'ada', {
-				email: 'new@aurora.example.edu',
-				role: 'consumer',
-				zoneId: 'aurora',
-				scope: 'all'
-			})
+			decideInvite(
+				project,
+				'ada',
+				{
+					email: 'new@aurora.example.edu',
+					role: 'consumer',
+					zoneId: 'aurora',
+					scope: 'all'
+				},
+				project.invitees
+			)
 		).toMatchObject({ allowed: false, code: 'iz-user-scope' });
 	});
 
@@ -132,31 +157,46 @@ describe('network-zone management', () => {
 			code: 'admin-only'
 		});
 		expect(
-			decideInvite(project, 'ian', {
-				email: 'x@aurora.example.edu',
-				role: 'consumer',
-				zoneId: 'aurora',
-				scope: ['v-aurora']
-			})
+			decideInvite(
+				project,
+				'ian',
+				{
+					email: 'x@aurora.example.edu',
+					role: 'consumer',
+					zoneId: 'aurora',
+					scope: ['v-aurora']
+				},
+				project.invitees
+			)
 		).toMatchObject({ code: 'admin-only' });
 		expect(
-			decideInvite(project, 'stranger', {
-				email: 'x@office.example.org',
-				role: 'consumer',
-				zoneId: 'nz',
-				scope: 'all'
-			})
+			decideInvite(
+				project,
+				'stranger',
+				{
+					email: 'x@office.example.org',
+					role: 'consumer',
+					zoneId: 'nz',
+					scope: 'all'
+				},
+				project.invitees
+			)
 		).toMatchObject({ code: 'not-a-member' });
 	});
 
 	it('refuses to invite someone who is already a member', () => {
 		expect(
-			decideInvite(project, 'ada', {
-				email: 'NIA@office.example.org',
-				role: 'consumer',
-				zoneId: 'nz',
-				scope: 'all'
-			})
+			decideInvite(
+				project,
+				'ada',
+				{
+					email: 'NIA@office.example.org',
+					role: 'consumer',
+					zoneId: 'nz',
+					scope: 'all'
+				},
+				project.invitees
+			)
 		).toMatchObject({ code: 'already-member' });
 	});
 });
@@ -239,20 +279,30 @@ describe('institution-zone management', () => {
 
 	it('admits people of the owning Institution Zone and the Network Zone only', () => {
 		expect(
-			decideInvite(project, 'ava', {
-				email: 'b@borealis.example.edu',
-				role: 'consumer',
-				zoneId: 'borealis',
-				scope: 'all'
-			})
+			decideInvite(
+				project,
+				'ava',
+				{
+					email: 'b@borealis.example.edu',
+					role: 'consumer',
+					zoneId: 'borealis',
+					scope: 'all'
+				},
+				project.invitees
+			)
 		).toMatchObject({ code: 'zone-not-in-project' });
 		expect(
-			decideInvite(project, 'ava', {
-				email: 'n@office.example.org',
-				role: 'admin',
-				zoneId: 'nz',
-				scope: 'all'
-			})
+			decideInvite(
+				project,
+				'ava',
+				{
+					email: 'n@office.example.org',
+					role: 'admin',
+					zoneId: 'nz',
+					scope: 'all'
+				},
+				project.invitees
+			)
 		).toEqual({
 			allowed: true
 		});
@@ -285,5 +335,135 @@ describe('institution-zone management', () => {
 		).toMatchObject({
 			code: 'already-member'
 		});
+	});
+});
+
+describe('the zone of an invited address', () => {
+	const invite = (
+		project: ReturnType<typeof facts>,
+		actorId: string,
+		email: string,
+		zoneId: string,
+		role: Role = 'admin',
+		scope: Scope = 'all'
+	) => decideInvite(project, actorId, { email, role, zoneId, scope }, project.invitees);
+
+	describe('in network-zone management', () => {
+		const project = facts('network-zone', [member('ada', 'admin', 'nz')], {
+			'ivy@example.net': ['aurora'],
+			'nell@aurora.example.edu': ['nz']
+		});
+
+		it('refuses an Institution Zone address in the Network Zone, as Admin or any role', () => {
+			expect(invite(project, 'ada', 'dean@aurora.example.edu', 'nz')).toEqual({
+				allowed: false,
+				code: 'zone-does-not-match-email',
+				message:
+					'dean@aurora.example.edu belongs to Aurora (Institution Zone): invite them into that zone.'
+			});
+			expect(invite(project, 'ada', 'dean@aurora.example.edu', 'nz', 'consumer')).toMatchObject({
+				code: 'zone-does-not-match-email'
+			});
+			expect(
+				invite(project, 'ada', 'dean@aurora.example.edu', 'aurora', 'analyst', ['v-aurora'])
+			).toEqual({ allowed: true });
+		});
+
+		it('matches domains without regard to case, and their subdomains, but not look-alikes', () => {
+			expect(invite(project, 'ada', 'Dean@MAIL.Aurora.Example.EDU', 'nz')).toMatchObject({
+				code: 'zone-does-not-match-email'
+			});
+			expect(invite(project, 'ada', 'dean@notaurora.example.edu', 'nz')).toEqual({
+				allowed: true
+			});
+			expect(invite(project, 'ada', 'dean@aurora.example.edu.evil.net', 'nz')).toEqual({
+				allowed: true
+			});
+		});
+
+		it('follows what the server knows of a person at a domain no zone claims', () => {
+			expect(invite(project, 'ada', 'ivy@example.net', 'nz')).toMatchObject({
+				code: 'zone-does-not-match-email',
+				message: expect.stringContaining('Aurora (Institution Zone)')
+			});
+			expect(invite(project, 'ada', 'ivy@example.net', 'aurora', 'analyst', ['v-aurora'])).toEqual({
+				allowed: true
+			});
+		});
+
+		it('keeps a claimed domain in its zone, whatever a record says of the person', () => {
+			expect(invite(project, 'ada', 'nell@aurora.example.edu', 'nz')).toMatchObject({
+				code: 'zone-does-not-match-email'
+			});
+		});
+	});
+
+	describe('in institution-zone management', () => {
+		const project = facts('institution-zone', [member('ava', 'admin', 'aurora')]);
+
+		it('refuses another Institution Zone address invited as a Network Zone user', () => {
+			expect(invite(project, 'ava', 'bea@borealis.example.edu', 'nz')).toMatchObject({
+				code: 'zone-does-not-match-email',
+				message: expect.stringContaining('Borealis (Institution Zone)')
+			});
+		});
+
+		it('keeps Network Zone and Institution Zone addresses in their own zones', () => {
+			expect(invite(project, 'ava', 'nadine@office.example.org', 'aurora')).toMatchObject({
+				code: 'zone-does-not-match-email'
+			});
+			expect(invite(project, 'ava', 'nadine@office.example.org', 'nz')).toEqual({
+				allowed: true
+			});
+			expect(invite(project, 'ava', 'al@aurora.example.edu', 'aurora')).toEqual({
+				allowed: true
+			});
+		});
+	});
+
+	it('lets the most specific domain claim an address', () => {
+		const zones = [
+			{ id: 'nz', emailDomains: ['example.org'] },
+			{ id: 'lib', emailDomains: ['Lib.Example.org'] }
+		];
+		expect(zonesClaimingEmail(zones, 'a@lib.example.org').map((zone) => zone.id)).toEqual(['lib']);
+		expect(zonesClaimingEmail(zones, 'a@staff.example.org').map((zone) => zone.id)).toEqual(['nz']);
+		expect(zonesClaimingEmail(zones, 'a@example.com')).toEqual([]);
+	});
+});
+
+describe('deciding a request', () => {
+	const project = facts('institution-zone', [member('ava', 'admin', 'aurora')]);
+	const request: AccessRequest = {
+		id: 'r1',
+		kind: 'join',
+		role: 'analyst',
+		requesterId: 'zed',
+		requesterEmail: 'zed@office.example.org',
+		requesterName: 'Zed',
+		requesterZoneId: 'nz',
+		message: '',
+		createdAt: 1,
+		status: 'pending',
+		decidedBy: null,
+		decidedAt: null,
+		decisionReason: null
+	};
+
+	it('denies only with a reason, and approves without one', () => {
+		for (const decisionReason of [null, '', '   ']) {
+			expect(
+				decideRequestDecision(project, 'ava', request, { status: 'denied', decisionReason })
+			).toMatchObject({ allowed: false, code: 'reason-required' });
+		}
+		expect(
+			decideRequestDecision(project, 'ava', request, {
+				status: 'denied',
+				decisionReason: 'We add NZ staff as Analysts only'
+			})
+		).toEqual({ allowed: true });
+		expect(
+			decideRequestDecision(project, 'ava', request, { status: 'approved', decisionReason: null })
+		).toEqual({ allowed: true });
 	});
 });

@@ -71,16 +71,42 @@ export function zoneLabel(zone: Pick<Zone, 'kind' | 'name'>): string {
 	return `${zone.name} (${zone.kind === 'network' ? 'Network Zone' : 'Institution Zone'})`;
 }
 
-/** The zone whose email domains include the address's domain, if exactly one does. */
+/**
+ * The zones whose email domains claim the address: a domain claims itself and its subdomains
+ * ("mail.aurora.edu" is at "aurora.edu"), compared without regard to case, and the most specific
+ * claim wins (an Institution Zone's "lib.example.org" over a Network Zone's "example.org"). Empty
+ * when no zone claims it; several only when zones list the same domain.
+ */
+export function zonesClaimingEmail<T extends Pick<Zone, 'emailDomains'>>(
+	zones: Iterable<T>,
+	email: string
+): T[] {
+	const domain = emailDomain(email);
+	let best = 0;
+	let claimants: T[] = [];
+	for (const zone of zones) {
+		const length = Math.max(
+			0,
+			...zone.emailDomains
+				.map((candidate) => candidate.toLowerCase())
+				.filter((candidate) => domain === candidate || domain.endsWith(`.${candidate}`))
+				.map((candidate) => candidate.length)
+		);
+		if (length === 0 || length < best) continue;
+		if (length > best) claimants = [];
+		best = length;
+		claimants.push(zone);
+	}
+	return claimants;
+}
+
+/** The zone whose email domains claim the address, if exactly one does. */
 export function suggestZoneForEmail<T extends Pick<Zone, 'emailDomains'>>(
 	zones: Iterable<T>,
 	email: string
 ): T | undefined {
-	const domain = emailDomain(email);
-	const matches = [...zones].filter((zone) =>
-		zone.emailDomains.some((candidate) => domain === candidate || domain.endsWith(`.${candidate}`))
-	);
-	return matches.length === 1 ? matches[0] : undefined;
+	const claimants = zonesClaimingEmail(zones, email);
+	return claimants.length === 1 ? claimants[0] : undefined;
 }
 
 /**

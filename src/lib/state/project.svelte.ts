@@ -13,6 +13,7 @@ import {
 	ALLOW,
 	PROJECT_SETTINGS_KEY,
 	defaultScope,
+	inviteesFrom,
 	judgeProjectChange,
 	newId,
 	type AccessRequest,
@@ -22,6 +23,7 @@ import {
 	type EntryChange,
 	type Presence,
 	type Invite,
+	type Invitees,
 	type Member,
 	type ProjectFacts,
 	type ProjectInfo,
@@ -250,6 +252,11 @@ export class ProjectState implements ProjectFacts {
 		return accountId === undefined ? undefined : this.members.get(accountId);
 	};
 	adminCount = () => this.#admins;
+	/**
+	 * Which zones an invited address belongs to, as far as the console knows: the zones its email
+	 * domain claims. The server also knows who belongs to which zone, and refuses on that too.
+	 */
+	readonly invitees: Invitees = inviteesFrom(() => this.zones.values());
 
 	/** The signed-in person's membership here. */
 	get me(): Member | undefined {
@@ -265,7 +272,7 @@ export class ProjectState implements ProjectFacts {
 	#write(change: EntryChange): Decision {
 		if (!this.info)
 			return { allowed: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
-		const decision = judgeProjectChange(this, this.myAccountId, change);
+		const decision = judgeProjectChange(this, this.myAccountId, change, this.invitees);
 		if (!decision.allowed) return decision;
 		const map = this.#session.map(change.root);
 		if (change.after === undefined) map.delete(change.key);

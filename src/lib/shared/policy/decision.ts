@@ -22,6 +22,7 @@ export const REASON_CODES = [
 	'zone-not-in-project',
 	'unknown-zone',
 	'unknown-view',
+	'zone-does-not-match-email',
 	'admin-protected',
 	'last-admin',
 	'already-member',
@@ -29,6 +30,7 @@ export const REASON_CODES = [
 	'requests-need-institution-mode',
 	'requester-not-network-zone',
 	'request-decided',
+	'reason-required',
 	'invite-accepted',
 	// Document structure.
 	'server-only',

@@ -8,11 +8,13 @@
  *   ask to join (or to be subscribed to boards) by request;
  * - anyone may step down or leave, and a project always keeps at least one Project Admin.
  */
-import { zoneLabel } from '../consortium';
-import type { AccessRequest, Member } from '../membership';
-import { sameScope, type Scope } from '../project';
-import { ROLE_LABELS, type Role } from '../roles';
-import { ALLOW, deny, firstDenial, type Decision } from './decision';
+import { z } from 'zod';
+import { zoneLabel, zonesClaimingEmail, type Zone } from '../consortium';
+import { EmailSchema, IdSchema } from '../ids';
+import { AccessRequestSchema, MemberSchema, type AccessRequest, type Member } from '../membership';
+import { ScopeSchema, sameScope, type Scope } from '../project';
+import { ROLE_LABELS, ROLES, RoleSchema, type Role } from '../roles';
+import { ALLOW, deny, firstDenial, type Decision, type Denial } from './decision';
 import type { ProjectFacts } from './facts';
 
 const RANK: Record<Role, number> = { consumer: 1, analyst: 2, admin: 3 };
@@ -23,8 +25,53 @@ export interface Assignment {
 	scope: Scope;
 }
 
+// ---- reading the input ----------------------------------------------------------------------
+// Every public entry point reads what it is given with the shared schemas, whatever its type says:
+// callers pass values from documents, requests and forms. A role is read as the schema reads it
+// (Messenger is Consumer); anything not understood is a denial with a reason, never an allow.
+
+const AssignmentSchema = z.object({ role: RoleSchema, zoneId: IdSchema, scope: ScopeSchema });
+const InviteProposalSchema = AssignmentSchema.extend({ email: EmailSchema });
+const RequesterSchema = z.object({ accountId: IdSchema, zoneId: IdSchema });
+const RoleInputSchema = z.object({ role: RoleSchema });
+
+type Read<T> = { ok: true; value: T } | { ok: false; denial: Denial };
+
+function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
+	const parsed = schema.safeParse(value);
+	if (parsed.success) return { ok: true, value: parsed.data };
+	const { issues } = parsed.error;
+	// A role that is there but not a role is an unknown role; a missing one, a malformed entry.
+	for (const issue of issues) {
+		if (issue.path[issue.path.length - 1] !== 'role') continue;
+		const role = issue.path.reduce<unknown>(
+			(at, key) => (typeof at === 'object' && at !== null ? (at as never)[key] : undefined),
+			value
+		);
+		if (role !== undefined)
+			return {
+				ok: false,
+				denial: deny('unknown-role', `"${String(role)}" is not a project role.`)
+			};
+	}
+	const issue = issues[0];
+	const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
+	return {
+		ok: false,
+		denial: deny(
+			'invalid-entry',
+			`The ${what} is malformed${where}: ${issue?.message ?? 'invalid'}.`
+		)
+	};
+}
+
 /** Whether a person of this zone may hold this role and see these data views here. */
 export function checkAssignment(facts: ProjectFacts, assignment: Assignment): Decision {
+	const input = read(AssignmentSchema, assignment, 'assignment');
+	return input.ok ? assignmentRules(facts, input.value) : input.denial;
+}
+
+function assignmentRules(facts: ProjectFacts, assignment: Assignment): Decision {
 	const zone = facts.zone(assignment.zoneId);
 	if (!zone) return deny('unknown-zone', 'That zone is not part of this consortium.');
 	const unknownView =
@@ -118,20 +165,86 @@ export interface InviteProposal extends Assignment {
 	email: string;
 }
 
+/**
+ * What is known about the person behind an address beyond the project: the zones of the
+ * consortium they belong to. The server knows it from its records; the UI from email domains only.
+ */
+export interface Invitees {
+	/** The ids of the zones the address belongs to; empty when nothing is known. */
+	zonesOf(email: string): readonly string[];
+}
+
+/**
+ * An address belongs to the zones whose email domains claim it (`zonesClaimingEmail`), whatever
+ * else is said of it: a domain is the institution's, so no record can move its addresses into
+ * another zone. An address at a domain no zone claims belongs to the zones its account is known to
+ * belong to (the server's `zone_people`: the consortium office said so, or the person is a member
+ * from that zone). `zones` is read when first needed.
+ */
+export function inviteesFrom(
+	zones: () => Iterable<Pick<Zone, 'id' | 'emailDomains'>>,
+	knownZonesOf: (email: string) => readonly string[] = () => []
+): Invitees {
+	return {
+		zonesOf(email) {
+			const claimed = zonesClaimingEmail(zones(), email).map((zone) => zone.id);
+			return claimed.length > 0 ? claimed : knownZonesOf(email);
+		}
+	};
+}
+
+/**
+ * A person's zone is a fact about them, not the inviter's choice: an address of an Institution
+ * Zone is invited into that zone, never into the Network Zone (where it could become Project Admin).
+ */
+export function checkInviteeZone(
+	facts: ProjectFacts,
+	invitees: Invitees,
+	email: string,
+	zoneId: string
+): Decision {
+	const input = read(InviteeSchema, { email, zoneId }, 'invitation');
+	return input.ok ? inviteeZoneRule(facts, invitees, input.value) : input.denial;
+}
+
+const InviteeSchema = z.object({ email: EmailSchema, zoneId: IdSchema });
+
+function inviteeZoneRule(
+	facts: ProjectFacts,
+	invitees: Invitees,
+	{ email, zoneId }: z.output<typeof InviteeSchema>
+): Decision {
+	const zones = invitees.zonesOf(email);
+	if (zones.length === 0 || zones.includes(zoneId)) return ALLOW;
+	const names = zones.map((id) => {
+		const zone = facts.zone(id);
+		return zone ? zoneLabel(zone) : id;
+	});
+	return deny(
+		'zone-does-not-match-email',
+		`${email} belongs to ${names.join(' or ')}: invite them into ${names.length === 1 ? 'that zone' : 'one of those zones'}.`
+	);
+}
+
 export function decideInvite(
 	facts: ProjectFacts,
 	actorId: string,
-	invite: InviteProposal
+	invite: InviteProposal,
+	invitees: Invitees
 ): Decision {
+	const input = read(InviteProposalSchema, invite, 'invitation');
+	if (!input.ok) return input.denial;
+	const proposal = input.value;
 	return firstDenial(
 		() => requireAdmin(facts, actorId),
 		() => {
-			const existing = facts.memberByEmail(invite.email);
+			const existing = facts.memberByEmail(proposal.email);
 			return existing
-				? deny('already-member', `${invite.email} is already a member of this project.`)
+				? deny('already-member', `${proposal.email} is already a member of this project.`)
 				: ALLOW;
 		},
-		() => checkAssignment(facts, invite)
+		() => inviteeZoneRule(facts, invitees, proposal),
+		() => assignmentRules(facts, proposal)
 	);
 }
 
@@ -142,9 +255,15 @@ export function decideInvite(
 export function decideMemberChange(
 	facts: ProjectFacts,
 	actorId: string,
-	target: Member,
-	next: Assignment
+	member: Member,
+	nextAssignment: Assignment
 ): Decision {
+	const input = readMember(member);
+	if (!input.ok) return input.denial;
+	const nextInput = read(AssignmentSchema.omit({ zoneId: true }), nextAssignment, 'change');
+	if (!nextInput.ok) return nextInput.denial;
+	const target = input.value;
+	const next = nextInput.value;
 	const roleChanged = next.role !== target.role;
 	const scopeChanged = !sameScope(next.scope, target.scope);
 	if (!roleChanged && !scopeChanged) return requireMember(facts, actorId);
@@ -154,11 +273,18 @@ export function decideMemberChange(
 		() => (stepsDown ? requireMember(facts, actorId) : requireAdmin(facts, actorId)),
 		() => protectOtherAdmins(facts, actorId, target),
 		() => keepOneAdmin(facts, target, next.role),
-		() => checkAssignment(facts, { ...next, zoneId: target.zoneId })
+		() => assignmentRules(facts, { ...next, zoneId: target.zoneId })
 	);
 }
 
-export function decideRemoval(facts: ProjectFacts, actorId: string, target: Member): Decision {
+function readMember(member: unknown): Read<Member> {
+	return read(MemberSchema, member, 'member');
+}
+
+export function decideRemoval(facts: ProjectFacts, actorId: string, member: Member): Decision {
+	const input = readMember(member);
+	if (!input.ok) return input.denial;
+	const target = input.value;
 	const leaves = actorId === target.accountId;
 	return firstDenial(
 		() => (leaves ? requireMember(facts, actorId) : requireAdmin(facts, actorId)),
@@ -189,7 +315,17 @@ function checkRequester(facts: ProjectFacts, requester: Requester): Decision {
 	return ALLOW;
 }
 
-export function decideJoinRequest(facts: ProjectFacts, requester: Requester, role: Role): Decision {
+export function decideJoinRequest(
+	facts: ProjectFacts,
+	requesterInput: Requester,
+	roleInput: Role
+): Decision {
+	const input = read(RequesterSchema, requesterInput, 'requester');
+	if (!input.ok) return input.denial;
+	const roleRead = read(RoleInputSchema, { role: roleInput }, 'request');
+	if (!roleRead.ok) return roleRead.denial;
+	const requester = input.value;
+	const { role } = roleRead.value;
 	return firstDenial(
 		() => checkRequester(facts, requester),
 		() =>
@@ -199,25 +335,44 @@ export function decideJoinRequest(facts: ProjectFacts, requester: Requester, rol
 						`You are already a member of this project (${ROLE_LABELS[facts.member(requester.accountId)!.role]}).`
 					)
 				: ALLOW,
-		() => checkAssignment(facts, { role, zoneId: requester.zoneId, scope: 'all' })
+		() => assignmentRules(facts, { role, zoneId: requester.zoneId, scope: 'all' })
 	);
 }
 
 export function decideSubscriptionRequest(facts: ProjectFacts, requester: Requester): Decision {
-	return checkRequester(facts, requester);
+	const input = read(RequesterSchema, requester, 'requester');
+	return input.ok ? checkRequester(facts, input.value) : input.denial;
 }
+
+/** What a Project Admin decides: approve, or deny with a reason the requester is told. */
+export type RequestDecision = Pick<AccessRequest, 'status' | 'decisionReason'>;
+
+const RequestDecisionSchema = z.object({
+	status: z.enum(['approved', 'denied'], { message: 'A decision approves or denies the request' }),
+	decisionReason: z.string().max(500).nullable()
+});
 
 export function decideRequestDecision(
 	facts: ProjectFacts,
 	actorId: string,
-	request: AccessRequest
+	request: AccessRequest,
+	decision: RequestDecision
 ): Decision {
+	const requestInput = read(AccessRequestSchema, request, 'request');
+	if (!requestInput.ok) return requestInput.denial;
+	const decisionInput = read(RequestDecisionSchema, decision, 'decision');
+	if (!decisionInput.ok) return decisionInput.denial;
+	const { status, decisionReason } = decisionInput.value;
 	return firstDenial(
 		() => requireAdmin(facts, actorId),
 		() =>
-			request.status === 'pending'
+			requestInput.value.status === 'pending'
 				? ALLOW
-				: deny('request-decided', 'This request has already been decided.')
+				: deny('request-decided', 'This request has already been decided.'),
+		() =>
+			status === 'denied' && !decisionReason?.trim()
+				? deny('reason-required', 'Say why you deny the request: the requester is told.')
+				: ALLOW
 	);
 }
 
@@ -229,9 +384,7 @@ export function assignableRoles(
 	scope: Scope
 ): Role[] {
 	if (!requireAdmin(facts, actorId).allowed) return [];
-	return (['admin', 'analyst', 'consumer'] as const).filter(
-		(role) => checkAssignment(facts, { role, zoneId, scope }).allowed
-	);
+	return ROLES.filter((role) => checkAssignment(facts, { role, zoneId, scope }).allowed);
 }
 
 /** The data views a person of this zone sees by default: their own zone's view for an IZ user in
