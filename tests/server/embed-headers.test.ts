@@ -15,7 +15,7 @@ let revoked: TestPortal;
 
 beforeAll(async () => {
 	server = await startAuthServer();
-	setUpProject(server, 'network-zone', [{ accountId: 'ada', role: 'admin', zone: 'nz' }]);
+	setUpProject(server, 'institution-zone', [{ accountId: 'ada', role: 'admin', zone: 'nz' }]);
 	portal = registerTestPortal(server, {
 		origins: ['https://portal.example.org', 'http://localhost:4000']
 	});
@@ -27,9 +27,13 @@ beforeAll(async () => {
 		zones: [{ kind: 'network', name: 'Elsewhere Office' }]
 	});
 	createProject(server.app.db, server.app.registry, other, { id: 'p2', name: 'Theirs' });
-	// A project of the portal's own consortium that the portal does not serve.
+	// A project of the portal's own consortium (another library's) that the portal does not serve.
 	const own = findConsortium(server.app.db, portal.consortiumId)!;
-	createProject(server.app.db, server.app.registry, own, { id: 'p3', name: 'Unserved' });
+	createProject(server.app.db, server.app.registry, own, {
+		id: 'p3',
+		name: 'Unserved',
+		ownerZoneId: 'borealis'
+	});
 });
 
 afterAll(() => server.close());

@@ -276,7 +276,7 @@ describe('npm run admin, beside a running server', () => {
 	}
 
 	it('registers a portal for its projects only, whose printed key gets tickets; lists it, and revokes it at once', async () => {
-		const { server, consortiumId } = await start('network-zone', [
+		const { server, consortiumId } = await start('institution-zone', [
 			{ accountId: 'ada', role: 'admin', zone: 'nz' }
 		]);
 		// The server holds the data directory, as `npm start` does.

@@ -9,6 +9,7 @@ import {
 } from '../support/embed';
 import type { TestServer } from '../support/server';
 import { setUpProject } from '../support/sync';
+import type { ManagementMode } from '../../src/lib/shared';
 import { DEFAULT_EMBED_SETTINGS } from '../../server/embed/settings';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { createConsortium, findConsortium } from '../../server/consortium/store';
@@ -26,13 +27,16 @@ afterEach(async () => {
 	server = undefined;
 });
 
-async function start(embed: Partial<typeof DEFAULT_EMBED_SETTINGS> = {}) {
+async function start(
+	embed: Partial<typeof DEFAULT_EMBED_SETTINGS> = {},
+	mode: ManagementMode = 'network-zone'
+) {
 	clock = new TestClock();
 	server = await startAuthServer({
 		clock,
 		config: { embed: { ...structuredClone(DEFAULT_EMBED_SETTINGS), ...embed } }
 	});
-	setUpProject(server, 'network-zone', [
+	setUpProject(server, mode, [
 		{ accountId: 'ada', role: 'admin', zone: 'nz' },
 		{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
 	]);
@@ -107,10 +111,15 @@ describe('tickets for a portal’s server', () => {
 	});
 
 	it('issues nothing for a project of its consortium the portal does not serve', async () => {
-		const { server, portal } = await start();
+		// Institution-zone management: each library has its project, and the consortium several.
+		const { server, portal } = await start({}, 'institution-zone');
 		// Ada is a Project Admin of p3 too, but the portal was registered for p1 only.
 		const consortium = findConsortium(server.app.db, portal.consortiumId)!;
-		createProject(server.app.db, server.app.registry, consortium, { id: 'p3', name: 'Other' });
+		createProject(server.app.db, server.app.registry, consortium, {
+			id: 'p3',
+			name: 'Other',
+			ownerZoneId: 'borealis'
+		});
 		putMember(server.app.db, server.app.registry, 'p3', {
 			accountId: 'ada',
 			email: 'ada@example.org',
