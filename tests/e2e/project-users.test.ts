@@ -7,6 +7,7 @@ import {
 	memberRow,
 	signedInAs,
 	startE2E,
+	untilAvailableOffline,
 	type E2E
 } from '../support/e2e';
 import { extractLink } from '../support/smtp';
@@ -51,10 +52,7 @@ describe('Project Users in Chromium', () => {
 		const ada = await signedInAs(e2e, 'ada', USERS);
 		const bo = await signedInAs(e2e, 'bo', USERS);
 		await expect.poll(() => memberRow(ada.page, 'Name of ned').isVisible()).toBe(true);
-		await ada.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-		await expect
-			.poll(() => ada.page.evaluate(() => navigator.serviceWorker.controller !== null))
-			.toBe(true);
+		await untilAvailableOffline(ada.page);
 
 		await ada.context.setOffline(true);
 		await expect
@@ -93,6 +91,8 @@ describe('Project Users in Chromium', () => {
 		const bo = await signedInAs(e2e, 'bo', USERS);
 		await expect.poll(() => memberRow(ada.page, 'Name of nia').isVisible()).toBe(true);
 		await expect.poll(() => memberRow(bo.page, 'Name of nia').isVisible()).toBe(true);
+		// Personal Settings opens offline from the service worker's copy of the app.
+		await untilAvailableOffline(ada.page);
 
 		await ada.context.setOffline(true);
 		await expect

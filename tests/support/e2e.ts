@@ -91,3 +91,14 @@ export async function expectNoSeriousViolations(page: Page, where: string): Prom
 		serious.map((violation) => `${where}: ${violation.id} (${violation.nodes.length})`)
 	).toEqual([]);
 }
+
+/**
+ * Waits until the service worker has stored the app and controls the page: only then do pages
+ * open offline (a person whose first visit ends before that has no offline console yet).
+ */
+export async function untilAvailableOffline(page: Page): Promise<void> {
+	await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+	await expect
+		.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null))
+		.toBe(true);
+}
