@@ -38,7 +38,8 @@ if (kind === 'relay') {
 } else {
 	const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
 	const app = createApp(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), {
-		authenticate: benchAuthenticate,
+		// Signed in by a cookie naming the account, for as long as the benchmark runs.
+		sessions: { authenticate: benchAuthenticate, isCurrent: () => true },
 		// The benchmark's writers send bursts on purpose; the limit under test is the server's speed.
 		syncLimits: { messagesPerSecond: 100_000, messageBurst: 100_000 }
 	});
