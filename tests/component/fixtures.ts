@@ -12,43 +12,15 @@ import {
 import {
 	factsFromSnapshot,
 	inviteesFrom,
-	type DataView,
 	type Invite,
 	type Member,
 	type ProjectInfo,
-	type Role,
-	type Zone
+	type Role
 } from '../../src/lib/shared';
+import { ZONES, NETWORK_VIEWS as VIEWS } from '../support/policy-fixtures';
 
-export const ZONES: Zone[] = [
-	{
-		id: 'nz',
-		consortiumId: 'c1',
-		kind: 'network',
-		name: 'Office',
-		emailDomains: ['office.example.org']
-	},
-	{
-		id: 'aurora',
-		consortiumId: 'c1',
-		kind: 'institution',
-		name: 'Aurora',
-		emailDomains: ['aurora.example.edu']
-	},
-	{
-		id: 'borealis',
-		consortiumId: 'c1',
-		kind: 'institution',
-		name: 'Borealis',
-		emailDomains: ['borealis.example.edu']
-	}
-];
-
-export const VIEWS: DataView[] = [
-	{ id: 'global', name: 'All libraries', kind: 'global', zoneId: 'nz' },
-	{ id: 'v-aurora', name: 'Aurora', kind: 'institution', zoneId: 'aurora' },
-	{ id: 'v-borealis', name: 'Borealis', kind: 'institution', zoneId: 'borealis' }
-];
+/** The same consortium as the policy tests'. */
+export { ZONES, VIEWS };
 
 export const PROJECT: ProjectInfo = {
 	id: 'p1',
