@@ -103,6 +103,10 @@ describe('requests in institution-zone management, in Chromium', () => {
 		await expectNoSeriousViolations(al.page, 'board');
 		await al.page.goto(`${e2e.server.url}/projects/p1/views/main/boards/gone`);
 		await expect.poll(() => al.page.getByText('This board is not here').isVisible()).toBe(true);
+		// An old link to a data view the project does not have: said so, nothing opened.
+		await al.page.goto(`${e2e.server.url}/projects/p1/views/gone?section=boards`);
+		await expect.poll(() => al.page.getByText('This data view is not here').isVisible()).toBe(true);
+		expect(await al.page.getByText(/Sync stopped/).count()).toBe(0);
 		await leave(al);
 	});
 
