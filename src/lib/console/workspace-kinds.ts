@@ -46,7 +46,10 @@ export const WORKSPACE_KINDS: ObjectKind[] = [
 			DESCRIPTION,
 			{ key: 'reports', label: 'Reports (one title per line)', kind: 'reports' }
 		],
-		summary: (entry) => `${(entry.reports as unknown[]).length} reports`
+		summary: (entry) => {
+			const count = (entry.reports as unknown[]).length;
+			return `${count} ${count === 1 ? 'report' : 'reports'}`;
+		}
 	},
 	{
 		root: 'subscriptions',
