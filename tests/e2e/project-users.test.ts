@@ -8,7 +8,8 @@ import {
 	signedInAs,
 	startE2E,
 	untilAvailableOffline,
-	type E2E
+	type E2E,
+	type Person
 } from '../support/e2e';
 import { extractLink } from '../support/smtp';
 
@@ -34,6 +35,41 @@ async function chooseRole(page: Page, memberName: string, role: string): Promise
 	await page.getByRole('menuitemradio', { name: new RegExp(`^${role}`) }).click();
 }
 
+/** Takes the person's browser offline, changes a role there, and sees it counted as waiting. */
+async function changeRoleOffline(person: Person, memberName: string, role: string): Promise<void> {
+	await person.context.setOffline(true);
+	await expect
+		.poll(() =>
+			person.page
+				.getByRole('status')
+				.filter({ hasText: /Offline/ })
+				.count()
+		)
+		.toBeGreaterThan(0);
+	await chooseRole(person.page, memberName, role);
+	await expect
+		.poll(() => person.page.getByText(/Offline — 1 change waiting/).isVisible())
+		.toBe(true);
+}
+
+/** Brings the person back online: the other admin sees the change, and nothing is left waiting. */
+async function backOnlineUntilSeen(
+	person: Person,
+	other: Person,
+	memberName: string,
+	role: string
+): Promise<void> {
+	await person.context.setOffline(false);
+	await expect
+		.poll(() => memberRow(other.page, memberName).textContent(), { timeout: 20_000 })
+		.toContain(role);
+	await expect
+		.poll(() => person.page.getByText(/Online — all changes saved/).isVisible(), {
+			timeout: 20_000
+		})
+		.toBe(true);
+}
+
 describe('Project Users in Chromium', () => {
 	it('lets two admins in two browsers see each other’s change live', async () => {
 		const ada = await signedInAs(e2e, 'ada', USERS);
@@ -54,19 +90,7 @@ describe('Project Users in Chromium', () => {
 		await expect.poll(() => memberRow(ada.page, 'Name of ned').isVisible()).toBe(true);
 		await untilAvailableOffline(ada.page);
 
-		await ada.context.setOffline(true);
-		await expect
-			.poll(() =>
-				ada.page
-					.getByRole('status')
-					.filter({ hasText: /Offline/ })
-					.count()
-			)
-			.toBeGreaterThan(0);
-		await chooseRole(ada.page, 'Name of ned', 'Analyst');
-		await expect
-			.poll(() => ada.page.getByText(/Offline — 1 change waiting/).isVisible())
-			.toBe(true);
+		await changeRoleOffline(ada, 'Name of ned', 'Analyst');
 
 		await ada.page.reload();
 		await expect
@@ -75,13 +99,7 @@ describe('Project Users in Chromium', () => {
 		await expect.poll(() => ada.page.getByText(/1 change waiting/).isVisible()).toBe(true);
 		expect(await memberRow(bo.page, 'Name of ned').textContent()).toContain('Consumer');
 
-		await ada.context.setOffline(false);
-		await expect
-			.poll(() => memberRow(bo.page, 'Name of ned').textContent(), { timeout: 20_000 })
-			.toContain('Analyst');
-		await expect
-			.poll(() => ada.page.getByText(/Online — all changes saved/).isVisible(), { timeout: 20_000 })
-			.toBe(true);
+		await backOnlineUntilSeen(ada, bo, 'Name of ned', 'Analyst');
 		await leave(ada);
 		await leave(bo);
 	});
@@ -94,19 +112,7 @@ describe('Project Users in Chromium', () => {
 		// Personal Settings opens offline from the service worker's copy of the app.
 		await untilAvailableOffline(ada.page);
 
-		await ada.context.setOffline(true);
-		await expect
-			.poll(() =>
-				ada.page
-					.getByRole('status')
-					.filter({ hasText: /Offline/ })
-					.count()
-			)
-			.toBeGreaterThan(0);
-		await chooseRole(ada.page, 'Name of nia', 'Consumer');
-		await expect
-			.poll(() => ada.page.getByText(/Offline — 1 change waiting/).isVisible())
-			.toBe(true);
+		await changeRoleOffline(ada, 'Name of nia', 'Consumer');
 
 		await ada.page.getByRole('button', { name: 'Settings' }).click();
 		await ada.page.getByRole('menuitem', { name: 'Personal Settings' }).click();
@@ -115,13 +121,7 @@ describe('Project Users in Chromium', () => {
 			.poll(() => ada.page.getByText(/Offline — 1 change waiting/).isVisible())
 			.toBe(true);
 
-		await ada.context.setOffline(false);
-		await expect
-			.poll(() => memberRow(bo.page, 'Name of nia').textContent(), { timeout: 20_000 })
-			.toContain('Consumer');
-		await expect
-			.poll(() => ada.page.getByText(/Online — all changes saved/).isVisible(), { timeout: 20_000 })
-			.toBe(true);
+		await backOnlineUntilSeen(ada, bo, 'Name of nia', 'Consumer');
 		expect(new URL(ada.page.url()).pathname).toBe('/settings/personal');
 
 		await chooseRole(bo.page, 'Name of nia', 'Analyst');
