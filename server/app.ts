@@ -32,9 +32,9 @@ import type { Principal } from './sync/connection';
 import type { SyncLimits } from './sync/limits';
 import { sqliteDocumentStore } from './sync/persistence';
 import { DocumentRegistry, type RegistryOptions } from './sync/registry';
-import { attachSyncServer, type SyncServer } from './sync/sync-server';
+import { attachSyncServer, revokeLostAccess, type SyncServer } from './sync/sync-server';
 import type { DigestScheduler } from './workflows/digest-scheduler';
-import { attachWorkflowIndexes, startWorkflows, type WorkflowLimits } from './workflows';
+import { startWorkflows, workflowIndexes, type WorkflowLimits } from './workflows';
 
 export interface App {
 	readonly server: Server;
@@ -99,8 +99,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		projectDirectory(db),
 		options.documents
 	);
-	attachWorkflowIndexes(db, registry, now);
-	registry.listeners.push(projectMembershipIntoUserDocuments(registry));
 
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add('GET', '/api/health', () => ({ body: { ok: true } }));
@@ -115,9 +113,6 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		onSessionsEnded: () => sync.recheckSessions()
 	});
 	registerInvitationRoutes(router, auth, registry);
-	registry.listeners.push(
-		sendInvitationsOnChange({ db, mailer, site, registry, limiters: auth.limiters })
-	);
 	const workflows = startWorkflows({
 		db,
 		registry,
@@ -128,6 +123,21 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		auth,
 		limits: options.workflows
 	});
+	// What follows an accepted or refused change, in order; each isolated from the others.
+	registry.use(
+		revokeLostAccess(registry),
+		workflowIndexes(db, now),
+		{
+			name: 'projects into user documents',
+			onAccepted: projectMembershipIntoUserDocuments(registry)
+		},
+		{
+			name: 'invitation mail',
+			onAccepted: sendInvitationsOnChange({ db, mailer, site, registry, limiters: auth.limiters })
+		},
+		...workflows.reactions
+	);
+	workflows.indexExistingDocuments();
 	registerEmbedRoutes(router, {
 		auth,
 		registry,

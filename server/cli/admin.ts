@@ -43,7 +43,7 @@ import { listPortals, registerPortal, revokePortal } from '../embed/portals';
 import { Mailer } from '../mail/mailer';
 import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
-import { attachWorkflowIndexes } from '../workflows';
+import { workflowIndexes } from '../workflows';
 import { addZonePerson } from '../workflows/zone-people';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
@@ -100,7 +100,7 @@ if (lock && !lock.ok)
 const db = openDatabase(config.databasePath);
 configureAuth(db, { ...config.auth, now: Date.now });
 const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db));
-attachWorkflowIndexes(db, registry, Date.now);
+registry.use(workflowIndexes(db, Date.now));
 const site = { url: config.publicUrl ?? `http://localhost:${config.port || 3000}`, origin: '' };
 
 try {

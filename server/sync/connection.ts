@@ -39,7 +39,12 @@ export interface Principal {
 }
 
 export class SyncConnection implements Peer {
+	/** The clientIDs whose presence this connection publishes now. */
 	readonly #awarenessClients = new Set<number>();
+	/** Every clientID it ever spoke for: at most `maxPresenceClients` over its life. */
+	readonly #spokenFor = new Set<number>();
+	/** How many clientIDs this connection has added to the document. */
+	#newClients = 0;
 	readonly #bucket: TokenBucket;
 	#closed = false;
 	#resyncs = 0;
@@ -130,18 +135,26 @@ export class SyncConnection implements Peer {
 		if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
 			return this.close(CLOSE.resetRequired);
 		}
-		const outcome = this.document.receive(
-			this.accountId,
-			decoding.readVarUint8Array(decoder),
-			this,
-			(rejected) => this.#sendVerdict(rejected)
-		);
+		const limits = this.limits;
+		const outcome = this.document.receive(this, decoding.readVarUint8Array(decoder), {
+			limits: {
+				...limits,
+				maxNewClientsPerMessage: Math.min(
+					limits.maxNewClientsPerMessage,
+					limits.maxNewClientsPerConnection - this.#newClients
+				)
+			},
+			tellAuthor: (rejected) => this.#sendVerdict(rejected)
+		});
+		if (outcome.kind === 'failed') return this.close(CLOSE.resetRequired);
 		if (outcome.kind === 'reset') {
 			console.warn(
 				`sync: resetting ${this.accountId}'s copy of ${this.document.name}: ${outcome.problem}`
 			);
+			if (outcome.rejected.length > 0) this.#sendVerdict(outcome.rejected);
 			return this.close(CLOSE.resetRequired);
 		}
+		this.#newClients += outcome.newClients;
 		if (!outcome.resync) {
 			this.#resyncs = 0;
 		} else if (++this.#resyncs > this.limits.maxResyncs) {
@@ -176,7 +189,7 @@ export class SyncConnection implements Peer {
 			const clientId = decoding.readVarUint(decoder);
 			const clock = decoding.readVarUint(decoder);
 			const state = this.#vouchedPresence(decoding.readVarString(decoder));
-			if (state === undefined || !this.document.claimFor(this.accountId, clientId)) continue;
+			if (state === undefined || !this.#mayPresent(clientId)) continue;
 			encoding.writeVarUint(entries, clientId);
 			encoding.writeVarUint(entries, clock);
 			encoding.writeVarString(entries, JSON.stringify(state));
@@ -188,6 +201,18 @@ export class SyncConnection implements Peer {
 		encoding.writeVarUint(encoder, kept);
 		encoding.writeUint8Array(encoder, encoding.toUint8Array(entries));
 		applyAwarenessUpdate(this.document.awareness, encoding.toUint8Array(encoder), this);
+	}
+
+	/**
+	 * A connection speaks for a few clientIDs of its own account: a tab has one. Presence for
+	 * more is dropped, so that one connection cannot fill everybody's page with people.
+	 */
+	#mayPresent(clientId: number): boolean {
+		if (!this.#spokenFor.has(clientId) && this.#spokenFor.size >= this.limits.maxPresenceClients)
+			return false;
+		if (!this.document.claimFor(this.accountId, clientId)) return false;
+		this.#spokenFor.add(clientId);
+		return true;
 	}
 
 	/** null for "left"; undefined for a state that is not a presence. */

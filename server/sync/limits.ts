@@ -2,7 +2,28 @@
  * The limits of the sync endpoint. Each exists because a client, authenticated or not, could
  * otherwise spend the server's memory or CPU on everybody else's behalf.
  */
-export interface SyncLimits {
+import type { ValueLimits } from './value-grammar';
+
+export interface SyncLimits extends ValueLimits {
+	/**
+	 * Entries (map values) one message may carry. An offline session's worth of membership edits
+	 * is far below it; a message over it is refused whole before it touches the document.
+	 * @default 1000
+	 */
+	maxEntriesPerMessage: number;
+	/**
+	 * Client IDs one message may add to a document, and one connection over its life. A browser
+	 * tab writes with one client ID; an offline copy brings those of earlier tabs. Every client ID
+	 * stays in the document's state vector for good, so this bounds what one connection adds.
+	 * @default 16 per message, 64 per connection
+	 */
+	maxNewClientsPerMessage: number;
+	maxNewClientsPerConnection: number;
+	/**
+	 * Client IDs one connection may publish presence for (a tab has one).
+	 * @default 4
+	 */
+	maxPresenceClients: number;
 	/**
 	 * The largest message accepted. A larger one closes the connection with 4413; the socket layer
 	 * refuses frames over twice this size outright (1009) without buffering them.
@@ -38,6 +59,13 @@ export interface SyncLimits {
 }
 
 export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+	maxDepth: 32,
+	maxKeyLength: 200,
+	maxEntryChars: 65_536,
+	maxEntriesPerMessage: 1000,
+	maxNewClientsPerMessage: 16,
+	maxNewClientsPerConnection: 64,
+	maxPresenceClients: 4,
 	maxMessageBytes: 2 * 1024 * 1024,
 	messagesPerSecond: 50,
 	messageBurst: 200,

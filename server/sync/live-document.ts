@@ -3,33 +3,50 @@
  * and the validating step every incoming update goes through.
  *
  * `receive` is one synchronous step with no await inside, so that no other message can see the
- * document between the steps:
- *   1. inspect the update's structure (no document change yet) and its clientIDs' owners;
- *   2. apply it with the connection as origin, collecting the logical changes from the root maps'
+ * document between the steps, and a transaction: it either completes, or leaves the document as
+ * the stored log has it.
+ *   0. at the door, before anything is applied: the update's structure, its values (canonical
+ *      JSON within the limits), its entry count, and its clientIDs (owned by the author; few new
+ *      ones, and none without content);
+ *   1. apply it with the connection as origin, collecting the logical changes from the root maps'
  *      observers (key, old value, new value): cost grows with the update, not the document;
- *   3. judge every change with the author's current role and zone (the policy);
- *   4. revert the refused changes in a server transaction; the accepted ones stay;
- *   5. tell the author which changes were refused and why, before step 6's broadcast reaches them,
+ *      an entry of the author that lost to a concurrent write while integrating (a revert, or a
+ *      change that reached the server first) is collected too, as a change to the current value:
+ *      the server orders concurrent writes by their arrival, so no accepted change goes unseen;
+ *   2. judge every change with the author's current role and zone (the policy); a judge that
+ *      throws refuses its whole batch;
+ *   3. in one server transaction, revert the refused changes and write the schema's canonical
+ *      form of the accepted ones where it differs from what was sent (and the entries that lost
+ *      to a concurrent write);
+ *   4. tell the author which changes were refused and why, before step 5's broadcast reaches them,
  *      so that their client can explain the revert as it arrives;
- *   6. merge what both transactions emitted, scrub the refused values out of it, persist it, then
- *      broadcast it to every connection, the author included.
+ *   5. merge what both transactions emitted, scrub the refused values out of it, persist it, then
+ *      broadcast it to every connection, the author included;
+ *   6. run the extensions (refusals, then accepted changes), each isolated from the others.
+ * Should anything in steps 1 to 5 throw, nothing was persisted or broadcast: the document is
+ * discarded and reloaded from the stored log on next use, exactly as it was before the message.
  */
 import * as encoding from 'lib0/encoding';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import {
+	CLOSE,
 	DOCUMENT_ROOTS,
+	deny,
+	readEntry,
+	readStoredEntry,
+	sameJson,
+	type CloseReason,
 	type Decision,
 	type Denial,
 	type DocumentName,
 	type EntryChange,
-	type CloseReason,
 	type Rejection
 } from '../../src/lib/shared';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
 import { ProjectIndex, type ProjectMaps } from './project-index';
-import { inspectUpdate, scrubUpdate } from './updates';
+import { inspectUpdate, scrubUpdate, type DecodedUpdate, type Door } from './updates';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -42,35 +59,32 @@ const LOAD_ORIGIN = Symbol('load');
 /** Decides a batch of changes by one author; one decision per change, in order. */
 export type Judge = (authorId: string, changes: readonly EntryChange[]) => Decision[];
 
-export interface DocumentListener {
-	/** Called after accepted changes are persisted and broadcast. `authorId` null: the server. */
-	(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]): void;
-}
-
 /** One change the validating step refused, and the policy's reason. */
 export interface Refusal {
 	change: EntryChange;
 	decision: Denial;
 }
 
-export interface RefusalListener {
-	/**
-	 * Called after the refused changes of an update are reverted and the net update is published
-	 * (the audit log). Runs inside the synchronous validating step: it must not await, and its cost
-	 * must grow with the refusals, not with the document.
-	 */
-	(document: LiveDocument, authorId: string, refusals: readonly Refusal[]): void;
-}
-
-/** Who hears about a document's changes: accepted ones, and refused ones. */
+/** What a document tells the registry holding it. */
 export interface DocumentHooks {
-	readonly listeners: DocumentListener[];
-	readonly refusalListeners: RefusalListener[];
+	/** Accepted changes, persisted and broadcast; `authorId` null: the server. */
+	accepted(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]): void;
+	/** Changes a client sent that were refused, reverted and the revert published. */
+	refused(document: LiveDocument, authorId: string, refusals: readonly Refusal[]): void;
+	/** The document's memory no longer matches its stored log: it must be dropped and reloaded. */
+	broken(document: LiveDocument): void;
 }
 
 export type ReceiveOutcome =
-	| { kind: 'applied'; rejected: Rejection[]; accepted: number; resync: boolean }
-	| { kind: 'reset'; problem: string };
+	| {
+			kind: 'applied';
+			rejected: Rejection[];
+			accepted: number;
+			resync: boolean;
+			newClients: number;
+	  }
+	| { kind: 'reset'; problem: string; rejected: Rejection[] }
+	| { kind: 'failed'; rejected: Rejection[] };
 
 /** A connection to the document, as the document sees it. */
 export interface Peer {
@@ -78,6 +92,18 @@ export interface Peer {
 	/** Sends one complete y-websocket message. */
 	send(message: Uint8Array): void;
 	close(reason: CloseReason): void;
+}
+
+/** The limits `receive` applies at the door (see SyncLimits). */
+export type DoorLimits = Door['limits'];
+
+export interface ReceiveOptions {
+	limits: DoorLimits;
+	/**
+	 * Hears about refused changes before the revert is broadcast, so that the author's client knows
+	 * why an entry changes back when it does.
+	 */
+	tellAuthor?: (rejected: Rejection[]) => void;
 }
 
 export interface LiveDocumentOptions {
@@ -90,6 +116,13 @@ export interface LiveDocumentOptions {
 	compactAfterBytes?: number;
 }
 
+/** A change to make in the server's fix-up transaction: the value an entry must hold. */
+interface Fix {
+	root: string;
+	key: string;
+	value: unknown;
+}
+
 export class LiveDocument {
 	readonly doc = new Y.Doc({ gc: true });
 	readonly awareness: Awareness;
@@ -97,12 +130,15 @@ export class LiveDocument {
 	readonly roots = new Map<string, Y.Map<unknown>>();
 	/** Set for project documents. */
 	readonly index: ProjectIndex | null = null;
+	/** Set once the document stopped matching its stored log; it accepts nothing more. */
+	broken = false;
 	readonly #judge: Judge;
 
 	readonly #store: DocumentStore;
 	readonly #hooks: DocumentHooks;
 	readonly #compactAfterBytes: number;
 	readonly #owners: Map<number, string>;
+	readonly #rootNames = new Map<unknown, string>();
 	#collected: EntryChange[] | null = null;
 	#emitted: Uint8Array[] | null = null;
 	#logBytes = 0;
@@ -123,6 +159,7 @@ export class LiveDocument {
 			const map = this.doc.getMap<unknown>(root);
 			map.observe((event) => this.#collect(root, map, event));
 			this.roots.set(root, map);
+			this.#rootNames.set(map, root);
 		}
 		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
 
@@ -135,6 +172,7 @@ export class LiveDocument {
 		this.#snapshotBytes = log.updates.length === 1 ? log.bytes : 0;
 		this.#owners = store.owners(name);
 		this.#useServerClientId();
+		this.#repairEntries();
 
 		if (address.kind === 'project') {
 			this.index = new ProjectIndex(Object.fromEntries(this.roots) as unknown as ProjectMaps);
@@ -160,6 +198,39 @@ export class LiveDocument {
 		}
 	}
 
+	/**
+	 * Entries written by an earlier version that are not in their schema's canonical form (a role
+	 * stored as "messenger", a field the schema does not know) are rewritten in it, and entries
+	 * that cannot be read at all are removed, by the server, so that nothing downstream (indexes,
+	 * judges, the console) ever meets them. The extensions record the repair like any server change.
+	 */
+	#repairEntries(): void {
+		const fixes: Fix[] = [];
+		for (const [root, map] of this.roots) {
+			for (const [key, value] of map.entries()) {
+				const entry = readStoredEntry(this.address.kind, root, key, value);
+				if (!entry.ok) fixes.push({ root, key, value: undefined });
+				else if (!sameJson(entry.value, value)) fixes.push({ root, key, value: entry.value });
+			}
+		}
+		if (fixes.length === 0) return;
+		for (const fix of fixes) {
+			console.warn(
+				`sync: repairing ${this.name}: ${fix.root}/${fix.key} ${fix.value === undefined ? 'removed (unreadable)' : 'rewritten in canonical form'}`
+			);
+		}
+		this.#pendingRepairs = fixes;
+	}
+
+	#pendingRepairs: Fix[] = [];
+
+	/** Writes the repairs found at load; called by the registry once the extensions can hear them. */
+	applyRepairs(): void {
+		const fixes = this.#pendingRepairs;
+		this.#pendingRepairs = [];
+		if (fixes.length > 0) this.change((roots) => writeFixes(roots, fixes));
+	}
+
 	#claim(clientId: number, owner: string): void {
 		this.#owners.set(clientId, owner);
 		this.#store.claim(this.name, clientId, owner);
@@ -182,12 +253,7 @@ export class LiveDocument {
 			const before = action === 'add' ? undefined : oldValue;
 			const after = action === 'delete' ? undefined : map.get(key);
 			// A value written again unchanged changes nothing and needs no judging.
-			if (
-				before !== undefined &&
-				after !== undefined &&
-				JSON.stringify(before) === JSON.stringify(after)
-			)
-				continue;
+			if (before !== undefined && after !== undefined && sameJson(before, after)) continue;
 			this.#collected.push({ root, key, before, after });
 		}
 	}
@@ -207,69 +273,224 @@ export class LiveDocument {
 		return { changes, emitted };
 	}
 
-	/**
-	 * `tellAuthor` hears about refused changes before the revert is broadcast, so that the author's
-	 * client knows why an entry changes back when it does.
-	 */
 	receive(
-		authorId: string,
+		author: Peer,
 		update: Uint8Array,
-		origin: unknown,
-		tellAuthor?: (rejected: Rejection[]) => void
+		{ limits, tellAuthor }: ReceiveOptions
 	): ReceiveOutcome {
-		const inspection = inspectUpdate(update, new Set(this.roots.keys()));
-		if (!inspection.ok) return { kind: 'reset', problem: inspection.problem };
-		if (inspection.empty) return { kind: 'applied', rejected: [], accepted: 0, resync: false };
+		if (this.broken) return { kind: 'failed', rejected: [] };
+		const authorId = author.accountId;
+		const inspection = inspectUpdate(update, {
+			roots: new Set(this.roots.keys()),
+			limits,
+			isKnownClient: (clientId) => this.#owners.has(clientId)
+		});
+		if (!inspection.ok) {
+			return {
+				kind: 'reset',
+				problem: inspection.problem,
+				rejected: [refusedAtDoor(inspection.root, inspection.key, inspection.problem)]
+			};
+		}
+		if (inspection.empty)
+			return { kind: 'applied', rejected: [], accepted: 0, resync: false, newClients: 0 };
+		let newClients = 0;
 		for (const clientId of inspection.clients) {
+			if (!this.#owners.has(clientId)) newClients += 1;
 			if (!this.claimFor(authorId, clientId)) {
-				return { kind: 'reset', problem: `clientID ${clientId} belongs to another account.` };
+				const problem = `clientID ${clientId} belongs to another account.`;
+				return { kind: 'reset', problem, rejected: [] };
 			}
 		}
 
-		const applied = this.#record(() => Y.applyUpdate(this.doc, update, origin));
-		const resync = this.#dropPending();
-		const decisions = applied.changes.length > 0 ? this.#judge(authorId, applied.changes) : [];
-		const accepted: EntryChange[] = [];
-		const refused: EntryChange[] = [];
-		const refusals: Refusal[] = [];
-		const rejected: Rejection[] = [];
-		applied.changes.forEach((change, index) => {
-			const decision = decisions[index]!;
-			if (decision.allowed) return void accepted.push(change);
-			refused.push(change);
-			refusals.push({ change, decision });
-			rejected.push({
+		let outcome: {
+			rejected: Rejection[];
+			refusals: Refusal[];
+			accepted: EntryChange[];
+			resync: boolean;
+		};
+		try {
+			const replaced = this.#deletionsOfReplacedEntries(inspection.decoded.ds);
+			const applied = this.#record(() => Y.applyUpdate(this.doc, update, author));
+			const resync = this.#dropPending();
+			const changes = [
+				...applied.changes,
+				...this.#entriesLostToConcurrentWrites(inspection.decoded, applied.changes, replaced)
+			];
+			const verdicts = this.#decide(authorId, changes);
+			const fixes: Fix[] = [];
+			const accepted: EntryChange[] = [];
+			const refusals: Refusal[] = [];
+			for (const { change, decision, canonical } of verdicts) {
+				if (!decision.allowed) {
+					refusals.push({ change, decision });
+					fixes.push({ root: change.root, key: change.key, value: change.before });
+					continue;
+				}
+				accepted.push({ ...change, after: canonical });
+				const current = this.roots.get(change.root)!.get(change.key);
+				if (!sameJson(current, canonical))
+					fixes.push({ root: change.root, key: change.key, value: canonical });
+			}
+			const fixed =
+				fixes.length > 0
+					? this.#record(() =>
+							this.doc.transact(() => writeFixes(this.roots, fixes), SERVER_ORIGIN)
+						)
+					: { emitted: [] };
+			this.index?.advance(accepted);
+			const rejected = refusals.map(({ change, decision }) => ({
 				root: change.root,
 				key: change.key,
 				code: decision.code,
 				message: decision.message
-			});
-		});
-		const reverted =
-			refused.length > 0 ? this.#record(() => this.#revert(refused)) : { emitted: [] };
-		this.index?.advance(accepted);
-
-		if (rejected.length > 0) tellAuthor?.(rejected);
-		const emitted = [...applied.emitted, ...reverted.emitted];
-		if (emitted.length > 0) {
-			this.#publish(
-				refused.length > 0 ? scrubUpdate(Y.mergeUpdates(emitted)) : Y.mergeUpdates(emitted)
-			);
+			}));
+			if (rejected.length > 0) tellAuthor?.(rejected);
+			const emitted = [...applied.emitted, ...fixed.emitted];
+			if (emitted.length > 0) {
+				const merged = Y.mergeUpdates(emitted);
+				this.#publish(refusals.length > 0 ? scrubUpdate(merged) : merged);
+			}
+			outcome = { rejected, refusals, accepted, resync };
+		} catch (error) {
+			return this.#fail(author, error, tellAuthor);
 		}
-		if (refusals.length > 0)
-			for (const listener of this.#hooks.refusalListeners) listener(this, authorId, refusals);
-		if (accepted.length > 0) this.#notify(authorId, accepted);
-		return { kind: 'applied', rejected, accepted: accepted.length, resync };
+		if (outcome.refusals.length > 0) this.#hooks.refused(this, authorId, outcome.refusals);
+		if (outcome.accepted.length > 0) this.#hooks.accepted(this, authorId, outcome.accepted);
+		return {
+			kind: 'applied',
+			rejected: outcome.rejected,
+			accepted: outcome.accepted.length,
+			resync: outcome.resync,
+			newClients
+		};
 	}
 
-	#revert(changes: readonly EntryChange[]): void {
-		this.doc.transact(() => {
-			for (const change of changes) {
-				const map = this.roots.get(change.root)!;
-				if (change.before === undefined) map.delete(change.key);
-				else map.set(change.key, change.before);
+	/**
+	 * One decision per change, and the canonical form of each accepted new value. Judges are total,
+	 * but should one throw all the same, its whole batch is refused: a half-judged batch must never
+	 * be served or stored.
+	 */
+	#decide(
+		authorId: string,
+		changes: readonly EntryChange[]
+	): Array<{ change: EntryChange; decision: Decision; canonical: unknown }> {
+		if (changes.length === 0) return [];
+		let decisions: Decision[];
+		try {
+			decisions = this.#judge(authorId, changes);
+		} catch (error) {
+			console.error(`sync: the judge of ${this.name} failed on a change by ${authorId}`, error);
+			decisions = changes.map(() => COULD_NOT_CHECK);
+		}
+		return changes.map((change, index) => {
+			const decision = decisions[index] ?? COULD_NOT_CHECK;
+			if (!decision.allowed || change.after === undefined)
+				return { change, decision, canonical: undefined };
+			const entry = readEntry(this.address.kind, change.root, change.key, change.after);
+			return entry.ok
+				? { change, decision, canonical: entry.value }
+				: { change, decision: entry.denial, canonical: undefined };
+		});
+	}
+
+	/**
+	 * Entries whose item the update deletes although it had already been replaced by a concurrent
+	 * write: the author removed the entry as they knew it, and the removal must not vanish because
+	 * somebody else changed it first. Read before the update is applied.
+	 */
+	#deletionsOfReplacedEntries(ds: DecodedUpdate['ds']): Map<string, Set<string>> {
+		const replaced = new Map<string, Set<string>>();
+		for (const [client, ranges] of ds.clients) {
+			const structs = this.doc.store.clients.get(client);
+			if (!structs) continue;
+			for (const range of ranges) {
+				const end = Math.min(range.clock + range.len, Y.getState(this.doc.store, client));
+				if (range.clock >= end) continue;
+				for (let index = Y.findIndexSS(structs, range.clock); index < structs.length; index++) {
+					const struct = structs[index]!;
+					if (struct.id.clock >= end) break;
+					const entry = this.#entryOf(struct);
+					if (!entry || !struct.deleted) continue;
+					const current = entry.map._map.get(entry.key);
+					if (current && !current.deleted && current !== struct) {
+						(replaced.get(entry.root) ?? replaced.set(entry.root, new Set()).get(entry.root)!).add(
+							entry.key
+						);
+					}
+				}
 			}
-		}, SERVER_ORIGIN);
+		}
+		return replaced;
+	}
+
+	/**
+	 * The changes the author made that integration hid: an entry of theirs that lost to a write
+	 * the server had already taken (the revert of somebody's refused change, or a change that
+	 * reached the server first), and a removal of an entry somebody else had just replaced. Each is
+	 * judged as a change from the entry's current value, and written by the server if accepted.
+	 */
+	#entriesLostToConcurrentWrites(
+		decoded: DecodedUpdate,
+		collected: readonly EntryChange[],
+		replaced: ReadonlyMap<string, ReadonlySet<string>>
+	): EntryChange[] {
+		const seen = new Set(collected.map((change) => `${change.root}\u0000${change.key}`));
+		const lost = new Map<string, EntryChange>();
+		for (const struct of decoded.structs) {
+			if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue;
+			if (Y.isDeleted(decoded.ds, struct.id)) continue;
+			if (Y.getState(this.doc.store, struct.id.client) <= struct.id.clock) continue;
+			const integrated = Y.getItem(this.doc.store, struct.id);
+			const entry = this.#entryOf(integrated);
+			if (!entry || !integrated.deleted) continue;
+			const id = `${entry.root}\u0000${entry.key}`;
+			if (seen.has(id)) continue;
+			lost.set(id, {
+				root: entry.root,
+				key: entry.key,
+				before: entry.map.get(entry.key),
+				after: struct.content.arr[0]
+			});
+		}
+		for (const [root, keys] of replaced) {
+			for (const key of keys) {
+				const id = `${root}\u0000${key}`;
+				const before = this.roots.get(root)!.get(key);
+				if (seen.has(id) || lost.has(id) || before === undefined) continue;
+				lost.set(id, { root, key, before, after: undefined });
+			}
+		}
+		return [...lost.values()];
+	}
+
+	/** The root map, its name and the key of a struct that is an entry of a root map. */
+	#entryOf(
+		struct: Y.Item | Y.GC | Y.Skip
+	): { root: string; map: Y.Map<unknown>; key: string } | null {
+		if (!(struct instanceof Y.Item) || struct.parentSub === null) return null;
+		const root = this.#rootNames.get(struct.parent);
+		return root === undefined ? null : { root, map: this.roots.get(root)!, key: struct.parentSub };
+	}
+
+	/**
+	 * Something threw between applying an update and publishing it: the document in memory may
+	 * hold a change that was never judged, persisted or broadcast. Nothing of it left the server,
+	 * so the stored log is the state before the message: the document is dropped (its connections
+	 * closed, the author's with a reset so that its client does not send the same again) and
+	 * loaded again from the log on next use.
+	 */
+	#fail(author: Peer, error: unknown, tellAuthor: ReceiveOptions['tellAuthor']): ReceiveOutcome {
+		console.error(
+			`sync: a change by ${author.accountId} to ${this.name} failed; reloading the document`,
+			error
+		);
+		this.broken = true;
+		const rejected = [refusedAtDoor('', '', COULD_NOT_CHECK.message, COULD_NOT_CHECK.code)];
+		tellAuthor?.(rejected);
+		author.close(CLOSE.resetRequired);
+		this.#hooks.broken(this);
+		return { kind: 'failed', rejected };
 	}
 
 	/**
@@ -292,7 +513,7 @@ export class LiveDocument {
 		);
 		this.index?.advance(changes);
 		if (emitted.length > 0) this.#publish(Y.mergeUpdates(emitted));
-		if (changes.length > 0) this.#notify(null, changes);
+		if (changes.length > 0) this.#hooks.accepted(this, null, changes);
 		return changes;
 	}
 
@@ -303,30 +524,53 @@ export class LiveDocument {
 			this.#logBytes - this.#snapshotBytes >
 			Math.max(this.#snapshotBytes, this.#compactAfterBytes)
 		)
-			this.compact();
+			this.#compactQuietly();
 		const message = syncUpdateMessage(update);
 		for (const peer of this.peers) peer.send(message);
 	}
 
-	#notify(authorId: string | null, changes: readonly EntryChange[]): void {
-		for (const listener of this.#hooks.listeners) listener(this, authorId, changes);
+	/** Compaction only rewrites what is already stored: a failure leaves the log as it was. */
+	#compactQuietly(): void {
+		try {
+			this.compact();
+		} catch (error) {
+			console.error(`sync: compacting ${this.name} failed; its log stays as it is`, error);
+		}
 	}
 
 	/** Replaces the update log with the document's current state. */
 	compact(): void {
+		if (this.broken) return;
 		const state = Y.encodeStateAsUpdate(this.doc);
 		this.#store.compact(this.name, state);
 		this.#logBytes = this.#snapshotBytes = state.byteLength;
 	}
 
-	/** What a client that has `stateVector` lacks (sync step 2). */
-	diff(stateVector: Uint8Array): Uint8Array {
-		return Y.encodeStateAsUpdate(this.doc, stateVector);
-	}
-
 	destroy(): void {
 		this.awareness.destroy();
 		this.doc.destroy();
+	}
+}
+
+const COULD_NOT_CHECK = deny(
+	'not-checked',
+	'The server could not check this change, so nothing of it was applied.'
+);
+
+function refusedAtDoor(
+	root: string,
+	key: string,
+	message: string,
+	code: Rejection['code'] = 'invalid-entry'
+): Rejection {
+	return { root, key, code, message };
+}
+
+function writeFixes(roots: ReadonlyMap<string, Y.Map<unknown>>, fixes: readonly Fix[]): void {
+	for (const fix of fixes) {
+		const map = roots.get(fix.root)!;
+		if (fix.value === undefined) map.delete(fix.key);
+		else map.set(fix.key, fix.value);
 	}
 }
 

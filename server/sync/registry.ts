@@ -16,13 +16,14 @@ import {
 	type EntryChange,
 	type Zone
 } from '../../src/lib/shared';
+import { CLOSE } from '../../src/lib/shared';
+import { ExtensionList, type DocumentExtension } from './extensions';
 import {
 	LiveDocument,
 	type DocumentHooks,
-	type DocumentListener,
 	type Judge,
 	type LiveDocumentOptions,
-	type RefusalListener
+	type Refusal
 } from './live-document';
 import type { DocumentStore } from './persistence';
 
@@ -50,18 +51,8 @@ interface Entry {
 	unloadTimer: ReturnType<typeof setTimeout> | null;
 }
 
-/**
- * Called once a document is loaded into memory, before anyone uses it: a chance for an index kept
- * elsewhere (SQL) to check that it is in step with the document, and rebuild itself if not.
- */
-export type LoadListener = (document: LiveDocument) => void;
-
 export class DocumentRegistry implements DocumentHooks {
-	/** Told of every accepted change, whoever made it (a client, or the server with author null). */
-	readonly listeners: DocumentListener[] = [];
-	/** Told of every change a client sent and the policy refused (the audit log). */
-	readonly refusalListeners: RefusalListener[] = [];
-	readonly loadListeners: LoadListener[] = [];
+	readonly #extensions = new ExtensionList();
 	readonly #entries = new Map<string, Entry>();
 	readonly #store: DocumentStore;
 	readonly #projects: ProjectDirectory;
@@ -71,6 +62,34 @@ export class DocumentRegistry implements DocumentHooks {
 		this.#store = store;
 		this.#projects = projects;
 		this.#options = options;
+	}
+
+	/**
+	 * Appends extensions, which hear of every document loaded, every accepted change (by a client,
+	 * or by the server with author null) and every refused one, in the order they were added.
+	 */
+	use(...extensions: DocumentExtension[]): this {
+		this.#extensions.add(...extensions);
+		return this;
+	}
+
+	accepted(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]): void {
+		this.#extensions.run('onAccepted', document, authorId, changes);
+	}
+
+	refused(document: LiveDocument, authorId: string, refusals: readonly Refusal[]): void {
+		this.#extensions.run('onRefused', document, authorId, refusals);
+	}
+
+	/** Drops a document that no longer matches its log; the next use loads it again. */
+	broken(document: LiveDocument): void {
+		const entry = this.#entries.get(document.name);
+		if (!entry || entry.document !== document) return;
+		this.#entries.delete(document.name);
+		if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+		for (const peer of [...document.peers]) peer.close(CLOSE.serverRestart);
+		document.destroy();
+		if (entry.project) this.release(entry.project);
 	}
 
 	/** The live document named `name`, held until `release`; null when there is no such document. */
@@ -105,7 +124,8 @@ export class DocumentRegistry implements DocumentHooks {
 			this.#options
 		);
 		this.#entries.set(name, { document, holds: 1, project, unloadTimer: null });
-		for (const listener of this.loadListeners) listener(document);
+		document.applyRepairs();
+		this.#extensions.run('onLoad', document);
 		return document;
 	}
 

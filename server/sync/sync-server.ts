@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, type CloseReason, type EntryChange } from '../../src/lib/shared';
 import { readAccess } from './access';
+import type { DocumentExtension } from './extensions';
 import { SyncConnection, type Principal } from './connection';
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from './limits';
 import type { LiveDocument } from './live-document';
@@ -66,7 +67,17 @@ export function attachSyncServer(
 		);
 	});
 
+	/** Whatever fails while a connection is set up closes that socket, never the process. */
 	function accept(ws: WebSocket, req: IncomingMessage, name: string): void {
+		try {
+			open(ws, req, name);
+		} catch (error) {
+			console.error(`sync: opening ${name} failed`, error);
+			closeSocket(ws, CLOSE.internalError);
+		}
+	}
+
+	function open(ws: WebSocket, req: IncomingMessage, name: string): void {
 		const principal = deps.authenticate(req);
 		if (!principal) return closeSocket(ws, CLOSE.unauthenticated);
 		if (principal.embedded && name !== `project/${principal.embedded.projectId}`)
@@ -115,30 +126,6 @@ export function attachSyncServer(
 		);
 	}
 
-	/** Closes the connections of people whose read access a membership change took away. */
-	function revokeLostAccess(
-		document: LiveDocument,
-		_author: string | null,
-		changes: readonly EntryChange[]
-	): void {
-		if (document.address.kind !== 'project' || !document.index) return;
-		const affected = new Set(
-			changes.filter((change) => change.root === 'members').map((change) => change.key)
-		);
-		if (affected.size === 0) return;
-		for (const live of registry.documentsOfProject(document.address.projectId)) {
-			for (const peer of [...live.peers]) {
-				if (
-					affected.has(peer.accountId) &&
-					!readAccess(live.address, peer.accountId, document.index).allowed
-				) {
-					peer.close(CLOSE.accessRevoked);
-				}
-			}
-		}
-	}
-	registry.listeners.push(revokeLostAccess);
-
 	return {
 		connections,
 		recheckSessions() {
@@ -165,4 +152,32 @@ function closeSocket(ws: WebSocket, reason: CloseReason): void {
 
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 	socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * Closes the connections of people whose read access a membership change took away, in the step
+ * that accepts the change. The first extension of every server: nothing that fails after it can
+ * leave a removed member connected.
+ */
+export function revokeLostAccess(registry: DocumentRegistry): DocumentExtension {
+	return {
+		name: 'revoke lost access',
+		onAccepted(document, _author, changes: readonly EntryChange[]) {
+			if (document.address.kind !== 'project' || !document.index) return;
+			const affected = new Set(
+				changes.filter((change) => change.root === 'members').map((change) => change.key)
+			);
+			if (affected.size === 0) return;
+			for (const live of registry.documentsOfProject(document.address.projectId)) {
+				for (const peer of [...live.peers]) {
+					if (
+						affected.has(peer.accountId) &&
+						!readAccess(live.address, peer.accountId, document.index).allowed
+					) {
+						peer.close(CLOSE.accessRevoked);
+					}
+				}
+			}
+		}
+	};
 }

@@ -15,44 +15,100 @@
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { describeNonCanonicalValue, type ValueLimits } from './value-grammar';
+
+/** What the door needs to know besides the update: the roots, the limits, who owns which client. */
+export interface Door {
+	roots: ReadonlySet<string>;
+	limits: ValueLimits & { maxEntriesPerMessage: number; maxNewClientsPerMessage: number };
+	/** Whether a clientID has written to the document before (owned by anyone). */
+	isKnownClient(clientId: number): boolean;
+}
+
+export interface DecodedUpdate {
+	structs: Array<Y.Item | Y.GC | Y.Skip>;
+	ds: ReturnType<typeof Y.decodeUpdate>['ds'];
+}
+
+/** A refusal at the door: why, and the entry it concerns where the update names one. */
+export interface DoorRefusal {
+	ok: false;
+	problem: string;
+	root: string;
+	key: string;
+}
 
 export type Inspection =
-	{ ok: true; clients: Set<number>; empty: boolean } | { ok: false; problem: string };
+	{ ok: true; clients: Set<number>; empty: boolean; decoded: DecodedUpdate } | DoorRefusal;
 
-export function inspectUpdate(update: Uint8Array, roots: ReadonlySet<string>): Inspection {
-	let decoded: ReturnType<typeof Y.decodeUpdate>;
+export function inspectUpdate(update: Uint8Array, door: Door): Inspection {
+	let decoded: DecodedUpdate;
 	try {
 		decoded = Y.decodeUpdate(update);
 	} catch {
-		return { ok: false, problem: 'The update could not be decoded.' };
+		return refuse('The update could not be decoded.');
 	}
 	const clients = new Set<number>();
+	const newClients = new Set<number>();
+	let entries = 0;
 	for (const struct of decoded.structs) {
-		clients.add(struct.id.client);
+		const client = struct.id.client;
+		clients.add(client);
+		if (!door.isKnownClient(client)) newClients.add(client);
 		if (!(struct instanceof Y.Item)) continue;
-		const problem = inspectItem(struct, roots);
-		if (problem) return { ok: false, problem };
+		const problem = inspectItem(struct, door);
+		if (problem) return problem;
+		if (struct.content instanceof Y.ContentAny && ++entries > door.limits.maxEntriesPerMessage) {
+			return refuse(`One message carries at most ${door.limits.maxEntriesPerMessage} entries.`);
+		}
+	}
+	if (newClients.size > door.limits.maxNewClientsPerMessage) {
+		return refuse(
+			`One message introduces at most ${door.limits.maxNewClientsPerMessage} new client IDs.`
+		);
+	}
+	// Every clientID stays in the document's state vector for good: one that arrives with nothing
+	// but tombstones and gaps would only make every later sync larger.
+	if (newClients.size > 0 && entries === 0) {
+		return refuse('New client IDs must come with content, not only deletions or gaps.');
 	}
 	return {
 		ok: true,
 		clients,
-		empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0
+		empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0,
+		decoded
 	};
 }
 
-function inspectItem(item: Y.Item, roots: ReadonlySet<string>): string | null {
+function refuse(problem: string, root = '', key = ''): DoorRefusal {
+	return { ok: false, problem, root, key };
+}
+
+function inspectItem(item: Y.Item, door: Door): DoorRefusal | null {
+	const root = typeof item.parent === 'string' ? item.parent : '';
+	const key = item.parentSub ?? '';
+	if (key.length > door.limits.maxKeyLength) {
+		return refuse(`Keys are at most ${door.limits.maxKeyLength} characters.`, root);
+	}
 	const content = item.content;
 	if (content instanceof Y.ContentAny) {
-		if (content.getLength() !== 1) return 'A map entry holds exactly one value.';
+		if (content.getLength() !== 1) return refuse('A map entry holds exactly one value.', root, key);
+		const problem = describeNonCanonicalValue(content.arr[0], door.limits);
+		if (problem) return refuse(problem, root, key);
 	} else if (!(content instanceof Y.ContentDeleted)) {
-		return `Only plain JSON values are accepted, not ${content.constructor.name}.`;
+		return refuse(
+			`Only plain JSON values are accepted, not ${content.constructor.name}.`,
+			root,
+			key
+		);
 	}
 	// An item that continues another (has an origin) inherits that item's parent and key; only the
 	// first item of a key names them. Nested types cannot exist here, so the parent is a root.
 	if (item.origin !== null || item.rightOrigin !== null) return null;
-	if (typeof item.parent !== 'string') return 'Nested types are not accepted.';
-	if (!roots.has(item.parent)) return `"${item.parent}" is not a root of this document.`;
-	if (item.parentSub === null) return 'Roots are maps: every entry needs a key.';
+	if (typeof item.parent !== 'string') return refuse('Nested types are not accepted.');
+	if (!door.roots.has(item.parent))
+		return refuse(`"${item.parent}" is not a root of this document.`);
+	if (item.parentSub === null) return refuse('Roots are maps: every entry needs a key.', root);
 	return null;
 }
 

@@ -12,12 +12,8 @@
  */
 import type { AuditOutcome, DocumentName, EntryChange } from '../../src/lib/shared';
 import type { Db } from '../db/database';
-import type {
-	DocumentListener,
-	LiveDocument,
-	Refusal,
-	RefusalListener
-} from '../sync/live-document';
+import type { OnAccepted, OnRefused } from '../sync/extensions';
+import type { LiveDocument, Refusal } from '../sync/live-document';
 
 /** JSON text kept per value at most: under the 32,767 characters a spreadsheet cell holds. */
 export const MAX_AUDIT_VALUE_CHARS = 32_000;
@@ -29,7 +25,7 @@ interface AuditRecord {
 	refusal: Refusal['decision'] | null;
 }
 
-export function recordAcceptedChanges(db: Db, now: () => number): DocumentListener {
+export function recordAcceptedChanges(db: Db, now: () => number): OnAccepted {
 	const record = auditWriter(db, now);
 	return (document, authorId, changes) =>
 		record(
@@ -38,7 +34,7 @@ export function recordAcceptedChanges(db: Db, now: () => number): DocumentListen
 		);
 }
 
-export function recordRefusedChanges(db: Db, now: () => number): RefusalListener {
+export function recordRefusedChanges(db: Db, now: () => number): OnRefused {
 	const record = auditWriter(db, now);
 	return (document, authorId, refusals) =>
 		record(

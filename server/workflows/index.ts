@@ -8,7 +8,8 @@ import type { Db } from '../db/database';
 import type { Router } from '../http/router';
 import type { MailQueue } from '../mail/mailer';
 import type { SiteUrl } from '../mail/templates';
-import type { DocumentListener, LiveDocument } from '../sync/live-document';
+import type { DocumentExtension, OnAccepted } from '../sync/extensions';
+import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import type { EntryChange } from '../../src/lib/shared';
 import { recordAcceptedChanges, recordRefusedChanges } from './audit-log';
@@ -31,31 +32,35 @@ export type { WorkflowLimits } from './limits';
 
 /**
  * The audit log and the SQL indexes over the documents, for every process that changes documents
- * (the server, and `npm run admin`). Attach them before any other listener, so that the audit log
- * records a change before the changes that follow from it.
+ * (the server, and `npm run admin`). Declare it before the reactions to changes, so that the audit
+ * log records a change before the changes that follow from it.
  */
-export function attachWorkflowIndexes(db: Db, registry: DocumentRegistry, now: () => number): void {
-	registry.listeners.push(
-		inOneTransaction(db, [
-			recordAcceptedChanges(db, now),
-			indexMembershipsOnChange(db, now),
-			indexRequestsOnChange(db),
-			indexSubscriptionsOnChange(db, now)
-		])
-	);
-	registry.refusalListeners.push(recordRefusedChanges(db, now));
-	registry.loadListeners.push(
+export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
+	const indexChanges = inOneTransaction(db, [
+		recordAcceptedChanges(db, now),
+		indexMembershipsOnChange(db, now),
+		indexRequestsOnChange(db),
+		indexSubscriptionsOnChange(db, now)
+	]);
+	const reindex = [
 		reindexMembershipsOnLoad(db, now),
 		reindexRequestsOnLoad(db),
 		reindexSubscriptionsOnLoad(db, now)
-	);
+	];
+	return {
+		name: 'audit log and indexes',
+		onAccepted: indexChanges,
+		onRefused: recordRefusedChanges(db, now),
+		onLoad: (document) => reindex.forEach((check) => check(document))
+	};
 }
 
 /**
  * Runs SQL-only listeners in one transaction: one commit per accepted update instead of one per
- * table, which is most of their cost inside the validating step.
+ * table, which is most of their cost inside the validating step. Should one fail, none of their
+ * rows are written, and the load check rebuilds the indexes the next time the document loads.
  */
-function inOneTransaction(db: Db, listeners: DocumentListener[]): DocumentListener {
+function inOneTransaction(db: Db, listeners: OnAccepted[]): OnAccepted {
 	const run = db.transaction(
 		(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]) => {
 			for (const listener of listeners) listener(document, authorId, changes);
@@ -78,24 +83,31 @@ export interface WorkflowDeps {
 export interface Workflows {
 	/** Not started: links in digests need the site's address, known once the server listens. */
 	readonly digests: DigestScheduler;
+	/** What the workflows do when a document changes, in order (after `workflowIndexes`). */
+	readonly reactions: DocumentExtension[];
+	/** Brings the indexes in step with documents an older version wrote; once the extensions are in use. */
+	indexExistingDocuments(): void;
 }
 
-/** The reactions, routes and scheduler; `attachWorkflowIndexes` must have run on the registry. */
+/** The reactions, routes and scheduler. */
 export function startWorkflows(deps: WorkflowDeps): Workflows {
 	const { db, registry, router, auth } = deps;
 	const limits = { ...DEFAULT_WORKFLOW_LIMITS, ...deps.limits };
-	registry.listeners.push(
-		projectRequestsIntoUserDocuments(registry),
-		actOnRequestDecisions(deps),
-		unmapDeletedLookupTables(deps.now)
-	);
-	indexExistingDocuments(db, registry);
 	registerRequestRoutes(router, auth, { ...deps, limits });
 	registerAuditRoutes(router, auth, deps);
 	registerLookupTableUpload(router, auth, { ...deps, limits });
 	registerLexiconExport(router, auth, deps);
 	registerRosterRoutes(router, auth, deps);
 	return {
-		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs })
+		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
+		reactions: [
+			{
+				name: 'requests into user documents',
+				onAccepted: projectRequestsIntoUserDocuments(registry)
+			},
+			{ name: 'request decisions', onAccepted: actOnRequestDecisions(deps) },
+			{ name: 'lookup table mappings', onAccepted: unmapDeletedLookupTables(deps.now) }
+		],
+		indexExistingDocuments: () => indexExistingDocuments(db, registry)
 	};
 }

@@ -5,9 +5,9 @@
  * upload a table may delete their own, while mapping the Lexicon is for Admins and Analysts.
  */
 import type { LexiconEntry } from '../../src/lib/shared';
-import type { DocumentListener } from '../sync/live-document';
+import type { OnAccepted } from '../sync/extensions';
 
-export function unmapDeletedLookupTables(now: () => number): DocumentListener {
+export function unmapDeletedLookupTables(now: () => number): OnAccepted {
 	return (document, authorId, changes) => {
 		if (document.address.kind !== 'view') return;
 		const deleted = new Set(

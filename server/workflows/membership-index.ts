@@ -7,8 +7,8 @@
  */
 import type { EntryChange, Member } from '../../src/lib/shared';
 import type { Db } from '../db/database';
-import type { DocumentListener, LiveDocument } from '../sync/live-document';
-import type { LoadListener } from '../sync/registry';
+import type { OnAccepted, OnLoad } from '../sync/extensions';
+import type { LiveDocument } from '../sync/live-document';
 import { addZonePerson } from './zone-people';
 
 interface MembershipRow {
@@ -18,7 +18,7 @@ interface MembershipRow {
 	scope: string;
 }
 
-export function indexMembershipsOnChange(db: Db, now: () => number): DocumentListener {
+export function indexMembershipsOnChange(db: Db, now: () => number): OnAccepted {
 	const upsert = db.prepare(
 		`INSERT INTO memberships (project_id, account_id, role, zone_id, scope) VALUES (?, ?, ?, ?, ?)
 		 ON CONFLICT (project_id, account_id)
@@ -44,7 +44,7 @@ export function indexMembershipsOnChange(db: Db, now: () => number): DocumentLis
 	};
 }
 
-export function reindexMembershipsOnLoad(db: Db, now: () => number): LoadListener {
+export function reindexMembershipsOnLoad(db: Db, now: () => number): OnLoad {
 	const select = db.prepare(
 		'SELECT account_id, role, zone_id, scope FROM memberships WHERE project_id = ? ORDER BY account_id'
 	);

@@ -26,7 +26,8 @@ import { putMember } from '../consortium/projects';
 import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { requestDecidedMail, type SiteUrl } from '../mail/templates';
-import type { DocumentListener, LiveDocument } from '../sync/live-document';
+import type { OnAccepted } from '../sync/extensions';
+import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import { boardNamesOf } from './request-projection';
 
@@ -38,7 +39,7 @@ export interface DecisionDeps {
 	now: () => number;
 }
 
-export function actOnRequestDecisions(deps: DecisionDeps): DocumentListener {
+export function actOnRequestDecisions(deps: DecisionDeps): OnAccepted {
 	return (document, _author, changes: readonly EntryChange[]) => {
 		if (document.address.kind !== 'project' || !document.index) return;
 		for (const change of changes) {

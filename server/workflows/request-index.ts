@@ -6,8 +6,8 @@
  */
 import type { AccessRequest, EntryChange } from '../../src/lib/shared';
 import type { Db } from '../db/database';
-import type { DocumentListener, LiveDocument } from '../sync/live-document';
-import type { LoadListener } from '../sync/registry';
+import type { OnAccepted, OnLoad } from '../sync/extensions';
+import type { LiveDocument } from '../sync/live-document';
 
 interface RequestRow {
 	request_id: string;
@@ -17,7 +17,7 @@ interface RequestRow {
 	created_at: number;
 }
 
-export function indexRequestsOnChange(db: Db): DocumentListener {
+export function indexRequestsOnChange(db: Db): OnAccepted {
 	const upsert = db.prepare(
 		`INSERT INTO access_requests (project_id, request_id, requester_id, kind, status, created_at)
 		 VALUES (?, ?, ?, ?, ?, ?)
@@ -36,7 +36,7 @@ export function indexRequestsOnChange(db: Db): DocumentListener {
 	};
 }
 
-export function reindexRequestsOnLoad(db: Db): LoadListener {
+export function reindexRequestsOnLoad(db: Db): OnLoad {
 	const select = db.prepare(
 		`SELECT request_id, requester_id, kind, status, created_at FROM access_requests
 		 WHERE project_id = ? ORDER BY request_id`

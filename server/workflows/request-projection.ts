@@ -5,10 +5,10 @@
  * a decision, a withdrawal), whoever made it.
  */
 import type { AccessRequest, EntryChange, OwnRequest } from '../../src/lib/shared';
-import type { DocumentListener } from '../sync/live-document';
+import type { OnAccepted } from '../sync/extensions';
 import type { DocumentRegistry } from '../sync/registry';
 
-export function projectRequestsIntoUserDocuments(registry: DocumentRegistry): DocumentListener {
+export function projectRequestsIntoUserDocuments(registry: DocumentRegistry): OnAccepted {
 	return (document, _author, changes: readonly EntryChange[]) => {
 		if (document.address.kind !== 'project' || !document.index) return;
 		const projectId = document.address.projectId;

@@ -14,8 +14,8 @@ import {
 	type EntryChange
 } from '../../src/lib/shared';
 import type { Db } from '../db/database';
-import type { DocumentListener, LiveDocument } from '../sync/live-document';
-import type { LoadListener } from '../sync/registry';
+import type { OnAccepted, OnLoad } from '../sync/extensions';
+import type { LiveDocument } from '../sync/live-document';
 
 export interface ScheduleRow {
 	project_id: string;
@@ -31,7 +31,7 @@ export interface ScheduleRow {
 	last_sent_at: number | null;
 }
 
-export function indexSubscriptionsOnChange(db: Db, now: () => number): DocumentListener {
+export function indexSubscriptionsOnChange(db: Db, now: () => number): OnAccepted {
 	const index = subscriptionIndex(db, now);
 	return (document, _author, changes: readonly EntryChange[]) => {
 		if (document.address.kind !== 'view') return;
@@ -45,7 +45,7 @@ export function indexSubscriptionsOnChange(db: Db, now: () => number): DocumentL
 	};
 }
 
-export function reindexSubscriptionsOnLoad(db: Db, now: () => number): LoadListener {
+export function reindexSubscriptionsOnLoad(db: Db, now: () => number): OnLoad {
 	const index = subscriptionIndex(db, now);
 	const ids = db
 		.prepare(

@@ -135,20 +135,21 @@ describe('revocation', () => {
 		const closedAt = new Map<SyncClient, number>();
 		for (const client of [nedProject, nedView])
 			client.provider.on('connection-close', () => closedAt.set(client, performance.now()));
-		// The first listener hears of the accepted removal before the revocation runs, the last
-		// after it: by then, in the same synchronous step, Ned must hold no connection any more.
+		// The last extension hears of the accepted removal after the revocation (the first) ran: by
+		// then, in the same synchronous step, Ned must hold no connection any more.
 		let acceptedAt = 0;
 		let nedConnectedAfterwards: boolean | null = null;
 		const removesNed = (changes: readonly EntryChange[]) =>
 			changes.some((change) => change.key === 'ned' && change.after === undefined);
-		server.app.registry.listeners.unshift((_document, _author, changes) => {
-			if (removesNed(changes)) acceptedAt = performance.now();
-		});
-		server.app.registry.listeners.push((_document, _author, changes) => {
-			if (!removesNed(changes)) return;
-			nedConnectedAfterwards = [...server.app.registry.documentsOfProject('p1')].some((live) =>
-				[...live.peers].some((peer) => peer.accountId === 'ned')
-			);
+		server.app.registry.use({
+			name: 'test: after every other extension',
+			onAccepted: (_document, _author, changes) => {
+				if (!removesNed(changes)) return;
+				acceptedAt = performance.now();
+				nedConnectedAfterwards = [...server.app.registry.documentsOfProject('p1')].some((live) =>
+					[...live.peers].some((peer) => peer.accountId === 'ned')
+				);
+			}
 		});
 
 		ada.map('members').delete('ned');

@@ -81,10 +81,13 @@ async function runSchedule(steps: Step[]): Promise<void> {
 		]);
 		// Every state the server reaches through an accepted change keeps the invariants.
 		const violations: InvariantViolation[] = [];
-		server.app.registry.listeners.push((document: LiveDocument) => {
-			if (document.name !== 'project/p1') return;
-			const members = [...document.roots.get('members')!.values()] as Member[];
-			violations.push(...findInvariantViolations(document.index!, members));
+		server.app.registry.use({
+			name: 'test: invariants',
+			onAccepted: (document: LiveDocument) => {
+				if (document.name !== 'project/p1') return;
+				const members = [...document.roots.get('members')!.values()] as Member[];
+				violations.push(...findInvariantViolations(document.index!, members));
+			}
 		});
 		for (const person of PEOPLE) clients.set(person, new SyncClient(server, person, 'project/p1'));
 		await Promise.all([...clients.values()].map((client) => client.synced()));

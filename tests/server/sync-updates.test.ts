@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { inspectUpdate, scrubUpdate } from '../../server/sync/updates';
+import { DEFAULT_SYNC_LIMITS } from '../../server/sync/limits';
+import { inspectUpdate, scrubUpdate, type Door } from '../../server/sync/updates';
 
 const ROOTS = new Set(['members', 'invites']);
+/** The door of a document with these roots, default limits, where every clientID is new. */
+const DOOR: Door = {
+	roots: ROOTS,
+	limits: DEFAULT_SYNC_LIMITS,
+	isKnownClient: () => false
+};
 
 function updateOf(edit: (doc: Y.Doc) => void, base?: Y.Doc): Uint8Array {
 	const doc = new Y.Doc();
@@ -19,13 +26,13 @@ describe('inspecting an update before it is applied', () => {
 		expect(
 			inspectUpdate(
 				updateOf((doc) => doc.getMap('members').set('b', { role: 'analyst' })),
-				ROOTS
+				DOOR
 			)
 		).toMatchObject({ ok: true });
 		expect(
 			inspectUpdate(
 				updateOf((doc) => doc.getMap('members').set('a', { role: 'consumer' }), base),
-				ROOTS
+				DOOR
 			)
 		).toMatchObject({
 			ok: true
@@ -33,7 +40,7 @@ describe('inspecting an update before it is applied', () => {
 		expect(
 			inspectUpdate(
 				updateOf((doc) => doc.getMap('members').delete('a'), base),
-				ROOTS
+				DOOR
 			)
 		).toMatchObject({ ok: true });
 	});
@@ -41,7 +48,7 @@ describe('inspecting an update before it is applied', () => {
 	it('names the clientIDs that wrote the update', () => {
 		const doc = new Y.Doc();
 		doc.getMap('members').set('a', 1);
-		const inspection = inspectUpdate(Y.encodeStateAsUpdate(doc), ROOTS);
+		const inspection = inspectUpdate(Y.encodeStateAsUpdate(doc), DOOR);
 		expect(inspection.ok && [...inspection.clients]).toEqual([doc.clientID]);
 	});
 
@@ -49,7 +56,7 @@ describe('inspecting an update before it is applied', () => {
 		expect(
 			inspectUpdate(
 				updateOf((doc) => doc.getMap('secrets').set('x', 1)),
-				ROOTS
+				DOOR
 			)
 		).toMatchObject({ ok: false });
 	});
@@ -58,28 +65,28 @@ describe('inspecting an update before it is applied', () => {
 		expect(
 			inspectUpdate(
 				updateOf((doc) => doc.getMap('members').set('a', new Y.Map())),
-				ROOTS
+				DOOR
 			)
 		).toMatchObject({ ok: false });
 		expect(
 			inspectUpdate(
 				updateOf((doc) => doc.getText('members').insert(0, 'hi')),
-				ROOTS
+				DOOR
 			)
 		).toMatchObject({ ok: false });
 		expect(
 			inspectUpdate(
 				updateOf((doc) => doc.getArray('members').insert(0, [1])),
-				ROOTS
+				DOOR
 			)
 		).toMatchObject({ ok: false });
 	});
 
 	it('refuses bytes that are not an update', () => {
-		expect(inspectUpdate(new Uint8Array([255, 255, 255, 255, 1, 2, 3]), ROOTS)).toMatchObject({
+		expect(inspectUpdate(new Uint8Array([255, 255, 255, 255, 1, 2, 3]), DOOR)).toMatchObject({
 			ok: false
 		});
-		expect(inspectUpdate(new Uint8Array([5]), ROOTS)).toMatchObject({ ok: false });
+		expect(inspectUpdate(new Uint8Array([5]), DOOR)).toMatchObject({ ok: false });
 	});
 });
 

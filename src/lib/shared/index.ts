@@ -18,3 +18,4 @@ export * from './lookup-table-csv';
 export * from './digest-schedule';
 export * from './workflows';
 export * from './embedding';
+export * from './entries';

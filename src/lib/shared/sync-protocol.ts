@@ -52,6 +52,8 @@ export const CLOSE = {
 	},
 	/** Too many messages per second: the client may connect again after a pause. */
 	rateLimited: { code: 4529, reason: 'Too many messages', wipeLocalCopy: false, reconnect: true },
+	/** The server failed on its side while opening or serving the document: try again later. */
+	internalError: { code: 1011, reason: 'Internal error', wipeLocalCopy: false, reconnect: true },
 	/** The server is shutting down or restarting (the standard "service restart" code). */
 	serverRestart: { code: 1012, reason: 'Server restarting', wipeLocalCopy: false, reconnect: true }
 } as const satisfies Record<string, CloseReason>;

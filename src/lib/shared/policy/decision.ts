@@ -36,7 +36,9 @@ export const REASON_CODES = [
 	'server-only',
 	'key-mismatch',
 	'immutable-field',
-	'author-mismatch'
+	'author-mismatch',
+	// The server could not reach a decision (a fault of its own): refused, never applied.
+	'not-checked'
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
