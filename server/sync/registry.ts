@@ -115,16 +115,25 @@ export class DocumentRegistry implements DocumentHooks {
 				return null;
 			}
 		}
-		const document = new LiveDocument(
-			name,
-			address,
-			this.#store,
-			this,
-			(doc) => this.#rules(doc, address, project),
-			this.#options
-		);
-		this.#entries.set(name, { document, holds: 1, project, unloadTimer: null });
-		document.applyRepairs();
+		let document: LiveDocument | null = null;
+		try {
+			document = new LiveDocument(
+				name,
+				address,
+				this.#store,
+				this,
+				(doc) => this.#rules(doc, address, project),
+				this.#options
+			);
+			this.#entries.set(name, { document, holds: 1, project, unloadTimer: null });
+			document.applyRepairs();
+		} catch (error) {
+			// A log that does not load, or a repair that cannot be stored: nothing is held.
+			if (document && this.#entries.get(name)?.document === document) this.#entries.delete(name);
+			document?.destroy();
+			if (project) this.release(project);
+			throw error;
+		}
 		this.#extensions.run('onLoad', document);
 		return document;
 	}

@@ -11,6 +11,7 @@ import type { LiveDocument } from '../../server/sync/live-document';
 import type { TestServer } from '../support/server';
 import {
 	SyncClient,
+	rawSocket,
 	serverValue,
 	setUpProject,
 	startSyncServer,
@@ -193,6 +194,22 @@ describe('a failure inside the validating step', () => {
 		expect(auditRows('nia').at(-1)).toEqual({ author_id: 'ada', outcome: 'accepted' });
 		expect(ada.closes).toEqual([]);
 		expect(ada.provider.wsconnected).toBe(true);
+	});
+});
+
+describe('a document whose stored log does not load', () => {
+	it('closes that connection with 1011 and keeps serving every other document', async () => {
+		server.app.db
+			.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)')
+			.run('view/p1/global', Buffer.from([255, 255, 255, 255, 1, 2, 3]));
+		const view = rawSocket(server, 'ada', 'view/p1/global');
+		expect((await view.closed).code).toBe(CLOSE.internalError.code);
+
+		const ada = connect('ada');
+		await ada.synced();
+		expect(ada.member('nia')?.role).toBe('analyst');
+		const health = await fetch(`${server.url}/api/health`);
+		expect(health.status).toBe(200);
 	});
 });
 
