@@ -47,11 +47,17 @@ function socketOf(accountId: string): typeof globalThis.WebSocket {
 	} as unknown as typeof globalThis.WebSocket;
 }
 
-function open(accountId: string, name = 'project/p1', copy: LocalCopy | null = null) {
+function open(
+	accountId: string,
+	name = 'project/p1',
+	copy: LocalCopy | null = null,
+	confirmAfterMs?: number
+) {
 	const session = new DocumentSession(name, {
 		url: `${server.url.replace(/^http/, 'ws')}/sync`,
 		openLocalCopy: copy ? () => copy : null,
-		WebSocketPolyfill: socketOf(accountId)
+		WebSocketPolyfill: socketOf(accountId),
+		...(confirmAfterMs === undefined ? {} : { confirmAfterMs })
 	});
 	const events = {
 		rejected: [] as Rejection[],
@@ -136,7 +142,7 @@ describe('the client sync layer', () => {
 		expect(events.lost).toEqual([]);
 	});
 
-	it('says so when a change loses to a concurrent change of the same member', async () => {
+	it('lets the later of two concurrent changes stand, and tells neither admin of a loss that did not happen', async () => {
 		const ada = open('ada');
 		const bo = open('bo');
 		await Promise.all([ada.session.start(), bo.session.start()]);
@@ -146,16 +152,70 @@ describe('the client sync layer', () => {
 		setRole(ada.session, 'ada', 'nia', 'consumer');
 		setRole(bo.session, 'bo', 'nia', 'admin');
 		ada.session.provider.connect();
+		await waitFor(() => ada.session.pending === 0, 'Ada’s confirmation');
 		bo.session.provider.connect();
+		await waitFor(() => bo.session.pending === 0, 'Bo’s confirmation');
+
 		await waitFor(
-			() => ada.session.pending === 0 && bo.session.pending === 0,
-			'both confirmations'
+			() => ada.session.map<Member>('members').get('nia')?.role === 'admin',
+			'Bo’s change at Ada’s'
 		);
-		const final = server.app.registry.get('project/p1')!.index!.member('nia')!;
-		await waitFor(() => ada.events.lost.length + bo.events.lost.length === 1, 'one lost change');
-		const [lost] = [...ada.events.lost, ...bo.events.lost];
-		expect(lost).toMatchObject({ root: 'members', key: 'nia', winner: { role: final.role } });
+		expect(server.app.registry.get('project/p1')!.index!.member('nia')).toMatchObject({
+			role: 'admin',
+			updatedBy: 'bo'
+		});
+		expect(bo.session.map<Member>('members').get('nia')?.role).toBe('admin');
+		expect([...ada.events.lost, ...bo.events.lost]).toEqual([]);
 		expect([...ada.events.rejected, ...bo.events.rejected]).toEqual([]);
+	});
+
+	it('says so when another admin’s change replaced ours before the server confirmed it', async () => {
+		const ada = open('ada', 'project/p1', null, 400);
+		const bo = new SyncClient(server, 'bo', 'project/p1');
+		await Promise.all([ada.session.start(), bo.synced()]);
+		await waitFor(() => ada.session.synced, 'Ada to sync');
+
+		setRole(ada.session, 'ada', 'nia', 'consumer');
+		await waitFor(() => bo.member('nia')?.role === 'consumer', 'Ada’s change at Bo’s');
+		bo.setMember('nia', { role: 'admin' });
+
+		await waitFor(() => ada.events.lost.length === 1, 'the replaced change');
+		expect(ada.events.lost[0]).toMatchObject({
+			root: 'members',
+			key: 'nia',
+			winner: { role: 'admin', updatedBy: 'bo' }
+		});
+		expect(ada.events.rejected).toEqual([]);
+		bo.destroy();
+	});
+
+	it('tells no loss when the server only completes our entry (an invitation marked sent)', async () => {
+		const ada = open('ada');
+		await ada.session.start();
+		await waitFor(() => ada.session.synced, 'Ada to sync');
+		ada.session.map('invites').set('inv1', {
+			id: 'inv1',
+			email: 'newcomer@office.example.org',
+			role: 'analyst',
+			zoneId: 'nz',
+			scope: 'all',
+			invitedBy: 'ada',
+			invitedAt: Date.now(),
+			sendRequests: 1,
+			status: 'queued',
+			sentAt: null,
+			expiresAt: null,
+			acceptedAt: null,
+			failure: null
+		});
+		await waitFor(
+			() =>
+				(ada.session.map('invites').get('inv1') as { status?: string } | undefined)?.status !==
+					'queued' && ada.session.pending === 0,
+			'the invitation sent and confirmed'
+		);
+		expect(ada.events.rejected).toEqual([]);
+		expect(ada.events.lost).toEqual([]);
 	});
 
 	it('deletes its local copy when access is revoked, and stops', async () => {

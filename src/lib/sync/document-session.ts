@@ -5,7 +5,10 @@
  * - the server's close codes: delete the local copy when access is gone, reset it when the server
  *   says it cannot be reconciled, stop when the session is over (src/lib/shared/sync-protocol.ts);
  * - verdicts: the changes the server refused, with their reasons;
- * - changes that lost to a concurrent change of the same entry, with the value that won;
+ * - changes of ours that another change replaced before the server confirmed them, with the value
+ *   that stands (the server orders concurrent writes by their arrival and writes the later one,
+ *   so a write that merely lost Yjs' ordering locally is no loss: it is told only once the server
+ *   has confirmed everything and the entry still holds another value);
  * - the number of local changes the server has not confirmed yet.
  * It is plain TypeScript (no Svelte), so that it runs the same in the browser and in Node tests.
  */
@@ -20,6 +23,7 @@ import {
 	MESSAGE_VERDICT,
 	VerdictSchema,
 	closeReasonFor,
+	sameJson,
 	type CloseReason,
 	type Rejection
 } from '../shared';
@@ -73,8 +77,9 @@ export interface SessionOptions {
 }
 
 interface OwnWrite {
-	item: Y.Item;
-	change: number;
+	root: string;
+	key: string;
+	value: unknown;
 }
 
 export class DocumentSession extends ObservableV2<SessionEvents> {
@@ -86,7 +91,6 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 	readonly #pending: PendingChanges;
 	readonly #ownWrites = new Map<string, OwnWrite>();
 	readonly #refusedKeys = new Set<string>();
-	#changes = 0;
 	#confirmTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
@@ -100,7 +104,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 			(pending) => {
 				if (pending > 0) options.counts?.setItem(countKey, String(pending));
 				else options.counts?.removeItem(countKey);
-				if (pending === 0) this.#ownWrites.clear();
+				if (pending === 0) this.#noticeReplacedWrites();
 				this.emit('pending', [pending]);
 			}
 		);
@@ -161,38 +165,35 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 	#watchLocalChanges(): void {
 		this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
 			if (!this.#isLocal(transaction.origin) || transaction.changed.size === 0) return;
-			this.#changes += 1;
 			this.#pending.recordChange();
 			for (const [type, keys] of transaction.changed) {
 				const root = rootName(type);
 				for (const key of keys) {
 					if (key === null || !root) continue;
-					const item = asMap(type)._map.get(key);
-					if (item && !item.deleted)
-						this.#ownWrites.set(`${root}\u0000${key}`, { item, change: this.#changes });
+					const id = `${root}\u0000${key}`;
+					this.#refusedKeys.delete(id);
+					this.#ownWrites.set(id, { root, key, value: asMap(type).get(key) });
 				}
 			}
 			this.#scheduleConfirmation();
 		});
-		this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-			if (transaction.origin !== this.provider) return;
-			for (const [type, keys] of transaction.changed) this.#noticeLostWrites(type, keys);
-		});
 	}
 
-	/** Our unconfirmed write of an entry was overwritten by a concurrent one that won. */
-	#noticeLostWrites(type: SharedType, keys: Set<string | null>): void {
-		const root = rootName(type);
-		if (!root) return;
-		for (const key of keys) {
-			if (key === null) continue;
-			const id = `${root}\u0000${key}`;
-			const own = this.#ownWrites.get(id);
-			if (!own || !own.item.deleted) continue;
-			this.#ownWrites.delete(id);
-			if (this.#refusedKeys.delete(id)) continue;
-			this.emit('lost', [{ root, key, winner: asMap(type).get(key) }]);
+	/**
+	 * Once the server has confirmed every change of ours: an entry we wrote that somebody else has
+	 * written since (another author's stamp, or removed, or added again) was replaced by their later
+	 * change. What the server adds to our entry on its own (an invitation marked sent) is no
+	 * replacement, and a refused change is told by its verdict.
+	 */
+	#noticeReplacedWrites(): void {
+		for (const [id, own] of this.#ownWrites) {
+			if (this.#refusedKeys.has(id)) continue;
+			const current = this.map(own.root).get(own.key);
+			if (!sameJson(current, own.value) && writerOf(current) !== writerOf(own.value))
+				this.emit('lost', [{ root: own.root, key: own.key, winner: current }]);
 		}
+		this.#ownWrites.clear();
+		this.#refusedKeys.clear();
 	}
 
 	#scheduleConfirmation(): void {
@@ -256,6 +257,13 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 		this.closedFor = reason;
 		this.emit('closed', [reason]);
 	}
+}
+
+/** Who last wrote an entry as far as the entry says: its `updatedBy` stamp, or whether it exists. */
+function writerOf(entry: unknown): string {
+	if (entry === undefined) return 'absent';
+	const stamp = (entry as { updatedBy?: unknown } | null)?.updatedBy;
+	return typeof stamp === 'string' ? `by:${stamp}` : 'unstamped';
 }
 
 type SharedType = Pick<Y.AbstractType<never>, '_item' | 'doc'>;
