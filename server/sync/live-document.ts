@@ -36,7 +36,7 @@ import {
 	deny,
 	readEntry,
 	readStoredEntry,
-	sameJson,
+	sameValue,
 	type CloseReason,
 	type Decision,
 	type Denial,
@@ -209,8 +209,7 @@ export class LiveDocument {
 		for (const [root, map] of this.roots) {
 			for (const [key, value] of map.entries()) {
 				const entry = readStoredEntry(this.address.kind, root, key, value);
-				if (!entry.ok) fixes.push({ root, key, value: undefined });
-				else if (!sameJson(entry.value, value)) fixes.push({ root, key, value: entry.value });
+				if (!sameValue(entry, value)) fixes.push({ root, key, value: entry });
 			}
 		}
 		if (fixes.length === 0) return;
@@ -253,7 +252,7 @@ export class LiveDocument {
 			const before = action === 'add' ? undefined : oldValue;
 			const after = action === 'delete' ? undefined : map.get(key);
 			// A value written again unchanged changes nothing and needs no judging.
-			if (before !== undefined && after !== undefined && sameJson(before, after)) continue;
+			if (before !== undefined && after !== undefined && sameValue(before, after)) continue;
 			this.#collected.push({ root, key, before, after });
 		}
 	}
@@ -329,7 +328,7 @@ export class LiveDocument {
 				}
 				accepted.push({ ...change, after: canonical });
 				const current = this.roots.get(change.root)!.get(change.key);
-				if (!sameJson(current, canonical))
+				if (!sameValue(current, canonical))
 					fixes.push({ root: change.root, key: change.key, value: canonical });
 			}
 			const fixed =

@@ -4,8 +4,12 @@
  * project document loads (a change made while the listener was not attached, such as by an older
  * version or a crash between the two writes, is caught up then). Each membership also records the
  * member's home zone in `zone_people`.
+ *
+ * Entries are read through the schema, as the policy reads them, never trusted as stored: a role
+ * synonym (`messenger`) is indexed as the role it stands for, and an entry the schema cannot read
+ * has no row (it grants nothing), instead of a row the table's constraints would refuse.
  */
-import type { EntryChange, Member } from '../../src/lib/shared';
+import { readStoredEntry, type EntryChange, type Member } from '../../src/lib/shared';
 import type { Db } from '../db/database';
 import type { OnAccepted, OnLoad } from '../sync/extensions';
 import type { LiveDocument } from '../sync/live-document';
@@ -30,7 +34,7 @@ export function indexMembershipsOnChange(db: Db, now: () => number): OnAccepted 
 		const projectId = document.address.projectId;
 		for (const change of changes) {
 			if (change.root !== 'members') continue;
-			const member = change.after as Member | undefined;
+			const member = memberOf(change.key, change.after);
 			if (!member) {
 				remove.run(projectId, change.key);
 				continue;
@@ -38,7 +42,7 @@ export function indexMembershipsOnChange(db: Db, now: () => number): OnAccepted 
 			const row = rowOf(member);
 			upsert.run(projectId, row.account_id, row.role, row.zone_id, row.scope);
 			// A member's zone never changes (the policy keeps it); a new member may bring a new one.
-			if ((change.before as Member | undefined)?.zoneId !== member.zoneId)
+			if (memberOf(change.key, change.before)?.zoneId !== member.zoneId)
 				addZonePerson(db, member.zoneId, member.accountId, 'membership', now());
 		}
 	};
@@ -55,7 +59,9 @@ export function reindexMembershipsOnLoad(db: Db, now: () => number): OnLoad {
 	return (document: LiveDocument) => {
 		if (document.address.kind !== 'project') return;
 		const projectId = document.address.projectId;
-		const members = [...document.roots.get('members')!.values()] as Member[];
+		const members = [...document.roots.get('members')!.entries()]
+			.map(([key, value]) => memberOf(key, value))
+			.filter((member) => member !== undefined);
 		const rows = members
 			.map(rowOf)
 			.sort((a, b) => (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0));
@@ -68,6 +74,12 @@ export function reindexMembershipsOnLoad(db: Db, now: () => number): OnLoad {
 				addZonePerson(db, member.zoneId, member.accountId, 'membership', now());
 		})();
 	};
+}
+
+function memberOf(key: string, entry: unknown): Member | undefined {
+	return entry === undefined
+		? undefined
+		: (readStoredEntry('project', 'members', key, entry) as Member | undefined);
 }
 
 function rowOf(member: Member): MembershipRow {

@@ -20,7 +20,7 @@ export const ZONE_KINDS = ['network', 'institution'] as const;
 export const ZoneKindSchema = z.enum(ZONE_KINDS);
 export type ZoneKind = z.infer<typeof ZoneKindSchema>;
 
-export const ZoneSchema = z.object({
+export const ZoneSchema = z.strictObject({
 	id: IdSchema,
 	consortiumId: IdSchema,
 	kind: ZoneKindSchema,

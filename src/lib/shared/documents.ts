@@ -1,7 +1,9 @@
 /**
  * The Yjs documents: their names and the maps at their roots. A document is the unit of sync and
  * of read access, so documents are cut along who may read them (see docs/sync.md). Every root is
- * a Y.Map of plain JSON entries, each validated by the schema named here.
+ * a Y.Map of plain JSON entries, each validated by the schema named here. Those schemas are strict,
+ * nested objects included: a field they do not name is refused, not dropped, so that what is
+ * stored is exactly what was judged (`readEntry` in entries.ts).
  */
 import { z } from 'zod';
 import { ZoneSchema } from './consortium';
@@ -129,6 +131,7 @@ export type ViewRoot = keyof typeof DOCUMENT_ROOTS.view;
 export type PersonalRoot = keyof typeof PERSONAL_ROOTS;
 
 export function rootSpec(kind: DocumentKind, root: string): RootSpec | undefined {
+	if (!Object.hasOwn(DOCUMENT_ROOTS, kind)) return undefined;
 	const roots: Record<string, RootSpec> = DOCUMENT_ROOTS[kind];
 	return Object.hasOwn(roots, root) ? roots[root] : undefined;
 }

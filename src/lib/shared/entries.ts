@@ -1,108 +1,101 @@
 /**
- * Reading one entry of a document as the schema has it. What the server stores and broadcasts is
- * the canonical form of an accepted entry (synonyms normalised, such as "messenger" for
- * "consumer"), never the bytes a client sent; a field the schema does not know is refused rather
- * than silently carried along.
+ * Reading the entries of a document's root maps. An entry written by a client is stored in the
+ * schema's canonical form or not at all (`readEntry`): the copy that is judged is the copy that is
+ * kept, so a synonym (`messenger`) is stored as what it means and a field the schema does not name
+ * is refused, never carried along unjudged. An entry already stored is read for what it says
+ * (`readStoredEntry`): a field an older version let through does not make it unreadable.
  */
+import type { z } from 'zod';
 import { rootSpec, type DocumentKind } from './documents';
 import { deny, type Denial } from './policy/decision';
+import { shown } from './policy/values';
 
 export type EntryReading = { ok: true; value: unknown } | { ok: false; denial: Denial };
 
-/** The canonical form of an entry of `root` stored under `key`, or why it is not one. */
+/** The schema's canonical form of an entry of `root` stored under `key`, or why it is not one. */
 export function readEntry(
 	kind: DocumentKind,
 	root: string,
 	key: string,
 	value: unknown
 ): EntryReading {
-	const reading = readStoredEntry(kind, root, key, value);
-	if (!reading.ok) return reading;
-	const unknown = firstUnknownField(value, reading.value);
-	return unknown === null
-		? reading
-		: { ok: false, denial: deny('invalid-entry', `Unknown field "${unknown}" in ${root}.`) };
+	const spec = rootSpec(kind, root);
+	if (!spec) return refuse(deny('server-only', `"${shown(root)}" is not part of this document.`));
+	const parsed = spec.schema.safeParse(value);
+	if (!parsed.success) return refuse(deny('invalid-entry', describeIssue(root, parsed.error)));
+	if (spec.keyField !== null && (parsed.data as Record<string, unknown>)[spec.keyField] !== key) {
+		return refuse(
+			deny('key-mismatch', `An entry of ${root} is stored under its ${spec.keyField}.`)
+		);
+	}
+	return { ok: true, value: parsed.data };
 }
 
 /**
- * The canonical form of an entry as an earlier version may have stored it: fields the schema does
- * not know are dropped rather than refused, so that such an entry can be repaired.
+ * An entry of `root` stored under `key`, read by its schema with the fields the schema does not
+ * know left out; undefined when even those do not fit the schema, or it is under another key.
  */
 export function readStoredEntry(
 	kind: DocumentKind,
 	root: string,
 	key: string,
 	value: unknown
-): EntryReading {
+): unknown {
 	const spec = rootSpec(kind, root);
-	if (!spec) {
-		return { ok: false, denial: deny('server-only', `"${root}" is not part of this document.`) };
-	}
-	const parsed = spec.schema.safeParse(value);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		const path = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-		return {
-			ok: false,
-			denial: deny(
-				'invalid-entry',
-				`Invalid entry in ${root}${path}: ${issue?.message ?? 'malformed'}.`
-			)
-		};
-	}
-	if (spec.keyField !== null && (parsed.data as Record<string, unknown>)[spec.keyField] !== key) {
-		return {
-			ok: false,
-			denial: deny('key-mismatch', `An entry of ${root} is stored under its ${spec.keyField}.`)
-		};
-	}
-	return { ok: true, value: parsed.data };
-}
-
-/** The path of the first field of `sent` that parsing dropped, or null when none was. */
-function firstUnknownField(sent: unknown, parsed: unknown, path = ''): string | null {
-	if (!isPlainObject(sent) || !isPlainObject(parsed)) {
-		if (!Array.isArray(sent) || !Array.isArray(parsed)) return null;
-		for (let index = 0; index < Math.min(sent.length, parsed.length); index++) {
-			const unknown = firstUnknownField(sent[index], parsed[index], `${path}${index}.`);
-			if (unknown !== null) return unknown;
-		}
-		return null;
-	}
-	for (const field of Object.keys(sent)) {
-		if (!Object.hasOwn(parsed, field)) return `${path}${field}`;
-		const unknown = firstUnknownField(sent[field], parsed[field], `${path}${field}.`);
-		if (unknown !== null) return unknown;
-	}
-	return null;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
+	if (!spec) return undefined;
+	const parsed = readKnownFields(spec.schema, value);
+	if (!parsed.success) return undefined;
+	const entry = parsed.data as Record<string, unknown>;
+	return spec.keyField === null || entry[spec.keyField] === key ? entry : undefined;
 }
 
 /**
- * Whether two entries are the same JSON value. Total: it never throws, whatever it is given
- * (JSON.stringify throws on a BigInt and calls toJSON methods; NaN is not equal to itself).
+ * Parses with a strict schema as if it ignored unknown fields: the fields it refuses as unknown
+ * are left out and the rest is parsed again. Anything else wrong is still wrong.
  */
-export function sameJson(a: unknown, b: unknown): boolean {
-	if (a === b || Object.is(a, b)) return true;
-	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-	if (Array.isArray(a) !== Array.isArray(b)) return false;
-	if (Array.isArray(a)) {
-		const other = b as unknown[];
-		return (
-			a.length === other.length && a.every((element, index) => sameJson(element, other[index]))
-		);
-	}
-	const keysA = Object.keys(a);
-	const keysB = Object.keys(b);
-	return (
-		keysA.length === keysB.length &&
-		keysA.every(
-			(key) =>
-				Object.hasOwn(b, key) &&
-				sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])
-		)
+export function readKnownFields<T>(schema: z.ZodType<T>, value: unknown): z.ZodSafeParseResult<T> {
+	const parsed = schema.safeParse(value);
+	if (parsed.success) return parsed;
+	const { issues } = parsed.error;
+	if (!issues.every((issue) => issue.code === 'unrecognized_keys')) return parsed;
+	const known = issues.reduce<unknown>(
+		(at, issue) =>
+			withoutFields(at, issue.path, issue.code === 'unrecognized_keys' ? issue.keys : []),
+		value
 	);
+	return schema.safeParse(known);
+}
+
+/** A copy of `value` without `fields` of the object at `path`; the original is not touched. */
+function withoutFields(
+	value: unknown,
+	path: readonly PropertyKey[],
+	fields: readonly string[]
+): unknown {
+	if (typeof value !== 'object' || value === null) return value;
+	const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<PropertyKey, unknown>;
+	const [head, ...rest] = path;
+	if (head === undefined) {
+		for (const field of fields) delete copy[field];
+	} else if (Object.hasOwn(copy, head)) {
+		copy[head] = withoutFields(copy[head], rest, fields);
+	}
+	return copy;
+}
+
+function refuse(denial: Denial): EntryReading {
+	return { ok: false, denial };
+}
+
+/** What a person reads about the first thing wrong with an entry, naming the field. */
+function describeIssue(root: string, error: z.ZodError): string {
+	const unknown = error.issues.find((issue) => issue.code === 'unrecognized_keys');
+	if (unknown && unknown.code === 'unrecognized_keys') {
+		const field = [...unknown.path, unknown.keys[0] ?? ''].map(String).join('.');
+		return `Unknown field "${shown(field)}" in ${root}.`;
+	}
+	const issue = error.issues[0];
+	const path =
+		issue && issue.path.length > 0 ? ` (${shown(issue.path.map(String).join('.'))})` : '';
+	return `Invalid entry in ${root}${path}: ${issue?.message ?? 'malformed'}.`;
 }

@@ -10,6 +10,7 @@ export * from './project';
 export * from './membership';
 export * from './objects';
 export * from './documents';
+export * from './entries';
 export * from './policy';
 export * from './sync-protocol';
 export * from './invitations';

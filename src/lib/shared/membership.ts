@@ -7,7 +7,7 @@ import { DescriptionSchema, EmailSchema, IdSchema, NameSchema, TimestampSchema }
 import { ScopeSchema } from './project';
 import { RoleSchema } from './roles';
 
-export const MemberSchema = z.object({
+export const MemberSchema = z.strictObject({
 	accountId: IdSchema,
 	email: EmailSchema,
 	name: z.string().max(120),
@@ -28,7 +28,7 @@ export const OFFICE_INVITER = 'consortium-office';
 export const INVITE_STATUSES = ['queued', 'sent', 'accepted', 'failed'] as const;
 export type InviteStatus = (typeof INVITE_STATUSES)[number];
 
-export const InviteSchema = z.object({
+export const InviteSchema = z.strictObject({
 	id: IdSchema,
 	email: EmailSchema,
 	role: RoleSchema,
@@ -73,7 +73,7 @@ export const CADENCES = ['daily', 'weekly', 'monthly'] as const;
 export const CadenceSchema = z.enum(CADENCES);
 export type Cadence = z.infer<typeof CadenceSchema>;
 
-const RequestBase = z.object({
+const RequestBase = z.strictObject({
 	id: IdSchema,
 	requesterId: IdSchema,
 	requesterEmail: EmailSchema,
@@ -125,7 +125,7 @@ export const OwnRequestSchema = z.discriminatedUnion('kind', [
 export type OwnRequest = z.infer<typeof OwnRequestSchema>;
 
 /** What a member of the project drop-down shows: one entry per project the account belongs to. */
-export const ProjectListingSchema = z.object({
+export const ProjectListingSchema = z.strictObject({
 	projectId: IdSchema,
 	name: NameSchema,
 	consortiumName: NameSchema,
@@ -136,7 +136,7 @@ export const ProjectListingSchema = z.object({
 export type ProjectListing = z.infer<typeof ProjectListingSchema>;
 
 /** A message to one account in its user document (request decided, added to a project, ...). */
-export const NoticeSchema = z.object({
+export const NoticeSchema = z.strictObject({
 	id: IdSchema,
 	at: TimestampSchema,
 	kind: z.enum(['added-to-project', 'removed-from-project', 'role-changed', 'request-decided']),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CadenceSchema } from './membership';
 import { DescriptionSchema, EmailSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
 
-const Stamped = z.object({
+const Stamped = z.strictObject({
 	id: IdSchema,
 	createdBy: IdSchema,
 	createdAt: TimestampSchema,
@@ -31,7 +31,7 @@ export const UserProfileSchema = Stamped.extend({
 });
 export type UserProfile = z.infer<typeof UserProfileSchema>;
 
-export const ReportSchema = z.object({
+export const ReportSchema = z.strictObject({
 	id: IdSchema,
 	title: ShortText,
 	kind: z.enum(['insights', 'funnels', 'flows', 'retention']),

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ManagementModeSchema } from './consortium';
 import { DescriptionSchema, IdSchema, NameSchema } from './ids';
 
-export const ProjectInfoSchema = z.object({
+export const ProjectInfoSchema = z.strictObject({
 	id: IdSchema,
 	name: NameSchema,
 	description: DescriptionSchema.default(''),
@@ -21,7 +21,7 @@ export type ProjectInfo = z.infer<typeof ProjectInfoSchema>;
 
 export const DATA_VIEW_KINDS = ['global', 'institution'] as const;
 
-export const DataViewSchema = z.object({
+export const DataViewSchema = z.strictObject({
 	id: IdSchema,
 	name: NameSchema,
 	kind: z.enum(DATA_VIEW_KINDS),

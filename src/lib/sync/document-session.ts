@@ -23,7 +23,7 @@ import {
 	MESSAGE_VERDICT,
 	VerdictSchema,
 	closeReasonFor,
-	sameJson,
+	sameValue,
 	type CloseReason,
 	type Rejection
 } from '../shared';
@@ -189,7 +189,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 		for (const [id, own] of this.#ownWrites) {
 			if (this.#refusedKeys.has(id)) continue;
 			const current = this.map(own.root).get(own.key);
-			if (!sameJson(current, own.value) && writerOf(current) !== writerOf(own.value))
+			if (!sameValue(current, own.value) && writerOf(current) !== writerOf(own.value))
 				this.emit('lost', [{ root: own.root, key: own.key, winner: current }]);
 		}
 		this.#ownWrites.clear();

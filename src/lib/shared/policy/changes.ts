@@ -8,10 +8,10 @@
  * so that a change in the batch never grants rights to another; then the one global invariant,
  * "at least one Project Admin", is checked on the result.
  */
-import type { z } from 'zod';
 import { rootSpec, type DocumentKind } from '../documents';
+import { readEntry, readStoredEntry } from '../entries';
 import type { AccessRequest, Invite, Member } from '../membership';
-import type { Role } from '../roles';
+import { ROLE_PLURALS, parseRole, type Role } from '../roles';
 import { ALLOW, deny, firstDenial, type Decision } from './decision';
 import type { ProjectFacts } from './facts';
 import { checkPermission, type MatrixAction } from './matrix';
@@ -22,6 +22,7 @@ import {
 	decideRequestDecision,
 	type Invitees
 } from './membership-rules';
+import { sameValue, shown } from './values';
 
 /** One entry of one root map; `undefined` means absent (added or deleted). */
 export interface EntryChange {
@@ -38,45 +39,44 @@ export function changeKind(change: Pick<EntryChange, 'before' | 'after'>): Chang
 	return change.after === undefined ? 'delete' : 'update';
 }
 
-interface Parsed<T> {
-	kind: ChangeKind;
-	before: T | undefined;
-	after: T | undefined;
-}
+/** A change as the rules read it: both values read by the root's schema. */
+type Parsed<T> =
+	| { kind: 'add'; before: undefined; after: T }
+	| { kind: 'update'; before: T; after: T }
+	| { kind: 'delete'; before: T; after: undefined };
 
-/** Shape and key of the new value; the old one was checked when it was written. */
+/**
+ * The new value in its canonical form (`readEntry`: shape, key, no unknown field), or why it is
+ * not one; the old value for what it says (`readStoredEntry`). An old value that does not read is
+ * refused rather than guessed at: the rules need to know whose entry it is.
+ */
 function parseChange<T>(kind: DocumentKind, change: EntryChange): Parsed<T> | Decision {
 	const spec = rootSpec(kind, change.root);
-	if (!spec) return deny('server-only', `"${change.root}" is not part of this document.`);
+	if (!spec) return deny('server-only', `"${shown(change.root)}" is not part of this document.`);
 	if (spec.writers === 'server') {
 		return deny('server-only', `The ${change.root} of this document are maintained by the server.`);
 	}
 	let after: T | undefined;
 	if (change.after !== undefined) {
-		const parsed = spec.schema.safeParse(change.after);
-		if (!parsed.success) return deny('invalid-entry', describeIssue(change.root, parsed.error));
-		after = parsed.data as T;
-		if (
-			spec.keyField !== null &&
-			(after as Record<string, unknown>)[spec.keyField] !== change.key
-		) {
-			return deny(
-				'key-mismatch',
-				`An entry of ${change.root} is stored under its ${spec.keyField}.`
-			);
-		}
+		const reading = readEntry(kind, change.root, change.key, change.after);
+		if (!reading.ok) return reading.denial;
+		after = reading.value as T;
 	}
-	const before =
-		change.before === undefined
-			? undefined
-			: (spec.schema.safeParse(change.before).data as T | undefined);
-	return { kind: changeKind(change), before, after };
-}
-
-function describeIssue(root: string, error: z.ZodError): string {
-	const issue = error.issues[0];
-	const path = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-	return `Invalid entry in ${root}${path}: ${issue?.message ?? 'malformed'}.`;
+	if (change.before === undefined) {
+		return after === undefined
+			? deny('invalid-entry', `There is no entry "${shown(change.key)}" in ${change.root}.`)
+			: { kind: 'add', before: undefined, after };
+	}
+	const before = readStoredEntry(kind, change.root, change.key, change.before) as T | undefined;
+	if (before === undefined) {
+		return deny(
+			'invalid-entry',
+			`The entry "${shown(change.key)}" of ${change.root} is malformed as stored: only the server can replace it.`
+		);
+	}
+	return after === undefined
+		? { kind: 'delete', before, after: undefined }
+		: { kind: 'update', before, after };
 }
 
 function isDecision(value: unknown): value is Decision {
@@ -89,7 +89,7 @@ function unchanged<T extends object>(
 	fields: readonly (keyof T)[],
 	what: string
 ): Decision {
-	const field = fields.find((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+	const field = fields.find((name) => !sameValue(before[name], after[name]));
 	return field === undefined
 		? ALLOW
 		: deny('immutable-field', `The ${String(field)} of ${what} cannot be changed here.`);
@@ -129,13 +129,13 @@ function judgeMemberChange(
 	authorId: string,
 	change: Parsed<Member>
 ): Decision {
-	const { before, after } = change;
-	if (!before)
+	if (change.kind === 'add')
 		return deny(
 			'join-by-invite',
 			'People join a project through an invitation or an approved request.'
 		);
-	if (!after) return decideRemoval(facts, authorId, before);
+	if (change.kind === 'delete') return decideRemoval(facts, authorId, change.before);
+	const { before, after } = change;
 	return firstDenial(
 		() =>
 			unchanged(before, after, ['accountId', 'email', 'name', 'zoneId', 'joinedAt'], 'a member'),
@@ -150,27 +150,29 @@ function judgeInviteChange(
 	change: Parsed<Invite>,
 	invitees: Invitees
 ): Decision {
-	const { before, after } = change;
-	if (!before) {
+	if (change.kind === 'add') {
+		const { after } = change;
 		return firstDenial(
-			() => stampedBy(authorId, 'invitedBy', after!.invitedBy),
+			() => stampedBy(authorId, 'invitedBy', after.invitedBy),
 			() =>
-				after!.status === 'queued' &&
-				after!.sentAt === null &&
-				after!.expiresAt === null &&
-				after!.acceptedAt === null &&
-				after!.failure === null &&
-				after!.sendRequests === 1
+				after.status === 'queued' &&
+				after.sentAt === null &&
+				after.expiresAt === null &&
+				after.acceptedAt === null &&
+				after.failure === null &&
+				after.sendRequests === 1
 					? ALLOW
 					: deny(
 							'server-only',
 							'A new invitation is queued; the server sends it and records when.'
 						),
-			() => decideInvite(facts, authorId, after!, invitees)
+			() => decideInvite(facts, authorId, after, invitees)
 		);
 	}
+	// Any write to an existing invitation, even one that changes nothing, is managing users.
 	const admin = decideRemovalOfInvite(facts, authorId);
-	if (!after) return admin;
+	if (change.kind === 'delete') return admin;
+	const { before, after } = change;
 	return firstDenial(
 		() => admin,
 		() =>
@@ -218,13 +220,13 @@ function judgeRequestChange(
 	authorId: string,
 	change: Parsed<AccessRequest>
 ): Decision {
-	const { before, after } = change;
-	if (!before || !after) {
+	if (change.kind !== 'update') {
 		return deny(
 			'server-only',
 			'Requests are sent from the project directory and kept as a record once decided.'
 		);
 	}
+	const { before, after } = change;
 	return firstDenial(
 		() => decideRequestDecision(facts, authorId, before, after),
 		() => {
@@ -242,7 +244,7 @@ function judgeRequestChange(
 				decisionReason: _r2,
 				...restAfter
 			} = after;
-			return JSON.stringify(restBefore) === JSON.stringify(restAfter)
+			return sameValue(restBefore, restAfter)
 				? ALLOW
 				: deny('immutable-field', 'Deciding a request changes only its decision.');
 		},
@@ -270,7 +272,9 @@ export function judgeProjectBatch(
 		decision: judgeProjectChange(facts, authorId, change, invitees)
 	}));
 	const adminDelta = (change: EntryChange) =>
-		change.root === 'members' ? isAdmin(change.after) - isAdmin(change.before) : 0;
+		change.root === 'members'
+			? isAdmin(change.key, change.after) - isAdmin(change.key, change.before)
+			: 0;
 	const adminsAfter = verdicts.reduce(
 		(count, { change, decision }) => count + (decision.allowed ? adminDelta(change) : 0),
 		facts.adminCount()
@@ -286,12 +290,11 @@ export function judgeProjectBatch(
 	);
 }
 
-function isAdmin(entry: unknown): number {
-	return typeof entry === 'object' &&
-		entry !== null &&
-		(entry as { role?: unknown }).role === 'admin'
-		? 1
-		: 0;
+/** 1 for the entry of a Project Admin, as the schema reads it (a synonym is what it stands for). */
+function isAdmin(key: string, entry: unknown): number {
+	if (entry === undefined) return 0;
+	const member = readStoredEntry('project', 'members', key, entry) as Member | undefined;
+	return member?.role === 'admin' ? 1 : 0;
 }
 
 // ---- data view and private documents --------------------------------------------------------
@@ -374,13 +377,17 @@ export function judgeViewChange(
 ): Decision {
 	const parsed = parseChange<Stamped>(placement === 'shared' ? 'view' : 'private', change);
 	if (isDecision(parsed)) return parsed;
-	const actions = VIEW_ACTIONS[change.root];
-	if (!actions) return deny('server-only', `"${change.root}" is not part of this document.`);
-	const { kind, before, after } = parsed;
-	const stamps = checkStamps(actor.accountId, kind, before, after);
+	const actions = Object.hasOwn(VIEW_ACTIONS, change.root) ? VIEW_ACTIONS[change.root] : undefined;
+	if (!actions) return deny('server-only', `"${shown(change.root)}" is not part of this document.`);
+	const stamps = checkStamps(actor.accountId, parsed);
 	if (!stamps.allowed) return stamps;
-	const rule = actions[kind];
-	const target = { placement, createdBy: (before ?? after)!.createdBy };
+	const rule = actions[parsed.kind];
+	// Whose entry it is decides, never what the write changes: an update that changes nothing but
+	// its stamps is judged by the same rule as any edit.
+	const target = {
+		placement,
+		createdBy: (parsed.kind === 'add' ? parsed.after : parsed.before).createdBy
+	};
 	switch (rule) {
 		case 'from-data':
 			return deny(
@@ -395,7 +402,9 @@ export function judgeViewChange(
 						`Only its creator or a Project Admin can change this entry of ${change.root}.`
 					);
 		case 'lexicon-fields':
-			return judgeLexiconEdit(actor, placement, before!, after!);
+			return parsed.kind === 'update'
+				? judgeLexiconEdit(actor, placement, parsed.before, parsed.after)
+				: deny('server-only', 'Lexicon entries come from the project data.');
 		default:
 			return checkPermission({ role: actor.role, action: rule, actorId: actor.accountId, target });
 	}
@@ -407,9 +416,9 @@ export function judgeViewChange(
  */
 export function decideCreation(actor: ViewActor, placement: Placement, root: string): Decision {
 	if (!rootSpec(placement === 'shared' ? 'view' : 'private', root)) {
-		return deny('server-only', `"${root}" is not part of this document.`);
+		return deny('server-only', `"${shown(root)}" is not part of this document.`);
 	}
-	const rule = VIEW_ACTIONS[root]?.add;
+	const rule = Object.hasOwn(VIEW_ACTIONS, root) ? VIEW_ACTIONS[root]!.add : undefined;
 	if (!rule || rule === 'from-data') {
 		return deny(
 			'server-only',
@@ -425,19 +434,15 @@ export function decideCreation(actor: ViewActor, placement: Placement, root: str
 	});
 }
 
-function checkStamps(
-	authorId: string,
-	kind: ChangeKind,
-	before?: Stamped,
-	after?: Stamped
-): Decision {
-	if (kind === 'delete') return ALLOW;
+function checkStamps(authorId: string, change: Parsed<Stamped>): Decision {
+	if (change.kind === 'delete') return ALLOW;
+	const { after } = change;
 	return firstDenial(
 		() =>
-			kind === 'add'
-				? stampedBy(authorId, 'createdBy', after!.createdBy)
-				: unchanged(before!, after!, ['id', 'createdBy', 'createdAt'], 'an entry'),
-		() => stampedBy(authorId, 'updatedBy', after!.updatedBy)
+			change.kind === 'add'
+				? stampedBy(authorId, 'createdBy', after.createdBy)
+				: unchanged(change.before, after, ['id', 'createdBy', 'createdAt'], 'an entry'),
+		() => stampedBy(authorId, 'updatedBy', after.updatedBy)
 	);
 }
 
@@ -454,17 +459,27 @@ function judgeLexiconEdit(
 		'a Lexicon entry'
 	);
 	if (!fixed.allowed) return fixed;
-	for (const [field, action] of Object.entries(LEXICON_FIELDS)) {
-		const was = JSON.stringify((before as Record<string, unknown>)[field]);
-		const is = JSON.stringify((after as Record<string, unknown>)[field]);
-		if (was === is) continue;
-		const decision = checkPermission({
-			role: actor.role,
-			action,
-			actorId: actor.accountId,
-			target: { placement }
-		});
-		if (!decision.allowed) return decision;
-	}
-	return ALLOW;
+	const rights = (Object.entries(LEXICON_FIELDS) as Array<[string, MatrixAction]>).map(
+		([field, action]) => ({
+			changed: !sameValue(
+				(before as Record<string, unknown>)[field],
+				(after as Record<string, unknown>)[field]
+			),
+			decision: checkPermission({
+				role: actor.role,
+				action,
+				actorId: actor.accountId,
+				target: { placement }
+			})
+		})
+	);
+	const edited = rights.filter((right) => right.changed);
+	if (edited.length > 0) return edited.find((right) => !right.decision.allowed)?.decision ?? ALLOW;
+	// Nothing but the stamps changes: it takes the right to edit the Lexicon in some way, so that
+	// a rewrite never lets anyone who may not edit it claim its last change.
+	if (rights.some((right) => right.decision.allowed)) return ALLOW;
+	const role = parseRole(actor.role);
+	return role === null
+		? rights[0]!.decision
+		: deny('role-not-permitted', `${ROLE_PLURALS[role]} cannot edit the Lexicon.`);
 }

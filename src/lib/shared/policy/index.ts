@@ -8,3 +8,4 @@ export * from './facts';
 export * from './membership-rules';
 export * from './changes';
 export * from './invariants';
+export * from './values';

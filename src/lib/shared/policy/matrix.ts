@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ROLE_PLURALS, parseRole, type Role } from '../roles';
 import { ALLOW, deny, type Decision } from './decision';
+import { shown } from './values';
 
 export type Cell = 'yes' | 'no' | 'creator' | 'self';
 
@@ -236,13 +237,12 @@ export interface PermissionRequest {
  */
 export function checkPermission(request: PermissionRequest): Decision {
 	const role = parseRole(request.role);
-	if (role === null)
-		return deny('unknown-role', `"${String(request.role)}" is not a project role.`);
+	if (role === null) return deny('unknown-role', `"${shown(request.role)}" is not a project role.`);
 	const entry = typeof request.action === 'string' ? ROWS.get(request.action) : undefined;
 	if (!entry)
 		return deny(
 			'unknown-action',
-			`"${String(request.action)}" is not an action of the permission matrix.`
+			`"${shown(request.action)}" is not an action of the permission matrix.`
 		);
 	const target = MatrixTargetSchema.safeParse(request.target ?? {});
 	if (!target.success) return deny('invalid-entry', 'The object of the action is malformed.');

@@ -10,12 +10,14 @@
  */
 import { z } from 'zod';
 import { zoneLabel, zonesClaimingEmail, type Zone } from '../consortium';
+import { readKnownFields } from '../entries';
 import { EmailSchema, IdSchema } from '../ids';
 import { AccessRequestSchema, MemberSchema, type AccessRequest, type Member } from '../membership';
 import { ScopeSchema, sameScope, type Scope } from '../project';
 import { ROLE_LABELS, ROLES, RoleSchema, type Role } from '../roles';
 import { ALLOW, deny, firstDenial, type Decision, type Denial } from './decision';
 import type { ProjectFacts } from './facts';
+import { shown } from './values';
 
 const RANK: Record<Role, number> = { consumer: 1, analyst: 2, admin: 3 };
 
@@ -28,7 +30,9 @@ export interface Assignment {
 // ---- reading the input ----------------------------------------------------------------------
 // Every public entry point reads what it is given with the shared schemas, whatever its type says:
 // callers pass values from documents, requests and forms. A role is read as the schema reads it
-// (Messenger is Consumer); anything not understood is a denial with a reason, never an allow.
+// (Messenger is Consumer); a field the schema does not know is left out (whether an entry may be
+// stored with it is `readEntry`'s question, not these rules'); anything not understood is a
+// denial with a reason, never an allow.
 
 const AssignmentSchema = z.object({ role: RoleSchema, zoneId: IdSchema, scope: ScopeSchema });
 const InviteProposalSchema = AssignmentSchema.extend({ email: EmailSchema });
@@ -38,7 +42,7 @@ const RoleInputSchema = z.object({ role: RoleSchema });
 type Read<T> = { ok: true; value: T } | { ok: false; denial: Denial };
 
 function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
-	const parsed = schema.safeParse(value);
+	const parsed = readKnownFields(schema, value);
 	if (parsed.success) return { ok: true, value: parsed.data };
 	const { issues } = parsed.error;
 	// A role that is there but not a role is an unknown role; a missing one, a malformed entry.
@@ -51,7 +55,7 @@ function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 		if (role !== undefined)
 			return {
 				ok: false,
-				denial: deny('unknown-role', `"${String(role)}" is not a project role.`)
+				denial: deny('unknown-role', `"${shown(role)}" is not a project role.`)
 			};
 	}
 	const issue = issues[0];
@@ -140,7 +144,12 @@ function requireMember(facts: ProjectFacts, actorId: string): Decision {
 }
 
 /** In institution-zone management, a Project Admin's role is theirs to give up, nobody else's. */
-function protectOtherAdmins(facts: ProjectFacts, actorId: string, target: Member): Decision {
+function protectOtherAdmins(
+	facts: ProjectFacts,
+	actorId: string,
+	target: Member,
+	act = 'remove or demote'
+): Decision {
 	if (
 		facts.project.mode === 'institution-zone' &&
 		target.role === 'admin' &&
@@ -148,7 +157,7 @@ function protectOtherAdmins(facts: ProjectFacts, actorId: string, target: Member
 	) {
 		return deny(
 			'admin-protected',
-			'A Project Admin cannot remove or demote another Project Admin, only users below Admin.'
+			`A Project Admin cannot ${act} another Project Admin, only users below Admin.`
 		);
 	}
 	return ALLOW;
@@ -250,7 +259,9 @@ export function decideInvite(
 
 /**
  * A change of role or data views. Immutable fields and stamps are the change judge's business;
- * this is the rule about who may move whom where.
+ * this is the rule about who may move whom where. Writing a member's entry is managing them,
+ * whatever the write changes: an entry rewritten with the same role and data views (new stamps
+ * only) is still someone's entry, so it takes a Project Admin who may manage that member.
  */
 export function decideMemberChange(
 	facts: ProjectFacts,
@@ -266,14 +277,37 @@ export function decideMemberChange(
 	const next = nextInput.value;
 	const roleChanged = next.role !== target.role;
 	const scopeChanged = !sameScope(next.scope, target.scope);
-	if (!roleChanged && !scopeChanged) return requireMember(facts, actorId);
 	const isSelf = actorId === target.accountId;
+	if (!roleChanged && !scopeChanged) return decideRewrite(facts, actorId, target, isSelf);
 	const stepsDown = isSelf && !scopeChanged && RANK[next.role] < RANK[target.role];
 	return firstDenial(
 		() => (stepsDown ? requireMember(facts, actorId) : requireAdmin(facts, actorId)),
 		() => protectOtherAdmins(facts, actorId, target),
 		() => keepOneAdmin(facts, target, next.role),
 		() => assignmentRules(facts, { ...next, zoneId: target.zoneId })
+	);
+}
+
+/**
+ * A member entry written back with its role and data views as they are: only its stamps change,
+ * and stamps are no change of their own. A Project Admin may (it is how two admins making the same
+ * change at once both succeed); anybody else has nothing to save, on their entry or another's.
+ */
+function decideRewrite(
+	facts: ProjectFacts,
+	actorId: string,
+	target: Member,
+	isSelf: boolean
+): Decision {
+	const admin = requireAdmin(facts, actorId);
+	if (!admin.allowed && admin.code === 'admin-only' && isSelf)
+		return deny(
+			'admin-only',
+			'Your role and data views stay as they are: there is nothing to save.'
+		);
+	return firstDenial(
+		() => admin,
+		() => protectOtherAdmins(facts, actorId, target, 'rewrite the entry of')
 	);
 }
 
