@@ -46,7 +46,14 @@ import {
 } from '../../src/lib/shared';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
 import { ProjectIndex, type ProjectMaps } from './project-index';
-import { inspectUpdate, scrubUpdate, type DecodedUpdate, type Door } from './updates';
+import {
+	deletionOf,
+	findNewKeys,
+	hasClientsWithoutValues,
+	withoutNewKeys,
+	type NewKey
+} from './new-keys';
+import { encodeUpdate, inspectUpdate, scrubUpdate, type DecodedUpdate, type Door } from './updates';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -139,6 +146,8 @@ export class LiveDocument {
 	readonly #compactAfterBytes: number;
 	readonly #owners: Map<number, string>;
 	readonly #rootNames = new Map<unknown, string>();
+	/** The key each item set aside as a refused new entry had (see new-keys.ts). */
+	readonly #setAsideKeys = new Map<string, { root: string; key: string }>();
 	#collected: EntryChange[] | null = null;
 	#emitted: Uint8Array[] | null = null;
 	#logBytes = 0;
@@ -282,7 +291,8 @@ export class LiveDocument {
 		const inspection = inspectUpdate(update, {
 			roots: new Set(this.roots.keys()),
 			limits,
-			isKnownClient: (clientId) => this.#owners.has(clientId)
+			isKnownClient: (clientId) => this.#owners.has(clientId),
+			isGarbage: (id) => this.#isGarbage(id) && !this.#setAsideKeys.has(idKey(id))
 		});
 		if (!inspection.ok) {
 			return {
@@ -293,13 +303,12 @@ export class LiveDocument {
 		}
 		if (inspection.empty)
 			return { kind: 'applied', rejected: [], accepted: 0, resync: false, newClients: 0 };
-		let newClients = 0;
-		for (const clientId of inspection.clients) {
-			if (!this.#owners.has(clientId)) newClients += 1;
-			if (!this.claimFor(authorId, clientId)) {
-				const problem = `clientID ${clientId} belongs to another account.`;
-				return { kind: 'reset', problem, rejected: [] };
-			}
+		const taken = [...inspection.clients].find(
+			(clientId) => (this.#owners.get(clientId) ?? authorId) !== authorId
+		);
+		if (taken !== undefined) {
+			const problem = `clientID ${taken} belongs to another account.`;
+			return { kind: 'reset', problem, rejected: [] };
 		}
 
 		let outcome: {
@@ -307,20 +316,23 @@ export class LiveDocument {
 			refusals: Refusal[];
 			accepted: EntryChange[];
 			resync: boolean;
+			newClients: number;
 		};
 		try {
-			const replaced = this.#deletionsOfReplacedEntries(inspection.decoded.ds);
-			const applied = this.#record(() => Y.applyUpdate(this.doc, update, author));
+			const asIs = this.#setAsideRefusedNewKeys(authorId, update, inspection);
+			const newClients = [...asIs.clients].filter((clientId) => !this.#owners.has(clientId));
+			for (const clientId of asIs.clients) this.claimFor(authorId, clientId);
+			const known = this.#statesOf(asIs.clients);
+			const applied = this.#record(() => Y.applyUpdate(this.doc, asIs.update, author));
 			const resync = this.#dropPending();
 			const changes = [
 				...applied.changes,
-				...this.#entriesLostToConcurrentWrites(inspection.decoded, applied.changes, replaced)
+				...this.#entriesLostToConcurrentWrites(inspection.decoded, applied.changes, known)
 			];
-			const verdicts = this.#decide(authorId, changes);
 			const fixes: Fix[] = [];
 			const accepted: EntryChange[] = [];
-			const refusals: Refusal[] = [];
-			for (const { change, decision, canonical } of verdicts) {
+			const refusals: Refusal[] = [...asIs.refusals];
+			for (const { change, decision, canonical } of this.#decide(authorId, changes)) {
 				if (!decision.allowed) {
 					refusals.push({ change, decision });
 					fixes.push({ root: change.root, key: change.key, value: change.before });
@@ -345,12 +357,16 @@ export class LiveDocument {
 				message: decision.message
 			}));
 			if (rejected.length > 0) tellAuthor?.(rejected);
+			// The author's own copy still holds the entries set aside: it alone is told to drop them.
+			if (asIs.setAside.length > 0) author.send(syncUpdateMessage(deletionOf(asIs.setAside)));
 			const emitted = [...applied.emitted, ...fixed.emitted];
 			if (emitted.length > 0) {
 				const merged = Y.mergeUpdates(emitted);
-				this.#publish(refusals.length > 0 ? scrubUpdate(merged) : merged);
+				// What a fix replaced (a refused value, or the raw form of a canonical one) goes out
+				// as a tombstone only.
+				this.#publish(fixes.length > 0 ? scrubUpdate(merged) : merged);
 			}
-			outcome = { rejected, refusals, accepted, resync };
+			outcome = { rejected, refusals, accepted, resync, newClients: newClients.length };
 		} catch (error) {
 			return this.#fail(author, error, tellAuthor);
 		}
@@ -361,8 +377,83 @@ export class LiveDocument {
 			rejected: outcome.rejected,
 			accepted: outcome.accepted.length,
 			resync: outcome.resync,
-			newClients
+			newClients: outcome.newClients
 		};
+	}
+
+	/**
+	 * Judges the entries the update adds under keys the document has never held, before anything
+	 * is applied (see new-keys.ts): the refused ones, and those the update also deletes, are set
+	 * aside, so that neither their key nor their value nor a clientID that brought nothing else
+	 * reaches the document. Returns the update to apply and the clientIDs it still holds.
+	 */
+	#setAsideRefusedNewKeys(
+		authorId: string,
+		update: Uint8Array,
+		{ decoded, clients }: { decoded: DecodedUpdate; clients: Set<number> }
+	): { update: Uint8Array; clients: Set<number>; refusals: Refusal[]; setAside: NewKey[] } {
+		const rekeyed = this.#rekeyContinuationsOfSetAside(decoded);
+		const original = {
+			update: rekeyed ? encodeUpdate(decoded.structs, decoded.ds) : update,
+			clients
+		};
+		const newKeys = findNewKeys(decoded, (root, key) => this.roots.get(root)!._map.has(key));
+		const added = newKeys.filter((group) => group.change.after !== undefined);
+		const verdicts = this.#decide(
+			authorId,
+			added.map((group) => group.change)
+		);
+		const refusals: Refusal[] = [];
+		const setAside = newKeys.filter((group) => group.change.after === undefined);
+		verdicts.forEach(({ change, decision }, index) => {
+			if (decision.allowed) return;
+			refusals.push({ change, decision });
+			setAside.push(added[index]!);
+		});
+		const isKnownClient = (clientId: number) => this.#owners.has(clientId);
+		if (setAside.length === 0 && !hasClientsWithoutValues(decoded, isKnownClient))
+			return { ...original, refusals, setAside };
+		const rest = withoutNewKeys(decoded, setAside, isKnownClient);
+		// Only what stays as a GC range can be named later; a clientID left out may reuse its clocks.
+		for (const group of setAside) {
+			for (const item of group.items) {
+				if (!rest.clients.has(item.id.client)) continue;
+				if (this.#setAsideKeys.size >= SET_ASIDE_MEMORY) this.#setAsideKeys.clear();
+				this.#setAsideKeys.set(idKey(item.id), { root: group.change.root, key: group.change.key });
+			}
+		}
+		return { ...rest, refusals, setAside };
+	}
+
+	/**
+	 * The author's copy keeps an entry the server set aside (deleted, as the server told it), and
+	 * a later write of the author to that key names it as its origin, where the server holds only
+	 * a GC range. Such a write is read as what it is, the first write to that key: the server
+	 * remembers which key each set-aside item had (in memory, `SET_ASIDE_MEMORY` at most; a write
+	 * it cannot place is refused at the door with a reset). True when an item was rewritten.
+	 */
+	#rekeyContinuationsOfSetAside(decoded: DecodedUpdate): boolean {
+		if (this.#setAsideKeys.size === 0) return false;
+		let rekeyed = false;
+		for (const struct of decoded.structs) {
+			if (!(struct instanceof Y.Item)) continue;
+			const entry = [struct.origin, struct.rightOrigin]
+				.map((id) => (id === null ? undefined : this.#setAsideKeys.get(idKey(id))))
+				.find((known) => known !== undefined);
+			if (!entry) continue;
+			struct.origin = null;
+			struct.rightOrigin = null;
+			struct.parent = entry.root as unknown as Y.AbstractType<unknown>;
+			struct.parentSub = entry.key;
+			rekeyed = true;
+		}
+		return rekeyed;
+	}
+
+	/** Whether the document holds the struct with this ID as a GC range (an entry set aside). */
+	#isGarbage(id: Y.ID): boolean {
+		if (Y.getState(this.doc.store, id.client) <= id.clock) return false;
+		return !(Y.getItem(this.doc.store, id) instanceof Y.Item);
 	}
 
 	/**
@@ -393,51 +484,33 @@ export class LiveDocument {
 		});
 	}
 
-	/**
-	 * Entries whose item the update deletes although it had already been replaced by a concurrent
-	 * write: the author removed the entry as they knew it, and the removal must not vanish because
-	 * somebody else changed it first. Read before the update is applied.
-	 */
-	#deletionsOfReplacedEntries(ds: DecodedUpdate['ds']): Map<string, Set<string>> {
-		const replaced = new Map<string, Set<string>>();
-		for (const [client, ranges] of ds.clients) {
-			const structs = this.doc.store.clients.get(client);
-			if (!structs) continue;
-			for (const range of ranges) {
-				const end = Math.min(range.clock + range.len, Y.getState(this.doc.store, client));
-				if (range.clock >= end) continue;
-				for (let index = Y.findIndexSS(structs, range.clock); index < structs.length; index++) {
-					const struct = structs[index]!;
-					if (struct.id.clock >= end) break;
-					const entry = this.#entryOf(struct);
-					if (!entry || !struct.deleted) continue;
-					const current = entry.map._map.get(entry.key);
-					if (current && !current.deleted && current !== struct) {
-						(replaced.get(entry.root) ?? replaced.set(entry.root, new Set()).get(entry.root)!).add(
-							entry.key
-						);
-					}
-				}
-			}
-		}
-		return replaced;
+	/** How far the document holds each client's structs. */
+	#statesOf(clients: ReadonlySet<number>): Map<number, number> {
+		return new Map([...clients].map((client) => [client, Y.getState(this.doc.store, client)]));
 	}
 
 	/**
-	 * The changes the author made that integration hid: an entry of theirs that lost to a write
-	 * the server had already taken (the revert of somebody's refused change, or a change that
-	 * reached the server first), and a removal of an entry somebody else had just replaced. Each is
-	 * judged as a change from the entry's current value, and written by the server if accepted.
+	 * Entries of the author that lost, while this update integrated them, to a write the server
+	 * had already taken (the revert of somebody's refused change, or a change that reached the
+	 * server first): Yjs keeps one of two concurrent writes by client ID, the server keeps the
+	 * later to arrive. Each is judged as a change from the entry's current value, and written by
+	 * the server if accepted. Only items new to the document count (`known`: each client's clock
+	 * before the update), so that a client cannot revive an old value by sending it again.
+	 *
+	 * A removal concurrent with another's change cannot be told apart from a client that merely
+	 * knows the entry's old item was deleted (every sync carries the whole delete set), so the
+	 * change stands; the remover's client sees the entry still there and says so.
 	 */
 	#entriesLostToConcurrentWrites(
 		decoded: DecodedUpdate,
 		collected: readonly EntryChange[],
-		replaced: ReadonlyMap<string, ReadonlySet<string>>
+		known: ReadonlyMap<number, number>
 	): EntryChange[] {
 		const seen = new Set(collected.map((change) => `${change.root}\u0000${change.key}`));
 		const lost = new Map<string, EntryChange>();
 		for (const struct of decoded.structs) {
 			if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue;
+			if (struct.id.clock < (known.get(struct.id.client) ?? 0)) continue;
 			if (Y.isDeleted(decoded.ds, struct.id)) continue;
 			if (Y.getState(this.doc.store, struct.id.client) <= struct.id.clock) continue;
 			const integrated = Y.getItem(this.doc.store, struct.id);
@@ -451,14 +524,6 @@ export class LiveDocument {
 				before: entry.map.get(entry.key),
 				after: struct.content.arr[0]
 			});
-		}
-		for (const [root, keys] of replaced) {
-			for (const key of keys) {
-				const id = `${root}\u0000${key}`;
-				const before = this.roots.get(root)!.get(key);
-				if (seen.has(id) || lost.has(id) || before === undefined) continue;
-				lost.set(id, { root, key, before, after: undefined });
-			}
 		}
 		return [...lost.values()];
 	}
@@ -549,6 +614,13 @@ export class LiveDocument {
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
+}
+
+/** How many set-aside items a document remembers the keys of. */
+const SET_ASIDE_MEMORY = 10_000;
+
+function idKey(id: Y.ID): string {
+	return `${id.client}:${id.clock}`;
 }
 
 const COULD_NOT_CHECK = deny(

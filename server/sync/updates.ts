@@ -23,6 +23,8 @@ export interface Door {
 	limits: ValueLimits & { maxEntriesPerMessage: number; maxNewClientsPerMessage: number };
 	/** Whether a clientID has written to the document before (owned by anyone). */
 	isKnownClient(clientId: number): boolean;
+	/** Whether the document holds this ID as a GC range: an entry set aside when it was refused. */
+	isGarbage(id: Y.ID): boolean;
 }
 
 export interface DecodedUpdate {
@@ -104,7 +106,16 @@ function inspectItem(item: Y.Item, door: Door): DoorRefusal | null {
 	}
 	// An item that continues another (has an origin) inherits that item's parent and key; only the
 	// first item of a key names them. Nested types cannot exist here, so the parent is a root.
-	if (item.origin !== null || item.rightOrigin !== null) return null;
+	// One that continues an entry the server set aside would lose its key there: the author's copy
+	// still believes in that entry, and must be reset.
+	if (item.origin !== null || item.rightOrigin !== null) {
+		const continues = [item.origin, item.rightOrigin].some(
+			(id) => id !== null && door.isGarbage(id)
+		);
+		return continues
+			? refuse('This continues an entry the server refused; your copy is reset.', root, key)
+			: null;
+	}
 	if (typeof item.parent !== 'string') return refuse('Nested types are not accepted.');
 	if (!door.roots.has(item.parent))
 		return refuse(`"${item.parent}" is not a root of this document.`);
@@ -129,9 +140,9 @@ export function scrubUpdate(update: Uint8Array): Uint8Array {
 }
 
 /** Writes decoded structs and a delete set back as a v1 update (the layout `Y.encodeStateAsUpdate` uses). */
-function encodeUpdate(
+export function encodeUpdate(
 	structs: Array<Y.Item | Y.GC | Y.Skip>,
-	ds: ReturnType<typeof Y.decodeUpdate>['ds']
+	ds: DecodedUpdate['ds']
 ): Uint8Array {
 	const encoder = new Y.UpdateEncoderV1();
 	const byClient = new Map<number, Array<Y.Item | Y.GC | Y.Skip>>();

@@ -189,6 +189,30 @@ describe('the client sync layer', () => {
 		bo.destroy();
 	});
 
+	it('says so when a removal made offline meets another admin’s change of the same member', async () => {
+		const ada = open('ada');
+		const bo = new SyncClient(server, 'bo', 'project/p1');
+		await Promise.all([ada.session.start(), bo.synced()]);
+		await waitFor(() => ada.session.synced, 'Ada to sync');
+
+		ada.session.provider.disconnect();
+		ada.session.map('members').delete('ned');
+		bo.setMember('ned', { role: 'analyst' });
+		await waitFor(
+			() => server.app.registry.get('project/p1')!.index!.member('ned')?.role === 'analyst',
+			'Bo’s change'
+		);
+		ada.session.provider.connect();
+
+		await waitFor(() => ada.events.lost.length === 1, 'the change that stands');
+		expect(ada.events.lost[0]).toMatchObject({
+			key: 'ned',
+			winner: { role: 'analyst', updatedBy: 'bo' }
+		});
+		expect(ada.session.map<Member>('members').get('ned')?.role).toBe('analyst');
+		bo.destroy();
+	});
+
 	it('tells no loss when the server only completes our entry (an invitation marked sent)', async () => {
 		const ada = open('ada');
 		await ada.session.start();

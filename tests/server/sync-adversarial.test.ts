@@ -1703,19 +1703,41 @@ describe('C. named attacks', () => {
 			arena = await Arena.open('network-zone', PROJECT);
 		});
 
-		it('messenger on a Consumer’s own entry is stored as consumer, in the document and the SQL index', async () => {
+		it('messenger as an Analyst’s own step down is stored as consumer, in the document and the SQL index', async () => {
+			const nia = member('nia');
+			const peer = await attack('nia', (doc) =>
+				doc
+					.getMap('members')
+					.set('nia', { ...nia, role: 'messenger', updatedBy: 'nia', updatedAt: arena.now() })
+			);
+			expect(peer.verdicts).toEqual([]);
+			expect(member('nia')).toMatchObject({ role: 'consumer', updatedBy: 'nia' });
+			expect(arena.observer.doc.getMap<Member>('members').get('nia')?.role).toBe('consumer');
+			expect(arena.observer.receivedText().join('')).not.toContain('messenger');
+			expect(
+				arena.server.app.db
+					.prepare("SELECT role FROM memberships WHERE account_id = 'nia'")
+					.pluck()
+					.get()
+			).toBe('consumer');
+			arena.expectConsistent('messenger on own entry');
+			await arena.restart();
+			expect(member('nia').role).toBe('consumer');
+		});
+
+		it('messenger on a Consumer’s own entry changes nothing, so it is refused as nothing to save', async () => {
 			const ned = member('ned');
+			const textBefore = arena.serverText();
 			const peer = await attack('ned', (doc) =>
 				doc
 					.getMap('members')
 					.set('ned', { ...ned, role: 'messenger', updatedBy: 'ned', updatedAt: arena.now() })
 			);
-			expect(peer.verdicts).toEqual([]);
-			expect(member('ned')).toMatchObject({ role: 'consumer', updatedBy: 'ned' });
-			expect(arena.observer.doc.getMap<Member>('members').get('ned')?.role).toBe('consumer');
-			arena.expectConsistent('messenger on own entry');
-			await arena.restart();
-			expect(member('ned').role).toBe('consumer');
+			expect(peer.verdicts.flatMap((verdict) => verdict.rejected)).toEqual([
+				expect.objectContaining({ root: 'members', key: 'ned' })
+			]);
+			expect(arena.serverText()).toBe(textBefore);
+			expect(arena.observer.receivedText().join('')).not.toContain('messenger');
 		});
 
 		it('messenger on another Consumer’s entry is refused for a Consumer and stored as consumer for an admin', async () => {

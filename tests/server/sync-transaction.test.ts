@@ -95,26 +95,82 @@ describe('a change that loses to a concurrent write while it integrates', () => 
 		});
 	}
 
-	it('still removes a member whom another admin changed meanwhile', async () => {
+	it('removes nothing for a client that only forwards the deletions it knows of', async () => {
 		const ada = connect('ada');
-		const bo = connect('bo');
-		await Promise.all([ada.synced(), bo.synced()]);
+		const ned = connect('ned');
+		await Promise.all([ada.synced(), ned.synced()]);
+		// Ned's refused removal leaves Nia's old item deleted, her entry restored by a newer one.
+		ned.map('members').delete('nia');
+		await waitFor(() => ned.verdicts.length === 1, 'the refusal');
+		await waitFor(() => ada.member('nia') !== undefined && ada.provider.synced, 'the revert');
 
+		// On reconnecting, Ada's sync step 2 carries the whole delete set, Nia's old item included.
 		ada.provider.disconnect();
-		ada.map('members').delete('ned');
-		bo.setMember('ned', { role: 'analyst' });
+		ada.setMember('ned', { role: 'analyst' });
+		ada.provider.connect();
 		await waitFor(
 			() => (serverValue(server, 'project/p1', 'members', 'ned') as Member).role === 'analyst',
-			'Bo’s change'
+			'Ada’s change'
 		);
-		ada.provider.connect();
+		expect(serverValue(server, 'project/p1', 'members', 'nia')).toMatchObject({ role: 'analyst' });
+		expect(auditRows('nia').filter((row) => row.author_id === 'ada')).toEqual([]);
+	});
+});
 
-		await waitFor(
-			() => serverValue(server, 'project/p1', 'members', 'ned') === undefined,
-			'the removal'
+describe('a refused entry under a key the document never held', () => {
+	const invite = (id: string, invitedBy: string) => ({
+		id,
+		email: 'newcomer@office.example.org',
+		role: 'analyst',
+		zoneId: 'nz',
+		scope: 'all',
+		invitedBy,
+		invitedAt: Date.now(),
+		sendRequests: 1,
+		status: 'queued',
+		sentAt: null,
+		expiresAt: null,
+		acceptedAt: null,
+		failure: null
+	});
+
+	it('leaves no key, value or client ID anywhere, and the same key may be written once allowed', async () => {
+		const ada = connect('ada');
+		const ned = connect('ned');
+		await Promise.all([ada.synced(), ned.synced()]);
+		const key = 'refused-invite-key-0001';
+		const seen: string[] = [];
+		ada.provider.ws?.addEventListener('message', (event: MessageEvent) =>
+			seen.push(Buffer.from(event.data as ArrayBuffer).toString('latin1'))
 		);
-		await waitFor(() => bo.member('ned') === undefined, 'the removal at Bo’s');
-		expect(auditRows('ned').at(-1)).toEqual({ author_id: 'ada', outcome: 'accepted' });
+
+		ned.map('invites').set(key, invite(key, 'ned'));
+		await waitFor(() => ned.verdicts.length === 1, 'the refusal');
+		await waitFor(() => ned.map('invites').get(key) === undefined, 'Ned’s copy dropping it');
+
+		expect(ned.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({ root: 'invites', key, code: 'admin-only' })
+		]);
+		const stored = server.app.db
+			.prepare("SELECT data FROM doc_updates WHERE doc = 'project/p1'")
+			.all() as Array<{ data: Buffer }>;
+		expect(stored.some(({ data }) => data.toString('latin1').includes(key))).toBe(false);
+		expect(seen.some((message) => message.includes(key))).toBe(false);
+		const stateVector = Y.decodeStateVector(Y.encodeStateVector(liveProject().doc));
+		expect(stateVector.has(ned.doc.clientID)).toBe(false);
+
+		ada.setMember('ned', { role: 'admin' });
+		await waitFor(() => ned.member('ned')?.role === 'admin', 'Ned promoted');
+		ned.map('invites').set(key, invite(key, 'ned'));
+		await waitFor(
+			() => serverValue(server, 'project/p1', 'invites', key) !== undefined,
+			'the invitation, now allowed'
+		);
+		await waitFor(() => ada.map('invites').get(key) !== undefined, 'the invitation at Ada’s');
+		expect(ned.verdicts).toHaveLength(1);
+		expect(ned.closes).toEqual([]);
+		// Ada's socket was listened to all along: the allowed write, with its key, did reach her.
+		expect(seen.some((message) => message.includes(key))).toBe(true);
 	});
 });
 

@@ -8,7 +8,8 @@ const ROOTS = new Set(['members', 'invites']);
 const DOOR: Door = {
 	roots: ROOTS,
 	limits: DEFAULT_SYNC_LIMITS,
-	isKnownClient: () => false
+	isKnownClient: () => false,
+	isGarbage: () => false
 };
 
 function updateOf(edit: (doc: Y.Doc) => void, base?: Y.Doc): Uint8Array {
