@@ -23,7 +23,9 @@ import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
 import { registerInvitationRoutes } from './invitations/routes';
 import { sendInvitationsOnChange } from './invitations/sending';
 import { originPolicy } from './http/origin';
+import { BAD_REQUEST_TARGET, parseRequestTarget } from './http/request-target';
 import { Router, sendJson } from './http/router';
+import { setBaselineHeaders } from './http/security-headers';
 import { SYNC_TOKEN_PARAM } from '../src/lib/shared';
 import { staticFiles } from './http/static';
 import { registerDevOutboxRoute } from './mail/dev-outbox';
@@ -144,12 +146,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		settings: config.embed,
 		onPortalRevoked: () => sync.recheckSessions()
 	});
-	if (config.showOutbox) registerDevOutboxRoute(router, db);
-	const serveStatic = staticFiles(config.staticDir, { frameAncestorsFor: embedFrameAncestors(db) });
+	if (config.showOutbox) registerDevOutboxRoute(router, db, site);
+	const serveStatic = staticFiles(config.staticDir, {
+		frameAncestorsFor: embedFrameAncestors(db),
+		origin: () => site.origin
+	});
 	const serveWidget = widgetScript();
 
 	const server = createServer((req, res) => {
-		const url = new URL(req.url ?? '/', 'http://localhost');
+		setBaselineHeaders(res, site.url);
+		const url = parseRequestTarget(req.url);
+		if (!url) return sendJson(res, 400, BAD_REQUEST_TARGET);
 		if (url.pathname.startsWith('/api/')) {
 			router
 				.handle(req, res, url)
@@ -178,7 +185,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	 * never logged here.
 	 */
 	const authenticateBySession = (req: IncomingMessage): Principal | null => {
-		const fromUrl = new URL(req.url ?? '/', 'http://localhost').searchParams.get(SYNC_TOKEN_PARAM);
+		const fromUrl = parseRequestTarget(req.url)?.searchParams.get(SYNC_TOKEN_PARAM) ?? null;
 		const token = fromUrl ?? readSessionToken(req, sessionCookieName(site));
 		if (!token) return null;
 		const { session, account } = validateSessionToken(db, token);

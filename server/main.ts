@@ -1,11 +1,13 @@
 /**
  * `npm start`: runs the console on one port with the embedded defaults. On the first start with
- * an empty database it creates the demo consortia and prints the demo admin's sign-in link.
+ * an empty database it creates the demo consortia and prints the demo admin's sign-in link. An
+ * error nothing caught is logged and the server keeps serving (server/http/uncaught-errors.ts).
  */
 import { createApp } from './app';
 import { demoIsNeeded, seedDemo } from './bootstrap/demo';
 import { lockDataDirectory } from './bootstrap/lock';
 import { readConfig } from './config';
+import { keepServingAfterUncaughtErrors } from './http/uncaught-errors';
 
 const config = readConfig();
 const lock = lockDataDirectory(config.dataDir);
@@ -17,6 +19,8 @@ if (!lock.ok) {
 }
 const app = createApp(config);
 const url = await app.listen();
+// Once serving: a failure to start (a port in use) should still end the process.
+keepServingAfterUncaughtErrors();
 console.log(`Consortium console running at ${url}`);
 console.log(
 	`Data in ${config.dataDir}${config.smtpUrl ? '' : '; mail is kept in the local outbox'}`

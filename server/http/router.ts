@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { HttpError, invalidInput } from './errors';
 import { checkRequestOrigin, type OriginPolicy } from './origin';
+import { decodePathSegment } from './request-target';
 
 export interface ApiRequest {
 	method: string;
@@ -56,6 +57,9 @@ interface Route {
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** `application/json`, with parameters (`; charset=utf-8`) or none, and no other type. */
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
 export class Router {
 	readonly #routes: Route[] = [];
 
@@ -90,11 +94,8 @@ export class Router {
 			}
 			if (STATE_CHANGING.has(route.method) && !route.options.withoutOrigin)
 				checkRequestOrigin(req, this.origins);
-			const match = route.pattern.exec(url.pathname)!;
-			const params = Object.fromEntries(
-				route.keys.map((key, index) => [key, decodeURIComponent(match[index + 1]!)])
-			);
-			const response = await route.handler(makeRequest(req, url, params, route.options));
+			const params = pathParameters(route, url.pathname);
+			const response = await route.handler(makeRequest(req, res, url, params, route.options));
 			if (response.file) sendFile(res, response.status ?? 200, response.file, response.headers);
 			else sendJson(res, response.status ?? 200, response.body, response.headers);
 		} catch (error) {
@@ -104,13 +105,32 @@ export class Router {
 	}
 }
 
+/** The route's `:params` in the path, decoded; a 400 when one's percent-encoding is broken. */
+function pathParameters(route: Route, pathname: string): Record<string, string> {
+	const match = route.pattern.exec(pathname)!;
+	return Object.fromEntries(
+		route.keys.map((key, index) => {
+			const value = decodePathSegment(match[index + 1]!);
+			if (value === null) {
+				throw new HttpError(
+					400,
+					'bad-path-parameter',
+					`The ${key} in the path is not valid percent-encoding.`
+				);
+			}
+			return [key, value];
+		})
+	);
+}
+
 function makeRequest(
 	req: IncomingMessage,
+	res: ServerResponse,
 	url: URL,
 	params: Record<string, string>,
 	options: RouteOptions
 ): ApiRequest {
-	const bytes = (limit: number) => readBody(req, limit);
+	const bytes = (limit: number) => readBody(req, res, limit);
 	const text = async (limit: number) => Buffer.from(await bytes(limit)).toString('utf8');
 	return {
 		method: req.method ?? 'GET',
@@ -130,8 +150,7 @@ function makeRequest(
 			return parsed.data;
 		},
 		async json(schema) {
-			const type = req.headers['content-type'] ?? '';
-			if (!type.startsWith('application/json')) {
+			if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
 				throw new HttpError(415, 'unsupported-media-type', 'Send the body as application/json.');
 			}
 			let value: unknown;
@@ -163,27 +182,41 @@ function tooLarge(limit: number): HttpError {
 	);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+/**
+ * The body, up to `limit` bytes: refused at once when its declared length is over the limit, and
+ * counted as it arrives otherwise (a chunked body declares none). A refused body's connection is
+ * closed once the answer is sent, so that the rest is neither buffered nor waited for (a chunked
+ * body may have no end). A body cut short by the client is the client's mistake (400).
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
+	const refuse = (reject: (error: HttpError) => void) => {
+		if (!res.headersSent) res.setHeader('Connection', 'close');
+		reject(tooLarge(limit));
+	};
 	return new Promise((resolve, reject) => {
-		const declared = Number(req.headers['content-length'] ?? 0);
-		if (declared > limit) {
-			reject(tooLarge(limit));
-			req.resume();
+		if (Number(req.headers['content-length'] ?? 0) > limit) {
+			refuse(reject);
 			return;
 		}
 		const chunks: Buffer[] = [];
 		let size = 0;
-		req.on('data', (chunk: Buffer) => {
+		const keep = (chunk: Buffer) => {
 			size += chunk.length;
-			if (size > limit) {
-				reject(tooLarge(limit));
-				req.destroy();
+			if (size <= limit) {
+				chunks.push(chunk);
 				return;
 			}
-			chunks.push(chunk);
-		});
+			req.off('data', keep);
+			chunks.length = 0;
+			refuse(reject);
+		};
+		req.on('data', keep);
 		req.on('end', () => resolve(Buffer.concat(chunks)));
-		req.on('error', reject);
+		req.on('error', () =>
+			reject(
+				new HttpError(400, 'incomplete-body', 'The request body ended before it was complete.')
+			)
+		);
 	});
 }
 

@@ -1,10 +1,14 @@
 /**
  * Serves the built SPA from `build/`: files as they are, hashed assets cached for a year, and
- * every other path answered with index.html so that the client-side router takes over.
+ * every other path answered with index.html so that the client-side router takes over. Pages are
+ * served with a Content-Security-Policy that allows their inline scripts by hash, computed from
+ * the page itself (SvelteKit's bootstrap script changes with every build).
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 import { securityHeaders } from './security-headers';
 
 const TYPES: Record<string, string> = {
@@ -23,10 +27,13 @@ const TYPES: Record<string, string> = {
 export interface StaticOptions {
 	/** The origins that may frame this page (the embed route's portal); null: nobody. */
 	frameAncestorsFor?: (url: URL) => readonly string[] | null;
+	/** The console's own origin, for the pages' `connect-src` (known once it listens). */
+	origin?: () => string;
 }
 
 export function staticFiles(root: string, options: StaticOptions = {}) {
 	const fallback = join(root, 'index.html');
+	const pages = new PageCache();
 	return function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -40,16 +47,70 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 			);
 			return;
 		}
+		let stats: Stats;
+		let page: Page | null;
+		try {
+			stats = statSync(file);
+			page = extname(file) === '.html' ? pages.read(file, stats) : null;
+		} catch (error) {
+			// The build was replaced between finding the file and reading it.
+			console.error(`Could not read ${file}:`, error);
+			res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' });
+			res.end('The console is being updated. Try again in a moment.');
+			return;
+		}
 		const immutable = url.pathname.startsWith('/_app/immutable/');
 		res.writeHead(200, {
 			'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-			'Content-Length': statSync(file).size,
+			'Content-Length': page?.bytes.length ?? stats.size,
 			'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-			...securityHeaders(options.frameAncestorsFor?.(url) ?? null)
+			...securityHeaders({
+				frameAncestors: options.frameAncestorsFor?.(url) ?? null,
+				inlineScripts: page?.inlineScripts ?? [],
+				origin: options.origin?.()
+			})
 		});
 		if (req.method === 'HEAD') res.end();
-		else createReadStream(file).pipe(res);
+		else if (page) res.end(page.bytes);
+		// A read error after the head is sent can only cut the response short.
+		else pipeline(createReadStream(file), res, () => {});
 	};
+}
+
+interface Page {
+	bytes: Buffer;
+	/** CSP sources of the page's inline scripts, `'sha256-…'`. */
+	inlineScripts: string[];
+}
+
+/** An inline script: a <script> element without `src`, and its text. */
+const INLINE_SCRIPT = /<script\b(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script\s*>/gi;
+
+/**
+ * Pages read once and kept with the hashes of their inline scripts, read again when the file
+ * changes (a new build under a running server). The page is served from the bytes that were
+ * hashed, so its policy always fits it.
+ */
+class PageCache {
+	readonly #pages = new Map<string, Page & { version: string }>();
+
+	read(file: string, stats: Stats): Page {
+		const version = `${stats.mtimeMs}:${stats.size}`;
+		const cached = this.#pages.get(file);
+		if (cached?.version === version) return cached;
+		const bytes = readFileSync(file);
+		const page = { bytes, inlineScripts: inlineScriptHashes(bytes.toString('utf8')), version };
+		this.#pages.set(file, page);
+		return page;
+	}
+}
+
+function inlineScriptHashes(html: string): string[] {
+	return [...html.matchAll(INLINE_SCRIPT)].map(([, text]) => {
+		// Browsers hash the script's text as parsed, and the HTML parser turns CRLF into LF.
+		const normalized = text!.replace(/\r\n?/g, '\n');
+		return `'sha256-${createHash('sha256').update(normalized, 'utf8').digest('base64')}'`;
+	});
 }
 
 /** The file under `root` that the path names, never one outside it. */
@@ -62,7 +123,16 @@ function resolveFile(root: string, pathname: string): string | null {
 	}
 	const candidate = normalize(join(root, decoded));
 	if (candidate !== root && !candidate.startsWith(root + sep)) return null;
-	if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+	if (isFile(candidate)) return candidate;
 	const html = `${candidate}.html`;
-	return existsSync(html) && statSync(html).isFile() ? html : null;
+	return isFile(html) ? html : null;
+}
+
+/** Whether a regular file is there; a name the file system refuses (NUL, too long) is none. */
+function isFile(path: string): boolean {
+	try {
+		return statSync(path).isFile();
+	} catch {
+		return false;
+	}
 }

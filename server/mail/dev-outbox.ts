@@ -2,8 +2,11 @@
  * `GET /api/dev/outbox`: the newest messages of the local outbox, for a developer who follows an
  * invitation or a sign-in link on one machine without a mail server. The messages hold working
  * sign-in links, so the route exists only when `Config.showOutbox` is on, and answers only
- * clients on this machine (loopback), even if the server listens on other interfaces.
+ * clients on this machine (loopback), even if the server listens on other interfaces, and only
+ * at the console's own address: a page on another site whose name the attacker points at
+ * 127.0.0.1 (DNS rebinding) reaches the server from loopback, but with its own name in `Host`.
  */
+import type { SiteUrl } from '../auth/session-cookie';
 import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Db } from '../db/database';
@@ -12,10 +15,17 @@ import { listRecentMessages } from './outbox';
 /** Enough to find the last few flows' messages; older ones are in the database. */
 const RECENT = 50;
 
-export function registerDevOutboxRoute(router: Router, db: Db): void {
+export function registerDevOutboxRoute(router: Router, db: Db, site: SiteUrl): void {
 	router.add('GET', '/api/dev/outbox', (request) => {
 		if (!isLoopback(request.ip)) {
 			throw new HttpError(403, 'outbox-local-only', 'The outbox is shown only on this machine.');
+		}
+		if (!isConsoleHost(request.header('host'), site)) {
+			throw new HttpError(
+				421,
+				'outbox-wrong-host',
+				'The outbox is shown only at the console’s own address.'
+			);
 		}
 		return { body: { messages: listRecentMessages(db, RECENT) } };
 	});
@@ -23,4 +33,9 @@ export function registerDevOutboxRoute(router: Router, db: Db): void {
 
 function isLoopback(ip: string): boolean {
 	return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
+
+/** Whether `Host` names the console as its address does (host names are case-insensitive). */
+function isConsoleHost(host: string | undefined, site: SiteUrl): boolean {
+	return host !== undefined && host.toLowerCase() === new URL(site.url).host;
 }

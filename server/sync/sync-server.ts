@@ -12,6 +12,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, type CloseReason, type EntryChange } from '../../src/lib/shared';
+import { decodePathSegment, parseRequestTarget } from '../http/request-target';
 import { readAccess } from './access';
 import type { DocumentExtension } from './extensions';
 import { SyncConnection, type Principal } from './connection';
@@ -58,13 +59,25 @@ export function attachSyncServer(
 	const { registry } = deps;
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-		const url = new URL(req.url ?? '/', 'http://localhost');
+		// Node hands the socket over without its error listener: a client resetting the connection
+		// before the upgrade completes would otherwise be an uncaught 'error' event.
+		socket.on('error', () => socket.destroy());
+		const url = parseRequestTarget(req.url);
+		if (!url) return refuseUpgrade(socket, 400, 'Bad Request');
 		if (!url.pathname.startsWith(SYNC_PATH)) return refuseUpgrade(socket, 404, 'Not Found');
 		const origin = req.headers.origin;
 		if (!origin || !deps.isAllowedOrigin(origin)) return refuseUpgrade(socket, 403, 'Forbidden');
-		wss.handleUpgrade(req, socket, head, (ws) =>
-			accept(ws, req, decodeURIComponent(url.pathname.slice(SYNC_PATH.length)))
-		);
+		const name = decodePathSegment(url.pathname.slice(SYNC_PATH.length));
+		if (name === null) return refuseUpgrade(socket, 400, 'Bad Request');
+		wss.handleUpgrade(req, socket, head, (ws) => {
+			try {
+				accept(ws, req, name);
+			} catch (error) {
+				// A bug, not the client's doing: that connection ends (1011), the server goes on.
+				console.error(`Could not open a sync connection to ${name}:`, error);
+				ws.close(1011, 'internal error');
+			}
+		});
 	});
 
 	/** Whatever fails while a connection is set up closes that socket, never the process. */

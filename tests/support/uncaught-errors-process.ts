@@ -1,0 +1,19 @@
+/**
+ * A server process with the console's last line of defence installed, for
+ * tests/server/uncaught-errors.test.ts: it prints its URL, then throws where nothing catches and
+ * rejects a promise nobody handles, and should go on answering.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { keepServingAfterUncaughtErrors } from '../../server/http/uncaught-errors';
+
+keepServingAfterUncaughtErrors();
+const server = createServer((_req, res) => res.end('still serving'));
+server.listen(0, '127.0.0.1', () => {
+	const { port } = server.address() as AddressInfo;
+	process.stdout.write(`http://127.0.0.1:${port}\n`);
+	setTimeout(() => {
+		throw new Error('thrown in a timer');
+	});
+	void Promise.reject(new Error('rejected with nobody listening'));
+});
