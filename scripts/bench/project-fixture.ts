@@ -1,6 +1,9 @@
 /**
- * A project document of any size for the benchmarks, written in one server transaction: one
- * Network Zone admin (`admin`), and `size - 1` Consumers (`m1`, `m2`, ...).
+ * A project document of any size for the benchmarks, written in one server transaction, as an
+ * import would write it: `admins` Network Zone admins (`admin`, `admin1`, ...), and Consumers
+ * (`m<admins>`, ..., `m<size - 1>`) for the rest. Each project has a consortium of its own (a
+ * network-zone consortium has one project), so that one database can hold several; a prefix
+ * other than `m` for the Consumers keeps their accounts apart.
  */
 import { createProject } from '../../server/consortium/projects';
 import { createConsortium } from '../../server/consortium/store';
@@ -8,13 +11,13 @@ import type { Db } from '../../server/db/database';
 import type { DocumentRegistry } from '../../server/sync/registry';
 import type { Member, Role } from '../../src/lib/shared';
 
-export function memberEntry(accountId: string, role: Role): Member {
+export function memberEntry(accountId: string, role: Role, zoneId = 'bench-office'): Member {
 	return {
 		accountId,
 		email: `${accountId}@office.example.org`,
 		name: `Person ${accountId}`,
 		role,
-		zoneId: 'nz',
+		zoneId,
 		scope: 'all',
 		joinedAt: 1_700_000_000_000,
 		updatedBy: 'admin',
@@ -22,27 +25,42 @@ export function memberEntry(accountId: string, role: Role): Member {
 	};
 }
 
+/** The account id of the `index`th person of a bench project with `admins` admins. */
+export function benchAccountId(index: number, admins = 1, consumers = 'm'): string {
+	return index < admins ? `admin${index || ''}` : `${consumers}${index}`;
+}
+
+export interface BenchProjectOptions {
+	/** @default 'bench' */
+	id?: string;
+	/** @default 1 */
+	admins?: number;
+	/** What the Consumers' account ids start with. @default 'm' */
+	consumers?: string;
+}
+
 export function createBenchProject(
 	db: Db,
 	registry: DocumentRegistry,
 	size: number,
-	admins = 1
+	{ id = 'bench', admins = 1, consumers = 'm' }: BenchProjectOptions = {}
 ): string {
+	const office = `${id}-office`;
 	const consortium = createConsortium(db, {
-		name: 'Bench consortium',
+		name: `Consortium of ${id}`,
 		mode: 'network-zone',
 		zones: [
-			{ id: 'nz', kind: 'network', name: 'Office' },
-			{ id: 'iz1', kind: 'institution', name: 'Library one' }
+			{ id: office, kind: 'network', name: 'Office' },
+			{ id: `${id}-library`, kind: 'institution', name: 'Library one' }
 		]
 	});
-	const project = createProject(db, registry, consortium, { id: 'bench', name: 'Bench project' });
+	const project = createProject(db, registry, consortium, { id, name: `Project ${id}` });
 	registry.change(`project/${project.id}`, (roots) => {
 		const members = roots.get('members')!;
-		for (let index = 0; index < admins; index++)
-			members.set(`admin${index || ''}`, memberEntry(`admin${index || ''}`, 'admin'));
-		for (let index = admins; index < size; index++)
-			members.set(`m${index}`, memberEntry(`m${index}`, 'consumer'));
+		for (let index = 0; index < size; index++) {
+			const accountId = benchAccountId(index, admins, consumers);
+			members.set(accountId, memberEntry(accountId, index < admins ? 'admin' : 'consumer', office));
+		}
 	});
 	return project.id;
 }

@@ -42,3 +42,8 @@ export function percentile(values: number[], p: number): number {
 	const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
 	return sorted[index] ?? Number.NaN;
 }
+
+/** The smallest and the largest value. */
+export function range(values: number[]): [number, number] {
+	return [Math.min(...values), Math.max(...values)];
+}
