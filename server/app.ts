@@ -67,16 +67,6 @@ export interface AppOptions {
 	now?: () => number;
 	/** Told after an account's name or email changed (after its member entries were updated). */
 	onAccountChanged?: (account: Account) => void;
-	/**
-	 * Who the upgrade request of a sync connection is signed in as, and whether that session is
-	 * still current (asked again while the connection is open). The two go together: a caller that
-	 * signs people in its own way also says how long that lasts.
-	 * @default the session token (cookie, or an embedded session's URL parameter) and the sessions table
-	 */
-	sessions?: {
-		authenticate(req: IncomingMessage): Principal | null;
-		isCurrent(sessionId: string): boolean;
-	};
 	syncLimits?: Partial<SyncLimits>;
 	documents?: RegistryOptions;
 	/** Limits of the workflows: request and upload rates, the CSV size, the digest timer. */
@@ -202,10 +192,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		server,
 		{
 			registry,
-			authenticate: options.sessions?.authenticate ?? authenticateBySession,
+			authenticate: authenticateBySession,
 			isAllowedOrigin: (origin) => allowedOrigins().includes(origin),
-			isSessionCurrent:
-				options.sessions?.isCurrent ?? ((sessionId) => isSessionCurrent(db, sessionId))
+			isSessionCurrent: (sessionId) => isSessionCurrent(db, sessionId)
 		},
 		options.syncLimits
 	);

@@ -36,6 +36,8 @@ export interface Assignment {
 
 const AssignmentSchema = z.object({ role: RoleSchema, zoneId: IdSchema, scope: ScopeSchema });
 const InviteProposalSchema = AssignmentSchema.extend({ email: EmailSchema });
+/** A new role and data views for a member, whose zone is a fact about the person. */
+const ReassignmentSchema = AssignmentSchema.omit({ zoneId: true });
 const RequesterSchema = z.object({ accountId: IdSchema, zoneId: IdSchema });
 const RoleInputSchema = z.object({ role: RoleSchema });
 
@@ -271,7 +273,7 @@ export function decideMemberChange(
 ): Decision {
 	const input = readMember(member);
 	if (!input.ok) return input.denial;
-	const nextInput = read(AssignmentSchema.omit({ zoneId: true }), nextAssignment, 'change');
+	const nextInput = read(ReassignmentSchema, nextAssignment, 'change');
 	if (!nextInput.ok) return nextInput.denial;
 	const target = input.value;
 	const next = nextInput.value;
