@@ -5,7 +5,12 @@
  * without it; browsers that know CSP (all current ones) obey `frame-ancestors` instead.
  */
 export function securityHeaders(
-	frameAncestors: readonly string[] | null = null
+	frameAncestors: readonly string[] | null = null,
+	/**
+	 * The page answers the window that opened it (the embedded widget's consent window): COOP
+	 * `same-origin` would cut it off from an opener inside a portal's page.
+	 */
+	keepOpener = false
 ): Record<string, string> {
 	const framing: Record<string, string> =
 		frameAncestors && frameAncestors.length > 0
@@ -15,6 +20,6 @@ export function securityHeaders(
 		...framing,
 		'X-Content-Type-Options': 'nosniff',
 		'Referrer-Policy': 'no-referrer',
-		'Cross-Origin-Opener-Policy': 'same-origin'
+		'Cross-Origin-Opener-Policy': keepOpener ? 'unsafe-none' : 'same-origin'
 	};
 }

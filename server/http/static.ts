@@ -23,6 +23,8 @@ const TYPES: Record<string, string> = {
 export interface StaticOptions {
 	/** The origins that may frame this page (the embed route's portal); null: nobody. */
 	frameAncestorsFor?: (url: URL) => readonly string[] | null;
+	/** Whether the page must keep the window that opened it (see `securityHeaders`). */
+	keepsOpener?: (url: URL) => boolean;
 }
 
 export function staticFiles(root: string, options: StaticOptions = {}) {
@@ -45,7 +47,10 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 			'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
 			'Content-Length': statSync(file).size,
 			'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-			...securityHeaders(options.frameAncestorsFor?.(url) ?? null)
+			...securityHeaders(
+				options.frameAncestorsFor?.(url) ?? null,
+				options.keepsOpener?.(url) ?? false
+			)
 		});
 		if (req.method === 'HEAD') res.end();
 		else createReadStream(file).pipe(res);
