@@ -293,11 +293,14 @@ export const FrameMessageSchema = z.discriminatedUnion('type', [
 		type: z.literal('resize'),
 		height: z.number().int().min(0).max(100_000)
 	}),
-	/** For the host page: the widget is working, or why it stopped. */
+	/**
+	 * For the host page: the widget is working, waits for the person to allow the portal
+	 * (`consent-required`), or why it stopped.
+	 */
 	z.object({
 		source: z.literal(WIDGET_SOURCE),
 		type: z.literal('status'),
-		status: z.enum(['signed-in', 'ended', 'failed']),
+		status: z.enum(['signed-in', 'consent-required', 'ended', 'failed']),
 		message: z.string().max(500).optional()
 	})
 ]);
