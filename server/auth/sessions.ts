@@ -150,7 +150,9 @@ export function isSessionCurrent(db: Db, sessionId: string): boolean {
  */
 export function invalidatePortalSessions(db: Db, portalId: string, accountId?: string): number {
 	return db
-		.prepare('DELETE FROM sessions WHERE embedded_portal_id = ? AND account_id = coalesce(?, account_id)')
+		.prepare(
+			'DELETE FROM sessions WHERE embedded_portal_id = ? AND account_id = coalesce(?, account_id)'
+		)
 		.run(portalId, accountId ?? null).changes;
 }
 

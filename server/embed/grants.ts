@@ -71,9 +71,7 @@ export function hasGrantFor(db: Db, accountId: string, portalId: string, project
 /** The person's grants, most recently given first. */
 export function listGrants(db: Db, accountId: string): GrantRecord[] {
 	const rows = db
-		.prepare(
-			'SELECT * FROM embed_grants WHERE account_id = ? ORDER BY created_at DESC, portal_id'
-		)
+		.prepare('SELECT * FROM embed_grants WHERE account_id = ? ORDER BY created_at DESC, portal_id')
 		.all(accountId) as GrantRow[];
 	return rows.map(toGrant);
 }
@@ -104,9 +102,11 @@ export function removePortalGrants(db: Db, portalId: string): number {
 
 /** The portal signed the person in (an embedded session began): Personal Settings shows when. */
 export function markGrantUsed(db: Db, accountId: string, portalId: string): void {
-	db.prepare(
-		'UPDATE embed_grants SET last_used_at = ? WHERE account_id = ? AND portal_id = ?'
-	).run(authSettings(db).now(), accountId, portalId);
+	db.prepare('UPDATE embed_grants SET last_used_at = ? WHERE account_id = ? AND portal_id = ?').run(
+		authSettings(db).now(),
+		accountId,
+		portalId
+	);
 }
 
 function toGrant(row: GrantRow): GrantRecord {

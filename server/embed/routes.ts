@@ -150,7 +150,8 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		if (!isProjectMember(registry, projectId, account.id)) {
 			throw new HttpError(403, 'not-a-member', 'You are no longer a member of this project.');
 		}
-		if (!hasGrantFor(db, account.id, portal.id, projectId)) throw consentRequired(portal, projectId);
+		if (!hasGrantFor(db, account.id, portal.id, projectId))
+			throw consentRequired(portal, projectId);
 		markGrantUsed(db, account.id, portal.id);
 		const created = createSession(
 			db,

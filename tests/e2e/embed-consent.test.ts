@@ -98,7 +98,9 @@ describe('the first time a person uses a portal', () => {
 		await visitor.page.goto(library.origin);
 		const frame = widgetFrame(visitor.page);
 		await expect
-			.poll(() => frame.getByRole('heading', { name: 'Allow Library Portal to act for you?' }).isVisible())
+			.poll(() =>
+				frame.getByRole('heading', { name: 'Allow Library Portal to act for you?' }).isVisible()
+			)
 			.toBe(true);
 		expect(await frame.getByText(library.origin).count()).toBe(1);
 		expect(await frame.getByRole('row').count()).toBe(0);
@@ -106,7 +108,9 @@ describe('the first time a person uses a portal', () => {
 
 		const popup = await openConsentWindow(visitor.page, 'Review in the console');
 		expect(new URL(popup.url()).pathname).toBe('/embed/consent');
-		await expect.poll(() => popup.getByRole('heading', { name: 'Sign in to answer' }).isVisible()).toBe(true);
+		await expect
+			.poll(() => popup.getByRole('heading', { name: 'Sign in to answer' }).isVisible())
+			.toBe(true);
 		// The emailed link, opened in another tab of the same browser, signs this window in too.
 		await popup.getByLabel('Email').fill('ada@example.org');
 		await popup.getByRole('button', { name: 'Email me a sign-in link' }).click();
@@ -120,7 +124,9 @@ describe('the first time a person uses a portal', () => {
 		const question = popup.getByRole('heading', { name: 'Allow Library Portal to act for you?' });
 		await expect.poll(() => question.isVisible()).toBe(true);
 		const text = (await popup.getByRole('main').innerText()).replace(/\s+/g, ' ');
-		expect(text).toContain(`Allow Library Portal (${library.origin}) to show and change Project Users of Analytics for you?`);
+		expect(text).toContain(
+			`Allow Library Portal (${library.origin}) to show and change Project Users of Analytics for you?`
+		);
 		expect(text).toMatch(/Registered .* by Northern Lights/);
 		expect(text).toContain('Name of ada (ada@example.org)');
 		await expectNoSeriousViolations(popup, 'the consent window');
@@ -186,7 +192,9 @@ describe('declining, or closing the console window', () => {
 		await first.getByRole('button', { name: 'Decline' }).click();
 		await closed;
 		await expect.poll(() => frame.getByText('You declined').isVisible()).toBe(true);
-		expect(await frame.getByText('Branch Portal does not show Project Users for you.').count()).toBe(1);
+		expect(
+			await frame.getByText('Branch Portal does not show Project Users for you.').count()
+		).toBe(1);
 		expect(await frame.getByRole('row').count()).toBe(0);
 
 		const second = await openConsentWindow(visitor.page, 'Try again');
@@ -197,7 +205,9 @@ describe('declining, or closing the console window', () => {
 		const third = await openConsentWindow(visitor.page, 'Try again');
 		await third.getByRole('button', { name: 'Allow' }).click();
 		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
-		expect(await frame.locator('.who').textContent()).toMatch(/signed in as Name of bo through\s+Branch Portal/);
+		expect(await frame.locator('.who').textContent()).toMatch(
+			/signed in as Name of bo through\s+Branch Portal/
+		);
 		await visitor.context.close();
 	});
 });

@@ -168,7 +168,11 @@ describe('removing a grant', () => {
 		// At once, not at the periodic check of sessions (every 10 s).
 		expect(await within(1000, socket.closed)).toBe(CLOSE.unauthenticated.code);
 
-		const late = await exchangeTicket(server, { ticket: unused, portalId: portal.id, projectId: 'p1' });
+		const late = await exchangeTicket(server, {
+			ticket: unused,
+			portalId: portal.id,
+			projectId: 'p1'
+		});
 		expect(late.body.error.code).toBe('ticket-invalid');
 		expect((await ticket(server, portal, 'bo@example.org')).body.error.code).toBe(
 			'consent-required'
@@ -255,9 +259,7 @@ describe('the consent endpoints', () => {
 	it('know nothing of a revoked portal, and nothing for someone outside its projects', async () => {
 		const { server, portal } = await start();
 		const outsider = registerTestPortal(server, { name: 'Elsewhere' });
-		server.app.db
-			.prepare('UPDATE embed_portals SET revoked_at = 1 WHERE id = ?')
-			.run(outsider.id);
+		server.app.db.prepare('UPDATE embed_portals SET revoked_at = 1 WHERE id = ?').run(outsider.id);
 		const bo = consoleOf(server, 'bo');
 		expect((await bo.get(`/api/embed/portals/${outsider.id}/consent`)).status).toBe(404);
 		const revoked = await bo.post('/api/embed/grants', {

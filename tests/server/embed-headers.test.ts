@@ -82,7 +82,12 @@ describe('the consent window', () => {
 		expect(consent.get('cross-origin-opener-policy')).toBe('unsafe-none');
 		expect(consent.get('content-security-policy')).toBe("frame-ancestors 'none'");
 		expect(consent.get('x-frame-options')).toBe('DENY');
-		for (const path of ['/', '/sign-in', `/embed/projects/p1?portal=${portal.id}`, '/embed/consent/x']) {
+		for (const path of [
+			'/',
+			'/sign-in',
+			`/embed/projects/p1?portal=${portal.id}`,
+			'/embed/consent/x'
+		]) {
 			expect((await headersOf(path)).get('cross-origin-opener-policy'), path).toBe('same-origin');
 		}
 	});

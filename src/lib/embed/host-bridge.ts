@@ -19,8 +19,7 @@ export type OutgoingMessage = DistributiveOmit<FrameMessage, 'source'>;
 
 /** A ticket, or why the portal gave none (`consentRequired`: the person must allow the portal). */
 export type TicketOutcome =
-	| { ok: true; ticket: string }
-	| { ok: false; message: string; consentRequired: boolean };
+	{ ok: true; ticket: string } | { ok: false; message: string; consentRequired: boolean };
 
 export interface HostBridgeOptions {
 	/** The window the widget's element lives in. */
