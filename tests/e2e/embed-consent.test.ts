@@ -135,6 +135,13 @@ describe('the first time a person uses a portal', () => {
 		await closed;
 
 		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		// Her grant is to this portal only: another portal's key gets nothing for her.
+		const elsewhere = await requestTicket(e2e.server, branch.credentials.apiKey, {
+			email: 'ada@example.org',
+			projectId: 'p1'
+		});
+		expect(elsewhere.body.error.code).toBe('consent-required');
+		// Her console session is the consent window's first-party cookie; the frame has none.
 		expect(await visitor.context.cookies(e2e.server.url)).toHaveLength(1);
 		await frame.getByRole('button', { name: /^Role of Name of nia:/ }).click();
 		await frame.getByRole('menuitemradio', { name: /^Consumer/ }).click();
