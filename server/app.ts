@@ -16,7 +16,7 @@ import { updateMemberEntriesOf } from './consortium/accounts-in-projects';
 import { projectDirectory } from './consortium/directory';
 import { projectMembershipIntoUserDocuments } from './consortium/user-projection';
 import { openDatabase, type Db } from './db/database';
-import { embedFrameAncestors } from './embed/frame-policy';
+import { embedFrameAncestors, keepsOpener } from './embed/frame-policy';
 import { registerEmbedRoutes } from './embed/routes';
 import { deleteStaleTickets } from './embed/tickets';
 import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
@@ -134,12 +134,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		auth,
 		registry,
 		settings: config.embed,
-		onPortalRevoked: () => sync.recheckSessions()
+		onSessionsEnded: () => sync.recheckSessions()
 	});
 	if (config.showOutbox) registerDevOutboxRoute(router, db, site);
 	const serveStatic = staticFiles(config.staticDir, {
 		frameAncestorsFor: embedFrameAncestors(db),
-		origin: () => site.origin
+		origin: () => site.origin,
+		keepsOpener
 	});
 	const serveWidget = widgetScript();
 

@@ -2,8 +2,11 @@
  * `npm run demo:portal`: the demo consortium's staff portal on http://localhost:4000 (DEMO_PORT),
  * embedding Project Users from the console that `npm start` runs (CONSOLE_URL, default its
  * PUBLIC_URL or http://localhost:3000), signed in as the demo admin. On first run it registers the
- * portal, for the demo project only, in the console's data directory (SQL only: the console may be running) and keeps the API
- * key in `<data>/demo-portal.json`, as a portal's server keeps its key in its own configuration.
+ * portal, for the demo project only, in the console's data directory (`DATA_DIR`, the console's:
+ * SQL only, so the console may be running), mails the project's Project Admins about it as the
+ * console would, and keeps the API key in `<data>/demo-portal.json`, as a portal's server keeps its
+ * key in its own configuration. The first time the demo admin opens it, the widget asks her to
+ * allow the portal, in a console window.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +14,11 @@ import { RegisterPortalRequestSchema } from '../../src/lib/shared';
 import { configureAuth } from '../../server/auth/settings';
 import { DEMO_ADMIN_EMAIL } from '../../server/bootstrap/demo';
 import { readConfig } from '../../server/config';
-import { findProjectRecord } from '../../server/consortium/store';
+import { findConsortium, findProjectRecord } from '../../server/consortium/store';
 import { openDatabase } from '../../server/db/database';
+import { mailPortalChange } from '../../server/embed/portal-notices';
 import { authenticateApiKey, registerPortal } from '../../server/embed/portals';
+import { Mailer } from '../../server/mail/mailer';
 import { startDemoPortal, type PortalCredentials } from './server';
 
 const PROJECT_ID = 'northern-lights';
@@ -45,6 +50,13 @@ function credentialsFor(origin: string): PortalCredentials {
 		projectIds: [PROJECT_ID]
 	});
 	const { portal, apiKey } = registerPortal(db, project!.consortiumId, input, null);
+	// Into the console's outbox: the console sends it (or shows it at /dev/outbox).
+	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
+	mailPortalChange({ db, mailer, site: { url: consoleUrl } }, portal, {
+		change: 'registered',
+		actorId: null,
+		actorName: `The ${findConsortium(db, project!.consortiumId)!.name} office`
+	});
 	const credentials = { portalId: portal.id, apiKey };
 	writeFileSync(keyFile, JSON.stringify(credentials, null, '\t'), { mode: 0o600 });
 	console.log(

@@ -4,12 +4,13 @@
  * - its page loads `<console>/embed/widget.js` and places `<membership-widget>`;
  * - its "backend" (`POST /ticket`) knows who is signed in to the portal (its own cookie, set when
  *   the page is opened: this demo signs everyone in as one person), holds the API key, and asks
- *   the console for a ticket for that person, which it hands to the element.
+ *   the console for a ticket for that person, which it hands to the element; or passes on the
+ *   console's `consent-required`, on which the widget asks the person to allow the portal.
  * Used by `npm run demo:portal` and by the end-to-end tests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TicketRequestSchema } from '../../src/lib/shared';
+import { CONSENT_REQUIRED, TicketRequestSchema } from '../../src/lib/shared';
 import { renderPortalPage } from './page';
 
 export interface PortalCredentials {
@@ -99,8 +100,10 @@ export async function startDemoPortal(options: DemoPortalOptions): Promise<DemoP
 		});
 		const answered = (await answer.json()) as { error?: { code?: string; message?: string } };
 		if (answer.status === 201) return reply(res, 200, answered);
-		// The person may read why they are not a member; the portal's own problems are for its logs.
-		if (answered.error?.code === 'not-a-member') return reply(res, 403, answered);
+		// The person may read why they are not a member, and the widget asks for their consent; the
+		// portal's own problems are for its logs.
+		const code = answered.error?.code;
+		if (code === 'not-a-member' || code === CONSENT_REQUIRED) return reply(res, 403, answered);
 		console.error(
 			`The console refused a ticket: ${answer.status} ${answered.error?.message ?? ''}`
 		);

@@ -144,9 +144,16 @@ export function isSessionCurrent(db: Db, sessionId: string): boolean {
 	return expiresAt !== undefined && authSettings(db).now() < expiresAt;
 }
 
-/** Ends every embedded session a portal vouched for (the portal was revoked). */
-export function invalidatePortalSessions(db: Db, portalId: string): number {
-	return db.prepare('DELETE FROM sessions WHERE embedded_portal_id = ?').run(portalId).changes;
+/**
+ * Ends every embedded session a portal vouched for (the portal was revoked), or only those of one
+ * account (the person removed their grant to the portal).
+ */
+export function invalidatePortalSessions(db: Db, portalId: string, accountId?: string): number {
+	return db
+		.prepare(
+			'DELETE FROM sessions WHERE embedded_portal_id = ? AND account_id = coalesce(?, account_id)'
+		)
+		.run(portalId, accountId ?? null).changes;
 }
 
 export function invalidateSession(db: Db, sessionId: string): void {

@@ -16,6 +16,8 @@
  * Adding a zone member and the portal commands change SQL rows only (no documents), so they may
  * run beside the server: a revoked key stops new tickets at once, and the server closes the
  * portal's open connections within seconds (`Config.auth.sessions.recheckConnectionsEveryMs`).
+ * Registering or revoking a portal queues mail to its projects' Project Admins, which a running
+ * server sends within a minute (else at its next start).
  */
 import { parseArgs } from 'node:util';
 import {
@@ -39,7 +41,8 @@ import {
 	findProjectRecord
 } from '../consortium/store';
 import { openDatabase } from '../db/database';
-import { listPortals, registerPortal, revokePortal } from '../embed/portals';
+import { mailPortalChange } from '../embed/portal-notices';
+import { findPortal, listPortals, registerPortal, revokePortal } from '../embed/portals';
 import { Mailer } from '../mail/mailer';
 import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
@@ -253,6 +256,11 @@ function registerPortalCommand(): void {
 	}
 	const consortium = findConsortium(db, consortiumId)!;
 	const { portal, apiKey } = registerPortal(db, consortiumId, parsed.data, null);
+	mailPortalChange(officeMail(), portal, {
+		change: 'registered',
+		actorId: null,
+		actorName: `The ${consortium.name} office`
+	});
 	console.log(`Registered portal ${portal.name} id=${portal.id} for ${consortium.name}`);
 	console.log(`  projects: ${portal.projectIds.join(' ')}`);
 	console.log(`  origins: ${portal.origins.join(' ')}`);
@@ -261,8 +269,19 @@ function registerPortalCommand(): void {
 
 function revokePortalCommand(): void {
 	const portalId = values.portal ?? fail('--portal is required');
-	if (revokePortal(db, portalId, null)) console.log(`Revoked portal ${portalId}.`);
-	else fail('No such active portal.');
+	if (!revokePortal(db, portalId, null)) fail('No such active portal.');
+	const portal = findPortal(db, portalId)!;
+	mailPortalChange(officeMail(), portal, {
+		change: 'revoked',
+		actorId: null,
+		actorName: `The ${findConsortium(db, portal.consortiumId)!.name} office`
+	});
+	console.log(`Revoked portal ${portalId}.`);
+}
+
+/** What telling a portal's Project Admins needs: mail goes to the outbox the server sends. */
+function officeMail() {
+	return { db, mailer: new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl }), site };
 }
 
 function listPortalsCommand(): void {

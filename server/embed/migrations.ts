@@ -1,7 +1,7 @@
 /**
  * The tables of embedding: portals (with the SHA-256 of their API key, never the key) and tickets
- * (the SHA-256 of each ticket), and the projects each portal serves. STRICT tables, times in
- * milliseconds since the Unix epoch.
+ * (the SHA-256 of each ticket), the projects each portal serves, and the grants of people who
+ * allowed a portal to act for them. STRICT tables, times in milliseconds since the Unix epoch.
  */
 import type { Migration } from '../db/migrations';
 
@@ -52,5 +52,22 @@ export const EMBED_MIGRATIONS: Migration[] = [
 		INSERT INTO embed_portal_projects (portal_id, project_id)
 			SELECT portal.id, project.id FROM embed_portals AS portal
 			JOIN projects AS project ON project.consortium_id = portal.consortium_id;`
+	},
+	{
+		// A person's consent: the portal may act for them in these projects (those it served, of
+		// theirs, when they allowed it). No ticket without one; existing portals start with none,
+		// so everyone is asked once.
+		id: 'embed-004-grants',
+		sql: `
+		CREATE TABLE embed_grants (
+			account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+			portal_id TEXT NOT NULL REFERENCES embed_portals(id),
+			-- A JSON array of project ids, validated before it is stored.
+			project_ids TEXT NOT NULL,
+			created_at INTEGER NOT NULL,
+			last_used_at INTEGER,
+			PRIMARY KEY (account_id, portal_id)
+		) STRICT, WITHOUT ROWID;
+		CREATE INDEX embed_grants_by_portal ON embed_grants(portal_id);`
 	}
 ];

@@ -4,7 +4,7 @@
  * tickets for and may frame) and one API key, for its server to ask for tickets. The key is `ccsk_<portal id>_<secret>`: the database keeps the SHA-256 of the secret
  * only, looks the portal up by its (public) id and compares hashes in constant time, as sessions
  * do. The key is returned once, at registration; revoking a portal ends its key, its unused
- * tickets and the embedded sessions it vouched for, at once.
+ * tickets, the grants people gave it and the embedded sessions it vouched for, at once.
  */
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Portal, RegisterPortalRequest } from '../../src/lib/shared';
@@ -12,6 +12,7 @@ import { generateSecureRandomString, hashSecret } from '../auth/random';
 import { invalidatePortalSessions } from '../auth/sessions';
 import { authSettings } from '../auth/settings';
 import type { Db } from '../db/database';
+import { removePortalGrants } from './grants';
 
 export interface PortalRecord {
 	id: string;
@@ -91,7 +92,8 @@ export function registerPortal(
 }
 
 /**
- * Revokes the portal: its key stops working, its unused tickets and its embedded sessions end.
+ * Revokes the portal: its key stops working; its unused tickets, the grants people gave it and its
+ * embedded sessions end.
  * False when there is no such portal or it was revoked already. Open sync connections of those
  * sessions are closed by the server's next check (`recheckConnectionsEveryMs`), or at once when the
  * server itself revoked the portal.
@@ -107,6 +109,7 @@ export function revokePortal(db: Db, portalId: string, revokedBy: string | null)
 		db.prepare('DELETE FROM embed_tickets WHERE portal_id = ? AND consumed_at IS NULL').run(
 			portalId
 		);
+		removePortalGrants(db, portalId);
 		invalidatePortalSessions(db, portalId);
 		return true;
 	})();
@@ -160,11 +163,12 @@ export function describePortal(
 	officeName: string,
 	viewerProjects: ReadonlyMap<string, string>
 ): Portal {
-	const creator =
-		portal.createdBy === null
-			? null
-			: (db.prepare('SELECT name FROM accounts WHERE id = ?').pluck().get(portal.createdBy) as
-					string | undefined);
+	const nameOf = (accountId: string | null) => {
+		if (accountId === null) return officeName;
+		const name = db.prepare('SELECT name FROM accounts WHERE id = ?').pluck().get(accountId) as
+			string | undefined;
+		return name ?? 'A former member';
+	};
 	const named = portal.projectIds.filter((id) => viewerProjects.has(id));
 	return {
 		id: portal.id,
@@ -174,8 +178,9 @@ export function describePortal(
 		projects: named.map((id) => ({ id, name: viewerProjects.get(id)! })),
 		otherProjects: portal.projectIds.length - named.length,
 		createdAt: portal.createdAt,
-		createdByName: portal.createdBy === null ? officeName : (creator ?? 'A former member'),
-		revokedAt: portal.revokedAt
+		createdByName: nameOf(portal.createdBy),
+		revokedAt: portal.revokedAt,
+		revokedByName: portal.revokedAt === null ? null : nameOf(portal.revokedBy)
 	};
 }
 

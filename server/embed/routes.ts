@@ -1,21 +1,24 @@
 /**
  * The embedding API (docs/embedding.md, docs/api.md):
  * - `POST /api/embed/tickets`: a portal's server, with its API key, gets a ticket for one of its
- *   users in one of the projects the portal serves;
+ *   users in one of the projects the portal serves, if that person allowed the portal to act for
+ *   them there (a grant, `grant-routes.ts`);
  * - `POST /api/embed/session`: the iframe exchanges the ticket for an embedded session, whose
  *   token it keeps in memory and sends as a bearer token (HTTP) or URL parameter (sync);
  * - `GET /api/embed/portals/:portalId`: the origins the iframe may talk to;
  * - `/api/consortia/:consortiumId/portals`: the console's page to list, register and revoke
  *   portals: Project Admins register them for their projects; the Network Zone's Project Admins,
- *   and those of a project a portal serves, revoke it.
+ *   and those of a project a portal serves, revoke it. Either is mailed to the projects' other
+ *   Project Admins.
  */
 import {
+	CONSENT_REQUIRED,
 	EmbedSessionRequestSchema,
-	IdSchema,
 	RegisterPortalRequestSchema,
 	TicketRequestSchema,
 	canRegisterPortal,
 	canRevokePortal,
+	consentPath,
 	portalProjectsFor,
 	type ConsortiumMembership,
 	type EmbedSession,
@@ -33,7 +36,11 @@ import { HttpError } from '../http/errors';
 import { RateLimiter } from '../http/rate-limit';
 import type { ApiRequest, Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
+import { hasGrantFor, markGrantUsed } from './grants';
+import { registerGrantRoutes } from './grant-routes';
 import { consortiumMemberships, isProjectMember } from './managers';
+import { mailPortalChange } from './portal-notices';
+import { portalNotFound, validId } from './route-params';
 import {
 	authenticateApiKey,
 	describePortal,
@@ -51,8 +58,11 @@ export interface EmbedRouteDeps {
 	auth: AuthContext;
 	registry: DocumentRegistry;
 	settings: EmbedSettings;
-	/** Told after a portal was revoked here, so that its open connections close at once. */
-	onPortalRevoked: (portalId: string) => void;
+	/**
+	 * Told after embedded sessions ended here (a portal revoked, a person's grant removed), so that
+	 * their open connections close at once.
+	 */
+	onSessionsEnded: () => void;
 }
 
 const TICKET_MESSAGES: Record<TicketFailure, string> = {
@@ -63,7 +73,7 @@ const TICKET_MESSAGES: Record<TicketFailure, string> = {
 
 export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void {
 	const { auth, registry, settings } = deps;
-	const { db } = auth;
+	const { db, mailer, site } = auth;
 	const now = () => authSettings(db).now();
 	const limiter = (rule: keyof EmbedSettings['rateLimits']) =>
 		new RateLimiter({ ...settings.rateLimits[rule], now });
@@ -99,7 +109,11 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 			}
 			if (!portal.projectIds.includes(projectId)) throw projectNotInPortal();
 			const account = findAccountByEmail(db, email);
-			if (!account || !isProjectMember(registry, projectId, account.id)) {
+			// Without the person's consent the portal learns nothing of them: not even whether the
+			// address has an account, or is a member.
+			if (!account || !hasGrantFor(db, account.id, portal.id, projectId))
+				throw consentRequired(portal, projectId);
+			if (!isProjectMember(registry, projectId, account.id)) {
 				throw new HttpError(
 					403,
 					'not-a-member',
@@ -136,6 +150,9 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		if (!isProjectMember(registry, projectId, account.id)) {
 			throw new HttpError(403, 'not-a-member', 'You are no longer a member of this project.');
 		}
+		if (!hasGrantFor(db, account.id, portal.id, projectId))
+			throw consentRequired(portal, projectId);
+		markGrantUsed(db, account.id, portal.id);
 		const created = createSession(
 			db,
 			account.id,
@@ -180,24 +197,38 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		'POST',
 		'/api/consortia/:consortiumId/portals',
 		async (request): Promise<{ status: number; body: RegisteredPortal }> => {
-			const { consortium, memberships, accountId } = consortiumOf(request);
+			const { consortium, memberships, account } = consortiumOf(request);
 			enforce(canRegisterPortal(memberships));
 			const input = await request.json(RegisterPortalRequestSchema);
 			enforce(canRegisterPortal(memberships, input.projectIds));
-			const { portal, apiKey } = registerPortal(db, consortium.id, input, accountId);
+			const { portal, apiKey } = registerPortal(db, consortium.id, input, account.id);
+			mailPortalChange({ db, mailer, site }, portal, {
+				change: 'registered',
+				actorId: account.id,
+				actorName: account.name
+			});
 			const described = describePortal(db, portal, consortium.name, projectNames(memberships));
 			return { status: 201, body: { portal: described, apiKey } };
 		}
 	);
 
 	router.add('DELETE', '/api/consortia/:consortiumId/portals/:portalId', (request) => {
-		const { consortium, memberships, accountId } = consortiumOf(request);
+		const { consortium, memberships, account } = consortiumOf(request);
 		const portal = findPortal(db, validId(request.params.portalId, portalNotFound));
 		if (!portal || portal.consortiumId !== consortium.id) throw portalNotFound();
 		enforce(canRevokePortal(memberships, portal.projectIds));
-		if (revokePortal(db, portal.id, accountId)) deps.onPortalRevoked(portal.id);
+		if (revokePortal(db, portal.id, account.id)) {
+			deps.onSessionsEnded();
+			mailPortalChange({ db, mailer, site }, portal, {
+				change: 'revoked',
+				actorId: account.id,
+				actorName: account.name
+			});
+		}
 		return { status: 204 };
 	});
+
+	registerGrantRoutes(router, deps);
 
 	function authenticatePortal(request: ApiRequest): PortalRecord {
 		const match = /^Bearer\s+(\S+)$/i.exec(request.header('authorization')?.trim() ?? '');
@@ -220,18 +251,23 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 			? consortiumMemberships(db, registry, consortium.id, account.id)
 			: [];
 		if (!consortium || memberships.length === 0) throw consortiumNotFound();
-		return { consortium, memberships, accountId: account.id };
+		return { consortium, memberships, account };
+	}
+
+	function consentRequired(portal: PortalRecord, projectId: string): HttpError {
+		return new HttpError(
+			403,
+			CONSENT_REQUIRED,
+			`This person has not allowed ${portal.name} to act for them in this project. The widget asks them, in a window of the console.`,
+			undefined,
+			undefined,
+			{ consentUrl: `${site.url.replace(/\/+$/, '')}${consentPath(portal.id, projectId)}` }
+		);
 	}
 }
 
 function enforce(permit: { allowed: true } | { allowed: false; code: string; message: string }) {
 	if (!permit.allowed) throw new HttpError(403, permit.code, permit.message);
-}
-
-function validId(value: string | undefined, notFound: () => HttpError): string {
-	const parsed = IdSchema.safeParse(value);
-	if (!parsed.success) throw notFound();
-	return parsed.data;
 }
 
 function consortiumNotFound(): HttpError {
@@ -252,8 +288,4 @@ function projectNotInPortal(): HttpError {
 		'project-not-in-portal',
 		'This portal is not registered for this project. A Project Admin of the project can register a portal for it.'
 	);
-}
-
-function portalNotFound(): HttpError {
-	return new HttpError(404, 'portal-not-found', 'There is no such portal, or it was revoked.');
 }

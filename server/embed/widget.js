@@ -6,7 +6,8 @@
  * - the iframe asks for a ticket ("ticket-request"); the element POSTs `{ projectId, portalId }` to
  *   `ticket-url` on the host's own origin (its cookies say who is signed in to the portal) and
  *   posts the `{ ticket }` it gets back, or why it got none ("ticket-error": the message of the
- *   `{ error: { message } }` the portal answered, if any);
+ *   `{ error: { code, message } }` the portal answered, if any, and the code `consent-required`
+ *   when the console said the person has not allowed the portal yet: the iframe then asks them);
  * - the iframe reports its content's height ("resize") and its state ("status", re-dispatched as a
  *   `membership-widget-status` event); the element passes the `theme` attribute on ("theme").
  * Messages go to the console's exact origin only, and only messages from the element's own
@@ -99,6 +100,7 @@
 		/** @param {string} id */
 		async #sendTicket(id) {
 			let message = 'The portal could not sign you in here.';
+			let code;
 			try {
 				const url = new URL(this.getAttribute('ticket-url') ?? '', location.href);
 				const response = await fetch(url, {
@@ -114,6 +116,7 @@
 				if (response.ok && typeof body?.ticket === 'string')
 					return this.#post({ type: 'ticket', id, ticket: body.ticket });
 				const reason = body?.error?.message;
+				if (body?.error?.code === 'consent-required') code = body.error.code;
 				message =
 					typeof reason === 'string'
 						? reason
@@ -121,7 +124,7 @@
 			} catch {
 				message += ' Its server could not be reached.';
 			}
-			this.#post({ type: 'ticket-error', id, message: message.slice(0, 500) });
+			this.#post({ type: 'ticket-error', id, message: message.slice(0, 500), code });
 		}
 
 		/** @param {Record<string, unknown>} message */

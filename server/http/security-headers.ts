@@ -30,6 +30,11 @@ export interface PagePolicy {
 	inlineScripts?: readonly string[];
 	/** The console's own origin, whose ws:// or wss:// twin the sync connections go to. */
 	origin?: string;
+	/**
+	 * The page answers the window that opened it (the embedded widget's consent window): COOP
+	 * `same-origin` would cut it off from an opener inside a portal's page.
+	 */
+	keepOpener?: boolean;
 }
 
 export function securityHeaders(policy: PagePolicy = {}): Record<string, string> {
@@ -39,7 +44,7 @@ export function securityHeaders(policy: PagePolicy = {}): Record<string, string>
 		...(framed ? {} : { 'X-Frame-Options': 'DENY' }),
 		'X-Content-Type-Options': 'nosniff',
 		'Referrer-Policy': 'no-referrer',
-		'Cross-Origin-Opener-Policy': 'same-origin'
+		'Cross-Origin-Opener-Policy': policy.keepOpener ? 'unsafe-none' : 'same-origin'
 	};
 }
 

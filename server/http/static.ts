@@ -29,6 +29,8 @@ export interface StaticOptions {
 	frameAncestorsFor?: (url: URL) => readonly string[] | null;
 	/** The console's own origin, for the pages' `connect-src` (known once it listens). */
 	origin?: () => string;
+	/** Whether the page must keep the window that opened it (see `securityHeaders`). */
+	keepsOpener?: (url: URL) => boolean;
 }
 
 export function staticFiles(root: string, options: StaticOptions = {}) {
@@ -67,7 +69,8 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 			...securityHeaders({
 				frameAncestors: options.frameAncestorsFor?.(url) ?? null,
 				inlineScripts: page?.inlineScripts ?? [],
-				origin: options.origin?.()
+				origin: options.origin?.(),
+				keepOpener: options.keepsOpener?.(url) ?? false
 			})
 		});
 		if (req.method === 'HEAD') res.end();

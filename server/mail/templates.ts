@@ -229,3 +229,47 @@ export function boardDigestMail(mail: {
 		]
 	});
 }
+
+/**
+ * To each Project Admin of a project a portal serves (but the one who did it): a portal was
+ * registered for their project or revoked. A portal acts in the project for the people who allow
+ * it, so its admins hear of it, and one of them can revoke a portal they do not know.
+ */
+export function portalChangedMail(mail: {
+	site: SiteUrl;
+	to: string;
+	change: 'registered' | 'revoked';
+	actorName: string;
+	portalName: string;
+	origins: readonly string[];
+	/** The projects of the portal the recipient is a Project Admin of. */
+	projectNames: readonly string[];
+	path: string;
+}): MailMessage {
+	const projects = listed(mail.projectNames);
+	const origins = listed(mail.origins);
+	const registered = mail.change === 'registered';
+	return composeMail({
+		to: mail.to,
+		subject: registered
+			? `${mail.actorName} registered the portal ${mail.portalName} for ${projects}`
+			: `${mail.actorName} revoked the portal ${mail.portalName}`,
+		paragraphs: registered
+			? [
+					`${mail.actorName} registered the portal ${mail.portalName} in the ${PRODUCT_NAME} for ${projects}, of which you are a Project Admin.`,
+					`Its pages at ${origins} can show Project Users of ${projects} and change them for the people who allow the portal to act for them, with the rights of their membership.`,
+					'If you do not know this portal, revoke it on the Portals page.'
+				]
+			: [
+					`${mail.actorName} revoked the portal ${mail.portalName}: its pages at ${origins} no longer show Project Users of ${projects}, and the people signed in there were signed out.`
+				],
+		action: { label: 'Open Portals', url: pageUrl(mail.site, mail.path) }
+	});
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(items: readonly string[]): string {
+	return items.length <= 1
+		? (items[0] ?? '')
+		: `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -19,6 +19,7 @@ import {
 	type CloseReason,
 	type Rejection
 } from '../../src/lib/shared';
+import type { Via } from './extensions';
 import { TokenBucket, type SyncLimits } from './limits';
 import {
 	MESSAGE_AWARENESS,
@@ -61,6 +62,10 @@ export class SyncConnection implements Peer {
 
 	get accountId(): string {
 		return this.principal.accountId;
+	}
+
+	get via(): Via | null {
+		return this.principal.embedded ? { portalId: this.principal.embedded.portalId } : null;
 	}
 
 	/** Joins the document: asks for what the client has that the server lacks, shares presence. */

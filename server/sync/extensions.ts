@@ -8,6 +8,15 @@
 import type { EntryChange } from '../../src/lib/shared';
 import type { LiveDocument, Refusal } from './live-document';
 
+/**
+ * How a client's change reached the server when it was not the console itself: through a portal's
+ * embedded widget, whose session the portal vouched for. The audit log says "<person> via
+ * <portal>". Null for the console's own connections and for the server's changes.
+ */
+export interface Via {
+	portalId: string;
+}
+
 export interface DocumentExtension {
 	/** Names the extension in logs. */
 	readonly name: string;
@@ -17,17 +26,24 @@ export interface DocumentExtension {
 	 */
 	onLoad?(document: LiveDocument): void;
 	/**
-	 * Accepted changes were persisted and broadcast. `authorId` null: the server changed it. Runs
-	 * inside the synchronous validating step: it must not await, and its cost must grow with the
-	 * changes, not with the document.
+	 * Accepted changes were persisted and broadcast. `authorId` null: the server changed it; `via`
+	 * the portal the author's connection came through, if any. Runs inside the synchronous
+	 * validating step: it must not await, and its cost must grow with the changes, not with the
+	 * document.
 	 */
 	onAccepted?(
 		document: LiveDocument,
 		authorId: string | null,
-		changes: readonly EntryChange[]
+		changes: readonly EntryChange[],
+		via: Via | null
 	): void;
 	/** Changes a client sent were refused, reverted and the revert published (the audit log). */
-	onRefused?(document: LiveDocument, authorId: string, refusals: readonly Refusal[]): void;
+	onRefused?(
+		document: LiveDocument,
+		authorId: string,
+		refusals: readonly Refusal[],
+		via: Via | null
+	): void;
 }
 
 type Hook = 'onLoad' | 'onAccepted' | 'onRefused';

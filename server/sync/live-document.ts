@@ -44,6 +44,7 @@ import {
 	type EntryChange,
 	type Rejection
 } from '../../src/lib/shared';
+import type { Via } from './extensions';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
 import { ProjectIndex, type ProjectMaps } from './project-index';
 import {
@@ -75,9 +76,19 @@ export interface Refusal {
 /** What a document tells the registry holding it. */
 export interface DocumentHooks {
 	/** Accepted changes, persisted and broadcast; `authorId` null: the server. */
-	accepted(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]): void;
+	accepted(
+		document: LiveDocument,
+		authorId: string | null,
+		changes: readonly EntryChange[],
+		via: Via | null
+	): void;
 	/** Changes a client sent that were refused, reverted and the revert published. */
-	refused(document: LiveDocument, authorId: string, refusals: readonly Refusal[]): void;
+	refused(
+		document: LiveDocument,
+		authorId: string,
+		refusals: readonly Refusal[],
+		via: Via | null
+	): void;
 	/** The document's memory no longer matches its stored log: it must be dropped and reloaded. */
 	broken(document: LiveDocument): void;
 }
@@ -96,6 +107,8 @@ export type ReceiveOutcome =
 /** A connection to the document, as the document sees it. */
 export interface Peer {
 	readonly accountId: string;
+	/** The portal whose embedded session this connection uses; none for the console's own. */
+	readonly via?: Via | null;
 	/** Sends one complete y-websocket message. */
 	send(message: Uint8Array): void;
 	close(reason: CloseReason): void;
@@ -370,8 +383,10 @@ export class LiveDocument {
 		} catch (error) {
 			return this.#fail(author, error, tellAuthor);
 		}
-		if (outcome.refusals.length > 0) this.#hooks.refused(this, authorId, outcome.refusals);
-		if (outcome.accepted.length > 0) this.#hooks.accepted(this, authorId, outcome.accepted);
+		if (outcome.refusals.length > 0)
+			this.#hooks.refused(this, authorId, outcome.refusals, author.via ?? null);
+		if (outcome.accepted.length > 0)
+			this.#hooks.accepted(this, authorId, outcome.accepted, author.via ?? null);
 		return {
 			kind: 'applied',
 			rejected: outcome.rejected,
@@ -577,7 +592,7 @@ export class LiveDocument {
 		);
 		this.index?.advance(changes);
 		if (emitted.length > 0) this.#publish(Y.mergeUpdates(emitted));
-		if (changes.length > 0) this.#hooks.accepted(this, null, changes);
+		if (changes.length > 0) this.#hooks.accepted(this, null, changes, null);
 		return changes;
 	}
 

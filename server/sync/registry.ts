@@ -17,7 +17,7 @@ import {
 	type Zone
 } from '../../src/lib/shared';
 import { CLOSE } from '../../src/lib/shared';
-import { ExtensionList, type DocumentExtension } from './extensions';
+import { ExtensionList, type DocumentExtension, type Via } from './extensions';
 import {
 	LiveDocument,
 	type DocumentHooks,
@@ -73,12 +73,22 @@ export class DocumentRegistry implements DocumentHooks {
 		return this;
 	}
 
-	accepted(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]): void {
-		this.#extensions.run('onAccepted', document, authorId, changes);
+	accepted(
+		document: LiveDocument,
+		authorId: string | null,
+		changes: readonly EntryChange[],
+		via: Via | null
+	): void {
+		this.#extensions.run('onAccepted', document, authorId, changes, via);
 	}
 
-	refused(document: LiveDocument, authorId: string, refusals: readonly Refusal[]): void {
-		this.#extensions.run('onRefused', document, authorId, refusals);
+	refused(
+		document: LiveDocument,
+		authorId: string,
+		refusals: readonly Refusal[],
+		via: Via | null
+	): void {
+		this.#extensions.run('onRefused', document, authorId, refusals, via);
 	}
 
 	/** Drops a document that no longer matches its log; the next use loads it again. */

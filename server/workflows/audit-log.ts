@@ -1,6 +1,7 @@
 /**
  * The audit log (SQL `audit_log`): every change the server accepted and every change it refused,
- * on every document: who (null: the server), when, which document, root and key, the entry before
+ * on every document: who (null: the server), through which portal if it came from a portal's
+ * embedded widget ("<person> via <portal>"), when, which document, root and key, the entry before
  * and after, the outcome, and for a refusal the policy's reason code and message. Accepted changes
  * come from a registry listener, refused ones from the validating step's refusal hook; both write
  * one row per change inside that synchronous step, in one transaction per update.
@@ -12,7 +13,7 @@
  */
 import type { AuditOutcome, DocumentName, EntryChange } from '../../src/lib/shared';
 import type { Db } from '../db/database';
-import type { OnAccepted, OnRefused } from '../sync/extensions';
+import type { OnAccepted, OnRefused, Via } from '../sync/extensions';
 import type { LiveDocument, Refusal } from '../sync/live-document';
 
 /** JSON text kept per value at most: under the 32,767 characters a spreadsheet cell holds. */
@@ -21,27 +22,29 @@ export const MAX_AUDIT_VALUE_CHARS = 32_000;
 interface AuditRecord {
 	change: EntryChange;
 	authorId: string | null;
+	via: Via | null;
 	outcome: AuditOutcome;
 	refusal: Refusal['decision'] | null;
 }
 
 export function recordAcceptedChanges(db: Db, now: () => number): OnAccepted {
 	const record = auditWriter(db, now);
-	return (document, authorId, changes) =>
+	return (document, authorId, changes, via) =>
 		record(
 			document,
-			changes.map((change) => ({ change, authorId, outcome: 'accepted', refusal: null }))
+			changes.map((change) => ({ change, authorId, via, outcome: 'accepted', refusal: null }))
 		);
 }
 
 export function recordRefusedChanges(db: Db, now: () => number): OnRefused {
 	const record = auditWriter(db, now);
-	return (document, authorId, refusals) =>
+	return (document, authorId, refusals, via) =>
 		record(
 			document,
 			refusals.map(({ change, decision }) => ({
 				change,
 				authorId,
+				via,
 				outcome: 'refused',
 				refusal: decision
 			}))
@@ -50,15 +53,15 @@ export function recordRefusedChanges(db: Db, now: () => number): OnRefused {
 
 function auditWriter(db: Db, now: () => number) {
 	const insert = db.prepare(
-		`INSERT INTO audit_log (at, project_id, document, view_id, root, entry_key, author_id, outcome,
-		 reason_code, message, before_json, after_json, redacted)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		`INSERT INTO audit_log (at, project_id, document, view_id, root, entry_key, author_id,
+		 via_portal_id, outcome, reason_code, message, before_json, after_json, redacted)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	);
 	return db.transaction((document: LiveDocument, records: AuditRecord[]) => {
 		const at = now();
 		const { projectId, viewId } = placeOf(document.address);
 		const hidden = document.address.kind === 'private' || document.address.kind === 'user';
-		for (const { change, authorId, outcome, refusal } of records) {
+		for (const { change, authorId, via, outcome, refusal } of records) {
 			const values = hidden ? null : keptValues(change);
 			insert.run(
 				at,
@@ -68,6 +71,7 @@ function auditWriter(db: Db, now: () => number) {
 				change.root,
 				change.key,
 				authorId,
+				via?.portalId ?? null,
 				outcome,
 				refusal?.code ?? null,
 				refusal?.message ?? null,

@@ -21,6 +21,8 @@ interface AuditRow {
 	entry_key: string;
 	author_id: string | null;
 	author_name: string | null;
+	via_portal_id: string | null;
+	via_portal_name: string | null;
 	outcome: AuditEntry['outcome'];
 	reason_code: string | null;
 	message: string | null;
@@ -65,8 +67,9 @@ function selectAuditRows(db: Db, projectId: string, query: AuditQuery, limit: nu
 	if (query.before !== undefined) where('a.id < ?', Number(query.before));
 	return db
 		.prepare(
-			`SELECT a.*, acc.name AS author_name FROM audit_log a
+			`SELECT a.*, acc.name AS author_name, portal.name AS via_portal_name FROM audit_log a
 			 LEFT JOIN accounts acc ON acc.id = a.author_id
+			 LEFT JOIN embed_portals portal ON portal.id = a.via_portal_id
 			 WHERE ${conditions.join(' AND ')} ORDER BY a.id DESC LIMIT ?`
 		)
 		.all(...values, limit) as AuditRow[];
@@ -82,6 +85,10 @@ function toEntry(row: AuditRow): AuditEntry {
 		key: row.entry_key,
 		author:
 			row.author_id === null ? null : { id: row.author_id, name: row.author_name ?? row.author_id },
+		via:
+			row.via_portal_id === null
+				? null
+				: { portalId: row.via_portal_id, portalName: row.via_portal_name ?? row.via_portal_id },
 		outcome: row.outcome,
 		code: row.reason_code as ReasonCode | null,
 		message: row.message,

@@ -26,7 +26,9 @@ const CSV_HEADER = [
 	'Reason code',
 	'Message',
 	'Before',
-	'After'
+	'After',
+	// Last, so that the columns before it stay where spreadsheets built on them expect them.
+	'Via portal'
 ];
 
 export function registerAuditRoutes(
@@ -84,6 +86,7 @@ function auditCsvRow(entry: AuditEntry): string[] {
 		entry.code ?? '',
 		entry.message ?? '',
 		value(entry.before),
-		value(entry.after)
+		value(entry.after),
+		entry.via?.portalName ?? ''
 	];
 }

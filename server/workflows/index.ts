@@ -8,7 +8,7 @@ import type { Db } from '../db/database';
 import type { Router } from '../http/router';
 import type { MailQueue } from '../mail/mailer';
 import type { SiteUrl } from '../mail/templates';
-import type { DocumentExtension, OnAccepted } from '../sync/extensions';
+import type { DocumentExtension, OnAccepted, Via } from '../sync/extensions';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import type { EntryChange } from '../../src/lib/shared';
@@ -62,11 +62,16 @@ export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
  */
 function inOneTransaction(db: Db, listeners: OnAccepted[]): OnAccepted {
 	const run = db.transaction(
-		(document: LiveDocument, authorId: string | null, changes: readonly EntryChange[]) => {
-			for (const listener of listeners) listener(document, authorId, changes);
+		(
+			document: LiveDocument,
+			authorId: string | null,
+			changes: readonly EntryChange[],
+			via: Via | null
+		) => {
+			for (const listener of listeners) listener(document, authorId, changes, via);
 		}
 	);
-	return (document, authorId, changes) => run(document, authorId, changes);
+	return (document, authorId, changes, via) => run(document, authorId, changes, via);
 }
 
 export interface WorkflowDeps {

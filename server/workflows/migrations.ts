@@ -100,5 +100,12 @@ export const WORKFLOW_MIGRATIONS: Migration[] = [
 		-- (server/workflows/backfill.ts), which then deletes this mark.
 		CREATE TABLE workflow_marks (name TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
 		INSERT INTO workflow_marks (name) VALUES ('index-existing-documents');`
+	},
+	{
+		id: 'workflow-006-audit-via-portal',
+		sql: `
+		-- The portal whose embedded widget made the change ("<person> via <portal>"); NULL for the
+		-- console's own connections and the server. Portals are never deleted, only revoked.
+		ALTER TABLE audit_log ADD COLUMN via_portal_id TEXT;`
 	}
 ];

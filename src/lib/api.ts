@@ -8,7 +8,11 @@
  */
 import type {
 	AuditPage,
+	ConsentInfo,
 	Directory,
+	GrantRequest,
+	PortalGrant,
+	PortalGrantList,
 	NewRequest,
 	OwnRequest,
 	RequestableBoards,
@@ -258,6 +262,20 @@ export const registerPortal = (consortiumId: string, input: RegisterPortalReques
 
 export const revokePortal = (consortiumId: string, portalId: string) =>
 	request<void>('DELETE', `${portalsPath(consortiumId)}/${encodeURIComponent(portalId)}`);
+
+// Consent to portals: the person's own, from a console session (the consent window, Personal
+// Settings), never from the embedded widget.
+
+export const getConsentInfo = (portalId: string) =>
+	request<ConsentInfo>('GET', `/api/embed/portals/${encodeURIComponent(portalId)}/consent`);
+
+export const allowPortal = (input: GrantRequest) =>
+	request<PortalGrant>('POST', '/api/embed/grants', input);
+
+export const listPortalGrants = () => request<PortalGrantList>('GET', '/api/embed/grants');
+
+export const removePortalGrant = (portalId: string) =>
+	request<void>('DELETE', `/api/embed/grants/${encodeURIComponent(portalId)}`);
 
 // The embedded widget: no cookie, ever.
 

@@ -87,7 +87,20 @@ describe('the iframe’s side of the widget’s messages', () => {
 			id: 't1',
 			message: 'Not signed in.'
 		});
-		await expect(ticket).resolves.toEqual({ ok: false, message: 'Not signed in.' });
+		await expect(ticket).resolves.toEqual({
+			ok: false,
+			message: 'Not signed in.',
+			consentRequired: false
+		});
+		const asking = bridge.requestTicket();
+		deliver({
+			source: 'membership-widget',
+			type: 'ticket-error',
+			id: 't2',
+			message: 'This person has not allowed the portal.',
+			code: 'consent-required'
+		});
+		await expect(asking).resolves.toMatchObject({ ok: false, consentRequired: true });
 		deliver({ source: 'membership-widget', type: 'theme', theme: 'dark' });
 		expect(onTheme).toHaveBeenCalledWith('dark');
 		bridge.destroy();
@@ -101,7 +114,8 @@ describe('the iframe’s side of the widget’s messages', () => {
 			vi.advanceTimersByTime(20_000);
 			await expect(ticket).resolves.toEqual({
 				ok: false,
-				message: 'The portal did not answer. Reload the page to try again.'
+				message: 'The portal did not answer. Reload the page to try again.',
+				consentRequired: false
 			});
 			bridge.destroy();
 		} finally {

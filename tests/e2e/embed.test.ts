@@ -16,7 +16,7 @@ import { DEFAULT_EMBED_SETTINGS } from '../../server/embed/settings';
 import { startDemoPortal, type DemoPortal } from '../../scripts/demo-portal/server';
 import { newPerson } from '../support/browser';
 import { memberRow, signedInAs, startE2E, type E2E } from '../support/e2e';
-import { embeddedToken, requestTicket, type TestPortal } from '../support/embed';
+import { embeddedToken, grantPortal, requestTicket, type TestPortal } from '../support/embed';
 import { setUpProject } from '../support/sync';
 
 const USERS = '/projects/p1/settings/users';
@@ -56,6 +56,7 @@ afterAll(async () => {
 	await e2e?.close();
 });
 
+/** A portal Ada has allowed already (the first use is tests/e2e/embed-consent.test.ts). */
 function register(name: string, origin: string) {
 	const { portal, apiKey } = registerPortal(
 		e2e.server.app.db,
@@ -63,6 +64,7 @@ function register(name: string, origin: string) {
 		{ name, origins: [origin], projectIds: ['p1'] },
 		null
 	);
+	grantPortal(e2e.server, portal, 'ada');
 	return { portalId: portal.id, apiKey };
 }
 
@@ -257,7 +259,9 @@ describe('the Portals page', () => {
 		await expect.poll(() => apiKey.isVisible()).toBe(true);
 		const card = page.getByRole('listitem').filter({ hasText: 'Page Portal' });
 		expect(await card.textContent()).toMatch(/Projects\s*Analytics/);
-		const ticket = await requestTicket(e2e.server, await apiKey.inputValue(), {
+		const key = await apiKey.inputValue();
+		grantPortal(e2e.server, { id: key.split('_')[1]! }, 'bo');
+		const ticket = await requestTicket(e2e.server, key, {
 			email: 'bo@example.org',
 			projectId: 'p1'
 		});

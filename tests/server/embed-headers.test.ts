@@ -85,6 +85,23 @@ describe('who may frame the console', () => {
 	});
 });
 
+describe('the consent window', () => {
+	it('keeps its opener (the widget’s iframe), and nobody frames it; every other page cuts its opener off', async () => {
+		const consent = await headersOf(`/embed/consent?portal=${portal.id}&project=p1`);
+		expect(consent.get('cross-origin-opener-policy')).toBe('unsafe-none');
+		expect(consent.get('content-security-policy')).toBe("frame-ancestors 'none'");
+		expect(consent.get('x-frame-options')).toBe('DENY');
+		for (const path of [
+			'/',
+			'/sign-in',
+			`/embed/projects/p1?portal=${portal.id}`,
+			'/embed/consent/x'
+		]) {
+			expect((await headersOf(path)).get('cross-origin-opener-policy'), path).toBe('same-origin');
+		}
+	});
+});
+
 describe('the loader script', () => {
 	it('is served to any site, gzipped within 5 KB', async () => {
 		// node:http, not fetch: the bytes as they travel, not decompressed.

@@ -11,7 +11,7 @@ import { createAccount } from '../../server/auth/accounts';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { startAuthServer } from '../support/auth';
 import { TestClient } from '../support/client';
-import { requestTicket } from '../support/embed';
+import { grantPortal, requestTicket } from '../support/embed';
 import type { TestServer } from '../support/server';
 import { setUpProject, type Person } from '../support/sync';
 
@@ -141,6 +141,7 @@ describe('registering a portal in the console', () => {
 			otherProjects: 0
 		});
 		const { apiKey } = own.body;
+		grantPortal(server, own.body.portal, 'ivy');
 		expect(
 			(await requestTicket(server, apiKey, { email: 'ivy@example.org', projectId: 'p1' })).status
 		).toBe(201);
@@ -249,6 +250,7 @@ describe('registering a portal in the console', () => {
 		const { apiKey, portal } = (await ada.post(`/api/consortia/${consortiumId}/portals`, PORTAL))
 			.body;
 		const body = { email: 'ada@example.org', projectId: 'p1' };
+		grantPortal(server, portal, 'ada');
 		expect((await requestTicket(server, apiKey, body)).status).toBe(201);
 
 		const revoked = await ada.delete(`/api/consortia/${consortiumId}/portals/${portal.id}`);
@@ -303,7 +305,15 @@ describe('npm run admin, beside a running server', () => {
 			const apiKey = /ccsk_\S+/.exec(registered.out)![0];
 			const portalId = /id=(\S+)/.exec(registered.out)![1]!;
 			const body = { email: 'ada@example.org', projectId: 'p1' };
+			grantPortal(server, { id: portalId }, 'ada');
 			expect((await requestTicket(server, apiKey, body)).status).toBe(201);
+			// The project's Project Admins are told, for the server to send.
+			expect(
+				server.app.db.prepare('SELECT to_address, subject FROM mail_outbox').all()
+			).toContainEqual({
+				to_address: 'ada@example.org',
+				subject: 'The Northern Lights office registered the portal Office Portal for Analytics'
+			});
 			// Bea is a member of p2, in the same consortium: the portal does not serve it.
 			const unlisted = await requestTicket(server, apiKey, {
 				email: 'bea@example.org',

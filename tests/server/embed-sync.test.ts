@@ -3,7 +3,13 @@ import { CLOSE } from '../../src/lib/shared';
 import { createSession } from '../../server/auth/sessions';
 import { revokePortal } from '../../server/embed/portals';
 import { startAuthServer, TestClock } from '../support/auth';
-import { embeddedToken, registerTestPortal, tokenSocket, type TokenSocket } from '../support/embed';
+import {
+	embeddedToken,
+	grantPortal,
+	registerTestPortal,
+	tokenSocket,
+	type TokenSocket
+} from '../support/embed';
 import type { TestServer } from '../support/server';
 import { setUpProject } from '../support/sync';
 
@@ -27,6 +33,7 @@ async function start() {
 		{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
 	]);
 	const portal = registerTestPortal(server);
+	grantPortal(server, portal, 'ada');
 	const token = await embeddedToken(server, portal, 'ada@example.org');
 	return { server, portal, token };
 }

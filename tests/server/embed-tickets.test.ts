@@ -3,6 +3,7 @@ import { startAuthServer, TestClock } from '../support/auth';
 import { TestClient } from '../support/client';
 import {
 	exchangeTicket,
+	grantPortal,
 	registerTestPortal,
 	requestTicket,
 	type TestPortal
@@ -41,6 +42,8 @@ async function start(
 		{ accountId: 'ian', role: 'analyst', zone: 'aurora' }
 	]);
 	const portal = registerTestPortal(server);
+	// Ada allowed the portal to act for her (the consent window, tests/server/embed-consent.test.ts).
+	grantPortal(server, portal, 'ada');
 	return { server, portal };
 }
 
@@ -89,12 +92,14 @@ describe('tickets for a portal’s server', () => {
 
 	it('issues nothing for someone who is not a member, nor for another consortium’s project', async () => {
 		const { server, portal } = await start();
-		const stranger = await requestTicket(server, portal.apiKey, {
-			email: 'nobody@example.org',
+		// Ada allowed the portal, then left the project.
+		server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('ada'));
+		const former = await requestTicket(server, portal.apiKey, {
+			email: 'ada@example.org',
 			projectId: 'p1'
 		});
-		expect(stranger.status).toBe(403);
-		expect(stranger.body.error.code).toBe('not-a-member');
+		expect(former.status).toBe(403);
+		expect(former.body.error.code).toBe('not-a-member');
 
 		const other = createConsortium(server.app.db, {
 			name: 'Elsewhere',

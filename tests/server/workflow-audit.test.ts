@@ -168,7 +168,8 @@ describe('the audit log of a project', () => {
 			'Reason code',
 			'Message',
 			'Before',
-			'After'
+			'After',
+			'Via portal'
 		]);
 		expect(rows).toHaveLength(2);
 		expect(rows[0]!.slice(1, 9)).toEqual([

@@ -1,11 +1,13 @@
 /**
- * Embedding fixtures: a registered portal, tickets asked for as a portal's server would (no
- * Origin, the API key as a bearer token), exchanged as the iframe would (from the console's own
- * origin), and sync sockets that carry an embedded token as a URL parameter.
+ * Embedding fixtures: a registered portal, a person's grant to it (as if they had allowed it in
+ * the consent window), tickets asked for as a portal's server would (no Origin, the API key as a
+ * bearer token), exchanged as the iframe would (from the console's own origin), and sync sockets
+ * that carry an embedded token as a URL parameter.
  */
 import WebSocket from 'ws';
 import type { RegisterPortalRequest } from '../../src/lib/shared';
 import { findProjectRecord } from '../../server/consortium/store';
+import { allowPortal } from '../../server/embed/grants';
 import { registerPortal } from '../../server/embed/portals';
 import type { TestServer } from './server';
 
@@ -33,6 +35,16 @@ export function registerTestPortal(
 		null
 	);
 	return { id: portal.id, apiKey, consortiumId };
+}
+
+/** The person allows the portal to act for them in these projects (the consent window's Allow). */
+export function grantPortal(
+	server: Pick<TestServer, 'app'>,
+	portal: Pick<TestPortal, 'id'>,
+	accountId: string,
+	projectIds = ['p1']
+): void {
+	allowPortal(server.app.db, accountId, portal.id, projectIds);
 }
 
 export interface Answer {

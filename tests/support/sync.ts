@@ -100,13 +100,21 @@ export class SyncClient {
 	readonly closes: Array<{ code: number; reason: string }> = [];
 	readonly provider: WebsocketProvider;
 
-	/** Connects with a fresh session of the account, or with the `cookie` given. */
+	/**
+	 * Connects with a fresh session of the account, or with the `cookie` given; `params` go into
+	 * the URL (an embedded session's token, with `cookie: ''`).
+	 */
 	constructor(
 		server: Pick<TestServer, 'url' | 'origin'> & Partial<Pick<TestServer, 'app'>>,
 		readonly accountId: string,
 		readonly documentName: string,
 		readonly doc = new Y.Doc(),
-		options: { connect?: boolean; cookie?: string; origin?: string } = {}
+		options: {
+			connect?: boolean;
+			cookie?: string;
+			origin?: string;
+			params?: Record<string, string>;
+		} = {}
 	) {
 		const headers = { cookie: options.cookie ?? sessionCookieFor(server as TestServer, accountId) };
 		const origin = options.origin ?? server.origin;
@@ -122,6 +130,7 @@ export class SyncClient {
 			{
 				WebSocketPolyfill: Socket as unknown as typeof globalThis.WebSocket,
 				connect: options.connect ?? true,
+				params: options.params ?? {},
 				disableBc: true,
 				maxBackoffTime: 200
 			}

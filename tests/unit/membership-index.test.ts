@@ -35,7 +35,7 @@ describe('the membership index', () => {
 		db = openDatabase(':memory:');
 		const cy = { ...member('cy', 'consumer', 'nz'), role: 'messenger' };
 		const change: EntryChange = { root: 'members', key: 'cy', before: undefined, after: cy };
-		indexMembershipsOnChange(db, now)(projectDocument({ cy }), null, [change]);
+		indexMembershipsOnChange(db, now)(projectDocument({ cy }), null, [change], null);
 		expect(rows()).toEqual([{ account_id: 'cy', role: 'consumer', scope: '"all"' }]);
 
 		db.prepare('DELETE FROM memberships').run();
@@ -51,13 +51,21 @@ describe('the membership index', () => {
 		const nia = member('nia', 'analyst', 'nz');
 		const broken = { ...member('cy', 'consumer', 'nz'), role: 'owner' };
 		const index = indexMembershipsOnChange(db, now);
-		index(projectDocument({}), null, [
-			{ root: 'members', key: 'cy', before: undefined, after: member('cy', 'consumer', 'nz') }
-		]);
-		index(projectDocument({}), null, [
-			{ root: 'members', key: 'cy', before: member('cy', 'consumer', 'nz'), after: broken },
-			{ root: 'members', key: 'nia', before: undefined, after: nia }
-		]);
+		index(
+			projectDocument({}),
+			null,
+			[{ root: 'members', key: 'cy', before: undefined, after: member('cy', 'consumer', 'nz') }],
+			null
+		);
+		index(
+			projectDocument({}),
+			null,
+			[
+				{ root: 'members', key: 'cy', before: member('cy', 'consumer', 'nz'), after: broken },
+				{ root: 'members', key: 'nia', before: undefined, after: nia }
+			],
+			null
+		);
 		expect(rows()).toEqual([{ account_id: 'nia', role: 'analyst', scope: '"all"' }]);
 
 		reindexMembershipsOnLoad(db, now)(projectDocument({ cy: broken, nia }));

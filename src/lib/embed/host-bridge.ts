@@ -6,6 +6,7 @@
  * elsewhere is also logged, since it is someone trying.
  */
 import {
+	CONSENT_REQUIRED,
 	HostMessageSchema,
 	WIDGET_SOURCE,
 	type FrameMessage,
@@ -16,7 +17,9 @@ import {
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 export type OutgoingMessage = DistributiveOmit<FrameMessage, 'source'>;
 
-export type TicketOutcome = { ok: true; ticket: string } | { ok: false; message: string };
+/** A ticket, or why the portal gave none (`consentRequired`: the person must allow the portal). */
+export type TicketOutcome =
+	{ ok: true; ticket: string } | { ok: false; message: string; consentRequired: boolean };
 
 export interface HostBridgeOptions {
 	/** The window the widget's element lives in. */
@@ -62,7 +65,11 @@ export class HostBridge {
 		return new Promise((resolve) => {
 			const timer = setTimeout(() => {
 				this.#waiting.delete(id);
-				resolve({ ok: false, message: 'The portal did not answer. Reload the page to try again.' });
+				resolve({
+					ok: false,
+					message: 'The portal did not answer. Reload the page to try again.',
+					consentRequired: false
+				});
 			}, this.#options.ticketTimeoutMs ?? 20_000);
 			this.#waiting.set(id, { resolve, timer });
 			this.post({ type: 'ticket-request', id });
@@ -101,7 +108,11 @@ export class HostBridge {
 		waiting.resolve(
 			message.type === 'ticket'
 				? { ok: true, ticket: message.ticket }
-				: { ok: false, message: message.message }
+				: {
+						ok: false,
+						message: message.message,
+						consentRequired: message.code === CONSENT_REQUIRED
+					}
 		);
 	}
 }

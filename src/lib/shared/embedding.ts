@@ -99,7 +99,9 @@ export const PortalSchema = z.object({
 	createdAt: TimestampSchema,
 	/** Who registered it: a person's name, or the consortium office (`npm run admin`). */
 	createdByName: z.string(),
-	revokedAt: TimestampSchema.nullable()
+	revokedAt: TimestampSchema.nullable(),
+	/** Who revoked it, as `createdByName`; null while it is active. */
+	revokedByName: z.string().nullable()
 });
 export type Portal = z.infer<typeof PortalSchema>;
 
@@ -229,6 +231,21 @@ export type TicketRequest = z.infer<typeof TicketRequestSchema>;
 export const TicketResponseSchema = z.object({ ticket: TicketSchema, expiresAt: TimestampSchema });
 export type TicketResponse = z.infer<typeof TicketResponseSchema>;
 
+/**
+ * The ticket endpoint's refusal when the person has not allowed the portal to act for them in the
+ * project (or removed the grant): the portal's server passes it on to the widget, which asks the
+ * person in a console window (`consentPath`). An unknown address gets the same answer, so that a
+ * portal learns nothing of a person who has not allowed it.
+ */
+export const CONSENT_REQUIRED = 'consent-required';
+
+/** The console's consent page for a portal and project, opened in a window of its own. */
+export const CONSENT_PATH = '/embed/consent';
+
+export function consentPath(portalId: string, projectId: string): string {
+	return `${CONSENT_PATH}?${new URLSearchParams({ portal: portalId, project: projectId })}`;
+}
+
 /** `POST /api/embed/session`, from the iframe: the ticket, and where the iframe is. */
 export const EmbedSessionRequestSchema = z.object({
 	ticket: TicketSchema,
@@ -276,11 +293,14 @@ export const FrameMessageSchema = z.discriminatedUnion('type', [
 		type: z.literal('resize'),
 		height: z.number().int().min(0).max(100_000)
 	}),
-	/** For the host page: the widget is working, or why it stopped. */
+	/**
+	 * For the host page: the widget is working, waits for the person to allow the portal
+	 * (`consent-required`), or why it stopped.
+	 */
 	z.object({
 		source: z.literal(WIDGET_SOURCE),
 		type: z.literal('status'),
-		status: z.enum(['signed-in', 'ended', 'failed']),
+		status: z.enum(['signed-in', 'consent-required', 'ended', 'failed']),
 		message: z.string().max(500).optional()
 	})
 ]);
@@ -294,12 +314,16 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
 		id: RequestIdSchema,
 		ticket: TicketSchema
 	}),
-	/** The portal could not give a ticket (its endpoint failed, the person is signed out). */
+	/**
+	 * The portal could not give a ticket (its endpoint failed, the person is signed out); `code`
+	 * when the console said why in a way the widget acts on (`consent-required`: ask the person).
+	 */
 	z.object({
 		source: z.literal(WIDGET_SOURCE),
 		type: z.literal('ticket-error'),
 		id: RequestIdSchema,
-		message: z.string().max(500)
+		message: z.string().max(500),
+		code: z.literal(CONSENT_REQUIRED).optional()
 	}),
 	z.object({ source: z.literal(WIDGET_SOURCE), type: z.literal('theme'), theme: ThemeSchema })
 ]);
@@ -315,3 +339,65 @@ export function embedPath(
 }
 
 export const EMBED_PATH_PREFIX = '/embed/projects/';
+
+// ---- grants: the person's consent to a portal ------------------------------------------------
+
+/**
+ * What the consent page shows (`GET /api/embed/portals/:portalId/consent`): the portal, who
+ * registered it, and the projects it would act in for the signed-in person (those it serves that
+ * they are a member of), with what they already allowed.
+ */
+export const ConsentInfoSchema = z.object({
+	account: z.object({ id: IdSchema, name: z.string(), email: z.string() }),
+	portal: z.object({
+		id: IdSchema,
+		name: z.string(),
+		origins: z.array(z.string()),
+		consortiumName: z.string(),
+		createdByName: z.string(),
+		createdAt: TimestampSchema
+	}),
+	projects: z.array(PortalProjectSchema),
+	/** The projects of those already allowed; empty when there is no grant. */
+	allowedProjectIds: z.array(IdSchema)
+});
+export type ConsentInfo = z.infer<typeof ConsentInfoSchema>;
+
+/**
+ * `POST /api/embed/grants`: the person allows the portal to act for them in exactly these
+ * projects, the ones the consent page named. Allowing again adds projects to the grant.
+ */
+export const GrantRequestSchema = z.object({
+	portalId: IdSchema,
+	projectIds: PortalProjectIdsSchema
+});
+export type GrantRequest = z.infer<typeof GrantRequestSchema>;
+
+/** A grant as Personal Settings lists it (`GET /api/embed/grants`). */
+export const PortalGrantSchema = z.object({
+	portal: z.object({ id: IdSchema, name: z.string(), origins: z.array(z.string()) }),
+	/** The projects allowed, by name; a project the person has left since is still listed. */
+	projects: z.array(PortalProjectSchema),
+	createdAt: TimestampSchema,
+	/** When the portal last signed the person in; null: never yet. */
+	lastUsedAt: TimestampSchema.nullable()
+});
+export type PortalGrant = z.infer<typeof PortalGrantSchema>;
+
+export const PortalGrantListSchema = z.object({ grants: z.array(PortalGrantSchema) });
+export type PortalGrantList = z.infer<typeof PortalGrantListSchema>;
+
+/** Marks the consent window's message to the widget's iframe that opened it. */
+export const CONSENT_SOURCE = 'membership-consent';
+
+/**
+ * What the consent window tells its opener (the widget's iframe, a page of the console's origin)
+ * before it closes: the person's answer for this portal and project.
+ */
+export const ConsentMessageSchema = z.object({
+	source: z.literal(CONSENT_SOURCE),
+	outcome: z.enum(['allowed', 'declined']),
+	portalId: IdSchema,
+	projectId: IdSchema
+});
+export type ConsentMessage = z.infer<typeof ConsentMessageSchema>;

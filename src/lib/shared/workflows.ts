@@ -136,6 +136,8 @@ export const AuditEntrySchema = z.object({
 	key: z.string(),
 	/** Null: the server (bootstrap, accepted invitations, approved requests, uploads). */
 	author: z.object({ id: z.string(), name: z.string() }).nullable(),
+	/** The portal whose embedded widget the author used: "<author> via <portal>". */
+	via: z.object({ portalId: z.string(), portalName: z.string() }).nullable(),
 	outcome: z.enum(AUDIT_OUTCOMES),
 	/** The policy's reason code and message, for a refused change. */
 	code: z.enum(REASON_CODES).nullable(),

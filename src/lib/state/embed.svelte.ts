@@ -6,12 +6,15 @@
  * drop-down; one project, the one the portal's ticket names.
  *
  * 1. Check the host: the portal must be active and the parent's origin one of its origins.
- * 2. Ask the host for a ticket (HostBridge), exchange it for an embedded session.
+ * 2. Ask the host for a ticket (HostBridge), exchange it for an embedded session. When the person
+ *    has not allowed the portal to act for them (`consent-required`), ask them: a console window
+ *    where they sign in and allow or decline (consent-window.ts); allowed, ask for a ticket again.
  * 3. Open the project document over a SyncHub whose connections carry the token.
  * 4. Before the session ends, ask for a new ticket and reconnect with the new token (the document
  *    and its unconfirmed changes stay), then end the old session.
  */
 import { exchangeTicket, getPortalInfo, signOut } from '../api';
+import { openConsentWindow, type ConsentWindow } from '../embed/consent-window';
 import { HostBridge } from '../embed/host-bridge';
 import type { NoticeItem, NoticeTone } from '../components/notice-types';
 import {
@@ -25,7 +28,13 @@ import { SyncHub, type SyncSummary } from '../sync/sync-hub';
 import { ProjectState } from './project.svelte';
 import { LOST_TITLE, REFUSED_TITLE, describeLoss } from './sync-explanations';
 
-export type EmbedPhase = 'checking' | 'signing-in' | 'ready' | 'ended' | 'failed';
+export type EmbedPhase = 'checking' | 'signing-in' | 'consent' | 'ready' | 'ended' | 'failed';
+
+/**
+ * Where asking for consent stands: not asked yet, the console window open, or how it ended
+ * without an allow (declined, closed unanswered, blocked by the browser).
+ */
+export type ConsentStep = 'ask' | 'waiting' | 'declined' | 'closed' | 'blocked';
 
 export interface EmbedParams {
 	projectId: string;
@@ -42,6 +51,7 @@ export interface EmbedWindow {
 	location: Pick<Location, 'origin'> & { ancestorOrigins?: ArrayLike<string> };
 	addEventListener: Window['addEventListener'];
 	removeEventListener: Window['removeEventListener'];
+	open: Window['open'];
 }
 
 /** Renew when this share of the session's lifetime is left, retrying this often on failure. */
@@ -54,6 +64,8 @@ export class EmbedState {
 	problem = $state<string | null>(null);
 	account = $state<EmbedSession['account'] | null>(null);
 	portalName = $state<string | null>(null);
+	portalOrigins = $state<string[]>([]);
+	consent = $state<ConsentStep>('ask');
 	project = $state<ProjectState | null>(null);
 	sync = $state<SyncSummary>({ status: 'syncing', pending: 0 });
 	notices = $state<NoticeItem[]>([]);
@@ -63,6 +75,7 @@ export class EmbedState {
 	#token: string | null = null;
 	#hub: SyncHub | null = null;
 	#renewal: ReturnType<typeof setTimeout> | null = null;
+	#consentWindow: ConsentWindow | null = null;
 	#destroyed = false;
 
 	constructor(
@@ -87,6 +100,7 @@ export class EmbedState {
 			);
 		}
 		this.portalName = portal.data.name;
+		this.portalOrigins = portal.data.origins;
 		// CSP frame-ancestors already keeps other origins out; this says why, and where the browser
 		// tells us our real parent (Chromium, Safari), it must be the origin we were given.
 		const ancestor = this.win.location.ancestorOrigins?.[0];
@@ -108,6 +122,31 @@ export class EmbedState {
 	async retry(): Promise<void> {
 		this.problem = null;
 		await this.#signIn();
+	}
+
+	/**
+	 * Opens the console window where the person allows or declines the portal. It must run in the
+	 * person's click (browsers block windows opened otherwise), so it awaits nothing before opening.
+	 */
+	askInConsole(): void {
+		const opened = openConsentWindow({
+			portalId: this.params.portalId,
+			projectId: this.params.projectId,
+			win: this.win
+		});
+		this.#consentWindow = opened;
+		this.consent = 'waiting';
+		void opened.answer.then((answer) => {
+			if (this.#destroyed || this.#consentWindow !== opened) return;
+			this.#consentWindow = null;
+			if (answer === 'allowed') void this.#signIn();
+			else this.consent = answer;
+		});
+	}
+
+	/** Brings the open consent window to the front again. */
+	showConsoleWindow(): void {
+		this.#consentWindow?.focus();
 	}
 
 	notify(tone: NoticeTone, message: string, title?: string): void {
@@ -145,6 +184,7 @@ export class EmbedState {
 	/** A ticket from the portal, exchanged; null (and the widget failed) when either went wrong. */
 	async #newSession(): Promise<EmbedSession | null> {
 		const ticket = await this.bridge!.requestTicket();
+		if (!ticket.ok && ticket.consentRequired) return this.#askForConsent();
 		if (!ticket.ok) return this.#fail(ticket.message);
 		const session = await exchangeTicket({
 			ticket: ticket.ticket,
@@ -236,6 +276,14 @@ export class EmbedState {
 			return;
 		}
 		this.notify('error', `${reason.reason}. Reload the page to try again.`, 'Sync stopped');
+	}
+
+	/** The person has not allowed the portal (or took it back): the widget asks them to. */
+	#askForConsent(): null {
+		this.phase = 'consent';
+		this.consent = 'ask';
+		this.bridge?.post({ type: 'status', status: 'consent-required' });
+		return null;
 	}
 
 	#fail(problem: string): null {
