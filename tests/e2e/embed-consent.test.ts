@@ -15,9 +15,9 @@ import { startDemoPortal, type DemoPortal } from '../../scripts/demo-portal/serv
 import { newPerson } from '../support/browser';
 import {
 	expectNoSeriousViolations,
-	memberRow,
 	signedInAs,
 	startE2E,
+	widgetShowsMember,
 	type E2E
 } from '../support/e2e';
 import { requestTicket } from '../support/embed';
@@ -134,7 +134,7 @@ describe('the first time a person uses a portal', () => {
 		await popup.getByRole('button', { name: 'Allow' }).click();
 		await closed;
 
-		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		await widgetShowsMember(frame, 'Name of nia');
 		// Her grant is to this portal only: another portal's key gets nothing for her.
 		const elsewhere = await requestTicket(e2e.server, branch.credentials.apiKey, {
 			email: 'ada@example.org',
@@ -211,7 +211,7 @@ describe('declining, or closing the console window', () => {
 
 		const third = await openConsentWindow(visitor.page, 'Try again');
 		await third.getByRole('button', { name: 'Allow' }).click();
-		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		await widgetShowsMember(frame, 'Name of nia');
 		expect(await frame.locator('.who').textContent()).toMatch(
 			/signed in as Name of bo through\s+Branch Portal/
 		);

@@ -15,7 +15,7 @@ import { registerPortal } from '../../server/embed/portals';
 import { DEFAULT_EMBED_SETTINGS } from '../../server/embed/settings';
 import { startDemoPortal, type DemoPortal } from '../../scripts/demo-portal/server';
 import { newPerson } from '../support/browser';
-import { memberRow, signedInAs, startE2E, type E2E } from '../support/e2e';
+import { memberRow, signedInAs, startE2E, widgetShowsMember, type E2E } from '../support/e2e';
 import { embeddedToken, grantPortal, requestTicket, type TestPortal } from '../support/embed';
 import { setUpProject } from '../support/sync';
 
@@ -123,7 +123,7 @@ describe('the widget in the demo portal', () => {
 
 		await visitor.page.goto(portal.origin);
 		const frame = widgetFrame(visitor.page);
-		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		await widgetShowsMember(frame, 'Name of nia');
 		expect(await frame.locator('.who').textContent()).toMatch(
 			/Analytics · signed in as Name of ada through\s+Library Portal/
 		);
@@ -166,7 +166,7 @@ describe('the widget in the demo portal', () => {
 		const visitor = await newPerson(e2e.browser, { colorScheme: 'light' });
 		await visitor.page.goto(portal.origin);
 		const frame = widgetFrame(visitor.page);
-		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		await widgetShowsMember(frame, 'Name of nia');
 		const inside = consoleFrameOf(visitor.page)!;
 		// Nothing scrolls inside the iframe: it is as tall as what it shows.
 		await expect
@@ -192,7 +192,7 @@ describe('the widget in the demo portal', () => {
 		const before = new Set(embeddedSessionIds(portal.credentials.portalId));
 		await visitor.page.goto(portal.origin);
 		const frame = widgetFrame(visitor.page);
-		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		await widgetShowsMember(frame, 'Name of nia');
 		const first = embeddedSessionIds(portal.credentials.portalId).find((id) => !before.has(id));
 
 		// The session lasts 9 seconds here: the widget renews it, and ends the old one.
@@ -226,7 +226,7 @@ describe('accessibility', () => {
 		const visitor = await newPerson(e2e.browser);
 		await visitor.page.goto(portal.origin);
 		const frame = widgetFrame(visitor.page);
-		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		await widgetShowsMember(frame, 'Name of nia');
 		expect(await seriousViolations(visitor.page)).toEqual([]);
 		await frame.getByRole('button', { name: 'Invite Users' }).click();
 		await frame.getByRole('dialog').waitFor();
@@ -380,7 +380,7 @@ describe('another portal', () => {
 		const visitor = await newPerson(e2e.browser);
 		await visitor.page.goto(branch.origin);
 		const frame = widgetFrame(visitor.page);
-		await expect.poll(() => memberRow(frame, 'Name of nia').isVisible()).toBe(true);
+		await widgetShowsMember(frame, 'Name of nia');
 
 		// Bo, a Network Zone Project Admin, revokes the portal in the console.
 		const bo = await signedInAs(e2e, 'bo', `/consortia/${consortiumId}/portals`);

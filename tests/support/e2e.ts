@@ -71,6 +71,15 @@ export function memberRow(page: Pick<Page, 'getByRole'> | FrameLocator, name: st
 }
 
 /**
+ * Waits for the widget's first showing of the Users tab. A first load in a fresh browser context
+ * goes through two sites (the loader script, a ticket from the portal, its exchange, the console's
+ * boot and first sync), so it gets more time than a poll within one page.
+ */
+export async function widgetShowsMember(frame: FrameLocator, name: string): Promise<void> {
+	await expect.poll(() => memberRow(frame, name).isVisible(), { timeout: 30_000 }).toBe(true);
+}
+
+/**
  * Leaves the page (its connections close cleanly, as when a person closes the tab), then closes
  * the context. Closing a context alone can leave its sockets open until the server's heartbeat.
  */
