@@ -16,6 +16,7 @@ import { SyncHub } from '../../src/lib/sync/sync-hub';
 import type { TestServer } from '../support/server';
 import {
 	SyncClient,
+	queuedInvite,
 	sessionCookieFor,
 	setUpProject,
 	startSyncServer,
@@ -217,21 +218,7 @@ describe('the client sync layer', () => {
 		const ada = open('ada');
 		await ada.session.start();
 		await waitFor(() => ada.session.synced, 'Ada to sync');
-		ada.session.map('invites').set('inv1', {
-			id: 'inv1',
-			email: 'newcomer@office.example.org',
-			role: 'analyst',
-			zoneId: 'nz',
-			scope: 'all',
-			invitedBy: 'ada',
-			invitedAt: Date.now(),
-			sendRequests: 1,
-			status: 'queued',
-			sentAt: null,
-			expiresAt: null,
-			acceptedAt: null,
-			failure: null
-		});
+		ada.session.map('invites').set('inv1', queuedInvite('inv1', 'ada'));
 		await waitFor(
 			() =>
 				(ada.session.map('invites').get('inv1') as { status?: string } | undefined)?.status !==

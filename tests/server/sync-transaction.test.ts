@@ -11,6 +11,7 @@ import type { LiveDocument } from '../../server/sync/live-document';
 import type { TestServer } from '../support/server';
 import {
 	SyncClient,
+	queuedInvite,
 	rawSocket,
 	serverValue,
 	setUpProject,
@@ -118,22 +119,6 @@ describe('a change that loses to a concurrent write while it integrates', () => 
 });
 
 describe('a refused entry under a key the document never held', () => {
-	const invite = (id: string, invitedBy: string) => ({
-		id,
-		email: 'newcomer@office.example.org',
-		role: 'analyst',
-		zoneId: 'nz',
-		scope: 'all',
-		invitedBy,
-		invitedAt: Date.now(),
-		sendRequests: 1,
-		status: 'queued',
-		sentAt: null,
-		expiresAt: null,
-		acceptedAt: null,
-		failure: null
-	});
-
 	it('leaves no key, value or client ID anywhere, and the same key may be written once allowed', async () => {
 		const ada = connect('ada');
 		const ned = connect('ned');
@@ -144,7 +129,7 @@ describe('a refused entry under a key the document never held', () => {
 			seen.push(Buffer.from(event.data as ArrayBuffer).toString('latin1'))
 		);
 
-		ned.map('invites').set(key, invite(key, 'ned'));
+		ned.map('invites').set(key, queuedInvite(key, 'ned'));
 		await waitFor(() => ned.verdicts.length === 1, 'the refusal');
 		await waitFor(() => ned.map('invites').get(key) === undefined, 'Ned’s copy dropping it');
 
@@ -161,7 +146,7 @@ describe('a refused entry under a key the document never held', () => {
 
 		ada.setMember('ned', { role: 'admin' });
 		await waitFor(() => ned.member('ned')?.role === 'admin', 'Ned promoted');
-		ned.map('invites').set(key, invite(key, 'ned'));
+		ned.map('invites').set(key, queuedInvite(key, 'ned'));
 		await waitFor(
 			() => serverValue(server, 'project/p1', 'invites', key) !== undefined,
 			'the invitation, now allowed'

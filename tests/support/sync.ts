@@ -245,3 +245,22 @@ export function syncMessage(payload: Uint8Array, syncType = 2): Uint8Array {
 	encoding.writeVarUint8Array(encoder, payload);
 	return encoding.toUint8Array(encoder);
 }
+
+/** A new invitation as the console writes it: queued, for the server to send. */
+export function queuedInvite(id: string, invitedBy: string, email = 'newcomer@office.example.org') {
+	return {
+		id,
+		email,
+		role: 'analyst',
+		zoneId: 'nz',
+		scope: 'all',
+		invitedBy,
+		invitedAt: Date.now(),
+		sendRequests: 1,
+		status: 'queued',
+		sentAt: null,
+		expiresAt: null,
+		acceptedAt: null,
+		failure: null
+	};
+}
