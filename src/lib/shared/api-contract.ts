@@ -89,6 +89,7 @@ export const ROUTER_ERROR_CODES = [
 	'bad-path-parameter',
 	'method-not-allowed',
 	'cross-origin',
+	'origin-required',
 	'internal'
 ] as const;
 
