@@ -72,6 +72,9 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** `application/json`, with parameters (`; charset=utf-8`) or none, and no other type. */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
+/** The largest JSON body accepted, in bytes (docs/api.md, Conventions). */
+const JSON_BODY_LIMIT = 16_384;
+
 export class Router {
 	readonly #routes: Route[] = [];
 
@@ -218,7 +221,7 @@ function makeRequest(
 			}
 			let value: unknown;
 			try {
-				const body = await bytes(contract.bodyLimit ?? 16_384);
+				const body = await bytes(JSON_BODY_LIMIT);
 				value = JSON.parse(Buffer.from(body).toString('utf8'));
 			} catch (error) {
 				if (error instanceof HttpError) throw error;

@@ -75,8 +75,6 @@ export interface RouteContract {
 	policyDenials?: true;
 	/** Cookie-less callers (servers) send no Origin; state-changing cookie routes never set this. */
 	withoutOrigin?: boolean;
-	/** Largest JSON body accepted, in bytes. @default 16384 */
-	bodyLimit?: number;
 }
 
 /** Codes any route may answer with: the router's own checks and the catch-all. */
