@@ -37,10 +37,13 @@ import { DocumentRegistry, type RegistryOptions } from './sync/registry';
 import { attachSyncServer, revokeLostAccess, type SyncServer } from './sync/sync-server';
 import type { DigestScheduler } from './workflows/digest-scheduler';
 import { startWorkflows, workflowIndexes, type WorkflowLimits } from './workflows';
+import { API, type RouteContract } from '../src/lib/shared/api-contract';
 
 export interface App {
 	readonly server: Server;
 	readonly db: Db;
+	/** The API routes registered, from the contract (tests check it covers the whole contract). */
+	readonly routes: readonly RouteContract[];
 	readonly config: Config;
 	/** Queues mail (synchronously) and delivers it, or keeps it in the local outbox. */
 	readonly mailer: Mailer;
@@ -93,7 +96,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	);
 
 	const router = new Router(originPolicy(allowedOrigins));
-	router.add('GET', '/api/health', () => ({ body: { ok: true } }));
+	router.add(API.health, () => ({ body: { ok: true } }));
 	const auth = registerAuthRoutes(router, {
 		db,
 		mailer,
@@ -209,6 +212,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	return {
 		server,
 		db,
+		routes: router.contracts,
 		config,
 		mailer,
 		site,

@@ -8,7 +8,6 @@
  * - `DELETE /api/embed/grants/:portalId`: takes one back; that portal's sessions of theirs end now.
  */
 import {
-	GrantRequestSchema,
 	type ConsentInfo,
 	type PortalGrant,
 	type PortalGrantList,
@@ -23,12 +22,13 @@ import { isProjectMember } from './managers';
 import { describePortal, findActivePortal, type PortalRecord } from './portals';
 import { portalNotFound, validId } from './route-params';
 import type { EmbedRouteDeps } from './routes';
+import { API } from '../../src/lib/shared/api-contract';
 
 export function registerGrantRoutes(router: Router, deps: EmbedRouteDeps): void {
 	const { auth, registry } = deps;
 	const { db } = auth;
 
-	router.add('GET', '/api/embed/portals/:portalId/consent', (request): { body: ConsentInfo } => {
+	router.add(API.getConsentInfo, (request): { body: ConsentInfo } => {
 		const { account } = requireSignedIn(auth, request);
 		const portal = activePortal(request.params.portalId);
 		const projects = projectsOfMember(portal, account.id);
@@ -58,29 +58,25 @@ export function registerGrantRoutes(router: Router, deps: EmbedRouteDeps): void 
 		};
 	});
 
-	router.add(
-		'POST',
-		'/api/embed/grants',
-		async (request): Promise<{ status: number; body: PortalGrant }> => {
-			const { account } = requireSignedIn(auth, request);
-			const { portalId, projectIds } = await request.json(GrantRequestSchema);
-			const portal = findActivePortal(db, portalId);
-			if (!portal) throw portalNotFound();
-			const allowable = new Set(projectsOfMember(portal, account.id).map((project) => project.id));
-			const others = projectIds.filter((id) => !allowable.has(id));
-			if (others.length > 0) {
-				throw new HttpError(
-					403,
-					'grant-project-invalid',
-					`${portal.name} can act for you only in projects it serves and you are a member of, and ${others.join(', ')} is not one.`
-				);
-			}
-			const grant = allowPortal(db, account.id, portal.id, projectIds);
-			return { status: 201, body: describeGrant(grant, portal) };
+	router.add(API.allowPortal, async (request): Promise<{ status: number; body: PortalGrant }> => {
+		const { account } = requireSignedIn(auth, request);
+		const { portalId, projectIds } = await request.json();
+		const portal = findActivePortal(db, portalId);
+		if (!portal) throw portalNotFound();
+		const allowable = new Set(projectsOfMember(portal, account.id).map((project) => project.id));
+		const others = projectIds.filter((id) => !allowable.has(id));
+		if (others.length > 0) {
+			throw new HttpError(
+				403,
+				'grant-project-invalid',
+				`${portal.name} can act for you only in projects it serves and you are a member of, and ${others.join(', ')} is not one.`
+			);
 		}
-	);
+		const grant = allowPortal(db, account.id, portal.id, projectIds);
+		return { status: 201, body: describeGrant(grant, portal) };
+	});
 
-	router.add('GET', '/api/embed/grants', (request): { body: PortalGrantList } => {
+	router.add(API.listPortalGrants, (request): { body: PortalGrantList } => {
 		const { account } = requireSignedIn(auth, request);
 		const grants = listGrants(db, account.id).flatMap((grant) => {
 			const portal = findActivePortal(db, grant.portalId);
@@ -89,7 +85,7 @@ export function registerGrantRoutes(router: Router, deps: EmbedRouteDeps): void 
 		return { body: { grants } };
 	});
 
-	router.add('DELETE', '/api/embed/grants/:portalId', (request) => {
+	router.add(API.removePortalGrant, (request) => {
 		const { account } = requireSignedIn(auth, request);
 		const portalId = validId(request.params.portalId, grantNotFound);
 		if (!removeGrant(db, account.id, portalId)) throw grantNotFound();

@@ -13,9 +13,6 @@
  */
 import {
 	CONSENT_REQUIRED,
-	EmbedSessionRequestSchema,
-	RegisterPortalRequestSchema,
-	TicketRequestSchema,
 	canRegisterPortal,
 	canRevokePortal,
 	consentPath,
@@ -53,6 +50,7 @@ import {
 } from './portals';
 import { MAX_TICKET_LIFETIME_MS, type EmbedSettings } from './settings';
 import { consumeTicket, issueTicket, type TicketFailure } from './tickets';
+import { API } from '../../src/lib/shared/api-contract';
 
 export interface EmbedRouteDeps {
 	auth: AuthContext;
@@ -83,8 +81,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 	const ticketLifetimeMs = Math.min(settings.ticketLifetimeMs, MAX_TICKET_LIFETIME_MS);
 
 	router.add(
-		'POST',
-		'/api/embed/tickets',
+		API.issueTicket,
 		async (request): Promise<{ status: number; body: TicketResponse }> => {
 			enforceLimit(ticketsPerIp, request.ip);
 			// Browsers always say where a POST comes from; servers do not. An API key in a browser
@@ -98,7 +95,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 			}
 			const portal = authenticatePortal(request);
 			enforceLimit(ticketsPerPortal, portal.id);
-			const { email, projectId } = await request.json(TicketRequestSchema);
+			const { email, projectId } = await request.json();
 			const project = findProjectRecord(db, projectId);
 			if (!project || project.consortiumId !== portal.consortiumId) {
 				throw new HttpError(
@@ -126,13 +123,12 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 				ticketLifetimeMs
 			);
 			return { status: 201, body: issued };
-		},
-		{ withoutOrigin: true }
+		}
 	);
 
-	router.add('POST', '/api/embed/session', async (request): Promise<{ body: EmbedSession }> => {
+	router.add(API.exchangeTicket, async (request): Promise<{ body: EmbedSession }> => {
 		enforceLimit(exchangesPerIp, request.ip);
-		const { ticket, portalId, projectId } = await request.json(EmbedSessionRequestSchema);
+		const { ticket, portalId, projectId } = await request.json();
 		const check = consumeTicket(db, ticket);
 		if (!check.ok)
 			throw new HttpError(400, `ticket-${check.reason}`, TICKET_MESSAGES[check.reason]);
@@ -171,13 +167,13 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		};
 	});
 
-	router.add('GET', '/api/embed/portals/:portalId', (request): { body: PortalPublicInfo } => {
+	router.add(API.getPortalInfo, (request): { body: PortalPublicInfo } => {
 		const portal = findActivePortal(db, validId(request.params.portalId, portalNotFound));
 		if (!portal) throw portalNotFound();
 		return { body: { id: portal.id, name: portal.name, origins: portal.origins } };
 	});
 
-	router.add('GET', '/api/consortia/:consortiumId/portals', (request): { body: PortalList } => {
+	router.add(API.listPortals, (request): { body: PortalList } => {
 		const { consortium, memberships } = consortiumOf(request);
 		const viewerProjects = projectNames(memberships);
 		return {
@@ -194,12 +190,11 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 	});
 
 	router.add(
-		'POST',
-		'/api/consortia/:consortiumId/portals',
+		API.registerPortal,
 		async (request): Promise<{ status: number; body: RegisteredPortal }> => {
 			const { consortium, memberships, account } = consortiumOf(request);
 			enforce(canRegisterPortal(memberships));
-			const input = await request.json(RegisterPortalRequestSchema);
+			const input = await request.json();
 			enforce(canRegisterPortal(memberships, input.projectIds));
 			const { portal, apiKey } = registerPortal(db, consortium.id, input, account.id);
 			mailPortalChange({ db, mailer, site }, portal, {
@@ -212,7 +207,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		}
 	);
 
-	router.add('DELETE', '/api/consortia/:consortiumId/portals/:portalId', (request) => {
+	router.add(API.revokePortal, (request) => {
 		const { consortium, memberships, account } = consortiumOf(request);
 		const portal = findPortal(db, validId(request.params.portalId, portalNotFound));
 		if (!portal || portal.consortiumId !== consortium.id) throw portalNotFound();
@@ -244,7 +239,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 	}
 
 	/** The consortium of the route, if the signed-in person is a member of one of its projects. */
-	function consortiumOf(request: ApiRequest) {
+	function consortiumOf(request: ApiRequest<typeof API.listPortals>) {
 		const { account } = requireSignedIn(auth, request);
 		const consortium = findConsortium(db, validId(request.params.consortiumId, consortiumNotFound));
 		const memberships = consortium

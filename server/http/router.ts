@@ -1,28 +1,49 @@
 /**
- * A small router for the JSON API: routes are a method and a path with `:params`, handlers take a
- * request and return a response value. Bodies are read only on demand, bounded in size, and
- * validated with a zod schema; state-changing requests must come from an allowed origin.
+ * A small router for the JSON API, driven by the API contract (src/lib/shared/api-contract.ts):
+ * each route is registered from its contract entry, which gives its method, path, parameters,
+ * body and answer. Path parameters are checked before the handler runs; the body is read only
+ * when the handler asks for it (after its sign-in and rate-limit checks, so that a stranger learns
+ * nothing from a 400 and an over-limit client spends no parsing), bounded in size, and validated
+ * against the contract's schema. State-changing requests must come from an allowed origin.
+ *
+ * Answers are checked against the contract too, in every environment: an answer that does not
+ * fit is a bug, which is logged and answered as a 500 `internal`, so that no unchecked shape
+ * leaks to a client (and a test that meets it fails).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import {
+	paramsSchema,
+	type RouteContract,
+	type RouteParams
+} from '../../src/lib/shared/api-contract';
 import { HttpError, invalidInput } from './errors';
 import { checkRequestOrigin, type OriginPolicy } from './origin';
 import { decodePathSegment } from './request-target';
 
-export interface ApiRequest {
+type JsonBodyOf<R extends RouteContract> = R['body'] extends {
+	type: 'json';
+	schema: infer S extends z.ZodType;
+}
+	? z.output<S>
+	: unknown;
+
+type QueryOf<R extends RouteContract> = R['query'] extends z.ZodType
+	? z.output<R['query']>
+	: unknown;
+
+export interface ApiRequest<R extends RouteContract = RouteContract> {
 	method: string;
 	url: URL;
-	params: Record<string, string>;
+	params: RouteParams<R>;
 	raw: IncomingMessage;
 	/** The client's address, for rate limits (the socket's, unless a trusted proxy says otherwise). */
 	ip: string;
 	header(name: string): string | undefined;
-	/** Validates the query string; a 400 with field errors when it does not fit. */
-	query<S extends z.ZodType>(schema: S): z.output<S>;
-	/** Reads and validates the JSON body; a 400 with field errors when it does not fit. */
-	json<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
-	/** Reads the raw body as text, up to `limit` bytes. */
-	text(limit: number): Promise<string>;
+	/** The query string, validated against the contract; a 400 with field errors when it does not fit. */
+	query(): QueryOf<R>;
+	/** Reads the JSON body and validates it against the contract; a 400 with field errors when it does not fit. */
+	json(): Promise<JsonBodyOf<R>>;
 	/** Reads the raw body as bytes, up to `limit` bytes (413 beyond), for bodies that are not JSON. */
 	bytes(limit: number): Promise<Uint8Array>;
 }
@@ -35,24 +56,15 @@ export interface ApiResponse {
 	file?: { contentType: string; content: string };
 }
 
-export type Handler = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
-
-export interface RouteOptions {
-	/**
-	 * Routes authenticated by something other than a cookie (an API key) may be called by servers,
-	 * which send no Origin. Cookie-authenticated routes never set this.
-	 */
-	withoutOrigin?: boolean;
-	/** Largest JSON body accepted, in bytes. @default 16384 */
-	bodyLimit?: number;
-}
+export type Handler<R extends RouteContract = RouteContract> = (
+	request: ApiRequest<R>
+) => ApiResponse | Promise<ApiResponse>;
 
 interface Route {
-	method: string;
+	contract: RouteContract;
 	pattern: RegExp;
 	keys: string[];
 	handler: Handler;
-	options: RouteOptions;
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -60,26 +72,44 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** `application/json`, with parameters (`; charset=utf-8`) or none, and no other type. */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
+/** The largest JSON body accepted, in bytes (docs/api.md, Conventions). */
+const JSON_BODY_LIMIT = 16_384;
+
 export class Router {
 	readonly #routes: Route[] = [];
 
 	constructor(private readonly origins: OriginPolicy) {}
 
-	add(method: string, path: string, handler: Handler, options: RouteOptions = {}): this {
+	/** Registers the handler of a route of the contract; each route once. */
+	add<R extends RouteContract>(contract: R, handler: Handler<R>): this {
+		if (this.#routes.some((route) => route.contract === contract))
+			throw new Error(`${contract.method} ${contract.path} is registered twice`);
 		const keys: string[] = [];
-		const source = path.replaceAll('.', '\\.').replace(/:([A-Za-z]+)/g, (_, key: string) => {
-			keys.push(key);
-			return '([^/]+)';
+		const source = contract.path
+			.replaceAll('.', '\\.')
+			.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+				keys.push(key);
+				return '([^/]+)';
+			});
+		this.#routes.push({
+			contract,
+			pattern: new RegExp(`^${source}$`),
+			keys,
+			handler: handler as unknown as Handler
 		});
-		this.#routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler, options });
 		return this;
+	}
+
+	/** The contracts of the routes registered, in the order they were. */
+	get contracts(): RouteContract[] {
+		return this.#routes.map((route) => route.contract);
 	}
 
 	/** Handles the request if a route matches its path; false when none does. */
 	async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
 		const candidates = this.#routes.filter((route) => route.pattern.test(url.pathname));
 		if (candidates.length === 0) return false;
-		const route = candidates.find((candidate) => candidate.method === req.method);
+		const route = candidates.find((candidate) => candidate.contract.method === req.method);
 		try {
 			if (!route) {
 				throw new HttpError(
@@ -88,14 +118,16 @@ export class Router {
 					`${req.method} is not allowed here.`,
 					undefined,
 					{
-						Allow: candidates.map((candidate) => candidate.method).join(', ')
+						Allow: candidates.map((candidate) => candidate.contract.method).join(', ')
 					}
 				);
 			}
-			if (STATE_CHANGING.has(route.method) && !route.options.withoutOrigin)
+			const { contract } = route;
+			if (STATE_CHANGING.has(contract.method) && !contract.withoutOrigin)
 				checkRequestOrigin(req, this.origins);
 			const params = pathParameters(route, url.pathname);
-			const response = await route.handler(makeRequest(req, res, url, params, route.options));
+			const response = await route.handler(makeRequest(req, res, url, params, contract));
+			checkAnswer(contract, response);
 			if (response.file) sendFile(res, response.status ?? 200, response.file, response.headers);
 			else sendJson(res, response.status ?? 200, response.body, response.headers);
 		} catch (error) {
@@ -105,10 +137,40 @@ export class Router {
 	}
 }
 
+/** A bug of ours: the handler answered with something its contract does not promise. */
+class AnswerOutsideContract extends Error {
+	constructor(contract: RouteContract, problem: string) {
+		super(`${contract.method} ${contract.path} answered outside its contract: ${problem}`);
+		this.name = 'AnswerOutsideContract';
+	}
+}
+
+function checkAnswer(contract: RouteContract, response: ApiResponse): void {
+	const { answer } = contract;
+	const status = response.status ?? 200;
+	if (status !== answer.status)
+		throw new AnswerOutsideContract(contract, `status ${status}, not ${answer.status}`);
+	if (answer.type === 'csv') {
+		if (!response.file?.contentType.startsWith('text/csv'))
+			throw new AnswerOutsideContract(contract, 'no text/csv file');
+		return;
+	}
+	if (response.file) throw new AnswerOutsideContract(contract, 'a file, not JSON');
+	if (answer.type === 'none') {
+		if (response.body !== undefined) throw new AnswerOutsideContract(contract, 'a body');
+		return;
+	}
+	const checked = answer.schema.safeParse(response.body);
+	if (!checked.success) {
+		const where = checked.error.issues.map((issue) => issue.path.join('.') || '(body)');
+		throw new AnswerOutsideContract(contract, `the body does not fit at ${where.join(', ')}`);
+	}
+}
+
 /** The route's `:params` in the path, decoded; a 400 when one's percent-encoding is broken. */
 function pathParameters(route: Route, pathname: string): Record<string, string> {
 	const match = route.pattern.exec(pathname)!;
-	return Object.fromEntries(
+	const decoded = Object.fromEntries(
 		route.keys.map((key, index) => {
 			const value = decodePathSegment(match[index + 1]!);
 			if (value === null) {
@@ -121,6 +183,9 @@ function pathParameters(route: Route, pathname: string): Record<string, string> 
 			return [key, value];
 		})
 	);
+	const parsed = paramsSchema(route.contract).safeParse(decoded);
+	if (!parsed.success) throw invalidInput(parsed.error);
+	return parsed.data;
 }
 
 function makeRequest(
@@ -128,10 +193,9 @@ function makeRequest(
 	res: ServerResponse,
 	url: URL,
 	params: Record<string, string>,
-	options: RouteOptions
+	contract: RouteContract
 ): ApiRequest {
 	const bytes = (limit: number) => readBody(req, res, limit);
-	const text = async (limit: number) => Buffer.from(await bytes(limit)).toString('utf8');
 	return {
 		method: req.method ?? 'GET',
 		url,
@@ -142,27 +206,30 @@ function makeRequest(
 			const value = req.headers[name.toLowerCase()];
 			return Array.isArray(value) ? value[0] : value;
 		},
-		text,
 		bytes,
-		query(schema) {
-			const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+		query() {
+			if (!contract.query) throw new Error(`${contract.path} reads no query in its contract`);
+			const parsed = contract.query.safeParse(Object.fromEntries(url.searchParams));
 			if (!parsed.success) throw invalidInput(parsed.error);
-			return parsed.data;
+			return parsed.data as never;
 		},
-		async json(schema) {
+		async json() {
+			if (contract.body?.type !== 'json')
+				throw new Error(`${contract.path} takes no JSON body in its contract`);
 			if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
 				throw new HttpError(415, 'unsupported-media-type', 'Send the body as application/json.');
 			}
 			let value: unknown;
 			try {
-				value = JSON.parse(await text(options.bodyLimit ?? 16_384));
+				const body = await bytes(JSON_BODY_LIMIT);
+				value = JSON.parse(Buffer.from(body).toString('utf8'));
 			} catch (error) {
 				if (error instanceof HttpError) throw error;
 				throw new HttpError(400, 'invalid-json', 'The body is not valid JSON.');
 			}
-			const parsed = schema.safeParse(value);
+			const parsed = contract.body.schema.safeParse(value);
 			if (!parsed.success) throw invalidInput(parsed.error);
-			return parsed.data;
+			return parsed.data as never;
 		}
 	};
 }

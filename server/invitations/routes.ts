@@ -6,13 +6,7 @@
  * adds the membership, signs the person in, and sends new accounts their Get Started link.
  */
 import { z } from 'zod';
-import {
-	InviteAcceptRequestSchema,
-	InvitePreviewRequestSchema,
-	ROLE_LABELS,
-	type Invite,
-	type InvitePreview
-} from '../../src/lib/shared';
+import { ROLE_LABELS, type Invite, type InvitePreview } from '../../src/lib/shared';
 import { createAccount, findAccountByEmail, setAccountPassword } from '../auth/accounts';
 import { issueSignInLink } from '../auth/link-mail';
 import { hashPassword } from '../auth/passwords';
@@ -23,6 +17,7 @@ import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import { admitInvitee, findInvite } from './admission';
+import { API } from '../../src/lib/shared/api-contract';
 
 const InviteTokenData = z.object({ projectId: z.string() });
 
@@ -74,9 +69,9 @@ export function registerInvitationRoutes(
 		};
 	}
 
-	router.add('POST', '/api/invites/preview', async (request) => {
+	router.add(API.previewInvite, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
-		const { token } = await request.json(InvitePreviewRequestSchema);
+		const { token } = await request.json();
 		const check = peekToken(db, token, 'invite');
 		const open =
 			registry.read(`project/${projectOf(check)}`, () => openInvitation(check)) ??
@@ -92,9 +87,9 @@ export function registerInvitationRoutes(
 		return { body: preview };
 	});
 
-	router.add('POST', '/api/invites/accept', async (request) => {
+	router.add(API.acceptInvite, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
-		const { token, name, password } = await request.json(InviteAcceptRequestSchema);
+		const { token, name, password } = await request.json();
 		// Everything that can be refused is checked before the token is used up.
 		const peeked = peekToken(db, token, 'invite');
 		const projectId = projectOf(peeked);

@@ -11,12 +11,13 @@ import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Db } from '../db/database';
 import { listRecentMessages } from './outbox';
+import { API } from '../../src/lib/shared/api-contract';
 
 /** Enough to find the last few flows' messages; older ones are in the database. */
 const RECENT = 50;
 
 export function registerDevOutboxRoute(router: Router, db: Db, site: SiteUrl): void {
-	router.add('GET', '/api/dev/outbox', (request) => {
+	router.add(API.listOutbox, (request) => {
 		if (!isLoopback(request.ip)) {
 			throw new HttpError(403, 'outbox-local-only', 'The outbox is shown only on this machine.');
 		}

@@ -2,7 +2,7 @@
  * The audit log API (docs/api.md): a project's log for its Project Admins, as JSON pages or as one
  * CSV file for spreadsheets.
  */
-import { AuditQuerySchema, type AuditEntry } from '../../src/lib/shared';
+import { type AuditEntry } from '../../src/lib/shared';
 import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
 import type { Router } from '../http/router';
@@ -10,6 +10,7 @@ import type { DocumentRegistry } from '../sync/registry';
 import { readAuditEntries, readAuditPage } from './audit-query';
 import { csvDownload, fileNamePart, isoTime } from './csv-download';
 import { requireProjectAdmin, withProject } from './project-access';
+import { API } from '../../src/lib/shared/api-contract';
 
 /** Rows of one CSV file at most; the `X-Next-Cursor` header then names where older ones start. */
 export const AUDIT_CSV_MAX_ROWS = 10_000;
@@ -42,19 +43,19 @@ export function registerAuditRoutes(
 			return facts.project.name;
 		});
 
-	router.add('GET', '/api/projects/:id/audit', (request) => {
+	router.add(API.getAuditPage, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		projectNameForAdmin(request.params.id!, account.id);
-		const query = request.query(AuditQuerySchema);
-		return { body: readAuditPage(deps.db, request.params.id!, query) };
+		projectNameForAdmin(request.params.id, account.id);
+		const query = request.query();
+		return { body: readAuditPage(deps.db, request.params.id, query) };
 	});
 
-	router.add('GET', '/api/projects/:id/audit.csv', (request) => {
+	router.add(API.downloadAuditCsv, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		const projectName = projectNameForAdmin(request.params.id!, account.id);
-		const query = request.query(AuditQuerySchema);
+		const projectName = projectNameForAdmin(request.params.id, account.id);
+		const query = request.query();
 		const limit = Math.min(query.limit ?? AUDIT_CSV_MAX_ROWS, AUDIT_CSV_MAX_ROWS);
-		const entries = readAuditEntries(deps.db, request.params.id!, query, limit + 1);
+		const entries = readAuditEntries(deps.db, request.params.id, query, limit + 1);
 		const more = entries.length > limit;
 		const kept = entries.slice(0, limit);
 		return csvDownload(

@@ -10,6 +10,7 @@ import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import { csvDownload, fileNamePart } from './csv-download';
 import { requireViewReader, withProject } from './project-access';
+import { API } from '../../src/lib/shared/api-contract';
 
 const LEXICON_CSV_HEADER = ['Name', 'Kind', 'Description', 'Hidden', 'Tags', 'Lookup table'];
 
@@ -18,9 +19,9 @@ export function registerLexiconExport(
 	auth: AuthContext,
 	deps: { registry: DocumentRegistry }
 ): void {
-	router.add('GET', '/api/projects/:id/views/:viewId/lexicon.csv', (request) => {
+	router.add(API.downloadLexiconCsv, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		const { id: projectId, viewId } = request.params as { id: string; viewId: string };
+		const { id: projectId, viewId } = request.params;
 		const viewName = withProject(deps.registry, projectId, ({ facts }) => {
 			const { view, member } = requireViewReader(facts, account.id, viewId);
 			const decision = checkPermission({

@@ -8,7 +8,6 @@
  */
 import {
 	LookupTableSchema,
-	LookupTableUploadQuerySchema,
 	checkPermission,
 	newId,
 	readLookupTableCsv,
@@ -22,6 +21,7 @@ import { formatSize, type ApiRequest, type Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import type { WorkflowLimits } from './limits';
 import { requireViewReader, withProject } from './project-access';
+import { API } from '../../src/lib/shared/api-contract';
 
 export function registerLookupTableUpload(
 	router: Router,
@@ -30,10 +30,10 @@ export function registerLookupTableUpload(
 ): void {
 	const uploadsPerAccount = new RateLimiter({ ...deps.limits.uploadsPerAccount, now: deps.now });
 
-	router.add('POST', '/api/projects/:id/views/:viewId/lookup-tables', async (request) => {
+	router.add(API.uploadLookupTable, async (request) => {
 		const { account } = requireSignedIn(auth, request);
-		const place: Place = { id: request.params.id!, viewId: request.params.viewId! };
-		const { name } = request.query(LookupTableUploadQuerySchema);
+		const place: Place = { id: request.params.id, viewId: request.params.viewId };
+		const { name } = request.query();
 		requireUploader(deps.registry, place, account.id);
 		enforceLimit(uploadsPerAccount, account.id);
 		const csv = readLookupTableCsv(await readCsvBody(request, deps.limits.maxCsvBytes));

@@ -2,7 +2,6 @@
  * The requests API (docs/api.md): the directory of projects a Network Zone user may ask to join,
  * the boards they may ask to be subscribed to, sending a request and withdrawing it.
  */
-import { NewRequestSchema } from '../../src/lib/shared';
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { RateLimiter } from '../http/rate-limit';
 import type { Router } from '../http/router';
@@ -10,6 +9,7 @@ import { directoryFor } from './directory';
 import type { WorkflowLimits } from './limits';
 import { orThrow } from './outcome';
 import { requestableBoards, submitRequest, withdrawRequest, type RequestDeps } from './requests';
+import { API } from '../../src/lib/shared/api-contract';
 
 export function registerRequestRoutes(
 	router: Router,
@@ -18,27 +18,27 @@ export function registerRequestRoutes(
 ): void {
 	const requestsPerAccount = new RateLimiter({ ...deps.limits.requestsPerAccount, now: deps.now });
 
-	router.add('GET', '/api/directory', (request) => {
+	router.add(API.getDirectory, (request) => {
 		const { account } = requireSignedIn(auth, request);
 		return { body: directoryFor(deps.db, deps.registry, account.id) };
 	});
 
-	router.add('GET', '/api/projects/:id/boards', (request) => {
+	router.add(API.listRequestableBoards, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		return { body: orThrow(requestableBoards(deps, request.params.id!, account.id)).boards };
+		return { body: orThrow(requestableBoards(deps, request.params.id, account.id)).boards };
 	});
 
-	router.add('POST', '/api/projects/:id/requests', async (request) => {
+	router.add(API.submitRequest, async (request) => {
 		const { account } = requireSignedIn(auth, request);
 		enforceLimit(requestsPerAccount, account.id);
-		const input = await request.json(NewRequestSchema);
-		const { request: sent } = orThrow(submitRequest(deps, request.params.id!, account, input));
+		const input = await request.json();
+		const { request: sent } = orThrow(submitRequest(deps, request.params.id, account, input));
 		return { status: 201, body: { request: sent } };
 	});
 
-	router.add('POST', '/api/projects/:id/requests/:requestId/withdraw', (request) => {
+	router.add(API.withdrawRequest, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		orThrow(withdrawRequest(deps, request.params.id!, request.params.requestId!, account.id));
+		orThrow(withdrawRequest(deps, request.params.id, request.params.requestId, account.id));
 		return { status: 204 };
 	});
 }

@@ -9,18 +9,19 @@ import type { Router } from '../http/router';
 import { csvDownload, fileNamePart } from './csv-download';
 import { orThrow } from './outcome';
 import { rosterFor } from './roster';
+import { API } from '../../src/lib/shared/api-contract';
 
 const ROSTER_CSV_HEADER = ['Name', 'Email', 'Zones', 'Project', 'Role', 'Zone in project'];
 
 export function registerRosterRoutes(router: Router, auth: AuthContext, deps: { db: Db }): void {
-	router.add('GET', '/api/consortia/:id/roster', (request) => {
+	router.add(API.getRoster, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		return { body: orThrow(rosterFor(deps.db, request.params.id!, account.id)).roster };
+		return { body: orThrow(rosterFor(deps.db, request.params.id, account.id)).roster };
 	});
 
-	router.add('GET', '/api/consortia/:id/roster.csv', (request) => {
+	router.add(API.downloadRosterCsv, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		const { roster } = orThrow(rosterFor(deps.db, request.params.id!, account.id));
+		const { roster } = orThrow(rosterFor(deps.db, request.params.id, account.id));
 		return csvDownload(`roster-${fileNamePart(roster.consortium.name)}.csv`, [
 			ROSTER_CSV_HEADER,
 			...rosterRows(roster)

@@ -2,7 +2,8 @@
  * What a person reads when an emailed link cannot be used, by the server's error code. The codes
  * are the API's (`token-invalid`, `token-expired`, `token-used`); the words depend on the link.
  */
-import { describeFailure, type ApiFailure } from './api';
+import { type ApiFailure } from './api';
+import { describeFailure } from './failure-wording';
 
 export type LinkKind = 'sign-in' | 'invite' | 'password-reset' | 'email-change';
 

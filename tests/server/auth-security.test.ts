@@ -175,7 +175,8 @@ describe('the identity API’s defences', () => {
 			expect(limited.headers.get('retry-after')).toBe('60');
 			expect(limited.body.error).toEqual({
 				code: 'rate-limited',
-				message: 'Too many attempts. Try again in 60 seconds.'
+				message: 'Too many attempts. Try again in 60 seconds.',
+				data: { retryAfterSeconds: 60 }
 			});
 
 			clock.advance(MINUTE);

@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RouteContract } from '../../src/lib/shared/api-contract';
 import { originPolicy } from '../../server/http/origin';
 import { Router, sendJson } from '../../server/http/router';
 import { rawRequest, sendRaw } from '../support/raw-http';
@@ -190,7 +191,15 @@ describe('a handler that throws', () => {
 	let url: string;
 	beforeAll(async () => {
 		const router = new Router(originPolicy(() => []));
-		router.add('GET', '/api/throws', () => {
+		const throws: RouteContract = {
+			method: 'GET',
+			path: '/api/throws',
+			summary: 'A route whose handler has a bug.',
+			caller: 'anyone',
+			answer: { type: 'none', status: 204 },
+			errors: []
+		};
+		router.add(throws, () => {
 			throw new TypeError('a bug in a handler');
 		});
 		bare = createServer((req, res) => {

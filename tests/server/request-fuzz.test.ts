@@ -12,8 +12,7 @@
  * A failure prints fast-check's seed and the shrunk request; FUZZ_SEED=<seed> replays it.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Router } from '../../server/http/router';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, sendRaw, type RawAnswer } from '../support/raw-http';
 import type { TestServer } from '../support/server';
 import { sessionCookieFor } from '../support/sync';
@@ -30,10 +29,8 @@ const uncaught: unknown[] = [];
 const recordUncaught = (error: unknown) => uncaught.push(error);
 
 beforeAll(async () => {
-	const add = vi.spyOn(Router.prototype, 'add');
 	server = await startWorkflowServer();
-	routes = add.mock.calls.map(([method, path]) => [method, path]);
-	add.mockRestore();
+	routes = server.app.routes.map((route) => [route.method, route.path]);
 	setUpHarbour(server);
 	host = new URL(server.url).host;
 	process.on('uncaughtException', recordUncaught);

@@ -3,17 +3,13 @@
  * verified: the change waits for the link sent to it, and the old address is told at once so
  * that its owner can stop a change they did not ask for.
  */
-import {
-	AccountUpdateRequestSchema,
-	EmailRequestSchema,
-	LinkTokenRequestSchema
-} from '../../../src/lib/shared/auth';
 import { HttpError } from '../../http/errors';
 import type { Router } from '../../http/router';
 import { changeAccountEmail, findAccountById, renameAccount, type Account } from '../accounts';
 import { issueEmailChangeLink } from '../link-mail';
 import { consumeToken, peekToken, type TokenCheck } from '../tokens';
 import { enforceLimit, requireSignedIn, tokenError, type AuthContext } from './context';
+import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerAccountRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
@@ -27,18 +23,18 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 		}
 	};
 
-	router.add('PATCH', '/api/account', async (request) => {
+	router.add(API.updateAccount, async (request) => {
 		const { account } = requireSignedIn(context, request);
-		const { name } = await request.json(AccountUpdateRequestSchema);
+		const { name } = await request.json();
 		const renamed = renameAccount(db, account.id, name)!;
 		announce(renamed);
 		return { body: { account: renamed } };
 	});
 
-	router.add('POST', '/api/account/email', async (request) => {
+	router.add(API.requestEmailChange, async (request) => {
 		const { account } = requireSignedIn(context, request);
 		enforceLimit(limiters.mailPerIp, request.ip);
-		const { email } = await request.json(EmailRequestSchema);
+		const { email } = await request.json();
 		if (email === account.email) {
 			throw new HttpError(400, 'email-unchanged', 'This is already your address.', {
 				email: ['This is already your address']
@@ -53,9 +49,9 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 
 	// No session needed: the link may be opened on another device; the token proves control of
 	// the new address and names the account.
-	router.add('POST', '/api/account/email/confirm', async (request) => {
+	router.add(API.confirmEmailChange, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
-		const { token } = await request.json(LinkTokenRequestSchema);
+		const { token } = await request.json();
 		const changed = db.transaction(() => {
 			// Peek first so that a refusal (address taken meanwhile) leaves the link unused.
 			const target = changeTarget(context, peekToken(db, token, 'email-change'));

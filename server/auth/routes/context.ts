@@ -64,9 +64,15 @@ export function enforceLimit(limiter: RateLimiter, key: string): void {
 	if (decision.allowed) return;
 	const wait = decision.retryAfterSeconds;
 	const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
-	throw new HttpError(429, 'rate-limited', `Too many attempts. Try again in ${when}.`, undefined, {
-		'Retry-After': String(wait)
-	});
+	// The message is for clients that word nothing themselves; the console words `data` (src/lib/failure-wording.ts).
+	throw new HttpError(
+		429,
+		'rate-limited',
+		`Too many attempts. Try again in ${when}.`,
+		undefined,
+		{ 'Retry-After': String(wait) },
+		{ data: { retryAfterSeconds: wait } }
+	);
 }
 
 export interface SignedIn {

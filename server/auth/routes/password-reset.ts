@@ -4,10 +4,6 @@
  * "a reset password request will be sent to your email"). Choosing the password ends every
  * session of the account (ASVS 3.3.3) and opens a new one for the person who chose it.
  */
-import {
-	EmailRequestSchema,
-	PasswordResetConfirmRequestSchema
-} from '../../../src/lib/shared/auth';
 import type { Router } from '../../http/router';
 import { findAccountById, setAccountPassword, type Account } from '../accounts';
 import { issuePasswordResetLink } from '../link-mail';
@@ -21,22 +17,23 @@ import {
 	tokenError,
 	type AuthContext
 } from './context';
+import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerPasswordResetRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
 
-	router.add('POST', '/api/auth/password-reset', async (request) => {
+	router.add(API.requestPasswordReset, async (request) => {
 		enforceLimit(limiters.mailPerIp, request.ip);
-		const { email } = await request.json(EmailRequestSchema);
+		const { email } = await request.json();
 		enforceLimit(limiters.mailPerEmail, email);
 		// Unknown addresses get nothing, and the same answer.
 		issuePasswordResetLink(db, context.mailer, context.site, email);
 		return { status: 202, body: { ok: true } };
 	});
 
-	router.add('POST', '/api/auth/password-reset/confirm', async (request) => {
+	router.add(API.confirmPasswordReset, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
-		const { token, password } = await request.json(PasswordResetConfirmRequestSchema);
+		const { token, password } = await request.json();
 		// Check first, hash (slow, asynchronous), then consume: a token is used up only when the
 		// password it allowed is actually stored.
 		resetAccount(context, peekToken(db, token, 'password-reset'));

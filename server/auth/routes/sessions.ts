@@ -13,11 +13,12 @@ import {
 	signedOutHeaders,
 	type AuthContext
 } from './context';
+import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerSessionRoutes(router: Router, context: AuthContext): void {
 	const { db } = context;
 
-	router.add('GET', '/api/account/sessions', (request) => {
+	router.add(API.listSessions, (request) => {
 		const { account, session: current } = requireSignedIn(context, request);
 		const sessions = listAccountSessions(db, account.id).map((session) => ({
 			id: session.id,
@@ -32,7 +33,7 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 		return { body: { sessions } };
 	});
 
-	router.add('DELETE', '/api/account/sessions/:id', (request) => {
+	router.add(API.endSession, (request) => {
 		const { account, session: current } = requireSignedIn(context, request);
 		const target = listAccountSessions(db, account.id).find(
 			(session) => session.id === request.params.id
@@ -44,7 +45,7 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 		return { status: 204, headers: target.id === current.id ? signedOutHeaders(context) : {} };
 	});
 
-	router.add('POST', '/api/account/sessions/end-others', (request) => {
+	router.add(API.endOtherSessions, (request) => {
 		const { account, session } = requireSignedIn(context, request);
 		endAccountSessions(context, account.id, session.id);
 		// Whoever else was signed in may have asked to move the account to their own address.

@@ -3,11 +3,6 @@
  * password, and the current session. Both ways of signing in answer the same whether or not an
  * address has an account, so that the API does not tell strangers who uses the console.
  */
-import {
-	EmailRequestSchema,
-	LinkTokenRequestSchema,
-	PasswordSignInRequestSchema
-} from '../../../src/lib/shared/auth';
 import { HttpError } from '../../http/errors';
 import type { Router } from '../../http/router';
 import { findAccountByEmail, findPasswordHash, setAccountPassword } from '../accounts';
@@ -25,6 +20,7 @@ import {
 	tokenError,
 	type AuthContext
 } from './context';
+import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerSignInRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
@@ -33,18 +29,18 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		console.error('Could not prepare the dummy password hash:', error)
 	);
 
-	router.add('POST', '/api/auth/link', async (request) => {
+	router.add(API.requestSignInLink, async (request) => {
 		enforceLimit(limiters.mailPerIp, request.ip);
-		const { email } = await request.json(EmailRequestSchema);
+		const { email } = await request.json();
 		enforceLimit(limiters.mailPerEmail, email);
 		// An unknown address gets no mail at all: the answer below is the same either way.
 		issueSignInLink(db, context.mailer, context.site, email, 'sign-in');
 		return { status: 202, body: { ok: true } };
 	});
 
-	router.add('POST', '/api/auth/link/consume', async (request) => {
+	router.add(API.consumeSignInLink, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
-		const { token } = await request.json(LinkTokenRequestSchema);
+		const { token } = await request.json();
 		const check = consumeToken(db, token, 'sign-in');
 		if (!check.ok) throw tokenError(check.reason);
 		const account = findAccountByEmail(db, check.email);
@@ -52,9 +48,9 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		return signInResponse(context, request, account);
 	});
 
-	router.add('POST', '/api/auth/password', async (request) => {
+	router.add(API.signInWithPassword, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
-		const { email, password } = await request.json(PasswordSignInRequestSchema);
+		const { email, password } = await request.json();
 		enforceLimit(limiters.secretPerEmail, email);
 		const cost = authSettings(db).passwordCost;
 		const found = findPasswordHash(db, email);
@@ -71,13 +67,13 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		return signInResponse(context, request, found.account);
 	});
 
-	router.add('POST', '/api/auth/sign-out', (request) => {
+	router.add(API.signOut, (request) => {
 		const signedIn = currentSession(context, request, { allowEmbedded: true });
 		if (signedIn) endSession(context, signedIn.session.id);
 		return { status: 204, headers: signedOutHeaders(context) };
 	});
 
-	router.add('GET', '/api/auth/session', (request) => {
+	router.add(API.getSession, (request) => {
 		const signedIn = currentSession(context, request);
 		if (!signedIn) {
 			throw new HttpError(

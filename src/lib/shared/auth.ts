@@ -66,17 +66,3 @@ export const AccountSessionSchema = z.object({
 	embedded: z.boolean()
 });
 export type AccountSession = z.infer<typeof AccountSessionSchema>;
-
-/** Error codes of the identity API, besides the router's own (invalid-input, cross-origin, ...). */
-export const AuthErrorCodeSchema = z.enum([
-	'unauthenticated',
-	'invalid-credentials',
-	'token-invalid',
-	'token-expired',
-	'token-used',
-	'email-taken',
-	'email-unchanged',
-	'session-not-found',
-	'rate-limited'
-]);
-export type AuthErrorCode = z.infer<typeof AuthErrorCodeSchema>;

@@ -20,3 +20,4 @@ export * from './digest-schedule';
 export * from './workflows';
 export * from './embedding';
 export * from './entries';
+export * from './api-contract';

@@ -6,11 +6,13 @@
  */
 import { goto } from '$app/navigation';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { getSession, signOut as endSession, type Account } from '../api';
+import { call } from '../api';
 import type { NoticeItem, NoticeTone } from '../components/notice-types';
 import { signInPath } from '../paths';
 import {
+	API,
 	CLOSE,
+	type Account,
 	type CloseReason,
 	type Notice,
 	type OwnRequest,
@@ -69,7 +71,7 @@ class ConsoleState {
 	}
 
 	async #checkAccount(): Promise<Account | null> {
-		const result = await getSession();
+		const result = await call(API.getSession);
 		if (result.ok) {
 			this.offline = false;
 			localStorage.setItem(REMEMBERED_ACCOUNT, JSON.stringify(result.data.account));
@@ -108,7 +110,7 @@ class ConsoleState {
 	 * documents not open now, with any changes not sent yet (a shared computer).
 	 */
 	async signOut(): Promise<void> {
-		await endSession();
+		await call(API.signOut);
 		await this.hub?.wipeOfflineCopies();
 		this.#signedOut();
 		await goto(signInPath('/'));

@@ -13,11 +13,12 @@
  * 4. Before the session ends, ask for a new ticket and reconnect with the new token (the document
  *    and its unconfirmed changes stay), then end the old session.
  */
-import { exchangeTicket, getPortalInfo, signOut } from '../api';
+import { call } from '../api';
 import { openConsentWindow, type ConsentWindow } from '../embed/consent-window';
 import { HostBridge } from '../embed/host-bridge';
 import type { NoticeItem, NoticeTone } from '../components/notice-types';
 import {
+	API,
 	CLOSE,
 	SYNC_TOKEN_PARAM,
 	type CloseReason,
@@ -91,7 +92,7 @@ export class EmbedState {
 			return void this.#fail(
 				'This page shows Project Users inside a portal. Open the portal instead.'
 			);
-		const portal = await getPortalInfo(portalId);
+		const portal = await call(API.getPortalInfo, { params: { portalId }, bearer: null });
 		if (!portal.ok) {
 			return void this.#fail(
 				portal.status === 404
@@ -186,10 +187,13 @@ export class EmbedState {
 		const ticket = await this.bridge!.requestTicket();
 		if (!ticket.ok && ticket.consentRequired) return this.#askForConsent();
 		if (!ticket.ok) return this.#fail(ticket.message);
-		const session = await exchangeTicket({
-			ticket: ticket.ticket,
-			portalId: this.params.portalId,
-			projectId: this.params.projectId
+		const session = await call(API.exchangeTicket, {
+			body: {
+				ticket: ticket.ticket,
+				portalId: this.params.portalId,
+				projectId: this.params.projectId
+			},
+			bearer: null
 		});
 		if (!session.ok) return this.#fail(session.message);
 		return session.data;
@@ -228,7 +232,7 @@ export class EmbedState {
 			this.project = new ProjectState(this.#hub!, this.params.projectId, this.account!.id);
 			stale.destroy();
 		}
-		if (previous) void signOut({ bearer: previous });
+		if (previous) void call(API.signOut, { bearer: previous });
 	}
 
 	#closeProject(): void {
@@ -236,7 +240,7 @@ export class EmbedState {
 		this.project = null;
 		this.#hub?.destroy();
 		this.#hub = null;
-		if (this.#token) void signOut({ bearer: this.#token });
+		if (this.#token) void call(API.signOut, { bearer: this.#token });
 		this.#token = null;
 	}
 
@@ -249,10 +253,13 @@ export class EmbedState {
 	async #renew(): Promise<void> {
 		const ticket = await this.bridge!.requestTicket();
 		const session = ticket.ok
-			? await exchangeTicket({
-					ticket: ticket.ticket,
-					portalId: this.params.portalId,
-					projectId: this.params.projectId
+			? await call(API.exchangeTicket, {
+					body: {
+						ticket: ticket.ticket,
+						portalId: this.params.portalId,
+						projectId: this.params.projectId
+					},
+					bearer: null
 				})
 			: null;
 		if (this.#destroyed) return;

@@ -4,8 +4,15 @@
  * lists so that every load (and every screenshot) looks the same.
  */
 import type { ProjectOption } from '$lib/components/ProjectMenu.svelte';
-import type { ActiveSession } from '$lib/api';
-import type { DataView, Invite, Member, ProjectInfo, Role, Zone } from '$lib/shared';
+import {
+	type AccountSession,
+	type DataView,
+	type Invite,
+	type Member,
+	type ProjectInfo,
+	type Role,
+	type Zone
+} from '$lib/shared';
 
 const LIBRARIES = [
 	['nz', 'Consortium Office', 'network', 'office.northernlights.example.org'],
@@ -221,7 +228,7 @@ export const PRESENCE = [
 	{ accountId: 'member-42', name: 'Quentin Brennan', color: '#7048e8' }
 ];
 
-export const SESSIONS: ActiveSession[] = [
+export const SESSIONS: AccountSession[] = [
 	{
 		id: 's-1',
 		createdAt: NOW - 2 * DAY,
@@ -230,7 +237,8 @@ export const SESSIONS: ActiveSession[] = [
 		ip: '192.0.2.14',
 		userAgent:
 			'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
-		current: true
+		current: true,
+		embedded: false
 	},
 	{
 		id: 's-2',
@@ -240,6 +248,7 @@ export const SESSIONS: ActiveSession[] = [
 		ip: '198.51.100.7',
 		userAgent:
 			'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
-		current: false
+		current: false,
+		embedded: false
 	}
 ];

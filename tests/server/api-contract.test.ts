@@ -1,0 +1,108 @@
+/**
+ * The API contract and the server agree: every route the server registers is in the contract and
+ * every route of the contract is registered, a body that breaks its schema is refused with the
+ * field named, and an answer that breaks its schema never reaches the client.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { originPolicy } from '../../server/http/origin';
+import { Router, sendJson } from '../../server/http/router';
+import { API, type RouteContract } from '../../src/lib/shared/api-contract';
+import { TestClient } from '../support/client';
+import { startServer, type TestServer } from '../support/server';
+
+const CONTRACT: RouteContract[] = Object.values(API);
+
+describe('the server and the API contract', () => {
+	let server: TestServer;
+	beforeAll(async () => {
+		server = await startServer({ showOutbox: true });
+	});
+	afterAll(() => server.close());
+
+	it('registers every route of the contract, once, and no route outside it', () => {
+		const registered = server.app.routes;
+		expect(registered).toHaveLength(new Set(registered).size);
+		const name = (route: RouteContract) => `${route.method} ${route.path}`;
+		expect(registered.map(name).sort()).toEqual(CONTRACT.map(name).sort());
+	});
+
+	/** The routes anyone may call with a JSON object body, with that body's field names. */
+	const jsonBodyRoutes = CONTRACT.flatMap((route) =>
+		route.caller === 'anyone' &&
+		route.body?.type === 'json' &&
+		route.body.schema instanceof z.ZodObject
+			? [[`${route.method} ${route.path}`, route, Object.keys(route.body.schema.shape)] as const]
+			: []
+	);
+
+	it('checks the body of every route anyone may call', () => {
+		expect(jsonBodyRoutes.length).toBe(9);
+	});
+
+	it.each(jsonBodyRoutes)(
+		'refuses %s with a body that breaks its schema, naming the fields',
+		async (_, route, names) => {
+			const client = new TestClient(server);
+			const answer = await client.request(route.method, route.path, { unexpected: 1 });
+			expect(answer.status).toBe(400);
+			expect(answer.body.error).toMatchObject({ code: 'invalid-input' });
+			const fields = Object.keys(answer.body.error.fields);
+			expect(fields.length).toBeGreaterThan(0);
+			for (const field of fields) expect(names).toContain(field);
+		}
+	);
+});
+
+describe('an answer outside the contract', () => {
+	const promisesOk: RouteContract = {
+		method: 'GET',
+		path: '/api/things/:id',
+		summary: 'Answers { ok: true }, says the contract.',
+		caller: 'anyone',
+		answer: { type: 'json', status: 200, schema: z.object({ ok: z.literal(true) }) },
+		errors: []
+	};
+	let bare: Server;
+	let url: string;
+	let answer: { status?: number; body?: unknown } = {};
+
+	beforeAll(async () => {
+		const router = new Router(originPolicy(() => []));
+		router.add(promisesOk, () => answer);
+		bare = createServer((req, res) => {
+			void router.handle(req, res, new URL(req.url!, 'http://localhost')).then((handled) => {
+				if (!handled) sendJson(res, 404, {});
+			});
+		});
+		await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+		url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+	});
+	afterAll(() => new Promise<void>((resolve) => bare.close(() => resolve())));
+
+	it('is sent when it fits', async () => {
+		answer = { body: { ok: true } };
+		const response = await fetch(`${url}/api/things/1`);
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ ok: true });
+	});
+
+	it.each([
+		['a body of another shape', { body: { ok: 'yes', secret: 'kept in' } }],
+		['another status', { status: 201, body: { ok: true } }]
+	])('is never sent with %s: the client gets a 500, the log gets the route', async (_, given) => {
+		answer = given;
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const response = await fetch(`${url}/api/things/1`);
+		expect(response.status).toBe(500);
+		expect(await response.json()).toEqual({
+			error: { code: 'internal', message: 'Something went wrong on the server. Try again.' }
+		});
+		expect(String(logged.mock.calls[0]?.[1])).toContain(
+			'GET /api/things/:id answered outside its contract'
+		);
+		logged.mockRestore();
+	});
+});
