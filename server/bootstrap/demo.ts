@@ -10,11 +10,14 @@
  * Returns the demo admin's sign-in link (valid for a day; a new one is a click away at /sign-in).
  */
 import {
-	OFFICE_INVITER,
 	newId,
+	OFFICE_INVITER,
+	projectDocument,
+	viewDocument,
 	type AccessRequest,
 	type Board,
 	type BoardSubscription,
+	type DocumentPath,
 	type LexiconEntry,
 	type Role
 } from '../../src/lib/shared';
@@ -125,10 +128,10 @@ export function seedDemo(
 			zoneId
 		);
 	}
-	seedLexicon(registry, `view/${network.id}/global`);
+	seedLexicon(registry, viewDocument(network.id, 'global'));
 	const circulation = seedBoard(
 		registry,
-		`view/${network.id}/global`,
+		viewDocument(network.id, 'global'),
 		admin.id,
 		'Circulation overview',
 		[
@@ -136,13 +139,13 @@ export function seedDemo(
 			['From search to loan', 'funnels']
 		]
 	);
-	seedBoard(registry, `view/${network.id}/global`, admin.id, 'Catalogue search', [
+	seedBoard(registry, viewDocument(network.id, 'global'), admin.id, 'Catalogue search', [
 		['Searches without results', 'insights']
 	]);
-	seedBoard(registry, `view/${network.id}/iz-nl-aurora`, admin.id, 'Aurora loans', [
+	seedBoard(registry, viewDocument(network.id, 'iz-nl-aurora'), admin.id, 'Aurora loans', [
 		['Loans by material type', 'insights']
 	]);
-	seedSubscription(registry, `view/${network.id}/global`, admin, circulation);
+	seedSubscription(registry, viewDocument(network.id, 'global'), admin, circulation);
 
 	const harbour = createConsortium(db, {
 		name: 'Harbour Libraries Consortium',
@@ -199,13 +202,13 @@ export function seedDemo(
 		'analyst',
 		'hb-quay'
 	);
-	seedLexicon(registry, `view/${cove.id}/main`);
-	seedLexicon(registry, `view/${quay.id}/main`);
-	seedBoard(registry, `view/${cove.id}/main`, cora.id, 'Cove circulation', [
+	seedLexicon(registry, viewDocument(cove.id, 'main'));
+	seedLexicon(registry, viewDocument(quay.id, 'main'));
+	seedBoard(registry, viewDocument(cove.id, 'main'), cora.id, 'Cove circulation', [
 		['Checkouts this month', 'insights'],
 		['Returning borrowers', 'retention']
 	]);
-	seedBoard(registry, `view/${quay.id}/main`, quinn.id, 'Study rooms', [
+	seedBoard(registry, viewDocument(quay.id, 'main'), quinn.id, 'Study rooms', [
 		['Bookings per room', 'insights']
 	]);
 	const hana = person(db, 'Hana Harbour', 'hana@office.harbour.example');
@@ -244,7 +247,7 @@ function join(
 
 function seedBoard(
 	registry: DocumentRegistry,
-	documentName: string,
+	documentName: DocumentPath<'view'>,
 	creatorId: string,
 	name: string,
 	reports: Array<[string, Board['reports'][number]['kind']]>
@@ -260,13 +263,13 @@ function seedBoard(
 		description: '',
 		reports: reports.map(([title, kind]) => ({ id: newId(), title, kind, query: '' }))
 	};
-	registry.change(documentName, (roots) => roots.get('boards')!.set(board.id, board));
+	registry.change(documentName, (roots) => roots.boards.set(board.id, board));
 	return board;
 }
 
 function seedSubscription(
 	registry: DocumentRegistry,
-	documentName: string,
+	documentName: DocumentPath<'view'>,
 	subscriber: { id: string; email: string },
 	board: Board
 ): void {
@@ -282,9 +285,7 @@ function seedSubscription(
 		recipients: [subscriber.email],
 		paused: false
 	};
-	registry.change(documentName, (roots) =>
-		roots.get('subscriptions')!.set(subscription.id, subscription)
-	);
+	registry.change(documentName, (roots) => roots.subscriptions.set(subscription.id, subscription));
 }
 
 /**
@@ -313,13 +314,11 @@ function seedJoinRequest(
 		decidedAt: null,
 		decisionReason: null
 	};
-	registry.change(`project/${projectId}`, (roots) =>
-		roots.get('requests')!.set(request.id, request)
-	);
+	registry.change(projectDocument(projectId), (roots) => roots.requests.set(request.id, request));
 }
 
 /** Lexicon entries describe the data: they come from the data, not from people. */
-function seedLexicon(registry: DocumentRegistry, documentName: string): void {
+function seedLexicon(registry: DocumentRegistry, documentName: DocumentPath<'view'>): void {
 	const now = Date.now();
 	const entries: Array<[LexiconEntry['kind'], string, string]> = [
 		['event', 'Checkout', 'An item was lent to a patron.'],
@@ -345,7 +344,7 @@ function seedLexicon(registry: DocumentRegistry, documentName: string): void {
 				lookupTableId: null,
 				mergedInto: null
 			};
-			roots.get('lexicon')!.set(id, entry);
+			roots.lexicon.set(id, entry);
 		}
 	});
 }

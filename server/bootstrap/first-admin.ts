@@ -7,13 +7,14 @@
  * in network-zone management.
  */
 import {
-	OFFICE_INVITER,
-	ROLE_LABELS,
 	checkAssignment,
 	checkInviteeZone,
 	firstDenial,
 	inviteesFrom,
 	newId,
+	OFFICE_INVITER,
+	projectDocument,
+	ROLE_LABELS,
 	type Denial,
 	type Invite,
 	type Role,
@@ -41,10 +42,10 @@ export function inviteFirstAdmin(
 ): FirstAdminOutcome {
 	const { db, registry, mailer, site } = deps;
 	const role = request.role ?? 'admin';
-	const checked = registry.read(`project/${request.projectId}`, (document) => {
+	const checked = registry.read(projectDocument(request.projectId), (document) => {
 		const facts = document.index!;
 		const invitees = inviteesFrom(
-			() => document.roots.get('zones')!.values() as Iterable<Zone>,
+			() => document.root('zones').values() as Iterable<Zone>,
 			(email) => zonesOfPerson(db, email, facts.project.consortiumId)
 		);
 		const own = invitees.zonesOf(request.email);
@@ -107,7 +108,7 @@ export function inviteFirstAdmin(
 		acceptedAt: null,
 		failure: null
 	};
-	registry.change(`project/${project.id}`, (roots) => roots.get('invites')!.set(inviteId, invite));
+	registry.change(projectDocument(project.id), (roots) => roots.invites.set(inviteId, invite));
 	return {
 		kind: 'invited',
 		link: linkWithToken(site, '/invite', issued.token),

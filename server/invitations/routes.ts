@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
 	InviteAcceptRequestSchema,
 	InvitePreviewRequestSchema,
+	projectDocument,
 	ROLE_LABELS,
 	type Invite,
 	type InvitePreview
@@ -65,7 +66,7 @@ export function registerInvitationRoutes(
 				'This invitation was already accepted. Sign in to open the project.'
 			);
 		}
-		const facts = registry.get(`project/${data.data.projectId}`)?.index;
+		const facts = registry.get(projectDocument(data.data.projectId))?.index;
 		return {
 			invite,
 			projectId: data.data.projectId,
@@ -79,7 +80,7 @@ export function registerInvitationRoutes(
 		const { token } = await request.json(InvitePreviewRequestSchema);
 		const check = peekToken(db, token, 'invite');
 		const open =
-			registry.read(`project/${projectOf(check)}`, () => openInvitation(check)) ??
+			registry.read(projectDocument(projectOf(check)), () => openInvitation(check)) ??
 			openInvitation(check);
 		const preview: InvitePreview = {
 			email: open.invite.email,
@@ -98,7 +99,7 @@ export function registerInvitationRoutes(
 		// Everything that can be refused is checked before the token is used up.
 		const peeked = peekToken(db, token, 'invite');
 		const projectId = projectOf(peeked);
-		const held = registry.acquire(`project/${projectId}`);
+		const held = registry.acquire(projectDocument(projectId));
 		try {
 			const open = openInvitation(peeked);
 			const existing = findAccountByEmail(db, open.invite.email);

@@ -9,7 +9,7 @@
  * One over a limit is not lost: the invitation stays, marked `failed` with the reason, and a
  * Resend Invitation sends it once the limit allows.
  */
-import { ROLE_LABELS, type EntryChange, type Invite } from '../../src/lib/shared';
+import { projectDocument, ROLE_LABELS, type EntryChange, type Invite } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
 import type { AuthContext } from '../auth/routes/context';
 import { authSettings } from '../auth/settings';
@@ -83,8 +83,8 @@ function markNotSent(
 	invite: Invite,
 	failure: string
 ): void {
-	deps.registry.change(`project/${document.index!.project.id}`, (roots) =>
-		roots.get('invites')!.set(invite.id, { ...invite, status: 'failed', failure })
+	deps.registry.change(projectDocument(document.index!.project.id), (roots) =>
+		roots.invites.set(invite.id, { ...invite, status: 'failed', failure })
 	);
 }
 
@@ -134,9 +134,13 @@ function deliverInvitation(
 		);
 		return issued;
 	})();
-	registry.change(`project/${project.id}`, (roots) =>
-		roots
-			.get('invites')!
-			.set(invite.id, { ...invite, status: 'sent', sentAt: now, expiresAt, failure: null })
+	registry.change(projectDocument(project.id), (roots) =>
+		roots.invites.set(invite.id, {
+			...invite,
+			status: 'sent',
+			sentAt: now,
+			expiresAt,
+			failure: null
+		})
 	);
 }

@@ -138,7 +138,7 @@ describe('tickets need the person’s grant', () => {
 	it('answers not-a-member to a portal the person allowed, once they left the project', async () => {
 		const { server, portal } = await start();
 		grantPortal(server, portal, 'nia');
-		server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('nia'));
+		server.app.registry.change('project/p1', (roots) => roots.members.delete('nia'));
 		const refused = await ticket(server, portal, 'nia@example.org');
 		expect(refused.body.error.code).toBe('not-a-member');
 	});
@@ -268,7 +268,7 @@ describe('the consent endpoints', () => {
 		});
 		expect(revoked.status).toBe(404);
 
-		server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('nia'));
+		server.app.registry.change('project/p1', (roots) => roots.members.delete('nia'));
 		const gone = await consoleOf(server, 'nia').get(`/api/embed/portals/${portal.id}/consent`);
 		expect([gone.status, gone.body.error.code]).toEqual([403, 'consent-not-a-member']);
 	});

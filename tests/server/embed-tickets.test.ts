@@ -93,7 +93,7 @@ describe('tickets for a portal’s server', () => {
 	it('issues nothing for someone who is not a member, nor for another consortium’s project', async () => {
 		const { server, portal } = await start();
 		// Ada allowed the portal, then left the project.
-		server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('ada'));
+		server.app.registry.change('project/p1', (roots) => roots.members.delete('ada'));
 		const former = await requestTicket(server, portal.apiKey, {
 			email: 'ada@example.org',
 			projectId: 'p1'

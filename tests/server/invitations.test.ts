@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId, type Invite, type ProjectListing, type Role } from '../../src/lib/shared';
+import { newId, userDocument, type Invite, type ProjectListing, type Role } from '../../src/lib/shared';
 import { DEFAULT_AUTH_POLICY } from '../../server/auth/settings';
 import { TestClock, createTestAccount, startAuthServer } from '../support/auth';
 import { TestClient } from '../support/client';
@@ -246,9 +246,9 @@ describe('inviting someone who already has an account', () => {
 			email: 'known@example.org',
 			name: 'Known Person'
 		});
-		const userDocument = new SyncClient(server, existing.id, `user/${existing.id}`);
-		syncClients.push(userDocument);
-		await userDocument.synced();
+		const userClient = new SyncClient(server, existing.id, userDocument(existing.id));
+		syncClients.push(userClient);
+		await userClient.synced();
 
 		const sent = queuedInvite('known@example.org', 'consumer');
 		ada.map('invites').set(sent.id, sent);
@@ -257,10 +257,10 @@ describe('inviting someone who already has an account', () => {
 		await waitFor(() => ada.member(existing.id)?.role === 'consumer', 'the membership');
 		expect(invite(sent.id)!.status).toBe('accepted');
 		await waitFor(
-			() => userDocument.map<ProjectListing>('projects').has('p1'),
+			() => userClient.map<ProjectListing>('projects').has('p1'),
 			'the project drop-down'
 		);
-		expect(userDocument.map<ProjectListing>('projects').get('p1')).toMatchObject({
+		expect(userClient.map<ProjectListing>('projects').get('p1')).toMatchObject({
 			name: 'Analytics',
 			role: 'consumer'
 		});

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	OFFICE_INVITER,
 	PERMISSION_MATRIX,
+	privateDocument,
 	ROLES,
 	type Cell,
 	type Role
@@ -28,7 +29,9 @@ function stamp(author: string, id = `e${++sequence}`) {
 
 /** An entry written by the server on someone else's behalf, for edits and deletions. */
 function seed(root: string, entry: Record<string, unknown>): void {
-	server.app.registry.change(VIEW, (roots) => roots.get(root)!.set(entry.id as string, entry));
+	server.app.registry.read(VIEW, (document) =>
+		document.change(() => document.root(root).set(entry.id as string, entry))
+	);
 }
 
 const lexiconEntry = (id: string) => ({
@@ -408,7 +411,7 @@ describe('for self only, from several angles', () => {
 					root: 'customEvents',
 					key: own.id,
 					after: own,
-					document: `private/p1/global/${accountId}`
+					document: privateDocument('p1', 'global', accountId)
 				})
 			).toEqual({ landed: true });
 		}

@@ -69,7 +69,7 @@ async function closedUnauthenticated(sync: SyncClient): Promise<void> {
 async function stillLive(sync: SyncClient, label: string): Promise<void> {
 	const name = `Renamed ${label}`;
 	server!.app.registry.change('project/p1', (roots) => {
-		const settings = roots.get('settings')!;
+		const settings = roots.settings;
 		const info = settings.get(PROJECT_SETTINGS_KEY) as ProjectInfo;
 		settings.set(PROJECT_SETTINGS_KEY, { ...info, name });
 	});

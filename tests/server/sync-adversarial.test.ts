@@ -31,20 +31,23 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import * as Y from 'yjs';
 import {
 	CLOSE,
-	DOCUMENT_ROOTS,
-	INVITE_SERVER_FIELDS,
-	OFFICE_INVITER,
-	PROJECT_SETTINGS_KEY,
-	ROLES,
 	deny,
+	DOCUMENT_ROOTS,
 	factsFromSnapshot,
 	findInvariantViolations,
+	INVITE_SERVER_FIELDS,
 	inviteesFrom,
 	judgeProjectBatch,
 	judgeViewChange,
+	OFFICE_INVITER,
 	parseDocumentName,
+	privateDocument,
+	PROJECT_SETTINGS_KEY,
+	ROLES,
 	rootSpec,
 	scopeIncludes,
+	userDocument,
+	viewDocument,
 	type DataView,
 	type Decision,
 	type DocumentKind,
@@ -409,10 +412,12 @@ class Arena {
 		const at = Date.now();
 		for (const document of new Set([PROJECT, name])) {
 			const seeds = seedEntries(parseDocumentName(document)!, at);
-			server.app.registry.change(document, (roots) => {
-				for (const [root, entries] of Object.entries(seeds))
-					for (const entry of entries) roots.get(root)!.set(entry.id as string, entry);
-			});
+			server.app.registry.read(document, (live) =>
+				live.change(() => {
+					for (const [root, entries] of Object.entries(seeds))
+						for (const entry of entries) live.root(root).set(entry.id as string, entry);
+				})
+			);
 		}
 		await arena.watch();
 		return arena;
@@ -1544,11 +1549,11 @@ function documentFor(kind: DocumentKind, mode: ManagementMode, pick: number): st
 		case 'project':
 			return PROJECT;
 		case 'view':
-			return `view/p1/${view}`;
+			return viewDocument('p1', view);
 		case 'private':
-			return `private/p1/${view}/${pickOf(readers, Math.floor(pick / 3))}`;
+			return privateDocument('p1', view, pickOf(readers, Math.floor(pick / 3)));
 		case 'user':
-			return `user/${pickOf(ACTORS, pick)}`;
+			return userDocument(pickOf(ACTORS, pick));
 	}
 }
 

@@ -85,7 +85,7 @@ async function runSchedule(steps: Step[]): Promise<void> {
 			name: 'test: invariants',
 			onAccepted: (document: LiveDocument) => {
 				if (document.name !== 'project/p1') return;
-				const members = [...document.roots.get('members')!.values()] as Member[];
+				const members = [...document.root('members').values()] as Member[];
 				violations.push(...findInvariantViolations(document.index!, members));
 			}
 		});
@@ -121,7 +121,7 @@ async function runSchedule(steps: Step[]): Promise<void> {
 			10_000
 		);
 		expect(violations).toEqual([]);
-		const members = [...project().roots.get('members')!.values()] as Member[];
+		const members = [...project().root('members').values()] as Member[];
 		expect(findInvariantViolations(project().index!, members)).toEqual([]);
 	} finally {
 		for (const client of clients.values()) client.destroy();

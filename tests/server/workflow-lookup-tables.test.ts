@@ -28,7 +28,7 @@ function upload(
 
 function storedTables(): LookupTable[] {
 	return server.app.registry.read('view/p1/main', (document) => [
-		...(document.roots.get('lookupTables')!.values() as Iterable<LookupTable>)
+		...(document.root('lookupTables').values() as Iterable<LookupTable>)
 	])!;
 }
 
@@ -188,7 +188,7 @@ describe('downloading the Lexicon as CSV', () => {
 			...fields
 		});
 		server.app.registry.change('view/p1/main', (roots) => {
-			const lexicon = roots.get('lexicon')!;
+			const lexicon = roots.lexicon;
 			for (const value of [
 				entry('branch', {
 					description: 'Where, "exactly", it\nhappened',
@@ -243,7 +243,7 @@ describe('downloading the Lexicon as CSV', () => {
 		);
 		const onServer = server.app.registry.read(
 			'view/p1/main',
-			(document) => document.roots.get('lexicon')!.get('branch') as LexiconEntry
+			(document) => document.root('lexicon').get('branch') as LexiconEntry
 		)!;
 		expect(onServer).toMatchObject({
 			lookupTableId: null,

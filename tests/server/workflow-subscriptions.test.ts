@@ -49,8 +49,8 @@ function addBoards(target: TestServer): void {
 		}))
 	});
 	target.app.registry.change('view/p1/main', (roots) => {
-		roots.get('boards')!.set('loans', board('loans', 'Loans', ['Loans per branch', 'Renewals']));
-		roots.get('boards')!.set('visits', board('visits', 'Visits', []));
+		roots.boards.set('loans', board('loans', 'Loans', ['Loans per branch', 'Renewals']));
+		roots.boards.set('visits', board('visits', 'Visits', []));
 	});
 }
 
@@ -71,7 +71,7 @@ function subscribe(
 		...input
 	};
 	target.app.registry.change('view/p1/main', (roots) =>
-		roots.get('subscriptions')!.set(subscription.id, subscription)
+		roots.subscriptions.set(subscription.id, subscription)
 	);
 	return subscription;
 }
@@ -206,7 +206,7 @@ describe('delivering subscriptions', () => {
 			() =>
 				server.app.registry.read(
 					'view/p1/main',
-					(document) => !document.roots.get('subscriptions')!.has(subscription.id)
+					(document) => !document.root('subscriptions').has(subscription.id)
 				),
 			'the deletion'
 		);
@@ -245,7 +245,7 @@ describe('delivering subscriptions', () => {
 		expect(outboxRecipients(server, 'digest: Loans')).toEqual([]);
 
 		server.app.registry.change('view/p1/main', (roots) =>
-			roots.get('subscriptions')!.set(paused.id, { ...paused, paused: false })
+			roots.subscriptions.set(paused.id, { ...paused, paused: false })
 		);
 		expect(server.app.digests.runDue()).toBe(0);
 		clock.advance(DAY);

@@ -193,7 +193,7 @@ export function serverValue(
 	root: string,
 	key: string
 ): unknown {
-	return server.app.registry.read(documentName, (document) => document.roots.get(root)!.get(key));
+	return server.app.registry.read(documentName, (document) => document.root(root).get(key));
 }
 
 /** The document's content, root by root (empty roots left out: a client only has the roots it saw). */

@@ -11,6 +11,7 @@ import type { NoticeItem, NoticeTone } from '../components/notice-types';
 import { signInPath } from '../paths';
 import {
 	CLOSE,
+	userDocument,
 	type CloseReason,
 	type Notice,
 	type OwnRequest,
@@ -146,7 +147,7 @@ class ConsoleState {
 
 	/** The project drop-down is the account's user document. */
 	#followProjects(hub: SyncHub, accountId: string): void {
-		const name = `user/${accountId}`;
+		const name = userDocument(accountId);
 		const session = hub.open(name);
 		const projects = session.map<ProjectListing>('projects');
 		const requests = session.map<OwnRequest>('requests');
