@@ -22,6 +22,7 @@ import {
 	type Role
 } from '../../src/lib/shared';
 import { createAccount, findAccountByEmail } from '../auth/accounts';
+import type { AuthDb } from '../auth/settings';
 import { issueToken } from '../auth/tokens';
 import { createProject, putMember } from '../consortium/projects';
 import { createConsortium, listConsortia } from '../consortium/store';
@@ -68,11 +69,12 @@ export function demoIsNeeded(db: Db): boolean {
 }
 
 export function seedDemo(
-	db: Db,
+	auth: AuthDb,
 	registry: DocumentRegistry,
 	site: SiteUrl
 ): { email: string; link: string } {
-	const admin = person(db, 'Dana Admin', DEMO_ADMIN_EMAIL);
+	const { db } = auth;
+	const admin = person(auth, 'Dana Admin', DEMO_ADMIN_EMAIL);
 
 	const northern = createConsortium(db, {
 		name: 'Northern Lights Library Network',
@@ -107,7 +109,7 @@ export function seedDemo(
 		db,
 		registry,
 		network.id,
-		person(db, 'Nils Network', 'nils@office.northernlights.example'),
+		person(auth, 'Nils Network', 'nils@office.northernlights.example'),
 		'analyst',
 		'nl-office'
 	);
@@ -123,7 +125,7 @@ export function seedDemo(
 			db,
 			registry,
 			network.id,
-			person(db, name, email),
+			person(auth, name, email),
 			index % 3 === 0 ? 'analyst' : 'consumer',
 			zoneId
 		);
@@ -176,14 +178,14 @@ export function seedDemo(
 		name: 'Cove Analytics',
 		ownerZoneId: 'hb-cove'
 	});
-	const cora = person(db, 'Cora Cove', 'cora@cove.example.org');
+	const cora = person(auth, 'Cora Cove', 'cora@cove.example.org');
 	join(db, registry, cove.id, cora, 'admin', 'hb-cove');
 	join(db, registry, cove.id, admin, 'admin', 'hb-office');
 	join(
 		db,
 		registry,
 		cove.id,
-		person(db, 'Caleb Reader', 'caleb@cove.example.org'),
+		person(auth, 'Caleb Reader', 'caleb@cove.example.org'),
 		'consumer',
 		'hb-cove'
 	);
@@ -192,13 +194,13 @@ export function seedDemo(
 		name: 'Quay Analytics',
 		ownerZoneId: 'hb-quay'
 	});
-	const quinn = person(db, 'Quinn Quay', 'quinn@quay.example.edu');
+	const quinn = person(auth, 'Quinn Quay', 'quinn@quay.example.edu');
 	join(db, registry, quay.id, quinn, 'admin', 'hb-quay');
 	join(
 		db,
 		registry,
 		quay.id,
-		person(db, 'Quentin Analyst', 'quentin@quay.example.edu'),
+		person(auth, 'Quentin Analyst', 'quentin@quay.example.edu'),
 		'analyst',
 		'hb-quay'
 	);
@@ -211,11 +213,11 @@ export function seedDemo(
 	seedBoard(registry, viewDocument(quay.id, 'main'), quinn.id, 'Study rooms', [
 		['Bookings per room', 'insights']
 	]);
-	const hana = person(db, 'Hana Harbour', 'hana@office.harbour.example');
+	const hana = person(auth, 'Hana Harbour', 'hana@office.harbour.example');
 	addZonePerson(db, 'hb-office', hana.id, 'office', Date.now());
 	seedJoinRequest(registry, cove.id, hana, 'hb-office');
 
-	const { token } = issueToken(db, {
+	const { token } = issueToken(auth, {
 		purpose: 'sign-in',
 		email: admin.email,
 		lifetimeMs: 24 * 3600 * 1000
@@ -223,9 +225,9 @@ export function seedDemo(
 	return { email: admin.email, link: linkWithToken(site, '/sign-in/link', token) };
 }
 
-function person(db: Db, name: string, email: string) {
-	const created = createAccount(db, { name, email });
-	return created.ok ? created.account : findAccountByEmail(db, email)!;
+function person(auth: AuthDb, name: string, email: string) {
+	const created = createAccount(auth, { name, email });
+	return created.ok ? created.account : findAccountByEmail(auth.db, email)!;
 }
 
 function join(

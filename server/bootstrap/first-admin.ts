@@ -21,10 +21,9 @@ import {
 	type Zone
 } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
-import { authSettings } from '../auth/settings';
+import type { AuthDb } from '../auth/settings';
 import { issueToken, revokeTokens } from '../auth/tokens';
 import { putMember } from '../consortium/projects';
-import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { invitationMail, linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
@@ -37,7 +36,7 @@ export type FirstAdminOutcome =
 
 /** Without a zone, the person's own zone when it is known, else the project's owner zone. */
 export function inviteFirstAdmin(
-	deps: { db: Db; registry: DocumentRegistry; mailer: MailQueue; site: SiteUrl },
+	deps: AuthDb & { registry: DocumentRegistry; mailer: MailQueue; site: SiteUrl },
 	request: { projectId: string; email: string; zoneId?: string; role?: Role }
 ): FirstAdminOutcome {
 	const { db, registry, mailer, site } = deps;
@@ -71,11 +70,11 @@ export function inviteFirstAdmin(
 		});
 		return { kind: 'added', accountId: account.id };
 	}
-	const now = authSettings(db).now();
+	const now = deps.settings.now();
 	const inviteId = newId();
 	const issued = db.transaction(() => {
 		revokeTokens(db, 'invite', inviteId);
-		const token = issueToken(db, {
+		const token = issueToken(deps, {
 			purpose: 'invite',
 			email: input.email,
 			subject: inviteId,

@@ -18,7 +18,6 @@ import { createAccount, findAccountByEmail, setAccountPassword } from '../auth/a
 import { issueSignInLink } from '../auth/link-mail';
 import { hashPassword } from '../auth/passwords';
 import { enforceLimit, signInResponse, tokenError, type AuthContext } from '../auth/routes/context';
-import { authSettings } from '../auth/settings';
 import { consumeToken, peekToken, type TokenCheck } from '../auth/tokens';
 import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
@@ -78,7 +77,7 @@ export function registerInvitationRoutes(
 	router.add('POST', '/api/invites/preview', async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token } = await request.json(InvitePreviewRequestSchema);
-		const check = peekToken(db, token, 'invite');
+		const check = peekToken(context, token, 'invite');
 		const open =
 			registry.read(projectDocument(projectOf(check)), () => openInvitation(check)) ??
 			openInvitation(check);
@@ -97,7 +96,7 @@ export function registerInvitationRoutes(
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token, name, password } = await request.json(InviteAcceptRequestSchema);
 		// Everything that can be refused is checked before the token is used up.
-		const peeked = peekToken(db, token, 'invite');
+		const peeked = peekToken(context, token, 'invite');
 		const projectId = projectOf(peeked);
 		const held = registry.acquire(projectDocument(projectId));
 		try {
@@ -109,18 +108,18 @@ export function registerInvitationRoutes(
 				});
 			}
 			const passwordHash =
-				!existing && password ? await hashPassword(password, authSettings(db).passwordCost) : null;
-			const consumed = consumeToken(db, token, 'invite');
+				!existing && password ? await hashPassword(password, context.settings.passwordCost) : null;
+			const consumed = consumeToken(context, token, 'invite');
 			if (!consumed.ok) throw tokenError(consumed.reason);
 			let account = existing;
 			if (!account) {
-				const created = createAccount(db, { email: open.invite.email, name: name! });
+				const created = createAccount(context, { email: open.invite.email, name: name! });
 				account = created.ok ? created.account : findAccountByEmail(db, open.invite.email)!;
-				if (passwordHash) setAccountPassword(db, account.id, passwordHash);
+				if (passwordHash) setAccountPassword(context, account.id, passwordHash);
 			}
-			admitInvitee(registry, open.projectId, open.invite, account, authSettings(db).now());
+			admitInvitee(registry, open.projectId, open.invite, account, context.settings.now());
 			if (!existing)
-				issueSignInLink(db, context.mailer, context.site, account.email, 'get-started');
+				issueSignInLink(context, context.mailer, context.site, account.email, 'get-started');
 			const response = signInResponse(context, request, findAccountByEmail(db, account.email)!);
 			return { ...response, body: { ...(response.body as object), projectId: open.projectId } };
 		} finally {

@@ -42,7 +42,7 @@ describe('the demo a first start creates', () => {
 		const server = await startAuthServer();
 		servers.push(server);
 		expect(demoIsNeeded(server.app.db)).toBe(true);
-		const demo = seedDemo(server.app.db, server.app.registry, server.app.site);
+		const demo = seedDemo(server.app.authDb, server.app.registry, server.app.site);
 		expect(demoIsNeeded(server.app.db)).toBe(false);
 
 		const browser = new TestClient(server);
@@ -65,7 +65,7 @@ describe('the demo a first start creates', () => {
 	it('has boards in its data views, a subscription, and a join request waiting in Cove', async () => {
 		const server = await startAuthServer();
 		servers.push(server);
-		seedDemo(server.app.db, server.app.registry, server.app.site);
+		seedDemo(server.app.authDb, server.app.registry, server.app.site);
 		const { registry } = server.app;
 		const values = <T>(name: string, root: string) =>
 			registry.read(name, (document) => [...document.root(root).values()] as T[])!;
@@ -234,7 +234,7 @@ describe('npm run admin', () => {
 	it('adds a person to a zone, creating the account, while the server runs', async () => {
 		const server = await startAuthServer();
 		servers.push(server);
-		seedDemo(server.app.db, server.app.registry, server.app.site);
+		seedDemo(server.app.authDb, server.app.registry, server.app.site);
 		writeFileSync(join(server.dataDir, 'owner.lock'), String(process.pid));
 		const added = await admin(
 			server.dataDir,

@@ -55,7 +55,10 @@ async function start(options: { mail?: boolean; mode?: ManagementMode } = {}) {
 /** The console in a browser, signed in as the account: its cookie, its Origin. */
 function consoleOf(server: TestServer, accountId: string, origin?: string): TestClient {
 	const client = new TestClient(server, origin ? { origin } : {});
-	const { token } = createSession(server.app.db, accountId, { ip: '127.0.0.1', userAgent: 'test' });
+	const { token } = createSession(server.app.authDb, accountId, {
+		ip: '127.0.0.1',
+		userAgent: 'test'
+	});
 	client.cookies.set(sessionCookieName(server.app.site), token);
 	return client;
 }
@@ -186,7 +189,7 @@ describe('removing a grant', () => {
 		const { server, portal } = await start();
 		grantPortal(server, portal, 'bo');
 		grantPortal(server, portal, 'ada');
-		expect(revokePortal(server.app.db, portal.id, null)).toBe(true);
+		expect(revokePortal(server.app.authDb, portal.id, null)).toBe(true);
 		expect(server.app.db.prepare('SELECT count(*) FROM embed_grants').pluck().get()).toBe(0);
 	});
 });

@@ -214,7 +214,7 @@ describe('connecting', () => {
 	});
 
 	it('closes a connection to a document the account may not read with 4403', async () => {
-		createAccount(server.app.db, {
+		createAccount(server.app.authDb, {
 			id: 'stranger',
 			email: 'stranger@example.org',
 			name: 'Stranger'

@@ -404,7 +404,7 @@ class Arena {
 		const server = await startSyncServer({}, dataDir);
 		const arena = new Arena(server, dataDir, mode, name);
 		setUpProject(server, mode, PEOPLE[mode]);
-		createAccount(server.app.db, {
+		createAccount(server.app.authDb, {
 			id: REQUESTER,
 			email: `${REQUESTER}@example.org`,
 			name: 'Nora'

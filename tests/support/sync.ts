@@ -29,7 +29,7 @@ export function startSyncServer(options: AppOptions = {}, dataDir?: string): Pro
 
 /** The Cookie header of a fresh session of the account, as the browser would send it. */
 export function sessionCookieFor(server: Pick<TestServer, 'app'>, accountId: string): string {
-	const created = createSession(server.app.db, accountId, {
+	const created = createSession(server.app.authDb, accountId, {
 		ip: '127.0.0.1',
 		userAgent: 'sync-tests'
 	});
@@ -51,7 +51,7 @@ export function setUpProject(
 	mode: ManagementMode,
 	people: Person[]
 ): { projectId: string } {
-	const { db, registry } = server.app;
+	const { db, authDb, registry } = server.app;
 	const consortium = createConsortium(db, {
 		name: 'Northern Lights',
 		mode,
@@ -77,7 +77,7 @@ export function setUpProject(
 		ownerZoneId: mode === 'institution-zone' ? 'aurora' : undefined
 	});
 	for (const person of people) {
-		createAccount(db, {
+		createAccount(authDb, {
 			id: person.accountId,
 			email: `${person.accountId}@example.org`,
 			name: `Name of ${person.accountId}`

@@ -19,7 +19,7 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 
 	router.add('GET', '/api/account/sessions', (request) => {
 		const { account, session: current } = requireSignedIn(context, request);
-		const sessions = listAccountSessions(db, account.id).map((session) => ({
+		const sessions = listAccountSessions(context, account.id).map((session) => ({
 			id: session.id,
 			createdAt: session.createdAt,
 			lastSeenAt: session.lastSeenAt,
@@ -34,7 +34,7 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 
 	router.add('DELETE', '/api/account/sessions/:id', (request) => {
 		const { account, session: current } = requireSignedIn(context, request);
-		const target = listAccountSessions(db, account.id).find(
+		const target = listAccountSessions(context, account.id).find(
 			(session) => session.id === request.params.id
 		);
 		if (!target) {
