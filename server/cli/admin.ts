@@ -75,6 +75,12 @@ const SQL_ONLY = new Set([
 ]);
 
 const [command, ...rest] = process.argv.slice(2);
+const HELP = new Set(['help', '--help', '-h']);
+// Asking for the usage is no mistake: it goes to stdout with success, before anything is opened.
+if (HELP.has(command ?? '') || rest.some((arg) => HELP.has(arg))) {
+	console.log(USAGE);
+	process.exit(0);
+}
 const { values } = parseArgs({
 	args: rest,
 	options: {
