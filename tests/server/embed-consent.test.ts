@@ -24,7 +24,8 @@ import {
 } from '../support/embed';
 import type { TestServer } from '../support/server';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
-import { setUpProject, SyncClient, waitFor } from '../support/sync';
+import { setUpProject, SyncClient } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer | undefined;
 let smtp: TestSmtpServer | undefined;
@@ -306,9 +307,9 @@ describe('what a portal does is the person’s, via the portal', () => {
 		clients.push(embedded, own);
 		await Promise.all([embedded.synced(), own.synced()]);
 		embedded.setMember('nia', { role: 'consumer' });
-		await waitFor(() => own.member('nia')?.role === 'consumer', 'the change to reach Bo');
+		await eventually(() => own.member('nia')?.role === 'consumer', 'the change to reach Bo');
 		own.setMember('nia', { role: 'analyst' });
-		await waitFor(() => embedded.member('nia')?.role === 'analyst', 'Bo’s change to reach Ada');
+		await eventually(() => embedded.member('nia')?.role === 'analyst', 'Bo’s change to reach Ada');
 
 		const answer = await consoleOf(server, 'bo').get('/api/projects/p1/audit?root=members');
 		// Newest first: Bo's change, then Ada's (before them, the server added Nia).

@@ -15,7 +15,8 @@ import {
 	type Role
 } from '../../src/lib/shared';
 import type { TestServer } from '../support/server';
-import { SyncClient, serverValue, setUpProject, startSyncServer, waitFor } from '../support/sync';
+import { SyncClient, serverValue, setUpProject, startSyncServer } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer;
 const clients = new Map<string, SyncClient>();
@@ -216,7 +217,7 @@ async function attempt(accountId: string, change: Attempt): Promise<Outcome> {
 	const before = JSON.stringify(serverValue(server, document, change.root, change.key));
 	// An edit or deletion needs the seeded entry on both clients first.
 	const seeded = before !== undefined;
-	await waitFor(
+	await eventually(
 		() =>
 			!seeded ||
 			(client.map(change.root).has(change.key) && observer.map(change.root).has(change.key)),
@@ -231,21 +232,21 @@ async function attempt(accountId: string, change: Attempt): Promise<Outcome> {
 		if (change.after === undefined) client.map(change.root).delete(change.key);
 		else client.map(change.root).set(change.key, change.after);
 		const expected = JSON.stringify(change.after);
-		await waitFor(
+		await eventually(
 			() =>
 				client.verdicts.length > verdicts ||
 				JSON.stringify(serverValue(server, document, change.root, change.key)) === expected,
 			'the server’s answer'
 		);
 		if (client.verdicts.length === verdicts) {
-			await waitFor(
+			await eventually(
 				() => JSON.stringify(watched.get(change.key)) === expected,
 				'the change to reach the observer'
 			);
 			return { landed: true };
 		}
 		expect(JSON.stringify(serverValue(server, document, change.root, change.key))).toBe(before);
-		await waitFor(
+		await eventually(
 			() => JSON.stringify(client.map(change.root).get(change.key)) === before,
 			'the refused change to be reverted on its author’s client'
 		);
@@ -394,7 +395,7 @@ describe('for self only, from several angles', () => {
 		await admin.synced();
 		expect(admin.map('customEvents').has(customEvent.id)).toBe(false);
 		const adminsPrivate = new SyncClient(server, 'ada', privately);
-		await waitFor(() => adminsPrivate.closes.length > 0, 'the refusal');
+		await eventually(() => adminsPrivate.closes.length > 0, 'the refusal');
 		expect(adminsPrivate.closes[0]!.code).toBe(4403);
 		adminsPrivate.destroy();
 	});

@@ -75,7 +75,8 @@ import {
 	withOwnProtoKey
 } from '../support/hostile';
 import type { TestServer } from '../support/server';
-import { SyncClient, setUpProject, startSyncServer, waitFor, type Person } from '../support/sync';
+import { SyncClient, setUpProject, startSyncServer, type Person } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 /** The fields of an invite only the server writes (its delivery and acceptance). */
 const INVITE_SERVER_FIELDS = ['status', 'sentAt', 'expiresAt', 'acceptedAt', 'failure'] as const;
@@ -2003,8 +2004,8 @@ describe('C. named attacks', () => {
 				ada.provider.disconnect();
 				ada.setMember('nia', { role: 'consumer' });
 				ned.setMember('nia', { role: 'admin' });
-				await waitFor(() => ned.verdicts.length === 1, 'the verdict on the Consumer’s write');
-				await waitFor(
+				await eventually(() => ned.verdicts.length === 1, 'the verdict on the Consumer’s write');
+				await eventually(
 					() => ned.member('nia')?.role === 'analyst',
 					'the revert to reach the Consumer'
 				);
@@ -2017,7 +2018,7 @@ describe('C. named attacks', () => {
 				};
 				const told = () =>
 					ada.verdicts.some((verdict) => verdict.rejected.some((r) => r.key === 'nia'));
-				await waitFor(
+				await eventually(
 					() => adminsChange() || told(),
 					'the admin’s change or a verdict',
 					3_000

@@ -13,7 +13,8 @@ import {
 	type Role
 } from '../../src/lib/shared';
 import type { LiveDocument } from '../../server/sync/live-document';
-import { SyncClient, setUpProject, startSyncServer, stateOf, waitFor } from '../support/sync';
+import { SyncClient, setUpProject, startSyncServer, stateOf } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 const PEOPLE = ['ada', 'bo', 'nia', 'ian'] as const;
 type Person = (typeof PEOPLE)[number];
@@ -112,7 +113,7 @@ async function runSchedule(steps: Step[]): Promise<void> {
 		const project = () => server.app.registry.get('project/p1')!;
 		const remaining = () =>
 			[...clients.values()].filter((client) => project().index!.member(client.accountId));
-		await waitFor(
+		await eventually(
 			() =>
 				remaining().every(
 					(client) => client.provider.synced && stateOf(client.doc) === stateOf(project().doc)

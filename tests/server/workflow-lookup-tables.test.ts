@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv, type LexiconEntry, type LookupTable } from '../../src/lib/shared';
 import { TestClock } from '../support/auth';
 import type { TestServer } from '../support/server';
-import { SyncClient, waitFor } from '../support/sync';
+import { SyncClient } from '../support/sync';
+import { eventually } from '../support/eventually';
 import { rawRequest, setUpHarbour, startWorkflowServer } from '../support/workflows';
 
 const MAX_CSV_BYTES = 64 * 1024;
@@ -58,7 +59,7 @@ describe('uploading a lookup table', () => {
 		const created = await response.json();
 		expect(created).toEqual({ id: expect.any(String), rows: 3, columns: 3 });
 
-		await waitFor(() => iza.map('lookupTables').has(created.id), 'the table to reach Iza');
+		await eventually(() => iza.map('lookupTables').has(created.id), 'the table to reach Iza');
 		expect(iza.map<LookupTable>('lookupTables').get(created.id)).toMatchObject({
 			name: 'Branches',
 			createdBy: 'cole',
@@ -237,7 +238,7 @@ describe('downloading the Lexicon as CSV', () => {
 		expect(iza.map('lookupTables').has(tableId)).toBe(true);
 		clock.advance(60_000);
 		iza.map('lookupTables').delete(tableId);
-		await waitFor(
+		await eventually(
 			() => (iza.map('lexicon').get('branch') as LexiconEntry).lookupTableId === null,
 			'the mapping to go'
 		);

@@ -7,7 +7,7 @@ import { TestClock } from '../support/auth';
 import { eventually } from '../support/eventually';
 import type { TestServer } from '../support/server';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
-import { SyncClient, waitFor } from '../support/sync';
+import { SyncClient } from '../support/sync';
 import {
 	email,
 	outboxRecipients,
@@ -144,7 +144,7 @@ describe('a subscription request', () => {
 		expect((await smtp.nextMessageTo(email('iza'))).subject).toBe(
 			'Name of nora asks to receive a daily digest of Loans from Aurora Analytics'
 		);
-		await waitFor(() => iza.map('requests').has(sent.body.request.id), 'the request');
+		await eventually(() => iza.map('requests').has(sent.body.request.id), 'the request');
 		const request = iza.map<AccessRequest>('requests').get(sent.body.request.id)!;
 		iza.map('requests').set(request.id, {
 			...request,
@@ -154,7 +154,7 @@ describe('a subscription request', () => {
 			decisionReason: null
 		});
 
-		await waitFor(() => view.map('subscriptions').size === 1, 'the subscription');
+		await eventually(() => view.map('subscriptions').size === 1, 'the subscription');
 		const [subscription] = [...view.map<BoardSubscription>('subscriptions').values()];
 		expect(subscription).toMatchObject({
 			createdBy: 'nora',
@@ -200,7 +200,7 @@ describe('delivering subscriptions', () => {
 		server.app.digests.runDue();
 		expect(digestsTo(server, 'ian')).toBe(1);
 
-		await waitFor(() => view.map('subscriptions').has(subscription.id), 'the subscription');
+		await eventually(() => view.map('subscriptions').has(subscription.id), 'the subscription');
 		view.map('subscriptions').delete(subscription.id);
 		await eventually(
 			() =>

@@ -21,6 +21,7 @@ import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { testAuthPolicy } from './auth';
 import { startServer, type TestServer } from './server';
 import type { AppOptions } from '../../server/app';
+import { eventually } from './eventually';
 
 /** A sync server with real sessions and a cheap (but real) password cost. */
 export function startSyncServer(options: AppOptions = {}, dataDir?: string): Promise<TestServer> {
@@ -163,26 +164,13 @@ export class SyncClient {
 		});
 	}
 
-	synced(): Promise<void> {
-		return waitFor(() => this.provider.synced, `${this.accountId} to sync ${this.documentName}`);
+	async synced(): Promise<void> {
+		await eventually(() => this.provider.synced, `${this.accountId} to sync ${this.documentName}`);
 	}
 
 	destroy(): void {
 		this.provider.destroy();
 		this.doc.destroy();
-	}
-}
-
-/** Waits until `condition` holds (events arrive over real sockets), failing after `timeoutMs`. */
-export async function waitFor(
-	condition: () => boolean,
-	what: string,
-	timeoutMs = 5000
-): Promise<void> {
-	const start = Date.now();
-	while (!condition()) {
-		if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
 
