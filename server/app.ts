@@ -10,7 +10,7 @@ import { startHousekeeping } from './auth/housekeeping';
 import { registerAuthRoutes } from './auth/routes';
 import { readSessionToken, sessionCookieName } from './auth/session-cookie';
 import { isSessionCurrent, validateSessionToken } from './auth/sessions';
-import { configureAuth } from './auth/settings';
+import type { AuthDb } from './auth/settings';
 import type { Config } from './config';
 import { updateMemberEntriesOf } from './consortium/accounts-in-projects';
 import { projectDirectory } from './consortium/directory';
@@ -44,6 +44,8 @@ export interface App {
 	readonly db: Db;
 	/** The API routes registered, from the contract (tests check it covers the whole contract). */
 	readonly routes: readonly RouteContract[];
+	/** The database with the identity core's settings and clock, for the functions that need them. */
+	readonly authDb: AuthDb;
 	readonly config: Config;
 	/** Queues mail (synchronously) and delivers it, or keeps it in the local outbox. */
 	readonly mailer: Mailer;
@@ -79,14 +81,14 @@ export interface AppOptions {
 export function createApp(config: Config, options: AppOptions = {}): App {
 	const now = options.now ?? Date.now;
 	const db = openDatabase(config.databasePath);
-	configureAuth(db, { ...config.auth, now });
+	const authDb: AuthDb = { db, settings: { ...config.auth, now } };
 	const site: Site = {
 		url: config.publicUrl ?? '',
 		origin: config.publicUrl ? new URL(config.publicUrl).origin : ''
 	};
 	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl, now });
 	mailer.start();
-	const stopHousekeeping = startHousekeeping(db);
+	const stopHousekeeping = startHousekeeping(authDb);
 	const allowedOrigins = () => [site.origin];
 
 	const registry = new DocumentRegistry(
@@ -98,7 +100,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add(API.health, () => ({ body: { ok: true } }));
 	const auth = registerAuthRoutes(router, {
-		db,
+		...authDb,
 		mailer,
 		site,
 		onAccountChanged: (account) => {
@@ -128,7 +130,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		},
 		{
 			name: 'invitation mail',
-			onAccepted: sendInvitationsOnChange({ db, mailer, site, registry, limiters: auth.limiters })
+			onAccepted: sendInvitationsOnChange({
+				...authDb,
+				mailer,
+				site,
+				registry,
+				limiters: auth.limiters
+			})
 		},
 		...workflows.reactions
 	);
@@ -182,7 +190,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		const fromUrl = parseRequestTarget(req.url)?.searchParams.get(SYNC_TOKEN_PARAM) ?? null;
 		const token = fromUrl ?? readSessionToken(req, sessionCookieName(site));
 		if (!token) return null;
-		const { session, account } = validateSessionToken(db, token);
+		const { session, account } = validateSessionToken(authDb, token);
 		if (!session || (fromUrl !== null && !session.embedded)) return null;
 		return {
 			accountId: account.id,
@@ -198,7 +206,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			registry,
 			authenticate: authenticateBySession,
 			isAllowedOrigin: (origin) => allowedOrigins().includes(origin),
-			isSessionCurrent: (sessionId) => isSessionCurrent(db, sessionId)
+			isSessionCurrent: (sessionId) => isSessionCurrent(authDb, sessionId)
 		},
 		options.syncLimits
 	);
@@ -206,13 +214,14 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		sync.recheckSessions();
 	}, config.auth.sessions.recheckConnectionsEveryMs);
 	recheckTimer.unref();
-	const ticketSweep = setInterval(() => deleteStaleTickets(db, 3_600_000), 3_600_000);
+	const ticketSweep = setInterval(() => deleteStaleTickets(authDb, 3_600_000), 3_600_000);
 	ticketSweep.unref();
 
 	return {
 		server,
 		db,
 		routes: router.contracts,
+		authDb,
 		config,
 		mailer,
 		site,

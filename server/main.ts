@@ -27,7 +27,7 @@ console.log(
 );
 if (config.showOutbox) console.log(`Outbox (development): ${url}/dev/outbox`);
 if (demoIsNeeded(app.db)) {
-	const demo = seedDemo(app.db, app.registry, app.site);
+	const demo = seedDemo(app.authDb, app.registry, app.site);
 	console.log('\nA demo was created: two consortia, one in each management mode.');
 	console.log(
 		`Sign in as the demo admin (${demo.email}) with this link, valid for 24 hours:\n  ${demo.link}\n`

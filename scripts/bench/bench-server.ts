@@ -36,9 +36,9 @@ async function startValidated(): Promise<{ url: string; cookies: Record<string, 
 	// what is measured, but every connection is checked against its session as in production.
 	const tokens = accountIds.map((accountId) => {
 		const { name, email } = memberEntry(accountId, 'consumer');
-		if (!createAccount(app.db, { id: accountId, name, email }).ok)
+		if (!createAccount(app.authDb, { id: accountId, name, email }).ok)
 			throw new Error(`account ${accountId} exists already`);
-		return createSession(app.db, accountId, { ip: '127.0.0.1', userAgent: 'bench:sync' }).token;
+		return createSession(app.authDb, accountId, { ip: '127.0.0.1', userAgent: 'bench:sync' }).token;
 	});
 	createBenchProject(app.db, app.registry, members, { admins: ADMINS });
 	const url = await app.listen();

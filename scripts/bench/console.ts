@@ -44,8 +44,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'bench-console-'));
 const app = createApp(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }));
 const url = await app.listen();
 createBenchProject(app.db, app.registry, MEMBERS);
-createAccount(app.db, { id: 'admin', email: 'admin@office.example.org', name: 'Person admin' });
-const { token } = createSession(app.db, 'admin', { ip: '127.0.0.1', userAgent: 'bench' });
+createAccount(app.authDb, { id: 'admin', email: 'admin@office.example.org', name: 'Person admin' });
+const { token } = createSession(app.authDb, 'admin', { ip: '127.0.0.1', userAgent: 'bench' });
 const usersPage = `${url}/projects/bench/settings/users`;
 
 const browser = await launchBrowser();

@@ -33,6 +33,6 @@ const registry = new DocumentRegistry(sqliteDocumentStore(db), directory, {
 const document = registry.acquire('project/bench')!;
 const after = settle();
 process.stdout.write(
-	`${JSON.stringify({ size: document.roots.get('members')!.size, heapBytes: after.heapUsed - before.heapUsed, rssBytes: after.rss - before.rss })}\n`
+	`${JSON.stringify({ size: document.root('members').size, heapBytes: after.heapUsed - before.heapUsed, rssBytes: after.rss - before.rss })}\n`
 );
 registry.release(document);

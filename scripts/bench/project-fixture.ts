@@ -9,7 +9,7 @@ import { createProject } from '../../server/consortium/projects';
 import { createConsortium } from '../../server/consortium/store';
 import type { Db } from '../../server/db/database';
 import type { DocumentRegistry } from '../../server/sync/registry';
-import type { Member, Role } from '../../src/lib/shared';
+import { projectDocument, type Member, type Role } from '../../src/lib/shared';
 
 export function memberEntry(accountId: string, role: Role, zoneId = 'bench-office'): Member {
 	return {
@@ -55,8 +55,8 @@ export function createBenchProject(
 		]
 	});
 	const project = createProject(db, registry, consortium, { id, name: `Project ${id}` });
-	registry.change(`project/${project.id}`, (roots) => {
-		const members = roots.get('members')!;
+	registry.change(projectDocument(project.id), (roots) => {
+		const members = roots.members;
 		for (let index = 0; index < size; index++) {
 			const accountId = benchAccountId(index, admins, consumers);
 			members.set(accountId, memberEntry(accountId, index < admins ? 'admin' : 'consumer', office));

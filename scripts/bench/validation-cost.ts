@@ -19,7 +19,7 @@ import { readConfig } from '../../server/config';
 import { DEFAULT_SYNC_LIMITS } from '../../server/sync/limits';
 import type { LiveDocument, Peer } from '../../server/sync/live-document';
 import type { DocumentRegistry } from '../../server/sync/registry';
-import type { Member } from '../../src/lib/shared';
+import { projectDocument, type Member } from '../../src/lib/shared';
 import { createBenchProject } from './project-fixture';
 
 export interface ValidationPlan {
@@ -115,7 +115,7 @@ class ChangeTimer {
 		index: number
 	) {
 		const { id, consumers } = benchProject(index);
-		const document = registry.acquire(`project/${id}`);
+		const document = registry.acquire(projectDocument(id));
 		if (!document) throw new Error(`project/${id} was not created`);
 		this.#consumers = consumers;
 		this.#registry = registry;

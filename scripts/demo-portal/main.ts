@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegisterPortalRequestSchema } from '../../src/lib/shared';
-import { configureAuth } from '../../server/auth/settings';
+import type { AuthDb } from '../../server/auth/settings';
 import { DEMO_ADMIN_EMAIL } from '../../server/bootstrap/demo';
 import { readConfig } from '../../server/config';
 import { findConsortium, findProjectRecord } from '../../server/consortium/store';
@@ -28,7 +28,7 @@ const config = readConfig();
 const consoleUrl = process.env.CONSOLE_URL ?? config.publicUrl ?? 'http://localhost:3000';
 const keyFile = join(config.dataDir, 'demo-portal.json');
 const db = openDatabase(config.databasePath);
-configureAuth(db, { ...config.auth, now: Date.now });
+const auth: AuthDb = { db, settings: { ...config.auth, now: Date.now } };
 const project = findProjectRecord(db, PROJECT_ID);
 if (!project) {
 	console.error(
@@ -49,7 +49,7 @@ function credentialsFor(origin: string): PortalCredentials {
 		origins: [origin],
 		projectIds: [PROJECT_ID]
 	});
-	const { portal, apiKey } = registerPortal(db, project!.consortiumId, input, null);
+	const { portal, apiKey } = registerPortal(auth, project!.consortiumId, input, null);
 	// Into the console's outbox: the console sends it (or shows it at /dev/outbox).
 	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
 	mailPortalChange({ db, mailer, site: { url: consoleUrl } }, portal, {

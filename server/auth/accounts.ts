@@ -6,7 +6,7 @@
 import type { Account } from '../../src/lib/shared/auth';
 import { newId } from '../../src/lib/shared/ids';
 import type { Db } from '../db/database';
-import { authSettings } from './settings';
+import type { AuthDb } from './settings';
 
 export type { Account };
 
@@ -59,10 +59,11 @@ export function findPasswordHash(
 
 /** Creates an account; `id` is chosen only where ids must be known ahead (demo data, tests). */
 export function createAccount(
-	db: Db,
+	auth: AuthDb,
 	input: { email: string; name: string; id?: string }
 ): AccountChange {
-	const now = authSettings(db).now();
+	const { db } = auth;
+	const now = auth.settings.now();
 	const id = input.id ?? newId();
 	const inserted = db
 		.prepare(
@@ -75,10 +76,11 @@ export function createAccount(
 }
 
 /** The renamed account, or null when there is no such account. */
-export function renameAccount(db: Db, accountId: string, name: string): Account | null {
+export function renameAccount(auth: AuthDb, accountId: string, name: string): Account | null {
+	const { db } = auth;
 	db.prepare('UPDATE accounts SET name = ?, updated_at = ? WHERE id = ?').run(
 		name,
-		authSettings(db).now(),
+		auth.settings.now(),
 		accountId
 	);
 	return findAccountById(db, accountId);
@@ -86,25 +88,27 @@ export function renameAccount(db: Db, accountId: string, name: string): Account 
 
 /** Call only once the new address is verified. Refuses an address another account holds. */
 export function changeAccountEmail(
-	db: Db,
+	auth: AuthDb,
 	accountId: string,
 	email: string
 ): AccountChange<'email-taken' | 'no-account'> {
+	const { db } = auth;
 	const normalized = normalizeEmail(email);
 	const holder = findAccountByEmail(db, normalized);
 	if (holder && holder.id !== accountId) return { ok: false, reason: 'email-taken' };
 	const updated = db
 		.prepare('UPDATE accounts SET email = ?, updated_at = ? WHERE id = ?')
-		.run(normalized, authSettings(db).now(), accountId);
+		.run(normalized, auth.settings.now(), accountId);
 	if (updated.changes === 0) return { ok: false, reason: 'no-account' };
 	return { ok: true, account: findAccountById(db, accountId)! };
 }
 
 /** Stores a hash made by `hashPassword`; the account then signs in with a password too. */
-export function setAccountPassword(db: Db, accountId: string, passwordHash: string): void {
+export function setAccountPassword(auth: AuthDb, accountId: string, passwordHash: string): void {
+	const { db } = auth;
 	db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(
 		passwordHash,
-		authSettings(db).now(),
+		auth.settings.now(),
 		accountId
 	);
 }

@@ -3,10 +3,9 @@
  * deadline, and the bodies of local outbox messages whose links can no longer work (they hold
  * tokens in clear, so they are not kept longer than useful).
  */
-import type { Db } from '../db/database';
 import { blankExpiredLocalMessages } from '../mail/outbox';
 import { deleteExpiredSessions } from './sessions';
-import { authSettings } from './settings';
+import type { AuthDb } from './settings';
 import { deleteStaleTokens } from './tokens';
 
 export interface HousekeepingOptions {
@@ -20,13 +19,14 @@ export interface HousekeepingOptions {
 }
 
 /** Sweeps now and then every interval; returns the function that stops it. */
-export function startHousekeeping(db: Db, options: HousekeepingOptions = {}): () => void {
+export function startHousekeeping(auth: AuthDb, options: HousekeepingOptions = {}): () => void {
+	const { db } = auth;
 	const { intervalMs = 3_600_000, tokenGraceMs = 7 * 86_400_000 } = options;
 	const sweep = () => {
-		const settings = authSettings(db);
+		const settings = auth.settings;
 		const longestLink = Math.max(...Object.values(settings.tokenLifetimesMs));
-		deleteExpiredSessions(db);
-		deleteStaleTokens(db, tokenGraceMs);
+		deleteExpiredSessions(auth);
+		deleteStaleTokens(auth, tokenGraceMs);
 		blankExpiredLocalMessages(db, settings.now() - longestLink);
 	};
 	sweep();

@@ -4,7 +4,6 @@
  * Callers that answer "send me a link" requests must answer the same way whatever these return,
  * so that nobody learns which addresses have accounts.
  */
-import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import {
 	emailChangedNoticeMail,
@@ -15,7 +14,7 @@ import {
 	type SiteUrl
 } from '../mail/templates';
 import { findAccountByEmail, type Account } from './accounts';
-import { authSettings } from './settings';
+import type { AuthDb } from './settings';
 import { issueToken, revokeTokens, type TokenPurpose } from './tokens';
 
 export type LinkOutcome<Reason extends string = 'no-account'> =
@@ -26,17 +25,18 @@ export type LinkOutcome<Reason extends string = 'no-account'> =
  * Get Started kind after registration. Nothing is sent to an address without an account.
  */
 export function issueSignInLink(
-	db: Db,
+	auth: AuthDb,
 	mailer: MailQueue,
 	site: SiteUrl,
 	email: string,
 	kind: 'sign-in' | 'get-started'
 ): LinkOutcome {
+	const { db } = auth;
 	return db.transaction((): LinkOutcome => {
 		const account = findAccountByEmail(db, email);
 		if (!account) return { sent: false, reason: 'no-account' };
-		const { token, expiresAt } = issueToken(db, { purpose: 'sign-in', email: account.email });
-		const mail = { site, to: account.email, token, lifetimeMs: lifetime(db, 'sign-in') };
+		const { token, expiresAt } = issueToken(auth, { purpose: 'sign-in', email: account.email });
+		const mail = { site, to: account.email, token, lifetimeMs: lifetime(auth, 'sign-in') };
 		mailer.enqueue(
 			kind === 'get-started'
 				? getStartedMail({ ...mail, name: account.name })
@@ -48,20 +48,21 @@ export function issueSignInLink(
 
 /** Sets or resets a password: the link goes to the account's current address. */
 export function issuePasswordResetLink(
-	db: Db,
+	auth: AuthDb,
 	mailer: MailQueue,
 	site: SiteUrl,
 	email: string
 ): LinkOutcome {
+	const { db } = auth;
 	return db.transaction((): LinkOutcome => {
 		const account = findAccountByEmail(db, email);
 		if (!account) return { sent: false, reason: 'no-account' };
-		const { token, expiresAt } = issueToken(db, {
+		const { token, expiresAt } = issueToken(auth, {
 			purpose: 'password-reset',
 			email: account.email,
 			subject: account.id
 		});
-		const lifetimeMs = lifetime(db, 'password-reset');
+		const lifetimeMs = lifetime(auth, 'password-reset');
 		mailer.enqueue(passwordResetMail({ site, to: account.email, token, lifetimeMs }));
 		return { sent: true, expiresAt };
 	})();
@@ -73,24 +74,25 @@ export function issuePasswordResetLink(
  * the latest request stays valid.
  */
 export function issueEmailChangeLink(
-	db: Db,
+	auth: AuthDb,
 	mailer: MailQueue,
 	site: SiteUrl,
 	account: Account,
 	newEmail: string
 ): LinkOutcome<'email-taken'> {
+	const { db } = auth;
 	return db.transaction((): LinkOutcome<'email-taken'> => {
 		revokeTokens(db, 'email-change', account.id);
 		mailer.enqueue(
 			emailChangedNoticeMail({ site, to: account.email, name: account.name, newEmail })
 		);
 		if (findAccountByEmail(db, newEmail)) return { sent: false, reason: 'email-taken' };
-		const { token, expiresAt } = issueToken(db, {
+		const { token, expiresAt } = issueToken(auth, {
 			purpose: 'email-change',
 			email: newEmail,
 			subject: account.id
 		});
-		const lifetimeMs = lifetime(db, 'email-change');
+		const lifetimeMs = lifetime(auth, 'email-change');
 		mailer.enqueue(
 			emailChangeVerificationMail({ site, to: newEmail, name: account.name, token, lifetimeMs })
 		);
@@ -98,6 +100,6 @@ export function issueEmailChangeLink(
 	})();
 }
 
-function lifetime(db: Db, purpose: TokenPurpose): number {
-	return authSettings(db).tokenLifetimesMs[purpose];
+function lifetime(auth: AuthDb, purpose: TokenPurpose): number {
+	return auth.settings.tokenLifetimesMs[purpose];
 }

@@ -9,7 +9,7 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Db } from '../db/database';
 import { findAccountById, type Account } from './accounts';
 import { generateSecureRandomString, hashSecret } from './random';
-import { authSettings } from './settings';
+import type { AuthDb } from './settings';
 
 export {
 	clearedSessionCookie,
@@ -71,12 +71,13 @@ const USER_AGENT_LIMIT = 512;
 const TOKEN_LIMIT = 128;
 
 export function createSession(
-	db: Db,
+	auth: AuthDb,
 	accountId: string,
 	meta: ClientMeta,
 	options: SessionOptions = {}
 ): { token: string; session: Session } {
-	const { now: clock, sessions: policy } = authSettings(db);
+	const { db } = auth;
+	const { now: clock, sessions: policy } = auth.settings;
 	const now = clock();
 	const id = generateSecureRandomString();
 	const secret = generateSecureRandomString();
@@ -108,14 +109,15 @@ export function createSession(
 }
 
 /** The session and its account when the token is genuine and current; both null otherwise. */
-export function validateSessionToken(db: Db, token: string): SessionValidationResult {
+export function validateSessionToken(auth: AuthDb, token: string): SessionValidationResult {
+	const { db } = auth;
 	const none = { session: null, account: null } as const;
 	const parts = token.length <= TOKEN_LIMIT ? token.split('.') : [];
 	if (parts.length !== 2) return none;
 	const [id, secret] = parts as [string, string];
 	const row = db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as SessionRow | undefined;
 	if (!row || !constantTimeEqual(hashSecret(secret), row.secret_hash)) return none;
-	const { now: clock, sessions: policy } = authSettings(db);
+	const { now: clock, sessions: policy } = auth.settings;
 	const now = clock();
 	if (now >= row.expires_at) {
 		invalidateSession(db, id);
@@ -136,12 +138,13 @@ export function validateSessionToken(db: Db, token: string): SessionValidationRe
 }
 
 /** Whether the session still exists and has not expired (for connections opened with it). */
-export function isSessionCurrent(db: Db, sessionId: string): boolean {
+export function isSessionCurrent(auth: AuthDb, sessionId: string): boolean {
+	const { db } = auth;
 	const expiresAt = db
 		.prepare('SELECT expires_at FROM sessions WHERE id = ?')
 		.pluck()
 		.get(sessionId) as number | undefined;
-	return expiresAt !== undefined && authSettings(db).now() < expiresAt;
+	return expiresAt !== undefined && auth.settings.now() < expiresAt;
 }
 
 /**
@@ -173,20 +176,21 @@ export function invalidateAccountSessions(
 }
 
 /** The account's current sessions, most recently used first. */
-export function listAccountSessions(db: Db, accountId: string): Session[] {
+export function listAccountSessions(auth: AuthDb, accountId: string): Session[] {
+	const { db } = auth;
 	const rows = db
 		.prepare(
 			`SELECT * FROM sessions WHERE account_id = ? AND expires_at > ?
 			 ORDER BY last_seen_at DESC, created_at DESC`
 		)
-		.all(accountId, authSettings(db).now()) as SessionRow[];
+		.all(accountId, auth.settings.now()) as SessionRow[];
 	return rows.map(toSession);
 }
 
 /** Removes sessions past their deadline that nobody presented again (housekeeping). */
-export function deleteExpiredSessions(db: Db): number {
-	return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(authSettings(db).now())
-		.changes;
+export function deleteExpiredSessions(auth: AuthDb): number {
+	const { db } = auth;
+	return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(auth.settings.now()).changes;
 }
 
 function toSession(row: SessionRow): Session {

@@ -1,9 +1,8 @@
 /**
- * Lifetimes, costs and the clock of the identity core. They are attached to the database handle
- * once at startup (`configureAuth`), because the functions other modules call take only the
- * handle: `validateSessionToken(db, token)` during a WebSocket upgrade, `issueToken(db, ...)`
- * inside a synchronous sync step. Attaching them to `db` gives every caller the same clock and
- * lifetimes without threading options through code that does not own them.
+ * Lifetimes, costs and the clock of the identity core, and `AuthDb`, which carries them with the
+ * database handle to the functions that need them (`validateSessionToken(auth, token)` during a
+ * WebSocket upgrade, `issueToken(auth, ...)` inside a synchronous sync step): one value, made at
+ * startup, so every caller has the same clock and lifetimes.
  */
 import type { Db } from '../db/database';
 import type { ScryptCost } from './passwords';
@@ -119,15 +118,11 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
 	}
 };
 
-const DEFAULT_SETTINGS: AuthSettings = { ...DEFAULT_AUTH_POLICY, now: () => Date.now() };
-
-const settingsByDb = new WeakMap<Db, AuthSettings>();
-
-export function configureAuth(db: Db, settings: AuthSettings): void {
-	settingsByDb.set(db, settings);
-}
-
-/** The settings attached to `db`, or the defaults with the system clock. */
-export function authSettings(db: Db): AuthSettings {
-	return settingsByDb.get(db) ?? DEFAULT_SETTINGS;
+/**
+ * The database of the identity core with the settings and the clock it runs under: made once at
+ * startup (`createApp`, the admin command) and passed to every function that needs either.
+ */
+export interface AuthDb {
+	readonly db: Db;
+	readonly settings: AuthSettings;
 }

@@ -11,7 +11,7 @@
 import type { Db } from '../db/database';
 import { normalizeEmail } from './accounts';
 import { generateSecureRandomString, hashSecret } from './random';
-import { authSettings } from './settings';
+import type { AuthDb } from './settings';
 
 export const TOKEN_PURPOSES = ['sign-in', 'password-reset', 'email-change', 'invite'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
@@ -43,8 +43,12 @@ interface TokenRow {
 }
 
 /** Synchronous on purpose: the sync server issues invite tokens inside a synchronous step. */
-export function issueToken(db: Db, request: TokenRequest): { token: string; expiresAt: number } {
-	const settings = authSettings(db);
+export function issueToken(
+	auth: AuthDb,
+	request: TokenRequest
+): { token: string; expiresAt: number } {
+	const { db } = auth;
+	const settings = auth.settings;
 	const now = settings.now();
 	const expiresAt = now + (request.lifetimeMs ?? settings.tokenLifetimesMs[request.purpose]);
 	const token = generateSecureRandomString();
@@ -64,8 +68,9 @@ export function issueToken(db: Db, request: TokenRequest): { token: string; expi
 }
 
 /** Uses the token up: it succeeds once, and only before it expires. */
-export function consumeToken(db: Db, token: string, purpose: TokenPurpose): TokenCheck {
-	const now = authSettings(db).now();
+export function consumeToken(auth: AuthDb, token: string, purpose: TokenPurpose): TokenCheck {
+	const { db } = auth;
+	const now = auth.settings.now();
 	const hash = hashSecret(token);
 	const consumed = db
 		.prepare(
@@ -79,8 +84,9 @@ export function consumeToken(db: Db, token: string, purpose: TokenPurpose): Toke
 }
 
 /** Says what consuming would say, without using the token (to show an invite before accepting). */
-export function peekToken(db: Db, token: string, purpose: TokenPurpose): TokenCheck {
-	const now = authSettings(db).now();
+export function peekToken(auth: AuthDb, token: string, purpose: TokenPurpose): TokenCheck {
+	const { db } = auth;
+	const now = auth.settings.now();
 	const row = findToken(db, hashSecret(token), purpose);
 	if (row && row.consumed_at === null && row.expires_at > now) return success(row);
 	return failure(row, now);
@@ -97,8 +103,9 @@ export function revokeTokens(db: Db, purpose: TokenPurpose, subject: string): nu
  * Forgets tokens that expired more than `graceMs` ago. Until then an old link still earns the
  * precise "expired" or "used" message instead of "invalid".
  */
-export function deleteStaleTokens(db: Db, graceMs: number): number {
-	return db.prepare('DELETE FROM tokens WHERE expires_at < ?').run(authSettings(db).now() - graceMs)
+export function deleteStaleTokens(auth: AuthDb, graceMs: number): number {
+	const { db } = auth;
+	return db.prepare('DELETE FROM tokens WHERE expires_at < ?').run(auth.settings.now() - graceMs)
 		.changes;
 }
 

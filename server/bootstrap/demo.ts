@@ -10,15 +10,19 @@
  * Returns the demo admin's sign-in link (valid for a day; a new one is a click away at /sign-in).
  */
 import {
-	OFFICE_INVITER,
 	newId,
+	OFFICE_INVITER,
+	projectDocument,
+	viewDocument,
 	type AccessRequest,
 	type Board,
 	type BoardSubscription,
+	type DocumentPath,
 	type LexiconEntry,
 	type Role
 } from '../../src/lib/shared';
 import { createAccount, findAccountByEmail } from '../auth/accounts';
+import type { AuthDb } from '../auth/settings';
 import { issueToken } from '../auth/tokens';
 import { createProject, putMember } from '../consortium/projects';
 import { createConsortium, listConsortia } from '../consortium/store';
@@ -65,11 +69,12 @@ export function demoIsNeeded(db: Db): boolean {
 }
 
 export function seedDemo(
-	db: Db,
+	auth: AuthDb,
 	registry: DocumentRegistry,
 	site: SiteUrl
 ): { email: string; link: string } {
-	const admin = person(db, 'Dana Admin', DEMO_ADMIN_EMAIL);
+	const { db } = auth;
+	const admin = person(auth, 'Dana Admin', DEMO_ADMIN_EMAIL);
 
 	const northern = createConsortium(db, {
 		name: 'Northern Lights Library Network',
@@ -104,7 +109,7 @@ export function seedDemo(
 		db,
 		registry,
 		network.id,
-		person(db, 'Nils Network', 'nils@office.northernlights.example'),
+		person(auth, 'Nils Network', 'nils@office.northernlights.example'),
 		'analyst',
 		'nl-office'
 	);
@@ -120,15 +125,15 @@ export function seedDemo(
 			db,
 			registry,
 			network.id,
-			person(db, name, email),
+			person(auth, name, email),
 			index % 3 === 0 ? 'analyst' : 'consumer',
 			zoneId
 		);
 	}
-	seedLexicon(registry, `view/${network.id}/global`);
+	seedLexicon(registry, viewDocument(network.id, 'global'));
 	const circulation = seedBoard(
 		registry,
-		`view/${network.id}/global`,
+		viewDocument(network.id, 'global'),
 		admin.id,
 		'Circulation overview',
 		[
@@ -136,13 +141,13 @@ export function seedDemo(
 			['From search to loan', 'funnels']
 		]
 	);
-	seedBoard(registry, `view/${network.id}/global`, admin.id, 'Catalogue search', [
+	seedBoard(registry, viewDocument(network.id, 'global'), admin.id, 'Catalogue search', [
 		['Searches without results', 'insights']
 	]);
-	seedBoard(registry, `view/${network.id}/iz-nl-aurora`, admin.id, 'Aurora loans', [
+	seedBoard(registry, viewDocument(network.id, 'iz-nl-aurora'), admin.id, 'Aurora loans', [
 		['Loans by material type', 'insights']
 	]);
-	seedSubscription(registry, `view/${network.id}/global`, admin, circulation);
+	seedSubscription(registry, viewDocument(network.id, 'global'), admin, circulation);
 
 	const harbour = createConsortium(db, {
 		name: 'Harbour Libraries Consortium',
@@ -173,14 +178,14 @@ export function seedDemo(
 		name: 'Cove Analytics',
 		ownerZoneId: 'hb-cove'
 	});
-	const cora = person(db, 'Cora Cove', 'cora@cove.example.org');
+	const cora = person(auth, 'Cora Cove', 'cora@cove.example.org');
 	join(db, registry, cove.id, cora, 'admin', 'hb-cove');
 	join(db, registry, cove.id, admin, 'admin', 'hb-office');
 	join(
 		db,
 		registry,
 		cove.id,
-		person(db, 'Caleb Reader', 'caleb@cove.example.org'),
+		person(auth, 'Caleb Reader', 'caleb@cove.example.org'),
 		'consumer',
 		'hb-cove'
 	);
@@ -189,30 +194,30 @@ export function seedDemo(
 		name: 'Quay Analytics',
 		ownerZoneId: 'hb-quay'
 	});
-	const quinn = person(db, 'Quinn Quay', 'quinn@quay.example.edu');
+	const quinn = person(auth, 'Quinn Quay', 'quinn@quay.example.edu');
 	join(db, registry, quay.id, quinn, 'admin', 'hb-quay');
 	join(
 		db,
 		registry,
 		quay.id,
-		person(db, 'Quentin Analyst', 'quentin@quay.example.edu'),
+		person(auth, 'Quentin Analyst', 'quentin@quay.example.edu'),
 		'analyst',
 		'hb-quay'
 	);
-	seedLexicon(registry, `view/${cove.id}/main`);
-	seedLexicon(registry, `view/${quay.id}/main`);
-	seedBoard(registry, `view/${cove.id}/main`, cora.id, 'Cove circulation', [
+	seedLexicon(registry, viewDocument(cove.id, 'main'));
+	seedLexicon(registry, viewDocument(quay.id, 'main'));
+	seedBoard(registry, viewDocument(cove.id, 'main'), cora.id, 'Cove circulation', [
 		['Checkouts this month', 'insights'],
 		['Returning borrowers', 'retention']
 	]);
-	seedBoard(registry, `view/${quay.id}/main`, quinn.id, 'Study rooms', [
+	seedBoard(registry, viewDocument(quay.id, 'main'), quinn.id, 'Study rooms', [
 		['Bookings per room', 'insights']
 	]);
-	const hana = person(db, 'Hana Harbour', 'hana@office.harbour.example');
+	const hana = person(auth, 'Hana Harbour', 'hana@office.harbour.example');
 	addZonePerson(db, 'hb-office', hana.id, 'office', Date.now());
 	seedJoinRequest(registry, cove.id, hana, 'hb-office');
 
-	const { token } = issueToken(db, {
+	const { token } = issueToken(auth, {
 		purpose: 'sign-in',
 		email: admin.email,
 		lifetimeMs: 24 * 3600 * 1000
@@ -220,9 +225,9 @@ export function seedDemo(
 	return { email: admin.email, link: linkWithToken(site, '/sign-in/link', token) };
 }
 
-function person(db: Db, name: string, email: string) {
-	const created = createAccount(db, { name, email });
-	return created.ok ? created.account : findAccountByEmail(db, email)!;
+function person(auth: AuthDb, name: string, email: string) {
+	const created = createAccount(auth, { name, email });
+	return created.ok ? created.account : findAccountByEmail(auth.db, email)!;
 }
 
 function join(
@@ -244,7 +249,7 @@ function join(
 
 function seedBoard(
 	registry: DocumentRegistry,
-	documentName: string,
+	documentName: DocumentPath<'view'>,
 	creatorId: string,
 	name: string,
 	reports: Array<[string, Board['reports'][number]['kind']]>
@@ -260,13 +265,13 @@ function seedBoard(
 		description: '',
 		reports: reports.map(([title, kind]) => ({ id: newId(), title, kind, query: '' }))
 	};
-	registry.change(documentName, (roots) => roots.get('boards')!.set(board.id, board));
+	registry.change(documentName, (roots) => roots.boards.set(board.id, board));
 	return board;
 }
 
 function seedSubscription(
 	registry: DocumentRegistry,
-	documentName: string,
+	documentName: DocumentPath<'view'>,
 	subscriber: { id: string; email: string },
 	board: Board
 ): void {
@@ -282,9 +287,7 @@ function seedSubscription(
 		recipients: [subscriber.email],
 		paused: false
 	};
-	registry.change(documentName, (roots) =>
-		roots.get('subscriptions')!.set(subscription.id, subscription)
-	);
+	registry.change(documentName, (roots) => roots.subscriptions.set(subscription.id, subscription));
 }
 
 /**
@@ -313,13 +316,11 @@ function seedJoinRequest(
 		decidedAt: null,
 		decisionReason: null
 	};
-	registry.change(`project/${projectId}`, (roots) =>
-		roots.get('requests')!.set(request.id, request)
-	);
+	registry.change(projectDocument(projectId), (roots) => roots.requests.set(request.id, request));
 }
 
 /** Lexicon entries describe the data: they come from the data, not from people. */
-function seedLexicon(registry: DocumentRegistry, documentName: string): void {
+function seedLexicon(registry: DocumentRegistry, documentName: DocumentPath<'view'>): void {
 	const now = Date.now();
 	const entries: Array<[LexiconEntry['kind'], string, string]> = [
 		['event', 'Checkout', 'An item was lent to a patron.'],
@@ -345,7 +346,7 @@ function seedLexicon(registry: DocumentRegistry, documentName: string): void {
 				lookupTableId: null,
 				mergedInto: null
 			};
-			roots.get('lexicon')!.set(id, entry);
+			roots.lexicon.set(id, entry);
 		}
 	});
 }

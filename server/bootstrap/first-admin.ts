@@ -7,23 +7,23 @@
  * in network-zone management.
  */
 import {
-	OFFICE_INVITER,
-	ROLE_LABELS,
 	checkAssignment,
 	checkInviteeZone,
 	firstDenial,
 	inviteesFrom,
 	newId,
+	OFFICE_INVITER,
+	projectDocument,
+	ROLE_LABELS,
 	type Denial,
 	type Invite,
 	type Role,
 	type Zone
 } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
-import { authSettings } from '../auth/settings';
+import type { AuthDb } from '../auth/settings';
 import { issueToken, revokeTokens } from '../auth/tokens';
 import { putMember } from '../consortium/projects';
-import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { invitationMail, linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
@@ -36,15 +36,15 @@ export type FirstAdminOutcome =
 
 /** Without a zone, the person's own zone when it is known, else the project's owner zone. */
 export function inviteFirstAdmin(
-	deps: { db: Db; registry: DocumentRegistry; mailer: MailQueue; site: SiteUrl },
+	deps: AuthDb & { registry: DocumentRegistry; mailer: MailQueue; site: SiteUrl },
 	request: { projectId: string; email: string; zoneId?: string; role?: Role }
 ): FirstAdminOutcome {
 	const { db, registry, mailer, site } = deps;
 	const role = request.role ?? 'admin';
-	const checked = registry.read(`project/${request.projectId}`, (document) => {
+	const checked = registry.read(projectDocument(request.projectId), (document) => {
 		const facts = document.index!;
 		const invitees = inviteesFrom(
-			() => document.roots.get('zones')!.values() as Iterable<Zone>,
+			() => document.root('zones').values() as Iterable<Zone>,
 			(email) => zonesOfPerson(db, email, facts.project.consortiumId)
 		);
 		const own = invitees.zonesOf(request.email);
@@ -70,11 +70,11 @@ export function inviteFirstAdmin(
 		});
 		return { kind: 'added', accountId: account.id };
 	}
-	const now = authSettings(db).now();
+	const now = deps.settings.now();
 	const inviteId = newId();
 	const issued = db.transaction(() => {
 		revokeTokens(db, 'invite', inviteId);
-		const token = issueToken(db, {
+		const token = issueToken(deps, {
 			purpose: 'invite',
 			email: input.email,
 			subject: inviteId,
@@ -107,7 +107,7 @@ export function inviteFirstAdmin(
 		acceptedAt: null,
 		failure: null
 	};
-	registry.change(`project/${project.id}`, (roots) => roots.get('invites')!.set(inviteId, invite));
+	registry.change(projectDocument(project.id), (roots) => roots.invites.set(inviteId, invite));
 	return {
 		kind: 'invited',
 		link: linkWithToken(site, '/invite', issued.token),

@@ -4,24 +4,62 @@
  * corrupt them. The owner records its pid in `<data>/owner.lock`; a lock whose process is gone
  * (a crash) is taken over.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type LockResult = { ok: true; release: () => void } | { ok: false; ownerPid: number };
 
+/** Takeovers of a dead owner's lock before giving up (two processes racing for it). */
+const ATTEMPTS = 5;
+
 export function lockDataDirectory(dataDir: string): LockResult {
 	mkdirSync(dataDir, { recursive: true });
 	const path = join(dataDir, 'owner.lock');
-	if (existsSync(path)) {
-		const ownerPid = Number(readFileSync(path, 'utf8').trim());
-		if (Number.isInteger(ownerPid) && ownerPid !== process.pid && isAlive(ownerPid))
-			return { ok: false, ownerPid };
+	const release = () => rmSync(path, { force: true });
+	// The pid is written aside, then linked into place: the link either creates the lock, already
+	// holding the pid, or fails because the lock exists. Taking it is one step, so no other
+	// process can take it between a look and a write.
+	const mine = `${path}.${process.pid}`;
+	writeFileSync(mine, String(process.pid));
+	try {
+		for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+			if (created(mine, path)) return { ok: true, release };
+			const ownerPid = readOwner(path);
+			if (ownerPid === null) continue; // released meanwhile: try again
+			if (ownerPid === process.pid) return { ok: true, release };
+			if (isAlive(ownerPid)) return { ok: false, ownerPid };
+			rmSync(path, { force: true });
+		}
+		throw new Error(`Could not take ${path}: other processes keep taking it.`);
+	} finally {
+		rmSync(mine, { force: true });
 	}
-	writeFileSync(path, String(process.pid));
-	return { ok: true, release: () => rmSync(path, { force: true }) };
+}
+
+function created(source: string, path: string): boolean {
+	try {
+		linkSync(source, path);
+		return true;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+		throw error;
+	}
+}
+
+/** The pid in the lock, 0 when it holds none that could be alive; null when the lock is gone. */
+function readOwner(path: string): number | null {
+	try {
+		const pid = Number(readFileSync(path, 'utf8').trim());
+		return Number.isInteger(pid) && pid > 0 ? pid : 0;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+		throw error;
+	}
 }
 
 function isAlive(pid: number): boolean {
+	// `kill(0, 0)` would ask about our own process group, not a process.
+	if (pid === 0) return false;
 	try {
 		process.kill(pid, 0);
 		return true;

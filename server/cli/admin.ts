@@ -27,7 +27,7 @@ import {
 	RegisterPortalRequestSchema
 } from '../../src/lib/shared';
 import { createAccount, findAccountByEmail } from '../auth/accounts';
-import { configureAuth } from '../auth/settings';
+import type { AuthDb } from '../auth/settings';
 import { inviteFirstAdmin } from '../bootstrap/first-admin';
 import { lockDataDirectory } from '../bootstrap/lock';
 import { readConfig } from '../config';
@@ -75,6 +75,12 @@ const SQL_ONLY = new Set([
 ]);
 
 const [command, ...rest] = process.argv.slice(2);
+const HELP = new Set(['help', '--help', '-h']);
+// Asking for the usage is no mistake: it goes to stdout with success, before anything is opened.
+if (HELP.has(command ?? '') || rest.some((arg) => HELP.has(arg))) {
+	console.log(USAGE);
+	process.exit(0);
+}
 const { values } = parseArgs({
 	args: rest,
 	options: {
@@ -101,7 +107,7 @@ if (lock && !lock.ok)
 		`The console server (pid ${lock.ownerPid}) is running on ${config.dataDir}: stop it, then run this again.`
 	);
 const db = openDatabase(config.databasePath);
-configureAuth(db, { ...config.auth, now: Date.now });
+const auth: AuthDb = { db, settings: { ...config.auth, now: Date.now } };
 const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db));
 registry.use(workflowIndexes(db, Date.now));
 const site = { url: config.publicUrl ?? `http://localhost:${config.port || 3000}`, origin: '' };
@@ -200,7 +206,7 @@ function inviteAdminCommand(): void {
 	const email = required(EmailSchema, values.email, '--email');
 	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
 	const outcome = inviteFirstAdmin(
-		{ db, registry, mailer, site },
+		{ ...auth, registry, mailer, site },
 		{ projectId, email, zoneId: values.zone }
 	);
 	if (outcome.kind === 'refused') fail(`Not invited: ${outcome.denial.message}`);
@@ -221,7 +227,7 @@ function addZoneMemberCommand(): void {
 	let account = findAccountByEmail(db, email);
 	if (!account) {
 		const name = required(NameSchema, values.name ?? email.split('@')[0], '--name');
-		const created = createAccount(db, { email, name });
+		const created = createAccount(auth, { email, name });
 		account = created.ok ? created.account : findAccountByEmail(db, email)!;
 		console.log(`Created the account of ${email}.`);
 	}
@@ -255,7 +261,7 @@ function registerPortalCommand(): void {
 		fail(`--${option ?? 'name'}: ${issue.message}`);
 	}
 	const consortium = findConsortium(db, consortiumId)!;
-	const { portal, apiKey } = registerPortal(db, consortiumId, parsed.data, null);
+	const { portal, apiKey } = registerPortal(auth, consortiumId, parsed.data, null);
 	mailPortalChange(officeMail(), portal, {
 		change: 'registered',
 		actorId: null,
@@ -269,7 +275,7 @@ function registerPortalCommand(): void {
 
 function revokePortalCommand(): void {
 	const portalId = values.portal ?? fail('--portal is required');
-	if (!revokePortal(db, portalId, null)) fail('No such active portal.');
+	if (!revokePortal(auth, portalId, null)) fail('No such active portal.');
 	const portal = findPortal(db, portalId)!;
 	mailPortalChange(officeMail(), portal, {
 		change: 'revoked',

@@ -3,22 +3,19 @@
  * an account's name or email changes, every project it belongs to learns it, through the account's
  * user document (which lists those projects).
  */
-import type { Member } from '../../src/lib/shared';
+import { projectDocument, userDocument, type Member } from '../../src/lib/shared';
 import type { Account } from '../auth/accounts';
 import type { DocumentRegistry } from '../sync/registry';
 
 export function updateMemberEntriesOf(registry: DocumentRegistry, account: Account): void {
 	const projectIds =
-		registry.read(`user/${account.id}`, (document) => [
-			...document.roots.get('projects')!.keys()
-		]) ?? [];
+		registry.read(userDocument(account.id), (document) => [...document.root('projects').keys()]) ??
+		[];
 	for (const projectId of projectIds) {
-		registry.change(`project/${projectId}`, (roots) => {
-			const member = roots.get('members')!.get(account.id) as Member | undefined;
+		registry.change(projectDocument(projectId), (roots) => {
+			const member = roots.members.get(account.id) as Member | undefined;
 			if (member && (member.name !== account.name || member.email !== account.email)) {
-				roots
-					.get('members')!
-					.set(account.id, { ...member, name: account.name, email: account.email });
+				roots.members.set(account.id, { ...member, name: account.name, email: account.email });
 			}
 		});
 	}

@@ -5,9 +5,10 @@
  * management has a private project per Institution Zone with a single data view of its own.
  */
 import {
-	PROJECT_SETTINGS_KEY,
 	defaultScope,
 	newId,
+	PROJECT_SETTINGS_KEY,
+	projectDocument,
 	projectPlacementProblem,
 	type Consortium,
 	type DataView,
@@ -85,10 +86,10 @@ export function createProject(
 		ownerZoneId: owner.id,
 		name: project.name
 	});
-	registry.change(`project/${project.id}`, (roots) => {
-		roots.get('settings')!.set(PROJECT_SETTINGS_KEY, project);
-		for (const zone of consortium.zones) roots.get('zones')!.set(zone.id, zone);
-		for (const view of dataViewsFor(consortium, owner.id)) roots.get('views')!.set(view.id, view);
+	registry.change(projectDocument(project.id), (roots) => {
+		roots.settings.set(PROJECT_SETTINGS_KEY, project);
+		for (const zone of consortium.zones) roots.zones.set(zone.id, zone);
+		for (const view of dataViewsFor(consortium, owner.id)) roots.views.set(view.id, view);
 	});
 	return project;
 }
@@ -111,10 +112,10 @@ export function putMember(
 ): Member | null {
 	if (!findProjectRecord(db, projectId)) return null;
 	let member: Member | null = null;
-	registry.change(`project/${projectId}`, (roots) => {
+	registry.change(projectDocument(projectId), (roots) => {
 		const now = Date.now();
-		const existing = roots.get('members')!.get(input.accountId) as Member | undefined;
-		const facts = registry.get(`project/${projectId}`)!.index!;
+		const existing = roots.members.get(input.accountId) as Member | undefined;
+		const facts = registry.get(projectDocument(projectId))!.index!;
 		member = {
 			accountId: input.accountId,
 			email: input.email.toLowerCase(),
@@ -126,7 +127,7 @@ export function putMember(
 			updatedBy: input.accountId,
 			updatedAt: now
 		};
-		roots.get('members')!.set(input.accountId, member);
+		roots.members.set(input.accountId, member);
 	});
 	return member;
 }

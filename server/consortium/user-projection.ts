@@ -3,7 +3,12 @@
  * exactly the projects the account is a member of, with its role there. Runs after every accepted
  * change to a project's members, whoever made it.
  */
-import type { EntryChange, Member, ProjectListing } from '../../src/lib/shared';
+import {
+	userDocument,
+	type EntryChange,
+	type Member,
+	type ProjectListing
+} from '../../src/lib/shared';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 
@@ -17,12 +22,12 @@ export function projectMembershipIntoUserDocuments(registry: DocumentRegistry) {
 		const { project } = document.index;
 		for (const change of changes) {
 			if (change.root === 'settings') {
-				for (const member of document.roots.get('members')!.values())
+				for (const member of document.root('members').values())
 					listProject(registry, document, member as Member);
 			}
 			if (change.root !== 'members') continue;
 			if (change.after === undefined) {
-				registry.change(`user/${change.key}`, (roots) => roots.get('projects')!.delete(project.id));
+				registry.change(userDocument(change.key), (roots) => roots.projects.delete(project.id));
 			} else {
 				listProject(registry, document, change.after as Member);
 			}
@@ -40,9 +45,9 @@ function listProject(registry: DocumentRegistry, document: LiveDocument, member:
 		role: member.role,
 		zoneName: index.zone(member.zoneId)?.name ?? ''
 	};
-	registry.change(`user/${member.accountId}`, (roots) => {
-		const current = roots.get('projects')!.get(listing.projectId);
+	registry.change(userDocument(member.accountId), (roots) => {
+		const current = roots.projects.get(listing.projectId);
 		if (JSON.stringify(current) !== JSON.stringify(listing))
-			roots.get('projects')!.set(listing.projectId, listing);
+			roots.projects.set(listing.projectId, listing);
 	});
 }

@@ -72,7 +72,7 @@ export function registerGrantRoutes(router: Router, deps: EmbedRouteDeps): void 
 				`${portal.name} can act for you only in projects it serves and you are a member of, and ${others.join(', ')} is not one.`
 			);
 		}
-		const grant = allowPortal(db, account.id, portal.id, projectIds);
+		const grant = allowPortal(auth, account.id, portal.id, projectIds);
 		return { status: 201, body: describeGrant(grant, portal) };
 	});
 

@@ -6,7 +6,7 @@
  * of theirs at once; revoking the portal deletes all of its grants.
  */
 import { invalidatePortalSessions } from '../auth/sessions';
-import { authSettings } from '../auth/settings';
+import type { AuthDb } from '../auth/settings';
 import type { Db } from '../db/database';
 
 export interface GrantRecord {
@@ -32,15 +32,16 @@ interface GrantRow {
  * serves these projects and that the person is a member of each.
  */
 export function allowPortal(
-	db: Db,
+	auth: AuthDb,
 	accountId: string,
 	portalId: string,
 	projectIds: readonly string[]
 ): GrantRecord {
+	const { db } = auth;
 	return db.transaction(() => {
 		const before = findGrant(db, accountId, portalId);
 		const union = [...new Set([...(before?.projectIds ?? []), ...projectIds])].sort();
-		const createdAt = before?.createdAt ?? authSettings(db).now();
+		const createdAt = before?.createdAt ?? auth.settings.now();
 		db.prepare(
 			`INSERT INTO embed_grants (account_id, portal_id, project_ids, created_at)
 			 VALUES (?, ?, ?, ?)
@@ -101,9 +102,10 @@ export function removePortalGrants(db: Db, portalId: string): number {
 }
 
 /** The portal signed the person in (an embedded session began): Personal Settings shows when. */
-export function markGrantUsed(db: Db, accountId: string, portalId: string): void {
+export function markGrantUsed(auth: AuthDb, accountId: string, portalId: string): void {
+	const { db } = auth;
 	db.prepare('UPDATE embed_grants SET last_used_at = ? WHERE account_id = ? AND portal_id = ?').run(
-		authSettings(db).now(),
+		auth.settings.now(),
 		accountId,
 		portalId
 	);

@@ -3,7 +3,7 @@
  * `canRevokePortal` (src/lib/shared/embedding.ts) decide on, read from the project documents of
  * the consortium, where memberships live.
  */
-import type { ConsortiumMembership } from '../../src/lib/shared';
+import { projectDocument, type ConsortiumMembership } from '../../src/lib/shared';
 import { listProjectRecords } from '../consortium/store';
 import type { Db } from '../db/database';
 import type { DocumentRegistry } from '../sync/registry';
@@ -17,7 +17,7 @@ export function consortiumMemberships(
 ): ConsortiumMembership[] {
 	const memberships: ConsortiumMembership[] = [];
 	for (const record of listProjectRecords(db, consortiumId)) {
-		const membership = registry.read(`project/${record.id}`, (document) => {
+		const membership = registry.read(projectDocument(record.id), (document) => {
 			const member = document.index?.member(accountId);
 			const zone = member && document.index?.zone(member.zoneId);
 			return member && zone
@@ -37,7 +37,7 @@ export function isProjectMember(
 ): boolean {
 	return (
 		registry.read(
-			`project/${projectId}`,
+			projectDocument(projectId),
 			(document) => document.index?.member(accountId) !== undefined
 		) ?? false
 	);

@@ -10,7 +10,7 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Portal, RegisterPortalRequest } from '../../src/lib/shared';
 import { generateSecureRandomString, hashSecret } from '../auth/random';
 import { invalidatePortalSessions } from '../auth/sessions';
-import { authSettings } from '../auth/settings';
+import type { AuthDb } from '../auth/settings';
 import type { Db } from '../db/database';
 import { removePortalGrants } from './grants';
 
@@ -48,11 +48,12 @@ const KEY_PATTERN = /^ccsk_([a-z2-7]{16})_([a-z2-7]{32})$/;
  * office's command line); a project of another consortium is a bug, and throws.
  */
 export function registerPortal(
-	db: Db,
+	auth: AuthDb,
 	consortiumId: string,
 	input: RegisterPortalRequest,
 	createdBy: string | null
 ): { portal: PortalRecord; apiKey: string } {
+	const { db } = auth;
 	const id = generateSecureRandomString(10);
 	const secret = generateSecureRandomString();
 	const portal: PortalRecord = {
@@ -62,7 +63,7 @@ export function registerPortal(
 		origins: input.origins,
 		projectIds: [...input.projectIds].sort(),
 		createdBy,
-		createdAt: authSettings(db).now(),
+		createdAt: auth.settings.now(),
 		revokedAt: null,
 		revokedBy: null
 	};
@@ -98,13 +99,14 @@ export function registerPortal(
  * sessions are closed by the server's next check (`recheckConnectionsEveryMs`), or at once when the
  * server itself revoked the portal.
  */
-export function revokePortal(db: Db, portalId: string, revokedBy: string | null): boolean {
+export function revokePortal(auth: AuthDb, portalId: string, revokedBy: string | null): boolean {
+	const { db } = auth;
 	return db.transaction(() => {
 		const changed = db
 			.prepare(
 				'UPDATE embed_portals SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL'
 			)
-			.run(authSettings(db).now(), revokedBy, portalId).changes;
+			.run(auth.settings.now(), revokedBy, portalId).changes;
 		if (changed === 0) return false;
 		db.prepare('DELETE FROM embed_tickets WHERE portal_id = ? AND consumed_at IS NULL').run(
 			portalId

@@ -27,7 +27,6 @@ import {
 import { findAccountByEmail, findAccountById } from '../auth/accounts';
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { createSession } from '../auth/sessions';
-import { authSettings } from '../auth/settings';
 import { findConsortium, findProjectRecord } from '../consortium/store';
 import { HttpError } from '../http/errors';
 import { RateLimiter } from '../http/rate-limit';
@@ -72,7 +71,7 @@ const TICKET_MESSAGES: Record<TicketFailure, string> = {
 export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void {
 	const { auth, registry, settings } = deps;
 	const { db, mailer, site } = auth;
-	const now = () => authSettings(db).now();
+	const now = () => auth.settings.now();
 	const limiter = (rule: keyof EmbedSettings['rateLimits']) =>
 		new RateLimiter({ ...settings.rateLimits[rule], now });
 	const ticketsPerIp = limiter('ticketsPerIp');
@@ -118,7 +117,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 				);
 			}
 			const issued = issueTicket(
-				db,
+				auth,
 				{ portalId: portal.id, accountId: account.id, projectId },
 				ticketLifetimeMs
 			);
@@ -129,7 +128,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 	router.add(API.exchangeTicket, async (request): Promise<{ body: EmbedSession }> => {
 		enforceLimit(exchangesPerIp, request.ip);
 		const { ticket, portalId, projectId } = await request.json();
-		const check = consumeTicket(db, ticket);
+		const check = consumeTicket(auth, ticket);
 		if (!check.ok)
 			throw new HttpError(400, `ticket-${check.reason}`, TICKET_MESSAGES[check.reason]);
 		if (check.portalId !== portalId || check.projectId !== projectId) {
@@ -148,9 +147,9 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		}
 		if (!hasGrantFor(db, account.id, portal.id, projectId))
 			throw consentRequired(portal, projectId);
-		markGrantUsed(db, account.id, portal.id);
+		markGrantUsed(auth, account.id, portal.id);
 		const created = createSession(
-			db,
+			auth,
 			account.id,
 			{ ip: request.ip, userAgent: request.header('user-agent') ?? '' },
 			{ lifetimeMs: settings.sessionLifetimeMs, embedded: { portalId, projectId } }
@@ -196,7 +195,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 			enforce(canRegisterPortal(memberships));
 			const input = await request.json();
 			enforce(canRegisterPortal(memberships, input.projectIds));
-			const { portal, apiKey } = registerPortal(db, consortium.id, input, account.id);
+			const { portal, apiKey } = registerPortal(auth, consortium.id, input, account.id);
 			mailPortalChange({ db, mailer, site }, portal, {
 				change: 'registered',
 				actorId: account.id,
@@ -212,7 +211,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		const portal = findPortal(db, validId(request.params.portalId, portalNotFound));
 		if (!portal || portal.consortiumId !== consortium.id) throw portalNotFound();
 		enforce(canRevokePortal(memberships, portal.projectIds));
-		if (revokePortal(db, portal.id, account.id)) {
+		if (revokePortal(auth, portal.id, account.id)) {
 			deps.onSessionsEnded();
 			mailPortalChange({ db, mailer, site }, portal, {
 				change: 'revoked',

@@ -7,8 +7,7 @@
  * it was stolen or misplaced, and must not be tried again.
  */
 import { generateSecureRandomString, hashSecret } from '../auth/random';
-import { authSettings } from '../auth/settings';
-import type { Db } from '../db/database';
+import type { AuthDb } from '../auth/settings';
 
 export interface TicketGrant {
 	portalId: string;
@@ -29,11 +28,12 @@ interface TicketRow {
 }
 
 export function issueTicket(
-	db: Db,
+	auth: AuthDb,
 	grant: TicketGrant,
 	lifetimeMs: number
 ): { ticket: string; expiresAt: number } {
-	const now = authSettings(db).now();
+	const { db } = auth;
+	const now = auth.settings.now();
 	const ticket = generateSecureRandomString();
 	const expiresAt = now + lifetimeMs;
 	db.prepare(
@@ -44,8 +44,9 @@ export function issueTicket(
 }
 
 /** Uses the ticket up: it succeeds once, and only before it expires. */
-export function consumeTicket(db: Db, ticket: string): TicketCheck {
-	const now = authSettings(db).now();
+export function consumeTicket(auth: AuthDb, ticket: string): TicketCheck {
+	const { db } = auth;
+	const now = auth.settings.now();
 	const hash = hashSecret(ticket);
 	const consumed = db
 		.prepare(
@@ -70,8 +71,9 @@ export function consumeTicket(db: Db, ticket: string): TicketCheck {
 }
 
 /** Forgets tickets that expired more than `graceMs` ago (housekeeping). */
-export function deleteStaleTickets(db: Db, graceMs: number): number {
+export function deleteStaleTickets(auth: AuthDb, graceMs: number): number {
+	const { db } = auth;
 	return db
 		.prepare('DELETE FROM embed_tickets WHERE expires_at < ?')
-		.run(authSettings(db).now() - graceMs).changes;
+		.run(auth.settings.now() - graceMs).changes;
 }

@@ -3,7 +3,7 @@
  * with the role, zone and data views the invitation named (and the policy accepted when it was
  * made), and the invitation is marked accepted, in one change of the project document.
  */
-import { defaultScope, type Invite, type Member } from '../../src/lib/shared';
+import { defaultScope, projectDocument, type Invite, type Member } from '../../src/lib/shared';
 import type { Account } from '../auth/accounts';
 import type { DocumentRegistry } from '../sync/registry';
 
@@ -14,11 +14,11 @@ export function admitInvitee(
 	account: Account,
 	now: number
 ): void {
-	registry.change(`project/${projectId}`, (roots) => {
-		const members = roots.get('members')!;
+	registry.change(projectDocument(projectId), (roots) => {
+		const members = roots.members;
 		const existing = members.get(account.id) as Member | undefined;
 		if (!existing) {
-			const facts = registry.get(`project/${projectId}`)!.index!;
+			const facts = registry.get(projectDocument(projectId))!.index!;
 			const member: Member = {
 				accountId: account.id,
 				email: account.email,
@@ -32,7 +32,7 @@ export function admitInvitee(
 			};
 			members.set(account.id, member);
 		}
-		roots.get('invites')!.set(invite.id, { ...invite, status: 'accepted', acceptedAt: now });
+		roots.invites.set(invite.id, { ...invite, status: 'accepted', acceptedAt: now });
 	});
 }
 
@@ -43,8 +43,8 @@ export function findInvite(
 ): Invite | null {
 	return (
 		registry.read(
-			`project/${projectId}`,
-			(document) => (document.roots.get('invites')!.get(inviteId) as Invite | undefined) ?? null
+			projectDocument(projectId),
+			(document) => (document.root('invites').get(inviteId) as Invite | undefined) ?? null
 		) ?? null
 	);
 }

@@ -6,12 +6,16 @@
  * adds the membership, signs the person in, and sends new accounts their Get Started link.
  */
 import { z } from 'zod';
-import { ROLE_LABELS, type Invite, type InvitePreview } from '../../src/lib/shared';
+import {
+	projectDocument,
+	ROLE_LABELS,
+	type Invite,
+	type InvitePreview
+} from '../../src/lib/shared';
 import { createAccount, findAccountByEmail, setAccountPassword } from '../auth/accounts';
 import { issueSignInLink } from '../auth/link-mail';
 import { hashPassword } from '../auth/passwords';
 import { enforceLimit, signInResponse, tokenError, type AuthContext } from '../auth/routes/context';
-import { authSettings } from '../auth/settings';
 import { consumeToken, peekToken, type TokenCheck } from '../auth/tokens';
 import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
@@ -60,7 +64,7 @@ export function registerInvitationRoutes(
 				'This invitation was already accepted. Sign in to open the project.'
 			);
 		}
-		const facts = registry.get(`project/${data.data.projectId}`)?.index;
+		const facts = registry.get(projectDocument(data.data.projectId))?.index;
 		return {
 			invite,
 			projectId: data.data.projectId,
@@ -72,9 +76,9 @@ export function registerInvitationRoutes(
 	router.add(API.previewInvite, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token } = await request.json();
-		const check = peekToken(db, token, 'invite');
+		const check = peekToken(context, token, 'invite');
 		const open =
-			registry.read(`project/${projectOf(check)}`, () => openInvitation(check)) ??
+			registry.read(projectDocument(projectOf(check)), () => openInvitation(check)) ??
 			openInvitation(check);
 		const preview: InvitePreview = {
 			email: open.invite.email,
@@ -91,9 +95,9 @@ export function registerInvitationRoutes(
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token, name, password } = await request.json();
 		// Everything that can be refused is checked before the token is used up.
-		const peeked = peekToken(db, token, 'invite');
+		const peeked = peekToken(context, token, 'invite');
 		const projectId = projectOf(peeked);
-		const held = registry.acquire(`project/${projectId}`);
+		const held = registry.acquire(projectDocument(projectId));
 		try {
 			const open = openInvitation(peeked);
 			const existing = findAccountByEmail(db, open.invite.email);
@@ -103,18 +107,18 @@ export function registerInvitationRoutes(
 				});
 			}
 			const passwordHash =
-				!existing && password ? await hashPassword(password, authSettings(db).passwordCost) : null;
-			const consumed = consumeToken(db, token, 'invite');
+				!existing && password ? await hashPassword(password, context.settings.passwordCost) : null;
+			const consumed = consumeToken(context, token, 'invite');
 			if (!consumed.ok) throw tokenError(consumed.reason);
 			let account = existing;
 			if (!account) {
-				const created = createAccount(db, { email: open.invite.email, name: name! });
+				const created = createAccount(context, { email: open.invite.email, name: name! });
 				account = created.ok ? created.account : findAccountByEmail(db, open.invite.email)!;
-				if (passwordHash) setAccountPassword(db, account.id, passwordHash);
+				if (passwordHash) setAccountPassword(context, account.id, passwordHash);
 			}
-			admitInvitee(registry, open.projectId, open.invite, account, authSettings(db).now());
+			admitInvitee(registry, open.projectId, open.invite, account, context.settings.now());
 			if (!existing)
-				issueSignInLink(db, context.mailer, context.site, account.email, 'get-started');
+				issueSignInLink(context, context.mailer, context.site, account.email, 'get-started');
 			const response = signInResponse(context, request, findAccountByEmail(db, account.email)!);
 			return { ...response, body: { ...(response.body as object), projectId: open.projectId } };
 		} finally {

@@ -9,20 +9,18 @@
  * One over a limit is not lost: the invitation stays, marked `failed` with the reason, and a
  * Resend Invitation sends it once the limit allows.
  */
-import { ROLE_LABELS, type EntryChange, type Invite } from '../../src/lib/shared';
+import { projectDocument, ROLE_LABELS, type EntryChange, type Invite } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
 import type { AuthContext } from '../auth/routes/context';
-import { authSettings } from '../auth/settings';
+import type { AuthDb } from '../auth/settings';
 import { issueToken, revokeTokens } from '../auth/tokens';
-import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { addedToProjectMail, invitationMail, type SiteUrl } from '../mail/templates';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import { admitInvitee } from './admission';
 
-export interface InvitationDeps {
-	db: Db;
+export interface InvitationDeps extends AuthDb {
 	mailer: MailQueue;
 	site: SiteUrl;
 	registry: DocumentRegistry;
@@ -83,8 +81,8 @@ function markNotSent(
 	invite: Invite,
 	failure: string
 ): void {
-	deps.registry.change(`project/${document.index!.project.id}`, (roots) =>
-		roots.get('invites')!.set(invite.id, { ...invite, status: 'failed', failure })
+	deps.registry.change(projectDocument(document.index!.project.id), (roots) =>
+		roots.invites.set(invite.id, { ...invite, status: 'failed', failure })
 	);
 }
 
@@ -98,7 +96,7 @@ function deliverInvitation(
 	const project = document.index!.project;
 	const inviterName = document.index!.member(senderId)?.name || 'A Project Admin';
 	const roleLabel = ROLE_LABELS[invite.role];
-	const now = authSettings(db).now();
+	const now = deps.settings.now();
 	const account = findAccountByEmail(db, invite.email);
 	if (account) {
 		admitInvitee(registry, project.id, invite, account, now);
@@ -116,7 +114,7 @@ function deliverInvitation(
 	}
 	const { expiresAt } = db.transaction(() => {
 		revokeTokens(db, 'invite', invite.id);
-		const issued = issueToken(db, {
+		const issued = issueToken(deps, {
 			purpose: 'invite',
 			email: invite.email,
 			subject: invite.id,
@@ -134,9 +132,13 @@ function deliverInvitation(
 		);
 		return issued;
 	})();
-	registry.change(`project/${project.id}`, (roots) =>
-		roots
-			.get('invites')!
-			.set(invite.id, { ...invite, status: 'sent', sentAt: now, expiresAt, failure: null })
+	registry.change(projectDocument(project.id), (roots) =>
+		roots.invites.set(invite.id, {
+			...invite,
+			status: 'sent',
+			sentAt: now,
+			expiresAt,
+			failure: null
+		})
 	);
 }

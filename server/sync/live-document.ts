@@ -40,9 +40,12 @@ import {
 	type CloseReason,
 	type Decision,
 	type Denial,
+	type DocumentKind,
 	type DocumentName,
 	type EntryChange,
-	type Rejection
+	type Rejection,
+	type RootEntry,
+	type RootName
 } from '../../src/lib/shared';
 import type { Via } from './extensions';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
@@ -136,6 +139,19 @@ export interface LiveDocumentOptions {
 	compactAfterBytes?: number;
 }
 
+/** The maps at a document's roots, each holding its root's entries (one kind's, of a union). */
+export type RootMaps<K extends DocumentKind> = K extends DocumentKind
+	? { readonly [R in RootName<K>]: Y.Map<RootEntry<K, R>> }
+	: never;
+
+/**
+ * A document whose kind is known from its name's type: `root` returns the map typed by the root's
+ * schema, and refuses, at compile time, a root the kind does not have.
+ */
+export type DocumentOf<K extends DocumentKind> = {
+	root<R extends RootName<K>>(name: R): Y.Map<RootEntry<K, R>>;
+} & LiveDocument;
+
 /** A change to make in the server's fix-up transaction: the value an entry must hold. */
 interface Fix {
 	root: string;
@@ -148,6 +164,7 @@ export class LiveDocument {
 	readonly awareness: Awareness;
 	readonly peers = new Set<Peer>();
 	readonly roots = new Map<string, Y.Map<unknown>>();
+	readonly #rootMaps: RootMaps<DocumentKind>;
 	/** Set for project documents. */
 	readonly index: ProjectIndex | null = null;
 	/** Set once the document stopped matching its stored log; it accepts nothing more. */
@@ -183,6 +200,7 @@ export class LiveDocument {
 			this.roots.set(root, map);
 			this.#rootNames.set(map, root);
 		}
+		this.#rootMaps = Object.fromEntries(this.roots) as RootMaps<DocumentKind>;
 		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
 
 		const log = store.load(name);
@@ -249,12 +267,26 @@ export class LiveDocument {
 	applyRepairs(): void {
 		const fixes = this.#pendingRepairs;
 		this.#pendingRepairs = [];
-		if (fixes.length > 0) this.change((roots) => writeFixes(roots, fixes));
+		if (fixes.length > 0) this.change(() => writeFixes((root) => this.#map(root), fixes));
 	}
 
 	#claim(clientId: number, owner: string): void {
 		this.#owners.set(clientId, owner);
 		this.#store.claim(this.name, clientId, owner);
+	}
+
+	/**
+	 * One root's map, throwing if the document has no such root. Its type is the untyped one: the
+	 * registry hands documents out as `DocumentOf` their name's kind, whose `root` is typed.
+	 */
+	root(name: string): Y.Map<unknown> {
+		return this.#map(name);
+	}
+
+	#map(root: string): Y.Map<unknown> {
+		const map = this.roots.get(root);
+		if (!map) throw new Error(`${this.name} has no root ${root}`);
+		return map;
 	}
 
 	ownerOf(clientId: number): string | undefined {
@@ -352,14 +384,14 @@ export class LiveDocument {
 					continue;
 				}
 				accepted.push({ ...change, after: canonical });
-				const current = this.roots.get(change.root)!.get(change.key);
+				const current = this.#map(change.root).get(change.key);
 				if (!sameValue(current, canonical))
 					fixes.push({ root: change.root, key: change.key, value: canonical });
 			}
 			const fixed =
 				fixes.length > 0
 					? this.#record(() =>
-							this.doc.transact(() => writeFixes(this.roots, fixes), SERVER_ORIGIN)
+							this.doc.transact(() => writeFixes((root) => this.#map(root), fixes), SERVER_ORIGIN)
 						)
 					: { emitted: [] };
 			this.index?.advance(accepted);
@@ -412,7 +444,7 @@ export class LiveDocument {
 			update: rekeyed ? encodeUpdate(decoded.structs, decoded.ds) : update,
 			clients
 		};
-		const newKeys = findNewKeys(decoded, (root, key) => this.roots.get(root)!._map.has(key));
+		const newKeys = findNewKeys(decoded, (root, key) => this.#map(root)._map.has(key));
 		const added = newKeys.filter((group) => group.change.after !== undefined);
 		const verdicts = this.#decide(
 			authorId,
@@ -549,7 +581,7 @@ export class LiveDocument {
 	): { root: string; map: Y.Map<unknown>; key: string } | null {
 		if (!(struct instanceof Y.Item) || struct.parentSub === null) return null;
 		const root = this.#rootNames.get(struct.parent);
-		return root === undefined ? null : { root, map: this.roots.get(root)!, key: struct.parentSub };
+		return root === undefined ? null : { root, map: this.#map(root), key: struct.parentSub };
 	}
 
 	/**
@@ -586,9 +618,9 @@ export class LiveDocument {
 	}
 
 	/** A trusted change by the server (bootstrap, accepted invites, approved requests, ...). */
-	change(edit: (roots: ReadonlyMap<string, Y.Map<unknown>>) => void): EntryChange[] {
+	change(edit: (roots: RootMaps<DocumentKind>) => void): EntryChange[] {
 		const { changes, emitted } = this.#record(() =>
-			this.doc.transact(() => edit(this.roots), SERVER_ORIGIN)
+			this.doc.transact(() => edit(this.#rootMaps), SERVER_ORIGIN)
 		);
 		this.index?.advance(changes);
 		if (emitted.length > 0) this.#publish(Y.mergeUpdates(emitted));
@@ -652,9 +684,9 @@ function refusedAtDoor(
 	return { root, key, code, message };
 }
 
-function writeFixes(roots: ReadonlyMap<string, Y.Map<unknown>>, fixes: readonly Fix[]): void {
+function writeFixes(mapOf: (root: string) => Y.Map<unknown>, fixes: readonly Fix[]): void {
 	for (const fix of fixes) {
-		const map = roots.get(fix.root)!;
+		const map = mapOf(fix.root);
 		if (fix.value === undefined) map.delete(fix.key);
 		else map.set(fix.key, fix.value);
 	}

@@ -10,9 +10,12 @@ import {
 	judgeProjectBatch,
 	judgeViewChange,
 	parseDocumentName,
+	projectDocument,
 	scopeIncludes,
 	type Decision,
+	type DocumentKind,
 	type DocumentName,
+	type KindOf,
 	type EntryChange,
 	type Zone
 } from '../../src/lib/shared';
@@ -21,9 +24,11 @@ import { ExtensionList, type DocumentExtension, type Via } from './extensions';
 import {
 	LiveDocument,
 	type DocumentHooks,
+	type DocumentOf,
 	type Judge,
 	type LiveDocumentOptions,
-	type Refusal
+	type Refusal,
+	type RootMaps
 } from './live-document';
 import type { DocumentStore } from './persistence';
 
@@ -102,8 +107,15 @@ export class DocumentRegistry implements DocumentHooks {
 		if (entry.project) this.release(entry.project);
 	}
 
-	/** The live document named `name`, held until `release`; null when there is no such document. */
-	acquire(name: string): LiveDocument | null {
+	/**
+	 * The live document named `name`, held until `release`; null when there is no such document.
+	 * Its kind is the one its name's type says: the document was made from that name.
+	 */
+	acquire<N extends string>(name: N): DocumentOf<KindOf<N>> | null {
+		return this.#acquire(name) as DocumentOf<KindOf<N>> | null;
+	}
+
+	#acquire(name: string): LiveDocument | null {
 		const existing = this.#entries.get(name);
 		if (existing) {
 			existing.holds += 1;
@@ -115,7 +127,8 @@ export class DocumentRegistry implements DocumentHooks {
 		if (!address) return null;
 		let project: LiveDocument | null = null;
 		if (address.kind !== 'user') {
-			project = address.kind === 'project' ? null : this.acquire(`project/${address.projectId}`);
+			project =
+				address.kind === 'project' ? null : this.#acquire(projectDocument(address.projectId));
 			const exists =
 				address.kind === 'project'
 					? this.#projects.projectExists(address.projectId)
@@ -161,18 +174,22 @@ export class DocumentRegistry implements DocumentHooks {
 	}
 
 	/** A trusted server-side change, loading the document for its duration; null if it does not exist. */
-	change(name: string, edit: Parameters<LiveDocument['change']>[0]): EntryChange[] | null {
+	change<N extends string>(
+		name: N,
+		edit: (roots: RootMaps<KindOf<N>>) => void
+	): EntryChange[] | null {
 		const document = this.acquire(name);
 		if (!document) return null;
 		try {
-			return document.change(edit);
+			// The document was made from this name, so it has the roots its kind names.
+			return document.change(edit as (roots: RootMaps<DocumentKind>) => void);
 		} finally {
 			this.release(document);
 		}
 	}
 
 	/** Reads a document, loading it for the duration; null if it does not exist. */
-	read<T>(name: string, reader: (document: LiveDocument) => T): T | null {
+	read<N extends string, T>(name: N, reader: (document: DocumentOf<KindOf<N>>) => T): T | null {
 		const document = this.acquire(name);
 		if (!document) return null;
 		try {
@@ -190,8 +207,8 @@ export class DocumentRegistry implements DocumentHooks {
 		}
 	}
 
-	get(name: string): LiveDocument | undefined {
-		return this.#entries.get(name)?.document;
+	get<N extends string>(name: N): DocumentOf<KindOf<N>> | undefined {
+		return this.#entries.get(name)?.document as DocumentOf<KindOf<N>> | undefined;
 	}
 
 	#unload(entry: Entry): void {
@@ -217,7 +234,7 @@ export class DocumentRegistry implements DocumentHooks {
 				return (authorId, changes) => {
 					const facts = document.index!.before(changes);
 					const invitees = inviteesFrom(
-						() => document.roots.get('zones')!.values() as Iterable<Zone>,
+						() => document.root('zones').values() as Iterable<Zone>,
 						(email) => this.#projects.zonesOfPerson(email, facts.project.consortiumId)
 					);
 					return judgeProjectBatch(facts, authorId, changes, invitees).map(

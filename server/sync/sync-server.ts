@@ -11,7 +11,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CLOSE, type CloseReason, type EntryChange } from '../../src/lib/shared';
+import { CLOSE, projectDocument, type CloseReason, type EntryChange } from '../../src/lib/shared';
 import { decodePathSegment, parseRequestTarget } from '../http/request-target';
 import { readAccess } from './access';
 import type { DocumentExtension } from './extensions';
@@ -93,7 +93,7 @@ export function attachSyncServer(
 	function open(ws: WebSocket, req: IncomingMessage, name: string): void {
 		const principal = deps.authenticate(req);
 		if (!principal) return closeSocket(ws, CLOSE.unauthenticated);
-		if (principal.embedded && name !== `project/${principal.embedded.projectId}`)
+		if (principal.embedded && name !== projectDocument(principal.embedded.projectId))
 			return closeSocket(ws, CLOSE.forbidden);
 		if ((bySession.get(principal.sessionId)?.size ?? 0) >= settings.maxConnectionsPerSession) {
 			return closeSocket(ws, CLOSE.tooManyConnections);
@@ -134,7 +134,7 @@ export function attachSyncServer(
 		const address = document.address;
 		if (address.kind === 'user') return null;
 		return (
-			(address.kind === 'project' ? document : registry.get(`project/${address.projectId}`))
+			(address.kind === 'project' ? document : registry.get(projectDocument(address.projectId)))
 				?.index ?? null
 		);
 	}

@@ -3,7 +3,7 @@
  * once, at the first start that has the indexes: loading a document runs the load listeners, which
  * bring each index in step with it. A migration leaves a mark that says this is still to do.
  */
-import type { DataView } from '../../src/lib/shared';
+import { projectDocument, viewDocument, type DataView } from '../../src/lib/shared';
 import type { Db } from '../db/database';
 import type { DocumentRegistry } from '../sync/registry';
 
@@ -14,9 +14,9 @@ export function indexExistingDocuments(db: Db, registry: DocumentRegistry): void
 	if (!pending) return;
 	const projectIds = db.prepare('SELECT id FROM projects').pluck().all() as string[];
 	for (const projectId of projectIds) {
-		registry.read(`project/${projectId}`, (project) => {
-			for (const view of project.roots.get('views')!.values())
-				registry.read(`view/${projectId}/${(view as DataView).id}`, () => undefined);
+		registry.read(projectDocument(projectId), (project) => {
+			for (const view of project.root('views').values())
+				registry.read(viewDocument(projectId, (view as DataView).id), () => undefined);
 		});
 	}
 	db.prepare('DELETE FROM workflow_marks WHERE name = ?').run(MARK);

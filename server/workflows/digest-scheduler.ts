@@ -9,7 +9,14 @@
  * while the server was down are caught up with one digest, not one per period: a digest shows the
  * board as it is now, so the copies would be the same.
  */
-import { CADENCE_LABELS, nextDigestAt, type Board, type DataView } from '../../src/lib/shared';
+import {
+	CADENCE_LABELS,
+	nextDigestAt,
+	projectDocument,
+	viewDocument,
+	type Board,
+	type DataView
+} from '../../src/lib/shared';
 import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { boardDigestMail, type SiteUrl } from '../mail/templates';
@@ -118,9 +125,9 @@ export class DigestScheduler {
 	/** The board as its data view holds it now; null when it (or the view) is gone. */
 	#contentOf(row: ScheduleRow): DigestContent | null {
 		const { registry } = this.#deps;
-		return registry.read(`view/${row.project_id}/${row.view_id}`, (document) => {
-			const board = document.roots.get('boards')!.get(row.board_id) as Board | undefined;
-			const project = registry.get(`project/${row.project_id}`)?.index;
+		return registry.read(viewDocument(row.project_id, row.view_id), (document) => {
+			const board = document.root('boards').get(row.board_id) as Board | undefined;
+			const project = registry.get(projectDocument(row.project_id))?.index;
 			const view = project?.view(row.view_id);
 			return board && project && view ? { projectName: project.project.name, view, board } : null;
 		});

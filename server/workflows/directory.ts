@@ -5,7 +5,13 @@
  * and from the person's own user document; no project document is opened, so nothing of an
  * Institution Zone's members or data can leak into it.
  */
-import type { Directory, DirectoryProject, OwnRequest, Role } from '../../src/lib/shared';
+import {
+	userDocument,
+	type Directory,
+	type DirectoryProject,
+	type OwnRequest,
+	type Role
+} from '../../src/lib/shared';
 import { findConsortium, listProjectRecords } from '../consortium/store';
 import type { Db } from '../db/database';
 import type { DocumentRegistry } from '../sync/registry';
@@ -20,8 +26,8 @@ export function directoryFor(db: Db, registry: DocumentRegistry, accountId: stri
 		).map((row) => [row.projectId, row.role])
 	);
 	const pending =
-		registry.read(`user/${accountId}`, (document) =>
-			([...document.roots.get('requests')!.values()] as OwnRequest[]).filter(
+		registry.read(userDocument(accountId), (document) =>
+			([...document.root('requests').values()] as OwnRequest[]).filter(
 				(request) => request.status === 'pending'
 			)
 		) ?? [];

@@ -3,7 +3,12 @@
  * matrix allows (every role) who reads the view. One row per entry: its name, kind, description,
  * whether it is hidden, its tags, and the name of the lookup table it is mapped to.
  */
-import { checkPermission, type LexiconEntry, type LookupTable } from '../../src/lib/shared';
+import {
+	checkPermission,
+	viewDocument,
+	type LexiconEntry,
+	type LookupTable
+} from '../../src/lib/shared';
 import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
@@ -33,9 +38,9 @@ export function registerLexiconExport(
 			if (!decision.allowed) throw new HttpError(403, decision.code, decision.message);
 			return view.name;
 		});
-		const rows = deps.registry.read(`view/${projectId}/${viewId}`, (document) => {
-			const tables = document.roots.get('lookupTables')!;
-			const entries = [...document.roots.get('lexicon')!.values()] as LexiconEntry[];
+		const rows = deps.registry.read(viewDocument(projectId, viewId), (document) => {
+			const tables = document.root('lookupTables');
+			const entries = [...document.root('lexicon').values()] as LexiconEntry[];
 			return entries
 				.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
 				.map((entry) => [

@@ -16,8 +16,8 @@ export function unmapDeletedLookupTables(now: () => number): OnAccepted {
 				.map((change) => change.key)
 		);
 		if (deleted.size === 0) return;
-		document.change((roots) => {
-			const lexicon = roots.get('lexicon')!;
+		document.change(() => {
+			const lexicon = document.root('lexicon');
 			for (const [key, value] of lexicon.entries()) {
 				const entry = value as LexiconEntry;
 				if (entry.lookupTableId === null || !deleted.has(entry.lookupTableId)) continue;

@@ -11,6 +11,7 @@ import {
 	checkPermission,
 	newId,
 	readLookupTableCsv,
+	viewDocument,
 	type LookupTable,
 	type LookupTableCreated
 } from '../../src/lib/shared';
@@ -55,8 +56,8 @@ export function registerLookupTableUpload(
 			columns: csv.columns,
 			rows: csv.rows
 		});
-		deps.registry.change(`view/${place.id}/${place.viewId}`, (roots) =>
-			roots.get('lookupTables')!.set(table.id, table)
+		deps.registry.change(viewDocument(place.id, place.viewId), (roots) =>
+			roots.lookupTables.set(table.id, table)
 		);
 		const created: LookupTableCreated = {
 			id: table.id,

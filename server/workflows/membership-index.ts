@@ -59,7 +59,7 @@ export function reindexMembershipsOnLoad(db: Db, now: () => number): OnLoad {
 	return (document: LiveDocument) => {
 		if (document.address.kind !== 'project') return;
 		const projectId = document.address.projectId;
-		const members = [...document.roots.get('members')!.entries()]
+		const members = [...document.root('members').entries()]
 			.map(([key, value]) => memberOf(key, value))
 			.filter((member) => member !== undefined);
 		const rows = members

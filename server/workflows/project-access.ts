@@ -3,7 +3,13 @@
  * synchronous step, and ask its live facts whether the caller is a Project Admin there, or may
  * read a data view. Each failure is an HttpError a person can read.
  */
-import { scopeIncludes, type DataView, type Member, type ProjectFacts } from '../../src/lib/shared';
+import {
+	projectDocument,
+	scopeIncludes,
+	type DataView,
+	type Member,
+	type ProjectFacts
+} from '../../src/lib/shared';
 import { HttpError } from '../http/errors';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
@@ -22,7 +28,7 @@ export function withProject<T>(
 	projectId: string,
 	use: (project: HeldProject) => T
 ): T {
-	const outcome = registry.read(`project/${projectId}`, (document) => ({
+	const outcome = registry.read(projectDocument(projectId), (document) => ({
 		value: use({ document, facts: document.index! })
 	}));
 	if (!outcome) throw new HttpError(404, 'project-not-found', 'There is no such project.');
@@ -57,5 +63,5 @@ export function requireViewReader(
 
 /** The data views of a project, in the order the project document lists them. */
 export function viewsOf(document: LiveDocument): DataView[] {
-	return [...document.roots.get('views')!.values()] as DataView[];
+	return [...document.root('views').values()] as DataView[];
 }

@@ -10,10 +10,12 @@
  *   request's copy there follows through request-projection.ts).
  */
 import {
-	ROLE_LABELS,
 	checkAssignment,
 	describeRequest,
 	newId,
+	ROLE_LABELS,
+	userDocument,
+	viewDocument,
 	type AccessRequest,
 	type BoardSubscription,
 	type EntryChange,
@@ -116,8 +118,8 @@ function subscribeRequester(
 ): string | null {
 	const now = deps.now();
 	let created = 0;
-	deps.registry.change(`view/${projectId}/${request.viewId}`, (roots) => {
-		const boards = roots.get('boards')!;
+	deps.registry.change(viewDocument(projectId, request.viewId), (roots) => {
+		const boards = roots.boards;
 		for (const boardId of request.boardIds) {
 			// A board deleted since the request was made has nothing left to send.
 			if (!boards.has(boardId)) continue;
@@ -132,7 +134,7 @@ function subscribeRequester(
 				recipients: [requester.email],
 				paused: false
 			};
-			roots.get('subscriptions')!.set(subscription.id, subscription);
+			roots.subscriptions.set(subscription.id, subscription);
 			created += 1;
 		}
 	});
@@ -153,7 +155,5 @@ function noticeTo(
 		projectId: content.projectId,
 		text: content.text.slice(0, 500)
 	};
-	deps.registry.change(`user/${accountId}`, (roots) =>
-		roots.get('notices')!.set(notice.id, notice)
-	);
+	deps.registry.change(userDocument(accountId), (roots) => roots.notices.set(notice.id, notice));
 }

@@ -49,7 +49,7 @@ export function reindexRequestsOnLoad(db: Db): OnLoad {
 	return (document: LiveDocument) => {
 		if (document.address.kind !== 'project') return;
 		const projectId = document.address.projectId;
-		const rows = ([...document.roots.get('requests')!.values()] as AccessRequest[])
+		const rows = ([...document.root('requests').values()] as AccessRequest[])
 			.map(rowOf)
 			.sort((a, b) => (a.request_id < b.request_id ? -1 : a.request_id > b.request_id ? 1 : 0));
 		if (JSON.stringify(select.all(projectId)) === JSON.stringify(rows)) return;

@@ -4,7 +4,13 @@
  * keeps the copies in step with every accepted change to a project's `requests` (a new request,
  * a decision, a withdrawal), whoever made it.
  */
-import type { AccessRequest, EntryChange, OwnRequest } from '../../src/lib/shared';
+import {
+	userDocument,
+	viewDocument,
+	type AccessRequest,
+	type EntryChange,
+	type OwnRequest
+} from '../../src/lib/shared';
 import type { OnAccepted } from '../sync/extensions';
 import type { DocumentRegistry } from '../sync/registry';
 
@@ -15,16 +21,14 @@ export function projectRequestsIntoUserDocuments(registry: DocumentRegistry): On
 		for (const change of changes) {
 			if (change.root !== 'requests') continue;
 			const request = (change.after ?? change.before) as AccessRequest;
-			registry.change(`user/${request.requesterId}`, (roots) => {
-				if (change.after === undefined) return void roots.get('requests')!.delete(change.key);
+			registry.change(userDocument(request.requesterId), (roots) => {
+				if (change.after === undefined) return void roots.requests.delete(change.key);
 				const boardNames =
 					request.kind === 'subscription' ? boardNamesOf(registry, projectId, request) : [];
-				roots
-					.get('requests')!
-					.set(
-						request.id,
-						ownRequestOf(request, document.index!.project.name, projectId, boardNames)
-					);
+				roots.requests.set(
+					request.id,
+					ownRequestOf(request, document.index!.project.name, projectId, boardNames)
+				);
 			});
 		}
 	};
@@ -47,8 +51,8 @@ export function boardNamesOf(
 	projectId: string,
 	request: Extract<AccessRequest, { kind: 'subscription' }>
 ): string[] {
-	const names = registry.read(`view/${projectId}/${request.viewId}`, (view) => {
-		const boards = view.roots.get('boards')!;
+	const names = registry.read(viewDocument(projectId, request.viewId), (view) => {
+		const boards = view.root('boards');
 		return request.boardIds.map(
 			(id) => (boards.get(id) as { name?: string } | undefined)?.name ?? 'a deleted board'
 		);

@@ -13,6 +13,8 @@ import {
 	decideSubscriptionRequest,
 	describeRequest,
 	newId,
+	projectDocument,
+	viewDocument,
 	type AccessRequest,
 	type Member,
 	type NewRequestSchema,
@@ -62,10 +64,8 @@ export function submitRequest(
 		const built = buildRequest(deps, document, requester, zoneId, input);
 		if (!built.ok) return built;
 		const { request, boardNames } = built;
-		registry.change(`project/${projectId}`, (roots) =>
-			roots.get('requests')!.set(request.id, request)
-		);
-		const members = document.roots.get('members')!.values() as Iterable<Member>;
+		registry.change(projectDocument(projectId), (roots) => roots.requests.set(request.id, request));
+		const members = document.root('members').values() as Iterable<Member>;
 		tellProjectAdmins(deps, members, request, {
 			projectId,
 			asked: describeRequest(request, facts.project.name, boardNames)
@@ -176,14 +176,12 @@ export function withdrawRequest(
 	accountId: string
 ): Outcome<object> {
 	return withProject(deps.registry, projectId, ({ document }) => {
-		const request = document.roots.get('requests')!.get(requestId) as AccessRequest | undefined;
+		const request = document.root('requests').get(requestId) as AccessRequest | undefined;
 		if (!request || request.requesterId !== accountId)
 			return fail(404, 'request-not-found', 'You have no such request in this project.');
 		if (request.status !== 'pending')
 			return fail(409, 'request-decided', 'This request has already been decided.');
-		deps.registry.change(`project/${projectId}`, (roots) =>
-			roots.get('requests')!.delete(requestId)
-		);
+		deps.registry.change(projectDocument(projectId), (roots) => roots.requests.delete(requestId));
 		return { ok: true };
 	});
 }
@@ -194,8 +192,8 @@ export function boardsOfView(
 	projectId: string,
 	viewId: string
 ): Map<string, string> {
-	const boards = registry.read(`view/${projectId}/${viewId}`, (view) =>
-		[...view.roots.get('boards')!.values()].map((board) => {
+	const boards = registry.read(viewDocument(projectId, viewId), (view) =>
+		[...view.root('boards').values()].map((board) => {
 			const { id, name } = board as { id: string; name: string };
 			return [id, name] as const;
 		})

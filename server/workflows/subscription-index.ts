@@ -55,7 +55,7 @@ export function reindexSubscriptionsOnLoad(db: Db, now: () => number): OnLoad {
 	return (document: LiveDocument) => {
 		if (document.address.kind !== 'view') return;
 		const { projectId, viewId } = document.address;
-		const subscriptions = document.roots.get('subscriptions')!;
+		const subscriptions = document.root('subscriptions');
 		db.transaction(() => {
 			for (const id of ids.all(projectId, viewId) as string[])
 				if (!subscriptions.has(id)) index.remove(projectId, viewId, id);

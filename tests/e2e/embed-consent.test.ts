@@ -57,7 +57,7 @@ function demoPortal(name: string, accountId: string): Promise<DemoPortal> {
 		publicOrigin: (port) => `http://localhost:${port}`,
 		credentials: (origin) => {
 			const { portal, apiKey } = registerPortal(
-				e2e.server.app.db,
+				e2e.server.app.authDb,
 				consortiumId,
 				{ name, origins: [origin], projectIds: ['p1'] },
 				null
@@ -83,7 +83,7 @@ async function openConsentWindow(page: Page, button: string): Promise<Page> {
 
 /** Someone already signed in to the console in this browser (its first-party cookie). */
 async function signInToConsole(context: BrowserContext, accountId: string): Promise<void> {
-	const { token } = createSession(e2e.server.app.db, accountId, {
+	const { token } = createSession(e2e.server.app.authDb, accountId, {
 		ip: '127.0.0.1',
 		userAgent: 'e2e'
 	});

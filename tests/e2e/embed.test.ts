@@ -59,7 +59,7 @@ afterAll(async () => {
 /** A portal Ada has allowed already (the first use is tests/e2e/embed-consent.test.ts). */
 function register(name: string, origin: string) {
 	const { portal, apiKey } = registerPortal(
-		e2e.server.app.db,
+		e2e.server.app.authDb,
 		consortiumId,
 		{ name, origins: [origin], projectIds: ['p1'] },
 		null

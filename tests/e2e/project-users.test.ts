@@ -176,7 +176,7 @@ describe('Project Users in Chromium', () => {
 			.poll(async () => (await databases()).some((name) => name.endsWith(':project/p1')))
 			.toBe(true);
 
-		e2e.server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('ned'));
+		e2e.server.app.registry.change('project/p1', (roots) => roots.members.delete('ned'));
 		await expect
 			.poll(() => ned.page.getByText(/You no longer have access to/).isVisible())
 			.toBe(true);

@@ -13,7 +13,7 @@ beforeAll(async () => {
 		{ accountId: 'ava', role: 'admin', zone: 'aurora' },
 		{ accountId: 'al', role: 'analyst', zone: 'aurora' }
 	]);
-	createAccount(e2e.server.app.db, {
+	createAccount(e2e.server.app.authDb, {
 		id: 'nadia',
 		email: 'nadia@example.org',
 		name: 'Nadia Network'
@@ -111,7 +111,7 @@ describe('requests in institution-zone management, in Chromium', () => {
 	});
 
 	it('keeps Deny unavailable until the admin gives a reason, which the requester is told', async () => {
-		createAccount(e2e.server.app.db, {
+		createAccount(e2e.server.app.authDb, {
 			id: 'nick',
 			email: 'nick@example.org',
 			name: 'Nick Network'

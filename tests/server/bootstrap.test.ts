@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type {
-	AccessRequest,
-	Board,
-	BoardSubscription,
-	OwnRequest,
-	ProjectListing
+import {
+	projectDocument,
+	userDocument,
+	type AccessRequest,
+	type Board,
+	type BoardSubscription,
+	type OwnRequest,
+	type ProjectListing
 } from '../../src/lib/shared';
 import { DEMO_ADMIN_EMAIL, demoIsNeeded, seedDemo } from '../../server/bootstrap/demo';
 import { findAccountByEmail } from '../../server/auth/accounts';
@@ -40,7 +42,7 @@ describe('the demo a first start creates', () => {
 		const server = await startAuthServer();
 		servers.push(server);
 		expect(demoIsNeeded(server.app.db)).toBe(true);
-		const demo = seedDemo(server.app.db, server.app.registry, server.app.site);
+		const demo = seedDemo(server.app.authDb, server.app.registry, server.app.site);
 		expect(demoIsNeeded(server.app.db)).toBe(false);
 
 		const browser = new TestClient(server);
@@ -51,8 +53,8 @@ describe('the demo a first start creates', () => {
 		expect(signedIn.body.account.email).toBe(DEMO_ADMIN_EMAIL);
 
 		const adminId = findAccountByEmail(server.app.db, DEMO_ADMIN_EMAIL)!.id;
-		const projects = server.app.registry.read(`user/${adminId}`, (document) => [
-			...(document.roots.get('projects')!.values() as Iterable<ProjectListing>)
+		const projects = server.app.registry.read(userDocument(adminId), (document) => [
+			...(document.root('projects').values() as Iterable<ProjectListing>)
 		])!;
 		expect(projects.map((project) => [project.name, project.mode, project.role]).sort()).toEqual([
 			['Cove Analytics', 'institution-zone', 'admin'],
@@ -63,10 +65,10 @@ describe('the demo a first start creates', () => {
 	it('has boards in its data views, a subscription, and a join request waiting in Cove', async () => {
 		const server = await startAuthServer();
 		servers.push(server);
-		seedDemo(server.app.db, server.app.registry, server.app.site);
+		seedDemo(server.app.authDb, server.app.registry, server.app.site);
 		const { registry } = server.app;
 		const values = <T>(name: string, root: string) =>
-			registry.read(name, (document) => [...document.roots.get(root)!.values()] as T[])!;
+			registry.read(name, (document) => [...document.root(root).values()] as T[])!;
 
 		const boards = values<Board>('view/northern-lights/global', 'boards');
 		expect(boards.map((board) => board.name).sort()).toEqual([
@@ -90,7 +92,7 @@ describe('the demo a first start creates', () => {
 			requesterZoneId: 'hb-office'
 		});
 		const hana = findAccountByEmail(server.app.db, 'hana@office.harbour.example')!;
-		expect(values<OwnRequest>(`user/${hana.id}`, 'requests')).toEqual([
+		expect(values<OwnRequest>(userDocument(hana.id), 'requests')).toEqual([
 			expect.objectContaining({ id: request!.id, projectName: 'Cove Analytics' })
 		]);
 		const directory = await signedInAs(server, hana.id).get('/api/directory');
@@ -156,7 +158,7 @@ describe('npm run admin', () => {
 		});
 		expect(accepted.status).toBe(200);
 		expect(accepted.body.projectId).toBe(projectId);
-		const member = server.app.registry.read(`project/${projectId}`, (document) =>
+		const member = server.app.registry.read(projectDocument(projectId), (document) =>
 			document.index!.member(accepted.body.account.id)
 		);
 		expect(member).toMatchObject({ role: 'admin', name: 'The Boss' });
@@ -232,7 +234,7 @@ describe('npm run admin', () => {
 	it('adds a person to a zone, creating the account, while the server runs', async () => {
 		const server = await startAuthServer();
 		servers.push(server);
-		seedDemo(server.app.db, server.app.registry, server.app.site);
+		seedDemo(server.app.authDb, server.app.registry, server.app.site);
 		writeFileSync(join(server.dataDir, 'owner.lock'), String(process.pid));
 		const added = await admin(
 			server.dataDir,

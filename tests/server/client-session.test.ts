@@ -19,9 +19,9 @@ import {
 	queuedInvite,
 	sessionCookieFor,
 	setUpProject,
-	startSyncServer,
-	waitFor
+	startSyncServer
 } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer;
 const sessions: DocumentSession[] = [];
@@ -109,36 +109,36 @@ describe('the client sync layer', () => {
 	it('counts local changes until the server has handled them', async () => {
 		const { session, events } = open('ada');
 		await session.start();
-		await waitFor(() => session.synced, 'the first sync');
+		await eventually(() => session.synced, 'the first sync');
 		setRole(session, 'ada', 'nia', 'consumer');
 		setRole(session, 'ada', 'ned', 'analyst');
 		expect(session.pending).toBe(2);
-		await waitFor(() => session.pending === 0, 'the confirmation');
+		await eventually(() => session.pending === 0, 'the confirmation');
 		expect(events.pending).toContain(2);
 	});
 
 	it('keeps counting changes made offline, and confirms them after reconnecting', async () => {
 		const { session } = open('ada');
 		await session.start();
-		await waitFor(() => session.synced, 'the first sync');
+		await eventually(() => session.synced, 'the first sync');
 		session.provider.disconnect();
 		setRole(session, 'ada', 'nia', 'consumer');
 		session.map('members').delete('ned');
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(session.pending).toBe(2);
 		session.provider.connect();
-		await waitFor(() => session.pending === 0, 'the confirmation');
+		await eventually(() => session.pending === 0, 'the confirmation');
 		expect(server.app.registry.get('project/p1')!.index!.member('ned')).toBeUndefined();
 	});
 
 	it('reports refused changes with their reasons, and they count as handled', async () => {
 		const { session, events } = open('nia');
 		await session.start();
-		await waitFor(() => session.synced, 'the first sync');
+		await eventually(() => session.synced, 'the first sync');
 		setRole(session, 'nia', 'ned', 'admin');
-		await waitFor(() => events.rejected.length === 1, 'the refusal');
+		await eventually(() => events.rejected.length === 1, 'the refusal');
 		expect(events.rejected[0]).toMatchObject({ key: 'ned', code: 'admin-only' });
-		await waitFor(() => session.pending === 0, 'the confirmation');
+		await eventually(() => session.pending === 0, 'the confirmation');
 		expect(session.map<Member>('members').get('ned')!.role).toBe('consumer');
 		expect(events.lost).toEqual([]);
 	});
@@ -147,17 +147,17 @@ describe('the client sync layer', () => {
 		const ada = open('ada');
 		const bo = open('bo');
 		await Promise.all([ada.session.start(), bo.session.start()]);
-		await waitFor(() => ada.session.synced && bo.session.synced, 'both to sync');
+		await eventually(() => ada.session.synced && bo.session.synced, 'both to sync');
 		ada.session.provider.disconnect();
 		bo.session.provider.disconnect();
 		setRole(ada.session, 'ada', 'nia', 'consumer');
 		setRole(bo.session, 'bo', 'nia', 'admin');
 		ada.session.provider.connect();
-		await waitFor(() => ada.session.pending === 0, 'Ada’s confirmation');
+		await eventually(() => ada.session.pending === 0, 'Ada’s confirmation');
 		bo.session.provider.connect();
-		await waitFor(() => bo.session.pending === 0, 'Bo’s confirmation');
+		await eventually(() => bo.session.pending === 0, 'Bo’s confirmation');
 
-		await waitFor(
+		await eventually(
 			() => ada.session.map<Member>('members').get('nia')?.role === 'admin',
 			'Bo’s change at Ada’s'
 		);
@@ -174,13 +174,13 @@ describe('the client sync layer', () => {
 		const ada = open('ada', 'project/p1', null, 400);
 		const bo = new SyncClient(server, 'bo', 'project/p1');
 		await Promise.all([ada.session.start(), bo.synced()]);
-		await waitFor(() => ada.session.synced, 'Ada to sync');
+		await eventually(() => ada.session.synced, 'Ada to sync');
 
 		setRole(ada.session, 'ada', 'nia', 'consumer');
-		await waitFor(() => bo.member('nia')?.role === 'consumer', 'Ada’s change at Bo’s');
+		await eventually(() => bo.member('nia')?.role === 'consumer', 'Ada’s change at Bo’s');
 		bo.setMember('nia', { role: 'admin' });
 
-		await waitFor(() => ada.events.lost.length === 1, 'the replaced change');
+		await eventually(() => ada.events.lost.length === 1, 'the replaced change');
 		expect(ada.events.lost[0]).toMatchObject({
 			root: 'members',
 			key: 'nia',
@@ -194,18 +194,18 @@ describe('the client sync layer', () => {
 		const ada = open('ada');
 		const bo = new SyncClient(server, 'bo', 'project/p1');
 		await Promise.all([ada.session.start(), bo.synced()]);
-		await waitFor(() => ada.session.synced, 'Ada to sync');
+		await eventually(() => ada.session.synced, 'Ada to sync');
 
 		ada.session.provider.disconnect();
 		ada.session.map('members').delete('ned');
 		bo.setMember('ned', { role: 'analyst' });
-		await waitFor(
+		await eventually(
 			() => server.app.registry.get('project/p1')!.index!.member('ned')?.role === 'analyst',
 			'Bo’s change'
 		);
 		ada.session.provider.connect();
 
-		await waitFor(() => ada.events.lost.length === 1, 'the change that stands');
+		await eventually(() => ada.events.lost.length === 1, 'the change that stands');
 		expect(ada.events.lost[0]).toMatchObject({
 			key: 'ned',
 			winner: { role: 'analyst', updatedBy: 'bo' }
@@ -217,9 +217,9 @@ describe('the client sync layer', () => {
 	it('tells no loss when the server only completes our entry (an invitation marked sent)', async () => {
 		const ada = open('ada');
 		await ada.session.start();
-		await waitFor(() => ada.session.synced, 'Ada to sync');
+		await eventually(() => ada.session.synced, 'Ada to sync');
 		ada.session.map('invites').set('inv1', queuedInvite('inv1', 'ada'));
-		await waitFor(
+		await eventually(
 			() =>
 				(ada.session.map('invites').get('inv1') as { status?: string } | undefined)?.status !==
 					'queued' && ada.session.pending === 0,
@@ -233,11 +233,11 @@ describe('the client sync layer', () => {
 		const copy = new MemoryCopy();
 		const ned = open('ned', 'project/p1', copy);
 		await ned.session.start();
-		await waitFor(() => ned.session.synced, 'the first sync');
+		await eventually(() => ned.session.synced, 'the first sync');
 		const ada = new SyncClient(server, 'ada', 'project/p1');
 		await ada.synced();
 		ada.map('members').delete('ned');
-		await waitFor(() => ned.events.closed.length === 1, 'the revocation');
+		await eventually(() => ned.events.closed.length === 1, 'the revocation');
 		expect(ned.events.closed[0]).toMatchObject({
 			code: CLOSE.accessRevoked.code,
 			wipeLocalCopy: true
@@ -317,7 +317,7 @@ describe('the sync hub', () => {
 	it('keeps a document that was let go with unconfirmed changes connected until they are confirmed', async () => {
 		const hub = new Device().hub('ada');
 		const session = hub.open('project/p1');
-		await waitFor(() => session.synced, 'the first sync');
+		await eventually(() => session.synced, 'the first sync');
 		session.provider.disconnect();
 		setRole(session, 'ada', 'nia', 'consumer');
 		hub.release('project/p1');
@@ -325,26 +325,26 @@ describe('the sync hub', () => {
 		expect(hub.get('project/p1')).toBe(session);
 		expect(hub.summary().pending).toBe(1);
 		session.provider.connect();
-		await waitFor(() => serverRole('nia') === 'consumer', 'the change on the server');
-		await waitFor(() => hub.get('project/p1') === undefined, 'the document to close');
+		await eventually(() => serverRole('nia') === 'consumer', 'the change on the server');
+		await eventually(() => hub.get('project/p1') === undefined, 'the document to close');
 		expect(hub.summary()).toMatchObject({ pending: 0 });
 	});
 
 	it('closes a document at once when it is let go with nothing to send, and reuses a kept one', async () => {
 		const hub = new Device().hub('ada');
 		const session = hub.open('project/p1');
-		await waitFor(() => session.synced, 'the first sync');
+		await eventually(() => session.synced, 'the first sync');
 		hub.release('project/p1');
 		expect(hub.get('project/p1')).toBeUndefined();
 
 		const again = hub.open('project/p1');
-		await waitFor(() => again.synced, 'the second sync');
+		await eventually(() => again.synced, 'the second sync');
 		again.provider.disconnect();
 		setRole(again, 'ada', 'nia', 'consumer');
 		hub.release('project/p1');
 		expect(hub.open('project/p1')).toBe(again);
 		again.provider.connect();
-		await waitFor(() => again.pending === 0, 'the confirmation');
+		await eventually(() => again.pending === 0, 'the confirmation');
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(hub.get('project/p1')).toBe(again);
 	});
@@ -353,7 +353,7 @@ describe('the sync hub', () => {
 		const device = new Device();
 		const before = device.hub('ada');
 		const session = before.open('project/p1');
-		await waitFor(() => session.synced, 'the first sync');
+		await eventually(() => session.synced, 'the first sync');
 		session.provider.disconnect();
 		setRole(session, 'ada', 'nia', 'consumer');
 		await session.localCopy!.whenSynced;
@@ -362,8 +362,8 @@ describe('the sync hub', () => {
 
 		const after = device.hub('ada');
 		expect(after.summary().pending).toBe(1);
-		await waitFor(() => serverRole('nia') === 'consumer', 'the change on the server');
-		await waitFor(() => after.get('project/p1') === undefined, 'the document to close');
+		await eventually(() => serverRole('nia') === 'consumer', 'the change on the server');
+		await eventually(() => after.get('project/p1') === undefined, 'the document to close');
 		expect(after.summary().pending).toBe(0);
 		expect(device.storage.size).toBe(0);
 		// Another account's hub on the same device does not send (or count) ada's changes.
@@ -374,13 +374,13 @@ describe('the sync hub', () => {
 		const device = new Device();
 		const bo = device.hub('bo');
 		const boSession = bo.open('project/p1');
-		await waitFor(() => boSession.synced, 'bo’s sync');
+		await eventually(() => boSession.synced, 'bo’s sync');
 		const hub = device.hub('ada');
 		const user = hub.open('user/ada');
-		await waitFor(() => user.synced, 'the user document');
+		await eventually(() => user.synced, 'the user document');
 		hub.release('user/ada');
 		const project = hub.open('project/p1');
-		await waitFor(() => project.synced, 'the first sync');
+		await eventually(() => project.synced, 'the first sync');
 		project.provider.disconnect();
 		setRole(project, 'ada', 'nia', 'consumer');
 		hub.release('project/p1');

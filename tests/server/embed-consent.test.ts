@@ -24,7 +24,8 @@ import {
 } from '../support/embed';
 import type { TestServer } from '../support/server';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
-import { setUpProject, SyncClient, waitFor } from '../support/sync';
+import { setUpProject, SyncClient } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer | undefined;
 let smtp: TestSmtpServer | undefined;
@@ -55,7 +56,10 @@ async function start(options: { mail?: boolean; mode?: ManagementMode } = {}) {
 /** The console in a browser, signed in as the account: its cookie, its Origin. */
 function consoleOf(server: TestServer, accountId: string, origin?: string): TestClient {
 	const client = new TestClient(server, origin ? { origin } : {});
-	const { token } = createSession(server.app.db, accountId, { ip: '127.0.0.1', userAgent: 'test' });
+	const { token } = createSession(server.app.authDb, accountId, {
+		ip: '127.0.0.1',
+		userAgent: 'test'
+	});
 	client.cookies.set(sessionCookieName(server.app.site), token);
 	return client;
 }
@@ -138,7 +142,7 @@ describe('tickets need the person’s grant', () => {
 	it('answers not-a-member to a portal the person allowed, once they left the project', async () => {
 		const { server, portal } = await start();
 		grantPortal(server, portal, 'nia');
-		server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('nia'));
+		server.app.registry.change('project/p1', (roots) => roots.members.delete('nia'));
 		const refused = await ticket(server, portal, 'nia@example.org');
 		expect(refused.body.error.code).toBe('not-a-member');
 	});
@@ -186,7 +190,7 @@ describe('removing a grant', () => {
 		const { server, portal } = await start();
 		grantPortal(server, portal, 'bo');
 		grantPortal(server, portal, 'ada');
-		expect(revokePortal(server.app.db, portal.id, null)).toBe(true);
+		expect(revokePortal(server.app.authDb, portal.id, null)).toBe(true);
 		expect(server.app.db.prepare('SELECT count(*) FROM embed_grants').pluck().get()).toBe(0);
 	});
 });
@@ -268,7 +272,7 @@ describe('the consent endpoints', () => {
 		});
 		expect(revoked.status).toBe(404);
 
-		server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('nia'));
+		server.app.registry.change('project/p1', (roots) => roots.members.delete('nia'));
 		const gone = await consoleOf(server, 'nia').get(`/api/embed/portals/${portal.id}/consent`);
 		expect([gone.status, gone.body.error.code]).toEqual([403, 'consent-not-a-member']);
 	});
@@ -303,9 +307,9 @@ describe('what a portal does is the person’s, via the portal', () => {
 		clients.push(embedded, own);
 		await Promise.all([embedded.synced(), own.synced()]);
 		embedded.setMember('nia', { role: 'consumer' });
-		await waitFor(() => own.member('nia')?.role === 'consumer', 'the change to reach Bo');
+		await eventually(() => own.member('nia')?.role === 'consumer', 'the change to reach Bo');
 		own.setMember('nia', { role: 'analyst' });
-		await waitFor(() => embedded.member('nia')?.role === 'analyst', 'Bo’s change to reach Ada');
+		await eventually(() => embedded.member('nia')?.role === 'analyst', 'Bo’s change to reach Ada');
 
 		const answer = await consoleOf(server, 'bo').get('/api/projects/p1/audit?root=members');
 		// Newest first: Bo's change, then Ada's (before them, the server added Nia).

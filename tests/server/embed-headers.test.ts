@@ -20,7 +20,7 @@ beforeAll(async () => {
 		origins: ['https://portal.example.org', 'http://localhost:4000']
 	});
 	revoked = registerTestPortal(server, { name: 'Old', origins: ['https://old.example.org'] });
-	revokePortal(server.app.db, revoked.id, null);
+	revokePortal(server.app.authDb, revoked.id, null);
 	const other = createConsortium(server.app.db, {
 		name: 'Elsewhere',
 		mode: 'network-zone',

@@ -35,7 +35,10 @@ async function start(mode: 'network-zone' | 'institution-zone', people: Person[]
 /** A browser of the console, signed in as the account (its session cookie). */
 function consoleOf(server: TestServer, accountId: string, origin?: string): TestClient {
 	const client = new TestClient(server, origin ? { origin } : {});
-	const { token } = createSession(server.app.db, accountId, { ip: '127.0.0.1', userAgent: 'test' });
+	const { token } = createSession(server.app.authDb, accountId, {
+		ip: '127.0.0.1',
+		userAgent: 'test'
+	});
 	client.cookies.set(sessionCookieName(server.app.site), token);
 	return client;
 }
@@ -55,7 +58,7 @@ function addProject(server: TestServer, consortiumId: string, id: string, admin:
 		ownerZoneId: 'borealis'
 	});
 	const email = `${admin}@example.org`;
-	createAccount(server.app.db, { id: admin, email, name: `Name of ${admin}` });
+	createAccount(server.app.authDb, { id: admin, email, name: `Name of ${admin}` });
 	putMember(server.app.db, server.app.registry, id, {
 		accountId: admin,
 		email,
@@ -188,7 +191,7 @@ describe('registering a portal in the console', () => {
 		const { server, consortiumId } = await start('network-zone', [
 			{ accountId: 'ada', role: 'admin', zone: 'nz' }
 		]);
-		createAccount(server.app.db, { id: 'out', email: 'out@example.org', name: 'Out' });
+		createAccount(server.app.authDb, { id: 'out', email: 'out@example.org', name: 'Out' });
 		const outsider = await consoleOf(server, 'out').get(`/api/consortia/${consortiumId}/portals`);
 		expect(outsider.status).toBe(404);
 		const nobody = await new TestClient(server).get(`/api/consortia/${consortiumId}/portals`);

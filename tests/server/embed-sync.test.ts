@@ -76,7 +76,7 @@ describe('the sync endpoint and embedded sessions', () => {
 
 	it('refuses a console session’s token in the URL: only embedded ones travel there', async () => {
 		const { server } = await start();
-		const { token } = createSession(server.app.db, 'ada', { ip: '127.0.0.1', userAgent: 'x' });
+		const { token } = createSession(server.app.authDb, 'ada', { ip: '127.0.0.1', userAgent: 'x' });
 		expect(await open(server, 'project/p1', { token }).closed).toBe(CLOSE.unauthenticated.code);
 	});
 
@@ -96,7 +96,7 @@ describe('the sync endpoint and embedded sessions', () => {
 		const { server, portal, token } = await start();
 		const socket = open(server, 'project/p1', { token });
 		await socket.opened;
-		expect(revokePortal(server.app.db, portal.id, null)).toBe(true);
+		expect(revokePortal(server.app.authDb, portal.id, null)).toBe(true);
 		server.app.sync.recheckSessions();
 		expect(await socket.closed).toBe(CLOSE.unauthenticated.code);
 		expect(await open(server, 'project/p1', { token }).closed).toBe(CLOSE.unauthenticated.code);

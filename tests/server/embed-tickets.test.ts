@@ -93,7 +93,7 @@ describe('tickets for a portal’s server', () => {
 	it('issues nothing for someone who is not a member, nor for another consortium’s project', async () => {
 		const { server, portal } = await start();
 		// Ada allowed the portal, then left the project.
-		server.app.registry.change('project/p1', (roots) => roots.get('members')!.delete('ada'));
+		server.app.registry.change('project/p1', (roots) => roots.members.delete('ada'));
 		const former = await requestTicket(server, portal.apiKey, {
 			email: 'ada@example.org',
 			projectId: 'p1'
@@ -145,7 +145,7 @@ describe('tickets for a portal’s server', () => {
 
 		// Nor does a ticket for it, however it came to exist, open a session there.
 		const { ticket } = issueTicket(
-			server.app.db,
+			server.app.authDb,
 			{ portalId: portal.id, accountId: 'ada', projectId: 'p3' },
 			30 * SECOND
 		);
@@ -283,7 +283,7 @@ describe('exchanging a ticket for an embedded session', () => {
 		const { ticket } = await ticketFor(server, portal);
 		await exchangeTicket(server, { ticket, portalId: portal.id, projectId: 'p1' });
 		const browser = new TestClient(server);
-		const { token } = createSession(server.app.db, 'ada', { ip: '127.0.0.1', userAgent: 'x' });
+		const { token } = createSession(server.app.authDb, 'ada', { ip: '127.0.0.1', userAgent: 'x' });
 		browser.cookies.set(sessionCookieName(server.app.site), token);
 
 		const listed = await browser.get('/api/account/sessions');

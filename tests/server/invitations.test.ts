@@ -1,12 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId, type Invite, type ProjectListing, type Role } from '../../src/lib/shared';
+import {
+	newId,
+	userDocument,
+	type Invite,
+	type ProjectListing,
+	type Role
+} from '../../src/lib/shared';
 import { DEFAULT_AUTH_POLICY } from '../../server/auth/settings';
 import { TestClock, createTestAccount, startAuthServer } from '../support/auth';
 import { TestClient } from '../support/client';
 import { eventually } from '../support/eventually';
 import type { TestServer } from '../support/server';
 import { extractLink, startSmtpServer, tokenFromLink, type TestSmtpServer } from '../support/smtp';
-import { SyncClient, setUpProject, waitFor } from '../support/sync';
+import { SyncClient, setUpProject } from '../support/sync';
 import { addZonePerson } from '../../server/workflows/zone-people';
 
 let smtp: TestSmtpServer;
@@ -72,7 +78,7 @@ describe('inviting a new user', () => {
 		const mail = await smtp.nextMessageTo('new.person@example.org');
 		expect(mail.subject).toBe('Name of ada invited you to Analytics');
 		const token = tokenFromLink(extractLink(mail, '/invite'));
-		await waitFor(() => invite(sent.id)?.status === 'sent', 'the invitation to show as sent');
+		await eventually(() => invite(sent.id)?.status === 'sent', 'the invitation to show as sent');
 		expect(invite(sent.id)!.expiresAt).toBe(clock.now() + 7 * 24 * 3600 * 1000);
 
 		const browser = new TestClient(server);
@@ -102,7 +108,7 @@ describe('inviting a new user', () => {
 
 		const getStarted = await smtp.nextMessageTo('new.person@example.org');
 		expect(extractLink(getStarted, '/sign-in/link')).toContain('#token=');
-		await waitFor(
+		await eventually(
 			() => invite(sent.id)?.status === 'accepted',
 			'the invitation to show as accepted'
 		);
@@ -132,7 +138,7 @@ describe('inviting a new user', () => {
 		const sent = queuedInvite('resend@example.org');
 		ada.map('invites').set(sent.id, sent);
 		const first = await linkFromInvitation('resend@example.org');
-		await waitFor(() => invite(sent.id)?.status === 'sent', 'the first sending');
+		await eventually(() => invite(sent.id)?.status === 'sent', 'the first sending');
 		ada.map('invites').set(sent.id, { ...invite(sent.id)!, sendRequests: 2 });
 		const second = await linkFromInvitation('resend@example.org');
 
@@ -147,7 +153,7 @@ describe('inviting a new user', () => {
 		const sent = queuedInvite('late@example.org');
 		ada.map('invites').set(sent.id, sent);
 		const token = await linkFromInvitation('late@example.org');
-		await waitFor(() => invite(sent.id)?.status === 'sent', 'the sending');
+		await eventually(() => invite(sent.id)?.status === 'sent', 'the sending');
 		clock.advance(8 * 24 * 3600 * 1000);
 		const expired = await new TestClient(server).post('/api/invites/accept', {
 			token,
@@ -186,7 +192,7 @@ describe('inviting a new user', () => {
 		const sent = queuedInvite('revoked@example.org');
 		ada.map('invites').set(sent.id, sent);
 		const token = await linkFromInvitation('revoked@example.org');
-		await waitFor(() => invite(sent.id)?.status === 'sent', 'the sending');
+		await eventually(() => invite(sent.id)?.status === 'sent', 'the sending');
 		ada.map('invites').delete(sent.id);
 		const refused = await eventually(async () => {
 			const preview = await new TestClient(server).post('/api/invites/preview', { token });
@@ -198,11 +204,11 @@ describe('inviting a new user', () => {
 	it('applies the zone rules to the invitation itself: no IZ address as Project Admin', async () => {
 		const sent = queuedInvite('iz.admin@aurora.example.edu', 'admin', 'aurora', ['iz-aurora']);
 		ada.map('invites').set(sent.id, sent);
-		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		await eventually(() => ada.verdicts.length === 1, 'the verdict');
 		expect(ada.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ code: 'iz-user-cannot-be-admin' })
 		]);
-		await waitFor(() => invite(sent.id) === undefined, 'the revert');
+		await eventually(() => invite(sent.id) === undefined, 'the revert');
 		expect(smtp.received.filter((mail) => mail.to.includes('iz.admin@aurora.example.edu'))).toEqual(
 			[]
 		);
@@ -213,14 +219,14 @@ describe('the zone of an invited address', () => {
 	it('refuses an Institution Zone address invited into the Network Zone, naming its zone', async () => {
 		const sent = queuedInvite('Dean@AURORA.example.edu', 'admin', 'nz');
 		ada.map('invites').set(sent.id, sent);
-		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		await eventually(() => ada.verdicts.length === 1, 'the verdict');
 		expect(ada.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({
 				code: 'zone-does-not-match-email',
 				message: expect.stringContaining('Aurora (Institution Zone)')
 			})
 		]);
-		await waitFor(() => invite(sent.id) === undefined, 'the revert');
+		await eventually(() => invite(sent.id) === undefined, 'the revert');
 		expect(smtp.received.filter((mail) => mail.to.includes('dean@aurora.example.edu'))).toEqual([]);
 	});
 
@@ -229,7 +235,7 @@ describe('the zone of an invited address', () => {
 		addZonePerson(server.app.db, 'aurora', ivy.id, 'office', clock.now());
 		const sent = queuedInvite('ivy@example.org', 'admin', 'nz');
 		ada.map('invites').set(sent.id, sent);
-		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		await eventually(() => ada.verdicts.length === 1, 'the verdict');
 		expect(ada.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ code: 'zone-does-not-match-email' })
 		]);
@@ -246,21 +252,21 @@ describe('inviting someone who already has an account', () => {
 			email: 'known@example.org',
 			name: 'Known Person'
 		});
-		const userDocument = new SyncClient(server, existing.id, `user/${existing.id}`);
-		syncClients.push(userDocument);
-		await userDocument.synced();
+		const userClient = new SyncClient(server, existing.id, userDocument(existing.id));
+		syncClients.push(userClient);
+		await userClient.synced();
 
 		const sent = queuedInvite('known@example.org', 'consumer');
 		ada.map('invites').set(sent.id, sent);
 		const mail = await smtp.nextMessageTo('known@example.org');
 		expect(mail.subject).toBe('You were added to Analytics');
-		await waitFor(() => ada.member(existing.id)?.role === 'consumer', 'the membership');
+		await eventually(() => ada.member(existing.id)?.role === 'consumer', 'the membership');
 		expect(invite(sent.id)!.status).toBe('accepted');
-		await waitFor(
-			() => userDocument.map<ProjectListing>('projects').has('p1'),
+		await eventually(
+			() => userClient.map<ProjectListing>('projects').has('p1'),
 			'the project drop-down'
 		);
-		expect(userDocument.map<ProjectListing>('projects').get('p1')).toMatchObject({
+		expect(userClient.map<ProjectListing>('projects').get('p1')).toMatchObject({
 			name: 'Analytics',
 			role: 'consumer'
 		});
@@ -285,14 +291,14 @@ describe('limits on invitation mail', () => {
 		const sent = queuedInvite(address);
 		ada.map('invites').set(sent.id, sent);
 		await smtp.nextMessageTo(address);
-		await waitFor(() => invite(sent.id)?.status === 'sent', 'the first sending');
+		await eventually(() => invite(sent.id)?.status === 'sent', 'the first sending');
 		for (let sending = 2; sending <= 5; sending++) {
 			resend(sent.id);
 			await smtp.nextMessageTo(address);
 		}
 
 		resend(sent.id);
-		await waitFor(() => invite(sent.id)?.status === 'failed', 'the sixth to be refused');
+		await eventually(() => invite(sent.id)?.status === 'failed', 'the sixth to be refused');
 		expect(invite(sent.id)).toMatchObject({ email: address, sendRequests: 6 });
 		expect(invite(sent.id)!.failure).toMatch(
 			/^Not sent: this address was sent too many invitations recently\. Resend it in \d+ minutes\.$/
@@ -302,7 +308,7 @@ describe('limits on invitation mail', () => {
 		clock.advance(HOUR);
 		resend(sent.id);
 		const token = await linkFromInvitation(address);
-		await waitFor(() => invite(sent.id)?.status === 'sent', 'the resend to go out');
+		await eventually(() => invite(sent.id)?.status === 'sent', 'the resend to go out');
 		expect(invite(sent.id)!.failure).toBeNull();
 		const preview = await new TestClient(server).post('/api/invites/preview', { token });
 		expect(preview.status).toBe(200);
@@ -329,7 +335,7 @@ describe('limits on invitation mail', () => {
 		const invites = ['one', 'two', 'three'].map((name) => queuedInvite(`${name}@example.org`));
 		for (const queued of invites) ada.map('invites').set(queued.id, queued);
 		const third = invites[2]!;
-		await waitFor(() => invite(third.id)?.status === 'failed', 'the third to be refused');
+		await eventually(() => invite(third.id)?.status === 'failed', 'the third to be refused');
 		expect(invite(third.id)!.failure).toMatch(
 			/^Not sent: Name of ada sent too many invitations recently\./
 		);
@@ -340,6 +346,6 @@ describe('limits on invitation mail', () => {
 		clock.advance(HOUR);
 		resend(third.id);
 		await smtp.nextMessageTo('three@example.org');
-		await waitFor(() => invite(third.id)?.status === 'sent', 'the resend to go out');
+		await eventually(() => invite(third.id)?.status === 'sent', 'the resend to go out');
 	});
 });

@@ -9,12 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	OFFICE_INVITER,
 	PERMISSION_MATRIX,
+	privateDocument,
 	ROLES,
 	type Cell,
 	type Role
 } from '../../src/lib/shared';
 import type { TestServer } from '../support/server';
-import { SyncClient, serverValue, setUpProject, startSyncServer, waitFor } from '../support/sync';
+import { SyncClient, serverValue, setUpProject, startSyncServer } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer;
 const clients = new Map<string, SyncClient>();
@@ -28,7 +30,9 @@ function stamp(author: string, id = `e${++sequence}`) {
 
 /** An entry written by the server on someone else's behalf, for edits and deletions. */
 function seed(root: string, entry: Record<string, unknown>): void {
-	server.app.registry.change(VIEW, (roots) => roots.get(root)!.set(entry.id as string, entry));
+	server.app.registry.read(VIEW, (document) =>
+		document.change(() => document.root(root).set(entry.id as string, entry))
+	);
 }
 
 const lexiconEntry = (id: string) => ({
@@ -213,7 +217,7 @@ async function attempt(accountId: string, change: Attempt): Promise<Outcome> {
 	const before = JSON.stringify(serverValue(server, document, change.root, change.key));
 	// An edit or deletion needs the seeded entry on both clients first.
 	const seeded = before !== undefined;
-	await waitFor(
+	await eventually(
 		() =>
 			!seeded ||
 			(client.map(change.root).has(change.key) && observer.map(change.root).has(change.key)),
@@ -228,21 +232,21 @@ async function attempt(accountId: string, change: Attempt): Promise<Outcome> {
 		if (change.after === undefined) client.map(change.root).delete(change.key);
 		else client.map(change.root).set(change.key, change.after);
 		const expected = JSON.stringify(change.after);
-		await waitFor(
+		await eventually(
 			() =>
 				client.verdicts.length > verdicts ||
 				JSON.stringify(serverValue(server, document, change.root, change.key)) === expected,
 			'the server’s answer'
 		);
 		if (client.verdicts.length === verdicts) {
-			await waitFor(
+			await eventually(
 				() => JSON.stringify(watched.get(change.key)) === expected,
 				'the change to reach the observer'
 			);
 			return { landed: true };
 		}
 		expect(JSON.stringify(serverValue(server, document, change.root, change.key))).toBe(before);
-		await waitFor(
+		await eventually(
 			() => JSON.stringify(client.map(change.root).get(change.key)) === before,
 			'the refused change to be reverted on its author’s client'
 		);
@@ -391,7 +395,7 @@ describe('for self only, from several angles', () => {
 		await admin.synced();
 		expect(admin.map('customEvents').has(customEvent.id)).toBe(false);
 		const adminsPrivate = new SyncClient(server, 'ada', privately);
-		await waitFor(() => adminsPrivate.closes.length > 0, 'the refusal');
+		await eventually(() => adminsPrivate.closes.length > 0, 'the refusal');
 		expect(adminsPrivate.closes[0]!.code).toBe(4403);
 		adminsPrivate.destroy();
 	});
@@ -408,7 +412,7 @@ describe('for self only, from several angles', () => {
 					root: 'customEvents',
 					key: own.id,
 					after: own,
-					document: `private/p1/global/${accountId}`
+					document: privateDocument('p1', 'global', accountId)
 				})
 			).toEqual({ landed: true });
 		}

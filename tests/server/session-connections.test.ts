@@ -10,7 +10,8 @@ import { signInWithLink, startAuthServer, TestClock } from '../support/auth';
 import { TestClient } from '../support/client';
 import type { TestServer } from '../support/server';
 import { extractLink, startSmtpServer, tokenFromLink, type TestSmtpServer } from '../support/smtp';
-import { setUpProject, SyncClient, waitFor } from '../support/sync';
+import { setUpProject, SyncClient } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 const DAY = 24 * 60 * 60_000;
 const ADA = 'ada@example.org';
@@ -60,7 +61,7 @@ async function connect(client: TestClient, accountId: string, document: string) 
 }
 
 async function closedUnauthenticated(sync: SyncClient): Promise<void> {
-	await waitFor(() => sync.closes.length > 0, `${sync.accountId} to be disconnected`, PROMPTLY);
+	await eventually(() => sync.closes.length > 0, `${sync.accountId} to be disconnected`, PROMPTLY);
 	expect(sync.closes[0]!.code).toBe(CLOSE.unauthenticated.code);
 	expect(sync.provider.wsconnected).toBe(false);
 }
@@ -69,12 +70,12 @@ async function closedUnauthenticated(sync: SyncClient): Promise<void> {
 async function stillLive(sync: SyncClient, label: string): Promise<void> {
 	const name = `Renamed ${label}`;
 	server!.app.registry.change('project/p1', (roots) => {
-		const settings = roots.get('settings')!;
+		const settings = roots.settings;
 		const info = settings.get(PROJECT_SETTINGS_KEY) as ProjectInfo;
 		settings.set(PROJECT_SETTINGS_KEY, { ...info, name });
 	});
 	const settings = sync.map<ProjectInfo>('settings');
-	await waitFor(
+	await eventually(
 		() => settings.get(PROJECT_SETTINGS_KEY)?.name === name,
 		`${sync.accountId} to hear the change`
 	);

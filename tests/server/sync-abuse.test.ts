@@ -16,9 +16,9 @@ import {
 	setUpProject,
 	startSyncServer,
 	stateOf,
-	syncMessage,
-	waitFor
+	syncMessage
 } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer;
 const clients: SyncClient[] = [];
@@ -40,7 +40,7 @@ async function expectOthersStillServed(
 	role: 'analyst' | 'consumer'
 ): Promise<void> {
 	bo.setMember('ned', { role });
-	await waitFor(() => nia.member('ned')?.role === role, 'the server to keep serving others');
+	await eventually(() => nia.member('ned')?.role === role, 'the server to keep serving others');
 }
 
 beforeEach(async () => {
@@ -68,7 +68,7 @@ describe('structural abuse', () => {
 		nia = connect('nia');
 		await Promise.all([bo.synced(), nia.synced()]);
 		bo.setMember('nia', { role: 'consumer' });
-		await waitFor(() => nia.member('nia')?.role === 'consumer', 'Bo’s clientID to be known');
+		await eventually(() => nia.member('nia')?.role === 'consumer', 'Bo’s clientID to be known');
 		before = serverState();
 	});
 
@@ -180,7 +180,7 @@ describe('structural abuse', () => {
 				number,
 				{ user?: { accountId: string; name: string } }
 			>;
-		await waitFor(() => states().has(ownClientId), 'Ada’s presence');
+		await eventually(() => states().has(ownClientId), 'Ada’s presence');
 		expect(states().get(ownClientId)!.user).toMatchObject({
 			accountId: 'ada',
 			name: 'Name of ada'
@@ -214,7 +214,7 @@ describe('connecting', () => {
 	});
 
 	it('closes a connection to a document the account may not read with 4403', async () => {
-		createAccount(server.app.db, {
+		createAccount(server.app.authDb, {
 			id: 'stranger',
 			email: 'stranger@example.org',
 			name: 'Stranger'
@@ -236,10 +236,13 @@ describe('a client that vanishes without closing', () => {
 		try {
 			const socket = rawSocket(quick, 'ada', 'project/p1');
 			await socket.opened;
-			await waitFor(() => quick.app.registry.get('project/p1')!.peers.size === 1, 'the connection');
+			await eventually(
+				() => quick.app.registry.get('project/p1')!.peers.size === 1,
+				'the connection'
+			);
 			// As if the machine went away: pings go unanswered.
 			(socket.ws as unknown as { pong: () => void }).pong = () => undefined;
-			await waitFor(
+			await eventually(
 				() => quick.app.registry.get('project/p1')!.peers.size === 0,
 				'the dead connection to be dropped'
 			);

@@ -31,20 +31,22 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import * as Y from 'yjs';
 import {
 	CLOSE,
-	DOCUMENT_ROOTS,
-	INVITE_SERVER_FIELDS,
-	OFFICE_INVITER,
-	PROJECT_SETTINGS_KEY,
-	ROLES,
 	deny,
+	DOCUMENT_ROOTS,
 	factsFromSnapshot,
 	findInvariantViolations,
 	inviteesFrom,
 	judgeProjectBatch,
 	judgeViewChange,
+	OFFICE_INVITER,
 	parseDocumentName,
+	privateDocument,
+	PROJECT_SETTINGS_KEY,
+	ROLES,
 	rootSpec,
 	scopeIncludes,
+	userDocument,
+	viewDocument,
 	type DataView,
 	type Decision,
 	type DocumentKind,
@@ -73,7 +75,11 @@ import {
 	withOwnProtoKey
 } from '../support/hostile';
 import type { TestServer } from '../support/server';
-import { SyncClient, setUpProject, startSyncServer, waitFor, type Person } from '../support/sync';
+import { SyncClient, setUpProject, startSyncServer, type Person } from '../support/sync';
+import { eventually } from '../support/eventually';
+
+/** The fields of an invite only the server writes (its delivery and acceptance). */
+const INVITE_SERVER_FIELDS = ['status', 'sentAt', 'expiresAt', 'acceptedAt', 'failure'] as const;
 
 const RUNS = Number(process.env.ADVERSARIAL_RUNS ?? 25);
 const SEED = Number(process.env.ADVERSARIAL_SEED ?? 20_250_611);
@@ -401,7 +407,7 @@ class Arena {
 		const server = await startSyncServer({}, dataDir);
 		const arena = new Arena(server, dataDir, mode, name);
 		setUpProject(server, mode, PEOPLE[mode]);
-		createAccount(server.app.db, {
+		createAccount(server.app.authDb, {
 			id: REQUESTER,
 			email: `${REQUESTER}@example.org`,
 			name: 'Nora'
@@ -409,10 +415,12 @@ class Arena {
 		const at = Date.now();
 		for (const document of new Set([PROJECT, name])) {
 			const seeds = seedEntries(parseDocumentName(document)!, at);
-			server.app.registry.change(document, (roots) => {
-				for (const [root, entries] of Object.entries(seeds))
-					for (const entry of entries) roots.get(root)!.set(entry.id as string, entry);
-			});
+			server.app.registry.read(document, (live) =>
+				live.change(() => {
+					for (const [root, entries] of Object.entries(seeds))
+						for (const entry of entries) live.root(root).set(entry.id as string, entry);
+				})
+			);
 		}
 		await arena.watch();
 		return arena;
@@ -1544,11 +1552,11 @@ function documentFor(kind: DocumentKind, mode: ManagementMode, pick: number): st
 		case 'project':
 			return PROJECT;
 		case 'view':
-			return `view/p1/${view}`;
+			return viewDocument('p1', view);
 		case 'private':
-			return `private/p1/${view}/${pickOf(readers, Math.floor(pick / 3))}`;
+			return privateDocument('p1', view, pickOf(readers, Math.floor(pick / 3)));
 		case 'user':
-			return `user/${pickOf(ACTORS, pick)}`;
+			return userDocument(pickOf(ACTORS, pick));
 	}
 }
 
@@ -1996,8 +2004,8 @@ describe('C. named attacks', () => {
 				ada.provider.disconnect();
 				ada.setMember('nia', { role: 'consumer' });
 				ned.setMember('nia', { role: 'admin' });
-				await waitFor(() => ned.verdicts.length === 1, 'the verdict on the Consumer’s write');
-				await waitFor(
+				await eventually(() => ned.verdicts.length === 1, 'the verdict on the Consumer’s write');
+				await eventually(
 					() => ned.member('nia')?.role === 'analyst',
 					'the revert to reach the Consumer'
 				);
@@ -2010,7 +2018,7 @@ describe('C. named attacks', () => {
 				};
 				const told = () =>
 					ada.verdicts.some((verdict) => verdict.rejected.some((r) => r.key === 'nia'));
-				await waitFor(
+				await eventually(
 					() => adminsChange() || told(),
 					'the admin’s change or a verdict',
 					3_000

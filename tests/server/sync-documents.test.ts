@@ -1,14 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE, closeReasonFor, type EntryChange } from '../../src/lib/shared';
 import type { TestServer } from '../support/server';
-import {
-	SyncClient,
-	rawSocket,
-	serverValue,
-	setUpProject,
-	startSyncServer,
-	waitFor
-} from '../support/sync';
+import { SyncClient, rawSocket, serverValue, setUpProject, startSyncServer } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer;
 const clients: SyncClient[] = [];
@@ -47,17 +41,17 @@ describe('data view documents', () => {
 		nia
 			.map('boards')
 			.set('b1', { ...stamped('nia', 'b1'), name: 'Circulation', description: '', reports: [] });
-		await waitFor(() => ned.map('boards').has('b1'), 'the board to reach Ned');
+		await eventually(() => ned.map('boards').has('b1'), 'the board to reach Ned');
 
 		const board = ned.map<Record<string, unknown>>('boards').get('b1')!;
 		ned
 			.map('boards')
 			.set('b1', { ...board, name: 'Mine now', updatedBy: 'ned', updatedAt: Date.now() });
-		await waitFor(() => ned.verdicts.length === 1, 'the verdict');
+		await eventually(() => ned.verdicts.length === 1, 'the verdict');
 		expect(ned.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ key: 'b1', code: 'creator-or-admin' })
 		]);
-		await waitFor(
+		await eventually(
 			() => (ned.map<{ name: string }>('boards').get('b1')?.name ?? '') === 'Circulation',
 			'the revert'
 		);
@@ -78,11 +72,11 @@ describe('data view documents', () => {
 		};
 
 		ned.map('customEvents').set('ce1', customEvent);
-		await waitFor(() => ned.verdicts.length === 1, 'the verdict');
+		await eventually(() => ned.verdicts.length === 1, 'the verdict');
 		expect(ned.verdicts[0]!.rejected).toEqual([expect.objectContaining({ code: 'self-only' })]);
 
 		nedPrivate.map('customEvents').set('ce1', customEvent);
-		await waitFor(
+		await eventually(
 			() => serverValue(server, 'private/p1/global/ned', 'customEvents', 'ce1') !== undefined,
 			'the private item'
 		);
@@ -108,7 +102,7 @@ describe('data view documents', () => {
 		const ada = connect('ada', 'project/p1');
 		await Promise.all([nia.synced(), ada.synced()]);
 		ada.setMember('nia', { role: 'consumer' });
-		await waitFor(
+		await eventually(
 			() => server.app.registry.get('project/p1')!.index!.member('nia')!.role === 'consumer',
 			'the demotion'
 		);
@@ -119,7 +113,7 @@ describe('data view documents', () => {
 			recipients: ['nia@example.org'],
 			paused: false
 		});
-		await waitFor(() => nia.verdicts.length === 1, 'the verdict');
+		await eventually(() => nia.verdicts.length === 1, 'the verdict');
 		expect(nia.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ code: 'role-not-permitted' })
 		]);
@@ -154,7 +148,7 @@ describe('revocation', () => {
 
 		ada.map('members').delete('ned');
 		for (const client of [nedProject, nedView]) {
-			await waitFor(
+			await eventually(
 				() => client.closes.some((close) => close.code === CLOSE.accessRevoked.code),
 				'the revocation'
 			);
@@ -177,7 +171,7 @@ describe('revocation', () => {
 		await Promise.all([ada.synced(), globalView.synced(), auroraView.synced()]);
 
 		ada.setMember('nia', { scope: ['iz-aurora'] });
-		await waitFor(
+		await eventually(
 			() => globalView.closes.some((close) => close.code === CLOSE.accessRevoked.code),
 			'the revocation'
 		);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncClient, waitFor } from '../support/sync';
+import { SyncClient } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 interface ServerProcess {
 	child: ChildProcess;
@@ -71,7 +72,7 @@ describe('a server killed in the middle of a stream of changes', () => {
 					reports: []
 				});
 			}, 2);
-			await waitFor(() => seen.size >= 150, 'a good part of the stream to arrive');
+			await eventually(() => seen.size >= 150, 'a good part of the stream to arrive');
 			first.child.kill('SIGKILL');
 			await new Promise((resolve) => first.child.once('exit', resolve));
 			clearInterval(stream);

@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server';
-import { SyncClient, setUpProject, startSyncServer, stateOf, waitFor } from '../support/sync';
+import { SyncClient, setUpProject, startSyncServer, stateOf } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer;
 const clients: SyncClient[] = [];
@@ -46,11 +47,11 @@ describe('a client that was offline', () => {
 		const closesBefore = ada.closes.length;
 
 		ada.provider.connect();
-		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		await eventually(() => ada.verdicts.length === 1, 'the verdict');
 		expect(ada.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ key: 'ian', code: 'iz-user-cannot-be-admin' })
 		]);
-		await waitFor(
+		await eventually(
 			() => stateOf(ada.doc) === serverState() && stateOf(bo.doc) === serverState(),
 			'convergence'
 		);
@@ -79,7 +80,7 @@ describe('a client that was offline', () => {
 		ada.provider.disconnect();
 		ada.setMember('nia', { role: 'consumer' });
 		ada.provider.connect();
-		await waitFor(() => stateOf(ada.doc) === serverState(), 'convergence');
+		await eventually(() => stateOf(ada.doc) === serverState(), 'convergence');
 		expect(ada.verdicts).toEqual([]);
 		expect(ada.member('nia')!.role).toBe('consumer');
 	});

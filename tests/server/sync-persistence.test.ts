@@ -5,14 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { TestServer } from '../support/server';
-import {
-	SyncClient,
-	serverValue,
-	setUpProject,
-	startSyncServer,
-	stateOf,
-	waitFor
-} from '../support/sync';
+import { SyncClient, serverValue, setUpProject, startSyncServer, stateOf } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 const DOCUMENT = 'view/p1/global';
 let server: TestServer;
@@ -60,7 +54,7 @@ function storedValues(): string[] {
 /** Drops every connection and waits until the registry has unloaded (and compacted) the document. */
 async function unload(): Promise<void> {
 	for (const client of clients.splice(0)) client.destroy();
-	await waitFor(() => server.app.registry.get(DOCUMENT) === undefined, 'the document to unload');
+	await eventually(() => server.app.registry.get(DOCUMENT) === undefined, 'the document to unload');
 }
 
 beforeEach(async () => {
@@ -89,7 +83,7 @@ describe('compaction', () => {
 			await new Promise((resolve) => setImmediate(resolve));
 		}
 		ada.map('boards').set('b2', board('ada', 'b2', 'Renewals'));
-		await waitFor(
+		await eventually(
 			() => serverValue(server, DOCUMENT, 'boards', 'b2') !== undefined,
 			'the last change'
 		);
@@ -118,17 +112,17 @@ describe('a refused change', () => {
 		const ned = connect('ned');
 		await Promise.all([ada.synced(), ned.synced()]);
 		ada.map('boards').set('b1', board('ada', 'b1', 'Circulation'));
-		await waitFor(() => ned.map('boards').has('b1'), 'the board to reach Ned');
+		await eventually(() => ned.map('boards').has('b1'), 'the board to reach Ned');
 
 		const b1 = ned.map<Record<string, unknown>>('boards').get('b1')!;
 		ned
 			.map('boards')
 			.set('b1', { ...b1, name: 'Hijacked by Ned', updatedBy: 'ned', updatedAt: Date.now() });
-		await waitFor(() => ned.verdicts.length === 1, 'the verdict');
+		await eventually(() => ned.verdicts.length === 1, 'the verdict');
 		expect(ned.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ key: 'b1', code: 'creator-or-admin' })
 		]);
-		await waitFor(
+		await eventually(
 			() => ned.map<{ name: string }>('boards').get('b1')?.name === 'Circulation',
 			'the revert'
 		);

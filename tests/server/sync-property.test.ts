@@ -13,7 +13,8 @@ import {
 	type Role
 } from '../../src/lib/shared';
 import type { LiveDocument } from '../../server/sync/live-document';
-import { SyncClient, setUpProject, startSyncServer, stateOf, waitFor } from '../support/sync';
+import { SyncClient, setUpProject, startSyncServer, stateOf } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 const PEOPLE = ['ada', 'bo', 'nia', 'ian'] as const;
 type Person = (typeof PEOPLE)[number];
@@ -85,7 +86,7 @@ async function runSchedule(steps: Step[]): Promise<void> {
 			name: 'test: invariants',
 			onAccepted: (document: LiveDocument) => {
 				if (document.name !== 'project/p1') return;
-				const members = [...document.roots.get('members')!.values()] as Member[];
+				const members = [...document.root('members').values()] as Member[];
 				violations.push(...findInvariantViolations(document.index!, members));
 			}
 		});
@@ -112,7 +113,7 @@ async function runSchedule(steps: Step[]): Promise<void> {
 		const project = () => server.app.registry.get('project/p1')!;
 		const remaining = () =>
 			[...clients.values()].filter((client) => project().index!.member(client.accountId));
-		await waitFor(
+		await eventually(
 			() =>
 				remaining().every(
 					(client) => client.provider.synced && stateOf(client.doc) === stateOf(project().doc)
@@ -121,7 +122,7 @@ async function runSchedule(steps: Step[]): Promise<void> {
 			10_000
 		);
 		expect(violations).toEqual([]);
-		const members = [...project().roots.get('members')!.values()] as Member[];
+		const members = [...project().root('members').values()] as Member[];
 		expect(findInvariantViolations(project().index!, members)).toEqual([]);
 	} finally {
 		for (const client of clients.values()) client.destroy();

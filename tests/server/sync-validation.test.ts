@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server';
-import {
-	SyncClient,
-	serverValue,
-	setUpProject,
-	startSyncServer,
-	stateOf,
-	waitFor
-} from '../support/sync';
+import { SyncClient, serverValue, setUpProject, startSyncServer, stateOf } from '../support/sync';
+import { eventually } from '../support/eventually';
 
 let server: TestServer;
 const clients: SyncClient[] = [];
@@ -48,7 +42,7 @@ describe('several admins editing membership at once', () => {
 		bo.setMember('ned', { role: 'analyst' });
 
 		for (const client of [ada, bo, nia]) {
-			await waitFor(
+			await eventually(
 				() => client.member('nia')?.role === 'consumer' && client.member('ned')?.role === 'analyst',
 				`${client.accountId} to see both changes`
 			);
@@ -73,8 +67,8 @@ describe('several admins editing membership at once', () => {
 		ada.setMember('bo', { role: 'analyst' });
 		bo.setMember('ada', { role: 'analyst' });
 
-		await waitFor(() => ada.verdicts.length + bo.verdicts.length === 1, 'one verdict');
-		await waitFor(
+		await eventually(() => ada.verdicts.length + bo.verdicts.length === 1, 'one verdict');
+		await eventually(
 			() => stateOf(ada.doc) === stateOf(bo.doc) && stateOf(bo.doc) === stateOf(nia.doc),
 			'convergence'
 		);
@@ -113,7 +107,7 @@ describe('changes the policy refuses', () => {
 		ian.setMember('ian', { role: 'admin' });
 		ian.setMember('ned', { role: 'admin' });
 
-		await waitFor(() => ian.verdicts.length === 2, 'a verdict for each change');
+		await eventually(() => ian.verdicts.length === 2, 'a verdict for each change');
 		expect(
 			ian.verdicts
 				.flatMap((verdict) => verdict.rejected.map((rejection) => [rejection.key, rejection.code]))
@@ -122,7 +116,7 @@ describe('changes the policy refuses', () => {
 			['ian', 'admin-only'],
 			['ned', 'admin-only']
 		]);
-		await waitFor(
+		await eventually(
 			() => ian.member('ian')?.role === 'analyst' && ian.member('ned')?.role === 'consumer',
 			'the revert'
 		);
@@ -136,12 +130,12 @@ describe('changes the policy refuses', () => {
 		const nia = connect('nia');
 		await nia.synced();
 		nia.map('members').delete('ned');
-		await waitFor(() => nia.verdicts.length === 1, 'the verdict');
+		await eventually(() => nia.verdicts.length === 1, 'the verdict');
 		expect(nia.membersAtVerdict[0]).not.toHaveProperty('ned');
 		expect(nia.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ key: 'ned', code: 'admin-only' })
 		]);
-		await waitFor(() => nia.member('ned') !== undefined, 'the member to come back');
+		await eventually(() => nia.member('ned') !== undefined, 'the member to come back');
 		expect(serverValue(server, 'project/p1', 'members', 'ned')).toMatchObject({ role: 'consumer' });
 	});
 
@@ -149,7 +143,7 @@ describe('changes the policy refuses', () => {
 		const ada = connect('ada');
 		await ada.synced();
 		ada.map('settings').set('project', { hacked: true });
-		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		await eventually(() => ada.verdicts.length === 1, 'the verdict');
 		expect(ada.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ root: 'settings', code: 'server-only' })
 		]);
@@ -178,14 +172,14 @@ describe('server-only writes in the same update as membership changes', () => {
 			ava.map('members').delete('nadia');
 		});
 
-		await waitFor(() => ava.verdicts.length === 1, 'the verdict');
+		await eventually(() => ava.verdicts.length === 1, 'the verdict');
 		expect(
 			ava.verdicts[0]!.rejected.map((rejection) => [rejection.root, rejection.code]).sort()
 		).toEqual([
 			['members', 'admin-protected'],
 			['settings', 'server-only']
 		]);
-		await waitFor(() => ava.member('nadia') !== undefined, 'nadia to come back');
+		await eventually(() => ava.member('nadia') !== undefined, 'nadia to come back');
 		expect(serverValue(server, 'project/p1', 'members', 'nadia')).toMatchObject({ role: 'admin' });
 		expect(serverValue(server, 'project/p1', 'settings', 'project')).toMatchObject({
 			mode: 'institution-zone'
@@ -207,14 +201,14 @@ describe('server-only writes in the same update as membership changes', () => {
 			ada.setMember('ian', { role: 'admin', scope: 'all' });
 		});
 
-		await waitFor(() => ada.verdicts.length === 1, 'the verdict');
+		await eventually(() => ada.verdicts.length === 1, 'the verdict');
 		expect(
 			ada.verdicts[0]!.rejected.map((rejection) => [rejection.root, rejection.code]).sort()
 		).toEqual([
 			['members', 'iz-user-cannot-be-admin'],
 			['zones', 'server-only']
 		]);
-		await waitFor(
+		await eventually(
 			() => ada.member('ian')?.role === 'analyst' && stateOf(ada.doc) === stateOf(ian.doc),
 			'the revert everywhere'
 		);

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv, type AuditEntry, type Member } from '../../src/lib/shared';
 import { TestClock } from '../support/auth';
 import type { TestServer } from '../support/server';
-import { SyncClient, waitFor } from '../support/sync';
+import { SyncClient } from '../support/sync';
+import { eventually } from '../support/eventually';
 import { rawRequest, setUpHarbour, signedIn, startWorkflowServer } from '../support/workflows';
 
 let clock: TestClock;
@@ -36,17 +37,17 @@ async function makeHistory(): Promise<void> {
 	ianView
 		.map('boards')
 		.set('b1', { ...stamped('ian', 'b1'), name: 'Loans', description: '', reports: [] });
-	await waitFor(() => coleView.map('boards').has('b1'), 'the board to reach Cole');
+	await eventually(() => coleView.map('boards').has('b1'), 'the board to reach Cole');
 	clock.advance(60_000);
 	const board = coleView.map<Record<string, unknown>>('boards').get('b1')!;
 	coleView
 		.map('boards')
 		.set('b1', { ...board, name: 'Mine', updatedBy: 'cole', updatedAt: clock.now() });
-	await waitFor(() => coleView.verdicts.length === 1, 'the refusal of Cole’s edit');
+	await eventually(() => coleView.verdicts.length === 1, 'the refusal of Cole’s edit');
 	clock.advance(60_000);
 	const cole = ianProject.member('cole')!;
 	ianProject.setMember('cole', { ...cole, role: 'analyst' });
-	await waitFor(() => ianProject.verdicts.length === 1, 'the refusal of Ian’s change');
+	await eventually(() => ianProject.verdicts.length === 1, 'the refusal of Ian’s change');
 }
 
 beforeEach(async () => {
@@ -220,7 +221,7 @@ describe('the audit log of a project', () => {
 			description: '',
 			events: []
 		});
-		await waitFor(() => colePrivate.verdicts.length === 1, 'the refusal of the broken one');
+		await eventually(() => colePrivate.verdicts.length === 1, 'the refusal of the broken one');
 
 		const answer = await signedIn(server, 'iza').get('/api/projects/p1/audit?author=cole');
 		expect(answer.body.entries).toEqual([

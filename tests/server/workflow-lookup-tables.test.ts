@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv, type LexiconEntry, type LookupTable } from '../../src/lib/shared';
 import { TestClock } from '../support/auth';
 import type { TestServer } from '../support/server';
-import { SyncClient, waitFor } from '../support/sync';
+import { SyncClient } from '../support/sync';
+import { eventually } from '../support/eventually';
 import { rawRequest, setUpHarbour, startWorkflowServer } from '../support/workflows';
 
 const MAX_CSV_BYTES = 64 * 1024;
@@ -28,7 +29,7 @@ function upload(
 
 function storedTables(): LookupTable[] {
 	return server.app.registry.read('view/p1/main', (document) => [
-		...(document.roots.get('lookupTables')!.values() as Iterable<LookupTable>)
+		...(document.root('lookupTables').values() as Iterable<LookupTable>)
 	])!;
 }
 
@@ -58,7 +59,7 @@ describe('uploading a lookup table', () => {
 		const created = await response.json();
 		expect(created).toEqual({ id: expect.any(String), rows: 3, columns: 3 });
 
-		await waitFor(() => iza.map('lookupTables').has(created.id), 'the table to reach Iza');
+		await eventually(() => iza.map('lookupTables').has(created.id), 'the table to reach Iza');
 		expect(iza.map<LookupTable>('lookupTables').get(created.id)).toMatchObject({
 			name: 'Branches',
 			createdBy: 'cole',
@@ -188,7 +189,7 @@ describe('downloading the Lexicon as CSV', () => {
 			...fields
 		});
 		server.app.registry.change('view/p1/main', (roots) => {
-			const lexicon = roots.get('lexicon')!;
+			const lexicon = roots.lexicon;
 			for (const value of [
 				entry('branch', {
 					description: 'Where, "exactly", it\nhappened',
@@ -237,13 +238,13 @@ describe('downloading the Lexicon as CSV', () => {
 		expect(iza.map('lookupTables').has(tableId)).toBe(true);
 		clock.advance(60_000);
 		iza.map('lookupTables').delete(tableId);
-		await waitFor(
+		await eventually(
 			() => (iza.map('lexicon').get('branch') as LexiconEntry).lookupTableId === null,
 			'the mapping to go'
 		);
 		const onServer = server.app.registry.read(
 			'view/p1/main',
-			(document) => document.roots.get('lexicon')!.get('branch') as LexiconEntry
+			(document) => document.root('lexicon').get('branch') as LexiconEntry
 		)!;
 		expect(onServer).toMatchObject({
 			lookupTableId: null,

@@ -9,7 +9,8 @@ import type {
 import { TestClock } from '../support/auth';
 import type { TestServer } from '../support/server';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
-import { SyncClient, serverValue, waitFor } from '../support/sync';
+import { SyncClient, serverValue } from '../support/sync';
+import { eventually } from '../support/eventually';
 import {
 	email,
 	setUpHarbour,
@@ -127,8 +128,8 @@ describe('a Network Zone user asking to join an Institution Zone project', () =>
 		expect(waiting.text).toContain('I run the NZ reports');
 		expect((await smtp.nextMessageTo(email('nadia'))).subject).toBe(waiting.subject);
 
-		await waitFor(() => iza.map('requests').has(requestId), 'the request to reach the admin');
-		await waitFor(
+		await eventually(() => iza.map('requests').has(requestId), 'the request to reach the admin');
+		await eventually(
 			() => noraHome.map<OwnRequest>('requests').get(requestId)?.status === 'pending',
 			'the request in the requester’s user document'
 		);
@@ -138,7 +139,7 @@ describe('a Network Zone user asking to join an Institution Zone project', () =>
 		]);
 
 		decide(iza, requestId, 'approved', 'Welcome aboard');
-		await waitFor(() => iza.member('nora') !== undefined, 'the new member');
+		await eventually(() => iza.member('nora') !== undefined, 'the new member');
 		expect(iza.member('nora')).toMatchObject({
 			role: 'analyst',
 			zoneId: 'nz',
@@ -150,11 +151,11 @@ describe('a Network Zone user asking to join an Institution Zone project', () =>
 		const told = await smtp.nextMessageTo(email('nora'));
 		expect(told.subject).toBe('Your request to join Aurora Analytics as Analyst was approved');
 		expect(told.text).toContain('Welcome aboard');
-		await waitFor(
+		await eventually(
 			() => noraHome.map<ProjectListing>('projects').get('p1')?.role === 'analyst',
 			'the project in the drop-down'
 		);
-		await waitFor(
+		await eventually(
 			() => noraHome.map<OwnRequest>('requests').get(requestId)?.status === 'approved',
 			'the request shown as approved'
 		);
@@ -178,13 +179,13 @@ describe('a Network Zone user asking to join an Institution Zone project', () =>
 		const iza = connect('iza', 'project/p1');
 		await Promise.all([noraHome.synced(), iza.synced()]);
 		const { body } = await askToJoin('nora', 'admin');
-		await waitFor(() => iza.map('requests').has(body.request.id), 'the request');
+		await eventually(() => iza.map('requests').has(body.request.id), 'the request');
 
 		decide(iza, body.request.id, 'denied', 'We add NZ staff as Analysts only');
 		const told = await smtp.nextMessageTo(email('nora'));
 		expect(told.subject).toBe('Your request to join Aurora Analytics as Project Admin was denied');
 		expect(told.text).toContain('We add NZ staff as Analysts only');
-		await waitFor(
+		await eventually(
 			() => noraHome.map<OwnRequest>('requests').get(body.request.id)?.status === 'denied',
 			'the request shown as denied'
 		);
@@ -203,14 +204,14 @@ describe('a Network Zone user asking to join an Institution Zone project', () =>
 		const iza = connect('iza', 'project/p1');
 		await iza.synced();
 		const { body } = await askToJoin('nora', 'admin');
-		await waitFor(() => iza.map('requests').has(body.request.id), 'the request');
+		await eventually(() => iza.map('requests').has(body.request.id), 'the request');
 
 		decide(iza, body.request.id, 'denied', '  ');
-		await waitFor(() => iza.verdicts.length === 1, 'the verdict');
+		await eventually(() => iza.verdicts.length === 1, 'the verdict');
 		expect(iza.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ code: 'reason-required' })
 		]);
-		await waitFor(
+		await eventually(
 			() => iza.map<AccessRequest>('requests').get(body.request.id)?.status === 'pending',
 			'the revert'
 		);
@@ -223,14 +224,14 @@ describe('a Network Zone user asking to join an Institution Zone project', () =>
 		const ian = connect('ian', 'project/p1');
 		await ian.synced();
 		const { body } = await askToJoin('nora');
-		await waitFor(() => ian.map('requests').has(body.request.id), 'the request');
+		await eventually(() => ian.map('requests').has(body.request.id), 'the request');
 
 		decide(ian, body.request.id, 'approved');
-		await waitFor(() => ian.verdicts.length === 1, 'the verdict');
+		await eventually(() => ian.verdicts.length === 1, 'the verdict');
 		expect(ian.verdicts[0]!.rejected).toEqual([
 			expect.objectContaining({ root: 'requests', code: 'admin-only' })
 		]);
-		await waitFor(
+		await eventually(
 			() => ian.map<AccessRequest>('requests').get(body.request.id)?.status === 'pending',
 			'the revert'
 		);
@@ -316,7 +317,7 @@ describe('withdrawing a request', () => {
 		const noraHome = connect('nora', 'user/nora');
 		await Promise.all([iza.synced(), noraHome.synced()]);
 		const { body } = await askToJoin('nora');
-		await waitFor(() => noraHome.map('requests').has(body.request.id), 'the request');
+		await eventually(() => noraHome.map('requests').has(body.request.id), 'the request');
 
 		const notTheirs = await signedIn(server, 'nate').post(
 			`/api/projects/p1/requests/${body.request.id}/withdraw`
@@ -326,17 +327,17 @@ describe('withdrawing a request', () => {
 			(await signedIn(server, 'nora').post(`/api/projects/p1/requests/${body.request.id}/withdraw`))
 				.status
 		).toBe(204);
-		await waitFor(() => !iza.map('requests').has(body.request.id), 'the admin to see it gone');
-		await waitFor(() => !noraHome.map('requests').has(body.request.id), 'the copy to go');
+		await eventually(() => !iza.map('requests').has(body.request.id), 'the admin to see it gone');
+		await eventually(() => !noraHome.map('requests').has(body.request.id), 'the copy to go');
 	});
 
 	it('refuses once the request is decided', async () => {
 		const iza = connect('iza', 'project/p1');
 		await iza.synced();
 		const { body } = await askToJoin('nora');
-		await waitFor(() => iza.map('requests').has(body.request.id), 'the request');
+		await eventually(() => iza.map('requests').has(body.request.id), 'the request');
 		decide(iza, body.request.id, 'denied', 'No');
-		await waitFor(
+		await eventually(
 			() =>
 				(serverValue(server, 'project/p1', 'requests', body.request.id) as AccessRequest).status ===
 				'denied',
@@ -370,7 +371,7 @@ describe('the server writes requests; clients cannot', () => {
 			decisionReason: null
 		};
 		nadia.map('requests').set('forged', forged);
-		await waitFor(() => nadia.verdicts.length === 1, 'the verdict');
+		await eventually(() => nadia.verdicts.length === 1, 'the verdict');
 		expect(nadia.verdicts[0]!.rejected[0]).toMatchObject({ code: 'server-only' });
 		expect(serverValue(server, 'project/p1', 'requests', 'forged')).toBeUndefined();
 		expect((serverValue(server, 'project/p1', 'members', 'nadia') as Member).role).toBe('admin');

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv, type Member, type Roster } from '../../src/lib/shared';
 import type { TestServer } from '../support/server';
-import { SyncClient, waitFor } from '../support/sync';
+import { SyncClient } from '../support/sync';
+import { eventually } from '../support/eventually';
 import {
 	email,
 	rawRequest,
@@ -134,7 +135,7 @@ describe('the membership index', () => {
 		clients.push(iza);
 		await iza.synced();
 		iza.setMember('cole', { role: 'analyst' });
-		await waitFor(
+		await eventually(
 			() =>
 				memberships(server.app.db, 'p1').some(
 					(row) => row.account_id === 'cole' && row.role === 'analyst'
@@ -142,7 +143,7 @@ describe('the membership index', () => {
 			'the role change in SQL'
 		);
 		iza.map('members').delete('ian');
-		await waitFor(
+		await eventually(
 			() => !memberships(server.app.db, 'p1').some((row) => row.account_id === 'ian'),
 			'the removal in SQL'
 		);
@@ -156,7 +157,7 @@ describe('the membership index', () => {
 	it('is rebuilt for a project when its document loads out of step', async () => {
 		const before = memberships(server.app.db, 'p1');
 		expect(before).toHaveLength(4);
-		await waitFor(
+		await eventually(
 			() => server.app.registry.get('project/p1') === undefined,
 			'the document to unload'
 		);

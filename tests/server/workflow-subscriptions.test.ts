@@ -7,7 +7,7 @@ import { TestClock } from '../support/auth';
 import { eventually } from '../support/eventually';
 import type { TestServer } from '../support/server';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
-import { SyncClient, waitFor } from '../support/sync';
+import { SyncClient } from '../support/sync';
 import {
 	email,
 	outboxRecipients,
@@ -49,8 +49,8 @@ function addBoards(target: TestServer): void {
 		}))
 	});
 	target.app.registry.change('view/p1/main', (roots) => {
-		roots.get('boards')!.set('loans', board('loans', 'Loans', ['Loans per branch', 'Renewals']));
-		roots.get('boards')!.set('visits', board('visits', 'Visits', []));
+		roots.boards.set('loans', board('loans', 'Loans', ['Loans per branch', 'Renewals']));
+		roots.boards.set('visits', board('visits', 'Visits', []));
 	});
 }
 
@@ -71,7 +71,7 @@ function subscribe(
 		...input
 	};
 	target.app.registry.change('view/p1/main', (roots) =>
-		roots.get('subscriptions')!.set(subscription.id, subscription)
+		roots.subscriptions.set(subscription.id, subscription)
 	);
 	return subscription;
 }
@@ -144,7 +144,7 @@ describe('a subscription request', () => {
 		expect((await smtp.nextMessageTo(email('iza'))).subject).toBe(
 			'Name of nora asks to receive a daily digest of Loans from Aurora Analytics'
 		);
-		await waitFor(() => iza.map('requests').has(sent.body.request.id), 'the request');
+		await eventually(() => iza.map('requests').has(sent.body.request.id), 'the request');
 		const request = iza.map<AccessRequest>('requests').get(sent.body.request.id)!;
 		iza.map('requests').set(request.id, {
 			...request,
@@ -154,7 +154,7 @@ describe('a subscription request', () => {
 			decisionReason: null
 		});
 
-		await waitFor(() => view.map('subscriptions').size === 1, 'the subscription');
+		await eventually(() => view.map('subscriptions').size === 1, 'the subscription');
 		const [subscription] = [...view.map<BoardSubscription>('subscriptions').values()];
 		expect(subscription).toMatchObject({
 			createdBy: 'nora',
@@ -200,13 +200,13 @@ describe('delivering subscriptions', () => {
 		server.app.digests.runDue();
 		expect(digestsTo(server, 'ian')).toBe(1);
 
-		await waitFor(() => view.map('subscriptions').has(subscription.id), 'the subscription');
+		await eventually(() => view.map('subscriptions').has(subscription.id), 'the subscription');
 		view.map('subscriptions').delete(subscription.id);
 		await eventually(
 			() =>
 				server.app.registry.read(
 					'view/p1/main',
-					(document) => !document.roots.get('subscriptions')!.has(subscription.id)
+					(document) => !document.root('subscriptions').has(subscription.id)
 				),
 			'the deletion'
 		);
@@ -245,7 +245,7 @@ describe('delivering subscriptions', () => {
 		expect(outboxRecipients(server, 'digest: Loans')).toEqual([]);
 
 		server.app.registry.change('view/p1/main', (roots) =>
-			roots.get('subscriptions')!.set(paused.id, { ...paused, paused: false })
+			roots.subscriptions.set(paused.id, { ...paused, paused: false })
 		);
 		expect(server.app.digests.runDue()).toBe(0);
 		clock.advance(DAY);

@@ -47,14 +47,14 @@ export async function createTestAccount(
 	server: TestServer,
 	input: { email: string; name?: string; password?: string }
 ): Promise<Account> {
-	const created = createAccount(server.app.db, {
+	const created = createAccount(server.app.authDb, {
 		email: input.email,
 		name: input.name ?? input.email.split('@')[0]!
 	});
 	if (!created.ok) throw new Error(`${input.email} already has an account`);
 	if (input.password !== undefined) {
 		const hash = await hashPassword(input.password, server.app.config.auth.passwordCost);
-		setAccountPassword(server.app.db, created.account.id, hash);
+		setAccountPassword(server.app.authDb, created.account.id, hash);
 	}
 	return created.account;
 }

@@ -54,7 +54,7 @@ export async function signedInAs(
 	viewport = { width: 1280, height: 800 }
 ): Promise<Person> {
 	const person = await newPerson(e2e.browser, { viewport });
-	const { token } = createSession(e2e.server.app.db, accountId, {
+	const { token } = createSession(e2e.server.app.authDb, accountId, {
 		ip: '127.0.0.1',
 		userAgent: 'e2e'
 	});

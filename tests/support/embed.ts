@@ -24,7 +24,7 @@ export function registerTestPortal(
 ): TestPortal {
 	const consortiumId = findProjectRecord(server.app.db, projectId)!.consortiumId;
 	const { portal, apiKey } = registerPortal(
-		server.app.db,
+		server.app.authDb,
 		consortiumId,
 		{
 			name: 'Library Portal',
@@ -44,7 +44,7 @@ export function grantPortal(
 	accountId: string,
 	projectIds = ['p1']
 ): void {
-	allowPortal(server.app.db, accountId, portal.id, projectIds);
+	allowPortal(server.app.authDb, accountId, portal.id, projectIds);
 }
 
 export interface Answer {

@@ -1,17 +1,21 @@
 /**
- * Waits for something the server does in the background (the mail loop) to have happened,
- * checking every few milliseconds. The limit only keeps a broken test from hanging; no test
- * asserts how long anything takes.
+ * Waits for something that happens in the background (a message over a real socket, the mail
+ * loop) to have happened: `check` is retried by `vi.waitFor` until it gives a value. The limit
+ * only keeps a broken test from hanging; no test asserts how long anything takes.
  */
+import { vi } from 'vitest';
+
 export async function eventually<T>(
 	check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-	what: string
+	what: string,
+	timeoutMs = 10_000
 ): Promise<T> {
-	const limit = Date.now() + 10_000;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() > limit) throw new Error(`Still waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
+	return vi.waitFor(
+		async () => {
+			const value = await check();
+			if (!value) throw new Error(`Still waiting for ${what}`);
+			return value;
+		},
+		{ timeout: timeoutMs, interval: 10 }
+	);
 }

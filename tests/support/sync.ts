@@ -21,6 +21,7 @@ import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { testAuthPolicy } from './auth';
 import { startServer, type TestServer } from './server';
 import type { AppOptions } from '../../server/app';
+import { eventually } from './eventually';
 
 /** A sync server with real sessions and a cheap (but real) password cost. */
 export function startSyncServer(options: AppOptions = {}, dataDir?: string): Promise<TestServer> {
@@ -29,7 +30,7 @@ export function startSyncServer(options: AppOptions = {}, dataDir?: string): Pro
 
 /** The Cookie header of a fresh session of the account, as the browser would send it. */
 export function sessionCookieFor(server: Pick<TestServer, 'app'>, accountId: string): string {
-	const created = createSession(server.app.db, accountId, {
+	const created = createSession(server.app.authDb, accountId, {
 		ip: '127.0.0.1',
 		userAgent: 'sync-tests'
 	});
@@ -51,7 +52,7 @@ export function setUpProject(
 	mode: ManagementMode,
 	people: Person[]
 ): { projectId: string } {
-	const { db, registry } = server.app;
+	const { db, authDb, registry } = server.app;
 	const consortium = createConsortium(db, {
 		name: 'Northern Lights',
 		mode,
@@ -77,7 +78,7 @@ export function setUpProject(
 		ownerZoneId: mode === 'institution-zone' ? 'aurora' : undefined
 	});
 	for (const person of people) {
-		createAccount(db, {
+		createAccount(authDb, {
 			id: person.accountId,
 			email: `${person.accountId}@example.org`,
 			name: `Name of ${person.accountId}`
@@ -163,26 +164,13 @@ export class SyncClient {
 		});
 	}
 
-	synced(): Promise<void> {
-		return waitFor(() => this.provider.synced, `${this.accountId} to sync ${this.documentName}`);
+	async synced(): Promise<void> {
+		await eventually(() => this.provider.synced, `${this.accountId} to sync ${this.documentName}`);
 	}
 
 	destroy(): void {
 		this.provider.destroy();
 		this.doc.destroy();
-	}
-}
-
-/** Waits until `condition` holds (events arrive over real sockets), failing after `timeoutMs`. */
-export async function waitFor(
-	condition: () => boolean,
-	what: string,
-	timeoutMs = 5000
-): Promise<void> {
-	const start = Date.now();
-	while (!condition()) {
-		if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
 
@@ -193,7 +181,7 @@ export function serverValue(
 	root: string,
 	key: string
 ): unknown {
-	return server.app.registry.read(documentName, (document) => document.roots.get(root)!.get(key));
+	return server.app.registry.read(documentName, (document) => document.root(root).get(key));
 }
 
 /** The document's content, root by root (empty roots left out: a client only has the roots it saw). */

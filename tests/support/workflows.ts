@@ -105,7 +105,11 @@ export function setUpNetworkZoneConsortium(server: Pick<TestServer, 'app'>): voi
 }
 
 export function account(server: Pick<TestServer, 'app'>, accountId: string): void {
-	createAccount(server.app.db, { id: accountId, email: email(accountId), name: nameOf(accountId) });
+	createAccount(server.app.authDb, {
+		id: accountId,
+		email: email(accountId),
+		name: nameOf(accountId)
+	});
 }
 
 /** An HTTP client signed in as the account (a real session, in the cookie a browser sends). */

@@ -17,9 +17,10 @@ const now = () => 1;
 let db: Db;
 
 function projectDocument(members: Record<string, unknown>): LiveDocument {
+	const roots = new Map([['members', new Map(Object.entries(members))]]);
 	return {
 		address: { kind: 'project', projectId: 'p1' },
-		roots: new Map([['members', new Map(Object.entries(members))]])
+		root: (name: string) => roots.get(name)
 	} as unknown as LiveDocument;
 }
 

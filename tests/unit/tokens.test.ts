@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureAuth, DEFAULT_AUTH_POLICY } from '../../server/auth/settings';
+import { DEFAULT_AUTH_POLICY, type AuthDb } from '../../server/auth/settings';
 import { consumeToken, issueToken, peekToken, revokeTokens } from '../../server/auth/tokens';
 import { openDatabase, type Db } from '../../server/db/database';
 
@@ -7,38 +7,39 @@ const HOUR = 3_600_000;
 
 describe('one-time tokens', () => {
 	let db: Db;
+	let auth: AuthDb;
 	let time: number;
 
 	beforeEach(() => {
 		db = openDatabase(':memory:');
 		time = Date.UTC(2025, 0, 15);
-		configureAuth(db, { ...DEFAULT_AUTH_POLICY, now: () => time });
+		auth = { db, settings: { ...DEFAULT_AUTH_POLICY, now: () => time } };
 	});
 	afterEach(() => db.close());
 
 	it('carries its email, subject and data, once', () => {
-		const { token, expiresAt } = issueToken(db, {
+		const { token, expiresAt } = issueToken(auth, {
 			purpose: 'invite',
 			email: 'Ada@Library.example.edu',
 			subject: 'invite-1',
 			data: { role: 'analyst' }
 		});
 		expect(expiresAt).toBe(time + 7 * 24 * HOUR);
-		expect(consumeToken(db, token, 'invite')).toEqual({
+		expect(consumeToken(auth, token, 'invite')).toEqual({
 			ok: true,
 			email: 'ada@library.example.edu',
 			subject: 'invite-1',
 			data: { role: 'analyst' },
 			expiresAt
 		});
-		expect(consumeToken(db, token, 'invite')).toEqual({ ok: false, reason: 'used' });
+		expect(consumeToken(auth, token, 'invite')).toEqual({ ok: false, reason: 'used' });
 	});
 
 	it('is at least 128 random bits, different every time', () => {
 		const tokens = new Set(
 			Array.from(
 				{ length: 100 },
-				() => issueToken(db, { purpose: 'sign-in', email: 'a@b.org' }).token
+				() => issueToken(auth, { purpose: 'sign-in', email: 'a@b.org' }).token
 			)
 		);
 		expect(tokens.size).toBe(100);
@@ -46,40 +47,40 @@ describe('one-time tokens', () => {
 	});
 
 	it('expires after the lifetime of its purpose', () => {
-		const { token } = issueToken(db, { purpose: 'password-reset', email: 'a@b.org' });
+		const { token } = issueToken(auth, { purpose: 'password-reset', email: 'a@b.org' });
 		time += HOUR - 1;
-		expect(peekToken(db, token, 'password-reset').ok).toBe(true);
+		expect(peekToken(auth, token, 'password-reset').ok).toBe(true);
 		time += 1;
-		expect(consumeToken(db, token, 'password-reset')).toEqual({ ok: false, reason: 'expired' });
+		expect(consumeToken(auth, token, 'password-reset')).toEqual({ ok: false, reason: 'expired' });
 	});
 
 	it('can be looked at without being used up', () => {
-		const { token } = issueToken(db, { purpose: 'invite', email: 'a@b.org' });
-		expect(peekToken(db, token, 'invite').ok).toBe(true);
-		expect(peekToken(db, token, 'invite').ok).toBe(true);
-		expect(consumeToken(db, token, 'invite').ok).toBe(true);
-		expect(peekToken(db, token, 'invite')).toEqual({ ok: false, reason: 'used' });
+		const { token } = issueToken(auth, { purpose: 'invite', email: 'a@b.org' });
+		expect(peekToken(auth, token, 'invite').ok).toBe(true);
+		expect(peekToken(auth, token, 'invite').ok).toBe(true);
+		expect(consumeToken(auth, token, 'invite').ok).toBe(true);
+		expect(peekToken(auth, token, 'invite')).toEqual({ ok: false, reason: 'used' });
 	});
 
 	it('is worth nothing for another purpose', () => {
-		const { token } = issueToken(db, { purpose: 'sign-in', email: 'a@b.org' });
-		expect(consumeToken(db, token, 'password-reset')).toEqual({ ok: false, reason: 'invalid' });
-		expect(consumeToken(db, token, 'sign-in').ok).toBe(true);
+		const { token } = issueToken(auth, { purpose: 'sign-in', email: 'a@b.org' });
+		expect(consumeToken(auth, token, 'password-reset')).toEqual({ ok: false, reason: 'invalid' });
+		expect(consumeToken(auth, token, 'sign-in').ok).toBe(true);
 	});
 
 	it('is revoked with the other unused tokens of its subject, so that a resend replaces it', () => {
-		const first = issueToken(db, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
-		const other = issueToken(db, { purpose: 'invite', email: 'c@d.org', subject: 'invite-2' });
+		const first = issueToken(auth, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
+		const other = issueToken(auth, { purpose: 'invite', email: 'c@d.org', subject: 'invite-2' });
 		expect(revokeTokens(db, 'invite', 'invite-1')).toBe(1);
-		const resent = issueToken(db, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
+		const resent = issueToken(auth, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
 
-		expect(consumeToken(db, first.token, 'invite')).toEqual({ ok: false, reason: 'invalid' });
-		expect(consumeToken(db, resent.token, 'invite').ok).toBe(true);
-		expect(consumeToken(db, other.token, 'invite').ok).toBe(true);
+		expect(consumeToken(auth, first.token, 'invite')).toEqual({ ok: false, reason: 'invalid' });
+		expect(consumeToken(auth, resent.token, 'invite').ok).toBe(true);
+		expect(consumeToken(auth, other.token, 'invite').ok).toBe(true);
 	});
 
 	it('is stored only as a hash', () => {
-		const { token } = issueToken(db, { purpose: 'sign-in', email: 'a@b.org' });
+		const { token } = issueToken(auth, { purpose: 'sign-in', email: 'a@b.org' });
 		const rows = JSON.stringify(db.prepare('SELECT * FROM tokens').all());
 		expect(rows).not.toContain(token);
 		expect(rows).toContain('a@b.org');

@@ -26,7 +26,7 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 	router.add(API.updateAccount, async (request) => {
 		const { account } = requireSignedIn(context, request);
 		const { name } = await request.json();
-		const renamed = renameAccount(db, account.id, name)!;
+		const renamed = renameAccount(context, account.id, name)!;
 		announce(renamed);
 		return { body: { account: renamed } };
 	});
@@ -43,7 +43,7 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 		enforceLimit(limiters.mailPerEmail, email);
 		enforceLimit(limiters.mailPerEmail, account.email);
 		// When another account holds the address, no link goes there, and the answer is the same.
-		issueEmailChangeLink(db, context.mailer, context.site, account, email);
+		issueEmailChangeLink(context, context.mailer, context.site, account, email);
 		return { status: 202, body: { ok: true } };
 	});
 
@@ -54,8 +54,8 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 		const { token } = await request.json();
 		const changed = db.transaction(() => {
 			// Peek first so that a refusal (address taken meanwhile) leaves the link unused.
-			const target = changeTarget(context, peekToken(db, token, 'email-change'));
-			const change = changeAccountEmail(db, target.account.id, target.email);
+			const target = changeTarget(context, peekToken(context, token, 'email-change'));
+			const change = changeAccountEmail(context, target.account.id, target.email);
 			if (!change.ok) {
 				throw new HttpError(
 					409,
@@ -63,7 +63,7 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 					'Another account now uses this address, so yours was not changed.'
 				);
 			}
-			changeTarget(context, consumeToken(db, token, 'email-change'));
+			changeTarget(context, consumeToken(context, token, 'email-change'));
 			return change.account;
 		})();
 		announce(changed);

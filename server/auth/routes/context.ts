@@ -3,7 +3,6 @@
  * makes the same way (who is signed in, is this client over its limit, what a failed link means
  * to a person).
  */
-import type { Db } from '../../db/database';
 import type { ApiRequest, ApiResponse } from '../../http/router';
 import { HttpError } from '../../http/errors';
 import { RateLimiter } from '../../http/rate-limit';
@@ -21,11 +20,10 @@ import {
 	validateSessionToken,
 	type Session
 } from '../sessions';
-import { authSettings, type AuthRateLimits } from '../settings';
+import type { AuthDb, AuthRateLimits } from '../settings';
 import type { TokenFailure } from '../tokens';
 
-export interface AuthRouteDeps {
-	db: Db;
+export interface AuthRouteDeps extends AuthDb {
 	mailer: MailQueue;
 	/** Where people reach the console; links and cookie attributes follow it. */
 	site: SiteUrl;
@@ -43,7 +41,7 @@ export interface AuthContext extends AuthRouteDeps {
 }
 
 export function createAuthContext(deps: AuthRouteDeps): AuthContext {
-	const { rateLimits, now } = authSettings(deps.db);
+	const { rateLimits, now } = deps.settings;
 	const limiter = (rule: keyof AuthRateLimits) => new RateLimiter({ ...rateLimits[rule], now });
 	return {
 		...deps,
@@ -97,7 +95,7 @@ export function currentSession(
 ): SignedIn | null {
 	const token = presentedToken(context, request);
 	if (!token) return null;
-	const result = validateSessionToken(context.db, token);
+	const result = validateSessionToken(context, token);
 	if (!result.session || (result.session.embedded && !options.allowEmbedded)) return null;
 	return result;
 }
@@ -120,7 +118,7 @@ export function signInResponse(
 	const previous = currentSession(context, request);
 	if (previous) endSession(context, previous.session.id);
 	const meta = { ip: request.ip, userAgent: request.header('user-agent') ?? '' };
-	const created = createSession(context.db, account.id, meta);
+	const created = createSession(context, account.id, meta);
 	return { body: { account }, headers: { 'Set-Cookie': sessionCookie(context.site, created) } };
 }
 

@@ -8,7 +8,6 @@ import type { Router } from '../../http/router';
 import { findAccountById, setAccountPassword, type Account } from '../accounts';
 import { issuePasswordResetLink } from '../link-mail';
 import { hashPassword } from '../passwords';
-import { authSettings } from '../settings';
 import { consumeToken, peekToken, revokeTokens, type TokenCheck } from '../tokens';
 import {
 	endAccountSessions,
@@ -27,7 +26,7 @@ export function registerPasswordResetRoutes(router: Router, context: AuthContext
 		const { email } = await request.json();
 		enforceLimit(limiters.mailPerEmail, email);
 		// Unknown addresses get nothing, and the same answer.
-		issuePasswordResetLink(db, context.mailer, context.site, email);
+		issuePasswordResetLink(context, context.mailer, context.site, email);
 		return { status: 202, body: { ok: true } };
 	});
 
@@ -36,11 +35,11 @@ export function registerPasswordResetRoutes(router: Router, context: AuthContext
 		const { token, password } = await request.json();
 		// Check first, hash (slow, asynchronous), then consume: a token is used up only when the
 		// password it allowed is actually stored.
-		resetAccount(context, peekToken(db, token, 'password-reset'));
-		const passwordHash = await hashPassword(password, authSettings(db).passwordCost);
+		resetAccount(context, peekToken(context, token, 'password-reset'));
+		const passwordHash = await hashPassword(password, context.settings.passwordCost);
 		const account = db.transaction(() => {
-			const target = resetAccount(context, consumeToken(db, token, 'password-reset'));
-			setAccountPassword(db, target.id, passwordHash);
+			const target = resetAccount(context, consumeToken(context, token, 'password-reset'));
+			setAccountPassword(context, target.id, passwordHash);
 			endAccountSessions(context, target.id);
 			// Other reset links, and a pending change of address, were perhaps an intruder's.
 			revokeTokens(db, 'password-reset', target.id);

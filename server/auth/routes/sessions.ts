@@ -20,7 +20,7 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 
 	router.add(API.listSessions, (request) => {
 		const { account, session: current } = requireSignedIn(context, request);
-		const sessions = listAccountSessions(db, account.id).map((session) => ({
+		const sessions = listAccountSessions(context, account.id).map((session) => ({
 			id: session.id,
 			createdAt: session.createdAt,
 			lastSeenAt: session.lastSeenAt,
@@ -35,7 +35,7 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 
 	router.add(API.endSession, (request) => {
 		const { account, session: current } = requireSignedIn(context, request);
-		const target = listAccountSessions(db, account.id).find(
+		const target = listAccountSessions(context, account.id).find(
 			(session) => session.id === request.params.id
 		);
 		if (!target) {

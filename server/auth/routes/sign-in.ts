@@ -8,7 +8,6 @@ import type { Router } from '../../http/router';
 import { findAccountByEmail, findPasswordHash, setAccountPassword } from '../accounts';
 import { issueSignInLink } from '../link-mail';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../passwords';
-import { authSettings } from '../settings';
 import { consumeToken } from '../tokens';
 import {
 	currentSession,
@@ -25,7 +24,7 @@ import { API } from '../../../src/lib/shared/api-contract';
 export function registerSignInRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
 	// Made now, so that the first sign-in attempt for an unknown address is not the slow one.
-	dummyPasswordHash(authSettings(db).passwordCost).catch((error: unknown) =>
+	dummyPasswordHash(context.settings.passwordCost).catch((error: unknown) =>
 		console.error('Could not prepare the dummy password hash:', error)
 	);
 
@@ -34,14 +33,14 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		const { email } = await request.json();
 		enforceLimit(limiters.mailPerEmail, email);
 		// An unknown address gets no mail at all: the answer below is the same either way.
-		issueSignInLink(db, context.mailer, context.site, email, 'sign-in');
+		issueSignInLink(context, context.mailer, context.site, email, 'sign-in');
 		return { status: 202, body: { ok: true } };
 	});
 
 	router.add(API.consumeSignInLink, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token } = await request.json();
-		const check = consumeToken(db, token, 'sign-in');
+		const check = consumeToken(context, token, 'sign-in');
 		if (!check.ok) throw tokenError(check.reason);
 		const account = findAccountByEmail(db, check.email);
 		if (!account) throw tokenError('invalid');
@@ -52,7 +51,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { email, password } = await request.json();
 		enforceLimit(limiters.secretPerEmail, email);
-		const cost = authSettings(db).passwordCost;
+		const cost = context.settings.passwordCost;
 		const found = findPasswordHash(db, email);
 		// Unknown address or no password: verify against a dummy hash anyway, so that the answer
 		// takes as long as for a wrong password.
@@ -62,7 +61,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 			throw new HttpError(401, 'invalid-credentials', 'The email address or password is wrong.');
 		}
 		if (needsRehash(found.passwordHash, cost)) {
-			setAccountPassword(db, found.account.id, await hashPassword(password, cost));
+			setAccountPassword(context, found.account.id, await hashPassword(password, cost));
 		}
 		return signInResponse(context, request, found.account);
 	});

@@ -57,16 +57,48 @@ export function parseDocumentName(name: string): DocumentName | null {
 	}
 }
 
-export function formatDocumentName(name: DocumentName): string {
+/**
+ * A document's name with its kind in its type: `project/p1` is a `DocumentPath<'project'>`, so
+ * that code handed the name knows which roots the document has (see `KindOf`).
+ */
+export type DocumentPath<K extends DocumentKind = DocumentKind> = `${K}/${string}`;
+
+/** The kind a document name's type says it has; every kind for a name only known as a string. */
+export type KindOf<N extends string> = N extends `${infer K extends DocumentKind}/${string}`
+	? K
+	: DocumentKind;
+
+export function projectDocument(projectId: string): DocumentPath<'project'> {
+	return `project/${projectId}`;
+}
+
+export function viewDocument(projectId: string, viewId: string): DocumentPath<'view'> {
+	return `view/${projectId}/${viewId}`;
+}
+
+/** One account's personal document within a data view. */
+export function privateDocument(
+	projectId: string,
+	viewId: string,
+	accountId: string
+): DocumentPath<'private'> {
+	return `private/${projectId}/${viewId}/${accountId}`;
+}
+
+export function userDocument(accountId: string): DocumentPath<'user'> {
+	return `user/${accountId}`;
+}
+
+export function formatDocumentName(name: DocumentName): DocumentPath {
 	switch (name.kind) {
 		case 'project':
-			return `project/${name.projectId}`;
+			return projectDocument(name.projectId);
 		case 'view':
-			return `view/${name.projectId}/${name.viewId}`;
+			return viewDocument(name.projectId, name.viewId);
 		case 'private':
-			return `private/${name.projectId}/${name.viewId}/${name.accountId}`;
+			return privateDocument(name.projectId, name.viewId, name.accountId);
 		case 'user':
-			return `user/${name.accountId}`;
+			return userDocument(name.accountId);
 	}
 }
 
@@ -74,19 +106,19 @@ export function formatDocumentName(name: DocumentName): string {
  * One root map: the schema of its entries and the field that must equal the entry's key.
  * `writers: 'server'` roots are refused from every client.
  */
-export interface RootSpec {
-	schema: z.ZodType;
+export interface RootSpec<S extends z.ZodType = z.ZodType> {
+	schema: S;
 	/** The entry field that must equal its key; null where keys are fixed names. */
 	keyField: string | null;
 	writers: 'server' | 'policy';
 }
 
-const serverRoot = (schema: z.ZodType, keyField: string | null): RootSpec => ({
+const serverRoot = <S extends z.ZodType>(schema: S, keyField: string | null): RootSpec<S> => ({
 	schema,
 	keyField,
 	writers: 'server'
 });
-const policyRoot = (schema: z.ZodType, keyField = 'id'): RootSpec => ({
+const policyRoot = <S extends z.ZodType>(schema: S, keyField = 'id'): RootSpec<S> => ({
 	schema,
 	keyField,
 	writers: 'policy'
@@ -129,6 +161,22 @@ export const DOCUMENT_ROOTS = {
 export type ProjectRoot = keyof typeof DOCUMENT_ROOTS.project;
 export type ViewRoot = keyof typeof DOCUMENT_ROOTS.view;
 export type PersonalRoot = keyof typeof PERSONAL_ROOTS;
+
+type Roots = typeof DOCUMENT_ROOTS;
+
+/** The names of a kind's roots (of every kind's, for the union of kinds). */
+export type RootName<K extends DocumentKind> = K extends DocumentKind
+	? keyof Roots[K] & string
+	: never;
+
+/** What one root holds: its entries are read and written in its schema's output form. */
+export type RootEntry<K extends DocumentKind, R extends string> = K extends DocumentKind
+	? R extends keyof Roots[K]
+		? Roots[K][R] extends RootSpec<infer S>
+			? z.output<S>
+			: never
+		: never
+	: never;
 
 export function rootSpec(kind: DocumentKind, root: string): RootSpec | undefined {
 	if (!Object.hasOwn(DOCUMENT_ROOTS, kind)) return undefined;

@@ -329,15 +329,6 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 
-/** The embed route of a project, as the element builds it: `/embed/projects/<id>?portal=…`. */
-export function embedPath(
-	projectId: string,
-	query: { portal: string; origin: string; theme: Theme }
-): string {
-	const search = new URLSearchParams(query);
-	return `/embed/projects/${encodeURIComponent(projectId)}?${search}`;
-}
-
 export const EMBED_PATH_PREFIX = '/embed/projects/';
 
 // ---- grants: the person's consent to a portal ------------------------------------------------

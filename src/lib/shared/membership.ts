@@ -51,15 +51,6 @@ export const InviteSchema = z.strictObject({
 });
 export type Invite = z.infer<typeof InviteSchema>;
 
-/** The part of an invite a client writes; everything else is the server's. */
-export const INVITE_SERVER_FIELDS = [
-	'status',
-	'sentAt',
-	'expiresAt',
-	'acceptedAt',
-	'failure'
-] as const;
-
 export function isInviteExpired(
 	invite: Pick<Invite, 'status' | 'expiresAt'>,
 	now: number

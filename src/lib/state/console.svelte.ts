@@ -13,6 +13,7 @@ import {
 	API,
 	CLOSE,
 	type Account,
+	userDocument,
 	type CloseReason,
 	type Notice,
 	type OwnRequest,
@@ -148,7 +149,7 @@ class ConsoleState {
 
 	/** The project drop-down is the account's user document. */
 	#followProjects(hub: SyncHub, accountId: string): void {
-		const name = `user/${accountId}`;
+		const name = userDocument(accountId);
 		const session = hub.open(name);
 		const projects = session.map<ProjectListing>('projects');
 		const requests = session.map<OwnRequest>('requests');

@@ -11,20 +11,21 @@ import type * as Y from 'yjs';
 import { nextAssignment } from '../member-permissions';
 import {
 	ALLOW,
-	PROJECT_SETTINGS_KEY,
 	defaultScope,
 	inviteesFrom,
 	judgeProjectChange,
 	newId,
+	PROJECT_SETTINGS_KEY,
+	projectDocument,
 	type AccessRequest,
 	type CloseReason,
 	type DataView,
 	type Decision,
 	type EntryChange,
-	type Presence,
 	type Invite,
 	type Invitees,
 	type Member,
+	type Presence,
 	type ProjectFacts,
 	type ProjectInfo,
 	type Role,
@@ -96,7 +97,7 @@ export class ProjectState implements ProjectFacts {
 		readonly projectId: string,
 		readonly myAccountId: string
 	) {
-		this.#documentName = `project/${projectId}`;
+		this.#documentName = projectDocument(projectId);
 		this.#session = hub.open(this.#documentName);
 		this.#bind(this.#session);
 		hub.on('replaced', this.#onReplaced);

@@ -8,10 +8,12 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import {
-	DOCUMENT_ROOTS,
-	PERSONAL_ROOTS,
 	decideCreation,
+	DOCUMENT_ROOTS,
 	judgeViewChange,
+	PERSONAL_ROOTS,
+	privateDocument,
+	viewDocument,
 	type Decision,
 	type EntryChange,
 	type PersonalRoot,
@@ -57,8 +59,8 @@ export class ViewState {
 	) {
 		const { projectId, myAccountId } = project;
 		this.#names = {
-			shared: `view/${projectId}/${viewId}`,
-			personal: `private/${projectId}/${viewId}/${myAccountId}`
+			shared: viewDocument(projectId, viewId),
+			personal: privateDocument(projectId, viewId, myAccountId)
 		};
 		this.#sessions = {
 			shared: hub.open(this.#names.shared),

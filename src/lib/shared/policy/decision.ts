@@ -59,18 +59,3 @@ export function firstDenial(...checks: Array<() => Decision>): Decision {
 	}
 	return ALLOW;
 }
-
-/** Thrown by the assert* entry points: carries the action and the denial. */
-export class PolicyError extends Error {
-	constructor(
-		readonly action: string,
-		readonly denial: Denial
-	) {
-		super(denial.message);
-		this.name = 'PolicyError';
-	}
-}
-
-export function assertAllowed(action: string, decision: Decision): void {
-	if (!decision.allowed) throw new PolicyError(action, decision);
-}

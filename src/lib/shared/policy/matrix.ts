@@ -198,7 +198,6 @@ export const PERMISSION_MATRIX = [
 ] as const satisfies readonly MatrixRow[];
 
 export type MatrixAction = (typeof PERMISSION_MATRIX)[number]['action'];
-export const MATRIX_ACTIONS = PERMISSION_MATRIX.map((entry) => entry.action) as MatrixAction[];
 
 const ROWS = new Map<string, MatrixRow>(PERMISSION_MATRIX.map((entry) => [entry.action, entry]));
 
