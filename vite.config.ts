@@ -35,6 +35,9 @@ export default defineConfig({
 					name: 'component',
 					environment: 'jsdom',
 					include: ['tests/component/**/*.test.ts'],
+					// jsdom renders a 10,000-member list in a few seconds on a quiet machine; a busy
+					// one (two cores shared with a browser) needs more, and a timeout is no assertion.
+					testTimeout: 30_000,
 					setupFiles: ['tests/component/setup.ts']
 				}
 			},
