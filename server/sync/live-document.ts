@@ -7,7 +7,9 @@
  * the stored log has it.
  *   0. at the door, before anything is applied: the update's structure, its values (canonical
  *      JSON within the limits), its entry count, and its clientIDs (owned by the author; few new
- *      ones, and none without content);
+ *      ones, and none without content); entries under keys the document never held are judged
+ *      here already, and the refused ones set aside, so that nothing of them reaches the
+ *      document (new-keys.ts);
  *   1. apply it with the connection as origin, collecting the logical changes from the root maps'
  *      observers (key, old value, new value): cost grows with the update, not the document;
  *      an entry of the author that lost to a concurrent write while integrating (a revert, or a
