@@ -178,6 +178,8 @@ export class LiveDocument {
 	readonly #compactAfterBytes: number;
 	readonly #owners: Map<number, string>;
 	readonly #rootNames = new Map<unknown, string>();
+	/** The names of the roots, for the door (read once per message). */
+	readonly #rootSet: ReadonlySet<string>;
 	/** The key each item set aside as a refused new entry had (see new-keys.ts). */
 	readonly #setAsideKeys = new Map<string, { root: string; key: string }>();
 	#collected: EntryChange[] | null = null;
@@ -203,6 +205,7 @@ export class LiveDocument {
 			this.#rootNames.set(map, root);
 		}
 		this.#rootMaps = Object.fromEntries(this.roots) as RootMaps<DocumentKind>;
+		this.#rootSet = new Set(this.roots.keys());
 		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
 
 		const log = store.load(name);
@@ -336,7 +339,7 @@ export class LiveDocument {
 		if (this.broken) return { kind: 'failed', rejected: [] };
 		const authorId = author.accountId;
 		const inspection = inspectUpdate(update, {
-			roots: new Set(this.roots.keys()),
+			roots: this.#rootSet,
 			limits,
 			isKnownClient: (clientId) => this.#owners.has(clientId),
 			isGarbage: (id) => this.#isGarbage(id) && !this.#setAsideKeys.has(idKey(id))

@@ -48,7 +48,7 @@ export const INVITE: Invite = {
 	failure: null
 };
 
-export const JOIN_REQUEST: AccessRequest = {
+export const JOIN_REQUEST: Extract<AccessRequest, { kind: 'join' }> = {
 	id: 'r1',
 	kind: 'join',
 	role: 'analyst',

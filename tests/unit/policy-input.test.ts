@@ -3,6 +3,7 @@
  * crash and never an allow. Messenger is read as Consumer wherever a role is read.
  */
 import { describe, expect, it } from 'vitest';
+import { JOIN_REQUEST } from '../support/entry-fixtures';
 import {
 	assignableRoles,
 	checkAssignment,
@@ -17,7 +18,6 @@ import {
 	defaultScope,
 	judgeProjectChange,
 	judgeViewChange,
-	type AccessRequest,
 	type Decision
 } from '../../src/lib/shared';
 import { facts, izMember, member } from '../support/policy-fixtures';
@@ -33,21 +33,7 @@ const institution = facts('institution-zone', [
 	member('al', 'analyst', 'aurora')
 ]);
 const nia = network.member('nia')!;
-const pending: AccessRequest = {
-	id: 'r1',
-	kind: 'join',
-	role: 'analyst',
-	requesterId: 'zed',
-	requesterEmail: 'zed@office.example.org',
-	requesterName: 'Zed',
-	requesterZoneId: 'nz',
-	message: '',
-	createdAt: 1,
-	status: 'pending',
-	decidedBy: null,
-	decidedAt: null,
-	decisionReason: null
-};
+const pending = JOIN_REQUEST;
 
 /** Untyped input, as it may arrive from a document, a request or a form. */
 const bad = (value: unknown) => value as never;

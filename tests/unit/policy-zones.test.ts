@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JOIN_REQUEST } from '../support/entry-fixtures';
 import {
 	assignableRoles,
 	decideInvite,
@@ -9,7 +10,6 @@ import {
 	decideSubscriptionRequest,
 	defaultScope,
 	zonesClaimingEmail,
-	type AccessRequest,
 	type Role,
 	type Scope
 } from '../../src/lib/shared';
@@ -434,21 +434,7 @@ describe('the zone of an invited address', () => {
 
 describe('deciding a request', () => {
 	const project = facts('institution-zone', [member('ava', 'admin', 'aurora')]);
-	const request: AccessRequest = {
-		id: 'r1',
-		kind: 'join',
-		role: 'analyst',
-		requesterId: 'zed',
-		requesterEmail: 'zed@office.example.org',
-		requesterName: 'Zed',
-		requesterZoneId: 'nz',
-		message: '',
-		createdAt: 1,
-		status: 'pending',
-		decidedBy: null,
-		decidedAt: null,
-		decisionReason: null
-	};
+	const request = JOIN_REQUEST;
 
 	it('denies only with a reason, and approves without one', () => {
 		for (const decisionReason of [null, '', '   ']) {
