@@ -13,9 +13,10 @@ import { isSessionCurrent, validateSessionToken } from './auth/sessions';
 import type { AuthDb } from './auth/settings';
 import type { Config } from './config';
 import { updateMemberEntriesOf } from './consortium/accounts-in-projects';
-import { projectDirectory } from './consortium/directory';
+import { projectDirectory } from './consortium/project-directory';
 import { projectMembershipIntoUserDocuments } from './consortium/user-projection';
-import { openDatabase, type Db } from './db/database';
+import type { Db } from './db/database';
+import { openConsoleDatabase } from './schema';
 import { embedFrameAncestors, keepsOpener } from './embed/frame-policy';
 import { registerEmbedRoutes } from './embed/routes';
 import { deleteStaleTickets } from './embed/tickets';
@@ -28,15 +29,15 @@ import { Router, sendJson } from './http/router';
 import { setBaselineHeaders } from './http/security-headers';
 import { SYNC_TOKEN_PARAM } from '../src/lib/shared';
 import { staticFiles } from './http/static';
-import { registerDevOutboxRoute } from './mail/dev-outbox';
+import { registerDevOutboxRoute } from './dev/outbox-route';
 import { Mailer } from './mail/mailer';
 import type { Principal } from './sync/connection';
 import type { SyncLimits } from './sync/limits';
 import { sqliteDocumentStore } from './sync/persistence';
 import { DocumentRegistry, type RegistryOptions } from './sync/registry';
 import { attachSyncServer, revokeLostAccess, type SyncServer } from './sync/sync-server';
-import type { DigestScheduler } from './workflows/digest-scheduler';
-import { startWorkflows, workflowIndexes, type WorkflowLimits } from './workflows';
+import type { DigestScheduler } from './subscriptions/digest-scheduler';
+import { startWorkflows, workflowIndexes, type WorkflowLimits } from './features';
 import { API, type RouteContract } from '../src/lib/shared/api-contract';
 
 export interface App {
@@ -80,7 +81,7 @@ export interface AppOptions {
 
 export function createApp(config: Config, options: AppOptions = {}): App {
 	const now = options.now ?? Date.now;
-	const db = openDatabase(config.databasePath);
+	const db = openConsoleDatabase(config.databasePath);
 	const authDb: AuthDb = { db, settings: { ...config.auth, now } };
 	const site: Site = {
 		url: config.publicUrl ?? '',

@@ -5,8 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../server/db/database';
-import { projectDirectory } from '../../server/consortium/directory';
+import { openConsoleDatabase } from '../../server/schema';
+import { projectDirectory } from '../../server/consortium/project-directory';
 import { sqliteDocumentStore } from '../../server/sync/persistence';
 import { DocumentRegistry } from '../../server/sync/registry';
 import { createBenchProject } from './project-fixture';
@@ -15,7 +15,7 @@ const size = Number(process.argv[2] ?? 10_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
-const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'bench-memory-')), 'bench.sqlite'));
+const db = openConsoleDatabase(join(mkdtempSync(join(tmpdir(), 'bench-memory-')), 'bench.sqlite'));
 const directory = projectDirectory(db);
 const builder = new DocumentRegistry(sqliteDocumentStore(db), directory, { unloadAfterMs: 0 });
 createBenchProject(db, builder, size);

@@ -15,7 +15,7 @@ import type { AuthDb } from '../../server/auth/settings';
 import { DEMO_ADMIN_EMAIL } from '../../server/bootstrap/demo';
 import { readConfig } from '../../server/config';
 import { findConsortium, findProjectRecord } from '../../server/consortium/store';
-import { openDatabase } from '../../server/db/database';
+import { openConsoleDatabase } from '../../server/schema';
 import { mailPortalChange } from '../../server/embed/portal-notices';
 import { authenticateApiKey, registerPortal } from '../../server/embed/portals';
 import { Mailer } from '../../server/mail/mailer';
@@ -27,7 +27,7 @@ const PORTAL_NAME = 'Northern Lights Staff Portal';
 const config = readConfig();
 const consoleUrl = process.env.CONSOLE_URL ?? config.publicUrl ?? 'http://localhost:3000';
 const keyFile = join(config.dataDir, 'demo-portal.json');
-const db = openDatabase(config.databasePath);
+const db = openConsoleDatabase(config.databasePath);
 const auth: AuthDb = { db, settings: { ...config.auth, now: Date.now } };
 const project = findProjectRecord(db, PROJECT_ID);
 if (!project) {

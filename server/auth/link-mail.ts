@@ -15,7 +15,8 @@ import {
 } from '../mail/templates';
 import { findAccountByEmail, type Account } from './accounts';
 import type { AuthDb } from './settings';
-import { issueToken, revokeTokens, type TokenPurpose } from './tokens';
+import type { TokenPurpose } from './settings';
+import { issueToken, revokeTokens } from './tokens';
 
 export type LinkOutcome<Reason extends string = 'no-account'> =
 	{ sent: true; expiresAt: number } | { sent: false; reason: Reason };

@@ -3,7 +3,7 @@
  * as SHA-256 hashes (BLOBs); times are milliseconds since the Unix epoch. STRICT tables, so that
  * SQLite never coerces a hash or a time into another type silently.
  */
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../db/database';
 
 export const AUTH_MIGRATIONS: Migration[] = [
 	{

@@ -6,11 +6,14 @@
  */
 import type { Db } from '../db/database';
 import type { ScryptCost } from './passwords';
-import type { TokenPurpose } from './tokens';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+
+/** What a one-time link is for; each purpose has its own lifetime. */
+export const TOKEN_PURPOSES = ['sign-in', 'password-reset', 'email-change', 'invite'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 export interface SessionPolicy {
 	/** A session unused this long ends (sliding; ASVS 3.3.2). @default 7 days */

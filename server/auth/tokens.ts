@@ -11,10 +11,7 @@
 import type { Db } from '../db/database';
 import { normalizeEmail } from './accounts';
 import { generateSecureRandomString, hashSecret } from './random';
-import type { AuthDb } from './settings';
-
-export const TOKEN_PURPOSES = ['sign-in', 'password-reset', 'email-change', 'invite'] as const;
-export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+import type { AuthDb, TokenPurpose } from './settings';
 
 export interface TokenRequest {
 	purpose: TokenPurpose;

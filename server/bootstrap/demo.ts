@@ -29,7 +29,7 @@ import { createConsortium, listConsortia } from '../consortium/store';
 import type { Db } from '../db/database';
 import { linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
-import { addZonePerson } from '../workflows/zone-people';
+import { addZonePerson } from '../consortium/zone-people';
 
 export const DEMO_ADMIN_EMAIL = 'dana.admin@office.northernlights.example';
 

@@ -27,7 +27,7 @@ import { putMember } from '../consortium/projects';
 import type { MailQueue } from '../mail/mailer';
 import { invitationMail, linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
-import { zonesOfPerson } from '../workflows/zone-people';
+import { zonesOfPerson } from '../consortium/zone-people';
 
 export type FirstAdminOutcome =
 	| { kind: 'added'; accountId: string }

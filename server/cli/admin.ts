@@ -31,7 +31,7 @@ import type { AuthDb } from '../auth/settings';
 import { inviteFirstAdmin } from '../bootstrap/first-admin';
 import { lockDataDirectory } from '../bootstrap/lock';
 import { readConfig } from '../config';
-import { projectDirectory } from '../consortium/directory';
+import { projectDirectory } from '../consortium/project-directory';
 import { createProject, ProjectPlacementError } from '../consortium/projects';
 import {
 	createConsortium,
@@ -40,14 +40,14 @@ import {
 	listProjectRecords,
 	findProjectRecord
 } from '../consortium/store';
-import { openDatabase } from '../db/database';
+import { openConsoleDatabase } from '../schema';
 import { mailPortalChange } from '../embed/portal-notices';
 import { findPortal, listPortals, registerPortal, revokePortal } from '../embed/portals';
 import { Mailer } from '../mail/mailer';
 import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
-import { workflowIndexes } from '../workflows';
-import { addZonePerson } from '../workflows/zone-people';
+import { workflowIndexes } from '../features';
+import { addZonePerson } from '../consortium/zone-people';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -106,7 +106,7 @@ if (lock && !lock.ok)
 	fail(
 		`The console server (pid ${lock.ownerPid}) is running on ${config.dataDir}: stop it, then run this again.`
 	);
-const db = openDatabase(config.databasePath);
+const db = openConsoleDatabase(config.databasePath);
 const auth: AuthDb = { db, settings: { ...config.auth, now: Date.now } };
 const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db));
 registry.use(workflowIndexes(db, Date.now));

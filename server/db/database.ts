@@ -5,12 +5,18 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;
 
+/** One step of the schema, applied once; the list is assembled above this layer (server/schema.ts). */
+export interface Migration {
+	/** Unique and stable: "<module>-<number>-<what>". */
+	id: string;
+	sql: string;
+}
+
 /** Opens (creating if needed) the database at `path`, or an in-memory one for ':memory:'. */
-export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+export function openDatabase(path: string, migrations: readonly Migration[]): Db {
 	if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 	const db = new Database(path);
 	db.pragma('journal_mode = WAL');

@@ -21,10 +21,18 @@ import { allowPortal, findGrant, listGrants, removeGrant, type GrantRecord } fro
 import { isProjectMember } from './managers';
 import { describePortal, findActivePortal, type PortalRecord } from './portals';
 import { portalNotFound, validId } from './route-params';
-import type { EmbedRouteDeps } from './routes';
+import type { AuthContext } from '../auth/routes/context';
+import type { DocumentRegistry } from '../sync/registry';
 import { API } from '../../src/lib/shared/api-contract';
 
-export function registerGrantRoutes(router: Router, deps: EmbedRouteDeps): void {
+export interface GrantRouteDeps {
+	auth: AuthContext;
+	registry: DocumentRegistry;
+	/** Told after a person's grant was removed, so that the portal's open connections close. */
+	onSessionsEnded: () => void;
+}
+
+export function registerGrantRoutes(router: Router, deps: GrantRouteDeps): void {
 	const { auth, registry } = deps;
 	const { db } = auth;
 

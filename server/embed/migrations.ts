@@ -3,7 +3,7 @@
  * (the SHA-256 of each ticket), the projects each portal serves, and the grants of people who
  * allowed a portal to act for them. STRICT tables, times in milliseconds since the Unix epoch.
  */
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../db/database';
 
 export const EMBED_MIGRATIONS: Migration[] = [
 	{

@@ -25,15 +25,14 @@ import {
 	type TicketResponse
 } from '../../src/lib/shared';
 import { findAccountByEmail, findAccountById } from '../auth/accounts';
-import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
+import { enforceLimit, requireSignedIn } from '../auth/routes/context';
 import { createSession } from '../auth/sessions';
 import { findConsortium, findProjectRecord } from '../consortium/store';
 import { HttpError } from '../http/errors';
 import { RateLimiter } from '../http/rate-limit';
 import type { ApiRequest, Router } from '../http/router';
-import type { DocumentRegistry } from '../sync/registry';
 import { hasGrantFor, markGrantUsed } from './grants';
-import { registerGrantRoutes } from './grant-routes';
+import { registerGrantRoutes, type GrantRouteDeps } from './grant-routes';
 import { consortiumMemberships, isProjectMember } from './managers';
 import { mailPortalChange } from './portal-notices';
 import { portalNotFound, validId } from './route-params';
@@ -51,15 +50,8 @@ import { MAX_TICKET_LIFETIME_MS, type EmbedSettings } from './settings';
 import { consumeTicket, issueTicket, type TicketFailure } from './tickets';
 import { API } from '../../src/lib/shared/api-contract';
 
-export interface EmbedRouteDeps {
-	auth: AuthContext;
-	registry: DocumentRegistry;
+export interface EmbedRouteDeps extends GrantRouteDeps {
 	settings: EmbedSettings;
-	/**
-	 * Told after embedded sessions ended here (a portal revoked, a person's grant removed), so that
-	 * their open connections close at once.
-	 */
-	onSessionsEnded: () => void;
 }
 
 const TICKET_MESSAGES: Record<TicketFailure, string> = {

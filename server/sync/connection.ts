@@ -19,7 +19,6 @@ import {
 	type CloseReason,
 	type Rejection
 } from '../../src/lib/shared';
-import type { Via } from './extensions';
 import { TokenBucket, type SyncLimits } from './limits';
 import {
 	MESSAGE_AWARENESS,
@@ -27,7 +26,8 @@ import {
 	MESSAGE_SYNC,
 	awarenessMessage,
 	type LiveDocument,
-	type Peer
+	type Peer,
+	type Via
 } from './live-document';
 
 export interface Principal {

@@ -6,16 +6,7 @@
  * logged with its name and the document, and the next one runs.
  */
 import type { EntryChange } from '../../src/lib/shared';
-import type { LiveDocument, Refusal } from './live-document';
-
-/**
- * How a client's change reached the server when it was not the console itself: through a portal's
- * embedded widget, whose session the portal vouched for. The audit log says "<person> via
- * <portal>". Null for the console's own connections and for the server's changes.
- */
-export interface Via {
-	portalId: string;
-}
+import type { LiveDocument, Refusal, Via } from './live-document';
 
 export interface DocumentExtension {
 	/** Names the extension in logs. */

@@ -49,7 +49,6 @@ import {
 	type RootEntry,
 	type RootName
 } from '../../src/lib/shared';
-import type { Via } from './extensions';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
 import { ProjectIndex, type ProjectMaps } from './project-index';
 import {
@@ -60,6 +59,15 @@ import {
 	type NewKey
 } from './new-keys';
 import { encodeUpdate, inspectUpdate, scrubUpdate, type DecodedUpdate, type Door } from './updates';
+
+/**
+ * How a client's change reached the server when it was not the console itself: through a portal's
+ * embedded widget, whose session the portal vouched for. The audit log says "<person> via
+ * <portal>". Null for the console's own connections and for the server's changes.
+ */
+export interface Via {
+	portalId: string;
+}
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;

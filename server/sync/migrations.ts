@@ -1,4 +1,4 @@
-import type { Migration } from '../db/migrations';
+import type { Migration } from '../db/database';
 
 export const SYNC_MIGRATIONS: Migration[] = [
 	{

@@ -20,7 +20,7 @@ import {
 	type Zone
 } from '../../src/lib/shared';
 import { CLOSE } from '../../src/lib/shared';
-import { ExtensionList, type DocumentExtension, type Via } from './extensions';
+import { ExtensionList, type DocumentExtension } from './extensions';
 import {
 	LiveDocument,
 	type DocumentHooks,
@@ -28,7 +28,8 @@ import {
 	type Judge,
 	type LiveDocumentOptions,
 	type Refusal,
-	type RootMaps
+	type RootMaps,
+	type Via
 } from './live-document';
 import type { DocumentStore } from './persistence';
 

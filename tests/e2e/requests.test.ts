@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../server/auth/accounts';
-import { addZonePerson } from '../../server/workflows/zone-people';
+import { addZonePerson } from '../../server/consortium/zone-people';
 import { expectNoSeriousViolations, leave, signedInAs, startE2E, type E2E } from '../support/e2e';
 import { setUpProject } from '../support/sync';
 import { signedIn } from '../support/workflows';

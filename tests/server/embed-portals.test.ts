@@ -5,7 +5,7 @@ import { lockDataDirectory } from '../../server/bootstrap/lock';
 import { createProject, putMember } from '../../server/consortium/projects';
 import { createConsortium, findConsortium } from '../../server/consortium/store';
 import { openDatabase, migrate } from '../../server/db/database';
-import { MIGRATIONS } from '../../server/db/migrations';
+import { MIGRATIONS } from '../../server/schema';
 import { authenticateApiKey, findPortal } from '../../server/embed/portals';
 import { createAccount } from '../../server/auth/accounts';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';

@@ -13,7 +13,7 @@ import { eventually } from '../support/eventually';
 import type { TestServer } from '../support/server';
 import { extractLink, startSmtpServer, tokenFromLink, type TestSmtpServer } from '../support/smtp';
 import { SyncClient, setUpProject } from '../support/sync';
-import { addZonePerson } from '../../server/workflows/zone-people';
+import { addZonePerson } from '../../server/consortium/zone-people';
 
 let smtp: TestSmtpServer;
 let clock: TestClock;

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../server/db/database';
+import type { Db } from '../../server/db/database';
+import { openConsoleDatabase } from '../../server/schema';
 import { Mailer } from '../../server/mail/mailer';
 import { listRecentMessages, type OutboxStatus } from '../../server/mail/outbox';
 import { eventually } from '../support/eventually';
@@ -24,7 +25,7 @@ describe('the mailer with an SMTP server', () => {
 	beforeEach(async () => {
 		smtp = await startSmtpServer();
 		dataDir = mkdtempSync(join(tmpdir(), 'mailer-test-'));
-		db = openDatabase(join(dataDir, 'console.sqlite'));
+		db = openConsoleDatabase(join(dataDir, 'console.sqlite'));
 	});
 	afterEach(async () => {
 		await Promise.all(mailers.splice(0).map((mailer) => mailer.stop()));

@@ -60,7 +60,7 @@ import {
 } from '../../src/lib/shared';
 import { createAccount } from '../../server/auth/accounts';
 import type { LiveDocument } from '../../server/sync/live-document';
-import { zonesOfPerson } from '../../server/workflows/zone-people';
+import { zonesOfPerson } from '../../server/consortium/zone-people';
 import {
 	RawPeer,
 	canonicalText,

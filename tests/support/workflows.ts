@@ -8,7 +8,7 @@ import { createAccount } from '../../server/auth/accounts';
 import type { AppOptions } from '../../server/app';
 import { createProject, putMember } from '../../server/consortium/projects';
 import { createConsortium } from '../../server/consortium/store';
-import { addZonePerson } from '../../server/workflows/zone-people';
+import { addZonePerson } from '../../server/consortium/zone-people';
 import { TestClock, testAuthPolicy } from './auth';
 import { TestClient } from './client';
 import { startServer, type TestServer } from './server';

@@ -5,12 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EntryChange } from '../../src/lib/shared';
-import { openDatabase, type Db } from '../../server/db/database';
+import type { Db } from '../../server/db/database';
+import { openConsoleDatabase } from '../../server/schema';
 import type { LiveDocument } from '../../server/sync/live-document';
 import {
 	indexMembershipsOnChange,
 	reindexMembershipsOnLoad
-} from '../../server/workflows/membership-index';
+} from '../../server/consortium/membership-index';
 import { member } from '../support/policy-fixtures';
 
 const now = () => 1;
@@ -33,7 +34,7 @@ afterEach(() => db.close());
 
 describe('the membership index', () => {
 	it('indexes the synonym Messenger as Consumer, on a change and on load', () => {
-		db = openDatabase(':memory:');
+		db = openConsoleDatabase(':memory:');
 		const cy = { ...member('cy', 'consumer', 'nz'), role: 'messenger' };
 		const change: EntryChange = { root: 'members', key: 'cy', before: undefined, after: cy };
 		indexMembershipsOnChange(db, now)(projectDocument({ cy }), null, [change], null);
@@ -48,7 +49,7 @@ describe('the membership index', () => {
 	});
 
 	it('keeps no row for an entry the schema cannot read, and goes on with the others', () => {
-		db = openDatabase(':memory:');
+		db = openConsoleDatabase(':memory:');
 		const nia = member('nia', 'analyst', 'nz');
 		const broken = { ...member('cy', 'consumer', 'nz'), role: 'owner' };
 		const index = indexMembershipsOnChange(db, now);

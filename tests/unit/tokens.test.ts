@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AUTH_POLICY, type AuthDb } from '../../server/auth/settings';
 import { consumeToken, issueToken, peekToken, revokeTokens } from '../../server/auth/tokens';
-import { openDatabase, type Db } from '../../server/db/database';
+import type { Db } from '../../server/db/database';
+import { openConsoleDatabase } from '../../server/schema';
 
 const HOUR = 3_600_000;
 
@@ -11,7 +12,7 @@ describe('one-time tokens', () => {
 	let time: number;
 
 	beforeEach(() => {
-		db = openDatabase(':memory:');
+		db = openConsoleDatabase(':memory:');
 		time = Date.UTC(2025, 0, 15);
 		auth = { db, settings: { ...DEFAULT_AUTH_POLICY, now: () => time } };
 	});

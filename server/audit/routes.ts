@@ -7,9 +7,9 @@ import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
-import { readAuditEntries, readAuditPage } from './audit-query';
-import { csvDownload, fileNamePart, isoTime } from './csv-download';
-import { requireProjectAdmin, withProject } from './project-access';
+import { readAuditEntries, readAuditPage } from './query';
+import { csvDownload, fileNamePart, isoTime } from '../http/csv-download';
+import { requireProjectAdmin, withProject } from '../consortium/project-access';
 import { API } from '../../src/lib/shared/api-contract';
 
 /** Rows of one CSV file at most; the `X-Next-Cursor` header then names where older ones start. */

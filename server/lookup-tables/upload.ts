@@ -20,8 +20,8 @@ import { HttpError } from '../http/errors';
 import { RateLimiter } from '../http/rate-limit';
 import { formatSize, type ApiRequest, type Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
-import type { WorkflowLimits } from './limits';
-import { requireViewReader, withProject } from './project-access';
+import type { WorkflowLimits } from '../features/limits';
+import { requireViewReader, withProject } from '../consortium/project-access';
 import { API } from '../../src/lib/shared/api-contract';
 
 export function registerLookupTableUpload(

@@ -3,7 +3,7 @@
  * (formatCsv), saved under the given file name rather than shown.
  */
 import { formatCsv } from '../../src/lib/shared';
-import type { ApiResponse } from '../http/router';
+import type { ApiResponse } from './router';
 
 export function csvDownload(
 	filename: string,

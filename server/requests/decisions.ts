@@ -31,7 +31,7 @@ import { requestDecidedMail, type SiteUrl } from '../mail/templates';
 import type { OnAccepted } from '../sync/extensions';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
-import { boardNamesOf } from './request-projection';
+import { boardNamesOf } from './projection';
 
 export interface DecisionDeps {
 	db: Db;

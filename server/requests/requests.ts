@@ -30,11 +30,11 @@ import type { MailQueue } from '../mail/mailer';
 import { accessRequestedMail, type SiteUrl } from '../mail/templates';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
-import { fail, type Failure, type Outcome } from './outcome';
-import { viewsOf, withProject } from './project-access';
+import { fail, type Failure, type Outcome } from '../features/outcome';
+import { viewsOf, withProject } from '../consortium/project-access';
 import { findPendingRequest } from './request-index';
-import { ownRequestOf } from './request-projection';
-import { requesterZoneIn } from './zone-people';
+import { ownRequestOf } from './projection';
+import { requesterZoneIn } from '../consortium/zone-people';
 
 export interface RequestDeps {
 	db: Db;

@@ -1,32 +1,38 @@
 /**
- * The consortium workflows (docs/workflows.md), wired into the server: the SQL indexes and the
- * audit log that follow every document, the reactions to requests decided in a project document,
- * the digest scheduler, and the HTTP routes.
+ * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
+ * (audit, consortium, directory, lookup-tables, requests, roster, subscriptions): the SQL indexes
+ * and the audit log that follow every document, the reactions to requests decided in a project
+ * document, the digest scheduler, and the HTTP routes. Only this wiring knows every room; no room
+ * imports another's routes.
  */
 import type { AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
 import type { Router } from '../http/router';
 import type { MailQueue } from '../mail/mailer';
 import type { SiteUrl } from '../mail/templates';
-import type { DocumentExtension, OnAccepted, Via } from '../sync/extensions';
-import type { LiveDocument } from '../sync/live-document';
+import type { DocumentExtension, OnAccepted } from '../sync/extensions';
+import type { LiveDocument, Via } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import type { EntryChange } from '../../src/lib/shared';
-import { recordAcceptedChanges, recordRefusedChanges } from './audit-log';
-import { registerAuditRoutes } from './audit-routes';
+import { recordAcceptedChanges, recordRefusedChanges } from '../audit/log';
+import { registerAuditRoutes } from '../audit/routes';
+import { registerDirectoryRoutes } from '../directory/routes';
 import { indexExistingDocuments } from './backfill';
-import { DigestScheduler } from './digest-scheduler';
-import { registerLexiconExport } from './lexicon-export';
+import { DigestScheduler } from '../subscriptions/digest-scheduler';
+import { registerLexiconExport } from '../lookup-tables/lexicon-export';
 import { DEFAULT_WORKFLOW_LIMITS, type WorkflowLimits } from './limits';
-import { unmapDeletedLookupTables } from './lookup-table-mappings';
-import { registerLookupTableUpload } from './lookup-table-upload';
-import { indexMembershipsOnChange, reindexMembershipsOnLoad } from './membership-index';
-import { actOnRequestDecisions } from './request-decisions';
-import { indexRequestsOnChange, reindexRequestsOnLoad } from './request-index';
-import { projectRequestsIntoUserDocuments } from './request-projection';
-import { registerRequestRoutes } from './request-routes';
-import { registerRosterRoutes } from './roster-routes';
-import { indexSubscriptionsOnChange, reindexSubscriptionsOnLoad } from './subscription-index';
+import { unmapDeletedLookupTables } from '../lookup-tables/mappings';
+import { registerLookupTableUpload } from '../lookup-tables/upload';
+import { indexMembershipsOnChange, reindexMembershipsOnLoad } from '../consortium/membership-index';
+import { actOnRequestDecisions } from '../requests/decisions';
+import { indexRequestsOnChange, reindexRequestsOnLoad } from '../requests/request-index';
+import { projectRequestsIntoUserDocuments } from '../requests/projection';
+import { registerRequestRoutes } from '../requests/routes';
+import { registerRosterRoutes } from '../roster/routes';
+import {
+	indexSubscriptionsOnChange,
+	reindexSubscriptionsOnLoad
+} from '../subscriptions/subscription-index';
 
 export type { WorkflowLimits } from './limits';
 
@@ -98,6 +104,7 @@ export interface Workflows {
 export function startWorkflows(deps: WorkflowDeps): Workflows {
 	const { db, registry, router, auth } = deps;
 	const limits = { ...DEFAULT_WORKFLOW_LIMITS, ...deps.limits };
+	registerDirectoryRoutes(router, auth, deps);
 	registerRequestRoutes(router, auth, { ...deps, limits });
 	registerAuditRoutes(router, auth, deps);
 	registerLookupTableUpload(router, auth, { ...deps, limits });

@@ -6,8 +6,8 @@ import { ROLE_LABELS, type Roster } from '../../src/lib/shared';
 import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
 import type { Router } from '../http/router';
-import { csvDownload, fileNamePart } from './csv-download';
-import { orThrow } from './outcome';
+import { csvDownload, fileNamePart } from '../http/csv-download';
+import { orThrow } from '../features/outcome';
 import { rosterFor } from './roster';
 import { API } from '../../src/lib/shared/api-contract';
 

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../db/database';
 import type { ProjectDirectory } from '../sync/registry';
-import { zonesOfPerson } from '../workflows/zone-people';
+import { zonesOfPerson } from './zone-people';
 import { findProjectRecord } from './store';
 
 export function projectDirectory(db: Db): ProjectDirectory {

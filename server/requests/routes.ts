@@ -1,13 +1,12 @@
 /**
- * The requests API (docs/api.md): the directory of projects a Network Zone user may ask to join,
- * the boards they may ask to be subscribed to, sending a request and withdrawing it.
+ * The requests API (docs/api.md): the boards a Network Zone user may ask to be subscribed to,
+ * sending a request and withdrawing it.
  */
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { RateLimiter } from '../http/rate-limit';
 import type { Router } from '../http/router';
-import { directoryFor } from './directory';
-import type { WorkflowLimits } from './limits';
-import { orThrow } from './outcome';
+import type { WorkflowLimits } from '../features/limits';
+import { orThrow } from '../features/outcome';
 import { requestableBoards, submitRequest, withdrawRequest, type RequestDeps } from './requests';
 import { API } from '../../src/lib/shared/api-contract';
 
@@ -17,11 +16,6 @@ export function registerRequestRoutes(
 	deps: RequestDeps & { limits: WorkflowLimits }
 ): void {
 	const requestsPerAccount = new RateLimiter({ ...deps.limits.requestsPerAccount, now: deps.now });
-
-	router.add(API.getDirectory, (request) => {
-		const { account } = requireSignedIn(auth, request);
-		return { body: directoryFor(deps.db, deps.registry, account.id) };
-	});
 
 	router.add(API.listRequestableBoards, (request) => {
 		const { account } = requireSignedIn(auth, request);

@@ -15,7 +15,7 @@ import {
 import { findConsortium, listProjectRecords } from '../consortium/store';
 import type { Db } from '../db/database';
 import type { DocumentRegistry } from '../sync/registry';
-import { networkZoneConsortiaOf } from './zone-people';
+import { networkZoneConsortiaOf } from '../consortium/zone-people';
 
 export function directoryFor(db: Db, registry: DocumentRegistry, accountId: string): Directory {
 	const roles = new Map(

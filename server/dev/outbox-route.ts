@@ -10,7 +10,7 @@ import type { SiteUrl } from '../auth/session-cookie';
 import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Db } from '../db/database';
-import { listRecentMessages } from './outbox';
+import { listRecentMessages } from '../mail/outbox';
 import { API } from '../../src/lib/shared/api-contract';
 
 /** Enough to find the last few flows' messages; older ones are in the database. */

@@ -13,8 +13,8 @@ import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
-import { csvDownload, fileNamePart } from './csv-download';
-import { requireViewReader, withProject } from './project-access';
+import { csvDownload, fileNamePart } from '../http/csv-download';
+import { requireViewReader, withProject } from '../consortium/project-access';
 import { API } from '../../src/lib/shared/api-contract';
 
 const LEXICON_CSV_HEADER = ['Name', 'Kind', 'Description', 'Hidden', 'Tags', 'Lookup table'];

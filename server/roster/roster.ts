@@ -10,7 +10,7 @@
 import type { Roster, RosterPerson, Role, ZoneKind } from '../../src/lib/shared';
 import { findConsortium } from '../consortium/store';
 import type { Db } from '../db/database';
-import { fail, type Outcome } from './outcome';
+import { fail, type Outcome } from '../features/outcome';
 
 interface MembershipRow {
 	accountId: string;

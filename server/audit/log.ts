@@ -13,8 +13,8 @@
  */
 import type { AuditOutcome, DocumentName, EntryChange } from '../../src/lib/shared';
 import type { Db } from '../db/database';
-import type { OnAccepted, OnRefused, Via } from '../sync/extensions';
-import type { LiveDocument, Refusal } from '../sync/live-document';
+import type { OnAccepted, OnRefused } from '../sync/extensions';
+import type { LiveDocument, Refusal, Via } from '../sync/live-document';
 
 /** JSON text kept per value at most: under the 32,767 characters a spreadsheet cell holds. */
 export const MAX_AUDIT_VALUE_CHARS = 32_000;
