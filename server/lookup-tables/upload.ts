@@ -20,14 +20,18 @@ import { HttpError } from '../http/errors';
 import { RateLimiter } from '../http/rate-limit';
 import { formatSize, type ApiRequest, type Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
-import type { WorkflowLimits } from '../features/limits';
+import type { RateLimitRule } from '../auth/settings';
 import { requireViewReader, withProject } from '../consortium/project-access';
 import { API } from '../../src/lib/shared/api-contract';
 
 export function registerLookupTableUpload(
 	router: Router,
 	auth: AuthContext,
-	deps: { registry: DocumentRegistry; limits: WorkflowLimits; now: () => number }
+	deps: {
+		registry: DocumentRegistry;
+		limits: { uploadsPerAccount: RateLimitRule; maxCsvBytes: number };
+		now: () => number;
+	}
 ): void {
 	const uploadsPerAccount = new RateLimiter({ ...deps.limits.uploadsPerAccount, now: deps.now });
 

@@ -5,7 +5,7 @@
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { RateLimiter } from '../http/rate-limit';
 import type { Router } from '../http/router';
-import type { WorkflowLimits } from '../features/limits';
+import type { RateLimitRule } from '../auth/settings';
 import { orThrow } from '../features/outcome';
 import { requestableBoards, submitRequest, withdrawRequest, type RequestDeps } from './requests';
 import { API } from '../../src/lib/shared/api-contract';
@@ -13,7 +13,7 @@ import { API } from '../../src/lib/shared/api-contract';
 export function registerRequestRoutes(
 	router: Router,
 	auth: AuthContext,
-	deps: RequestDeps & { limits: WorkflowLimits }
+	deps: RequestDeps & { limits: { requestsPerAccount: RateLimitRule } }
 ): void {
 	const requestsPerAccount = new RateLimiter({ ...deps.limits.requestsPerAccount, now: deps.now });
 
