@@ -250,6 +250,24 @@ export function handoverAnsweredMail(mail: {
 	});
 }
 
+/** To a Project Admin the consortium's operators removed from a project (`remove-admin`). */
+export function removedByOfficeMail(mail: {
+	site: SiteUrl;
+	to: string;
+	projectName: string;
+	consortiumName: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `The ${mail.consortiumName} office removed you from ${mail.projectName}`,
+		paragraphs: [
+			`The ${mail.consortiumName} office removed you, a Project Admin, from the project ${mail.projectName} in the ${PRODUCT_NAME}. You no longer have access to it or its data views.`,
+			'If you think this is a mistake, ask the office or one of the project’s Project Admins: they can invite you again.'
+		],
+		action: { label: 'Open the console', url: pageUrl(mail.site, '/') }
+	});
+}
+
 /** A subscription's digest: the board, its reports, and where to open it. */
 export function boardDigestMail(mail: {
 	site: SiteUrl;
