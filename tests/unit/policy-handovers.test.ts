@@ -110,6 +110,27 @@ describe.each(['network-zone', 'institution-zone'] as const)(
 			).toEqual([expect.objectContaining({ code: 'handover-needs-step-down' }), { allowed: true }]);
 		});
 
+		it('refuses the step-down sent as the acceptance of a request withdrawn meanwhile', () => {
+			const withdrawn = asked({ status: 'withdrawn', answeredAt: 4 });
+			expect(
+				judge(project, 'bo', [
+					answer('accepted', {}, withdrawn),
+					stepDown(project, 'bo', 'analyst')
+				])
+			).toEqual([
+				expect.objectContaining({ code: 'request-decided' }),
+				expect.objectContaining({
+					code: 'request-decided',
+					message:
+						'Your step-down was your answer to a hand-over request, which was refused: This hand-over request has already been answered.'
+				})
+			]);
+			// Stepping down alone is one's own choice, request or not.
+			expect(judge(project, 'bo', [stepDown(project, 'bo', 'analyst')])).toEqual([
+				{ allowed: true }
+			]);
+		});
+
 		it('lets only the asked admin accept or decline', () => {
 			for (const author of ['ada', 'cid', 'nia'])
 				for (const status of ['accepted', 'declined'] as const)

@@ -137,36 +137,58 @@ interface Judged {
 }
 
 /**
- * Accepting a hand-over request is stepping down: an accepted answer stands only with the asked
- * admin's own step-down to the role asked, accepted in the same batch. Otherwise the record would
- * say "accepted" of an admin who still is one.
+ * Accepting a hand-over request is stepping down, and the two stand or fall together: an accepted
+ * answer stands only with the asked admin's own step-down to the role asked, accepted in the same
+ * batch (otherwise the record would say "accepted" of an admin who still is one); and a step-down
+ * sent as the acceptance of a request that is refused (withdrawn meanwhile, answered already) is
+ * refused with it, since it was meant as that answer. Stepping down alone is another change.
  */
 export function requireStepDownWithAcceptance<T extends Judged>(verdicts: readonly T[]): T[] {
-	return verdicts.map((verdict) => {
-		const { change, decision } = verdict;
-		if (change.root !== 'handovers' || !decision.allowed || change.before === undefined)
-			return verdict;
+	const acceptances = verdicts.flatMap((verdict) => {
+		const { change } = verdict;
+		if (change.root !== 'handovers' || change.before === undefined) return [];
 		const answer = readStoredEntry('project', 'handovers', change.key, change.after) as
 			HandoverRequest | undefined;
-		if (answer?.status !== 'accepted') return verdict;
+		return answer?.status === 'accepted' ? [{ verdict, answer }] : [];
+	});
+	if (acceptances.length === 0) return [...verdicts];
+	const isStepDownFor = (other: Judged, answer: HandoverRequest) =>
+		other.change.root === 'members' &&
+		other.change.key === answer.askedOf &&
+		(
+			readStoredEntry('project', 'members', other.change.key, other.change.after) as
+				Member | undefined
+		)?.role === answer.stepDownTo;
+	const refusals = new Map<Judged, Decision>();
+	for (const { verdict, answer } of acceptances) {
+		if (!verdict.decision.allowed) continue;
 		const steppedDown = verdicts.some(
-			(other) =>
-				other.change.root === 'members' &&
-				other.change.key === answer.askedOf &&
-				other.decision.allowed &&
-				(
-					readStoredEntry('project', 'members', other.change.key, other.change.after) as
-						Member | undefined
-				)?.role === answer.stepDownTo
+			(other) => other.decision.allowed && isStepDownFor(other, answer)
 		);
-		return steppedDown
-			? verdict
-			: {
-					...verdict,
-					decision: deny(
-						'handover-needs-step-down',
-						`Accepting this hand-over request steps you down to ${ROLE_LABELS[answer.stepDownTo]} in the same change.`
+		if (!steppedDown)
+			refusals.set(
+				verdict,
+				deny(
+					'handover-needs-step-down',
+					`Accepting this hand-over request steps you down to ${ROLE_LABELS[answer.stepDownTo]} in the same change.`
+				)
+			);
+	}
+	for (const { verdict, answer } of acceptances) {
+		const refused = refusals.get(verdict) ?? verdict.decision;
+		if (refused.allowed) continue;
+		for (const other of verdicts)
+			if (other.decision.allowed && isStepDownFor(other, answer))
+				refusals.set(
+					other,
+					deny(
+						refused.code,
+						`Your step-down was your answer to a hand-over request, which was refused: ${refused.message}`
 					)
-				};
+				);
+	}
+	return verdicts.map((verdict) => {
+		const decision = refusals.get(verdict);
+		return decision ? { ...verdict, decision } : verdict;
 	});
 }
