@@ -23,6 +23,7 @@ import { deleteStaleTickets } from './embed/tickets';
 import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
 import { registerInvitationRoutes } from './invitations/routes';
 import { sendInvitationsOnChange } from './invitations/sending';
+import { mailHandoverRequests } from './handovers/handover-mail';
 import { originPolicy } from './http/origin';
 import { BAD_REQUEST_TARGET, parseRequestTarget } from './http/request-target';
 import { Router, sendJson } from './http/router';
@@ -139,6 +140,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 				limiters: auth.limiters
 			})
 		},
+		mailHandoverRequests({ db, mailer, site }),
 		...workflows.reactions
 	);
 	workflows.indexExistingDocuments();

@@ -12,6 +12,7 @@
  *   register-portal   --project <id> [--project ...] --name <name> --origin <https://...> [--origin ...]
  *   revoke-portal     --portal <id>
  *   list-portals      [--consortium <id>]
+ *   remove-admin      <project id> <email>
  *
  * Adding a zone member and the portal commands change SQL rows only (no documents), so they may
  * run beside the server: a revoked key stops new tickets at once, and the server closes the
@@ -32,6 +33,8 @@ import { inviteFirstAdmin } from '../bootstrap/first-admin';
 import { lockDataDirectory } from '../bootstrap/lock';
 import { readConfig } from '../config';
 import { projectDirectory } from '../consortium/project-directory';
+import { removeProjectAdmin } from '../consortium/remove-admin';
+import { projectMembershipIntoUserDocuments } from '../consortium/user-projection';
 import { createProject, ProjectPlacementError } from '../consortium/projects';
 import {
 	createConsortium,
@@ -44,6 +47,7 @@ import { openConsoleDatabase } from '../schema';
 import { mailPortalChange } from '../embed/portal-notices';
 import { findPortal, listPortals, registerPortal, revokePortal } from '../embed/portals';
 import { Mailer } from '../mail/mailer';
+import { removedByOfficeMail } from '../mail/templates';
 import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
 import { workflowIndexes } from '../features';
@@ -63,7 +67,13 @@ const USAGE = `Usage: npm run admin -- <command> [options]
                     --origin <https://...> [--origin ...]
                     (the portal serves these projects only, all of one consortium)
   revoke-portal     --portal <id>
-  list-portals      [--consortium <id>]`;
+  list-portals      [--consortium <id>]
+  remove-admin      <project id> <email>   (or --project <id> --email <address>)
+                    removes a Project Admin from a stuck project: no Project Admin may remove
+                    another, so when the admin to go does not answer a hand-over request, the
+                    office can. Never the last Project Admin, and only Project Admins (the
+                    project's own admins remove everyone else). Audited as a server change;
+                    the person is mailed.`;
 
 /** Commands that change SQL rows only, never documents: safe beside a running server. */
 const SQL_ONLY = new Set([
@@ -81,8 +91,9 @@ if (HELP.has(command ?? '') || rest.some((arg) => HELP.has(arg))) {
 	console.log(USAGE);
 	process.exit(0);
 }
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
 	args: rest,
+	allowPositionals: true,
 	options: {
 		name: { type: 'string' },
 		mode: { type: 'string' },
@@ -99,6 +110,11 @@ const { values } = parseArgs({
 	strict: true
 });
 
+/** Commands that take their arguments by position: `remove-admin <project id> <email>`. */
+const POSITIONAL = new Set(['remove-admin']);
+if (positionals.length > 0 && !POSITIONAL.has(command ?? ''))
+	fail(`Unexpected argument "${positionals[0]}".\n\n${USAGE}`);
+
 const config = readConfig();
 const changesDocuments = !SQL_ONLY.has(command ?? '');
 const lock = changesDocuments ? lockDataDirectory(config.dataDir) : null;
@@ -109,7 +125,10 @@ if (lock && !lock.ok)
 const db = openConsoleDatabase(config.databasePath);
 const auth: AuthDb = { db, settings: { ...config.auth, now: Date.now } };
 const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db));
-registry.use(workflowIndexes(db, Date.now));
+registry.use(workflowIndexes(db, Date.now), {
+	name: 'projects into user documents',
+	onAccepted: projectMembershipIntoUserDocuments(registry)
+});
 const site = { url: config.publicUrl ?? `http://localhost:${config.port || 3000}`, origin: '' };
 
 try {
@@ -137,6 +156,9 @@ try {
 			break;
 		case 'list-portals':
 			listPortalsCommand();
+			break;
+		case 'remove-admin':
+			removeAdminCommand();
 			break;
 		default:
 			fail(USAGE);
@@ -299,6 +321,28 @@ function listPortalsCommand(): void {
 			`${portal.name} id=${portal.id} consortium=${portal.consortiumId} ${status}\n  projects: ${portal.projectIds.join(' ')}\n  origins: ${portal.origins.join(' ')}`
 		);
 	}
+}
+
+function removeAdminCommand(): void {
+	const [projectArg, emailArg, ...more] = positionals;
+	if (more.length > 0) fail(`remove-admin takes a project and an address, not "${more[0]}".`);
+	const projectId = projectArg ?? oneProject();
+	const email = required(EmailSchema, emailArg ?? values.email, 'the address');
+	const removal = removeProjectAdmin(registry, projectId, email);
+	if (removal.kind === 'refused') fail(`Not removed: ${removal.reason}`);
+	const { member, project } = removal;
+	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
+	mailer.enqueue(
+		removedByOfficeMail({
+			site,
+			to: member.email,
+			projectName: project.name,
+			consortiumName: project.consortiumName
+		})
+	);
+	console.log(
+		`Removed ${member.name || member.email} (${member.email}), Project Admin, from ${project.name}. The audit log records it as a server change; the mail to them goes out when the server starts.`
+	);
 }
 
 /** The one `--project` of commands about a single project. */

@@ -201,6 +201,73 @@ export function requestDecidedMail(mail: {
 	});
 }
 
+/**
+ * To a Project Admin another Project Admin asked to step down (or to let them take over): only
+ * they can answer, on Project Users.
+ */
+export function handoverAskedMail(mail: {
+	site: SiteUrl;
+	to: string;
+	askerName: string;
+	/** `describeHandover`: "to step down as Project Admin of Cove Analytics and become Analyst". */
+	asked: string;
+	roleLabel: string;
+	message: string;
+	path: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `${mail.askerName} asks you ${mail.asked}`,
+		paragraphs: [
+			`${mail.askerName} asks you ${mail.asked}.`,
+			...(mail.message.trim() ? [`Their message: “${mail.message.trim()}”`] : []),
+			`A Project Admin cannot remove or demote another Project Admin, so only you can answer. If you accept, you become ${mail.roleLabel} at once; if you decline, nothing changes.`
+		],
+		action: { label: 'Answer on Project Users', url: pageUrl(mail.site, mail.path) }
+	});
+}
+
+/** To the Project Admin who asked: the asked admin accepted or declined, or to the asked admin: it was withdrawn. */
+export function handoverAnsweredMail(mail: {
+	site: SiteUrl;
+	to: string;
+	/** "Dana Admin accepted your hand-over request", "Cora Cove withdrew the hand-over request". */
+	what: string;
+	/** What follows: "Dana Admin is now Analyst of Cove Analytics." */
+	consequence: string;
+	reply: string | null;
+	path: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: mail.what,
+		paragraphs: [
+			`${mail.what}.`,
+			...(mail.reply?.trim() ? [`Their reply: “${mail.reply.trim()}”`] : []),
+			mail.consequence
+		],
+		action: { label: 'Open Project Users', url: pageUrl(mail.site, mail.path) }
+	});
+}
+
+/** To a Project Admin the consortium's operators removed from a project (`remove-admin`). */
+export function removedByOfficeMail(mail: {
+	site: SiteUrl;
+	to: string;
+	projectName: string;
+	consortiumName: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `The ${mail.consortiumName} office removed you from ${mail.projectName}`,
+		paragraphs: [
+			`The ${mail.consortiumName} office removed you, a Project Admin, from the project ${mail.projectName} in the ${PRODUCT_NAME}. You no longer have access to it or its data views.`,
+			'If you think this is a mistake, ask the office or one of the project’s Project Admins: they can invite you again.'
+		],
+		action: { label: 'Open the console', url: pageUrl(mail.site, '/') }
+	});
+}
+
 /** A subscription's digest: the board, its reports, and where to open it. */
 export function boardDigestMail(mail: {
 	site: SiteUrl;

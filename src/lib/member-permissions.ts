@@ -2,13 +2,16 @@
  * The policy's answers in the shapes the Project Users components take: what the signed-in person
  * may do to each member and invitation, which roles an invitation may carry, and why an address
  * cannot be invited. Every reason is the policy's own message; nothing here adds a rule, except
- * that an accepted invitation has nothing left to revoke.
+ * that an accepted invitation has nothing left to revoke and a hand-over request that waits need
+ * not be sent twice.
  */
 import type { InvitePermissions } from './components/InvitedUsersTable.svelte';
 import type { MemberPermissions } from './components/MembersTable.svelte';
+import { formatDate } from './components/format-time';
 import { roleChoicesFrom, type Permit, type RoleChoices } from './components/role-choices';
 import {
 	checkInviteeZone,
+	decideHandoverRequest,
 	decideInvite,
 	decideMemberChange,
 	defaultScope,
@@ -16,6 +19,7 @@ import {
 	ROLES,
 	decideRemoval,
 	type Assignment,
+	type HandoverRequest,
 	type Invite,
 	type Invitees,
 	type Member,
@@ -34,10 +38,12 @@ export function nextAssignment(member: Member, role: Role): Assignment {
 	return { role, zoneId: member.zoneId, scope: role === 'admin' ? 'all' : member.scope };
 }
 
+/** `handovers`: the project's hand-over requests, so that one that waits is not asked again. */
 export function memberPermissions(
 	facts: ProjectFacts,
 	actorId: string,
-	member: Member
+	member: Member,
+	handovers: Iterable<HandoverRequest> = []
 ): MemberPermissions {
 	const roleChoices = roleChoicesFrom((role) =>
 		role === member.role
@@ -51,7 +57,78 @@ export function memberPermissions(
 				allowed: false,
 				message: roleChoices.reasons?.[others[0]!] ?? 'This role cannot be changed.'
 			};
-	return { canChangeRole, canRemove: decideRemoval(facts, actorId, member), roleChoices };
+	return {
+		canChangeRole,
+		canRemove: decideRemoval(facts, actorId, member),
+		roleChoices,
+		canAskHandover: handoverPermit(facts, actorId, member, handovers)
+	};
+}
+
+/**
+ * Whether the person may ask this member to step down: null where there is nobody to ask (the
+ * member is not another Project Admin, or the person is no Project Admin), so that no control is
+ * shown; the policy's answer otherwise, or why not again while an earlier request waits.
+ */
+function handoverPermit(
+	facts: ProjectFacts,
+	actorId: string,
+	member: Member,
+	handovers: Iterable<HandoverRequest>
+): Permit | null {
+	if (member.role !== 'admin' || member.accountId === actorId) return null;
+	if (facts.member(actorId)?.role !== 'admin') return null;
+	for (const request of handovers) {
+		if (
+			request.status === 'pending' &&
+			request.askedBy === actorId &&
+			request.askedOf === member.accountId
+		)
+			return {
+				allowed: false,
+				message: `You asked ${member.name.trim() || member.email} on ${formatDate(request.createdAt)}; they have not answered yet.`
+			};
+	}
+	return decideHandoverRequest(facts, actorId, {
+		id: 'new',
+		kind: 'step-down',
+		askedBy: actorId,
+		askedOf: member.accountId,
+		stepDownTo: 'analyst',
+		message: '',
+		createdAt: 0,
+		status: 'pending',
+		answeredAt: null,
+		reply: null
+	});
+}
+
+/**
+ * What a Project Admin should know before they step down or leave: when every other Project Admin
+ * is from outside the project's own zone (its owner zone: the library, in institution-zone
+ * management), those would run it alone, and nobody of the owner zone could remove or demote them.
+ * Null when that is not so, or when the person is no Project Admin (their going changes nothing).
+ */
+export function ownerZoneWarning(
+	facts: ProjectFacts,
+	admins: Iterable<Member>,
+	actorId: string
+): string | null {
+	if (facts.member(actorId)?.role !== 'admin') return null;
+	const others = [...admins].filter(
+		(admin) => admin.role === 'admin' && admin.accountId !== actorId
+	);
+	const ownerZoneId = facts.project.ownerZoneId;
+	if (others.length === 0 || others.some((admin) => admin.zoneId === ownerZoneId)) return null;
+	const owner = facts.zone(ownerZoneId)?.name ?? 'the project’s own zone';
+	const names = others.slice(0, 3).map((admin) => {
+		const zone = facts.zone(admin.zoneId)?.name;
+		return `${admin.name.trim() || admin.email}${zone ? ` (${zone})` : ''}`;
+	});
+	if (others.length > 3) names.push(`${others.length - 3} more`);
+	const list =
+		names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+	return `${facts.project.name} would then be run only by ${list}, from outside ${owner}. Nobody of ${owner} could remove or demote ${others.length === 1 ? 'them' : 'any of them'}: only they can step down. Consider making someone of ${owner} Project Admin first.`;
 }
 
 /** The roles an invitation into this zone may carry, as Invite Users offers them. */

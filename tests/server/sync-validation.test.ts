@@ -58,7 +58,7 @@ describe('several admins editing membership at once', () => {
 		expect([...ada.verdicts, ...bo.verdicts]).toEqual([]);
 	});
 
-	it('lets exactly one of two admins win when they demote each other at the same time', async () => {
+	it('refuses two Project Admins demoting each other at the same time, with the reason, and keeps both', async () => {
 		const ada = connect('ada');
 		const bo = connect('bo');
 		const nia = connect('nia');
@@ -66,6 +66,31 @@ describe('several admins editing membership at once', () => {
 
 		ada.setMember('bo', { role: 'analyst' });
 		bo.setMember('ada', { role: 'analyst' });
+
+		await eventually(() => ada.verdicts.length + bo.verdicts.length === 2, 'two verdicts');
+		await eventually(
+			() => stateOf(ada.doc) === stateOf(bo.doc) && stateOf(bo.doc) === stateOf(nia.doc),
+			'convergence'
+		);
+		expect([ada.member('ada')!.role, ada.member('bo')!.role]).toEqual(['admin', 'admin']);
+		expect(ada.verdicts[0]!.rejected).toEqual([
+			expect.objectContaining({
+				root: 'members',
+				key: 'bo',
+				code: 'admin-protected',
+				message: expect.stringContaining('Ask Name of bo with a hand-over request')
+			})
+		]);
+	});
+
+	it('lets exactly one of two Project Admins step down when both do at the same time', async () => {
+		const ada = connect('ada');
+		const bo = connect('bo');
+		const nia = connect('nia');
+		await Promise.all([ada.synced(), bo.synced(), nia.synced()]);
+
+		ada.setMember('ada', { role: 'analyst' });
+		bo.setMember('bo', { role: 'analyst' });
 
 		await eventually(() => ada.verdicts.length + bo.verdicts.length === 1, 'one verdict');
 		await eventually(
@@ -76,7 +101,7 @@ describe('several admins editing membership at once', () => {
 		expect(roles).toEqual(['admin', 'analyst']);
 		const loser = ada.verdicts.length === 1 ? ada : bo;
 		expect(loser.verdicts[0]!.rejected).toEqual([
-			expect.objectContaining({ root: 'members', code: 'admin-only' })
+			expect.objectContaining({ root: 'members', code: 'last-admin' })
 		]);
 	});
 });

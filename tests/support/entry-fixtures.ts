@@ -9,6 +9,7 @@ import {
 	type Board,
 	type BoardSubscription,
 	type DocumentKind,
+	type HandoverRequest,
 	type Invite,
 	type LexiconEntry,
 	type LookupTable,
@@ -62,6 +63,20 @@ export const JOIN_REQUEST: Extract<AccessRequest, { kind: 'join' }> = {
 	decidedBy: null,
 	decidedAt: null,
 	decisionReason: null
+};
+
+/** ada asks bo, another Project Admin, to step down to Analyst. */
+export const HANDOVER_REQUEST: HandoverRequest = {
+	id: 'h1',
+	kind: 'step-down',
+	askedBy: 'ada',
+	askedOf: 'bo',
+	stepDownTo: 'analyst',
+	message: 'The library runs its own project now.',
+	createdAt: 1,
+	status: 'pending',
+	answeredAt: null,
+	reply: null
 };
 
 export const BOARD: Board = {
@@ -154,7 +169,8 @@ export const VALID_ENTRIES: Record<DocumentKind, Record<string, KeyedEntry>> = {
 		views: byId(NETWORK_VIEWS[0]!),
 		members: keyed('nia', member('nia', 'analyst', 'nz')),
 		invites: byId(INVITE),
-		requests: byId(JOIN_REQUEST)
+		requests: byId(JOIN_REQUEST),
+		handovers: byId(HANDOVER_REQUEST)
 	},
 	view: {
 		userProfiles: byId(profile),

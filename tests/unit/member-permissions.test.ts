@@ -3,7 +3,8 @@ import {
 	invitePermissions,
 	inviteRefusal,
 	inviteRoleChoices,
-	memberPermissions
+	memberPermissions,
+	ownerZoneWarning
 } from '../../src/lib/member-permissions';
 import type { Invite } from '../../src/lib/shared';
 import { facts as projectFacts, member } from '../support/policy-fixtures';
@@ -104,5 +105,60 @@ describe('the policy in the components’ shapes', () => {
 			allowed: false,
 			code: 'admin-only'
 		});
+	});
+});
+
+describe('Project Admins and hand-over requests, in the components’ shapes', () => {
+	// Aurora's own project: ava of Aurora, nadia and nils of the Network Zone (Office).
+	const ava = member('ava', 'admin', 'aurora');
+	const nadia = member('nadia', 'admin', 'nz');
+	const nils = member('nils', 'admin', 'nz');
+	const al = member('al', 'analyst', 'aurora');
+	const library = projectFacts('institution-zone', [ava, nadia, al]);
+
+	it('offers to ask another Project Admin, nobody else, and not twice while a request waits', () => {
+		expect(memberPermissions(library, 'ava', nadia).canAskHandover).toEqual({ allowed: true });
+		expect(memberPermissions(library, 'ava', al).canAskHandover).toBeNull();
+		expect(memberPermissions(library, 'ava', ava).canAskHandover).toBeNull();
+		expect(memberPermissions(library, 'al', nadia).canAskHandover).toBeNull();
+		const waiting = {
+			id: 'h1',
+			kind: 'step-down' as const,
+			askedBy: 'ava',
+			askedOf: 'nadia',
+			stepDownTo: 'analyst' as const,
+			message: '',
+			createdAt: Date.UTC(2026, 5, 1),
+			status: 'pending' as const,
+			answeredAt: null,
+			reply: null
+		};
+		expect(memberPermissions(library, 'ava', nadia, [waiting]).canAskHandover).toEqual({
+			allowed: false,
+			message: expect.stringMatching(/^You asked nadia on .+; they have not answered yet\.$/)
+		});
+		expect(
+			memberPermissions(library, 'ava', nadia, [{ ...waiting, status: 'declined', answeredAt: 2 }])
+				.canAskHandover
+		).toEqual({ allowed: true });
+	});
+
+	it('warns the library’s last own admin that only outsiders would be left', () => {
+		expect(ownerZoneWarning(library, [ava, nadia], 'ava')).toBe(
+			'Aurora analytics would then be run only by nadia (Office), from outside Aurora. Nobody of Aurora could remove or demote them: only they can step down. Consider making someone of Aurora Project Admin first.'
+		);
+		const two = projectFacts('institution-zone', [ava, nadia, nils]);
+		expect(ownerZoneWarning(two, [ava, nadia, nils], 'ava')).toContain(
+			'only by nadia (Office) and nils (Office), from outside Aurora. Nobody of Aurora could remove or demote any of them'
+		);
+	});
+
+	it('does not warn when an admin of the library remains, for a non-admin, or for the last admin', () => {
+		expect(ownerZoneWarning(library, [ava, nadia], 'nadia')).toBeNull();
+		expect(ownerZoneWarning(library, [ava, nadia], 'al')).toBeNull();
+		const alone = projectFacts('institution-zone', [ava, al]);
+		expect(ownerZoneWarning(alone, [ava], 'ava')).toBeNull();
+		const network = projectFacts('network-zone', [nadia, nils]);
+		expect(ownerZoneWarning(network, [nadia, nils], 'nadia')).toBeNull();
 	});
 });

@@ -310,7 +310,7 @@ describe('changes to a project document', () => {
 });
 
 describe('a batch of changes to a project document', () => {
-	it('refuses a batch that would demote every Project Admin', () => {
+	it('steps the author down but keeps the other Project Admin in a batch that would demote both', () => {
 		const verdicts = judgeProjectBatch(
 			network,
 			'ada',
@@ -321,7 +321,23 @@ describe('a batch of changes to a project document', () => {
 			network.invitees
 		);
 		expect(verdicts.map((verdict) => verdict.decision)).toEqual([
-			{ allowed: false, code: 'last-admin', message: expect.any(String) },
+			{ allowed: true },
+			{ allowed: false, code: 'admin-protected', message: expect.any(String) }
+		]);
+	});
+
+	it('refuses the last Project Admin stepping down while promoting nobody', () => {
+		const alone = facts('network-zone', [
+			member('ada', 'admin', 'nz'),
+			member('nia', 'analyst', 'nz')
+		]);
+		const verdicts = judgeProjectBatch(
+			alone,
+			'ada',
+			[memberUpdate('ada', 'ada', { role: 'analyst' })],
+			alone.invitees
+		);
+		expect(verdicts.map((verdict) => verdict.decision)).toEqual([
 			{ allowed: false, code: 'last-admin', message: expect.any(String) }
 		]);
 	});

@@ -118,17 +118,33 @@ describe('network-zone management', () => {
 		).toMatchObject({ allowed: false, code: 'admin-only' });
 	});
 
-	it('lets a Project Admin demote or remove another Project Admin while one remains', () => {
+	it('refuses to remove or demote another Project Admin, naming who can and the way to ask', () => {
+		const because = {
+			allowed: false,
+			code: 'admin-protected',
+			message: expect.stringMatching(
+				/^Only bo can give up their Project Admin role, by stepping down or leaving: a Project Admin cannot (remove|demote) another Project Admin, only users below Admin\. Ask bo with a hand-over request\.$/
+			)
+		};
 		expect(
 			decideMemberChange(project, 'ada', project.member('bo')!, {
 				role: 'analyst',
 				zoneId: 'nz',
 				scope: 'all'
 			})
-		).toEqual({
-			allowed: true
-		});
-		expect(decideRemoval(project, 'ada', project.member('bo')!)).toEqual({ allowed: true });
+		).toEqual(because);
+		expect(decideRemoval(project, 'ada', project.member('bo')!)).toEqual(because);
+	});
+
+	it('lets a Project Admin step down or leave while another admin remains', () => {
+		expect(
+			decideMemberChange(project, 'bo', project.member('bo')!, {
+				role: 'consumer',
+				zoneId: 'nz',
+				scope: 'all'
+			})
+		).toEqual({ allowed: true });
+		expect(decideRemoval(project, 'bo', project.member('bo')!)).toEqual({ allowed: true });
 	});
 
 	it('offers only the roles the zone allows', () => {

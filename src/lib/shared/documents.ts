@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ZoneSchema } from './consortium';
+import { HandoverRequestSchema } from './handovers';
 import { IdSchema } from './ids';
 import {
 	AccessRequestSchema,
@@ -139,7 +140,8 @@ export const DOCUMENT_ROOTS = {
 		views: serverRoot(DataViewSchema, 'id'),
 		members: policyRoot(MemberSchema, 'accountId'),
 		invites: policyRoot(InviteSchema),
-		requests: policyRoot(AccessRequestSchema)
+		requests: policyRoot(AccessRequestSchema),
+		handovers: policyRoot(HandoverRequestSchema)
 	},
 	view: {
 		userProfiles: policyRoot(UserProfileSchema),

@@ -13,6 +13,7 @@ import {
 	ALLOW,
 	defaultScope,
 	inviteesFrom,
+	judgeProjectBatch,
 	judgeProjectChange,
 	newId,
 	PROJECT_SETTINGS_KEY,
@@ -22,6 +23,8 @@ import {
 	type DataView,
 	type Decision,
 	type EntryChange,
+	type HandoverKind,
+	type HandoverRequest,
 	type Invite,
 	type Invitees,
 	type Member,
@@ -29,6 +32,7 @@ import {
 	type ProjectFacts,
 	type ProjectInfo,
 	type Role,
+	type StepDownRole,
 	type Zone
 } from '../shared';
 import type { DocumentSession } from '../sync/document-session';
@@ -38,6 +42,7 @@ type Mirrors = {
 	members: SvelteMap<string, Member>;
 	invites: SvelteMap<string, Invite>;
 	requests: SvelteMap<string, AccessRequest>;
+	handovers: SvelteMap<string, HandoverRequest>;
 	zones: SvelteMap<string, Zone>;
 	views: SvelteMap<string, DataView>;
 };
@@ -75,6 +80,7 @@ export class ProjectState implements ProjectFacts {
 	readonly members = new SvelteMap<string, Member>();
 	readonly invites = new SvelteMap<string, Invite>();
 	readonly requests = new SvelteMap<string, AccessRequest>();
+	readonly handovers = new SvelteMap<string, HandoverRequest>();
 	readonly zones = new SvelteMap<string, Zone>();
 	readonly views = new SvelteMap<string, DataView>();
 	info = $state<ProjectInfo | null>(null);
@@ -210,6 +216,7 @@ export class ProjectState implements ProjectFacts {
 			members: this.members,
 			invites: this.invites,
 			requests: this.requests,
+			handovers: this.handovers,
 			zones: this.zones,
 			views: this.views
 		};
@@ -275,10 +282,26 @@ export class ProjectState implements ProjectFacts {
 			return { allowed: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
 		const decision = judgeProjectChange(this, this.myAccountId, change, this.invitees);
 		if (!decision.allowed) return decision;
+		this.#apply(change);
+		return ALLOW;
+	}
+
+	/** Changes that stand or fall together, judged as the server judges one update, then sent as one. */
+	#writeTogether(changes: EntryChange[]): Decision {
+		if (!this.info)
+			return { allowed: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
+		const refused = judgeProjectBatch(this, this.myAccountId, changes, this.invitees).find(
+			(verdict) => !verdict.decision.allowed
+		);
+		if (refused) return refused.decision;
+		this.#session.doc.transact(() => changes.forEach((change) => this.#apply(change)));
+		return ALLOW;
+	}
+
+	#apply(change: EntryChange): void {
 		const map = this.#session.map(change.root);
 		if (change.after === undefined) map.delete(change.key);
 		else map.set(change.key, change.after);
-		return ALLOW;
 	}
 
 	/** Gives a member another role (a Project Admin sees every data view; others keep theirs). */
@@ -365,6 +388,75 @@ export class ProjectState implements ProjectFacts {
 				decidedAt: Date.now(),
 				decisionReason: reason.trim() || null
 			}
+		});
+	}
+
+	/** Asks another Project Admin to step down, or to let us take over; only they can answer. */
+	askHandover(
+		accountId: string,
+		ask: { kind: HandoverKind; stepDownTo: StepDownRole; message: string }
+	): Decision {
+		const request: HandoverRequest = {
+			id: newId(),
+			kind: ask.kind,
+			askedBy: this.myAccountId,
+			askedOf: accountId,
+			stepDownTo: ask.stepDownTo,
+			message: ask.message.trim(),
+			createdAt: Date.now(),
+			status: 'pending',
+			answeredAt: null,
+			reply: null
+		};
+		return this.#write({ root: 'handovers', key: request.id, before: undefined, after: request });
+	}
+
+	/**
+	 * Answers a hand-over request asked of us. Accepting is stepping down: the answer and our own
+	 * member entry's new role are one change, which the server takes whole or not at all.
+	 */
+	answerHandover(requestId: string, accept: boolean, reply: string): Decision {
+		const request = this.handovers.get(requestId);
+		if (!request)
+			return { allowed: false, code: 'invalid-entry', message: 'That hand-over request is gone.' };
+		const answer: EntryChange = {
+			root: 'handovers',
+			key: requestId,
+			before: request,
+			after: {
+				...request,
+				status: accept ? 'accepted' : 'declined',
+				answeredAt: Date.now(),
+				reply: reply.trim() || null
+			}
+		};
+		const me = this.me;
+		if (!accept || !me) return this.#write(answer);
+		return this.#writeTogether([
+			answer,
+			{
+				root: 'members',
+				key: me.accountId,
+				before: me,
+				after: {
+					...me,
+					role: request.stepDownTo,
+					updatedBy: this.myAccountId,
+					updatedAt: Date.now()
+				}
+			}
+		]);
+	}
+
+	withdrawHandover(requestId: string): Decision {
+		const request = this.handovers.get(requestId);
+		if (!request)
+			return { allowed: false, code: 'invalid-entry', message: 'That hand-over request is gone.' };
+		return this.#write({
+			root: 'handovers',
+			key: requestId,
+			before: request,
+			after: { ...request, status: 'withdrawn', answeredAt: Date.now() }
 		});
 	}
 

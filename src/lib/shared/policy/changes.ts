@@ -10,10 +10,16 @@
  */
 import { rootSpec, type DocumentKind } from '../documents';
 import { readEntry, readStoredEntry } from '../entries';
+import type { HandoverRequest } from '../handovers';
 import type { AccessRequest, Invite, Member } from '../membership';
 import { ROLE_PLURALS, parseRole, type Role } from '../roles';
 import { ALLOW, deny, firstDenial, type Decision } from './decision';
 import type { ProjectFacts } from './facts';
+import {
+	decideHandoverAnswer,
+	decideHandoverRequest,
+	requireStepDownWithAcceptance
+} from './handover-rules';
 import { checkPermission, type MatrixAction } from './matrix';
 import {
 	decideInvite,
@@ -119,6 +125,8 @@ export function judgeProjectChange(
 			return judgeInviteChange(facts, authorId, parsed as Parsed<Invite>, invitees);
 		case 'requests':
 			return judgeRequestChange(facts, authorId, parsed as Parsed<AccessRequest>);
+		case 'handovers':
+			return judgeHandoverChange(facts, authorId, parsed as Parsed<HandoverRequest>);
 		default:
 			return deny('server-only', `The ${change.root} of a project are maintained by the server.`);
 	}
@@ -252,6 +260,24 @@ function judgeRequestChange(
 	);
 }
 
+function judgeHandoverChange(
+	facts: ProjectFacts,
+	authorId: string,
+	change: Parsed<HandoverRequest>
+): Decision {
+	switch (change.kind) {
+		case 'add':
+			return decideHandoverRequest(facts, authorId, change.after);
+		case 'update':
+			return decideHandoverAnswer(facts, authorId, change.before, change.after);
+		case 'delete':
+			return deny(
+				'server-only',
+				'Hand-over requests are kept as the record of what was asked: withdraw one instead.'
+			);
+	}
+}
+
 export interface JudgedChange {
 	change: EntryChange;
 	decision: Decision;
@@ -259,7 +285,8 @@ export interface JudgedChange {
 
 /**
  * Judges every change of one update to a project document against the state before it, then
- * refuses the demotions and removals of Project Admins that would leave the project without one.
+ * refuses the demotions and removals of Project Admins that would leave the project without one,
+ * and the acceptance of a hand-over request that does not come with its step-down.
  */
 export function judgeProjectBatch(
 	facts: ProjectFacts,
@@ -279,15 +306,18 @@ export function judgeProjectBatch(
 		(count, { change, decision }) => count + (decision.allowed ? adminDelta(change) : 0),
 		facts.adminCount()
 	);
-	if (adminsAfter >= 1) return verdicts;
-	return verdicts.map((verdict) =>
-		verdict.decision.allowed && adminDelta(verdict.change) < 0
-			? {
-					...verdict,
-					decision: deny('last-admin', 'A project always keeps at least one Project Admin.')
-				}
-			: verdict
-	);
+	const keptAdmin =
+		adminsAfter >= 1
+			? verdicts
+			: verdicts.map((verdict) =>
+					verdict.decision.allowed && adminDelta(verdict.change) < 0
+						? {
+								...verdict,
+								decision: deny('last-admin', 'A project always keeps at least one Project Admin.')
+							}
+						: verdict
+				);
+	return requireStepDownWithAcceptance(keptAdmin);
 }
 
 /** 1 for the entry of a Project Admin, as the schema reads it (a synonym is what it stands for). */

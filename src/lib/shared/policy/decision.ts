@@ -32,6 +32,10 @@ export const REASON_CODES = [
 	'request-decided',
 	'reason-required',
 	'invite-accepted',
+	// Hand-over requests between Project Admins.
+	'handover-target',
+	'handover-not-yours',
+	'handover-needs-step-down',
 	// Document structure.
 	'server-only',
 	'key-mismatch',

@@ -6,6 +6,7 @@ export * from './decision';
 export * from './matrix';
 export * from './facts';
 export * from './membership-rules';
+export * from './handover-rules';
 export * from './changes';
 export * from './invariants';
 export * from './values';

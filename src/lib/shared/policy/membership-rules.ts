@@ -1,11 +1,11 @@
 /**
  * The membership and zone rules of both management modes (see docs/policy.md):
- * - only Project Admins manage people (invite, change roles and data views, remove);
+ * - only Project Admins manage people (invite, change roles and data views, remove), and a
+ *   Project Admin cannot remove or demote another Project Admin, only users below Admin;
  * - network-zone management: Project Admins are Network Zone members, so an Institution Zone
  *   user is Analyst or Consumer, and sees exactly their own zone's data view;
  * - institution-zone management: members come from the owning Institution Zone or the Network
- *   Zone, a Project Admin cannot remove or demote another Project Admin, and Network Zone users
- *   ask to join (or to be subscribed to boards) by request;
+ *   Zone, and Network Zone users ask to join (or to be subscribed to boards) by request;
  * - anyone may step down or leave, and a project always keeps at least one Project Admin.
  */
 import { z } from 'zod';
@@ -98,14 +98,14 @@ function checkNetworkZoneAssignment(
 		if (assignment.role === 'admin') {
 			return deny(
 				'iz-user-cannot-be-admin',
-				'Institution Zone users cannot be Project Admin in this consortium: Project Admins must be Network Zone members.'
+				'Institution Zone users cannot be Project Admin in this consortium (Network Zone management): Project Admins must be Network Zone members.'
 			);
 		}
 		const ownView = facts.viewOfZone(assignment.zoneId);
 		if (!ownView || !sameScope(assignment.scope, [ownView.id])) {
 			return deny(
 				'iz-user-scope',
-				`An Institution Zone user sees only their own zone's data view${ownView ? ` (${ownView.name})` : ''}.`
+				`In Network Zone management an Institution Zone user sees only their own zone's data view${ownView ? ` (${ownView.name})` : ''}.`
 			);
 		}
 		return ALLOW;
@@ -125,7 +125,7 @@ function checkInstitutionZoneAssignment(
 		const owner = facts.zone(facts.project.ownerZoneId);
 		return deny(
 			'zone-not-in-project',
-			`Only people of ${owner ? zoneLabel(owner) : 'the owning Institution Zone'} and the Network Zone can be members of this project.`
+			`In Institution Zone management only people of ${owner ? zoneLabel(owner) : 'the owning Institution Zone'} and the Network Zone can be members of this project.`
 		);
 	}
 	return ALLOW;
@@ -145,24 +145,30 @@ function requireMember(facts: ProjectFacts, actorId: string): Decision {
 		: deny('not-a-member', 'You are not a member of this project.');
 }
 
-/** In institution-zone management, a Project Admin's role is theirs to give up, nobody else's. */
+/**
+ * A Project Admin's role is theirs to give up, nobody else's (the seed: "a Project Admin cannot
+ * remove another Project Admin, only users with role permissions below an Admin"), in both
+ * management modes. Demoting an admin removes their admin role, so it counts as removing them;
+ * so does any write to their entry. Their way out is their own: stepping down or leaving, asked
+ * for with a hand-over request, and for a stuck project the consortium's operators
+ * (`npm run admin -- remove-admin`).
+ */
 function protectOtherAdmins(
-	facts: ProjectFacts,
 	actorId: string,
 	target: Member,
-	act = 'remove or demote'
+	act: 'remove' | 'demote' | 'change the data views of' | 'rewrite the entry of'
 ): Decision {
-	if (
-		facts.project.mode === 'institution-zone' &&
-		target.role === 'admin' &&
-		target.accountId !== actorId
-	) {
+	if (target.role !== 'admin' || target.accountId === actorId) return ALLOW;
+	if (act !== 'remove' && act !== 'demote')
 		return deny(
 			'admin-protected',
 			`A Project Admin cannot ${act} another Project Admin, only users below Admin.`
 		);
-	}
-	return ALLOW;
+	const name = target.name.trim() || target.email;
+	return deny(
+		'admin-protected',
+		`Only ${name} can give up their Project Admin role, by stepping down or leaving: a Project Admin cannot ${act} another Project Admin, only users below Admin. Ask ${name} with a hand-over request.`
+	);
 }
 
 function keepOneAdmin(facts: ProjectFacts, target: Member, nextRole: Role | null): Decision {
@@ -284,7 +290,7 @@ export function decideMemberChange(
 	const stepsDown = isSelf && !scopeChanged && RANK[next.role] < RANK[target.role];
 	return firstDenial(
 		() => (stepsDown ? requireMember(facts, actorId) : requireAdmin(facts, actorId)),
-		() => protectOtherAdmins(facts, actorId, target),
+		() => protectOtherAdmins(actorId, target, roleChanged ? 'demote' : 'change the data views of'),
 		() => keepOneAdmin(facts, target, next.role),
 		() => assignmentRules(facts, { ...next, zoneId: target.zoneId })
 	);
@@ -309,7 +315,7 @@ function decideRewrite(
 		);
 	return firstDenial(
 		() => admin,
-		() => protectOtherAdmins(facts, actorId, target, 'rewrite the entry of')
+		() => protectOtherAdmins(actorId, target, 'rewrite the entry of')
 	);
 }
 
@@ -324,7 +330,7 @@ export function decideRemoval(facts: ProjectFacts, actorId: string, member: Memb
 	const leaves = actorId === target.accountId;
 	return firstDenial(
 		() => (leaves ? requireMember(facts, actorId) : requireAdmin(facts, actorId)),
-		() => protectOtherAdmins(facts, actorId, target),
+		() => protectOtherAdmins(actorId, target, 'remove'),
 		() => keepOneAdmin(facts, target, null)
 	);
 }
