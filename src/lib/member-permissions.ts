@@ -124,8 +124,28 @@ export function inviteStanding(
 		kind: 'choose',
 		why: claimed.length === 0 ? 'unlisted' : 'shared',
 		domain: emailDomain(address),
-		zoneIds: open.map((zone) => zone.id)
+		zoneIds: open.map((zone) => zone.id),
+		limit: unlistedDomainLimit(facts, actorId, address, candidates)
 	};
+}
+
+/** The policy's `unlisted-domain` reason, when it keeps some of these zones from the inviter. */
+function unlistedDomainLimit(
+	facts: InviteFacts,
+	actorId: string,
+	address: string,
+	zones: readonly Zone[]
+): string | null {
+	for (const zone of zones) {
+		const decision = decideInvite(
+			facts,
+			actorId,
+			{ email: address, role: 'consumer', zoneId: zone.id, scope: defaultScope(facts, zone.id) },
+			facts.invitees
+		);
+		if (!decision.allowed && decision.code === 'unlisted-domain') return decision.message;
+	}
+	return null;
 }
 
 export function invitePermissions(

@@ -102,6 +102,30 @@ describe('InviteUsersDialog', () => {
 		]);
 	});
 
+	it('says why only some zones are offered for an unknown domain', async () => {
+		const limit =
+			'vi@gmail.example.com is at a domain that no zone of Northern Lights lists: you can invite them only into your own zone, Aurora (Institution Zone).';
+		const { user, input } = setup({
+			standingOf: () => ({
+				kind: 'choose',
+				why: 'unlisted',
+				domain: 'gmail.example.com',
+				zoneIds: ['aurora'],
+				limit
+			})
+		});
+		await user.type(input, 'vi@gmail.example.com ');
+		const zone = screen.getByRole('combobox', { name: 'Zone for vi@gmail.example.com' });
+		expect(zone).toHaveAccessibleDescription(
+			`Unknown domain: ${limit} Choose the zone this person works in, or remove the address.`
+		);
+		expect(
+			within(zone)
+				.getAllByRole('option')
+				.map((option) => option.textContent)
+		).toEqual(['Choose a zone', 'Aurora (Institution Zone)']);
+	});
+
 	it('lets the inviter remove a flagged address instead', async () => {
 		const { user, onInvite, invite, input } = setup();
 		await user.type(input, 'ann@aurora.example.edu caleb@cove.example.org ');

@@ -106,7 +106,8 @@ describe('the policy in the components’ shapes', () => {
 			kind: 'choose',
 			why: 'unlisted',
 			domain: 'cove.example.org',
-			zoneIds: ['nz', 'aurora', 'borealis']
+			zoneIds: ['nz', 'aurora', 'borealis'],
+			limit: null
 		});
 		const library = projectFacts('institution-zone', [
 			member('ava', 'admin', 'aurora'),
@@ -114,7 +115,9 @@ describe('the policy in the components’ shapes', () => {
 		]);
 		expect(inviteStanding(library, 'ava', [], ZONES, 'caleb@cove.example.org')).toMatchObject({
 			kind: 'choose',
-			zoneIds: ['aurora']
+			zoneIds: ['aurora'],
+			limit:
+				'caleb@cove.example.org is at a domain that no zone of Northern Lights lists: you can invite them only into your own zone, Aurora (Institution Zone).'
 		});
 		expect(inviteStanding(library, 'nadia', [], ZONES, 'caleb@cove.example.org')).toMatchObject({
 			kind: 'choose',

@@ -15,9 +15,16 @@ export type AddressStanding =
 	| { kind: 'zoned'; zoneId: string }
 	/**
 	 * Its zone is the inviter's to say: no zone claims its domain (`unlisted`), or several do
-	 * (`shared`). `zoneIds` are the zones the policy lets this inviter choose.
+	 * (`shared`). `zoneIds` are the zones the policy lets this inviter choose; `limit` is the
+	 * policy's reason why other zones are not among them, when it has one.
 	 */
-	| { kind: 'choose'; why: 'unlisted' | 'shared'; domain: string; zoneIds: readonly string[] }
+	| {
+			kind: 'choose';
+			why: 'unlisted' | 'shared';
+			domain: string;
+			zoneIds: readonly string[];
+			limit: string | null;
+	  }
 	/** Nothing to send: already a member, or already invited. */
 	| { kind: 'skipped'; why: 'member' | 'invited'; message: string }
 	/** It cannot be invited into this project by this inviter. */
@@ -76,8 +83,8 @@ export function planInvitations(
 		let zoneChoice: ZoneChoice | null = null;
 		if (standing.kind === 'zoned') zoneId = standing.zoneId;
 		else {
-			const { why, domain, zoneIds } = standing;
-			zoneChoice = { why, domain, zoneIds };
+			const { why, domain, zoneIds, limit } = standing;
+			zoneChoice = { why, domain, zoneIds, limit };
 			zoneId = zoneIds.find((id) => id === choices.zones[address]);
 			if (zoneId === undefined) return { address, state: 'needs-zone', ...zoneChoice };
 		}
