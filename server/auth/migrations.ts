@@ -78,5 +78,14 @@ export const AUTH_MIGRATIONS: Migration[] = [
 		ALTER TABLE sessions ADD COLUMN embedded_project_id TEXT;
 		CREATE INDEX sessions_by_portal ON sessions(embedded_portal_id)
 			WHERE embedded_portal_id IS NOT NULL;`
+	},
+	{
+		// A link replaced by a newer one (an invitation resent) or withdrawn (an invitation revoked)
+		// is kept, marked, until it would have expired: whoever opens it is told what happened
+		// instead of "not valid".
+		id: 'auth-006-retired-tokens',
+		sql: `
+		ALTER TABLE tokens ADD COLUMN retired_because TEXT
+			CHECK (retired_because IN ('superseded', 'withdrawn'));`
 	}
 ];

@@ -7,6 +7,10 @@
  *
  * Lookup is by hash: with 160 bits of entropy, what the timing of an index lookup could reveal
  * about a hash gives no help in guessing a token.
+ *
+ * A token made useless by a newer one (`superseded`) or by withdrawing what it was for
+ * (`withdrawn`) is retired rather than deleted, so that whoever opens the old link learns why it no
+ * longer works. Only the holder of the link can learn it: rows are found by the token's hash.
  */
 import type { Db } from '../db/database';
 import { normalizeEmail } from './accounts';
@@ -25,11 +29,19 @@ export interface TokenRequest {
 	lifetimeMs?: number;
 }
 
-export type TokenFailure = 'invalid' | 'expired' | 'used';
+export const RETIREMENT_REASONS = ['superseded', 'withdrawn'] as const;
+export type RetirementReason = (typeof RETIREMENT_REASONS)[number];
+
+export type TokenFailure = 'invalid' | 'expired' | 'used' | RetirementReason;
 
 export type TokenCheck =
 	| { ok: true; email: string; subject: string | null; data: unknown; expiresAt: number }
-	| { ok: false; reason: TokenFailure };
+	| {
+			ok: false;
+			reason: TokenFailure;
+			/** What a retired token was about, so that its consumer can say what became of it. */
+			retired?: { subject: string | null; data: unknown };
+	  };
 
 interface TokenRow {
 	email: string;
@@ -37,6 +49,7 @@ interface TokenRow {
 	data: string | null;
 	expires_at: number;
 	consumed_at: number | null;
+	retired_because: RetirementReason | null;
 }
 
 /** Synchronous on purpose: the sync server issues invite tokens inside a synchronous step. */
@@ -72,7 +85,8 @@ export function consumeToken(auth: AuthDb, token: string, purpose: TokenPurpose)
 	const consumed = db
 		.prepare(
 			`UPDATE tokens SET consumed_at = ?
-			 WHERE token_hash = ? AND purpose = ? AND consumed_at IS NULL AND expires_at > ?`
+			 WHERE token_hash = ? AND purpose = ? AND consumed_at IS NULL AND retired_because IS NULL
+			   AND expires_at > ?`
 		)
 		.run(now, hash, purpose, now);
 	const row = findToken(db, hash, purpose);
@@ -85,8 +99,26 @@ export function peekToken(auth: AuthDb, token: string, purpose: TokenPurpose): T
 	const { db } = auth;
 	const now = auth.settings.now();
 	const row = findToken(db, hashSecret(token), purpose);
-	if (row && row.consumed_at === null && row.expires_at > now) return success(row);
+	if (row && row.consumed_at === null && row.retired_because === null && row.expires_at > now)
+		return success(row);
 	return failure(row, now);
+}
+
+/**
+ * Makes every unused token of this purpose and subject fail with the reason given, from now until
+ * it is deleted with the stale ones; returns how many there were.
+ */
+export function retireTokens(
+	db: Db,
+	purpose: TokenPurpose,
+	subject: string,
+	because: RetirementReason
+): number {
+	return db
+		.prepare(
+			'UPDATE tokens SET retired_because = ? WHERE purpose = ? AND subject = ? AND consumed_at IS NULL'
+		)
+		.run(because, purpose, subject).changes;
 }
 
 /** Makes every unused token of this purpose and subject invalid; returns how many there were. */
@@ -109,7 +141,8 @@ export function deleteStaleTokens(auth: AuthDb, graceMs: number): number {
 function findToken(db: Db, hash: Uint8Array, purpose: TokenPurpose): TokenRow | undefined {
 	return db
 		.prepare(
-			'SELECT email, subject, data, expires_at, consumed_at FROM tokens WHERE token_hash = ? AND purpose = ?'
+			`SELECT email, subject, data, expires_at, consumed_at, retired_because
+			 FROM tokens WHERE token_hash = ? AND purpose = ?`
 		)
 		.get(hash, purpose) as TokenRow | undefined;
 }
@@ -119,13 +152,24 @@ function success(row: TokenRow): TokenCheck {
 		ok: true,
 		email: row.email,
 		subject: row.subject,
-		data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+		data: dataOf(row),
 		expiresAt: row.expires_at
 	};
 }
 
+function dataOf(row: TokenRow): unknown {
+	return row.data === null ? null : (JSON.parse(row.data) as unknown);
+}
+
+/** Why the token cannot be used; a retired one says so even once it has expired. */
 function failure(row: TokenRow | undefined, now: number): TokenCheck {
 	if (!row) return { ok: false, reason: 'invalid' };
 	if (row.consumed_at !== null) return { ok: false, reason: 'used' };
+	if (row.retired_because !== null)
+		return {
+			ok: false,
+			reason: row.retired_because,
+			retired: { subject: row.subject, data: dataOf(row) }
+		};
 	return { ok: false, reason: row.expires_at <= now ? 'expired' : 'invalid' };
 }

@@ -44,11 +44,12 @@ export function registerInvitationRoutes(
 	 * The caller holds the project document loaded.
 	 */
 	function openInvitation(check: TokenCheck): OpenInvitation {
-		if (!check.ok) throw tokenError(check.reason);
-		const data = InviteTokenData.safeParse(check.data);
+		if (!check.ok && !check.retired) throw tokenError(check.reason);
+		const about = check.ok ? check : check.retired!;
+		const data = InviteTokenData.safeParse(about.data);
 		const invite =
-			data.success && check.subject
-				? findInvite(registry, data.data.projectId, check.subject)
+			data.success && about.subject
+				? findInvite(registry, data.data.projectId, about.subject)
 				: null;
 		if (!data.success || !invite) {
 			throw new HttpError(
@@ -62,6 +63,14 @@ export function registerInvitationRoutes(
 				409,
 				'invite-accepted',
 				'This invitation was already accepted. Sign in to open the project.'
+			);
+		}
+		// A resent invitation: its older links say so, whoever asks, and name nothing else.
+		if (!check.ok) {
+			throw new HttpError(
+				410,
+				'invite-superseded',
+				'A newer invitation replaced this one: open the Accept Invite link in the newest invitation email.'
 			);
 		}
 		const facts = registry.get(projectDocument(data.data.projectId))?.index;
@@ -128,6 +137,7 @@ export function registerInvitationRoutes(
 }
 
 function projectOf(check: TokenCheck): string {
-	const data = check.ok ? InviteTokenData.safeParse(check.data) : null;
+	const about = check.ok ? check : check.retired;
+	const data = about ? InviteTokenData.safeParse(about.data) : null;
 	return data?.success ? data.data.projectId : 'none';
 }

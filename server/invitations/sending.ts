@@ -1,9 +1,10 @@
 /**
  * Invitations are written to the project document by an admin's client (offline too), and sent by
  * the server once it has accepted the change: a new invitation, or a Resend Invitation (one more
- * `sendRequests`), issues a fresh Accept Invite link (revoking the earlier ones) and records when
- * it was sent and when it expires. An address that already has an account joins at once and is
- * told so; revoking an invitation (deleting it) revokes its link.
+ * `sendRequests`), issues a fresh Accept Invite link (the earlier ones then answer that a newer
+ * invitation replaced them) and records when it was sent and when it expires. An address that
+ * already has an account joins at once and is told so; revoking an invitation (deleting it)
+ * withdraws its link.
  *
  * Every sending is rate-limited per inviting account and per address invited (docs/security.md).
  * One over a limit is not lost: the invitation stays, marked `failed` with the reason, and a
@@ -13,7 +14,7 @@ import { projectDocument, ROLE_LABELS, type EntryChange, type Invite } from '../
 import { findAccountByEmail } from '../auth/accounts';
 import type { AuthContext } from '../auth/routes/context';
 import type { AuthDb } from '../auth/settings';
-import { issueToken, revokeTokens } from '../auth/tokens';
+import { issueToken, retireTokens } from '../auth/tokens';
 import type { MailQueue } from '../mail/mailer';
 import { addedToProjectMail, invitationMail, type SiteUrl } from '../mail/templates';
 import type { LiveDocument } from '../sync/live-document';
@@ -40,7 +41,7 @@ export function sendInvitationsOnChange(deps: InvitationDeps) {
 			if (change.root !== 'invites') continue;
 			const before = change.before as Invite | undefined;
 			const after = change.after as Invite | undefined;
-			if (!after) revokeTokens(deps.db, 'invite', change.key);
+			if (!after) retireTokens(deps.db, 'invite', change.key, 'withdrawn');
 			else if (!before || after.sendRequests > before.sendRequests) {
 				const refusal = overLimit(deps, document, after, authorId);
 				if (refusal) markNotSent(deps, document, after, refusal);
@@ -113,7 +114,7 @@ function deliverInvitation(
 		return;
 	}
 	const { expiresAt } = db.transaction(() => {
-		revokeTokens(db, 'invite', invite.id);
+		retireTokens(db, 'invite', invite.id, 'superseded');
 		const issued = issueToken(deps, {
 			purpose: 'invite',
 			email: invite.email,

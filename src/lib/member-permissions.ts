@@ -1,16 +1,16 @@
 /**
  * The policy's answers in the shapes the Project Users components take: what the signed-in person
- * may do to each member and invitation, which roles an invitation may carry, and why an address
- * cannot be invited. Every reason is the policy's own message; nothing here adds a rule, except
- * that an accepted invitation has nothing left to revoke and a hand-over request that waits need
- * not be sent twice.
+ * may do to each member and invitation, which zone and roles an invitation of an address may
+ * carry, and why an address cannot be invited. Every reason is the policy's own message; nothing
+ * here adds a rule, except that an accepted invitation has nothing left to revoke and a hand-over
+ * request that waits need not be sent twice.
  */
 import type { InvitePermissions } from './components/InvitedUsersTable.svelte';
+import type { AddressStanding } from './components/invite-plan';
 import type { MemberPermissions } from './components/MembersTable.svelte';
 import { formatDate } from './components/format-time';
 import { roleChoicesFrom, type Permit, type RoleChoices } from './components/role-choices';
 import {
-	checkInviteeZone,
 	decideHandoverRequest,
 	decideInvite,
 	decideMemberChange,
@@ -18,13 +18,15 @@ import {
 	judgeProjectChange,
 	ROLES,
 	decideRemoval,
+	emailDomain,
 	type Assignment,
 	type HandoverRequest,
 	type Invite,
 	type Invitees,
 	type Member,
 	type ProjectFacts,
-	type Role
+	type Role,
+	type Zone
 } from './shared';
 
 /** The project's facts, and what is known of the zones of the addresses invited to it. */
@@ -131,20 +133,19 @@ export function ownerZoneWarning(
 	return `${facts.project.name} would then be run only by ${list}, from outside ${owner}. Nobody of ${owner} could remove or demote ${others.length === 1 ? 'them' : 'any of them'}: only they can step down. Consider making someone of ${owner} Project Admin first.`;
 }
 
-/** The roles an invitation into this zone may carry, as Invite Users offers them. */
+/** The roles an invitation of this address into this zone may carry, as Invite Users offers them. */
 export function inviteRoleChoices(
 	facts: InviteFacts,
 	actorId: string,
-	zoneId: string | null
+	address: string,
+	zoneId: string
 ): RoleChoices {
-	if (zoneId === null) return { allowed: [] };
-	// An address nobody has: only the rules about the inviter, the zone and the role speak.
 	return roleChoicesFrom((role) =>
 		decideInvite(
 			facts,
 			actorId,
 			{
-				email: 'nobody@invalid.invalid',
+				email: address,
 				role,
 				zoneId,
 				scope: role === 'admin' ? 'all' : defaultScope(facts, zoneId)
@@ -155,31 +156,71 @@ export function inviteRoleChoices(
 }
 
 /**
- * Why this address cannot be invited (already a member, already invited, or it belongs to another
- * zone than the one chosen), or null. Without a zone, only the reasons that hold whatever the zone.
+ * What Invite Users knows of an address before anything is chosen for it: a member or invited
+ * already (nothing to send), the one zone its domain puts it in, the zones the inviter may choose
+ * from when no zone (or more than one) claims its domain, or why it cannot be invited here at all.
+ * `zones` are the consortium's zones, in the order they are offered.
  */
-export function inviteRefusal(
+export function inviteStanding(
 	facts: InviteFacts,
 	actorId: string,
 	invites: Iterable<Invite>,
-	address: string,
-	zoneId: string | null
-): string | null {
-	const decision = decideInvite(
-		facts,
-		actorId,
-		{ email: address, role: 'consumer', zoneId: zoneId ?? facts.project.ownerZoneId, scope: 'all' },
-		facts.invitees
-	);
-	if (!decision.allowed && decision.code === 'already-member') return decision.message;
+	zones: readonly Zone[],
+	address: string
+): AddressStanding {
+	const member = facts.memberByEmail(address);
+	if (member)
+		return {
+			kind: 'skipped',
+			why: 'member',
+			message: `${address} is already a member of this project.`
+		};
 	for (const invite of invites) {
-		if (invite.email === address && invite.status !== 'accepted') {
-			return `${address} is already invited: use Resend Invitation in Invited Users.`;
-		}
+		if (invite.email === address && invite.status !== 'accepted')
+			return {
+				kind: 'skipped',
+				why: 'invited',
+				message: `${address} is already invited: use Resend Invitation in Invited Users.`
+			};
 	}
-	if (zoneId !== null) {
-		const zone = checkInviteeZone(facts, facts.invitees, address, zoneId);
-		if (!zone.allowed) return zone.message;
+	const claimed = facts.invitees.zonesOf(address);
+	const candidates = claimed.length > 0 ? zones.filter((zone) => claimed.includes(zone.id)) : zones;
+	const open = candidates.filter(
+		(zone) => inviteRoleChoices(facts, actorId, address, zone.id).allowed.length > 0
+	);
+	if (open.length === 0) {
+		const first = candidates[0];
+		const reasons = first ? inviteRoleChoices(facts, actorId, address, first.id).reasons : {};
+		return {
+			kind: 'refused',
+			message: reasons?.consumer ?? `${address} cannot be invited into this project.`
+		};
+	}
+	if (claimed.length === 1) return { kind: 'zoned', zoneId: open[0]!.id };
+	return {
+		kind: 'choose',
+		why: claimed.length === 0 ? 'unlisted' : 'shared',
+		domain: emailDomain(address),
+		zoneIds: open.map((zone) => zone.id),
+		limit: unlistedDomainLimit(facts, actorId, address, candidates)
+	};
+}
+
+/** The policy's `unlisted-domain` reason, when it keeps some of these zones from the inviter. */
+function unlistedDomainLimit(
+	facts: InviteFacts,
+	actorId: string,
+	address: string,
+	zones: readonly Zone[]
+): string | null {
+	for (const zone of zones) {
+		const decision = decideInvite(
+			facts,
+			actorId,
+			{ email: address, role: 'consumer', zoneId: zone.id, scope: defaultScope(facts, zone.id) },
+			facts.invitees
+		);
+		if (!decision.allowed && decision.code === 'unlisted-domain') return decision.message;
 	}
 	return null;
 }

@@ -4,9 +4,10 @@
  * signed-in Project Admin ("admin-1") may do, as the wiring will.
  */
 import type { RoleChoices } from '../../src/lib/components/role-choices';
+import type { AddressStanding } from '../../src/lib/components/invite-plan';
 import {
-	inviteRefusal as inviteRefusalFor,
 	inviteRoleChoices as inviteRoleChoicesFor,
+	inviteStanding as inviteStandingOf,
 	memberPermissions
 } from '../../src/lib/member-permissions';
 import {
@@ -75,14 +76,24 @@ export function permissionsFor(members: Member[]) {
 	return (target: Member) => memberPermissions(snapshot, ADMIN.accountId, target);
 }
 
-/** The roles an invitation into this zone may carry. */
-export function inviteRoleChoices(zoneId: string | null): RoleChoices {
-	return inviteRoleChoicesFor(facts([ADMIN]), ADMIN.accountId, zoneId);
+/** The roles an invitation of this address into this zone may carry. */
+export function inviteRoleChoices(
+	zoneId: string,
+	address = `someone@${ZONES.find((zone) => zone.id === zoneId)!.emailDomains[0]}`
+): RoleChoices {
+	return inviteRoleChoicesFor(facts([ADMIN]), ADMIN.accountId, address, zoneId);
 }
 
-/** Why an address cannot be invited into this zone, as the wiring asks (nobody invited yet). */
-export function inviteRefusal(address: string, zoneId: string | null): string | null {
-	return inviteRefusalFor(facts([ADMIN]), ADMIN.accountId, [], address, zoneId);
+/**
+ * What Invite Users knows of an address, as the wiring asks: the members and invitations given
+ * (the admin alone, nobody invited, by default).
+ */
+export function inviteStanding(
+	members: Member[] = [ADMIN],
+	invites: Invite[] = []
+): (address: string) => AddressStanding {
+	const snapshot = facts(members);
+	return (address) => inviteStandingOf(snapshot, ADMIN.accountId, invites, ZONES, address);
 }
 
 export function invite(overrides: Partial<Invite> & Pick<Invite, 'id' | 'email'>): Invite {

@@ -40,22 +40,25 @@ const INVITES: Invite[] = [
 	})
 ];
 
+const ADMINS_ONLY = 'Only Project Admins can manage the users of a project.';
+
+/** Another admin's invitation to failed@ is theirs to manage here (a stand-in for any refusal). */
 function permissions(item: Invite): InvitePermissions {
-	return item.status === 'accepted'
+	return item.id === 'i-failed'
 		? {
-				canResend: { allowed: false, message: 'This invitation was accepted.' },
-				canRevoke: { allowed: false, message: 'This invitation was accepted.' }
+				canResend: { allowed: false, message: ADMINS_ONLY },
+				canRevoke: { allowed: false, message: ADMINS_ONLY }
 			}
 		: { canResend: { allowed: true }, canRevoke: { allowed: true } };
 }
 
-function setup(offline = false) {
+function setup(offline = false, invites: Invite[] = INVITES) {
 	const user = userEvent.setup();
 	const onResend = vi.fn();
 	const onRevoke = vi.fn();
 	render(InvitedUsersTable, {
 		props: {
-			invites: INVITES,
+			invites,
 			inviterName: (id: string) => (id === 'admin-1' ? 'Ada Admin' : id),
 			permissionsFor: permissions,
 			onResend,
@@ -78,7 +81,6 @@ describe('InvitedUsersTable', () => {
 		expect(row('queued@')).toHaveTextContent('Queued');
 		expect(row('queued@')).toHaveTextContent('Not yet');
 		expect(row('expired@')).toHaveTextContent('Expired');
-		expect(row('accepted@')).toHaveTextContent('Accepted');
 		expect(row('failed@')).toHaveTextContent('Failed');
 		expect(row('failed@')).toHaveTextContent('The mail server refused the address.');
 	});
@@ -99,16 +101,29 @@ describe('InvitedUsersTable', () => {
 		expect(onResend).toHaveBeenCalledWith('i-expired');
 	});
 
+	it('lists only invitations still waiting: an accepted one leaves the list', () => {
+		setup();
+		expect(screen.queryByRole('row', { name: /accepted@/ })).not.toBeInTheDocument();
+		// The header row and the four invitations not accepted.
+		expect(screen.getAllByRole('row')).toHaveLength(5);
+	});
+
+	it('says there is nothing pending once every invitation was accepted', () => {
+		setup(false, [INVITES[3]!]);
+		expect(screen.queryByRole('table')).not.toBeInTheDocument();
+		expect(screen.getByText('No pending invitations')).toBeInTheDocument();
+	});
+
 	it('keeps Resend Invitation and Revoke disabled with the reason where they do not apply', async () => {
 		const { user, onResend, row } = setup();
-		const resend = within(row('accepted@')).getByRole('button', { name: /Resend Invitation/ });
+		const resend = within(row('failed@')).getByRole('button', { name: /Resend Invitation/ });
 		expect(resend).toHaveAttribute('aria-disabled', 'true');
-		expect(resend).toHaveAccessibleDescription('This invitation was accepted.');
+		expect(resend).toHaveAccessibleDescription(ADMINS_ONLY);
 		await user.click(resend);
 		expect(onResend).not.toHaveBeenCalled();
 		expect(
-			within(row('accepted@')).getByRole('button', { name: /Revoke/ })
-		).toHaveAccessibleDescription('This invitation was accepted.');
+			within(row('failed@')).getByRole('button', { name: /Revoke/ })
+		).toHaveAccessibleDescription(ADMINS_ONLY);
 	});
 
 	it('asks for confirmation before revoking', async () => {

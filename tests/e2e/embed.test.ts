@@ -149,7 +149,9 @@ describe('the widget in the demo portal', () => {
 		await frame.getByRole('button', { name: 'Invite Users' }).click();
 		const dialog = frame.getByRole('dialog');
 		await dialog.getByLabel('Email addresses').fill('embedded.invitee@example.org ');
-		await dialog.getByLabel('Zone').selectOption({ label: 'Office (Network Zone)' });
+		await dialog
+			.getByRole('combobox', { name: 'Zone for embedded.invitee@example.org' })
+			.selectOption({ label: 'Office (Network Zone)' });
 		await dialog.getByRole('radio', { name: /Analyst/ }).check();
 		await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
 

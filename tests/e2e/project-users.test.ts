@@ -240,7 +240,9 @@ describe('the invitation flow in Chromium', () => {
 		await ada.page.getByRole('button', { name: 'Invite Users' }).click();
 		const dialog = ada.page.getByRole('dialog');
 		await dialog.getByLabel('Email addresses').fill('newcomer@example.org ');
-		await dialog.getByLabel('Zone').selectOption({ label: 'Office (Network Zone)' });
+		await dialog
+			.getByRole('combobox', { name: 'Zone for newcomer@example.org' })
+			.selectOption({ label: 'Office (Network Zone)' });
 		await dialog.getByRole('radio', { name: /Analyst/ }).check();
 		await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
 		await expect

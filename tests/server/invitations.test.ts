@@ -134,7 +134,7 @@ describe('inviting a new user', () => {
 		);
 	});
 
-	it('makes the old link fail once the invitation is resent', async () => {
+	it('tells whoever opens the first link after a Resend that a newer invitation replaced it', async () => {
 		const sent = queuedInvite('resend@example.org');
 		ada.map('invites').set(sent.id, sent);
 		const first = await linkFromInvitation('resend@example.org');
@@ -143,10 +143,51 @@ describe('inviting a new user', () => {
 		const second = await linkFromInvitation('resend@example.org');
 
 		const browser = new TestClient(server);
+		const superseded = {
+			code: 'invite-superseded',
+			message:
+				'A newer invitation replaced this one: open the Accept Invite link in the newest invitation email.'
+		};
 		const old = await browser.post('/api/invites/preview', { token: first });
-		expect(old.status).toBe(400);
-		expect(old.body.error.code).toBe('token-invalid');
-		expect((await browser.post('/api/invites/preview', { token: second })).status).toBe(200);
+		expect(old.status).toBe(410);
+		expect(old.body.error).toEqual(expect.objectContaining(superseded));
+		expect(JSON.stringify(old.body)).not.toContain('resend@example.org');
+		const oldAccepted = await browser.post('/api/invites/accept', { token: first, name: 'Old' });
+		expect(oldAccepted.status).toBe(410);
+		expect(oldAccepted.body.error).toEqual(expect.objectContaining(superseded));
+		// Still so once the first link's week is over: it was replaced, not merely late.
+		clock.advance(6 * 24 * 3600 * 1000);
+		ada.map('invites').set(sent.id, { ...invite(sent.id)!, sendRequests: 3 });
+		const third = await linkFromInvitation('resend@example.org');
+		clock.advance(2 * 24 * 3600 * 1000);
+		expect((await browser.post('/api/invites/preview', { token: first })).body.error.code).toBe(
+			'invite-superseded'
+		);
+		expect((await browser.post('/api/invites/preview', { token: second })).body.error.code).toBe(
+			'invite-superseded'
+		);
+
+		expect(
+			(await browser.post('/api/invites/accept', { token: third, name: 'Re Sent' })).status
+		).toBe(200);
+		const afterAccepting = await new TestClient(server).post('/api/invites/preview', {
+			token: first
+		});
+		expect(afterAccepting.status).toBe(409);
+		expect(afterAccepting.body.error.code).toBe('invite-accepted');
+	});
+
+	it('answers a made-up or mangled link the same way, whoever the address belongs to', async () => {
+		const sent = queuedInvite('mangled@example.org');
+		ada.map('invites').set(sent.id, sent);
+		const token = await linkFromInvitation('mangled@example.org');
+		const browser = new TestClient(server);
+		const mangled = `${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`;
+		for (const wrong of [mangled, 'a'.repeat(token.length)]) {
+			const answer = await browser.post('/api/invites/preview', { token: wrong });
+			expect(answer.status).toBe(400);
+			expect(answer.body.error.code).toBe('token-invalid');
+		}
 	});
 
 	it('refuses an expired link with a clear message, and a resend revives the invitation', async () => {
@@ -196,9 +237,10 @@ describe('inviting a new user', () => {
 		ada.map('invites').delete(sent.id);
 		const refused = await eventually(async () => {
 			const preview = await new TestClient(server).post('/api/invites/preview', { token });
-			return preview.status === 400 && preview;
+			return preview.status !== 200 && preview;
 		}, 'the revocation');
-		expect(refused.body.error.code).toBe('token-invalid');
+		expect(refused.status).toBe(410);
+		expect(refused.body.error.code).toBe('invite-revoked');
 	});
 
 	it('applies the zone rules to the invitation itself: no IZ address as Project Admin', async () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
 	invitePermissions,
-	inviteRefusal,
 	inviteRoleChoices,
+	inviteStanding,
 	memberPermissions,
 	ownerZoneWarning
 } from '../../src/lib/member-permissions';
 import type { Invite } from '../../src/lib/shared';
-import { facts as projectFacts, member } from '../support/policy-fixtures';
+import { ZONES, facts as projectFacts, member } from '../support/policy-fixtures';
 
 const admin = member('admin', 'admin', 'nz');
 const analyst = member('iz-analyst', 'analyst', 'aurora', ['v-aurora']);
@@ -53,40 +53,86 @@ describe('the policy in the components’ shapes', () => {
 	});
 
 	it('lets only Project Admins invite, whatever the zone', () => {
-		expect(inviteRoleChoices(facts, 'iz-analyst', 'nz')).toMatchObject({
+		expect(inviteRoleChoices(facts, 'iz-analyst', 'new@office.example.org', 'nz')).toMatchObject({
 			allowed: [],
 			reasons: { admin: 'Only Project Admins can manage the users of a project.' }
 		});
-		expect(inviteRoleChoices(facts, 'admin', 'nz').allowed).toEqual([
+		expect(inviteRoleChoices(facts, 'admin', 'new@office.example.org', 'nz').allowed).toEqual([
 			'admin',
 			'analyst',
 			'consumer'
 		]);
+		expect(inviteRoleChoices(facts, 'admin', 'new@aurora.example.edu', 'aurora')).toMatchObject({
+			allowed: ['analyst', 'consumer'],
+			reasons: { admin: expect.stringMatching(/Institution Zone users cannot be Project Admin/) }
+		});
 	});
 
-	it('refuses to invite a member or someone already invited', () => {
-		expect(inviteRefusal(facts, 'admin', [], analyst.email, null)).toMatch(/already a member/);
-		expect(inviteRefusal(facts, 'admin', [invite()], 'new@aurora.example.edu', 'aurora')).toMatch(
-			/already invited: use Resend Invitation/
-		);
+	it('leaves out a member and someone already invited, saying so', () => {
+		expect(inviteStanding(facts, 'admin', [], ZONES, analyst.email)).toEqual({
+			kind: 'skipped',
+			why: 'member',
+			message: `${analyst.email} is already a member of this project.`
+		});
 		expect(
-			inviteRefusal(
+			inviteStanding(facts, 'admin', [invite()], ZONES, 'new@aurora.example.edu')
+		).toMatchObject({
+			kind: 'skipped',
+			why: 'invited',
+			message: expect.stringMatching(/already invited: use Resend Invitation/)
+		});
+		expect(
+			inviteStanding(
 				facts,
 				'admin',
 				[invite({ status: 'accepted' })],
-				'new@aurora.example.edu',
-				'aurora'
+				ZONES,
+				'new@aurora.example.edu'
 			)
-		).toBeNull();
+		).toEqual({ kind: 'zoned', zoneId: 'aurora' });
 	});
 
-	it('refuses an address in another zone than its own, naming the zone, and none without a zone', () => {
-		expect(inviteRefusal(facts, 'admin', [], 'Dean@Aurora.Example.edu', 'nz')).toBe(
-			'dean@aurora.example.edu belongs to Aurora (Institution Zone): invite them into that zone.'
-		);
-		expect(inviteRefusal(facts, 'admin', [], 'dean@aurora.example.edu', 'aurora')).toBeNull();
-		expect(inviteRefusal(facts, 'admin', [], 'dean@aurora.example.edu', null)).toBeNull();
-		expect(inviteRefusal(facts, 'admin', [], 'dean@elsewhere.example.net', 'nz')).toBeNull();
+	it('places each address in the zone of its own domain, whatever the others are', () => {
+		const standing = (address: string) => inviteStanding(facts, 'admin', [], ZONES, address);
+		expect(standing('dean@aurora.example.edu')).toEqual({ kind: 'zoned', zoneId: 'aurora' });
+		expect(standing('bea@mail.borealis.example.edu')).toEqual({
+			kind: 'zoned',
+			zoneId: 'borealis'
+		});
+		expect(standing('nils@office.example.org')).toEqual({ kind: 'zoned', zoneId: 'nz' });
+	});
+
+	it('asks for the zone of an address no zone claims, offering those the inviter answers for', () => {
+		expect(inviteStanding(facts, 'admin', [], ZONES, 'caleb@cove.example.org')).toEqual({
+			kind: 'choose',
+			why: 'unlisted',
+			domain: 'cove.example.org',
+			zoneIds: ['nz', 'aurora', 'borealis'],
+			limit: null
+		});
+		const library = projectFacts('institution-zone', [
+			member('ava', 'admin', 'aurora'),
+			member('nadia', 'admin', 'nz')
+		]);
+		expect(inviteStanding(library, 'ava', [], ZONES, 'caleb@cove.example.org')).toMatchObject({
+			kind: 'choose',
+			zoneIds: ['aurora'],
+			limit:
+				'caleb@cove.example.org is at a domain that no zone of Northern Lights lists: you can invite them only into your own zone, Aurora (Institution Zone).'
+		});
+		expect(inviteStanding(library, 'nadia', [], ZONES, 'caleb@cove.example.org')).toMatchObject({
+			kind: 'choose',
+			zoneIds: ['nz']
+		});
+	});
+
+	it('refuses, with the policy’s reason, an address whose zone is not part of the project', () => {
+		const library = projectFacts('institution-zone', [member('ava', 'admin', 'aurora')]);
+		expect(inviteStanding(library, 'ava', [], ZONES, 'bea@borealis.example.edu')).toEqual({
+			kind: 'refused',
+			message:
+				'In Institution Zone management only people of Aurora (Institution Zone) and the Network Zone can be members of this project.'
+		});
 	});
 
 	it('lets a Project Admin resend and revoke an open invitation, but not an accepted one', () => {

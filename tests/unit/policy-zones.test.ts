@@ -435,6 +435,44 @@ describe('the zone of an invited address', () => {
 				allowed: true
 			});
 		});
+
+		describe('an address at a domain no zone lists', () => {
+			const withOffice = facts(
+				'institution-zone',
+				[member('ava', 'admin', 'aurora'), member('nadia', 'admin', 'nz')],
+				{ 'known@example.net': ['nz'] }
+			);
+
+			it('goes only into the inviter’s own zone, naming it', () => {
+				expect(invite(withOffice, 'ava', 'ivy@example.net', 'aurora')).toEqual({ allowed: true });
+				expect(invite(withOffice, 'ava', 'ivy@example.net', 'nz')).toEqual({
+					allowed: false,
+					code: 'unlisted-domain',
+					message:
+						'ivy@example.net is at a domain that no zone of Northern Lights lists: you can invite them only into your own zone, Aurora (Institution Zone).'
+				});
+				expect(invite(withOffice, 'nadia', 'ivy@example.net', 'nz')).toEqual({ allowed: true });
+				expect(invite(withOffice, 'nadia', 'ivy@example.net', 'aurora')).toMatchObject({
+					code: 'unlisted-domain',
+					message: expect.stringContaining('your own zone, Office (Network Zone)')
+				});
+			});
+
+			it('follows what the server knows of the person instead', () => {
+				expect(invite(withOffice, 'ava', 'known@example.net', 'nz')).toEqual({ allowed: true });
+				expect(invite(withOffice, 'nadia', 'known@example.net', 'aurora')).toMatchObject({
+					code: 'zone-does-not-match-email'
+				});
+			});
+		});
+	});
+
+	it('lets a Network Zone admin of network-zone management say which zone an unlisted address belongs to', () => {
+		const project = facts('network-zone', [member('ada', 'admin', 'nz')]);
+		expect(invite(project, 'ada', 'ivy@example.net', 'nz')).toEqual({ allowed: true });
+		expect(invite(project, 'ada', 'ivy@example.net', 'aurora', 'analyst', ['v-aurora'])).toEqual({
+			allowed: true
+		});
 	});
 
 	it('lets the most specific domain claim an address', () => {

@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AUTH_POLICY, type AuthDb } from '../../server/auth/settings';
-import { consumeToken, issueToken, peekToken, revokeTokens } from '../../server/auth/tokens';
+import {
+	consumeToken,
+	deleteStaleTokens,
+	issueToken,
+	peekToken,
+	retireTokens,
+	revokeTokens
+} from '../../server/auth/tokens';
 import type { Db } from '../../server/db/database';
 import { openConsoleDatabase } from '../../server/schema';
 
@@ -78,6 +85,41 @@ describe('one-time tokens', () => {
 		expect(consumeToken(auth, first.token, 'invite')).toEqual({ ok: false, reason: 'invalid' });
 		expect(consumeToken(auth, resent.token, 'invite').ok).toBe(true);
 		expect(consumeToken(auth, other.token, 'invite').ok).toBe(true);
+	});
+
+	it('says it was replaced once retired by a newer one, also past its expiry, until it is stale', () => {
+		const first = issueToken(auth, {
+			purpose: 'invite',
+			email: 'a@b.org',
+			subject: 'invite-1',
+			data: { projectId: 'p1' }
+		});
+		expect(retireTokens(db, 'invite', 'invite-1', 'superseded')).toBe(1);
+		const resent = issueToken(auth, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
+		const superseded = {
+			ok: false,
+			reason: 'superseded',
+			retired: { subject: 'invite-1', data: { projectId: 'p1' } }
+		};
+		expect(peekToken(auth, first.token, 'invite')).toEqual(superseded);
+		expect(consumeToken(auth, first.token, 'invite')).toEqual(superseded);
+		time = first.expiresAt + HOUR;
+		expect(peekToken(auth, first.token, 'invite')).toEqual(superseded);
+		expect(peekToken(auth, resent.token, 'invite')).toEqual({ ok: false, reason: 'expired' });
+		deleteStaleTokens(auth, 0);
+		expect(peekToken(auth, first.token, 'invite')).toEqual({ ok: false, reason: 'invalid' });
+	});
+
+	it('says it was withdrawn, and a used one stays used', () => {
+		const used = issueToken(auth, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
+		expect(consumeToken(auth, used.token, 'invite').ok).toBe(true);
+		const open = issueToken(auth, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
+		expect(retireTokens(db, 'invite', 'invite-1', 'withdrawn')).toBe(1);
+		expect(peekToken(auth, used.token, 'invite')).toEqual({ ok: false, reason: 'used' });
+		expect(peekToken(auth, open.token, 'invite')).toMatchObject({
+			ok: false,
+			reason: 'withdrawn'
+		});
 	});
 
 	it('is stored only as a hash', () => {

@@ -161,7 +161,9 @@ const TOKEN_MESSAGES: Record<TokenFailure, string> = {
 	invalid:
 		'This link is not valid. It may have been replaced by a newer one: use the latest email, or ask for a new link.',
 	expired: 'This link has expired. Ask for a new one.',
-	used: 'This link has already been used. Ask for a new one if you need it.'
+	used: 'This link has already been used. Ask for a new one if you need it.',
+	superseded: 'A newer link replaced this one: use the link in the newest email.',
+	withdrawn: 'This link was withdrawn.'
 };
 
 export function tokenError(reason: TokenFailure): HttpError {

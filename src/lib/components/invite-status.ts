@@ -1,5 +1,21 @@
-/** How an invitation's state reads in the Invited Users list. */
+/**
+ * How an invitation's state reads in the Invited Users list, and which invitations the list holds:
+ * the ones still waiting for their person. An accepted invitation leaves it (and its count): its
+ * person is in Users now, and the project document keeps the entry as the record.
+ */
 import { isInviteExpired, type Invite } from '$lib/shared';
+
+/** An invitation nobody has accepted yet: queued, sent (perhaps expired) or failed. */
+export type OpenInvite = Invite & { status: Exclude<Invite['status'], 'accepted'> };
+
+export function isOpenInvite(invite: Invite): invite is OpenInvite {
+	return invite.status !== 'accepted';
+}
+
+/** The invitations Invited Users lists, newest first. */
+export function openInvites(invites: Iterable<Invite>): OpenInvite[] {
+	return [...invites].filter(isOpenInvite).sort((a, b) => b.invitedAt - a.invitedAt);
+}
 
 export type InviteStatusTone = 'primary' | 'success' | 'warning' | 'danger' | 'neutral';
 
@@ -11,7 +27,7 @@ export interface InviteStatusView {
 }
 
 export function describeInviteStatus(
-	invite: Pick<Invite, 'status' | 'expiresAt' | 'failure'>,
+	invite: Pick<OpenInvite, 'status' | 'expiresAt' | 'failure'>,
 	now: number,
 	offline: boolean
 ): InviteStatusView {
@@ -33,8 +49,6 @@ export function describeInviteStatus(
 				: { label: 'Queued', tone: 'neutral', detail: 'The server sends it in a moment.' };
 		case 'sent':
 			return { label: 'Sent', tone: 'primary', detail: null };
-		case 'accepted':
-			return { label: 'Accepted', tone: 'success', detail: null };
 		case 'failed':
 			return {
 				label: 'Failed',

@@ -257,7 +257,13 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(InvitePreviewRequestSchema),
 		answer: json(InvitePreviewSchema),
-		errors: [...TOKEN_ERRORS, 'invite-revoked', 'invite-accepted', 'rate-limited']
+		errors: [
+			...TOKEN_ERRORS,
+			'invite-superseded',
+			'invite-revoked',
+			'invite-accepted',
+			'rate-limited'
+		]
 	},
 	acceptInvite: {
 		method: 'POST',
@@ -266,7 +272,13 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(InviteAcceptRequestSchema),
 		answer: json(SignedIn.extend({ projectId: z.string() })),
-		errors: [...TOKEN_ERRORS, 'invite-revoked', 'invite-accepted', 'rate-limited']
+		errors: [
+			...TOKEN_ERRORS,
+			'invite-superseded',
+			'invite-revoked',
+			'invite-accepted',
+			'rate-limited'
+		]
 	},
 
 	// Requests, the directory, the audit log, the roster, lookup tables and the Lexicon.

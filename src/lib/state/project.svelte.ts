@@ -73,6 +73,8 @@ export function presenceColor(accountId: string): string {
 
 export interface InviteOutcome {
 	email: string;
+	/** The invitation's id, to follow what the server makes of it. */
+	inviteId: string;
 	decision: Decision;
 }
 
@@ -334,10 +336,15 @@ export class ProjectState implements ProjectFacts {
 		return this.#write({ root: 'members', key: accountId, before: member, after: undefined });
 	}
 
-	/** Queues one invitation per address; the server sends them (now, or when back online). */
-	invite(emails: readonly string[], role: Role, zoneId: string): InviteOutcome[] {
+	/**
+	 * Queues one invitation per address, each with its own zone and role; the server sends them
+	 * (now, or when back online), or adds at once the people who have an account.
+	 */
+	invite(
+		invitations: ReadonlyArray<{ email: string; role: Role; zoneId: string }>
+	): InviteOutcome[] {
 		const now = Date.now();
-		return emails.map((email) => {
+		return invitations.map(({ email, role, zoneId }) => {
 			const invite: Invite = {
 				id: newId(),
 				email: email.toLowerCase(),
@@ -355,6 +362,7 @@ export class ProjectState implements ProjectFacts {
 			};
 			return {
 				email,
+				inviteId: invite.id,
 				decision: this.#write({ root: 'invites', key: invite.id, before: undefined, after: invite })
 			};
 		});

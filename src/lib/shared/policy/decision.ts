@@ -23,6 +23,7 @@ export const REASON_CODES = [
 	'unknown-zone',
 	'unknown-view',
 	'zone-does-not-match-email',
+	'unlisted-domain',
 	'admin-protected',
 	'last-admin',
 	'already-member',

@@ -261,7 +261,33 @@ export function decideInvite(
 				: ALLOW;
 		},
 		() => inviteeZoneRule(facts, invitees, proposal),
+		() => unlistedDomainRule(facts, actorId, invitees, proposal),
 		() => assignmentRules(facts, proposal)
+	);
+}
+
+/**
+ * An address no zone claims, and that nothing known ties to a zone, could be anyone's: another
+ * consortium's librarian, a private mailbox. Whoever invites it says which zone the person belongs
+ * to, and may say so only of a zone they answer for. In network-zone management that is every
+ * zone, since the Network Zone manages every account; in institution-zone management it is the
+ * inviter's own zone, so that an Institution Zone's admin cannot make a stranger a Network Zone
+ * user (who could then ask to join every other library's project) and the consortium office cannot
+ * declare a stranger one of a library's people.
+ */
+function unlistedDomainRule(
+	facts: ProjectFacts,
+	actorId: string,
+	invitees: Invitees,
+	{ email, zoneId }: { email: string; zoneId: string }
+): Decision {
+	if (facts.project.mode === 'network-zone' || invitees.zonesOf(email).length > 0) return ALLOW;
+	const own = facts.member(actorId)?.zoneId;
+	if (own === zoneId) return ALLOW;
+	const ownZone = own === undefined ? undefined : facts.zone(own);
+	return deny(
+		'unlisted-domain',
+		`${email} is at a domain that no zone of ${facts.project.consortiumName} lists: you can invite them only into your own zone${ownZone ? `, ${zoneLabel(ownZone)}` : ''}.`
 	);
 }
 
