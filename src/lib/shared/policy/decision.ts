@@ -32,6 +32,8 @@ export const REASON_CODES = [
 	'request-decided',
 	'reason-required',
 	'invite-accepted',
+	// Board subscriptions: recipients must be people who may read the board's data view.
+	'recipient-without-access',
 	// Document structure.
 	'server-only',
 	'key-mismatch',

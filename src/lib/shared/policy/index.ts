@@ -7,5 +7,6 @@ export * from './matrix';
 export * from './facts';
 export * from './membership-rules';
 export * from './changes';
+export * from './subscription-recipients';
 export * from './invariants';
 export * from './values';
