@@ -272,11 +272,8 @@ function describeChange(entry: AuditFacts, words: Words): Clause {
 	const before = read(entry.before);
 	const after = read(entry.after);
 	const change = entry.change ?? changeOf(entry.before, entry.after);
-	const describe = DESCRIBERS[root] as Describer<unknown> | undefined;
-	if (describe && (after ?? before) !== undefined) {
-		const clause = describe({ change, before, after, entry, words, kind });
-		if (clause) return clause;
-	}
+	if ((after ?? before) !== undefined)
+		return DESCRIBERS[root]({ change, before, after, entry, words });
 	const verb = CHANGE_VERBS[change];
 	return { act: act(verb.past, verb.base, withArticle(noun)) };
 }
@@ -327,7 +324,7 @@ function possessive(name: string): string {
 }
 
 /** "A", "A and B", "A, B and C". */
-export function listed(items: readonly string[]): string {
+function listed(items: readonly string[]): string {
 	if (items.length <= 1) return items[0] ?? 'nobody';
 	return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
@@ -339,29 +336,32 @@ interface Described<T> {
 	after: T | undefined;
 	entry: AuditFacts;
 	words: Words;
-	kind: DocumentKind;
 }
-type Describer<T> = (change: Described<T>) => Clause | null;
+type Describer = (change: Described<unknown>) => Clause;
 
-const DESCRIBERS: { [K in AuditKind]?: Describer<never> } = {
-	members: describeMember as Describer<never>,
-	invites: describeInvite as Describer<never>,
-	requests: describeRequest as Describer<never>,
-	settings: describeSettings as Describer<never>,
-	zones: describeZone as Describer<never>,
-	views: describeView as Describer<never>,
-	subscriptions: describeSubscription as Describer<never>,
-	lexicon: describeLexicon as Describer<never>,
-	boards: describeObject('board') as Describer<never>,
-	customEvents: describeObject('custom event') as Describer<never>,
-	savedBehaviors: describeObject('saved behavior') as Describer<never>,
-	savedFormulas: describeObject('saved formula') as Describer<never>,
-	customProperties: describeObject('custom property') as Describer<never>,
-	borrowedProperties: describeObject('borrowed property') as Describer<never>,
-	userProfiles: describeObject('user profile') as Describer<never>,
-	lookupTables: describeObject('lookup table') as Describer<never>,
-	projects: describeListing as Describer<never>,
-	notices: describeNotice as Describer<never>
+/**
+ * The sentence of each kind of entry. The values were read by the root's own schema
+ * (`readStoredEntry`), which is what makes each cast to the root's entry type sound.
+ */
+const DESCRIBERS: Record<AuditKind, Describer> = {
+	members: (change) => describeMember(change as Described<Member>),
+	invites: (change) => describeInvite(change as Described<Invite>),
+	requests: (change) => describeRequest(change as Described<AccessRequest>),
+	settings: (change) => describeSettings(change as Described<ProjectInfo>),
+	zones: (change) => describeZone(change as Described<Zone>),
+	views: (change) => describeView(change as Described<DataView>),
+	subscriptions: (change) => describeSubscription(change as Described<BoardSubscription>),
+	lexicon: (change) => describeLexicon(change as Described<LexiconEntry>),
+	boards: describeObject('board'),
+	customEvents: describeObject('custom event'),
+	savedBehaviors: describeObject('saved behavior'),
+	savedFormulas: describeObject('saved formula'),
+	customProperties: describeObject('custom property'),
+	borrowedProperties: describeObject('borrowed property'),
+	userProfiles: describeObject('user profile'),
+	lookupTables: describeObject('lookup table'),
+	projects: (change) => describeListing(change as Described<ProjectListing>),
+	notices: (change) => describeNotice(change as Described<Notice>)
 };
 
 function describeMember({ change, before, after, entry, words }: Described<Member>): Clause {
@@ -596,8 +596,9 @@ function describeLexicon({ change, before, after, words }: Described<LexiconEntr
 }
 
 /** Boards, custom events and the other objects of a data view: created, renamed, edited, deleted. */
-function describeObject(noun: string): Describer<Record<string, unknown>> {
-	return ({ change, before, after, entry, words }) => {
+function describeObject(noun: string): Describer {
+	return (described) => {
+		const { change, before, after, entry, words } = described as Described<Record<string, unknown>>;
 		const nameOf = (value: Record<string, unknown>) =>
 			typeof value.name === 'string' && value.name
 				? value.name
