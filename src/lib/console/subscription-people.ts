@@ -107,11 +107,15 @@ export function listOfNames(names: readonly string[]): string {
 	return `${names[0]}, ${names[1]} and ${others} others`;
 }
 
+/** "Ian Analyst and you". */
+export function recipientNames(recipients: readonly Recipient[]): string {
+	return listOfNames(recipients.map((recipient) => (recipient.isYou ? 'you' : recipient.name)));
+}
+
 /** "Weekly to Ian Analyst and you". */
 export function describeDelivery(
 	subscription: Pick<BoardSubscription, 'cadence'>,
 	recipients: readonly Recipient[]
 ): string {
-	const names = recipients.map((recipient) => (recipient.isYou ? 'you' : recipient.name));
-	return `${CADENCE_LABELS[subscription.cadence]} to ${listOfNames(names)}`;
+	return `${CADENCE_LABELS[subscription.cadence]} to ${recipientNames(recipients)}`;
 }
