@@ -2,16 +2,22 @@
  * The audit log (SQL `audit_log`): every change the server accepted and every change it refused,
  * on every document: who (null: the server), through which portal if it came from a portal's
  * embedded widget ("<person> via <portal>"), when, which document, root and key, the entry before
- * and after, the outcome, and for a refusal the policy's reason code and message. Accepted changes
- * come from a registry listener, refused ones from the validating step's refusal hook; both write
- * one row per change inside that synchronous step, in one transaction per update.
+ * and after, the outcome, and for a refusal the policy's reason code and message; for an entry of
+ * the project document also whom it is about and their zone (the log's person and zone filters).
+ * Accepted changes come from a registry listener, refused ones from the validating step's refusal
+ * hook; both write one row per change inside that synchronous step, in one transaction per update.
  *
  * Values are kept where the project's Project Admins may read them anyway: the project document
  * and its data views. Of a private document (a Consumer's "for self only" items) or a user
  * document only the fact of the change is kept, never its values; nor are values larger than
  * `MAX_AUDIT_VALUE_CHARS` (a lookup table), which the document itself keeps.
  */
-import type { AuditOutcome, DocumentName, EntryChange } from '../../src/lib/shared';
+import {
+	changeKind,
+	type AuditOutcome,
+	type DocumentName,
+	type EntryChange
+} from '../../src/lib/shared';
 import type { Db } from '../db/database';
 import type { OnAccepted, OnRefused } from '../sync/extensions';
 import type { LiveDocument, Refusal, Via } from '../sync/live-document';
@@ -54,8 +60,9 @@ export function recordRefusedChanges(db: Db, now: () => number): OnRefused {
 function auditWriter(db: Db, now: () => number) {
 	const insert = db.prepare(
 		`INSERT INTO audit_log (at, project_id, document, view_id, root, entry_key, author_id,
-		 via_portal_id, outcome, reason_code, message, before_json, after_json, redacted)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		 via_portal_id, outcome, reason_code, message, before_json, after_json, redacted,
+		 change_kind, subject_id, subject_email, zone_id)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	);
 	return db.transaction((document: LiveDocument, records: AuditRecord[]) => {
 		const at = now();
@@ -63,6 +70,7 @@ function auditWriter(db: Db, now: () => number) {
 		const hidden = document.address.kind === 'private' || document.address.kind === 'user';
 		for (const { change, authorId, via, outcome, refusal } of records) {
 			const values = hidden ? null : keptValues(change);
+			const subject = document.address.kind === 'project' ? subjectOf(change) : NO_SUBJECT;
 			insert.run(
 				at,
 				projectId,
@@ -77,7 +85,11 @@ function auditWriter(db: Db, now: () => number) {
 				refusal?.message ?? null,
 				values?.before ?? null,
 				values?.after ?? null,
-				hidden ? 'private-document' : values ? null : 'too-large'
+				hidden ? 'private-document' : values ? null : 'too-large',
+				changeKind(change),
+				subject.accountId,
+				subject.email,
+				subject.zoneId
 			);
 		}
 	});
@@ -92,6 +104,49 @@ function placeOf(address: DocumentName): { projectId: string | null; viewId: str
 			return { projectId: address.projectId, viewId: address.viewId };
 		case 'user':
 			return { projectId: null, viewId: null };
+	}
+}
+
+interface Subject {
+	accountId: string | null;
+	email: string | null;
+	zoneId: string | null;
+}
+const NO_SUBJECT: Subject = { accountId: null, email: null, zoneId: null };
+
+/**
+ * Whom an entry of the project document is about, and their zone: the member, the invited
+ * address, the requester. Read from whichever value the change has (a refused one may be
+ * anything, so every field is checked); the audit log's person and zone filters use them.
+ */
+function subjectOf(change: EntryChange): Subject {
+	const value = change.after ?? change.before;
+	if (typeof value !== 'object' || value === null) return NO_SUBJECT;
+	const field = (name: string) => {
+		const text = (value as Record<string, unknown>)[name];
+		return typeof text === 'string' ? text : null;
+	};
+	switch (change.root) {
+		case 'members':
+			return {
+				accountId: change.key,
+				email: field('email')?.toLowerCase() ?? null,
+				zoneId: field('zoneId')
+			};
+		case 'invites':
+			return {
+				accountId: null,
+				email: field('email')?.toLowerCase() ?? null,
+				zoneId: field('zoneId')
+			};
+		case 'requests':
+			return {
+				accountId: field('requesterId'),
+				email: field('requesterEmail')?.toLowerCase() ?? null,
+				zoneId: field('requesterZoneId')
+			};
+		default:
+			return NO_SUBJECT;
 	}
 }
 

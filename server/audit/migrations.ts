@@ -33,5 +33,44 @@ export const AUDIT_MIGRATIONS: Migration[] = [
 		-- The portal whose embedded widget made the change ("<person> via <portal>"); NULL for the
 		-- console's own connections and the server. Portals are never deleted, only revoked.
 		ALTER TABLE audit_log ADD COLUMN via_portal_id TEXT;`
+	},
+	{
+		id: 'audit-001-change-subject-zone',
+		sql: `
+		-- What the change did (also when its values are not kept), and whom and which zone an entry
+		-- of the project document is about: the audit log's person and zone filters. Rows logged
+		-- before are filled in from their values where they were kept.
+		ALTER TABLE audit_log ADD COLUMN change_kind TEXT
+			CHECK (change_kind IN ('add', 'update', 'delete'));
+		ALTER TABLE audit_log ADD COLUMN subject_id TEXT;
+		ALTER TABLE audit_log ADD COLUMN subject_email TEXT;
+		ALTER TABLE audit_log ADD COLUMN zone_id TEXT;
+		UPDATE audit_log SET change_kind = CASE
+			WHEN before_json IS NULL THEN 'add' WHEN after_json IS NULL THEN 'delete' ELSE 'update' END
+			WHERE redacted IS NULL;
+		UPDATE audit_log SET
+			subject_id = CASE audit_log.root
+				WHEN 'members' THEN audit_log.entry_key WHEN 'requests' THEN entry.requester_id END,
+			subject_email = lower(CASE audit_log.root
+				WHEN 'requests' THEN entry.requester_email ELSE entry.email END),
+			zone_id = CASE audit_log.root
+				WHEN 'requests' THEN entry.requester_zone_id ELSE entry.zone_id END
+			FROM (
+				SELECT id,
+					iif(json_type(value, '$.email') = 'text', value ->> '$.email', NULL) AS email,
+					iif(json_type(value, '$.zoneId') = 'text', value ->> '$.zoneId', NULL) AS zone_id,
+					iif(json_type(value, '$.requesterId') = 'text', value ->> '$.requesterId', NULL)
+						AS requester_id,
+					iif(json_type(value, '$.requesterEmail') = 'text', value ->> '$.requesterEmail', NULL)
+						AS requester_email,
+					iif(json_type(value, '$.requesterZoneId') = 'text', value ->> '$.requesterZoneId', NULL)
+						AS requester_zone_id
+				FROM (SELECT id, coalesce(after_json, before_json) AS value FROM audit_log
+					WHERE document LIKE 'project/%' AND root IN ('members', 'invites', 'requests')
+					AND json_valid(coalesce(after_json, before_json)))
+			) AS entry
+			WHERE audit_log.id = entry.id;
+		CREATE INDEX audit_log_by_subject ON audit_log(project_id, subject_id);
+		CREATE INDEX audit_log_by_subject_email ON audit_log(project_id, subject_email);`
 	}
 ];

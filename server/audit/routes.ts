@@ -1,13 +1,13 @@
 /**
  * The audit log API (docs/api.md): a project's log for its Project Admins, as JSON pages or as one
- * CSV file for spreadsheets.
+ * CSV file for spreadsheets, each entry with its sentence and its raw columns.
  */
 import { type AuditEntry } from '../../src/lib/shared';
 import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
-import { readAuditEntries, readAuditPage } from './query';
+import { readAuditEntries, readAuditPage, type AuditSource } from './query';
 import { csvDownload, fileNamePart, isoTime } from '../http/csv-download';
 import { requireProjectAdmin, withProject } from '../consortium/project-access';
 import { API } from '../../src/lib/shared/api-contract';
@@ -28,8 +28,9 @@ const CSV_HEADER = [
 	'Message',
 	'Before',
 	'After',
-	// Last, so that the columns before it stay where spreadsheets built on them expect them.
-	'Via portal'
+	// Added later, so last: the columns before them stay where spreadsheets built on them expect.
+	'Via portal',
+	'What happened'
 ];
 
 export function registerAuditRoutes(
@@ -37,25 +38,33 @@ export function registerAuditRoutes(
 	auth: AuthContext,
 	deps: { db: Db; registry: DocumentRegistry }
 ): void {
-	const projectNameForAdmin = (projectId: string, accountId: string) =>
-		withProject(deps.registry, projectId, ({ facts }) => {
-			requireProjectAdmin(facts, accountId);
-			return facts.project.name;
+	/** Runs `read` for a Project Admin of the project, with its document held. */
+	const asProjectAdmin = <T>(
+		projectId: string,
+		accountId: string,
+		read: (source: AuditSource) => T
+	): T =>
+		withProject(deps.registry, projectId, (held) => {
+			requireProjectAdmin(held.facts, accountId);
+			return read({ ...deps, project: { ...held, projectId } });
 		});
 
 	router.add(API.getAuditPage, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		projectNameForAdmin(request.params.id, account.id);
 		const query = request.query();
-		return { body: readAuditPage(deps.db, request.params.id, query) };
+		return {
+			body: asProjectAdmin(request.params.id, account.id, (source) => readAuditPage(source, query))
+		};
 	});
 
 	router.add(API.downloadAuditCsv, (request) => {
 		const { account } = requireSignedIn(auth, request);
-		const projectName = projectNameForAdmin(request.params.id, account.id);
 		const query = request.query();
 		const limit = Math.min(query.limit ?? AUDIT_CSV_MAX_ROWS, AUDIT_CSV_MAX_ROWS);
-		const entries = readAuditEntries(deps.db, request.params.id, query, limit + 1);
+		const { projectName, entries } = asProjectAdmin(request.params.id, account.id, (source) => ({
+			projectName: source.project.facts.project.name,
+			entries: readAuditEntries(source, query, limit + 1)
+		}));
 		const more = entries.length > limit;
 		const kept = entries.slice(0, limit);
 		return csvDownload(
@@ -88,6 +97,7 @@ function auditCsvRow(entry: AuditEntry): string[] {
 		entry.message ?? '',
 		value(entry.before),
 		value(entry.after),
-		entry.via?.portalName ?? ''
+		entry.via?.portalName ?? '',
+		entry.sentence
 	];
 }

@@ -255,8 +255,9 @@ export class DocumentRegistry implements DocumentHooks {
 						return changes.map(() =>
 							deny('not-a-member', 'You no longer have access to this data view.')
 						);
+					const view = { facts: project!.index!, viewId: address.viewId };
 					return changes.map((change) =>
-						judgeViewChange({ accountId: authorId, role: member.role }, placement, change)
+						judgeViewChange({ accountId: authorId, role: member.role }, placement, change, view)
 					);
 				};
 			}

@@ -87,7 +87,7 @@ function attemptFor(action: string, actor: string): Attempt {
 					...mine,
 					boardId: 'b',
 					cadence: 'weekly',
-					recipients: ['x@example.org'],
+					recipients: [`${actor}@example.org`],
 					paused: false
 				}
 			};
@@ -96,7 +96,7 @@ function attemptFor(action: string, actor: string): Attempt {
 				...stamp('bo', id),
 				boardId: 'b',
 				cadence: 'weekly',
-				recipients: ['x@example.org'],
+				recipients: ['bo@example.org'],
 				paused: false
 			};
 			seed('subscriptions', theirs);

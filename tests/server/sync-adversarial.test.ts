@@ -723,8 +723,9 @@ function judge(
 				if (!member || !mayRead(address, author, project))
 					return refuseAll(deny('not-a-member', 'No access to this data view.'));
 				const placement = address.kind === 'view' ? 'shared' : 'private';
+				const view = { facts: factsOf(project), viewId: address.viewId };
 				return changes.map((change) =>
-					judgeViewChange({ accountId: author, role: member.role }, placement, change)
+					judgeViewChange({ accountId: author, role: member.role }, placement, change, view)
 				);
 			}
 			case 'user':
@@ -1074,7 +1075,8 @@ function freshEntry(context: WriteContext, root: string, key: string): Entry {
 				...stamps,
 				boardId: 'b1',
 				cadence: 'weekly',
-				recipients: [`${marker}@example.org`],
+				// A reader of the view (when the author may read it) or an address nobody has.
+				recipients: [`${pick % 2 === 0 ? author : marker}@example.org`],
 				paused: false
 			};
 		case 'customEvents':
@@ -1155,7 +1157,12 @@ function editedEntry(context: WriteContext, root: string, existing: Entry): Entr
 			return { ...existing, [field]: values[field], ...restamped };
 		}
 		case 'subscriptions':
-			return { ...existing, cadence: 'daily', recipients: [`${marker}@example.org`], ...restamped };
+			return {
+				...existing,
+				cadence: 'daily',
+				recipients: [`${pick % 2 === 0 ? author : marker}@example.org`],
+				...restamped
+			};
 		case 'userProfiles':
 		case 'lookupTables':
 		case 'settings':

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv, type AuditEntry, type Member } from '../../src/lib/shared';
 import { TestClock } from '../support/auth';
 import type { TestServer } from '../support/server';
-import { SyncClient } from '../support/sync';
+import { SyncClient, queuedInvite } from '../support/sync';
+import { MIGRATIONS } from '../../server/schema';
+import { migrate, openDatabase } from '../../server/db/database';
 import { eventually } from '../support/eventually';
 import { rawRequest, setUpHarbour, signedIn, startWorkflowServer } from '../support/workflows';
 
@@ -170,7 +172,8 @@ describe('the audit log of a project', () => {
 			'Message',
 			'Before',
 			'After',
-			'Via portal'
+			'Via portal',
+			'What happened'
 		]);
 		expect(rows).toHaveLength(2);
 		expect(rows[0]!.slice(1, 9)).toEqual([
@@ -185,6 +188,10 @@ describe('the audit log of a project', () => {
 		]);
 		expect(rows[0]![0]).toBe('2025-01-15T09:03:00.000Z');
 		expect(JSON.parse(rows[0]![11]!)).toMatchObject({ accountId: 'cole', role: 'analyst' });
+		expect(rows.map((row) => row[13])).toEqual([
+			'Name of ian tried to change Name of cole’s role from Consumer to Analyst; refused: only Project Admins manage people',
+			'Name of cole tried to rename the board Loans to Mine; refused: only its creator or a Project Admin may change it'
+		]);
 	});
 
 	it('answers only the project’s Project Admins', async () => {
@@ -247,5 +254,149 @@ describe('the audit log of a project', () => {
 		const stored = server.app.db.prepare('SELECT * FROM audit_log').all();
 		for (const text of [JSON.stringify(answer.body), csv, JSON.stringify(stored)])
 			expect(text).not.toContain('Secret');
+	});
+});
+
+describe('the audit log in people’s words', () => {
+	it('says what happened in a sentence, with names where the log holds ids', async () => {
+		await makeHistory();
+		const izaProject = connect('iza', 'project/p1');
+		await izaProject.synced();
+		clock.advance(60_000);
+		izaProject.setMember('cole', { role: 'analyst' });
+		await eventually(
+			() => server.app.registry.get('project/p1')!.index!.member('cole')!.role === 'analyst',
+			'the role change'
+		);
+		const sentences = (await audit('?limit=200')).map((entry) => entry.sentence);
+		expect(sentences.slice(0, 4)).toEqual([
+			'Name of iza changed Name of cole’s role from Consumer to Analyst',
+			'Name of ian tried to change Name of cole’s role from Consumer to Analyst; refused: only Project Admins manage people',
+			'Name of cole tried to rename the board Loans to Mine; refused: only its creator or a Project Admin may change it',
+			'Name of ian created the board Loans'
+		]);
+		expect(sentences).toContain(
+			'Name of nadia joined the project as Project Admin (Harbour Office)'
+		);
+		expect(sentences).toContain('The server set up the project Aurora Analytics');
+	});
+
+	it('names the board of a subscription, and its recipients, even after the board is deleted', async () => {
+		const ianView = connect('ian', 'view/p1/main');
+		await ianView.synced();
+		ianView
+			.map('boards')
+			.set('b1', { ...stamped('ian', 'b1'), name: 'Loans', description: '', reports: [] });
+		ianView.map('subscriptions').set('s1', {
+			...stamped('ian', 's1'),
+			boardId: 'b1',
+			cadence: 'weekly',
+			recipients: ['ian@example.org', 'cole@example.org'],
+			paused: false
+		});
+		await eventually(
+			() => server.app.registry.get('view/p1/main')?.root('subscriptions').has('s1') === true,
+			'the subscription'
+		);
+		clock.advance(60_000);
+		ianView.map('subscriptions').delete('s1');
+		ianView.map('boards').delete('b1');
+		await eventually(
+			() => server.app.registry.get('view/p1/main')?.root('boards').has('b1') === false,
+			'the deletions'
+		);
+		const sentences = (await audit('?root=subscriptions')).map((entry) => entry.sentence);
+		expect(sentences).toEqual([
+			'Name of ian ended the subscription of Name of ian and Name of cole to the board Loans',
+			'Name of ian subscribed Name of ian and Name of cole to the board Loans (weekly)'
+		]);
+	});
+
+	it('finds what a person did and what was done to them, by account and by address', async () => {
+		await makeHistory();
+		const izaProject = connect('iza', 'project/p1');
+		await izaProject.synced();
+		izaProject.map('invites').set('inv1', {
+			...queuedInvite('inv1', 'iza', 'nora@example.org'),
+			zoneId: 'nz'
+		});
+		await eventually(
+			() => server.app.registry.get('project/p1')!.root('invites').has('inv1'),
+			'the invitation'
+		);
+		// Who gave Nora access, and when: Iza's invitation, and what the server did with it.
+		expect((await audit('?person=nora')).map((entry) => entry.sentence)).toEqual([
+			'Name of nora (nora@example.org) had an account already, so was added without an invitation mail',
+			'Name of nora joined the project as Analyst (Harbour Office)',
+			'Name of iza invited Name of nora (nora@example.org) as Analyst (Harbour Office)'
+		]);
+		const aboutCole = (await audit('?person=cole')).map((entry) => [
+			entry.author?.id ?? null,
+			entry.root
+		]);
+		// Ian's refused change of Cole's role, Cole's refused edit, Cole's membership itself.
+		expect(aboutCole).toEqual([
+			['ian', 'members'],
+			['cole', 'boards'],
+			[null, 'members']
+		]);
+	});
+
+	it('finds the entries of a zone: its people, and the data views that show its data', async () => {
+		await makeHistory();
+		const network = await audit('?zone=nz');
+		expect(network.map((entry) => [entry.root, entry.key])).toEqual([['members', 'nadia']]);
+		const aurora = await audit('?zone=aurora&limit=200');
+		expect(new Set(aurora.map((entry) => entry.root))).toEqual(new Set(['members', 'boards']));
+		expect(aurora.some((entry) => entry.key === 'nadia')).toBe(false);
+		expect(await audit('?zone=borealis')).toEqual([]);
+	});
+
+	it('refuses a kind of entry it does not know', async () => {
+		const answer = await signedIn(server, 'iza').get('/api/projects/p1/audit?root=secrets');
+		expect(answer.status).toBe(400);
+		expect(Object.keys(answer.body.error.fields)).toEqual(['root']);
+	});
+
+	it('fills in whom older entries are about when the database is upgraded', () => {
+		const before = MIGRATIONS.findIndex(
+			(migration) => migration.id === 'audit-001-change-subject-zone'
+		);
+		const db = openDatabase(':memory:', MIGRATIONS.slice(0, before));
+		const insert = db.prepare(
+			`INSERT INTO audit_log (at, project_id, document, root, entry_key, author_id, outcome,
+			 before_json, after_json) VALUES (1, 'p1', 'project/p1', ?, ?, 'iza', 'accepted', ?, ?)`
+		);
+		insert.run(
+			'members',
+			'cole',
+			null,
+			JSON.stringify({ email: 'Cole@Example.org', zoneId: 'aurora' })
+		);
+		insert.run(
+			'requests',
+			'r1',
+			null,
+			JSON.stringify({
+				requesterId: 'nora',
+				requesterEmail: 'nora@example.org',
+				requesterZoneId: 'nz'
+			})
+		);
+		insert.run('invites', 'i1', JSON.stringify({ email: 'x@example.org', zoneId: 7 }), null);
+		migrate(db, MIGRATIONS);
+		expect(
+			db
+				.prepare(
+					'SELECT root, change_kind, subject_id, subject_email, zone_id FROM audit_log ORDER BY id'
+				)
+				.raw()
+				.all()
+		).toEqual([
+			['members', 'add', 'cole', 'cole@example.org', 'aurora'],
+			['requests', 'add', 'nora', 'nora@example.org', 'nz'],
+			['invites', 'delete', null, 'x@example.org', null]
+		]);
+		db.close();
 	});
 });

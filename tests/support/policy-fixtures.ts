@@ -13,6 +13,7 @@ import {
 	type ProjectInfo,
 	type Role,
 	type Scope,
+	type ViewInProject,
 	type Zone
 } from '../../src/lib/shared';
 
@@ -108,3 +109,18 @@ export function facts(
 		)
 	};
 }
+
+/**
+ * The global data view of the network-zone project, read by its Network Zone members `ada`
+ * (Project Admin), `nia` (Analyst) and the Consumers `cy` and `cora`: the view a data view's
+ * changes are judged in (a subscription's recipients must read it).
+ */
+export const GLOBAL_VIEW: ViewInProject = {
+	facts: facts('network-zone', [
+		member('ada', 'admin', 'nz'),
+		member('nia', 'analyst', 'nz'),
+		member('cy', 'consumer', 'nz'),
+		member('cora', 'consumer', 'nz')
+	]),
+	viewId: 'global'
+};

@@ -14,7 +14,7 @@ import {
 	type Member
 } from '../../src/lib/shared';
 import { BOARD, INVITE, JOIN_REQUEST, LEXICON_ENTRY } from '../support/entry-fixtures';
-import { facts, member } from '../support/policy-fixtures';
+import { GLOBAL_VIEW, facts, member } from '../support/policy-fixtures';
 
 const network = facts('network-zone', [
 	member('ada', 'admin', 'nz'),
@@ -214,13 +214,23 @@ describe('rewriting someone else’s entry of a data view', () => {
 
 	it('needs its creator or a Project Admin, even with identical content', () => {
 		expect(
-			judgeViewChange({ accountId: 'cy', role: 'consumer' }, 'shared', stampsOnly('cy'))
+			judgeViewChange(
+				{ accountId: 'cy', role: 'consumer' },
+				'shared',
+				stampsOnly('cy'),
+				GLOBAL_VIEW
+			)
 		).toMatchObject({ allowed: false, code: 'creator-or-admin' });
 		expect(
-			judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', stampsOnly('nia'))
+			judgeViewChange(
+				{ accountId: 'nia', role: 'analyst' },
+				'shared',
+				stampsOnly('nia'),
+				GLOBAL_VIEW
+			)
 		).toEqual({ allowed: true });
 		expect(
-			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', stampsOnly('ada'))
+			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', stampsOnly('ada'), GLOBAL_VIEW)
 		).toEqual({ allowed: true });
 	});
 
@@ -231,25 +241,38 @@ describe('rewriting someone else’s entry of a data view', () => {
 			before: LEXICON_ENTRY,
 			after: { ...LEXICON_ENTRY, updatedBy: author, updatedAt: 99 }
 		});
-		expect(judgeViewChange({ accountId: 'cy', role: 'consumer' }, 'shared', change('cy'))).toEqual({
+		expect(
+			judgeViewChange({ accountId: 'cy', role: 'consumer' }, 'shared', change('cy'), GLOBAL_VIEW)
+		).toEqual({
 			allowed: false,
 			code: 'role-not-permitted',
 			message: 'Consumers cannot edit the Lexicon.'
 		});
-		expect(judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', change('nia'))).toEqual(
-			{ allowed: false, code: 'role-not-permitted', message: 'Analysts cannot edit the Lexicon.' }
-		);
-		expect(judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', change('ada'))).toEqual({
+		expect(
+			judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', change('nia'), GLOBAL_VIEW)
+		).toEqual({
+			allowed: false,
+			code: 'role-not-permitted',
+			message: 'Analysts cannot edit the Lexicon.'
+		});
+		expect(
+			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', change('ada'), GLOBAL_VIEW)
+		).toEqual({
 			allowed: true
 		});
 	});
 
 	it('refuses an unknown field in a view entry, naming it', () => {
 		expect(
-			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', {
-				...stampsOnly('ada'),
-				after: { ...nias, updatedBy: 'ada', sharedWith: ['everyone'] }
-			})
+			judgeViewChange(
+				{ accountId: 'ada', role: 'admin' },
+				'shared',
+				{
+					...stampsOnly('ada'),
+					after: { ...nias, updatedBy: 'ada', sharedWith: ['everyone'] }
+				},
+				GLOBAL_VIEW
+			)
 		).toEqual({
 			allowed: false,
 			code: 'invalid-entry',

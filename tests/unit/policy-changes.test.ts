@@ -7,7 +7,7 @@ import {
 	type EntryChange,
 	type Invite
 } from '../../src/lib/shared';
-import { facts, izMember, member } from '../support/policy-fixtures';
+import { GLOBAL_VIEW, facts, izMember, member } from '../support/policy-fixtures';
 
 const network = facts('network-zone', [
 	member('ada', 'admin', 'nz'),
@@ -376,9 +376,11 @@ describe('changes to data view and private documents', () => {
 	it('keeps a Consumer’s custom events in their private document', () => {
 		const change = { root: 'customEvents', key: 'ce1', before: undefined, after: customEvent };
 		expect(
-			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'shared', change)
+			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'shared', change, GLOBAL_VIEW)
 		).toMatchObject({ code: 'self-only' });
-		expect(judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'private', change)).toEqual({
+		expect(
+			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'private', change, GLOBAL_VIEW)
+		).toEqual({
 			allowed: true
 		});
 	});
@@ -402,10 +404,98 @@ describe('changes to data view and private documents', () => {
 			after: { ...subscription, cadence: 'daily', updatedBy: author }
 		});
 		expect(
-			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', edit('ada'))
+			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', edit('ada'), GLOBAL_VIEW)
 		).toMatchObject({ code: 'creator-only' });
-		expect(judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', edit('nia'))).toEqual({
+		expect(
+			judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', edit('nia'), GLOBAL_VIEW)
+		).toEqual({
 			allowed: true
+		});
+	});
+
+	describe('a subscription’s recipients', () => {
+		const view = {
+			facts: facts('network-zone', [
+				member('ada', 'admin', 'nz'),
+				member('nia', 'analyst', 'nz'),
+				izMember('ian', 'analyst', 'aurora')
+			]),
+			viewId: 'global'
+		};
+		const subscription = (recipients: string[]) => ({
+			id: 's1',
+			createdBy: 'nia',
+			createdAt: 1,
+			updatedBy: 'nia',
+			updatedAt: 1,
+			boardId: 'b1',
+			cadence: 'weekly',
+			recipients,
+			paused: false
+		});
+		const byNia = { accountId: 'nia', role: 'analyst' } as const;
+		const create = (recipients: string[]) =>
+			judgeViewChange(
+				byNia,
+				'shared',
+				{ root: 'subscriptions', key: 's1', before: undefined, after: subscription(recipients) },
+				view
+			);
+
+		it('are people who may read the data view', () => {
+			expect(create(['nia@office.example.org', 'ada@office.example.org'])).toEqual({
+				allowed: true
+			});
+		});
+
+		it('refuses an address outside the project, saying why', () => {
+			expect(create(['nia@office.example.org', 'someone@mail.example.com'])).toEqual({
+				allowed: false,
+				code: 'recipient-without-access',
+				message:
+					'someone@mail.example.com is not a member of Consortium analytics, so cannot receive boards of the All libraries data view.'
+			});
+		});
+
+		it('refuses a member whose data views do not include this one, by name', () => {
+			expect(create(['ian@aurora.example.edu'])).toEqual({
+				allowed: false,
+				code: 'recipient-without-access',
+				message: 'ian cannot read the All libraries data view, so cannot receive its boards.'
+			});
+		});
+
+		it('counts the other refused addresses', () => {
+			expect(
+				create(['ian@aurora.example.edu', 'a@mail.example.com', 'b@mail.example.com'])
+			).toMatchObject({ message: expect.stringMatching(/The same goes for 2 other addresses/) });
+		});
+
+		it('judges the addresses an edit adds, so that its creator can still pause it after someone left', () => {
+			const stale = subscription(['nia@office.example.org', 'gone@office.example.org']);
+			const edit = (after: Record<string, unknown>) =>
+				judgeViewChange(
+					byNia,
+					'shared',
+					{ root: 'subscriptions', key: 's1', before: stale, after },
+					view
+				);
+			expect(edit({ ...stale, paused: true, updatedAt: 2 })).toEqual({ allowed: true });
+			expect(
+				edit({ ...stale, recipients: [...stale.recipients, 'x@mail.example.com'] })
+			).toMatchObject({ code: 'recipient-without-access' });
+		});
+
+		it('does not stand in the way of ending a subscription', () => {
+			const stale = subscription(['gone@office.example.org']);
+			expect(
+				judgeViewChange(
+					byNia,
+					'shared',
+					{ root: 'subscriptions', key: 's1', before: stale, after: undefined },
+					view
+				)
+			).toEqual({ allowed: true });
 		});
 	});
 
@@ -434,14 +524,16 @@ describe('changes to data view and private documents', () => {
 			judgeViewChange(
 				{ accountId: 'ada', role: 'admin' },
 				'shared',
-				edit('ada', { tags: ['core'] })
+				edit('ada', { tags: ['core'] }),
+				GLOBAL_VIEW
 			)
 		).toEqual({ allowed: true });
 		expect(
 			judgeViewChange(
 				{ accountId: 'nia', role: 'analyst' },
 				'shared',
-				edit('nia', { description: 'x' })
+				edit('nia', { description: 'x' }),
+				GLOBAL_VIEW
 			)
 		).toMatchObject({
 			code: 'role-not-permitted'
@@ -450,18 +542,24 @@ describe('changes to data view and private documents', () => {
 			judgeViewChange(
 				{ accountId: 'ada', role: 'admin' },
 				'shared',
-				edit('ada', { mergedInto: 'e2' })
+				edit('ada', { mergedInto: 'e2' }),
+				GLOBAL_VIEW
 			)
 		).toMatchObject({
 			code: 'not-available'
 		});
 		expect(
-			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', {
-				root: 'lexicon',
-				key: 'e1',
-				before: entry,
-				after: undefined
-			})
+			judgeViewChange(
+				{ accountId: 'ada', role: 'admin' },
+				'shared',
+				{
+					root: 'lexicon',
+					key: 'e1',
+					before: entry,
+					after: undefined
+				},
+				GLOBAL_VIEW
+			)
 		).toMatchObject({ code: 'not-available' });
 	});
 
@@ -472,7 +570,9 @@ describe('changes to data view and private documents', () => {
 			before: undefined,
 			after: { ...base, id: 'b1', name: 'KPIs', description: '', reports: [] }
 		};
-		expect(judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', change)).toMatchObject({
+		expect(
+			judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', change, GLOBAL_VIEW)
+		).toMatchObject({
 			code: 'author-mismatch'
 		});
 	});
@@ -485,7 +585,7 @@ describe('changes to data view and private documents', () => {
 			after: { ...base, id: 'b1', name: 'KPIs', description: '', reports: [] }
 		};
 		expect(
-			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'private', change)
+			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'private', change, GLOBAL_VIEW)
 		).toMatchObject({ code: 'server-only' });
 	});
 });

@@ -20,7 +20,7 @@ import {
 	judgeViewChange,
 	type Decision
 } from '../../src/lib/shared';
-import { facts, izMember, member } from '../support/policy-fixtures';
+import { GLOBAL_VIEW, facts, izMember, member } from '../support/policy-fixtures';
 
 const network = facts('network-zone', [
 	member('ada', 'admin', 'nz'),
@@ -221,12 +221,17 @@ const cases: Array<[string, () => Decision, string]> = [
 	[
 		'judgeViewChange, a malformed entry',
 		() =>
-			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', {
-				root: 'boards',
-				key: 'b',
-				before: undefined,
-				after: { id: 'b' }
-			}),
+			judgeViewChange(
+				{ accountId: 'ada', role: 'admin' },
+				'shared',
+				{
+					root: 'boards',
+					key: 'b',
+					before: undefined,
+					after: { id: 'b' }
+				},
+				GLOBAL_VIEW
+			),
 		'invalid-entry'
 	]
 ];

@@ -18,7 +18,7 @@ import {
 	type ViewActor
 } from '../../src/lib/shared';
 import { VALID_ENTRIES } from '../support/entry-fixtures';
-import { facts, member } from '../support/policy-fixtures';
+import { GLOBAL_VIEW, facts, member } from '../support/policy-fixtures';
 
 const PROJECTS = [
 	facts('network-zone', [
@@ -201,7 +201,7 @@ describe('the judges, given any value before and after a change', () => {
 					.chain((actor) => fc.tuple(fc.constant(actor), changeOf('view', actor.accountId))),
 				fc.constantFrom('shared' as const, 'private' as const),
 				([actor, change], placement) => {
-					const decision = judgeViewChange(actor, placement, change);
+					const decision = judgeViewChange(actor, placement, change, GLOBAL_VIEW);
 					expectJudged(placement === 'shared' ? 'view' : 'private', change, decision);
 					expectDecision(decideCreation(actor, placement, change.root));
 				}

@@ -3,7 +3,7 @@
  * their words, the fields a person edits (and how each maps to the entry), and what a list shows.
  * Shapes are checked by the shared zod schemas when written; the words follow the seed.
  */
-import { CADENCES, DOCUMENT_ROOTS, newId, type ViewRoot } from '../shared';
+import { DOCUMENT_ROOTS, newId, type ViewRoot } from '../shared';
 import type { StampedEntry } from '../state/view.svelte';
 
 export type FieldKind =
@@ -14,7 +14,7 @@ export interface FieldSpec {
 	label: string;
 	kind: FieldKind;
 	hint?: string;
-	/** For selects: the choices, or a function of the view (boards to subscribe to). */
+	/** For selects: the choices. */
 	options?: ReadonlyArray<{ value: string; label: string }>;
 	required?: boolean;
 }
@@ -50,29 +50,6 @@ export const WORKSPACE_KINDS: ObjectKind[] = [
 			const count = (entry.reports as unknown[]).length;
 			return `${count} ${count === 1 ? 'report' : 'reports'}`;
 		}
-	},
-	{
-		root: 'subscriptions',
-		title: 'Subscriptions',
-		singular: 'subscription',
-		createLabel: 'Create subscription',
-		description: 'A board sent by email on a schedule. Only its creator can change it.',
-		fields: [
-			{ key: 'boardId', label: 'Board', kind: 'select', required: true },
-			{
-				key: 'cadence',
-				label: 'Cadence',
-				kind: 'select',
-				options: CADENCES.map((cadence) => ({
-					value: cadence,
-					label: cadence[0]!.toUpperCase() + cadence.slice(1)
-				}))
-			},
-			{ key: 'recipients', label: 'Recipients (email addresses)', kind: 'list', required: true },
-			{ key: 'paused', label: 'Paused', kind: 'boolean' }
-		],
-		summary: (entry) =>
-			`${entry.cadence as string}, ${(entry.recipients as string[]).length} recipients${entry.paused ? ', paused' : ''}`
 	},
 	{
 		root: 'customEvents',

@@ -326,7 +326,7 @@ export const API = routes({
 	getAuditPage: {
 		method: 'GET',
 		path: '/api/projects/:id/audit',
-		summary: 'A page of the project’s audit log, newest first (Project Admins).',
+		summary: 'A page of the audit log in sentences, newest first (Project Admins).',
 		caller: 'session',
 		query: AuditQuerySchema,
 		answer: json(AuditPageSchema),
@@ -335,7 +335,7 @@ export const API = routes({
 	downloadAuditCsv: {
 		method: 'GET',
 		path: '/api/projects/:id/audit.csv',
-		summary: 'The audit log as CSV, with the same filters (Project Admins).',
+		summary: 'The audit log as CSV: sentences and raw columns (Project Admins).',
 		caller: 'session',
 		query: AuditQuerySchema,
 		answer: CSV,

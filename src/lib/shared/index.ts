@@ -19,6 +19,7 @@ export * from './csv';
 export * from './lookup-table-csv';
 export * from './digest-schedule';
 export * from './workflows';
+export * from './audit-sentences';
 export * from './embedding';
 export * from './entries';
 export * from './api-contract';

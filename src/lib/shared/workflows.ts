@@ -10,6 +10,7 @@ import { DescriptionSchema, IdSchema, NameSchema, TimestampSchema } from './ids'
 import { CadenceSchema, OwnRequestSchema, type AccessRequest } from './membership';
 import { ROLES, ROLE_LABELS, RoleSchema } from './roles';
 import { REASON_CODES } from './policy/decision';
+import { AUDIT_CHANGES, AUDIT_KINDS, type AuditKind } from './audit-sentences';
 
 const RoleOutputSchema = z.enum(ROLES);
 
@@ -111,10 +112,24 @@ export const AUDIT_PAGE_LIMIT = { default: 50, max: 200 } as const;
 
 /** The query of `GET /api/projects/:id/audit` (and `audit.csv`). */
 export const AuditQuerySchema = z.object({
-	/** A root map of the project's documents: `members`, `requests`, `boards`, ... */
-	root: optionalParam(z.string().max(40)),
+	/** The kind of entry: a root map of the project's documents (`members`, `boards`, ...). */
+	root: optionalParam(
+		z.enum(Object.keys(AUDIT_KINDS) as [AuditKind, ...AuditKind[]], {
+			message: 'Not a kind of entry of the audit log'
+		})
+	),
 	/** An account id, or `server` for the server's own changes. */
 	author: optionalParam(IdSchema),
+	/**
+	 * An account id: what this person did, and what was done to their membership, invitation or
+	 * requests (matched by account and by address).
+	 */
+	person: optionalParam(IdSchema),
+	/**
+	 * A zone id: entries about people of this zone (memberships, invitations, requests) and every
+	 * entry of the data views that show its data.
+	 */
+	zone: optionalParam(IdSchema),
 	outcome: optionalParam(z.enum(AUDIT_OUTCOMES)),
 	/** From this time on (inclusive), in milliseconds since the epoch. */
 	from: optionalParam(z.coerce.number().int().nonnegative()),
@@ -134,7 +149,10 @@ export const AuditEntrySchema = z.object({
 	viewId: IdSchema.nullable(),
 	root: z.string(),
 	key: z.string(),
-	/** Null: the server (bootstrap, accepted invitations, approved requests, uploads). */
+	/**
+	 * Null: the server (bootstrap, accepted invitations, approved requests, uploads). The name is
+	 * the account's, or "a deleted account" once it is gone.
+	 */
 	author: z.object({ id: z.string(), name: z.string() }).nullable(),
 	/** The portal whose embedded widget the author used: "<author> via <portal>". */
 	via: z.object({ portalId: z.string(), portalName: z.string() }).nullable(),
@@ -142,10 +160,17 @@ export const AuditEntrySchema = z.object({
 	/** The policy's reason code and message, for a refused change. */
 	code: z.enum(REASON_CODES).nullable(),
 	message: z.string().nullable(),
+	/** Added, changed or deleted; null for entries logged before this was recorded. */
+	change: z.enum(AUDIT_CHANGES).nullable(),
 	/** The entry before and after the change; null when absent (added, deleted) or redacted. */
 	before: z.unknown(),
 	after: z.unknown(),
-	redacted: z.enum(AUDIT_REDACTIONS).nullable()
+	redacted: z.enum(AUDIT_REDACTIONS).nullable(),
+	/**
+	 * What happened, as a sentence with names ("Nils Network changed Dana Admin’s role from
+	 * Project Admin to Consumer"), without its time: `describeAuditEntry`.
+	 */
+	sentence: z.string()
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 

@@ -134,7 +134,8 @@ export class ViewState {
 		return judgeViewChange(
 			{ accountId: this.project.myAccountId, role: member.role },
 			placement,
-			change
+			change,
+			{ facts: this.project, viewId: this.viewId }
 		);
 	}
 

@@ -12,6 +12,7 @@ import { rootSpec, type DocumentKind } from '../documents';
 import { readEntry, readStoredEntry } from '../entries';
 import type { HandoverRequest } from '../handovers';
 import type { AccessRequest, Invite, Member } from '../membership';
+import type { BoardSubscription } from '../objects';
 import { ROLE_PLURALS, parseRole, type Role } from '../roles';
 import { ALLOW, deny, firstDenial, type Decision } from './decision';
 import type { ProjectFacts } from './facts';
@@ -28,6 +29,7 @@ import {
 	decideRequestDecision,
 	type Invitees
 } from './membership-rules';
+import { decideRecipients, type ViewInProject } from './subscription-recipients';
 import { sameValue, shown } from './values';
 
 /** One entry of one root map; `undefined` means absent (added or deleted). */
@@ -400,13 +402,40 @@ const LEXICON_FIELDS = {
 	mergedInto: 'lexicon.mergeData'
 } as const satisfies Record<string, MatrixAction>;
 
+/**
+ * One change to a data view's document (`placement` shared) or to the actor's private document in
+ * it; `view` is that data view with its project's facts, for the rules that depend on who may read
+ * it (a subscription's recipients).
+ */
 export function judgeViewChange(
 	actor: ViewActor,
 	placement: Placement,
-	change: EntryChange
+	change: EntryChange,
+	view: ViewInProject
 ): Decision {
 	const parsed = parseChange<Stamped>(placement === 'shared' ? 'view' : 'private', change);
 	if (isDecision(parsed)) return parsed;
+	return firstDenial(
+		() => judgeByRootRule(actor, placement, change, parsed),
+		() =>
+			change.root === 'subscriptions' && parsed.kind !== 'delete'
+				? decideRecipients(
+						view,
+						(parsed.after as unknown as BoardSubscription).recipients,
+						parsed.kind === 'update'
+							? (parsed.before as unknown as BoardSubscription).recipients
+							: []
+					)
+				: ALLOW
+	);
+}
+
+function judgeByRootRule(
+	actor: ViewActor,
+	placement: Placement,
+	change: EntryChange,
+	parsed: Parsed<Stamped>
+): Decision {
 	const actions = Object.hasOwn(VIEW_ACTIONS, change.root) ? VIEW_ACTIONS[change.root] : undefined;
 	if (!actions) return deny('server-only', `"${shown(change.root)}" is not part of this document.`);
 	const stamps = checkStamps(actor.accountId, parsed);

@@ -37,6 +37,8 @@ export const REASON_CODES = [
 	'handover-target',
 	'handover-not-yours',
 	'handover-needs-step-down',
+	// Board subscriptions: recipients must be people who may read the board's data view.
+	'recipient-without-access',
 	// Document structure.
 	'server-only',
 	'key-mismatch',

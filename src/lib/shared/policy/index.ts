@@ -8,5 +8,6 @@ export * from './facts';
 export * from './membership-rules';
 export * from './handover-rules';
 export * from './changes';
+export * from './subscription-recipients';
 export * from './invariants';
 export * from './values';
