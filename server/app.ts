@@ -29,6 +29,7 @@ import { setBaselineHeaders } from './http/security-headers';
 import { SYNC_TOKEN_PARAM } from '../src/lib/shared';
 import { staticFiles } from './http/static';
 import { registerDevOutboxRoute } from './mail/dev-outbox';
+import { tellMembersWhatHappened } from './notices/membership-news';
 import { Mailer } from './mail/mailer';
 import type { Principal } from './sync/connection';
 import type { SyncLimits } from './sync/limits';
@@ -138,6 +139,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 				limiters: auth.limiters
 			})
 		},
+		tellMembersWhatHappened({ db, registry, mailer, site, now }),
 		...workflows.reactions
 	);
 	workflows.indexExistingDocuments();
