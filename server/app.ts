@@ -31,6 +31,7 @@ import { setBaselineHeaders } from './http/security-headers';
 import { SYNC_TOKEN_PARAM } from '../src/lib/shared';
 import { staticFiles } from './http/static';
 import { registerDevOutboxRoute } from './dev/outbox-route';
+import { tellMembersWhatHappened } from './notices/membership-news';
 import { Mailer } from './mail/mailer';
 import type { Principal } from './sync/connection';
 import type { SyncLimits } from './sync/limits';
@@ -141,6 +142,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			})
 		},
 		mailHandoverRequests({ db, mailer, site }),
+		tellMembersWhatHappened({ db, registry, mailer, site, now }),
 		...workflows.reactions
 	);
 	workflows.indexExistingDocuments();

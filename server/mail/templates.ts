@@ -340,3 +340,31 @@ function listed(items: readonly string[]): string {
 		? (items[0] ?? '')
 		: `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/**
+ * To a member whose role somebody else changed, or who was removed from a project
+ * (`membershipNews`): what happened, who did it, and whom to ask.
+ */
+export function membershipChangedMail(mail: {
+	site: SiteUrl;
+	to: string;
+	name: string;
+	subject: string;
+	/** `MembershipNews.text`: who did what, and what it means. */
+	text: string;
+	/** Who to ask about it: the person who made the change, with their address. */
+	askWhom: string | null;
+	path: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: mail.subject,
+		paragraphs: [`Hello ${mail.name},`, mail.text],
+		action: { label: 'Open the console', url: pageUrl(mail.site, mail.path) },
+		notes: [
+			mail.askWhom
+				? `If you think this is a mistake, ask ${mail.askWhom} or another Project Admin of the project.`
+				: 'If you think this is a mistake, ask a Project Admin of the project.'
+		]
+	});
+}

@@ -177,8 +177,9 @@ describe('Project Users in Chromium', () => {
 			.toBe(true);
 
 		e2e.server.app.registry.change('project/p1', (roots) => roots.members.delete('ned'));
+		// The server's news names who removed them; it takes the place of a general "access removed".
 		await expect
-			.poll(() => ned.page.getByText(/You no longer have access to/).isVisible())
+			.poll(() => ned.page.getByText(/operators removed you from Analytics/).isVisible())
 			.toBe(true);
 		await expect
 			.poll(async () => (await databases()).some((name) => name.endsWith(':project/p1')))

@@ -6,11 +6,13 @@
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CLOSE, type CloseReason, type Member, type Rejection } from '../../src/lib/shared';
+import { CLOSE, type CloseReason, type Member } from '../../src/lib/shared';
 import {
 	DocumentSession,
+	type ClosedCopy,
 	type LocalCopy,
-	type LostChange
+	type LostChange,
+	type RefusedChange
 } from '../../src/lib/sync/document-session';
 import { SyncHub } from '../../src/lib/sync/sync-hub';
 import type { TestServer } from '../support/server';
@@ -61,14 +63,18 @@ function open(
 		...(confirmAfterMs === undefined ? {} : { confirmAfterMs })
 	});
 	const events = {
-		rejected: [] as Rejection[],
+		rejected: [] as RefusedChange[],
 		lost: [] as LostChange[],
 		closed: [] as CloseReason[],
+		copies: [] as ClosedCopy[],
 		pending: [] as number[]
 	};
-	session.on('rejected', (rejections) => events.rejected.push(...rejections));
+	session.on('rejected', (refused) => events.rejected.push(...refused));
 	session.on('lost', (change) => events.lost.push(change));
-	session.on('closed', (reason) => events.closed.push(reason));
+	session.on('closed', (reason, copy) => {
+		events.closed.push(reason);
+		events.copies.push(copy);
+	});
 	session.on('pending', (pending) => events.pending.push(pending));
 	sessions.push(session);
 	return { session, events };
@@ -131,16 +137,54 @@ describe('the client sync layer', () => {
 		expect(server.app.registry.get('project/p1')!.index!.member('ned')).toBeUndefined();
 	});
 
-	it('reports refused changes with their reasons, and they count as handled', async () => {
+	it('reports refused changes with their reasons, what we wrote and the entry as it stands', async () => {
 		const { session, events } = open('nia');
 		await session.start();
 		await eventually(() => session.synced, 'the first sync');
 		setRole(session, 'nia', 'ned', 'admin');
 		await eventually(() => events.rejected.length === 1, 'the refusal');
-		expect(events.rejected[0]).toMatchObject({ key: 'ned', code: 'admin-only' });
-		await eventually(() => session.pending === 0, 'the confirmation');
+		expect(events.rejected[0]).toMatchObject({
+			rejection: { key: 'ned', code: 'admin-only' },
+			attempted: { accountId: 'ned', role: 'admin', updatedBy: 'nia' },
+			current: { accountId: 'ned', role: 'consumer' }
+		});
+		expect(session.pending).toBe(0);
 		expect(session.map<Member>('members').get('ned')!.role).toBe('consumer');
 		expect(events.lost).toEqual([]);
+	});
+
+	it('tells changes made offline that were refused on reconnect because our own role changed meanwhile', async () => {
+		const { session, events } = open('ada');
+		await session.start();
+		await eventually(() => session.synced, 'the first sync');
+		session.provider.disconnect();
+		setRole(session, 'ada', 'nia', 'consumer');
+		session.map('members').delete('ned');
+		// Meanwhile Ada stepped down on another device (no admin may demote another).
+		const adaElsewhere = new SyncClient(server, 'ada', 'project/p1');
+		await adaElsewhere.synced();
+		adaElsewhere.setMember('ada', { role: 'analyst' });
+		await eventually(
+			() => server.app.registry.get('project/p1')!.index!.member('ada')?.role === 'analyst',
+			'Ada stepped down'
+		);
+		session.provider.connect();
+
+		await eventually(() => events.rejected.length === 2, 'both refusals');
+		expect(events.rejected.map((refused) => refused.rejection.code)).toEqual([
+			'admin-only',
+			'admin-only'
+		]);
+		expect(events.rejected.find((refused) => refused.rejection.key === 'ned')).toMatchObject({
+			attempted: undefined,
+			current: { accountId: 'ned', role: 'consumer' }
+		});
+		expect(session.map<Member>('members').get('ada')).toMatchObject({
+			role: 'analyst',
+			updatedBy: 'ada'
+		});
+		expect(events.lost).toEqual([]);
+		adaElsewhere.destroy();
 	});
 
 	it('lets the later of two concurrent changes stand, and tells neither admin of a loss that did not happen', async () => {
@@ -184,7 +228,8 @@ describe('the client sync layer', () => {
 		expect(ada.events.lost[0]).toMatchObject({
 			root: 'members',
 			key: 'nia',
-			winner: { role: 'admin', updatedBy: 'bo' }
+			winner: { role: 'admin', updatedBy: 'bo' },
+			attempted: { role: 'consumer', updatedBy: 'ada' }
 		});
 		expect(ada.events.rejected).toEqual([]);
 		bo.destroy();
@@ -242,8 +287,41 @@ describe('the client sync layer', () => {
 			code: CLOSE.accessRevoked.code,
 			wipeLocalCopy: true
 		});
+		expect(ned.events.copies[0]).toEqual({ hadCopy: true, unsent: 0 });
 		expect(copy.cleared).toBe(true);
 		expect(ned.session.closedFor?.code).toBe(CLOSE.accessRevoked.code);
+		ada.destroy();
+	});
+
+	it('counts the changes made offline that went with the copy when access was removed meanwhile', async () => {
+		const copy = new MemoryCopy();
+		const nia = open('nia', 'view/p1/global', copy);
+		await nia.session.start();
+		await eventually(() => nia.session.synced, 'the first sync');
+		nia.session.provider.disconnect();
+		nia.session.map('boards').set('b1', {
+			id: 'b1',
+			name: 'Loans',
+			description: '',
+			reports: [],
+			createdBy: 'nia',
+			createdAt: Date.now(),
+			updatedBy: 'nia',
+			updatedAt: Date.now()
+		});
+		const ada = new SyncClient(server, 'ada', 'project/p1');
+		await ada.synced();
+		ada.map('members').delete('nia');
+		await eventually(
+			() => server.app.registry.get('project/p1')!.index!.member('nia') === undefined,
+			'Nia removed'
+		);
+		nia.session.provider.connect();
+
+		await eventually(() => nia.events.closed.length === 1, 'the refusal of the connection');
+		expect(nia.events.closed[0]!.code).toBe(CLOSE.forbidden.code);
+		expect(nia.events.copies[0]).toEqual({ hadCopy: true, unsent: 1 });
+		expect(copy.cleared).toBe(true);
 		ada.destroy();
 	});
 });

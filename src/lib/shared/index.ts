@@ -9,6 +9,7 @@ export * from './consortium';
 export * from './project';
 export * from './membership';
 export * from './handovers';
+export * from './membership-news';
 export * from './objects';
 export * from './documents';
 export * from './entries';

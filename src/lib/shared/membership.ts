@@ -126,11 +126,20 @@ export const ProjectListingSchema = z.strictObject({
 });
 export type ProjectListing = z.infer<typeof ProjectListingSchema>;
 
-/** A message to one account in its user document (request decided, added to a project, ...). */
+/**
+ * A message to one account in its user document (request decided, added to a project, removed
+ * from one, role or data views changed by someone else: membership-news.ts words those).
+ */
 export const NoticeSchema = z.strictObject({
 	id: IdSchema,
 	at: TimestampSchema,
-	kind: z.enum(['added-to-project', 'removed-from-project', 'role-changed', 'request-decided']),
+	kind: z.enum([
+		'added-to-project',
+		'removed-from-project',
+		'role-changed',
+		'views-changed',
+		'request-decided'
+	]),
 	projectId: IdSchema,
 	text: z.string().max(500)
 });

@@ -1,30 +1,35 @@
 /**
  * The signed-in console: who is signed in (remembered on this device, so that the console opens
  * offline), the documents they have open (one SyncHub), the project drop-down (their user
- * document), the sync summary for the indicator, and the notices that explain what the server
- * refused, what lost to a concurrent change and what access was withdrawn.
+ * document), the sync summary for the indicator, and the notices: what the server refused, what
+ * lost to a concurrent change, what access was withdrawn (sync-notices.ts), and the news the
+ * server leaves in the user document (a request decided; removed, role changed, moved out of data
+ * views by somebody else).
  */
 import { goto } from '$app/navigation';
+import { resolve } from '$app/paths';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { call } from '../api';
 import type { NoticeItem, NoticeTone } from '../components/notice-types';
-import { signInPath } from '../paths';
+import { projectUsersPath, signInPath } from '../paths';
 import {
 	API,
 	CLOSE,
 	type Account,
+	parseDocumentName,
 	userDocument,
-	type CloseReason,
 	type Notice,
 	type OwnRequest,
-	type ProjectListing,
-	type Rejection
+	type ProjectListing
 } from '../shared';
-import type { LostChange } from '../sync/document-session';
 import { SyncHub, type StoredCopies, type SyncSummary } from '../sync/sync-hub';
-import { LOST_TITLE, REFUSED_TITLE, describeLoss } from './sync-explanations';
+import { NoticeBoard } from './notice-board.svelte';
+import { explainSync, tellNews } from './sync-notices';
 
 const REMEMBERED_ACCOUNT = 'console:account';
+
+/** News older than this is not shown on a device that has not seen it: it would only pile up. */
+const NEWS_WINDOW_MS = 14 * 24 * 3600 * 1000;
 
 /** y-indexeddb keeps one database per document, named as the hub asks. */
 const indexedDbCopies: StoredCopies = {
@@ -42,6 +47,22 @@ const indexedDbCopies: StoredCopies = {
 
 export type SignInState = 'unknown' | 'signed-in' | 'signed-out';
 
+/** The page where a document's entries are changed: Project Users, or the data view. */
+function pageOfDocument(document: string): NoticeItem['action'] {
+	const name = parseDocumentName(document);
+	if (name?.kind === 'project')
+		return { label: 'Open Project Users', href: projectUsersPath(name.projectId) };
+	if (name?.kind === 'view' || name?.kind === 'private')
+		return {
+			label: 'Open the data view',
+			href: resolve('/projects/[projectId]/views/[viewId]', {
+				projectId: name.projectId,
+				viewId: name.viewId
+			})
+		};
+	return undefined;
+}
+
 class ConsoleState {
 	account = $state<Account | null>(null);
 	signIn = $state<SignInState>('unknown');
@@ -53,10 +74,15 @@ class ConsoleState {
 	projectsKnown = $state(false);
 	/** The person's own requests to Institution Zone projects, newest first. */
 	myRequests = $state<OwnRequest[]>([]);
-	notices = $state<NoticeItem[]>([]);
+	readonly board = new NoticeBoard();
 	hub: SyncHub | null = null;
 	#checking: Promise<Account | null> | null = null;
 	#stopProjects: () => void = () => {};
+	#stopExplaining: () => void = () => {};
+
+	get notices(): NoticeItem[] {
+		return this.board.notices;
+	}
 
 	/** The signed-in account: from the server, or (offline) as this device last knew it. */
 	ensureAccount(): Promise<Account | null> {
@@ -96,6 +122,7 @@ class ConsoleState {
 
 	#signedOut(): void {
 		this.#stopProjects();
+		this.#stopExplaining();
 		this.hub?.destroy();
 		this.hub = null;
 		this.account = null;
@@ -118,11 +145,11 @@ class ConsoleState {
 	}
 
 	notify(tone: NoticeTone, message: string, title?: string): void {
-		this.notices = [...this.notices, { id: crypto.randomUUID(), tone, message, title }];
+		this.board.notify(tone, message, title);
 	}
 
 	dismiss(id: string): void {
-		this.notices = this.notices.filter((notice) => notice.id !== id);
+		this.board.dismiss(id);
 	}
 
 	#startHub(account: Account): void {
@@ -140,9 +167,18 @@ class ConsoleState {
 		hub.on('change', summarize);
 		addEventListener('online', summarize);
 		addEventListener('offline', summarize);
-		hub.on('rejected', (document, rejections) => this.#explainRefusals(document, rejections));
-		hub.on('lost', (document, change) => this.#explainLoss(document, change));
-		hub.on('closed', (document, reason) => void this.#explainClose(document, reason));
+		this.#stopExplaining = explainSync(hub, this.board, {
+			me: account.id,
+			projectName: (projectId) =>
+				this.projects.find((listing) => listing.projectId === projectId)?.name,
+			pageOf: pageOfDocument,
+			onClose: (_document, reason) => {
+				if (reason.code !== CLOSE.unauthenticated.code) return false;
+				this.#signedOut();
+				void goto(signInPath(location.pathname));
+				return true;
+			}
+		});
 		this.#followProjects(hub, account.id);
 		summarize();
 	}
@@ -165,11 +201,12 @@ class ConsoleState {
 			// Read, extended and written back at once; nothing renders from it.
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity
 			const already = new Set<string>(JSON.parse(localStorage.getItem(seen) ?? '[]') as string[]);
-			for (const notice of notices.values()) {
-				if (already.has(notice.id)) continue;
-				already.add(notice.id);
-				this.notify('info', notice.text);
-			}
+			const oldest = Date.now() - NEWS_WINDOW_MS;
+			const unseen = [...notices.values()]
+				.filter((notice) => !already.has(notice.id) && notice.at >= oldest)
+				.sort((a, b) => a.at - b.at);
+			for (const notice of unseen) tellNews(this.board, notice);
+			for (const notice of notices.values()) already.add(notice.id);
 			localStorage.setItem(seen, JSON.stringify([...already].slice(-200)));
 		};
 		projects.observe(read);
@@ -189,39 +226,6 @@ class ConsoleState {
 			session.off('synced', known);
 			hub.release(name);
 		};
-	}
-
-	#explainRefusals(_document: string, rejections: Rejection[]): void {
-		for (const rejection of rejections) this.notify('error', rejection.message, REFUSED_TITLE);
-	}
-
-	#explainLoss(document: string, change: LostChange): void {
-		this.notify('warning', describeLoss(document, change), LOST_TITLE);
-	}
-
-	async #explainClose(document: string, reason: CloseReason): Promise<void> {
-		if (reason.code === CLOSE.unauthenticated.code) {
-			this.#signedOut();
-			await goto(signInPath(location.pathname));
-			return;
-		}
-		if (reason.code === CLOSE.accessRevoked.code || reason.code === CLOSE.forbidden.code) {
-			const project = this.projects.find((listing) => document.includes(listing.projectId));
-			this.notify(
-				'warning',
-				`You no longer have access to ${project ? project.name : 'this part of the project'}. Its copy on this device was deleted.`,
-				'Access removed'
-			);
-			return;
-		}
-		if (reason.code === CLOSE.resetRequired.code) {
-			this.notify(
-				'info',
-				'Your copy of this project could not be reconciled and was reloaded from the server.'
-			);
-			return;
-		}
-		this.notify('error', `${reason.reason}. Reload the page to try again.`, 'Sync stopped');
 	}
 }
 

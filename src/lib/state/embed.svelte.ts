@@ -26,8 +26,9 @@ import {
 	type Theme
 } from '../shared';
 import { SyncHub, type SyncSummary } from '../sync/sync-hub';
+import { NoticeBoard } from './notice-board.svelte';
 import { ProjectState } from './project.svelte';
-import { LOST_TITLE, REFUSED_TITLE, describeLoss } from './sync-explanations';
+import { explainSync, ownMembershipNotice } from './sync-notices';
 
 export type EmbedPhase = 'checking' | 'signing-in' | 'consent' | 'ready' | 'ended' | 'failed';
 
@@ -69,7 +70,7 @@ export class EmbedState {
 	consent = $state<ConsentStep>('ask');
 	project = $state<ProjectState | null>(null);
 	sync = $state<SyncSummary>({ status: 'syncing', pending: 0 });
-	notices = $state<NoticeItem[]>([]);
+	readonly board = new NoticeBoard();
 	theme = $state<Theme>('auto');
 	/** The line to the host page, once it is known to be one of the portal's pages. */
 	bridge = $state.raw<HostBridge | null>(null);
@@ -78,6 +79,7 @@ export class EmbedState {
 	#renewal: ReturnType<typeof setTimeout> | null = null;
 	#consentWindow: ConsentWindow | null = null;
 	#destroyed = false;
+	#stopExplaining: () => void = () => {};
 
 	constructor(
 		readonly params: EmbedParams,
@@ -150,12 +152,16 @@ export class EmbedState {
 		this.#consentWindow?.focus();
 	}
 
+	get notices(): NoticeItem[] {
+		return this.board.notices;
+	}
+
 	notify(tone: NoticeTone, message: string, title?: string): void {
-		this.notices = [...this.notices, { id: crypto.randomUUID(), tone, message, title }];
+		this.board.notify(tone, message, title);
 	}
 
 	dismiss(id: string): void {
-		this.notices = this.notices.filter((notice) => notice.id !== id);
+		this.board.dismiss(id);
 	}
 
 	destroy(): void {
@@ -211,14 +217,11 @@ export class EmbedState {
 		this.#hub = hub;
 		const summarize = () => (this.sync = hub.summary());
 		hub.on('change', summarize);
-		hub.on('rejected', (_document, rejections) => {
-			for (const rejection of rejections) this.notify('error', rejection.message, REFUSED_TITLE);
+		this.#stopExplaining = explainSync(hub, this.board, {
+			me: this.account!.id,
+			onClose: (_document, reason) => this.#sessionEnded(reason)
 		});
-		hub.on('lost', (document, change) =>
-			this.notify('warning', describeLoss(document, change), LOST_TITLE)
-		);
-		hub.on('closed', (_document, reason) => this.#explainClose(reason));
-		this.project = new ProjectState(hub, this.params.projectId, this.account!.id);
+		this.project = this.#newProject(hub);
 		summarize();
 	}
 
@@ -229,13 +232,22 @@ export class EmbedState {
 		this.#hub!.reauthenticate({ [SYNC_TOKEN_PARAM]: token });
 		if (this.project?.unavailable?.code === CLOSE.unauthenticated.code) {
 			const stale = this.project;
-			this.project = new ProjectState(this.#hub!, this.params.projectId, this.account!.id);
+			this.project = this.#newProject(this.#hub!);
 			stale.destroy();
 		}
 		if (previous) void call(API.signOut, { bearer: previous });
 	}
 
+	/** The project, telling the person when somebody else changes their role or data views. */
+	#newProject(hub: SyncHub): ProjectState {
+		const { projectId } = this.params;
+		return new ProjectState(hub, projectId, this.account!.id, (news, at) =>
+			this.board.post(ownMembershipNotice(projectId, news, at))
+		);
+	}
+
 	#closeProject(): void {
+		this.#stopExplaining();
 		this.project?.destroy();
 		this.project = null;
 		this.#hub?.destroy();
@@ -267,22 +279,13 @@ export class EmbedState {
 		else this.#scheduleRenewal(RETRY_RENEWAL_MS);
 	}
 
-	#explainClose(reason: CloseReason): void {
-		if (reason.code === CLOSE.unauthenticated.code) {
-			this.phase = 'ended';
-			this.problem = `Your session from ${this.portalName ?? 'the portal'} ended.`;
-			this.bridge?.post({ type: 'status', status: 'ended', message: this.problem });
-			return;
-		}
-		if (reason.code === CLOSE.accessRevoked.code || reason.code === CLOSE.forbidden.code) {
-			this.notify('warning', 'You no longer have access to this project.', 'Access removed');
-			return;
-		}
-		if (reason.code === CLOSE.resetRequired.code) {
-			this.notify('info', 'The project could not be reconciled and was reloaded from the server.');
-			return;
-		}
-		this.notify('error', `${reason.reason}. Reload the page to try again.`, 'Sync stopped');
+	/** The session from the portal ended: the widget says so and offers to sign in again. */
+	#sessionEnded(reason: CloseReason): boolean {
+		if (reason.code !== CLOSE.unauthenticated.code) return false;
+		this.phase = 'ended';
+		this.problem = `Your session from ${this.portalName ?? 'the portal'} ended.`;
+		this.bridge?.post({ type: 'status', status: 'ended', message: this.problem });
+		return true;
 	}
 
 	/** The person has not allowed the portal (or took it back): the widget asks them to. */

@@ -12,6 +12,7 @@ import { nextAssignment } from '../member-permissions';
 import {
 	ALLOW,
 	defaultScope,
+	membershipNews,
 	inviteesFrom,
 	judgeProjectBatch,
 	judgeProjectChange,
@@ -28,6 +29,7 @@ import {
 	type Invite,
 	type Invitees,
 	type Member,
+	type MembershipNews,
 	type Presence,
 	type ProjectFacts,
 	type ProjectInfo,
@@ -71,6 +73,9 @@ export function presenceColor(accountId: string): string {
 	return PRESENCE_COLORS[hash % PRESENCE_COLORS.length]!;
 }
 
+/** Somebody else changed the signed-in person's own membership here (membership-news.ts). */
+export type OwnMembershipListener = (news: MembershipNews, at: number) => void;
+
 export interface InviteOutcome {
 	email: string;
 	/** The invitation's id, to follow what the server makes of it. */
@@ -100,10 +105,15 @@ export class ProjectState implements ProjectFacts {
 	#session: DocumentSession;
 	#unbind: () => void = () => {};
 
+	/**
+	 * `onOwnMembership`: told when somebody else changes the person's own role or data views while
+	 * the project is open (the embedded widget, which has no user document for the server's news).
+	 */
 	constructor(
 		private readonly hub: SyncHub,
 		readonly projectId: string,
-		readonly myAccountId: string
+		readonly myAccountId: string,
+		private readonly onOwnMembership?: OwnMembershipListener
 	) {
 		this.#documentName = projectDocument(projectId);
 		this.#session = hub.open(this.#documentName);
@@ -143,7 +153,11 @@ export class ProjectState implements ProjectFacts {
 			const map = session.map(root);
 			const copy = (key: string) => this.#mirror(root, mirror, key, map.get(key));
 			for (const key of map.keys()) copy(key);
-			const observer = (event: Y.YMapEvent<unknown>) => event.keysChanged.forEach(copy);
+			const observer = (event: Y.YMapEvent<unknown>) => {
+				if (root === 'members' && event.keysChanged.has(this.myAccountId))
+					this.#tellOwnChange(this.members.get(this.myAccountId), map.get(this.myAccountId));
+				event.keysChanged.forEach(copy);
+			};
 			map.observe(observer);
 			observers.push(() => map.unobserve(observer));
 		}
@@ -168,6 +182,20 @@ export class ProjectState implements ProjectFacts {
 			session.off('closed', closed);
 			stopPresence();
 		};
+	}
+
+	/** The person's own entry changed: news, when somebody else changed their role or data views. */
+	#tellOwnChange(before: Member | undefined, after: unknown): void {
+		const now = after as Member | undefined;
+		if (!this.onOwnMembership || !before || !now || now.updatedBy === this.myAccountId) return;
+		const news = membershipNews({
+			actorName: this.members.get(now.updatedBy)?.name || 'A Project Admin',
+			projectName: this.info?.name ?? 'this project',
+			before,
+			after: now,
+			views: [...this.views.values()]
+		});
+		if (news) this.onOwnMembership(news, now.updatedAt);
 	}
 
 	/** Publishes who we are (the server vouches for the name) and follows who else is here. */

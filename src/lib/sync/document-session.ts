@@ -4,12 +4,15 @@
  * top of y-websocket:
  * - the server's close codes: delete the local copy when access is gone, reset it when the server
  *   says it cannot be reconciled, stop when the session is over (src/lib/shared/sync-protocol.ts);
- * - verdicts: the changes the server refused, with their reasons;
+ * - verdicts: the changes the server refused, with their reasons, what we had written and what
+ *   the entry holds once the server has put it back (told once the server has confirmed what we
+ *   sent, so that the entry reads as it stands, with the stamps of whoever changed it last);
  * - changes of ours that another change replaced before the server confirmed them, with the value
  *   that stands (the server orders concurrent writes by their arrival and writes the later one,
  *   so a write that merely lost Yjs' ordering locally is no loss: it is told only once the server
  *   has confirmed everything and the entry still holds another value);
- * - the number of local changes the server has not confirmed yet.
+ * - the number of local changes the server has not confirmed yet, and how many of them were
+ *   dropped with the copy when the server closed the document for good.
  * It is plain TypeScript (no Svelte), so that it runs the same in the browser and in Node tests.
  */
 import * as decoding from 'lib0/decoding';
@@ -50,16 +53,35 @@ export interface LostChange {
 	key: string;
 	/** The value that won, written concurrently by someone else. */
 	winner: unknown;
+	/** What we had written. */
+	attempted: unknown;
+}
+
+/** A change of ours the server refused. */
+export interface RefusedChange {
+	rejection: Rejection;
+	/** The entry as we had written it (undefined: we had removed it). */
+	attempted: unknown;
+	/** The entry as it stands once the server has put it back (undefined: there is none). */
+	current: unknown;
+}
+
+/** What the closing of a document for good took with it. */
+export interface ClosedCopy {
+	/** The document held entries on this device before the close. */
+	hadCopy: boolean;
+	/** Local changes the server had not confirmed, dropped with the copy (0 when it is kept). */
+	unsent: number;
 }
 
 export type SessionEvents = {
 	status: (status: ConnectionStatus) => void;
 	synced: (synced: boolean) => void;
 	pending: (pending: number) => void;
-	rejected: (rejections: Rejection[]) => void;
+	rejected: (refused: RefusedChange[]) => void;
 	lost: (change: LostChange) => void;
 	/** The server closed the connection for good; `reason.wipeLocalCopy` tells what became of the copy. */
-	closed: (reason: CloseReason) => void;
+	closed: (reason: CloseReason, copy: ClosedCopy) => void;
 };
 
 export interface SessionOptions {
@@ -88,9 +110,12 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 	readonly localCopy: LocalCopy | null;
 	status: ConnectionStatus = 'disconnected';
 	closedFor: CloseReason | null = null;
+	/** The last attempt to reach the server failed, and none has succeeded since. */
+	#attemptFailed = false;
 	readonly #pending: PendingChanges;
 	readonly #ownWrites = new Map<string, OwnWrite>();
-	readonly #refusedKeys = new Set<string>();
+	/** Refused changes, by entry, until the server has confirmed what we sent and put them back. */
+	readonly #refused = new Map<string, { rejection: Rejection; attempted: unknown }>();
 	#confirmTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
@@ -104,7 +129,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 			(pending) => {
 				if (pending > 0) options.counts?.setItem(countKey, String(pending));
 				else options.counts?.removeItem(countKey);
-				if (pending === 0) this.#noticeReplacedWrites();
+				if (pending === 0) this.#tellWhatBecameOfOurWrites();
 				this.emit('pending', [pending]);
 			}
 		);
@@ -125,6 +150,15 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 
 	get synced(): boolean {
 		return this.provider.synced;
+	}
+
+	/**
+	 * The server cannot be reached now: a connection was lost or an attempt failed, and none has
+	 * succeeded since. Not while the first attempt is under way (right after sign-in or a page
+	 * load), which is syncing, not offline.
+	 */
+	get unreachable(): boolean {
+		return this.status !== 'connected' && this.#attemptFailed;
 	}
 
 	/** Opens the offline copy, then connects. Resolves once the offline copy is loaded. */
@@ -171,7 +205,7 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 				for (const key of keys) {
 					if (key === null || !root) continue;
 					const id = `${root}\u0000${key}`;
-					this.#refusedKeys.delete(id);
+					this.#refused.delete(id);
 					this.#ownWrites.set(id, { root, key, value: asMap(type).get(key) });
 				}
 			}
@@ -180,20 +214,33 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 	}
 
 	/**
-	 * Once the server has confirmed every change of ours: an entry we wrote that somebody else has
-	 * written since (another author's stamp, or removed, or added again) was replaced by their later
-	 * change. What the server adds to our entry on its own (an invitation marked sent) is no
-	 * replacement, and a refused change is told by its verdict.
+	 * Once the server has confirmed every change of ours: the refused ones are told with the entry
+	 * as the server put it back. An entry we wrote that somebody else has written since (another
+	 * author's stamp, or removed, or added again) was replaced by their later change. What the
+	 * server adds to our entry on its own (an invitation marked sent) is no replacement.
 	 */
-	#noticeReplacedWrites(): void {
-		for (const [id, own] of this.#ownWrites) {
-			if (this.#refusedKeys.has(id)) continue;
+	#tellWhatBecameOfOurWrites(): void {
+		this.#tellRefusals();
+		for (const own of this.#ownWrites.values()) {
 			const current = this.map(own.root).get(own.key);
 			if (!sameValue(current, own.value) && writerOf(current) !== writerOf(own.value))
-				this.emit('lost', [{ root: own.root, key: own.key, winner: current }]);
+				this.emit('lost', [
+					{ root: own.root, key: own.key, winner: current, attempted: own.value }
+				]);
 		}
 		this.#ownWrites.clear();
-		this.#refusedKeys.clear();
+	}
+
+	#tellRefusals(): void {
+		if (this.#refused.size === 0) return;
+		const refused = [...this.#refused.values()].map(({ rejection, attempted }) => ({
+			rejection,
+			attempted,
+			current: rejection.root ? this.map(rejection.root).get(rejection.key) : undefined
+		}));
+		for (const id of this.#refused.keys()) this.#ownWrites.delete(id);
+		this.#refused.clear();
+		this.emit('rejected', [refused]);
 	}
 
 	#scheduleConfirmation(): void {
@@ -230,12 +277,15 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 		this.provider.messageHandlers[MESSAGE_VERDICT] = (_encoder, decoder) => {
 			const verdict = VerdictSchema.safeParse(JSON.parse(decoding.readVarString(decoder)));
 			if (!verdict.success) return;
-			for (const rejection of verdict.data.rejected)
-				this.#refusedKeys.add(`${rejection.root}\u0000${rejection.key}`);
-			this.emit('rejected', [verdict.data.rejected]);
+			// The verdict comes before the revert: our copy still holds what we wrote.
+			for (const rejection of verdict.data.rejected) {
+				const attempted = rejection.root ? this.map(rejection.root).get(rejection.key) : undefined;
+				this.#refused.set(`${rejection.root}\u0000${rejection.key}`, { rejection, attempted });
+			}
 		};
 		this.provider.on('status', ({ status }) => {
 			this.status = status;
+			if (status === 'connected') this.#attemptFailed = false;
 			if (status === 'connected') this.#pending.connectionOpened();
 			if (status === 'disconnected') this.#pending.connectionClosed();
 			this.emit('status', [status]);
@@ -244,18 +294,30 @@ export class DocumentSession extends ObservableV2<SessionEvents> {
 			this.emit('synced', [synced]);
 			if (synced) this.#scheduleConfirmation();
 		});
+		// Every closing socket, also one that never opened (the provider then stays "connecting").
+		this.provider.on('connection-close', () => {
+			this.#attemptFailed = true;
+			this.emit('status', [this.status]);
+		});
 		this.provider.on('closed', ({ code }) => void this.#closedByServer(code));
 	}
 
 	async #closedByServer(code: number): Promise<void> {
 		const reason = closeReasonFor(code);
 		if (!reason) return;
+		// Refusals that came just before the close are told now: no confirmation will follow.
+		const refusedAlready = this.#refused.size;
+		this.#tellRefusals();
+		const copy: ClosedCopy = {
+			hadCopy: [...this.doc.share.keys()].some((root) => this.map(root).size > 0),
+			unsent: reason.wipeLocalCopy ? Math.max(0, this.pending - refusedAlready) : 0
+		};
 		if (reason.wipeLocalCopy) {
 			await this.localCopy?.clearData();
 			this.options.counts?.removeItem(pendingCountKey(this.name));
 		}
 		this.closedFor = reason;
-		this.emit('closed', [reason]);
+		this.emit('closed', [reason, copy]);
 	}
 }
 

@@ -18,13 +18,15 @@
  */
 import { ObservableV2 } from 'lib0/observable';
 import type * as Y from 'yjs';
-import type { CloseReason, Rejection } from '../shared';
+import type { CloseReason } from '../shared';
 import {
 	DocumentSession,
 	PENDING_COUNT_PREFIX,
 	pendingCountKey,
+	type ClosedCopy,
 	type LocalCopy,
 	type LostChange,
+	type RefusedChange,
 	type SessionOptions
 } from './document-session';
 
@@ -38,9 +40,9 @@ export interface SyncSummary {
 export type HubEvents = {
 	/** The summary may have changed. */
 	change: () => void;
-	rejected: (document: string, rejections: Rejection[]) => void;
+	rejected: (document: string, refused: RefusedChange[]) => void;
 	lost: (document: string, change: LostChange) => void;
-	closed: (document: string, reason: CloseReason) => void;
+	closed: (document: string, reason: CloseReason, copy: ClosedCopy) => void;
 	/** A document's session was replaced by a fresh one (after a reset). */
 	replaced: (document: string, session: DocumentSession) => void;
 };
@@ -115,10 +117,7 @@ export class SyncHub extends ObservableV2<HubEvents> {
 			.filter((session) => !session.closedFor);
 		const pending = sessions.reduce((sum, session) => sum + session.pending, 0);
 		const online = this.#options.isOnline?.() ?? true;
-		if (
-			!online ||
-			(sessions.length > 0 && sessions.every((session) => session.status !== 'connected'))
-		) {
+		if (!online || (sessions.length > 0 && sessions.every((session) => session.unreachable))) {
 			return { status: 'offline', pending };
 		}
 		const settled = sessions.every((session) => session.synced && session.pending === 0);
@@ -219,10 +218,10 @@ export class SyncHub extends ObservableV2<HubEvents> {
 			// After the message that confirmed them has been handled, not in the middle of it.
 			if (pending === 0) queueMicrotask(() => this.#closeIfDone(name));
 		});
-		session.on('rejected', (rejections) => this.emit('rejected', [name, rejections]));
+		session.on('rejected', (refused) => this.emit('rejected', [name, refused]));
 		session.on('lost', (change) => this.emit('lost', [name, change]));
-		session.on('closed', (reason) => {
-			this.emit('closed', [name, reason]);
+		session.on('closed', (reason, copy) => {
+			this.emit('closed', [name, reason, copy]);
 			if (reason.wipeLocalCopy && reason.reconnect) this.#replace(name, session);
 			changed();
 			this.#closeIfDone(name);

@@ -1,0 +1,103 @@
+/**
+ * What a member is told when somebody else changed their membership: removed from a project,
+ * given another role, moved out of data views. Worded once, here: the server writes it into the
+ * member's user document (the console shows it) and mails it; the embedded widget, which has no
+ * user document, words what it sees happen to the person in the project document.
+ */
+import type { Member } from './membership';
+import type { DataView, Scope } from './project';
+import { parseRole, ROLE_LABELS, type Role } from './roles';
+
+export type MembershipNewsKind = 'removed-from-project' | 'role-changed' | 'views-changed';
+
+export interface MembershipNews {
+	kind: MembershipNewsKind;
+	/** What happened, who did it, and what it means for the person. */
+	text: string;
+	/** The same, short: a mail's subject. */
+	subject: string;
+}
+
+export interface MembershipChange {
+	/** Who did it: a member's name, or null for a change the server made (the operators). */
+	actorName: string | null;
+	/** The portal the change came through ("Ada via Staff Portal"), if any. */
+	portalName?: string | null;
+	projectName: string;
+	before: Pick<Member, 'role' | 'scope'>;
+	/** Null: removed from the project. */
+	after: Pick<Member, 'role' | 'scope'> | null;
+	/** The project's data views, to name the ones the person no longer sees. */
+	views: readonly Pick<DataView, 'id' | 'name'>[];
+}
+
+/** Who did it, as the audit log says it. */
+function actor({ actorName, portalName }: MembershipChange): string {
+	if (actorName === null) return 'The consortium’s operators';
+	return portalName ? `${actorName} via ${portalName}` : actorName;
+}
+
+/** What a role change means for what the person can do. */
+function consequence(from: Role, to: Role): string {
+	if (from === 'admin') return 'You no longer manage the project’s users.';
+	if (to === 'admin') return 'You now manage the project’s users and see every data view.';
+	if (to === 'consumer')
+		return 'You can view reports and boards, but no longer change shared data.';
+	return 'You can now create and edit reports.';
+}
+
+function viewIds(scope: Scope, views: MembershipChange['views']): string[] {
+	return scope === 'all' ? views.map((view) => view.id) : scope;
+}
+
+/** "A", "A and B", "A, B and C". */
+function listed(items: readonly string[]): string {
+	return items.length <= 1
+		? (items[0] ?? '')
+		: `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** The data views of `before` that `after` leaves out, by name. */
+function viewsLeft(change: MembershipChange): string[] {
+	if (!change.after || change.after.scope === 'all') return [];
+	const kept = new Set(change.after.scope);
+	return viewIds(change.before.scope, change.views)
+		.filter((id) => !kept.has(id))
+		.map((id) => change.views.find((view) => view.id === id)?.name ?? 'a data view');
+}
+
+/**
+ * The news of a change to someone's membership, or null when there is none to tell: nothing
+ * they would notice changed (a new name, stamps), or they only gained data views.
+ */
+export function membershipNews(change: MembershipChange): MembershipNews | null {
+	const who = actor(change);
+	const project = change.projectName;
+	if (!change.after) {
+		return {
+			kind: 'removed-from-project',
+			subject: `You were removed from ${project}`,
+			text: `${who} removed you from ${project}. It is no longer in your project drop-down.`
+		};
+	}
+	const from = parseRole(change.before.role) ?? change.before.role;
+	const to = parseRole(change.after.role) ?? change.after.role;
+	const left = viewsLeft(change);
+	const noLonger =
+		left.length === 0
+			? ''
+			: ` You no longer see the data ${left.length === 1 ? 'view' : 'views'} ${listed(left)}.`;
+	if (from !== to) {
+		return {
+			kind: 'role-changed',
+			subject: `Your role in ${project} is now ${ROLE_LABELS[to]}`,
+			text: `${who} changed your role in ${project} from ${ROLE_LABELS[from]} to ${ROLE_LABELS[to]}. ${consequence(from, to)}${noLonger}`
+		};
+	}
+	if (left.length === 0) return null;
+	return {
+		kind: 'views-changed',
+		subject: `Your data views in ${project} changed`,
+		text: `${who} changed your data views in ${project}.${noLonger}`
+	};
+}
