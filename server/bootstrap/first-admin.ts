@@ -17,8 +17,7 @@ import {
 	ROLE_LABELS,
 	type Denial,
 	type Invite,
-	type Role,
-	type Zone
+	type Role
 } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
 import type { AuthDb } from '../auth/settings';
@@ -44,7 +43,7 @@ export function inviteFirstAdmin(
 	const checked = registry.read(projectDocument(request.projectId), (document) => {
 		const facts = document.index!;
 		const invitees = inviteesFrom(
-			() => document.root('zones').values() as Iterable<Zone>,
+			() => document.root('zones').values(),
 			(email) => zonesOfPerson(db, email, facts.project.consortiumId)
 		);
 		const own = invitees.zonesOf(request.email);

@@ -11,11 +11,11 @@ import {
 	type ProjectFacts
 } from '../../src/lib/shared';
 import { HttpError } from '../http/errors';
-import type { LiveDocument } from '../sync/live-document';
+import type { DocumentOf } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 
 export interface HeldProject {
-	document: LiveDocument;
+	document: DocumentOf<'project'>;
 	facts: ProjectFacts;
 }
 
@@ -62,6 +62,6 @@ export function requireViewReader(
 }
 
 /** The data views of a project, in the order the project document lists them. */
-export function viewsOf(document: LiveDocument): DataView[] {
-	return [...document.root('views').values()] as DataView[];
+export function viewsOf(document: DocumentOf<'project'>): DataView[] {
+	return [...document.root('views').values()];
 }

@@ -3,6 +3,7 @@
  * fields?, ...details } }` with its status; anything else becomes a 500 with no detail (the log has it).
  */
 import type { z } from 'zod';
+import { issuesByField } from '../../src/lib/shared';
 
 export class HttpError extends Error {
 	constructor(
@@ -21,10 +22,5 @@ export class HttpError extends Error {
 
 /** A zod failure as a 400 that names every field at fault. */
 export function invalidInput(error: z.ZodError): HttpError {
-	const fields: Record<string, string[]> = {};
-	for (const issue of error.issues) {
-		const path = issue.path.join('.') || '_';
-		(fields[path] ??= []).push(issue.message);
-	}
-	return new HttpError(400, 'invalid-input', 'Some fields are not valid.', fields);
+	return new HttpError(400, 'invalid-input', 'Some fields are not valid.', issuesByField(error));
 }

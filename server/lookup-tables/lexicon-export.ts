@@ -3,12 +3,7 @@
  * matrix allows (every role) who reads the view. One row per entry: its name, kind, description,
  * whether it is hidden, its tags, and the name of the lookup table it is mapped to.
  */
-import {
-	checkPermission,
-	viewDocument,
-	type LexiconEntry,
-	type LookupTable
-} from '../../src/lib/shared';
+import { checkPermission, viewDocument } from '../../src/lib/shared';
 import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { HttpError } from '../http/errors';
 import type { Router } from '../http/router';
@@ -40,7 +35,7 @@ export function registerLexiconExport(
 		});
 		const rows = deps.registry.read(viewDocument(projectId, viewId), (document) => {
 			const tables = document.root('lookupTables');
-			const entries = [...document.root('lexicon').values()] as LexiconEntry[];
+			const entries = [...document.root('lexicon').values()];
 			return entries
 				.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
 				.map((entry) => [
@@ -49,9 +44,7 @@ export function registerLexiconExport(
 					entry.description,
 					entry.hidden ? 'yes' : 'no',
 					entry.tags.join('; '),
-					entry.lookupTableId
-						? ((tables.get(entry.lookupTableId) as LookupTable | undefined)?.name ?? '')
-						: ''
+					entry.lookupTableId ? (tables.get(entry.lookupTableId)?.name ?? '') : ''
 				]);
 		})!;
 		return csvDownload(`lexicon-${fileNamePart(viewName)}.csv`, [LEXICON_CSV_HEADER, ...rows]);

@@ -28,7 +28,7 @@ import { findProjectRecord } from '../consortium/store';
 import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { accessRequestedMail, type SiteUrl } from '../mail/templates';
-import type { LiveDocument } from '../sync/live-document';
+import type { DocumentOf } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import { fail, type Failure, type Outcome } from '../features/outcome';
 import { viewsOf, withProject } from '../consortium/project-access';
@@ -65,7 +65,7 @@ export function submitRequest(
 		if (!built.ok) return built;
 		const { request, boardNames } = built;
 		registry.change(projectDocument(projectId), (roots) => roots.requests.set(request.id, request));
-		const members = document.root('members').values() as Iterable<Member>;
+		const members = document.root('members').values();
 		tellProjectAdmins(deps, members, request, {
 			projectId,
 			asked: describeRequest(request, facts.project.name, boardNames)
@@ -101,7 +101,7 @@ function refusalOf(
 /** The entry for the project document; a subscription names boards of the single data view. */
 function buildRequest(
 	deps: RequestDeps,
-	project: LiveDocument,
+	project: DocumentOf<'project'>,
 	requester: Account,
 	zoneId: string,
 	input: RequestInput
@@ -176,7 +176,7 @@ export function withdrawRequest(
 	accountId: string
 ): Outcome<object> {
 	return withProject(deps.registry, projectId, ({ document }) => {
-		const request = document.root('requests').get(requestId) as AccessRequest | undefined;
+		const request = document.root('requests').get(requestId);
 		if (!request || request.requesterId !== accountId)
 			return fail(404, 'request-not-found', 'You have no such request in this project.');
 		if (request.status !== 'pending')

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { rootSpec, type DocumentKind } from './documents';
 import { deny, type Denial } from './policy/decision';
 import { shown } from './policy/values';
+import { issueLines } from './zod-issues';
 
 export type EntryReading = { ok: true; value: unknown } | { ok: false; denial: Denial };
 
@@ -94,8 +95,7 @@ function describeIssue(root: string, error: z.ZodError): string {
 		const field = [...unknown.path, unknown.keys[0] ?? ''].map(String).join('.');
 		return `Unknown field "${shown(field)}" in ${root}.`;
 	}
-	const issue = error.issues[0];
-	const path =
-		issue && issue.path.length > 0 ? ` (${shown(issue.path.map(String).join('.'))})` : '';
+	const issue = issueLines(error)[0];
+	const path = issue?.path ? ` (${shown(issue.path)})` : '';
 	return `Invalid entry in ${root}${path}: ${issue?.message ?? 'malformed'}.`;
 }

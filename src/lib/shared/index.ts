@@ -21,5 +21,5 @@ export * from './digest-schedule';
 export * from './workflows';
 export * from './audit-sentences';
 export * from './embedding';
-export * from './entries';
 export * from './api-contract';
+export * from './zod-issues';

@@ -18,6 +18,7 @@ import { ROLE_LABELS, ROLES, RoleSchema, type Role } from '../roles';
 import { ALLOW, deny, firstDenial, type Decision, type Denial } from './decision';
 import type { ProjectFacts } from './facts';
 import { shown } from './values';
+import { issueLines } from '../zod-issues';
 
 const RANK: Record<Role, number> = { consumer: 1, analyst: 2, admin: 3 };
 
@@ -60,8 +61,8 @@ function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 				denial: deny('unknown-role', `"${shown(role)}" is not a project role.`)
 			};
 	}
-	const issue = issues[0];
-	const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
+	const issue = issueLines(parsed.error)[0];
+	const where = issue?.path ? ` (${issue.path})` : '';
 	return {
 		ok: false,
 		denial: deny(
