@@ -234,7 +234,7 @@ function inviteAdminCommand(): void {
 		{ ...auth, registry, mailer, site },
 		{ projectId, email, zoneId: values.zone }
 	);
-	if (outcome.kind === 'refused') fail(`Not invited: ${outcome.denial.message}`);
+	if (!outcome.ok) fail(`Not invited: ${outcome.message}`);
 	if (outcome.kind === 'added')
 		console.log(`${email} already had an account: now a Project Admin of ${record.name}.`);
 	else
@@ -330,7 +330,7 @@ function removeAdminCommand(): void {
 	const projectId = projectArg ?? oneProject();
 	const email = required(EmailSchema, emailArg ?? values.email, 'the address');
 	const removal = removeProjectAdmin(registry, projectId, email);
-	if (removal.kind === 'refused') fail(`Not removed: ${removal.reason}`);
+	if (!removal.ok) fail(`Not removed: ${removal.message}`);
 	const { member, project } = removal;
 	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
 	mailer.enqueue(

@@ -355,8 +355,10 @@ export class LiveDocument {
 		if (!inspection.ok) {
 			return {
 				kind: 'reset',
-				problem: inspection.problem,
-				rejected: [refusedAtDoor(inspection.root, inspection.key, inspection.problem)]
+				problem: inspection.message,
+				rejected: [
+					refusedAtDoor(inspection.root, inspection.key, inspection.message, inspection.code)
+				]
 			};
 		}
 		if (inspection.empty)

@@ -22,4 +22,5 @@ export * from './workflows';
 export * from './audit-sentences';
 export * from './embedding';
 export * from './api-contract';
+export * from './outcome';
 export * from './zod-issues';
