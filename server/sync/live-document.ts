@@ -36,6 +36,7 @@ import {
 	CLOSE,
 	DOCUMENT_ROOTS,
 	deny,
+	denialOf,
 	readEntry,
 	readStoredEntry,
 	sameValue,
@@ -542,7 +543,7 @@ export class LiveDocument {
 			const entry = readEntry(this.address.kind, change.root, change.key, change.after);
 			return entry.ok
 				? { change, decision, canonical: entry.value }
-				: { change, decision: entry.denial, canonical: undefined };
+				: { change, decision: denialOf(entry), canonical: undefined };
 		});
 	}
 

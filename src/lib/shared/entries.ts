@@ -7,11 +7,12 @@
  */
 import type { z } from 'zod';
 import { rootSpec, type DocumentKind } from './documents';
-import { deny, type Denial } from './policy/decision';
+import { fail, succeed, type Outcome } from './outcome';
+import { deny, type Denial, type ReasonCode } from './policy/decision';
 import { shown } from './policy/values';
 import { issueLines } from './zod-issues';
 
-export type EntryReading = { ok: true; value: unknown } | { ok: false; denial: Denial };
+export type EntryReading = Outcome<{ value: unknown }, ReasonCode>;
 
 /** The schema's canonical form of an entry of `root` stored under `key`, or why it is not one. */
 export function readEntry(
@@ -29,7 +30,7 @@ export function readEntry(
 			deny('key-mismatch', `An entry of ${root} is stored under its ${spec.keyField}.`)
 		);
 	}
-	return { ok: true, value: parsed.data };
+	return succeed({ value: parsed.data });
 }
 
 /**
@@ -85,7 +86,7 @@ function withoutFields(
 }
 
 function refuse(denial: Denial): EntryReading {
-	return { ok: false, denial };
+	return fail(denial.code, denial.message);
 }
 
 /** What a person reads about the first thing wrong with an entry, naming the field. */

@@ -14,7 +14,7 @@ import type { HandoverRequest } from '../handovers';
 import type { AccessRequest, Invite, Member } from '../membership';
 import type { BoardSubscription } from '../objects';
 import { ROLE_PLURALS, parseRole, type Role } from '../roles';
-import { ALLOW, deny, firstDenial, type Decision } from './decision';
+import { ALLOW, denialOf, deny, firstDenial, type Decision } from './decision';
 import type { ProjectFacts } from './facts';
 import {
 	decideHandoverAnswer,
@@ -67,7 +67,7 @@ function parseChange<T>(kind: DocumentKind, change: EntryChange): Parsed<T> | De
 	let after: T | undefined;
 	if (change.after !== undefined) {
 		const reading = readEntry(kind, change.root, change.key, change.after);
-		if (!reading.ok) return reading.denial;
+		if (!reading.ok) return denialOf(reading);
 		after = reading.value as T;
 	}
 	if (change.before === undefined) {

@@ -2,6 +2,8 @@
  * Every policy answer is a Decision: allowed, or denied with a stable reason code (for programs,
  * tests and logs) and a message a person can read (for the UI and the audit log).
  */
+import type { Failure } from '../outcome';
+
 export const REASON_CODES = [
 	// Bad input: the request could not be understood, so nothing is allowed.
 	'unknown-role',
@@ -56,6 +58,11 @@ export const ALLOW: Decision = Object.freeze({ allowed: true });
 
 export function deny(code: ReasonCode, message: string): Denial {
 	return { allowed: false, code, message };
+}
+
+/** The denial a failure of the policy's reading of its input stands for. */
+export function denialOf(failure: Failure<ReasonCode>): Denial {
+	return deny(failure.code, failure.message);
 }
 
 /** The first denial among the decisions, or ALLOW. Evaluated lazily, in order. */

@@ -15,7 +15,8 @@ import { EmailSchema, IdSchema } from '../ids';
 import { AccessRequestSchema, MemberSchema, type AccessRequest, type Member } from '../membership';
 import { ScopeSchema, sameScope, type Scope } from '../project';
 import { ROLE_LABELS, ROLES, RoleSchema, type Role } from '../roles';
-import { ALLOW, deny, firstDenial, type Decision, type Denial } from './decision';
+import { fail, succeed, type Outcome } from '../outcome';
+import { ALLOW, denialOf, deny, firstDenial, type Decision, type ReasonCode } from './decision';
 import type { ProjectFacts } from './facts';
 import { shown } from './values';
 import { issueLines } from '../zod-issues';
@@ -42,11 +43,11 @@ const ReassignmentSchema = AssignmentSchema.omit({ zoneId: true });
 const RequesterSchema = z.object({ accountId: IdSchema, zoneId: IdSchema });
 const RoleInputSchema = z.object({ role: RoleSchema });
 
-type Read<T> = { ok: true; value: T } | { ok: false; denial: Denial };
+type Read<T> = Outcome<{ value: T }, ReasonCode>;
 
 function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 	const parsed = readKnownFields(schema, value);
-	if (parsed.success) return { ok: true, value: parsed.data };
+	if (parsed.success) return succeed({ value: parsed.data });
 	const { issues } = parsed.error;
 	// A role that is there but not a role is an unknown role; a missing one, a malformed entry.
 	for (const issue of issues) {
@@ -55,27 +56,17 @@ function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 			(at, key) => (typeof at === 'object' && at !== null ? (at as never)[key] : undefined),
 			value
 		);
-		if (role !== undefined)
-			return {
-				ok: false,
-				denial: deny('unknown-role', `"${shown(role)}" is not a project role.`)
-			};
+		if (role !== undefined) return fail('unknown-role', `"${shown(role)}" is not a project role.`);
 	}
 	const issue = issueLines(parsed.error)[0];
 	const where = issue?.path ? ` (${issue.path})` : '';
-	return {
-		ok: false,
-		denial: deny(
-			'invalid-entry',
-			`The ${what} is malformed${where}: ${issue?.message ?? 'invalid'}.`
-		)
-	};
+	return fail('invalid-entry', `The ${what} is malformed${where}: ${issue?.message ?? 'invalid'}.`);
 }
 
 /** Whether a person of this zone may hold this role and see these data views here. */
 export function checkAssignment(facts: ProjectFacts, assignment: Assignment): Decision {
 	const input = read(AssignmentSchema, assignment, 'assignment');
-	return input.ok ? assignmentRules(facts, input.value) : input.denial;
+	return input.ok ? assignmentRules(facts, input.value) : denialOf(input);
 }
 
 function assignmentRules(facts: ProjectFacts, assignment: Assignment): Decision {
@@ -222,7 +213,7 @@ export function checkInviteeZone(
 	zoneId: string
 ): Decision {
 	const input = read(InviteeSchema, { email, zoneId }, 'invitation');
-	return input.ok ? inviteeZoneRule(facts, invitees, input.value) : input.denial;
+	return input.ok ? inviteeZoneRule(facts, invitees, input.value) : denialOf(input);
 }
 
 const InviteeSchema = z.object({ email: EmailSchema, zoneId: IdSchema });
@@ -251,7 +242,7 @@ export function decideInvite(
 	invitees: Invitees
 ): Decision {
 	const input = read(InviteProposalSchema, invite, 'invitation');
-	if (!input.ok) return input.denial;
+	if (!input.ok) return denialOf(input);
 	const proposal = input.value;
 	return firstDenial(
 		() => requireAdmin(facts, actorId),
@@ -305,9 +296,9 @@ export function decideMemberChange(
 	nextAssignment: Assignment
 ): Decision {
 	const input = readMember(member);
-	if (!input.ok) return input.denial;
+	if (!input.ok) return denialOf(input);
 	const nextInput = read(ReassignmentSchema, nextAssignment, 'change');
-	if (!nextInput.ok) return nextInput.denial;
+	if (!nextInput.ok) return denialOf(nextInput);
 	const target = input.value;
 	const next = nextInput.value;
 	const roleChanged = next.role !== target.role;
@@ -352,7 +343,7 @@ function readMember(member: unknown): Read<Member> {
 
 export function decideRemoval(facts: ProjectFacts, actorId: string, member: Member): Decision {
 	const input = readMember(member);
-	if (!input.ok) return input.denial;
+	if (!input.ok) return denialOf(input);
 	const target = input.value;
 	const leaves = actorId === target.accountId;
 	return firstDenial(
@@ -390,9 +381,9 @@ export function decideJoinRequest(
 	roleInput: Role
 ): Decision {
 	const input = read(RequesterSchema, requesterInput, 'requester');
-	if (!input.ok) return input.denial;
+	if (!input.ok) return denialOf(input);
 	const roleRead = read(RoleInputSchema, { role: roleInput }, 'request');
-	if (!roleRead.ok) return roleRead.denial;
+	if (!roleRead.ok) return denialOf(roleRead);
 	const requester = input.value;
 	const { role } = roleRead.value;
 	return firstDenial(
@@ -410,7 +401,7 @@ export function decideJoinRequest(
 
 export function decideSubscriptionRequest(facts: ProjectFacts, requester: Requester): Decision {
 	const input = read(RequesterSchema, requester, 'requester');
-	return input.ok ? checkRequester(facts, input.value) : input.denial;
+	return input.ok ? checkRequester(facts, input.value) : denialOf(input);
 }
 
 /** What a Project Admin decides: approve, or deny with a reason the requester is told. */
@@ -428,9 +419,9 @@ export function decideRequestDecision(
 	decision: RequestDecision
 ): Decision {
 	const requestInput = read(AccessRequestSchema, request, 'request');
-	if (!requestInput.ok) return requestInput.denial;
+	if (!requestInput.ok) return denialOf(requestInput);
 	const decisionInput = read(RequestDecisionSchema, decision, 'decision');
-	if (!decisionInput.ok) return decisionInput.denial;
+	if (!decisionInput.ok) return denialOf(decisionInput);
 	const { status, decisionReason } = decisionInput.value;
 	return firstDenial(
 		() => requireAdmin(facts, actorId),
