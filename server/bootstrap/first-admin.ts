@@ -15,7 +15,6 @@ import {
 	OFFICE_INVITER,
 	projectDocument,
 	ROLE_LABELS,
-	fail,
 	succeed,
 	type Invite,
 	type Outcome,
@@ -59,7 +58,7 @@ export function inviteFirstAdmin(
 	});
 	if (!checked) throw new Error(`There is no project ${request.projectId}.`);
 	const { project, decision } = checked;
-	if (!decision.allowed) return fail(decision.code, decision.message);
+	if (!decision.ok) return decision;
 	const input = { ...request, zoneId: checked.zoneId };
 	const account = findAccountByEmail(db, input.email);
 	if (account) {

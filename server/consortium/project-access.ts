@@ -84,7 +84,7 @@ export function checkViewAction(
 		actorId: accountId,
 		target: { placement: 'shared' }
 	});
-	return decision.allowed ? reader : fail(decision.code, decision.message);
+	return decision.ok ? reader : decision;
 }
 
 /** The data views of a project, in the order the project document lists them. */

@@ -250,7 +250,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 }
 
 function enforce(permit: RegisterPortalPermit | RevokePortalPermit) {
-	if (!permit.allowed) throw httpErrorOf(fail(permit.code, permit.message));
+	if (!permit.ok) throw httpErrorOf(permit);
 }
 
 function consortiumNotFound(): HttpError {

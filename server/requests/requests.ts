@@ -94,7 +94,7 @@ function refusalOf(
 		input.kind === 'join'
 			? decideJoinRequest(facts, requester, input.role)
 			: decideSubscriptionRequest(facts, requester);
-	if (!decision.allowed) return fail(decision.code, decision.message);
+	if (!decision.ok) return decision;
 	if (findPendingRequest(db, facts.project.id, requester.accountId, input.kind)) {
 		const what = input.kind === 'join' ? 'request to join' : 'subscription request';
 		return fail(
@@ -169,7 +169,7 @@ export function requestableBoards(
 	const zoneId = requesterZoneIn(deps.db, accountId, record.consortiumId) ?? '';
 	return withProject(deps.registry, projectId, ({ document, facts }) => {
 		const decision = decideSubscriptionRequest(facts, { accountId, zoneId });
-		if (!decision.allowed) return fail(decision.code, decision.message);
+		if (!decision.ok) return decision;
 		const view = viewsOf(document)[0]!;
 		const boards = [...boardsOfView(deps.registry, projectId, view.id)]
 			.map(([id, name]) => ({ id, name }))

@@ -7,8 +7,8 @@
  */
 import type { z } from 'zod';
 import { rootSpec, type DocumentKind } from './documents';
-import { fail, succeed, type Outcome } from './outcome';
-import { deny, type Denial, type ReasonCode } from './policy/decision';
+import { succeed, type Outcome } from './outcome';
+import { deny, type ReasonCode } from './policy/decision';
 import { shown } from './policy/values';
 import { issueLines } from './zod-issues';
 
@@ -22,13 +22,11 @@ export function readEntry(
 	value: unknown
 ): EntryReading {
 	const spec = rootSpec(kind, root);
-	if (!spec) return refuse(deny('server-only', `"${shown(root)}" is not part of this document.`));
+	if (!spec) return deny('server-only', `"${shown(root)}" is not part of this document.`);
 	const parsed = spec.schema.safeParse(value);
-	if (!parsed.success) return refuse(deny('invalid-entry', describeIssue(root, parsed.error)));
+	if (!parsed.success) return deny('invalid-entry', describeIssue(root, parsed.error));
 	if (spec.keyField !== null && (parsed.data as Record<string, unknown>)[spec.keyField] !== key) {
-		return refuse(
-			deny('key-mismatch', `An entry of ${root} is stored under its ${spec.keyField}.`)
-		);
+		return deny('key-mismatch', `An entry of ${root} is stored under its ${spec.keyField}.`);
 	}
 	return succeed({ value: parsed.data });
 }
@@ -83,10 +81,6 @@ function withoutFields(
 		copy[head] = withoutFields(copy[head], rest, fields);
 	}
 	return copy;
-}
-
-function refuse(denial: Denial): EntryReading {
-	return fail(denial.code, denial.message);
 }
 
 /** What a person reads about the first thing wrong with an entry, naming the field. */

@@ -2,7 +2,7 @@
  * Every policy answer is a Decision: allowed, or denied with a stable reason code (for programs,
  * tests and logs) and a message a person can read (for the UI and the audit log).
  */
-import type { Failure } from '../outcome';
+import { OK, fail, type Failure, type Outcome } from '../outcome';
 
 export const REASON_CODES = [
 	// Bad input: the request could not be understood, so nothing is allowed.
@@ -51,25 +51,21 @@ export const REASON_CODES = [
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-export type Decision = { allowed: true } | { allowed: false; code: ReasonCode; message: string };
-export type Denial = Extract<Decision, { allowed: false }>;
+/** An outcome (src/lib/shared/outcome.ts): allowed is `{ ok: true }`, a denial a failure. */
+export type Decision = Outcome<object, ReasonCode>;
+export type Denial = Failure<ReasonCode>;
 
-export const ALLOW: Decision = Object.freeze({ allowed: true });
+export const ALLOW: Decision = OK;
 
 export function deny(code: ReasonCode, message: string): Denial {
-	return { allowed: false, code, message };
-}
-
-/** The denial a failure of the policy's reading of its input stands for. */
-export function denialOf(failure: Failure<ReasonCode>): Denial {
-	return deny(failure.code, failure.message);
+	return fail(code, message);
 }
 
 /** The first denial among the decisions, or ALLOW. Evaluated lazily, in order. */
 export function firstDenial(...checks: Array<() => Decision>): Decision {
 	for (const check of checks) {
 		const decision = check();
-		if (!decision.allowed) return decision;
+		if (!decision.ok) return decision;
 	}
 	return ALLOW;
 }

@@ -16,7 +16,7 @@ import { AccessRequestSchema, MemberSchema, type AccessRequest, type Member } fr
 import { ScopeSchema, sameScope, type Scope } from '../project';
 import { ROLE_LABELS, ROLES, RoleSchema, type Role } from '../roles';
 import { fail, succeed, type Outcome } from '../outcome';
-import { ALLOW, denialOf, deny, firstDenial, type Decision, type ReasonCode } from './decision';
+import { ALLOW, deny, firstDenial, type Decision, type ReasonCode } from './decision';
 import type { ProjectFacts } from './facts';
 import { shown } from './values';
 import { issueLines } from '../zod-issues';
@@ -66,7 +66,7 @@ function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 /** Whether a person of this zone may hold this role and see these data views here. */
 export function checkAssignment(facts: ProjectFacts, assignment: Assignment): Decision {
 	const input = read(AssignmentSchema, assignment, 'assignment');
-	return input.ok ? assignmentRules(facts, input.value) : denialOf(input);
+	return input.ok ? assignmentRules(facts, input.value) : input;
 }
 
 function assignmentRules(facts: ProjectFacts, assignment: Assignment): Decision {
@@ -213,7 +213,7 @@ export function checkInviteeZone(
 	zoneId: string
 ): Decision {
 	const input = read(InviteeSchema, { email, zoneId }, 'invitation');
-	return input.ok ? inviteeZoneRule(facts, invitees, input.value) : denialOf(input);
+	return input.ok ? inviteeZoneRule(facts, invitees, input.value) : input;
 }
 
 const InviteeSchema = z.object({ email: EmailSchema, zoneId: IdSchema });
@@ -242,7 +242,7 @@ export function decideInvite(
 	invitees: Invitees
 ): Decision {
 	const input = read(InviteProposalSchema, invite, 'invitation');
-	if (!input.ok) return denialOf(input);
+	if (!input.ok) return input;
 	const proposal = input.value;
 	return firstDenial(
 		() => requireAdmin(facts, actorId),
@@ -296,9 +296,9 @@ export function decideMemberChange(
 	nextAssignment: Assignment
 ): Decision {
 	const input = readMember(member);
-	if (!input.ok) return denialOf(input);
+	if (!input.ok) return input;
 	const nextInput = read(ReassignmentSchema, nextAssignment, 'change');
-	if (!nextInput.ok) return denialOf(nextInput);
+	if (!nextInput.ok) return nextInput;
 	const target = input.value;
 	const next = nextInput.value;
 	const roleChanged = next.role !== target.role;
@@ -326,7 +326,7 @@ function decideRewrite(
 	isSelf: boolean
 ): Decision {
 	const admin = requireAdmin(facts, actorId);
-	if (!admin.allowed && admin.code === 'admin-only' && isSelf)
+	if (!admin.ok && admin.code === 'admin-only' && isSelf)
 		return deny(
 			'admin-only',
 			'Your role and data views stay as they are: there is nothing to save.'
@@ -343,7 +343,7 @@ function readMember(member: unknown): Read<Member> {
 
 export function decideRemoval(facts: ProjectFacts, actorId: string, member: Member): Decision {
 	const input = readMember(member);
-	if (!input.ok) return denialOf(input);
+	if (!input.ok) return input;
 	const target = input.value;
 	const leaves = actorId === target.accountId;
 	return firstDenial(
@@ -381,9 +381,9 @@ export function decideJoinRequest(
 	roleInput: Role
 ): Decision {
 	const input = read(RequesterSchema, requesterInput, 'requester');
-	if (!input.ok) return denialOf(input);
+	if (!input.ok) return input;
 	const roleRead = read(RoleInputSchema, { role: roleInput }, 'request');
-	if (!roleRead.ok) return denialOf(roleRead);
+	if (!roleRead.ok) return roleRead;
 	const requester = input.value;
 	const { role } = roleRead.value;
 	return firstDenial(
@@ -401,7 +401,7 @@ export function decideJoinRequest(
 
 export function decideSubscriptionRequest(facts: ProjectFacts, requester: Requester): Decision {
 	const input = read(RequesterSchema, requester, 'requester');
-	return input.ok ? checkRequester(facts, input.value) : denialOf(input);
+	return input.ok ? checkRequester(facts, input.value) : input;
 }
 
 /** What a Project Admin decides: approve, or deny with a reason the requester is told. */
@@ -419,9 +419,9 @@ export function decideRequestDecision(
 	decision: RequestDecision
 ): Decision {
 	const requestInput = read(AccessRequestSchema, request, 'request');
-	if (!requestInput.ok) return denialOf(requestInput);
+	if (!requestInput.ok) return requestInput;
 	const decisionInput = read(RequestDecisionSchema, decision, 'decision');
-	if (!decisionInput.ok) return denialOf(decisionInput);
+	if (!decisionInput.ok) return decisionInput;
 	const { status, decisionReason } = decisionInput.value;
 	return firstDenial(
 		() => requireAdmin(facts, actorId),
@@ -443,8 +443,8 @@ export function assignableRoles(
 	zoneId: string,
 	scope: Scope
 ): Role[] {
-	if (!requireAdmin(facts, actorId).allowed) return [];
-	return ROLES.filter((role) => checkAssignment(facts, { role, zoneId, scope }).allowed);
+	if (!requireAdmin(facts, actorId).ok) return [];
+	return ROLES.filter((role) => checkAssignment(facts, { role, zoneId, scope }).ok);
 }
 
 /** The data views a person of this zone sees by default: their own zone's view for an IZ user in
