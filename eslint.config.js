@@ -8,18 +8,50 @@ import svelteConfig from './svelte.config.js';
  * The boundaries of the codebase (docs/architecture.md): the server may import only the shared
  * part of src/; src/ never imports the server; the shared part depends on zod and itself only.
  */
+const serverPatterns = [
+	{
+		regex: '(^|/)src/(?!lib/shared(/|$))',
+		message: 'The server may import only src/lib/shared/ from src/.'
+	},
+	{ regex: '^\\$(app|lib)/', message: 'SvelteKit aliases are not available to the server.' }
+];
+
 const serverBoundary = {
 	files: ['server/**/*.ts', 'scripts/**/*.ts'],
+	rules: { 'no-restricted-imports': ['error', { patterns: serverPatterns }] }
+};
+
+/**
+ * Only the edge speaks HTTP: domain code returns failures as values (src/lib/shared/outcome.ts),
+ * and routes, the app and the sync endpoint turn them into answers.
+ */
+const domainBoundary = {
+	files: ['server/**/*.ts'],
+	ignores: [
+		'server/http/**',
+		'server/**/routes.ts',
+		'server/**/routes/**',
+		'server/**/*-route.ts',
+		'server/**/*-routes.ts',
+		'server/embed/route-params.ts',
+		'server/lookup-tables/upload.ts',
+		'server/lookup-tables/lexicon-export.ts',
+		'server/features/index.ts',
+		'server/sync/sync-server.ts',
+		'server/app.ts',
+		'server/main.ts'
+	],
 	rules: {
 		'no-restricted-imports': [
 			'error',
 			{
 				patterns: [
+					...serverPatterns,
 					{
-						regex: '(^|/)src/(?!lib/shared(/|$))',
-						message: 'The server may import only src/lib/shared/ from src/.'
-					},
-					{ regex: '^\\$(app|lib)/', message: 'SvelteKit aliases are not available to the server.' }
+						regex: '(^|/)http/',
+						message:
+							'Domain code never speaks HTTP: return a failure (src/lib/shared/outcome.ts); the route turns it into an HTTP error.'
+					}
 				]
 			}
 		]
@@ -94,6 +126,7 @@ export default ts.config(
 	},
 	{ files: ['**/*.js'], ...ts.configs.disableTypeChecked },
 	serverBoundary,
+	domainBoundary,
 	appBoundary,
 	sharedBoundary
 );

@@ -24,6 +24,7 @@ import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
 import { registerInvitationRoutes } from './invitations/routes';
 import { sendInvitationsOnChange } from './invitations/sending';
 import { mailHandoverRequests } from './handovers/handover-mail';
+import { statusOf } from './http/failure-status';
 import { originPolicy } from './http/origin';
 import { BAD_REQUEST_TARGET, parseRequestTarget } from './http/request-target';
 import { Router, sendJson } from './http/router';
@@ -163,7 +164,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	const server = createServer((req, res) => {
 		setBaselineHeaders(res, site.url);
 		const url = parseRequestTarget(req.url);
-		if (!url) return sendJson(res, 400, BAD_REQUEST_TARGET);
+		if (!url) return sendJson(res, statusOf('bad-request-target'), BAD_REQUEST_TARGET);
 		if (url.pathname.startsWith('/api/')) {
 			router
 				.handle(req, res, url)

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { formatIssues } from '../src/lib/shared';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth/settings';
 import { DEFAULT_EMBED_SETTINGS, type EmbedSettings } from './embed/settings';
 
@@ -42,10 +43,7 @@ export interface Config {
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const parsed = EnvSchema.safeParse(env);
 	if (!parsed.success) {
-		const problems = parsed.error.issues
-			.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-			.join('; ');
-		throw new Error(`Invalid environment: ${problems}`);
+		throw new Error(`Invalid environment: ${formatIssues(parsed.error)}`);
 	}
 	const values = parsed.data;
 	const dataDir = resolve(values.DATA_DIR);

@@ -2,14 +2,15 @@
  * The audit log API (docs/api.md): a project's log for its Project Admins, as JSON pages or as one
  * CSV file for spreadsheets, each entry with its sentence and its raw columns.
  */
-import { type AuditEntry } from '../../src/lib/shared';
+import { succeed, type AuditEntry } from '../../src/lib/shared';
 import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import { readAuditEntries, readAuditPage, type AuditSource } from './query';
 import { csvDownload, fileNamePart, isoTime } from '../http/csv-download';
-import { requireProjectAdmin, withProject } from '../consortium/project-access';
+import { checkProjectAdmin, withProject } from '../consortium/project-access';
+import { orThrow } from '../http/failure-status';
 import { API } from '../../src/lib/shared/api-contract';
 
 /** Rows of one CSV file at most; the `X-Next-Cursor` header then names where older ones start. */
@@ -44,10 +45,14 @@ export function registerAuditRoutes(
 		accountId: string,
 		read: (source: AuditSource) => T
 	): T =>
-		withProject(deps.registry, projectId, (held) => {
-			requireProjectAdmin(held.facts, accountId);
-			return read({ ...deps, project: { ...held, projectId } });
-		});
+		orThrow(
+			withProject(deps.registry, projectId, (held) => {
+				const admin = checkProjectAdmin(held.facts, accountId);
+				return admin.ok
+					? succeed({ value: read({ ...deps, project: { ...held, projectId } }) })
+					: admin;
+			})
+		).value;
 
 	router.add(API.getAuditPage, (request) => {
 		const { account } = requireSignedIn(auth, request);

@@ -5,13 +5,16 @@
  */
 import type { Account } from '../../src/lib/shared/auth';
 import { newId } from '../../src/lib/shared/ids';
+import { fail, succeed, type Outcome } from '../../src/lib/shared/outcome';
 import type { Db } from '../db/database';
 import type { AuthDb } from './settings';
 
 export type { Account };
 
-export type AccountChange<Reason extends string = 'email-taken'> =
-	{ ok: true; account: Account } | { ok: false; reason: Reason };
+export type AccountChange<Code extends string = 'email-taken'> = Outcome<
+	{ account: Account },
+	Code
+>;
 
 interface AccountRow {
 	id: string;
@@ -71,8 +74,9 @@ export function createAccount(
 			 VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT (email) DO NOTHING`
 		)
 		.run(id, normalizeEmail(input.email), input.name, now, now);
-	if (inserted.changes === 0) return { ok: false, reason: 'email-taken' };
-	return { ok: true, account: findAccountById(db, id)! };
+	if (inserted.changes === 0)
+		return fail('email-taken', 'Another account already uses this address.');
+	return succeed({ account: findAccountById(db, id)! });
 }
 
 /** The renamed account, or null when there is no such account. */
@@ -95,12 +99,14 @@ export function changeAccountEmail(
 	const { db } = auth;
 	const normalized = normalizeEmail(email);
 	const holder = findAccountByEmail(db, normalized);
-	if (holder && holder.id !== accountId) return { ok: false, reason: 'email-taken' };
+	if (holder && holder.id !== accountId) {
+		return fail('email-taken', 'Another account now uses this address, so yours was not changed.');
+	}
 	const updated = db
 		.prepare('UPDATE accounts SET email = ?, updated_at = ? WHERE id = ?')
 		.run(normalized, auth.settings.now(), accountId);
-	if (updated.changes === 0) return { ok: false, reason: 'no-account' };
-	return { ok: true, account: findAccountById(db, accountId)! };
+	if (updated.changes === 0) return fail('no-account', 'There is no such account.');
+	return succeed({ account: findAccountById(db, accountId)! });
 }
 
 /** Stores a hash made by `hashPassword`; the account then signs in with a password too. */

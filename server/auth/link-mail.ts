@@ -13,13 +13,16 @@ import {
 	signInLinkMail,
 	type SiteUrl
 } from '../mail/templates';
+import { fail, succeed, type Outcome } from '../../src/lib/shared/outcome';
 import { findAccountByEmail, type Account } from './accounts';
 import type { AuthDb } from './settings';
 import type { TokenPurpose } from './settings';
 import { issueToken, revokeTokens } from './tokens';
 
-export type LinkOutcome<Reason extends string = 'no-account'> =
-	{ sent: true; expiresAt: number } | { sent: false; reason: Reason };
+/** A link sent, or why none was (the routes answer the same either way: nobody learns which). */
+export type LinkOutcome<Code extends string = 'no-account'> = Outcome<{ expiresAt: number }, Code>;
+
+const NO_ACCOUNT = fail('no-account', 'No account has this address: no link was sent.');
 
 /**
  * Sends a sign-in link to an account's address: the plain kind from the sign-in page, or the
@@ -35,7 +38,7 @@ export function issueSignInLink(
 	const { db } = auth;
 	return db.transaction((): LinkOutcome => {
 		const account = findAccountByEmail(db, email);
-		if (!account) return { sent: false, reason: 'no-account' };
+		if (!account) return NO_ACCOUNT;
 		const { token, expiresAt } = issueToken(auth, { purpose: 'sign-in', email: account.email });
 		const mail = { site, to: account.email, token, lifetimeMs: lifetime(auth, 'sign-in') };
 		mailer.enqueue(
@@ -43,7 +46,7 @@ export function issueSignInLink(
 				? getStartedMail({ ...mail, name: account.name })
 				: signInLinkMail(mail)
 		);
-		return { sent: true, expiresAt };
+		return succeed({ expiresAt });
 	})();
 }
 
@@ -57,7 +60,7 @@ export function issuePasswordResetLink(
 	const { db } = auth;
 	return db.transaction((): LinkOutcome => {
 		const account = findAccountByEmail(db, email);
-		if (!account) return { sent: false, reason: 'no-account' };
+		if (!account) return NO_ACCOUNT;
 		const { token, expiresAt } = issueToken(auth, {
 			purpose: 'password-reset',
 			email: account.email,
@@ -65,7 +68,7 @@ export function issuePasswordResetLink(
 		});
 		const lifetimeMs = lifetime(auth, 'password-reset');
 		mailer.enqueue(passwordResetMail({ site, to: account.email, token, lifetimeMs }));
-		return { sent: true, expiresAt };
+		return succeed({ expiresAt });
 	})();
 }
 
@@ -87,7 +90,9 @@ export function issueEmailChangeLink(
 		mailer.enqueue(
 			emailChangedNoticeMail({ site, to: account.email, name: account.name, newEmail })
 		);
-		if (findAccountByEmail(db, newEmail)) return { sent: false, reason: 'email-taken' };
+		if (findAccountByEmail(db, newEmail)) {
+			return fail('email-taken', 'Another account uses this address: no link was sent.');
+		}
 		const { token, expiresAt } = issueToken(auth, {
 			purpose: 'email-change',
 			email: newEmail,
@@ -97,7 +102,7 @@ export function issueEmailChangeLink(
 		mailer.enqueue(
 			emailChangeVerificationMail({ site, to: newEmail, name: account.name, token, lifetimeMs })
 		);
-		return { sent: true, expiresAt };
+		return succeed({ expiresAt });
 	})();
 }
 

@@ -12,6 +12,7 @@
  * (`withdrawn`) is retired rather than deleted, so that whoever opens the old link learns why it no
  * longer works. Only the holder of the link can learn it: rows are found by the token's hash.
  */
+import { fail, type Failure, type Outcome } from '../../src/lib/shared/outcome';
 import type { Db } from '../db/database';
 import { normalizeEmail } from './accounts';
 import { generateSecureRandomString, hashSecret } from './random';
@@ -32,16 +33,29 @@ export interface TokenRequest {
 export const RETIREMENT_REASONS = ['superseded', 'withdrawn'] as const;
 export type RetirementReason = (typeof RETIREMENT_REASONS)[number];
 
-export type TokenFailure = 'invalid' | 'expired' | 'used' | RetirementReason;
+export type TokenFailureCode =
+	'token-invalid' | 'token-expired' | 'token-used' | `token-${RetirementReason}`;
 
-export type TokenCheck =
-	| { ok: true; email: string; subject: string | null; data: unknown; expiresAt: number }
-	| {
-			ok: false;
-			reason: TokenFailure;
-			/** What a retired token was about, so that its consumer can say what became of it. */
-			retired?: { subject: string | null; data: unknown };
-	  };
+export type TokenCheck = Outcome<
+	{ email: string; subject: string | null; data: unknown; expiresAt: number },
+	TokenFailureCode,
+	/** What a retired token was about, so that its consumer can say what became of it. */
+	{ retired?: { subject: string | null; data: unknown } }
+>;
+
+const TOKEN_MESSAGES: Record<TokenFailureCode, string> = {
+	'token-invalid':
+		'This link is not valid. It may have been replaced by a newer one: use the latest email, or ask for a new link.',
+	'token-expired': 'This link has expired. Ask for a new one.',
+	'token-used': 'This link has already been used. Ask for a new one if you need it.',
+	'token-superseded': 'A newer link replaced this one: use the link in the newest email.',
+	'token-withdrawn': 'This link was withdrawn.'
+};
+
+/** Why a link cannot be used, as a person reads it. */
+export function tokenFailure(code: TokenFailureCode): Failure<TokenFailureCode> {
+	return fail(code, TOKEN_MESSAGES[code]);
+}
 
 interface TokenRow {
 	email: string;
@@ -163,13 +177,13 @@ function dataOf(row: TokenRow): unknown {
 
 /** Why the token cannot be used; a retired one says so even once it has expired. */
 function failure(row: TokenRow | undefined, now: number): TokenCheck {
-	if (!row) return { ok: false, reason: 'invalid' };
-	if (row.consumed_at !== null) return { ok: false, reason: 'used' };
-	if (row.retired_because !== null)
-		return {
-			ok: false,
-			reason: row.retired_because,
+	if (!row) return tokenFailure('token-invalid');
+	if (row.consumed_at !== null) return tokenFailure('token-used');
+	if (row.retired_because !== null) {
+		const code = `token-${row.retired_because}` as const;
+		return fail(code, TOKEN_MESSAGES[code], {
 			retired: { subject: row.subject, data: dataOf(row) }
-		};
-	return { ok: false, reason: row.expires_at <= now ? 'expired' : 'invalid' };
+		});
+	}
+	return tokenFailure(row.expires_at <= now ? 'token-expired' : 'token-invalid');
 }

@@ -15,10 +15,11 @@ import {
 	OFFICE_INVITER,
 	projectDocument,
 	ROLE_LABELS,
-	type Denial,
+	succeed,
 	type Invite,
-	type Role,
-	type Zone
+	type Outcome,
+	type ReasonCode,
+	type Role
 } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
 import type { AuthDb } from '../auth/settings';
@@ -29,10 +30,10 @@ import { invitationMail, linkWithToken, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
 import { zonesOfPerson } from '../consortium/zone-people';
 
-export type FirstAdminOutcome =
-	| { kind: 'added'; accountId: string }
-	| { kind: 'invited'; link: string; expiresAt: number }
-	| { kind: 'refused'; denial: Denial };
+export type FirstAdminOutcome = Outcome<
+	{ kind: 'added'; accountId: string } | { kind: 'invited'; link: string; expiresAt: number },
+	ReasonCode
+>;
 
 /** Without a zone, the person's own zone when it is known, else the project's owner zone. */
 export function inviteFirstAdmin(
@@ -44,7 +45,7 @@ export function inviteFirstAdmin(
 	const checked = registry.read(projectDocument(request.projectId), (document) => {
 		const facts = document.index!;
 		const invitees = inviteesFrom(
-			() => document.root('zones').values() as Iterable<Zone>,
+			() => document.root('zones').values(),
 			(email) => zonesOfPerson(db, email, facts.project.consortiumId)
 		);
 		const own = invitees.zonesOf(request.email);
@@ -57,7 +58,7 @@ export function inviteFirstAdmin(
 	});
 	if (!checked) throw new Error(`There is no project ${request.projectId}.`);
 	const { project, decision } = checked;
-	if (!decision.allowed) return { kind: 'refused', denial: decision };
+	if (!decision.ok) return decision;
 	const input = { ...request, zoneId: checked.zoneId };
 	const account = findAccountByEmail(db, input.email);
 	if (account) {
@@ -68,7 +69,7 @@ export function inviteFirstAdmin(
 			role,
 			zoneId: input.zoneId
 		});
-		return { kind: 'added', accountId: account.id };
+		return succeed({ kind: 'added', accountId: account.id });
 	}
 	const now = deps.settings.now();
 	const inviteId = newId();
@@ -108,9 +109,9 @@ export function inviteFirstAdmin(
 		failure: null
 	};
 	registry.change(projectDocument(project.id), (roots) => roots.invites.set(inviteId, invite));
-	return {
+	return succeed({
 		kind: 'invited',
 		link: linkWithToken(site, '/invite', issued.token),
 		expiresAt: issued.expiresAt
-	};
+	});
 }

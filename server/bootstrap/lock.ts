@@ -6,8 +6,13 @@
  */
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fail, succeed, type Outcome } from '../../src/lib/shared/outcome';
 
-export type LockResult = { ok: true; release: () => void } | { ok: false; ownerPid: number };
+export type LockResult = Outcome<
+	{ release: () => void },
+	'data-directory-in-use',
+	{ ownerPid: number }
+>;
 
 /** Takeovers of a dead owner's lock before giving up (two processes racing for it). */
 const ATTEMPTS = 5;
@@ -23,11 +28,15 @@ export function lockDataDirectory(dataDir: string): LockResult {
 	writeFileSync(mine, String(process.pid));
 	try {
 		for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-			if (created(mine, path)) return { ok: true, release };
+			if (created(mine, path)) return succeed({ release });
 			const ownerPid = readOwner(path);
 			if (ownerPid === null) continue; // released meanwhile: try again
-			if (ownerPid === process.pid) return { ok: true, release };
-			if (isAlive(ownerPid)) return { ok: false, ownerPid };
+			if (ownerPid === process.pid) return succeed({ release });
+			if (isAlive(ownerPid)) {
+				return fail('data-directory-in-use', `Process ${ownerPid} is using ${dataDir}.`, {
+					ownerPid
+				});
+			}
 			rmSync(path, { force: true });
 		}
 		throw new Error(`Could not take ${path}: other processes keep taking it.`);

@@ -21,11 +21,14 @@
  * server sends within a minute (else at its next start).
  */
 import { parseArgs } from 'node:util';
+import type { z } from 'zod';
 import {
 	EmailSchema,
 	ManagementModeSchema,
 	NameSchema,
-	RegisterPortalRequestSchema
+	RegisterPortalRequestSchema,
+	formatIssues,
+	issueLines
 } from '../../src/lib/shared';
 import { createAccount, findAccountByEmail } from '../auth/accounts';
 import type { AuthDb } from '../auth/settings';
@@ -231,7 +234,7 @@ function inviteAdminCommand(): void {
 		{ ...auth, registry, mailer, site },
 		{ projectId, email, zoneId: values.zone }
 	);
-	if (outcome.kind === 'refused') fail(`Not invited: ${outcome.denial.message}`);
+	if (!outcome.ok) fail(`Not invited: ${outcome.message}`);
 	if (outcome.kind === 'added')
 		console.log(`${email} already had an account: now a Project Admin of ${record.name}.`);
 	else
@@ -276,11 +279,9 @@ function registerPortalCommand(): void {
 		projectIds: projects.map((project) => project.id)
 	});
 	if (!parsed.success) {
-		const issue = parsed.error.issues[0]!;
-		const option = { name: 'name', origins: 'origin', projectIds: 'project' }[
-			String(issue.path[0])
-		];
-		fail(`--${option ?? 'name'}: ${issue.message}`);
+		const { path, message } = issueLines(parsed.error)[0]!;
+		const option = { name: 'name', origins: 'origin', projectIds: 'project' }[path.split('.')[0]!];
+		fail(`--${option ?? 'name'}: ${message}`);
 	}
 	const consortium = findConsortium(db, consortiumId)!;
 	const { portal, apiKey } = registerPortal(auth, consortiumId, parsed.data, null);
@@ -329,7 +330,7 @@ function removeAdminCommand(): void {
 	const projectId = projectArg ?? oneProject();
 	const email = required(EmailSchema, emailArg ?? values.email, 'the address');
 	const removal = removeProjectAdmin(registry, projectId, email);
-	if (removal.kind === 'refused') fail(`Not removed: ${removal.reason}`);
+	if (!removal.ok) fail(`Not removed: ${removal.message}`);
 	const { member, project } = removal;
 	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
 	mailer.enqueue(
@@ -352,19 +353,9 @@ function oneProject(): string {
 	return projectId ?? fail('--project is required');
 }
 
-function required<T>(
-	schema: {
-		safeParse(
-			value: unknown
-		):
-			| { success: true; data: T }
-			| { success: false; error: { issues: Array<{ message: string }> } };
-	},
-	value: unknown,
-	what: string
-): T {
+function required<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 	const parsed = schema.safeParse(value);
-	if (!parsed.success) fail(`${what}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+	if (!parsed.success) fail(`${what}: ${formatIssues(parsed.error)}`);
 	return parsed.data;
 }
 

@@ -3,7 +3,7 @@
  * an account's name or email changes, every project it belongs to learns it, through the account's
  * user document (which lists those projects).
  */
-import { projectDocument, userDocument, type Member } from '../../src/lib/shared';
+import { projectDocument, userDocument } from '../../src/lib/shared';
 import type { Account } from '../auth/accounts';
 import type { DocumentRegistry } from '../sync/registry';
 
@@ -13,7 +13,7 @@ export function updateMemberEntriesOf(registry: DocumentRegistry, account: Accou
 		[];
 	for (const projectId of projectIds) {
 		registry.change(projectDocument(projectId), (roots) => {
-			const member = roots.members.get(account.id) as Member | undefined;
+			const member = roots.members.get(account.id);
 			if (member && (member.name !== account.name || member.email !== account.email)) {
 				roots.members.set(account.id, { ...member, name: account.name, email: account.email });
 			}

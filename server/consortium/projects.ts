@@ -114,7 +114,7 @@ export function putMember(
 	let member: Member | null = null;
 	registry.change(projectDocument(projectId), (roots) => {
 		const now = Date.now();
-		const existing = roots.members.get(input.accountId) as Member | undefined;
+		const existing = roots.members.get(input.accountId);
 		const facts = registry.get(projectDocument(projectId))!.index!;
 		member = {
 			accountId: input.accountId,

@@ -7,11 +7,21 @@
  * admins remove everyone else), and never the last one. The audit log records it as a server
  * change; the person's project drop-down follows through the registry's extensions.
  */
-import { projectDocument, ROLE_LABELS, type Member, type ProjectInfo } from '../../src/lib/shared';
+import {
+	fail,
+	projectDocument,
+	ROLE_LABELS,
+	succeed,
+	type Member,
+	type Outcome,
+	type ProjectInfo
+} from '../../src/lib/shared';
 import type { DocumentRegistry } from '../sync/registry';
 
-export type AdminRemoval =
-	{ kind: 'removed'; member: Member; project: ProjectInfo } | { kind: 'refused'; reason: string };
+export type AdminRemoval = Outcome<
+	{ member: Member; project: ProjectInfo },
+	'project-not-found' | 'not-a-member' | 'not-project-admin' | 'last-admin'
+>;
 
 export function removeProjectAdmin(
 	registry: DocumentRegistry,
@@ -26,19 +36,19 @@ export function removeProjectAdmin(
 			admins: facts.adminCount()
 		};
 	});
-	if (!found) return { kind: 'refused', reason: `There is no project ${projectId}.` };
+	if (!found) return fail('project-not-found', `There is no project ${projectId}.`);
 	const { project, member, admins } = found;
-	if (!member) return { kind: 'refused', reason: `${email} is not a member of ${project.name}.` };
+	if (!member) return fail('not-a-member', `${email} is not a member of ${project.name}.`);
 	if (member.role !== 'admin')
-		return {
-			kind: 'refused',
-			reason: `${email} is ${ROLE_LABELS[member.role]} of ${project.name}, not a Project Admin: the project's Project Admins can remove them.`
-		};
+		return fail(
+			'not-project-admin',
+			`${email} is ${ROLE_LABELS[member.role]} of ${project.name}, not a Project Admin: the project's Project Admins can remove them.`
+		);
 	if (admins <= 1)
-		return {
-			kind: 'refused',
-			reason: `${email} is the last Project Admin of ${project.name}, and a project always keeps one: invite another first (invite-admin).`
-		};
+		return fail(
+			'last-admin',
+			`${email} is the last Project Admin of ${project.name}, and a project always keeps one: invite another first (invite-admin).`
+		);
 	registry.change(projectDocument(projectId), (roots) => roots.members.delete(member.accountId));
-	return { kind: 'removed', member, project };
+	return succeed({ member, project });
 }

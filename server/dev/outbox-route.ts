@@ -7,7 +7,8 @@
  * 127.0.0.1 (DNS rebinding) reaches the server from loopback, but with its own name in `Host`.
  */
 import type { SiteUrl } from '../auth/session-cookie';
-import { HttpError } from '../http/errors';
+import { fail } from '../../src/lib/shared/outcome';
+import { httpErrorOf } from '../http/failure-status';
 import type { Router } from '../http/router';
 import type { Db } from '../db/database';
 import { listRecentMessages } from '../mail/outbox';
@@ -19,13 +20,11 @@ const RECENT = 50;
 export function registerDevOutboxRoute(router: Router, db: Db, site: SiteUrl): void {
 	router.add(API.listOutbox, (request) => {
 		if (!isLoopback(request.ip)) {
-			throw new HttpError(403, 'outbox-local-only', 'The outbox is shown only on this machine.');
+			throw httpErrorOf(fail('outbox-local-only', 'The outbox is shown only on this machine.'));
 		}
 		if (!isConsoleHost(request.header('host'), site)) {
-			throw new HttpError(
-				421,
-				'outbox-wrong-host',
-				'The outbox is shown only at the console’s own address.'
+			throw httpErrorOf(
+				fail('outbox-wrong-host', 'The outbox is shown only at the console’s own address.')
 			);
 		}
 		return { body: { messages: listRecentMessages(db, RECENT) } };

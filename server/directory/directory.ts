@@ -9,7 +9,6 @@ import {
 	userDocument,
 	type Directory,
 	type DirectoryProject,
-	type OwnRequest,
 	type Role
 } from '../../src/lib/shared';
 import { findConsortium, listProjectRecords } from '../consortium/store';
@@ -27,9 +26,7 @@ export function directoryFor(db: Db, registry: DocumentRegistry, accountId: stri
 	);
 	const pending =
 		registry.read(userDocument(accountId), (document) =>
-			([...document.root('requests').values()] as OwnRequest[]).filter(
-				(request) => request.status === 'pending'
-			)
+			[...document.root('requests').values()].filter((request) => request.status === 'pending')
 		) ?? [];
 	const consortia = networkZoneConsortiaOf(db, accountId)
 		.map(({ consortiumId }) => findConsortium(db, consortiumId))

@@ -11,11 +11,13 @@ import {
 	type ConsentInfo,
 	type PortalGrant,
 	type PortalGrantList,
-	type PortalProject
+	type PortalProject,
+	fail
 } from '../../src/lib/shared';
 import { requireSignedIn } from '../auth/routes/context';
 import { findConsortium, findProjectRecord } from '../consortium/store';
-import { HttpError } from '../http/errors';
+import type { HttpError } from '../http/errors';
+import { httpErrorOf } from '../http/failure-status';
 import type { Router } from '../http/router';
 import { allowPortal, findGrant, listGrants, removeGrant, type GrantRecord } from './grants';
 import { isProjectMember } from './managers';
@@ -41,10 +43,11 @@ export function registerGrantRoutes(router: Router, deps: GrantRouteDeps): void 
 		const portal = activePortal(request.params.portalId);
 		const projects = projectsOfMember(portal, account.id);
 		if (projects.length === 0) {
-			throw new HttpError(
-				403,
-				'consent-not-a-member',
-				`You are not a member of any project ${portal.name} serves: there is nothing for it to show you.`
+			throw httpErrorOf(
+				fail(
+					'consent-not-a-member',
+					`You are not a member of any project ${portal.name} serves: there is nothing for it to show you.`
+				)
 			);
 		}
 		const consortium = findConsortium(db, portal.consortiumId)!;
@@ -74,10 +77,11 @@ export function registerGrantRoutes(router: Router, deps: GrantRouteDeps): void 
 		const allowable = new Set(projectsOfMember(portal, account.id).map((project) => project.id));
 		const others = projectIds.filter((id) => !allowable.has(id));
 		if (others.length > 0) {
-			throw new HttpError(
-				403,
-				'grant-project-invalid',
-				`${portal.name} can act for you only in projects it serves and you are a member of, and ${others.join(', ')} is not one.`
+			throw httpErrorOf(
+				fail(
+					'grant-project-invalid',
+					`${portal.name} can act for you only in projects it serves and you are a member of, and ${others.join(', ')} is not one.`
+				)
 			);
 		}
 		const grant = allowPortal(auth, account.id, portal.id, projectIds);
@@ -129,5 +133,5 @@ export function registerGrantRoutes(router: Router, deps: GrantRouteDeps): void 
 }
 
 function grantNotFound(): HttpError {
-	return new HttpError(404, 'grant-not-found', 'You have not allowed this portal to act for you.');
+	return httpErrorOf(fail('grant-not-found', 'You have not allowed this portal to act for you.'));
 }

@@ -1,6 +1,7 @@
 /** The path parameters of the embedding routes, read the same way by each of them. */
-import { IdSchema } from '../../src/lib/shared';
-import { HttpError } from '../http/errors';
+import { IdSchema, fail } from '../../src/lib/shared';
+import type { HttpError } from '../http/errors';
+import { httpErrorOf } from '../http/failure-status';
 
 /** The parameter as an id; anything else is the route's "not found". */
 export function validId(value: string | undefined, notFound: () => HttpError): string {
@@ -10,5 +11,5 @@ export function validId(value: string | undefined, notFound: () => HttpError): s
 }
 
 export function portalNotFound(): HttpError {
-	return new HttpError(404, 'portal-not-found', 'There is no such portal, or it was revoked.');
+	return httpErrorOf(fail('portal-not-found', 'There is no such portal, or it was revoked.'));
 }

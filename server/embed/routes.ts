@@ -22,13 +22,17 @@ import {
 	type PortalList,
 	type PortalPublicInfo,
 	type RegisteredPortal,
-	type TicketResponse
+	type RegisterPortalPermit,
+	type RevokePortalPermit,
+	type TicketResponse,
+	fail
 } from '../../src/lib/shared';
 import { findAccountByEmail, findAccountById } from '../auth/accounts';
 import { enforceLimit, requireSignedIn } from '../auth/routes/context';
 import { createSession } from '../auth/sessions';
 import { findConsortium, findProjectRecord } from '../consortium/store';
-import { HttpError } from '../http/errors';
+import type { HttpError } from '../http/errors';
+import { httpErrorOf } from '../http/failure-status';
 import { RateLimiter } from '../http/rate-limit';
 import type { ApiRequest, Router } from '../http/router';
 import { hasGrantFor, markGrantUsed } from './grants';
@@ -47,18 +51,12 @@ import {
 	type PortalRecord
 } from './portals';
 import { MAX_TICKET_LIFETIME_MS, type EmbedSettings } from './settings';
-import { consumeTicket, issueTicket, type TicketFailure } from './tickets';
+import { consumeTicket, issueTicket, ticketFailure } from './tickets';
 import { API } from '../../src/lib/shared/api-contract';
 
 export interface EmbedRouteDeps extends GrantRouteDeps {
 	settings: EmbedSettings;
 }
-
-const TICKET_MESSAGES: Record<TicketFailure, string> = {
-	invalid: 'This ticket is not valid. The portal must ask for a new one.',
-	expired: 'This ticket has expired. The portal must ask for a new one.',
-	used: 'This ticket has already been used. The portal must ask for a new one.'
-};
 
 export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void {
 	const { auth, registry, settings } = deps;
@@ -78,10 +76,11 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 			// Browsers always say where a POST comes from; servers do not. An API key in a browser
 			// is a key anyone can read, so a request that carries an Origin is refused outright.
 			if (request.header('origin') !== undefined) {
-				throw new HttpError(
-					403,
-					'server-only',
-					'Tickets are asked for by the portal’s server: its API key must never reach a browser.'
+				throw httpErrorOf(
+					fail(
+						'server-only',
+						'Tickets are asked for by the portal’s server: its API key must never reach a browser.'
+					)
 				);
 			}
 			const portal = authenticatePortal(request);
@@ -89,10 +88,8 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 			const { email, projectId } = await request.json();
 			const project = findProjectRecord(db, projectId);
 			if (!project || project.consortiumId !== portal.consortiumId) {
-				throw new HttpError(
-					404,
-					'project-not-found',
-					'The portal’s consortium has no project with this id.'
+				throw httpErrorOf(
+					fail('project-not-found', 'The portal’s consortium has no project with this id.')
 				);
 			}
 			if (!portal.projectIds.includes(projectId)) throw projectNotInPortal();
@@ -102,10 +99,11 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 			if (!account || !hasGrantFor(db, account.id, portal.id, projectId))
 				throw consentRequired(portal, projectId);
 			if (!isProjectMember(registry, projectId, account.id)) {
-				throw new HttpError(
-					403,
-					'not-a-member',
-					'Nobody with this email address is a member of the project. A Project Admin can invite them.'
+				throw httpErrorOf(
+					fail(
+						'not-a-member',
+						'Nobody with this email address is a member of the project. A Project Admin can invite them.'
+					)
 				);
 			}
 			const issued = issueTicket(
@@ -121,21 +119,21 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		enforceLimit(exchangesPerIp, request.ip);
 		const { ticket, portalId, projectId } = await request.json();
 		const check = consumeTicket(auth, ticket);
-		if (!check.ok)
-			throw new HttpError(400, `ticket-${check.reason}`, TICKET_MESSAGES[check.reason]);
+		if (!check.ok) throw httpErrorOf(check);
 		if (check.portalId !== portalId || check.projectId !== projectId) {
-			throw new HttpError(
-				403,
-				'ticket-mismatch',
-				'This ticket was issued for another portal or project; it can no longer be used.'
+			throw httpErrorOf(
+				fail(
+					'ticket-mismatch',
+					'This ticket was issued for another portal or project; it can no longer be used.'
+				)
 			);
 		}
 		const portal = findActivePortal(db, portalId);
 		const account = findAccountById(db, check.accountId);
-		if (!portal || !account) throw new HttpError(400, 'ticket-invalid', TICKET_MESSAGES.invalid);
+		if (!portal || !account) throw httpErrorOf(ticketFailure('ticket-invalid'));
 		if (!portal.projectIds.includes(projectId)) throw projectNotInPortal();
 		if (!isProjectMember(registry, projectId, account.id)) {
-			throw new HttpError(403, 'not-a-member', 'You are no longer a member of this project.');
+			throw httpErrorOf(fail('not-a-member', 'You are no longer a member of this project.'));
 		}
 		if (!hasGrantFor(db, account.id, portal.id, projectId))
 			throw consentRequired(portal, projectId);
@@ -220,11 +218,11 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		const match = /^Bearer\s+(\S+)$/i.exec(request.header('authorization')?.trim() ?? '');
 		const portal = match ? authenticateApiKey(db, match[1]!) : null;
 		if (portal) return portal;
-		throw new HttpError(
-			401,
-			'api-key-invalid',
-			'Send a valid API key as "Authorization: Bearer <key>". A revoked key no longer works.',
-			undefined,
+		throw httpErrorOf(
+			fail(
+				'api-key-invalid',
+				'Send a valid API key as "Authorization: Bearer <key>". A revoked key no longer works.'
+			),
 			{ 'WWW-Authenticate': 'Bearer realm="embed"' }
 		);
 	}
@@ -241,26 +239,23 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 	}
 
 	function consentRequired(portal: PortalRecord, projectId: string): HttpError {
-		return new HttpError(
-			403,
-			CONSENT_REQUIRED,
-			`This person has not allowed ${portal.name} to act for them in this project. The widget asks them, in a window of the console.`,
-			undefined,
-			undefined,
-			{ consentUrl: `${site.url.replace(/\/+$/, '')}${consentPath(portal.id, projectId)}` }
+		return httpErrorOf(
+			fail(
+				CONSENT_REQUIRED,
+				`This person has not allowed ${portal.name} to act for them in this project. The widget asks them, in a window of the console.`,
+				{ consentUrl: `${site.url.replace(/\/+$/, '')}${consentPath(portal.id, projectId)}` }
+			)
 		);
 	}
 }
 
-function enforce(permit: { allowed: true } | { allowed: false; code: string; message: string }) {
-	if (!permit.allowed) throw new HttpError(403, permit.code, permit.message);
+function enforce(permit: RegisterPortalPermit | RevokePortalPermit) {
+	if (!permit.ok) throw httpErrorOf(permit);
 }
 
 function consortiumNotFound(): HttpError {
-	return new HttpError(
-		404,
-		'consortium-not-found',
-		'There is no such consortium among your projects.'
+	return httpErrorOf(
+		fail('consortium-not-found', 'There is no such consortium among your projects.')
 	);
 }
 
@@ -269,9 +264,10 @@ function projectNames(memberships: readonly ConsortiumMembership[]): Map<string,
 }
 
 function projectNotInPortal(): HttpError {
-	return new HttpError(
-		403,
-		'project-not-in-portal',
-		'This portal is not registered for this project. A Project Admin of the project can register a portal for it.'
+	return httpErrorOf(
+		fail(
+			'project-not-in-portal',
+			'This portal is not registered for this project. A Project Admin of the project can register a portal for it.'
+		)
 	);
 }

@@ -6,6 +6,7 @@
  * exactly one wins. A ticket is used up even when it is presented for another portal or project:
  * it was stolen or misplaced, and must not be tried again.
  */
+import { fail, succeed, type Failure, type Outcome } from '../../src/lib/shared/outcome';
 import { generateSecureRandomString, hashSecret } from '../auth/random';
 import type { AuthDb } from '../auth/settings';
 
@@ -15,9 +16,20 @@ export interface TicketGrant {
 	projectId: string;
 }
 
-export type TicketFailure = 'invalid' | 'expired' | 'used';
+export type TicketFailureCode = 'ticket-invalid' | 'ticket-expired' | 'ticket-used';
 
-export type TicketCheck = ({ ok: true } & TicketGrant) | { ok: false; reason: TicketFailure };
+export type TicketCheck = Outcome<TicketGrant, TicketFailureCode>;
+
+const TICKET_MESSAGES: Record<TicketFailureCode, string> = {
+	'ticket-invalid': 'This ticket is not valid. The portal must ask for a new one.',
+	'ticket-expired': 'This ticket has expired. The portal must ask for a new one.',
+	'ticket-used': 'This ticket has already been used. The portal must ask for a new one.'
+};
+
+/** Why a ticket cannot be exchanged, as a person reads it. */
+export function ticketFailure(code: TicketFailureCode): Failure<TicketFailureCode> {
+	return fail(code, TICKET_MESSAGES[code]);
+}
 
 interface TicketRow {
 	portal_id: string;
@@ -59,15 +71,14 @@ export function consumeTicket(auth: AuthDb, ticket: string): TicketCheck {
 			'SELECT portal_id, account_id, project_id, expires_at, consumed_at FROM embed_tickets WHERE ticket_hash = ?'
 		)
 		.get(hash) as TicketRow | undefined;
-	if (!row) return { ok: false, reason: 'invalid' };
+	if (!row) return ticketFailure('ticket-invalid');
 	if (consumed === 1)
-		return {
-			ok: true,
+		return succeed({
 			portalId: row.portal_id,
 			accountId: row.account_id,
 			projectId: row.project_id
-		};
-	return { ok: false, reason: row.consumed_at !== null ? 'used' : 'expired' };
+		});
+	return ticketFailure(row.consumed_at !== null ? 'ticket-used' : 'ticket-expired');
 }
 
 /** Forgets tickets that expired more than `graceMs` ago (housekeeping). */

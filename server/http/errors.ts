@@ -1,9 +1,9 @@
 /**
  * Errors a handler throws on purpose. Each becomes a JSON body `{ error: { code, message,
- * fields?, ...details } }` with its status; anything else becomes a 500 with no detail (the log has it).
+ * fields?, ...details } }` with its status; anything else becomes a 500 with no detail (the log
+ * has it). Routes make them from failures as values with `httpErrorOf` (failure-status.ts), where
+ * each code has its status.
  */
-import type { z } from 'zod';
-
 export class HttpError extends Error {
 	constructor(
 		readonly status: number,
@@ -17,14 +17,4 @@ export class HttpError extends Error {
 		super(message);
 		this.name = 'HttpError';
 	}
-}
-
-/** A zod failure as a 400 that names every field at fault. */
-export function invalidInput(error: z.ZodError): HttpError {
-	const fields: Record<string, string[]> = {};
-	for (const issue of error.issues) {
-		const path = issue.path.join('.') || '_';
-		(fields[path] ??= []).push(issue.message);
-	}
-	return new HttpError(400, 'invalid-input', 'Some fields are not valid.', fields);
 }

@@ -4,7 +4,8 @@
  * that send it) and that must be the console's own origin or one configured as allowed.
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './errors';
+import { fail } from '../../src/lib/shared/outcome';
+import { httpErrorOf } from './failure-status';
 
 export interface OriginPolicy {
 	/** Origins allowed to send state-changing requests, e.g. "https://console.example.org". */
@@ -24,12 +25,10 @@ export function checkRequestOrigin(req: IncomingMessage, policy: OriginPolicy): 
 	const origin = requestOrigin(req);
 	if (origin !== undefined) {
 		if (policy.isAllowed(origin)) return;
-		throw new HttpError(403, 'cross-origin', 'Requests from other sites are not accepted.');
+		throw httpErrorOf(fail('cross-origin', 'Requests from other sites are not accepted.'));
 	}
 	if (req.headers['sec-fetch-site'] === 'same-origin') return;
-	throw new HttpError(
-		403,
-		'origin-required',
-		'The request must come from the console (no Origin header was sent).'
+	throw httpErrorOf(
+		fail('origin-required', 'The request must come from the console (no Origin header was sent).')
 	);
 }

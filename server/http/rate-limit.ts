@@ -5,6 +5,7 @@
  * record per key. Memory is bounded: past `maxKeys`, finished windows are dropped first, then the
  * oldest keys. One process only; a scaled-out deployment would keep the counters in Redis.
  */
+import { OK, fail, type Outcome } from '../../src/lib/shared/outcome';
 
 export interface RateLimitOptions {
 	/** Requests allowed per key and window. */
@@ -21,7 +22,7 @@ export interface RateLimitOptions {
 	now?: () => number;
 }
 
-export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type RateLimitDecision = Outcome<object, 'rate-limited', { retryAfterSeconds: number }>;
 
 interface Window {
 	startedAt: number;
@@ -54,10 +55,10 @@ export class RateLimiter {
 		}
 		if (window.count >= this.#limit) {
 			const retryAfterMs = window.startedAt + this.#windowMs - now;
-			return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+			return tooMany(Math.max(1, Math.ceil(retryAfterMs / 1000)));
 		}
 		window.count += 1;
-		return { allowed: true };
+		return OK;
 	}
 
 	/** How many keys are tracked (for tests of the memory bound). */
@@ -77,4 +78,15 @@ export class RateLimiter {
 			this.#windows.delete(key);
 		}
 	}
+}
+
+/**
+ * The failure of a spent window. Its message is for clients that word nothing themselves; the
+ * console words `retryAfterSeconds` (src/lib/failure-wording.ts).
+ */
+function tooMany(wait: number): RateLimitDecision {
+	const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
+	return fail('rate-limited', `Too many attempts. Try again in ${when}.`, {
+		retryAfterSeconds: wait
+	});
 }

@@ -8,16 +8,23 @@
  *
  * Answers are checked against the contract too, in every environment: an answer that does not
  * fit is a bug, which is logged and answered as a 500 `internal`, so that no unchecked shape
- * leaks to a client (and a test that meets it fails).
+ * leaks to a client (and a test that meets it fails). So is an error whose code the route's
+ * contract does not list, outside production (NODE_ENV=production only logs it: there a
+ * meaningful refusal beats a 500).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
+	ROUTER_ERROR_CODES,
 	paramsSchema,
 	type RouteContract,
 	type RouteParams
 } from '../../src/lib/shared/api-contract';
-import { HttpError, invalidInput } from './errors';
+import { REASON_CODES } from '../../src/lib/shared/policy/decision';
+import { issueLines } from '../../src/lib/shared/zod-issues';
+import { fail } from '../../src/lib/shared/outcome';
+import { HttpError } from './errors';
+import { httpErrorOf, invalidInput } from './failure-status';
 import { checkRequestOrigin, type OriginPolicy } from './origin';
 import { decodePathSegment } from './request-target';
 
@@ -62,6 +69,8 @@ export type Handler<R extends RouteContract = RouteContract> = (
 
 interface Route {
 	contract: RouteContract;
+	/** The error codes the route may answer with: its contract's, the router's, the policy's. */
+	errorCodes: ReadonlySet<string>;
 	pattern: RegExp;
 	keys: string[];
 	handler: Handler;
@@ -93,6 +102,11 @@ export class Router {
 			});
 		this.#routes.push({
 			contract,
+			errorCodes: new Set([
+				...ROUTER_ERROR_CODES,
+				...contract.errors,
+				...(contract.policyDenials ? REASON_CODES : [])
+			]),
 			pattern: new RegExp(`^${source}$`),
 			keys,
 			handler: handler as unknown as Handler
@@ -112,15 +126,9 @@ export class Router {
 		const route = candidates.find((candidate) => candidate.contract.method === req.method);
 		try {
 			if (!route) {
-				throw new HttpError(
-					405,
-					'method-not-allowed',
-					`${req.method} is not allowed here.`,
-					undefined,
-					{
-						Allow: candidates.map((candidate) => candidate.contract.method).join(', ')
-					}
-				);
+				throw httpErrorOf(fail('method-not-allowed', `${req.method} is not allowed here.`), {
+					Allow: candidates.map((candidate) => candidate.contract.method).join(', ')
+				});
 			}
 			const { contract } = route;
 			if (STATE_CHANGING.has(contract.method) && !contract.withoutOrigin)
@@ -131,10 +139,24 @@ export class Router {
 			if (response.file) sendFile(res, response.status ?? 200, response.file, response.headers);
 			else sendJson(res, response.status ?? 200, response.body, response.headers);
 		} catch (error) {
-			sendError(res, error);
+			sendError(res, route ? checkErrorCode(route, error) : error);
 		}
 		return true;
 	}
+}
+
+const ERROR_CODES_ENFORCED = process.env.NODE_ENV !== 'production';
+
+/** The error to send: the one thrown, or, for a code the contract does not list, a bug of ours. */
+function checkErrorCode(route: Route, error: unknown): unknown {
+	if (!(error instanceof HttpError) || route.errorCodes.has(error.code)) return error;
+	const bug = new AnswerOutsideContract(
+		route.contract,
+		`the error ${error.code}, which its contract does not list`
+	);
+	if (ERROR_CODES_ENFORCED) return bug;
+	console.error(bug.message);
+	return error;
 }
 
 /** A bug of ours: the handler answered with something its contract does not promise. */
@@ -162,7 +184,7 @@ function checkAnswer(contract: RouteContract, response: ApiResponse): void {
 	}
 	const checked = answer.schema.safeParse(response.body);
 	if (!checked.success) {
-		const where = checked.error.issues.map((issue) => issue.path.join('.') || '(body)');
+		const where = issueLines(checked.error).map(({ path }) => path || '(body)');
 		throw new AnswerOutsideContract(contract, `the body does not fit at ${where.join(', ')}`);
 	}
 }
@@ -174,10 +196,8 @@ function pathParameters(route: Route, pathname: string): Record<string, string> 
 		route.keys.map((key, index) => {
 			const value = decodePathSegment(match[index + 1]!);
 			if (value === null) {
-				throw new HttpError(
-					400,
-					'bad-path-parameter',
-					`The ${key} in the path is not valid percent-encoding.`
+				throw httpErrorOf(
+					fail('bad-path-parameter', `The ${key} in the path is not valid percent-encoding.`)
 				);
 			}
 			return [key, value];
@@ -217,7 +237,7 @@ function makeRequest(
 			if (contract.body?.type !== 'json')
 				throw new Error(`${contract.path} takes no JSON body in its contract`);
 			if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
-				throw new HttpError(415, 'unsupported-media-type', 'Send the body as application/json.');
+				throw httpErrorOf(fail('unsupported-media-type', 'Send the body as application/json.'));
 			}
 			let value: unknown;
 			try {
@@ -225,7 +245,7 @@ function makeRequest(
 				value = JSON.parse(Buffer.from(body).toString('utf8'));
 			} catch (error) {
 				if (error instanceof HttpError) throw error;
-				throw new HttpError(400, 'invalid-json', 'The body is not valid JSON.');
+				throw httpErrorOf(fail('invalid-json', 'The body is not valid JSON.'));
 			}
 			const parsed = contract.body.schema.safeParse(value);
 			if (!parsed.success) throw invalidInput(parsed.error);
@@ -242,10 +262,11 @@ export function formatSize(bytes: number): string {
 }
 
 function tooLarge(limit: number): HttpError {
-	return new HttpError(
-		413,
-		'body-too-large',
-		`The request is larger than ${formatSize(limit)}, the most this endpoint accepts.`
+	return httpErrorOf(
+		fail(
+			'body-too-large',
+			`The request is larger than ${formatSize(limit)}, the most this endpoint accepts.`
+		)
 	);
 }
 
@@ -280,9 +301,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
 		req.on('data', keep);
 		req.on('end', () => resolve(Buffer.concat(chunks)));
 		req.on('error', () =>
-			reject(
-				new HttpError(400, 'incomplete-body', 'The request body ended before it was complete.')
-			)
+			reject(httpErrorOf(fail('incomplete-body', 'The request body ended before it was complete.')))
 		);
 	});
 }

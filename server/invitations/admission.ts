@@ -16,7 +16,7 @@ export function admitInvitee(
 ): void {
 	registry.change(projectDocument(projectId), (roots) => {
 		const members = roots.members;
-		const existing = members.get(account.id) as Member | undefined;
+		const existing = members.get(account.id);
 		if (!existing) {
 			const facts = registry.get(projectDocument(projectId))!.index!;
 			const member: Member = {
@@ -44,7 +44,7 @@ export function findInvite(
 	return (
 		registry.read(
 			projectDocument(projectId),
-			(document) => (document.root('invites').get(inviteId) as Invite | undefined) ?? null
+			(document) => document.root('invites').get(inviteId) ?? null
 		) ?? null
 	);
 }

@@ -15,9 +15,10 @@ import {
 import { createAccount, findAccountByEmail, setAccountPassword } from '../auth/accounts';
 import { issueSignInLink } from '../auth/link-mail';
 import { hashPassword } from '../auth/passwords';
-import { enforceLimit, signInResponse, tokenError, type AuthContext } from '../auth/routes/context';
-import { consumeToken, peekToken, type TokenCheck } from '../auth/tokens';
-import { HttpError } from '../http/errors';
+import { enforceLimit, signInResponse, type AuthContext } from '../auth/routes/context';
+import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../auth/tokens';
+import { fail } from '../../src/lib/shared/outcome';
+import { httpErrorOf } from '../http/failure-status';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import { admitInvitee, findInvite } from './admission';
@@ -44,7 +45,7 @@ export function registerInvitationRoutes(
 	 * The caller holds the project document loaded.
 	 */
 	function openInvitation(check: TokenCheck): OpenInvitation {
-		if (!check.ok && !check.retired) throw tokenError(check.reason);
+		if (!check.ok && !check.retired) throw httpErrorOf(tokenFailure(check.code));
 		const about = check.ok ? check : check.retired!;
 		const data = InviteTokenData.safeParse(about.data);
 		const invite =
@@ -52,25 +53,28 @@ export function registerInvitationRoutes(
 				? findInvite(registry, data.data.projectId, about.subject)
 				: null;
 		if (!data.success || !invite) {
-			throw new HttpError(
-				410,
-				'invite-revoked',
-				'This invitation was withdrawn. Ask the person who invited you for a new one.'
+			throw httpErrorOf(
+				fail(
+					'invite-revoked',
+					'This invitation was withdrawn. Ask the person who invited you for a new one.'
+				)
 			);
 		}
 		if (invite.status === 'accepted') {
-			throw new HttpError(
-				409,
-				'invite-accepted',
-				'This invitation was already accepted. Sign in to open the project.'
+			throw httpErrorOf(
+				fail(
+					'invite-accepted',
+					'This invitation was already accepted. Sign in to open the project.'
+				)
 			);
 		}
 		// A resent invitation: its older links say so, whoever asks, and name nothing else.
 		if (!check.ok) {
-			throw new HttpError(
-				410,
-				'invite-superseded',
-				'A newer invitation replaced this one: open the Accept Invite link in the newest invitation email.'
+			throw httpErrorOf(
+				fail(
+					'invite-superseded',
+					'A newer invitation replaced this one: open the Accept Invite link in the newest invitation email.'
+				)
 			);
 		}
 		const facts = registry.get(projectDocument(data.data.projectId))?.index;
@@ -111,14 +115,16 @@ export function registerInvitationRoutes(
 			const open = openInvitation(peeked);
 			const existing = findAccountByEmail(db, open.invite.email);
 			if (!existing && !name) {
-				throw new HttpError(400, 'invalid-input', 'Tell us your name to get started.', {
-					name: ['Enter your name']
-				});
+				throw httpErrorOf(
+					fail('invalid-input', 'Tell us your name to get started.', {
+						fields: { name: ['Enter your name'] }
+					})
+				);
 			}
 			const passwordHash =
 				!existing && password ? await hashPassword(password, context.settings.passwordCost) : null;
 			const consumed = consumeToken(context, token, 'invite');
-			if (!consumed.ok) throw tokenError(consumed.reason);
+			if (!consumed.ok) throw httpErrorOf(consumed);
 			let account = existing;
 			if (!account) {
 				const created = createAccount(context, { email: open.invite.email, name: name! });

@@ -59,12 +59,12 @@ function overLimit(
 	senderId: string
 ): string | null {
 	const bySender = deps.limiters.invitesPerInviter.consume(senderId);
-	if (!bySender.allowed) {
+	if (!bySender.ok) {
 		const sender = document.index!.member(senderId)?.name || 'this Project Admin';
 		return `Not sent: ${sender} sent too many invitations recently. Resend it in ${wait(bySender.retryAfterSeconds)}.`;
 	}
 	const byAddress = deps.limiters.invitesPerEmail.consume(invite.email);
-	if (!byAddress.allowed) {
+	if (!byAddress.ok) {
 		return `Not sent: this address was sent too many invitations recently. Resend it in ${wait(byAddress.retryAfterSeconds)}.`;
 	}
 	return null;

@@ -3,18 +3,13 @@
  * matrix allows (every role) who reads the view. One row per entry: its name, kind, description,
  * whether it is hidden, its tags, and the name of the lookup table it is mapped to.
  */
-import {
-	checkPermission,
-	viewDocument,
-	type LexiconEntry,
-	type LookupTable
-} from '../../src/lib/shared';
+import { viewDocument } from '../../src/lib/shared';
 import { requireSignedIn, type AuthContext } from '../auth/routes/context';
-import { HttpError } from '../http/errors';
+import { orThrow } from '../http/failure-status';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import { csvDownload, fileNamePart } from '../http/csv-download';
-import { requireViewReader, withProject } from '../consortium/project-access';
+import { checkViewAction, withProject } from '../consortium/project-access';
 import { API } from '../../src/lib/shared/api-contract';
 
 const LEXICON_CSV_HEADER = ['Name', 'Kind', 'Description', 'Hidden', 'Tags', 'Lookup table'];
@@ -27,20 +22,14 @@ export function registerLexiconExport(
 	router.add(API.downloadLexiconCsv, (request) => {
 		const { account } = requireSignedIn(auth, request);
 		const { id: projectId, viewId } = request.params;
-		const viewName = withProject(deps.registry, projectId, ({ facts }) => {
-			const { view, member } = requireViewReader(facts, account.id, viewId);
-			const decision = checkPermission({
-				role: member.role,
-				action: 'lexicon.downloadCsv',
-				actorId: account.id,
-				target: { placement: 'shared' }
-			});
-			if (!decision.allowed) throw new HttpError(403, decision.code, decision.message);
-			return view.name;
-		});
+		const { view } = orThrow(
+			withProject(deps.registry, projectId, ({ facts }) =>
+				checkViewAction(facts, account.id, viewId, 'lexicon.downloadCsv')
+			)
+		);
 		const rows = deps.registry.read(viewDocument(projectId, viewId), (document) => {
 			const tables = document.root('lookupTables');
-			const entries = [...document.root('lexicon').values()] as LexiconEntry[];
+			const entries = [...document.root('lexicon').values()];
 			return entries
 				.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))
 				.map((entry) => [
@@ -49,11 +38,9 @@ export function registerLexiconExport(
 					entry.description,
 					entry.hidden ? 'yes' : 'no',
 					entry.tags.join('; '),
-					entry.lookupTableId
-						? ((tables.get(entry.lookupTableId) as LookupTable | undefined)?.name ?? '')
-						: ''
+					entry.lookupTableId ? (tables.get(entry.lookupTableId)?.name ?? '') : ''
 				]);
 		})!;
-		return csvDownload(`lexicon-${fileNamePart(viewName)}.csv`, [LEXICON_CSV_HEADER, ...rows]);
+		return csvDownload(`lexicon-${fileNamePart(view.name)}.csv`, [LEXICON_CSV_HEADER, ...rows]);
 	});
 }

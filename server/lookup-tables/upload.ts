@@ -8,7 +8,7 @@
  */
 import {
 	LookupTableSchema,
-	checkPermission,
+	fail,
 	newId,
 	readLookupTableCsv,
 	viewDocument,
@@ -17,11 +17,12 @@ import {
 } from '../../src/lib/shared';
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { HttpError } from '../http/errors';
+import { httpErrorOf, orThrow } from '../http/failure-status';
 import { RateLimiter } from '../http/rate-limit';
 import { formatSize, type ApiRequest, type Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import type { RateLimitRule } from '../auth/settings';
-import { requireViewReader, withProject } from '../consortium/project-access';
+import { checkViewAction, withProject } from '../consortium/project-access';
 import { API } from '../../src/lib/shared/api-contract';
 
 export function registerLookupTableUpload(
@@ -41,12 +42,7 @@ export function registerLookupTableUpload(
 		const { name } = request.query();
 		requireUploader(deps.registry, place, account.id);
 		enforceLimit(uploadsPerAccount, account.id);
-		const csv = readLookupTableCsv(await readCsvBody(request, deps.limits.maxCsvBytes));
-		if (!csv.ok) {
-			throw new HttpError(400, 'invalid-csv', csv.message, undefined, undefined, {
-				problems: csv.problems
-			});
-		}
+		const csv = orThrow(readLookupTableCsv(await readCsvBody(request, deps.limits.maxCsvBytes)));
 		// Reading the body took time: the uploader's role or data views may have changed meanwhile.
 		requireUploader(deps.registry, place, account.id);
 		const now = deps.now();
@@ -80,31 +76,27 @@ interface Place {
 
 /** The uploader reads the data view, and the matrix lets their role upload a lookup table. */
 function requireUploader(registry: DocumentRegistry, place: Place, accountId: string): void {
-	withProject(registry, place.id, ({ facts }) => {
-		const { member } = requireViewReader(facts, accountId, place.viewId);
-		const decision = checkPermission({
-			role: member.role,
-			action: 'lookupTable.upload',
-			actorId: accountId,
-			target: { placement: 'shared' }
-		});
-		if (!decision.allowed) throw new HttpError(403, decision.code, decision.message);
-	});
+	orThrow(
+		withProject(registry, place.id, ({ facts }) =>
+			checkViewAction(facts, accountId, place.viewId, 'lookupTable.upload')
+		)
+	);
 }
 
 async function readCsvBody(request: ApiRequest, limit: number): Promise<Uint8Array> {
 	const type = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 	if (type !== 'text/csv') {
-		throw new HttpError(415, 'unsupported-media-type', 'Send the file as text/csv.');
+		throw httpErrorOf(fail('unsupported-media-type', 'Send the file as text/csv.'));
 	}
 	try {
 		return await request.bytes(limit);
 	} catch (error) {
-		if (error instanceof HttpError && error.status === 413)
-			throw new HttpError(
-				413,
-				'body-too-large',
-				`The file is larger than ${formatSize(limit)}, the most a lookup table may be; nothing was imported.`
+		if (error instanceof HttpError && error.code === 'body-too-large')
+			throw httpErrorOf(
+				fail(
+					'body-too-large',
+					`The file is larger than ${formatSize(limit)}, the most a lookup table may be; nothing was imported.`
+				)
 			);
 		throw error;
 	}

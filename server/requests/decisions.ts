@@ -100,7 +100,7 @@ function admitRequester(
 	// Invited in the meantime: their membership stands as it is, whatever the request asked.
 	if (existing) return `You were already a member, as ${ROLE_LABELS[existing.role]}.`;
 	const assignment = { role: request.role, zoneId: request.requesterZoneId, scope: 'all' as const };
-	if (!checkAssignment(facts, assignment).allowed) return null;
+	if (!checkAssignment(facts, assignment).ok) return null;
 	putMember(deps.db, deps.registry, facts.project.id, {
 		accountId: requester.id,
 		email: requester.email,

@@ -20,18 +20,23 @@ import {
 	type NewRequestSchema,
 	type OwnRequest,
 	type ProjectFacts,
+	type ReasonCode,
 	type RequestableBoards,
-	type Requester
+	type Requester,
+	OK,
+	fail,
+	succeed,
+	type Failure,
+	type Outcome
 } from '../../src/lib/shared';
 import type { Account } from '../auth/accounts';
 import { findProjectRecord } from '../consortium/store';
 import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
 import { accessRequestedMail, type SiteUrl } from '../mail/templates';
-import type { LiveDocument } from '../sync/live-document';
+import type { DocumentOf } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
-import { fail, type Failure, type Outcome } from '../features/outcome';
-import { viewsOf, withProject } from '../consortium/project-access';
+import { projectNotFound, viewsOf, withProject } from '../consortium/project-access';
 import { findPendingRequest } from './request-index';
 import { ownRequestOf } from './projection';
 import { requesterZoneIn } from '../consortium/zone-people';
@@ -51,10 +56,14 @@ export function submitRequest(
 	projectId: string,
 	requester: Account,
 	input: RequestInput
-): Outcome<{ request: OwnRequest }> {
+): Outcome<
+	{ request: OwnRequest },
+	'project-not-found' | 'request-pending' | 'unknown-board' | ReasonCode,
+	{ fields?: Record<string, string[]> }
+> {
 	const { db, registry } = deps;
 	const record = findProjectRecord(db, projectId);
-	if (!record) return fail(404, 'project-not-found', 'There is no such project.');
+	if (!record) return projectNotFound();
 	// Someone with no zone in this consortium asks from no zone; the policy refuses that as it
 	// refuses an Institution Zone user.
 	const zoneId = requesterZoneIn(db, requester.id, record.consortiumId) ?? '';
@@ -65,12 +74,12 @@ export function submitRequest(
 		if (!built.ok) return built;
 		const { request, boardNames } = built;
 		registry.change(projectDocument(projectId), (roots) => roots.requests.set(request.id, request));
-		const members = document.root('members').values() as Iterable<Member>;
+		const members = document.root('members').values();
 		tellProjectAdmins(deps, members, request, {
 			projectId,
 			asked: describeRequest(request, facts.project.name, boardNames)
 		});
-		return { ok: true, request: ownRequestOf(request, facts.project.name, projectId, boardNames) };
+		return succeed({ request: ownRequestOf(request, facts.project.name, projectId, boardNames) });
 	});
 }
 
@@ -80,17 +89,15 @@ function refusalOf(
 	facts: ProjectFacts,
 	requester: Requester,
 	input: RequestInput
-): Failure | null {
+): Failure<'request-pending' | ReasonCode> | null {
 	const decision =
 		input.kind === 'join'
 			? decideJoinRequest(facts, requester, input.role)
 			: decideSubscriptionRequest(facts, requester);
-	if (!decision.allowed)
-		return fail(decision.code === 'already-member' ? 409 : 403, decision.code, decision.message);
+	if (!decision.ok) return decision;
 	if (findPendingRequest(db, facts.project.id, requester.accountId, input.kind)) {
 		const what = input.kind === 'join' ? 'request to join' : 'subscription request';
 		return fail(
-			409,
 			'request-pending',
 			`You already have a ${what} waiting for a decision in this project.`
 		);
@@ -101,11 +108,15 @@ function refusalOf(
 /** The entry for the project document; a subscription names boards of the single data view. */
 function buildRequest(
 	deps: RequestDeps,
-	project: LiveDocument,
+	project: DocumentOf<'project'>,
 	requester: Account,
 	zoneId: string,
 	input: RequestInput
-): Outcome<{ request: AccessRequest; boardNames: string[] }> {
+): Outcome<
+	{ request: AccessRequest; boardNames: string[] },
+	'unknown-board',
+	{ fields: Record<string, string[]> }
+> {
 	const base = {
 		id: newId(),
 		requesterId: requester.id,
@@ -121,14 +132,14 @@ function buildRequest(
 	};
 	if (input.kind === 'join') {
 		const request: AccessRequest = { ...base, kind: 'join', role: input.role };
-		return { ok: true, request: AccessRequestSchema.parse(request), boardNames: [] };
+		return succeed({ request: AccessRequestSchema.parse(request), boardNames: [] });
 	}
 	const view = viewsOf(project)[0]!;
 	const boards = boardsOfView(deps.registry, project.index!.project.id, view.id);
 	const unknown = input.boardIds.filter((id) => !boards.has(id));
 	if (unknown.length > 0) {
-		return fail(400, 'unknown-board', 'Some of the boards chosen are not in this project.', {
-			boardIds: unknown.map((id) => `There is no board "${id}" in ${view.name}.`)
+		return fail('unknown-board', 'Some of the boards chosen are not in this project.', {
+			fields: { boardIds: unknown.map((id) => `There is no board "${id}" in ${view.name}.`) }
 		});
 	}
 	const request: AccessRequest = {
@@ -138,11 +149,10 @@ function buildRequest(
 		boardIds: input.boardIds,
 		cadence: input.cadence
 	};
-	return {
-		ok: true,
+	return succeed({
 		request: AccessRequestSchema.parse(request),
 		boardNames: input.boardIds.map((id) => boards.get(id)!)
-	};
+	});
 }
 
 /**
@@ -153,18 +163,18 @@ export function requestableBoards(
 	deps: Pick<RequestDeps, 'db' | 'registry'>,
 	projectId: string,
 	accountId: string
-): Outcome<{ boards: RequestableBoards }> {
+): Outcome<{ boards: RequestableBoards }, 'project-not-found' | ReasonCode> {
 	const record = findProjectRecord(deps.db, projectId);
-	if (!record) return fail(404, 'project-not-found', 'There is no such project.');
+	if (!record) return projectNotFound();
 	const zoneId = requesterZoneIn(deps.db, accountId, record.consortiumId) ?? '';
 	return withProject(deps.registry, projectId, ({ document, facts }) => {
 		const decision = decideSubscriptionRequest(facts, { accountId, zoneId });
-		if (!decision.allowed) return fail(403, decision.code, decision.message);
+		if (!decision.ok) return decision;
 		const view = viewsOf(document)[0]!;
 		const boards = [...boardsOfView(deps.registry, projectId, view.id)]
 			.map(([id, name]) => ({ id, name }))
 			.sort((a, b) => a.name.localeCompare(b.name));
-		return { ok: true, boards: { viewId: view.id, viewName: view.name, boards } };
+		return succeed({ boards: { viewId: view.id, viewName: view.name, boards } });
 	});
 }
 
@@ -174,15 +184,15 @@ export function withdrawRequest(
 	projectId: string,
 	requestId: string,
 	accountId: string
-): Outcome<object> {
+): Outcome<object, 'project-not-found' | 'request-not-found' | 'request-decided'> {
 	return withProject(deps.registry, projectId, ({ document }) => {
-		const request = document.root('requests').get(requestId) as AccessRequest | undefined;
+		const request = document.root('requests').get(requestId);
 		if (!request || request.requesterId !== accountId)
-			return fail(404, 'request-not-found', 'You have no such request in this project.');
+			return fail('request-not-found', 'You have no such request in this project.');
 		if (request.status !== 'pending')
-			return fail(409, 'request-decided', 'This request has already been decided.');
+			return fail('request-decided', 'This request has already been decided.');
 		deps.registry.change(projectDocument(projectId), (roots) => roots.requests.delete(requestId));
-		return { ok: true };
+		return OK;
 	});
 }
 

@@ -6,7 +6,7 @@ import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/
 import { RateLimiter } from '../http/rate-limit';
 import type { Router } from '../http/router';
 import type { RateLimitRule } from '../auth/settings';
-import { orThrow } from '../features/outcome';
+import { orThrow } from '../http/failure-status';
 import { requestableBoards, submitRequest, withdrawRequest, type RequestDeps } from './requests';
 import { API } from '../../src/lib/shared/api-contract';
 

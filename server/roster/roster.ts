@@ -7,10 +7,17 @@
  * A Network Zone Project Admin is an account that is a Project Admin, with the Network Zone as its
  * home zone, of any project of the consortium.
  */
-import type { Roster, RosterPerson, Role, ZoneKind } from '../../src/lib/shared';
+import {
+	fail,
+	succeed,
+	type Outcome,
+	type Roster,
+	type RosterPerson,
+	type Role,
+	type ZoneKind
+} from '../../src/lib/shared';
 import { findConsortium } from '../consortium/store';
 import type { Db } from '../db/database';
-import { fail, type Outcome } from '../features/outcome';
 
 interface MembershipRow {
 	accountId: string;
@@ -40,12 +47,11 @@ export function rosterFor(
 	db: Db,
 	consortiumId: string,
 	accountId: string
-): Outcome<{ roster: Roster }> {
+): Outcome<{ roster: Roster }, 'consortium-not-found' | 'not-network-zone-admin'> {
 	const consortium = findConsortium(db, consortiumId);
-	if (!consortium) return fail(404, 'consortium-not-found', 'There is no such consortium.');
+	if (!consortium) return fail('consortium-not-found', 'There is no such consortium.');
 	if (!isNetworkZoneAdmin(db, consortiumId, accountId)) {
 		return fail(
-			403,
 			'not-network-zone-admin',
 			"Only the Network Zone's Project Admins can see the consortium's roster."
 		);
@@ -97,11 +103,10 @@ export function rosterFor(
 	const sorted = [...people.values()].sort(
 		(a, b) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email)
 	);
-	return {
-		ok: true,
+	return succeed({
 		roster: {
 			consortium: { id: consortium.id, name: consortium.name, mode: consortium.mode },
 			people: sorted
 		}
-	};
+	});
 }

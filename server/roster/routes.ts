@@ -7,7 +7,7 @@ import { requireSignedIn, type AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
 import type { Router } from '../http/router';
 import { csvDownload, fileNamePart } from '../http/csv-download';
-import { orThrow } from '../features/outcome';
+import { orThrow } from '../http/failure-status';
 import { rosterFor } from './roster';
 import { API } from '../../src/lib/shared/api-contract';
 

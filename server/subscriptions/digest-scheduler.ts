@@ -126,7 +126,7 @@ export class DigestScheduler {
 	#contentOf(row: ScheduleRow): DigestContent | null {
 		const { registry } = this.#deps;
 		return registry.read(viewDocument(row.project_id, row.view_id), (document) => {
-			const board = document.root('boards').get(row.board_id) as Board | undefined;
+			const board = document.root('boards').get(row.board_id);
 			const project = registry.get(projectDocument(row.project_id))?.index;
 			const view = project?.view(row.view_id);
 			return board && project && view ? { projectName: project.project.name, view, board } : null;

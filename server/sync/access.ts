@@ -5,16 +5,22 @@
  */
 import {
 	CLOSE,
+	OK,
+	fail,
 	scopeIncludes,
+	type Outcome,
 	type CloseReason,
 	type DocumentName,
 	type ProjectFacts
 } from '../../src/lib/shared';
 
-export type Access = { allowed: true } | { allowed: false; close: CloseReason };
+/** Read access, or why not with the close reason the connection ends with. */
+export type Access = Outcome<object, 'forbidden', { close: CloseReason }>;
 
-const ALLOWED: Access = { allowed: true };
-const FORBIDDEN: Access = { allowed: false, close: CLOSE.forbidden };
+const ALLOWED: Access = OK;
+const FORBIDDEN: Access = fail('forbidden', 'You may not read this document.', {
+	close: CLOSE.forbidden
+});
 
 export function readAccess(
 	address: DocumentName,

@@ -355,8 +355,10 @@ export class LiveDocument {
 		if (!inspection.ok) {
 			return {
 				kind: 'reset',
-				problem: inspection.problem,
-				rejected: [refusedAtDoor(inspection.root, inspection.key, inspection.problem)]
+				problem: inspection.message,
+				rejected: [
+					refusedAtDoor(inspection.root, inspection.key, inspection.message, inspection.code)
+				]
 			};
 		}
 		if (inspection.empty)
@@ -391,7 +393,7 @@ export class LiveDocument {
 			const accepted: EntryChange[] = [];
 			const refusals: Refusal[] = [...asIs.refusals];
 			for (const { change, decision, canonical } of this.#decide(authorId, changes)) {
-				if (!decision.allowed) {
+				if (!decision.ok) {
 					refusals.push({ change, decision });
 					fixes.push({ root: change.root, key: change.key, value: change.before });
 					continue;
@@ -466,7 +468,7 @@ export class LiveDocument {
 		const refusals: Refusal[] = [];
 		const setAside = newKeys.filter((group) => group.change.after === undefined);
 		verdicts.forEach(({ change, decision }, index) => {
-			if (decision.allowed) return;
+			if (decision.ok) return;
 			refusals.push({ change, decision });
 			setAside.push(added[index]!);
 		});
@@ -535,12 +537,12 @@ export class LiveDocument {
 		}
 		return changes.map((change, index) => {
 			const decision = decisions[index] ?? COULD_NOT_CHECK;
-			if (!decision.allowed || change.after === undefined)
+			if (!decision.ok || change.after === undefined)
 				return { change, decision, canonical: undefined };
 			const entry = readEntry(this.address.kind, change.root, change.key, change.after);
 			return entry.ok
 				? { change, decision, canonical: entry.value }
-				: { change, decision: entry.denial, canonical: undefined };
+				: { change, decision: entry, canonical: undefined };
 		});
 	}
 

@@ -101,7 +101,7 @@ export function attachSyncServer(
 		const document = registry.acquire(name);
 		if (!document) return closeSocket(ws, CLOSE.unknownDocument);
 		const access = readAccess(document.address, principal.accountId, projectFactsOf(document));
-		if (!access.allowed) {
+		if (!access.ok) {
 			registry.release(document);
 			return closeSocket(ws, access.close);
 		}
@@ -185,7 +185,7 @@ export function revokeLostAccess(registry: DocumentRegistry): DocumentExtension 
 				for (const peer of [...live.peers]) {
 					if (
 						affected.has(peer.accountId) &&
-						!readAccess(live.address, peer.accountId, document.index).allowed
+						!readAccess(live.address, peer.accountId, document.index).ok
 					) {
 						peer.close(CLOSE.accessRevoked);
 					}

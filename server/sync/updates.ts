@@ -15,6 +15,7 @@
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { fail, succeed, type Failure, type Success } from '../../src/lib/shared/outcome';
 import { describeNonCanonicalValue, type ValueLimits } from './value-grammar';
 
 /** What the door needs to know besides the update: the roots, the limits, who owns which client. */
@@ -32,16 +33,14 @@ export interface DecodedUpdate {
 	ds: ReturnType<typeof Y.decodeUpdate>['ds'];
 }
 
-/** A refusal at the door: why, and the entry it concerns where the update names one. */
-export interface DoorRefusal {
-	ok: false;
-	problem: string;
-	root: string;
-	key: string;
-}
+/**
+ * A refusal at the door: why (an entry that is not one, in the policy's words), and the entry it
+ * concerns where the update names one.
+ */
+export type DoorRefusal = Failure<'invalid-entry', { root: string; key: string }>;
 
 export type Inspection =
-	{ ok: true; clients: Set<number>; empty: boolean; decoded: DecodedUpdate } | DoorRefusal;
+	Success<{ clients: Set<number>; empty: boolean; decoded: DecodedUpdate }> | DoorRefusal;
 
 export function inspectUpdate(update: Uint8Array, door: Door): Inspection {
 	let decoded: DecodedUpdate;
@@ -74,16 +73,15 @@ export function inspectUpdate(update: Uint8Array, door: Door): Inspection {
 	if (newClients.size > 0 && entries === 0) {
 		return refuse('New client IDs must come with content, not only deletions or gaps.');
 	}
-	return {
-		ok: true,
+	return succeed({
 		clients,
 		empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0,
 		decoded
-	};
+	});
 }
 
 function refuse(problem: string, root = '', key = ''): DoorRefusal {
-	return { ok: false, problem, root, key };
+	return fail('invalid-entry', problem, { root, key });
 }
 
 function inspectItem(item: Y.Item, door: Door): DoorRefusal | null {

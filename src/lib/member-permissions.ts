@@ -49,14 +49,14 @@ export function memberPermissions(
 ): MemberPermissions {
 	const roleChoices = roleChoicesFrom((role) =>
 		role === member.role
-			? { allowed: true }
+			? { ok: true }
 			: decideMemberChange(facts, actorId, member, nextAssignment(member, role))
 	);
 	const others = ROLES.filter((role) => role !== member.role);
 	const canChangeRole: Permit = others.some((role) => roleChoices.allowed.includes(role))
-		? { allowed: true }
+		? { ok: true }
 		: {
-				allowed: false,
+				ok: false,
 				message: roleChoices.reasons?.[others[0]!] ?? 'This role cannot be changed.'
 			};
 	return {
@@ -87,7 +87,7 @@ function handoverPermit(
 			request.askedOf === member.accountId
 		)
 			return {
-				allowed: false,
+				ok: false,
 				message: `You asked ${member.name.trim() || member.email} on ${formatDate(request.createdAt)}; they have not answered yet.`
 			};
 	}
@@ -220,7 +220,7 @@ function unlistedDomainLimit(
 			{ email: address, role: 'consumer', zoneId: zone.id, scope: defaultScope(facts, zone.id) },
 			facts.invitees
 		);
-		if (!decision.allowed && decision.code === 'unlisted-domain') return decision.message;
+		if (!decision.ok && decision.code === 'unlisted-domain') return decision.message;
 	}
 	return null;
 }
@@ -239,7 +239,7 @@ export function invitePermissions(
 		);
 	const canRevoke: Permit =
 		invite.status === 'accepted'
-			? { allowed: false, message: 'This invitation was already accepted.' }
+			? { ok: false, message: 'This invitation was already accepted.' }
 			: change(undefined);
 	return {
 		canResend: change({ ...invite, sendRequests: invite.sendRequests + 1 }),

@@ -46,10 +46,10 @@ const ADMINS_ONLY = 'Only Project Admins can manage the users of a project.';
 function permissions(item: Invite): InvitePermissions {
 	return item.id === 'i-failed'
 		? {
-				canResend: { allowed: false, message: ADMINS_ONLY },
-				canRevoke: { allowed: false, message: ADMINS_ONLY }
+				canResend: { ok: false, message: ADMINS_ONLY },
+				canRevoke: { ok: false, message: ADMINS_ONLY }
 			}
-		: { canResend: { allowed: true }, canRevoke: { allowed: true } };
+		: { canResend: { ok: true }, canRevoke: { ok: true } };
 }
 
 function setup(offline = false, invites: Invite[] = INVITES) {

@@ -1,15 +1,18 @@
 /**
  * The API contract and the server agree: every route the server registers is in the contract and
  * every route of the contract is registered, a body that breaks its schema is refused with the
- * field named, and an answer that breaks its schema never reaches the client.
+ * field named, and an answer that breaks its schema, or an error its route does not list, never
+ * reaches the client.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { httpErrorOf } from '../../server/http/failure-status';
 import { originPolicy } from '../../server/http/origin';
 import { Router, sendJson } from '../../server/http/router';
 import { API, type RouteContract } from '../../src/lib/shared/api-contract';
+import { fail } from '../../src/lib/shared/outcome';
 import { TestClient } from '../support/client';
 import { startServer, type TestServer } from '../support/server';
 
@@ -63,15 +66,15 @@ describe('an answer outside the contract', () => {
 		summary: 'Answers { ok: true }, says the contract.',
 		caller: 'anyone',
 		answer: { type: 'json', status: 200, schema: z.object({ ok: z.literal(true) }) },
-		errors: []
+		errors: ['portal-not-found']
 	};
 	let bare: Server;
 	let url: string;
-	let answer: { status?: number; body?: unknown } = {};
+	let answer: { status?: number; body?: unknown } | (() => never) = {};
 
 	beforeAll(async () => {
 		const router = new Router(originPolicy(() => []));
-		router.add(promisesOk, () => answer);
+		router.add(promisesOk, () => (typeof answer === 'function' ? answer() : answer));
 		bare = createServer((req, res) => {
 			void router.handle(req, res, new URL(req.url!, 'http://localhost')).then((handled) => {
 				if (!handled) sendJson(res, 404, {});
@@ -105,4 +108,35 @@ describe('an answer outside the contract', () => {
 		);
 		logged.mockRestore();
 	});
+
+	it('refuses with an error its contract lists, with the status of its code', async () => {
+		answer = () => {
+			throw httpErrorOf(fail('portal-not-found', 'There is no such portal.'));
+		};
+		const response = await fetch(`${url}/api/things/1`);
+		expect(response.status).toBe(404);
+		expect(await response.json()).toEqual({
+			error: { code: 'portal-not-found', message: 'There is no such portal.' }
+		});
+	});
+
+	it.each([
+		['a code of another route', 'grant-not-found' as const],
+		['a policy denial, on a route whose contract has none', 'admin-only' as const]
+	])(
+		'never refuses with %s: outside production the client gets a 500, the log gets the code',
+		async (_, code) => {
+			answer = () => {
+				throw httpErrorOf(fail(code, 'Not listed.'));
+			};
+			const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+			const response = await fetch(`${url}/api/things/1`);
+			expect(response.status).toBe(500);
+			expect((await response.json()).error.code).toBe('internal');
+			expect(String(logged.mock.calls[0]?.[1])).toContain(
+				`GET /api/things/:id answered outside its contract: the error ${code}`
+			);
+			logged.mockRestore();
+		}
+	);
 });

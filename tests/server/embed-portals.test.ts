@@ -114,7 +114,7 @@ describe('registering a portal in the console', () => {
 		const ivy = consoleOf(server, 'ivy');
 
 		const listed = await ivy.get(`/api/consortia/${consortiumId}/portals`);
-		expect(listed.body.canRegister).toEqual({ allowed: true });
+		expect(listed.body.canRegister).toEqual({ ok: true });
 		expect(listed.body.projects).toEqual([{ id: 'p1', name: 'Analytics' }]);
 
 		const both = await ivy.post(`/api/consortia/${consortiumId}/portals`, {
@@ -130,7 +130,7 @@ describe('registering a portal in the console', () => {
 
 		const nia = consoleOf(server, 'nia');
 		expect((await nia.get(`/api/consortia/${consortiumId}/portals`)).body.canRegister).toEqual({
-			allowed: false,
+			ok: false,
 			code: 'portal-project-admins-only',
 			message: expect.stringContaining('You are Analyst in Analytics')
 		});
@@ -176,7 +176,7 @@ describe('registering a portal in the console', () => {
 		expect(seen).toMatchObject({
 			projects: [],
 			otherProjects: 1,
-			canRevoke: { allowed: false, code: 'portal-managers-only' }
+			canRevoke: { ok: false, code: 'portal-managers-only' }
 		});
 		const refused = await bea.delete(`${portals}/${first.id}`);
 		expect(refused.status).toBe(403);

@@ -794,7 +794,7 @@ function expectationFor(
 		project
 	);
 	pending.forEach(({ change, write, ambiguous }, index) => {
-		const allowed = decisions[index]!.allowed;
+		const allowed = decisions[index]!.ok;
 		judged.push({
 			write,
 			before: change.before,

@@ -43,6 +43,8 @@ describe('reading CSV (RFC 4180)', () => {
 	it('reports an unclosed quote, a stray quote and text after a closing quote with their row and column', () => {
 		expect(parseCsv('a,b\nx"y,"z"w\n"open,1\n')).toEqual({
 			ok: false,
+			code: 'malformed-csv',
+			message: 'The text is not well-formed CSV.',
 			problems: [
 				{ row: 2, column: 1, message: expect.stringContaining('not quoted') },
 				{ row: 2, column: 2, message: expect.stringContaining('follows the closing quote') },
@@ -58,7 +60,7 @@ describe('reading CSV (RFC 4180)', () => {
 
 	it('finds the row of the first byte that is not UTF-8', () => {
 		const latin1 = Uint8Array.from([...utf8('name\nok\ncaf'), 0xe9, ...utf8('\n')]);
-		expect(decodeUtf8(latin1)).toEqual({ ok: false, row: 3 });
+		expect(decodeUtf8(latin1)).toMatchObject({ ok: false, code: 'not-utf8', row: 3 });
 		expect(decodeUtf8(utf8('\uFEFFcafé'))).toEqual({ ok: true, text: 'café' });
 	});
 
@@ -69,7 +71,7 @@ describe('reading CSV (RFC 4180)', () => {
 			[0xf4, 0x90, 0x80, 0x80],
 			[0xe2, 0x82]
 		]) {
-			expect(decodeUtf8(Uint8Array.from([...utf8('a\nb\n'), ...bad]))).toEqual({
+			expect(decodeUtf8(Uint8Array.from([...utf8('a\nb\n'), ...bad]))).toMatchObject({
 				ok: false,
 				row: 3
 			});
@@ -133,6 +135,7 @@ describe('a lookup table from an uploaded file', () => {
 		const result = readLookupTableCsv(utf8(`id,,ID\n1,2,3\n4,5\n6,7,${long}\n`));
 		expect(result).toEqual({
 			ok: false,
+			code: 'invalid-csv',
 			message: 'The file has 4 problems; nothing was imported.',
 			problems: [
 				{ row: 1, column: 2, message: 'Column 2 has no name in the header.' },

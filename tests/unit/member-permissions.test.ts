@@ -35,21 +35,21 @@ function invite(overrides: Partial<Invite> = {}): Invite {
 describe('the policy in the components’ shapes', () => {
 	it('offers an Institution Zone member every role but Project Admin, with the reason', () => {
 		const permissions = memberPermissions(facts, 'admin', analyst);
-		expect(permissions.canChangeRole).toEqual({ allowed: true });
+		expect(permissions.canChangeRole).toEqual({ ok: true });
 		expect(permissions.roleChoices.allowed).toEqual(['analyst', 'consumer']);
 		expect(permissions.roleChoices.reasons?.admin).toMatch(
 			/Institution Zone users cannot be Project Admin/
 		);
-		expect(permissions.canRemove).toEqual({ allowed: true });
+		expect(permissions.canRemove).toEqual({ ok: true });
 	});
 
 	it('keeps the last Project Admin from stepping down or leaving, saying why', () => {
 		const permissions = memberPermissions(facts, 'admin', admin);
 		expect(permissions.canChangeRole).toEqual({
-			allowed: false,
+			ok: false,
 			message: 'A project always keeps at least one Project Admin.'
 		});
-		expect(permissions.canRemove).toMatchObject({ allowed: false, code: 'last-admin' });
+		expect(permissions.canRemove).toMatchObject({ ok: false, code: 'last-admin' });
 	});
 
 	it('lets only Project Admins invite, whatever the zone', () => {
@@ -137,18 +137,18 @@ describe('the policy in the components’ shapes', () => {
 
 	it('lets a Project Admin resend and revoke an open invitation, but not an accepted one', () => {
 		expect(invitePermissions(facts, 'admin', invite())).toEqual({
-			canResend: { allowed: true },
-			canRevoke: { allowed: true }
+			canResend: { ok: true },
+			canRevoke: { ok: true }
 		});
 		const accepted = invitePermissions(
 			facts,
 			'admin',
 			invite({ status: 'accepted', acceptedAt: 4 })
 		);
-		expect(accepted.canResend).toMatchObject({ allowed: false, code: 'invite-accepted' });
-		expect(accepted.canRevoke).toMatchObject({ allowed: false });
+		expect(accepted.canResend).toMatchObject({ ok: false, code: 'invite-accepted' });
+		expect(accepted.canRevoke).toMatchObject({ ok: false });
 		expect(invitePermissions(facts, 'iz-analyst', invite()).canResend).toMatchObject({
-			allowed: false,
+			ok: false,
 			code: 'admin-only'
 		});
 	});
@@ -163,7 +163,7 @@ describe('Project Admins and hand-over requests, in the components’ shapes', (
 	const library = projectFacts('institution-zone', [ava, nadia, al]);
 
 	it('offers to ask another Project Admin, nobody else, and not twice while a request waits', () => {
-		expect(memberPermissions(library, 'ava', nadia).canAskHandover).toEqual({ allowed: true });
+		expect(memberPermissions(library, 'ava', nadia).canAskHandover).toEqual({ ok: true });
 		expect(memberPermissions(library, 'ava', al).canAskHandover).toBeNull();
 		expect(memberPermissions(library, 'ava', ava).canAskHandover).toBeNull();
 		expect(memberPermissions(library, 'al', nadia).canAskHandover).toBeNull();
@@ -180,13 +180,13 @@ describe('Project Admins and hand-over requests, in the components’ shapes', (
 			reply: null
 		};
 		expect(memberPermissions(library, 'ava', nadia, [waiting]).canAskHandover).toEqual({
-			allowed: false,
+			ok: false,
 			message: expect.stringMatching(/^You asked nadia on .+; they have not answered yet\.$/)
 		});
 		expect(
 			memberPermissions(library, 'ava', nadia, [{ ...waiting, status: 'declined', answeredAt: 2 }])
 				.canAskHandover
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 	});
 
 	it('warns the library’s last own admin that only outsiders would be left', () => {

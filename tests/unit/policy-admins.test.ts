@@ -87,16 +87,16 @@ describe('Project Admins and the seed’s rule, in both management modes', () =>
 						project.invitees
 					);
 					const expected = actor.role === 'admin' ? 'admin-protected' : 'admin-only';
-					expect(removal).toMatchObject({ allowed: false, code: expected });
-					expect(demotion).toMatchObject({ allowed: false, code: expected });
-					expect(verdicts[0]!.decision).toMatchObject({ allowed: false, code: expected });
+					expect(removal).toMatchObject({ ok: false, code: expected });
+					expect(demotion).toMatchObject({ ok: false, code: expected });
+					expect(verdicts[0]!.decision).toMatchObject({ ok: false, code: expected });
 					const deleted = judgeProjectBatch(
 						project,
 						actor.accountId,
 						[deleteOf(target)],
 						project.invitees
 					);
-					expect(deleted[0]!.decision).toMatchObject({ allowed: false, code: expected });
+					expect(deleted[0]!.decision).toMatchObject({ ok: false, code: expected });
 				}
 			),
 			{ numRuns: 300 }
@@ -109,12 +109,12 @@ describe('Project Admins and the seed’s rule, in both management modes', () =>
 				const { project, members } = input;
 				const [actor, target] = members as [Member, Member];
 				fc.pre(actor.role === 'admin' && target.role !== 'admin');
-				expect(decideRemoval(project, actor.accountId, target)).toEqual({ allowed: true });
+				expect(decideRemoval(project, actor.accountId, target)).toEqual({ ok: true });
 				const lower = ROLES.filter((role) => RANK[role] < RANK[target.role]);
 				for (const role of lower)
 					expect(
 						decideMemberChange(project, actor.accountId, target, stepTo(target, role))
-					).toEqual({ allowed: true });
+					).toEqual({ ok: true });
 			}),
 			{ numRuns: 200 }
 		);
@@ -128,8 +128,8 @@ describe('Project Admins and the seed’s rule, in both management modes', () =>
 				const admins = members.filter((person) => person.role === 'admin').length;
 				const lastAdmin = self.role === 'admin' && admins === 1;
 				const expected = lastAdmin
-					? { allowed: false, code: 'last-admin', message: expect.any(String) }
-					: { allowed: true };
+					? { ok: false, code: 'last-admin', message: expect.any(String) }
+					: { ok: true };
 				expect(decideRemoval(project, self.accountId, self)).toEqual(expected);
 				expect(
 					judgeProjectBatch(project, self.accountId, [deleteOf(self)], project.invitees)[0]!

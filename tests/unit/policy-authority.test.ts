@@ -51,7 +51,7 @@ const judge = (project: typeof network, author: string, change: EntryChange): De
 describe('the synonym Messenger', () => {
 	it('is stored as Consumer when an Analyst steps down with it', () => {
 		const change = rewrite(network, 'nia', 'nia', { role: 'messenger' });
-		expect(judge(network, 'nia', change)).toEqual({ allowed: true });
+		expect(judge(network, 'nia', change)).toEqual({ ok: true });
 		expect(readEntry('project', 'members', 'nia', change.after)).toMatchObject({
 			ok: true,
 			value: { role: 'consumer' }
@@ -60,7 +60,7 @@ describe('the synonym Messenger', () => {
 
 	it('changes nothing on a Consumer’s own entry, so there is nothing to save', () => {
 		expect(judge(network, 'cy', rewrite(network, 'cy', 'cy', { role: 'messenger' }))).toEqual({
-			allowed: false,
+			ok: false,
 			code: 'admin-only',
 			message: 'Your role and data views stay as they are: there is nothing to save.'
 		});
@@ -68,7 +68,7 @@ describe('the synonym Messenger', () => {
 
 	it('is refused on another Consumer’s entry: it is not the author’s entry', () => {
 		expect(judge(network, 'cy', rewrite(network, 'cora', 'cy', { role: 'messenger' }))).toEqual({
-			allowed: false,
+			ok: false,
 			code: 'admin-only',
 			message: 'Only Project Admins can manage the users of a project.'
 		});
@@ -89,12 +89,12 @@ describe('the synonym Messenger', () => {
 describe('rewriting someone else’s member entry', () => {
 	it('is refused to a Consumer who changes only the stamps of the admin’s entry', () => {
 		expect(judge(network, 'cy', rewrite(network, 'ada', 'cy'))).toMatchObject({
-			allowed: false,
+			ok: false,
 			code: 'admin-only'
 		});
 		// Keeping the admin's name in updatedBy does not make it theirs either.
 		expect(judge(network, 'cy', rewrite(network, 'ada', 'cy', { updatedBy: 'ada' }))).toMatchObject(
-			{ allowed: false, code: 'author-mismatch' }
+			{ ok: false, code: 'author-mismatch' }
 		);
 	});
 
@@ -102,13 +102,13 @@ describe('rewriting someone else’s member entry', () => {
 		for (const author of ['nia', 'cy'])
 			for (const patch of [{}, { name: 'Boss' }, { scope: ['global'] }, { role: 'admin' }])
 				expect(judge(network, author, rewrite(network, 'ada', author, patch))).toMatchObject({
-					allowed: false
+					ok: false
 				});
 	});
 
 	it('is open to a Project Admin who may manage that member, even when nothing else changes', () => {
-		expect(judge(network, 'ada', rewrite(network, 'cy', 'ada'))).toEqual({ allowed: true });
-		expect(judge(network, 'ada', rewrite(network, 'ada', 'ada'))).toEqual({ allowed: true });
+		expect(judge(network, 'ada', rewrite(network, 'cy', 'ada'))).toEqual({ ok: true });
+		expect(judge(network, 'ada', rewrite(network, 'ada', 'ada'))).toEqual({ ok: true });
 	});
 
 	it('is refused on another Project Admin’s entry in either management mode', () => {
@@ -117,13 +117,13 @@ describe('rewriting someone else’s member entry', () => {
 			[network, 'ada', 'bo']
 		] as const) {
 			expect(judge(project, author, rewrite(project, admin, author))).toEqual({
-				allowed: false,
+				ok: false,
 				code: 'admin-protected',
 				message:
 					'A Project Admin cannot rewrite the entry of another Project Admin, only users below Admin.'
 			});
 			expect(judge(project, author, rewrite(project, author, author))).toEqual({
-				allowed: true
+				ok: true
 			});
 		}
 	});
@@ -136,7 +136,7 @@ describe('rewriting someone else’s member entry', () => {
 			expect(
 				judge(network, author, rewrite(network, target, author, { role: 'analyst', isOwner: true }))
 			).toEqual({
-				allowed: false,
+				ok: false,
 				code: 'invalid-entry',
 				message: 'Unknown field "isOwner" in members.'
 			});
@@ -154,7 +154,7 @@ describe('rewriting invitations and requests', () => {
 			});
 		}
 		expect(judge(institution, 'cal', { ...requests, after: JOIN_REQUEST })).toMatchObject({
-			allowed: false
+			ok: false
 		});
 	});
 
@@ -162,7 +162,7 @@ describe('rewriting invitations and requests', () => {
 		expect(
 			judge(network, 'ada', { ...invites, after: { ...INVITE, acceptedAt: Number.NaN } })
 		).toEqual({
-			allowed: false,
+			ok: false,
 			code: 'invalid-entry',
 			message:
 				'Invalid entry in invites (acceptedAt): Invalid input: expected number, received NaN.'
@@ -174,17 +174,17 @@ describe('rewriting invitations and requests', () => {
 			decidedAt: 5,
 			decisionReason: 'Not now'
 		};
-		expect(judge(institution, 'ava', { ...requests, after: decided })).toEqual({ allowed: true });
+		expect(judge(institution, 'ava', { ...requests, after: decided })).toEqual({ ok: true });
 		expect(
 			judge(institution, 'ava', { ...requests, after: { ...decided, decisionReason: Number.NaN } })
-		).toMatchObject({ allowed: false, code: 'invalid-entry' });
+		).toMatchObject({ ok: false, code: 'invalid-entry' });
 	});
 
 	it('refuses, without throwing, a change of an entry that was stored malformed', () => {
 		const stored = { ...INVITE, sentAt: Number.NaN };
 		for (const after of [INVITE, { ...INVITE, sendRequests: 2 }, undefined])
 			expect(judge(network, 'ada', { ...invites, before: stored, after })).toEqual({
-				allowed: false,
+				ok: false,
 				code: 'invalid-entry',
 				message:
 					'The entry "inv1" of invites is malformed as stored: only the server can replace it.'
@@ -195,11 +195,11 @@ describe('rewriting invitations and requests', () => {
 		const stored = { ...INVITE, note: 'old' };
 		expect(
 			judge(network, 'ada', { ...invites, before: stored, after: { ...INVITE, sendRequests: 2 } })
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		const nia = { ...network.member('nia')!, note: 'old' } as Member;
 		expect(
 			judge(network, 'ada', { root: 'members', key: 'nia', before: nia, after: undefined })
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 	});
 });
 
@@ -220,7 +220,7 @@ describe('rewriting someone else’s entry of a data view', () => {
 				stampsOnly('cy'),
 				GLOBAL_VIEW
 			)
-		).toMatchObject({ allowed: false, code: 'creator-or-admin' });
+		).toMatchObject({ ok: false, code: 'creator-or-admin' });
 		expect(
 			judgeViewChange(
 				{ accountId: 'nia', role: 'analyst' },
@@ -228,10 +228,10 @@ describe('rewriting someone else’s entry of a data view', () => {
 				stampsOnly('nia'),
 				GLOBAL_VIEW
 			)
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		expect(
 			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', stampsOnly('ada'), GLOBAL_VIEW)
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 	});
 
 	it('refuses a Lexicon rewrite that changes only the stamps to whoever may not edit the Lexicon', () => {
@@ -244,21 +244,21 @@ describe('rewriting someone else’s entry of a data view', () => {
 		expect(
 			judgeViewChange({ accountId: 'cy', role: 'consumer' }, 'shared', change('cy'), GLOBAL_VIEW)
 		).toEqual({
-			allowed: false,
+			ok: false,
 			code: 'role-not-permitted',
 			message: 'Consumers cannot edit the Lexicon.'
 		});
 		expect(
 			judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', change('nia'), GLOBAL_VIEW)
 		).toEqual({
-			allowed: false,
+			ok: false,
 			code: 'role-not-permitted',
 			message: 'Analysts cannot edit the Lexicon.'
 		});
 		expect(
 			judgeViewChange({ accountId: 'ada', role: 'admin' }, 'shared', change('ada'), GLOBAL_VIEW)
 		).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 
@@ -274,7 +274,7 @@ describe('rewriting someone else’s entry of a data view', () => {
 				GLOBAL_VIEW
 			)
 		).toEqual({
-			allowed: false,
+			ok: false,
 			code: 'invalid-entry',
 			message: 'Unknown field "sharedWith" in boards.'
 		});

@@ -58,7 +58,7 @@ describe('changes to a project document', () => {
 				memberUpdate('nia', 'ada', { role: 'consumer' }),
 				network.invitees
 			)
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 	});
 
 	it('refuses a role change stamped with someone else’s name', () => {
@@ -104,7 +104,7 @@ describe('changes to a project document', () => {
 				network.invitees
 			)
 		).toMatchObject({
-			allowed: false,
+			ok: false,
 			code: 'admin-only'
 		});
 	});
@@ -151,8 +151,8 @@ describe('changes to a project document', () => {
 			memberUpdate('nia', 'ada', { role: 'owner' }),
 			network.invitees
 		);
-		expect(decision).toMatchObject({ allowed: false, code: 'invalid-entry' });
-		expect(!decision.allowed && decision.message).toContain('role');
+		expect(decision).toMatchObject({ ok: false, code: 'invalid-entry' });
+		expect(!decision.ok && decision.message).toContain('role');
 		expect(
 			judgeProjectChange(
 				network,
@@ -208,7 +208,7 @@ describe('changes to a project document', () => {
 				network.invitees
 			)
 		).toEqual({
-			allowed: true
+			ok: true
 		});
 		expect(
 			judgeProjectChange(
@@ -264,7 +264,7 @@ describe('changes to a project document', () => {
 				},
 				network.invitees
 			)
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		expect(
 			judgeProjectChange(
 				network,
@@ -321,8 +321,8 @@ describe('a batch of changes to a project document', () => {
 			network.invitees
 		);
 		expect(verdicts.map((verdict) => verdict.decision)).toEqual([
-			{ allowed: true },
-			{ allowed: false, code: 'admin-protected', message: expect.any(String) }
+			{ ok: true },
+			{ ok: false, code: 'admin-protected', message: expect.any(String) }
 		]);
 	});
 
@@ -338,7 +338,7 @@ describe('a batch of changes to a project document', () => {
 			alone.invitees
 		);
 		expect(verdicts.map((verdict) => verdict.decision)).toEqual([
-			{ allowed: false, code: 'last-admin', message: expect.any(String) }
+			{ ok: false, code: 'last-admin', message: expect.any(String) }
 		]);
 	});
 
@@ -352,7 +352,7 @@ describe('a batch of changes to a project document', () => {
 			],
 			network.invitees
 		);
-		expect(verdicts.map((verdict) => verdict.decision.allowed)).toEqual([true, false]);
+		expect(verdicts.map((verdict) => verdict.decision.ok)).toEqual([true, false]);
 	});
 
 	it('judges with the author’s role before the batch: a self-promotion grants nothing', () => {
@@ -365,7 +365,7 @@ describe('a batch of changes to a project document', () => {
 			],
 			network.invitees
 		);
-		expect(verdicts.map((verdict) => verdict.decision.allowed)).toEqual([false, false]);
+		expect(verdicts.map((verdict) => verdict.decision.ok)).toEqual([false, false]);
 	});
 });
 
@@ -381,7 +381,7 @@ describe('changes to data view and private documents', () => {
 		expect(
 			judgeViewChange({ accountId: 'cora', role: 'consumer' }, 'private', change, GLOBAL_VIEW)
 		).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 
@@ -409,7 +409,7 @@ describe('changes to data view and private documents', () => {
 		expect(
 			judgeViewChange({ accountId: 'nia', role: 'analyst' }, 'shared', edit('nia'), GLOBAL_VIEW)
 		).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 
@@ -444,13 +444,13 @@ describe('changes to data view and private documents', () => {
 
 		it('are people who may read the data view', () => {
 			expect(create(['nia@office.example.org', 'ada@office.example.org'])).toEqual({
-				allowed: true
+				ok: true
 			});
 		});
 
 		it('refuses an address outside the project, saying why', () => {
 			expect(create(['nia@office.example.org', 'someone@mail.example.com'])).toEqual({
-				allowed: false,
+				ok: false,
 				code: 'recipient-without-access',
 				message:
 					'someone@mail.example.com is not a member of Consortium analytics, so cannot receive boards of the All libraries data view.'
@@ -459,7 +459,7 @@ describe('changes to data view and private documents', () => {
 
 		it('refuses a member whose data views do not include this one, by name', () => {
 			expect(create(['ian@aurora.example.edu'])).toEqual({
-				allowed: false,
+				ok: false,
 				code: 'recipient-without-access',
 				message: 'ian cannot read the All libraries data view, so cannot receive its boards.'
 			});
@@ -480,7 +480,7 @@ describe('changes to data view and private documents', () => {
 					{ root: 'subscriptions', key: 's1', before: stale, after },
 					view
 				);
-			expect(edit({ ...stale, paused: true, updatedAt: 2 })).toEqual({ allowed: true });
+			expect(edit({ ...stale, paused: true, updatedAt: 2 })).toEqual({ ok: true });
 			expect(
 				edit({ ...stale, recipients: [...stale.recipients, 'x@mail.example.com'] })
 			).toMatchObject({ code: 'recipient-without-access' });
@@ -495,7 +495,7 @@ describe('changes to data view and private documents', () => {
 					{ root: 'subscriptions', key: 's1', before: stale, after: undefined },
 					view
 				)
-			).toEqual({ allowed: true });
+			).toEqual({ ok: true });
 		});
 	});
 
@@ -527,7 +527,7 @@ describe('changes to data view and private documents', () => {
 				edit('ada', { tags: ['core'] }),
 				GLOBAL_VIEW
 			)
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		expect(
 			judgeViewChange(
 				{ accountId: 'nia', role: 'analyst' },
@@ -595,11 +595,11 @@ describe('whether someone may create entries at all', () => {
 
 	it('sends a Consumer’s custom events to their private space, and refuses what the matrix refuses', () => {
 		expect(decideCreation(consumer, 'shared', 'customEvents')).toMatchObject({ code: 'self-only' });
-		expect(decideCreation(consumer, 'private', 'customEvents')).toEqual({ allowed: true });
+		expect(decideCreation(consumer, 'private', 'customEvents')).toEqual({ ok: true });
 		expect(decideCreation(consumer, 'shared', 'userProfiles')).toMatchObject({
 			code: 'role-not-permitted'
 		});
-		expect(decideCreation(consumer, 'shared', 'boards')).toEqual({ allowed: true });
+		expect(decideCreation(consumer, 'shared', 'boards')).toEqual({ ok: true });
 		expect(decideCreation({ accountId: 'ada', role: 'admin' }, 'shared', 'lexicon')).toMatchObject({
 			code: 'server-only'
 		});

@@ -67,16 +67,16 @@ describe.each(['network-zone', 'institution-zone'] as const)(
 		const project = projectIn(mode);
 
 		it('lets a Project Admin ask another Project Admin, as themselves', () => {
-			expect(judge(project, 'ada', [add(asked())])).toEqual([{ allowed: true }]);
+			expect(judge(project, 'ada', [add(asked())])).toEqual([{ ok: true }]);
 			expect(
 				judge(project, 'ada', [add(asked({ kind: 'take-over', stepDownTo: 'consumer' }))])
-			).toEqual([{ allowed: true }]);
+			).toEqual([{ ok: true }]);
 		});
 
 		it('refuses asking oneself, someone below Admin, or a stranger', () => {
 			for (const askedOf of ['ada', 'nia', 'zed'])
 				expect(judge(project, 'ada', [add(asked({ askedOf }))])).toEqual([
-					expect.objectContaining({ allowed: false, code: 'handover-target' })
+					expect.objectContaining({ ok: false, code: 'handover-target' })
 				]);
 		});
 
@@ -98,7 +98,7 @@ describe.each(['network-zone', 'institution-zone'] as const)(
 		it('lets the asked admin accept by stepping down to the role asked, in the same change', () => {
 			expect(
 				judge(project, 'bo', [answer('accepted'), stepDown(project, 'bo', 'analyst')])
-			).toEqual([{ allowed: true }, { allowed: true }]);
+			).toEqual([{ ok: true }, { ok: true }]);
 		});
 
 		it('refuses an acceptance without its step-down, or with another role', () => {
@@ -107,7 +107,7 @@ describe.each(['network-zone', 'institution-zone'] as const)(
 			]);
 			expect(
 				judge(project, 'bo', [answer('accepted'), stepDown(project, 'bo', 'consumer')])
-			).toEqual([expect.objectContaining({ code: 'handover-needs-step-down' }), { allowed: true }]);
+			).toEqual([expect.objectContaining({ code: 'handover-needs-step-down' }), { ok: true }]);
 		});
 
 		it('refuses the step-down sent as the acceptance of a request withdrawn meanwhile', () => {
@@ -126,9 +126,7 @@ describe.each(['network-zone', 'institution-zone'] as const)(
 				})
 			]);
 			// Stepping down alone is one's own choice, request or not.
-			expect(judge(project, 'bo', [stepDown(project, 'bo', 'analyst')])).toEqual([
-				{ allowed: true }
-			]);
+			expect(judge(project, 'bo', [stepDown(project, 'bo', 'analyst')])).toEqual([{ ok: true }]);
 		});
 
 		it('lets only the asked admin accept or decline', () => {
@@ -141,12 +139,12 @@ describe.each(['network-zone', 'institution-zone'] as const)(
 						})
 					);
 			expect(judge(project, 'bo', [answer('declined', { reply: 'Not before June.' })])).toEqual([
-				{ allowed: true }
+				{ ok: true }
 			]);
 		});
 
 		it('lets only the asker withdraw', () => {
-			expect(judge(project, 'ada', [answer('withdrawn')])).toEqual([{ allowed: true }]);
+			expect(judge(project, 'ada', [answer('withdrawn')])).toEqual([{ ok: true }]);
 			expect(judge(project, 'bo', [answer('withdrawn')])).toEqual([
 				expect.objectContaining({ code: 'handover-not-yours' })
 			]);

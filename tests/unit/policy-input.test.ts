@@ -239,7 +239,7 @@ const cases: Array<[string, () => Decision, string]> = [
 describe('bad input to the policy', () => {
 	it.each(cases)('%s: denied with a reason', (_, decide, code) => {
 		const decision = decide();
-		expect(decision).toMatchObject({ allowed: false, code });
+		expect(decision).toMatchObject({ ok: false, code });
 		expect((decision as { message: string }).message).not.toBe('');
 	});
 
@@ -254,7 +254,7 @@ describe('Messenger is Consumer at every entry point', () => {
 	it('invites, assigns, changes and asks as Consumer', () => {
 		const messenger = bad('messenger');
 		expect(checkAssignment(network, { role: messenger, zoneId: 'nz', scope: 'all' })).toEqual({
-			allowed: true
+			ok: true
 		});
 		expect(
 			decideInvite(
@@ -263,7 +263,7 @@ describe('Messenger is Consumer at every entry point', () => {
 				{ email: 'x@office.example.org', role: messenger, zoneId: 'nz', scope: 'all' },
 				network.invitees
 			)
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		// An Institution Zone user steps down from Analyst to Messenger, i.e. Consumer, on their own.
 		expect(
 			decideMemberChange(network, 'ian', network.member('ian')!, {
@@ -271,11 +271,11 @@ describe('Messenger is Consumer at every entry point', () => {
 				zoneId: 'aurora',
 				scope: ['v-aurora']
 			})
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		// Nia may not raise herself: Messenger is below Analyst, so this is stepping down...
 		expect(
 			decideMemberChange(network, 'nia', nia, { role: messenger, zoneId: 'nz', scope: 'all' })
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		// ...and a Consumer named Messenger in a stored entry is still below Analyst.
 		expect(
 			decideMemberChange(
@@ -290,7 +290,7 @@ describe('Messenger is Consumer at every entry point', () => {
 			)
 		).toMatchObject({ code: 'admin-only' });
 		expect(decideJoinRequest(institution, { accountId: 'zed', zoneId: 'nz' }, messenger)).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 });

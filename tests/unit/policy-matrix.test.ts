@@ -63,18 +63,18 @@ describe('the permission matrix', () => {
 		it('decides a shared object by someone else as the seed says', () => {
 			const decision = checkPermission({ role, action: row.action, actorId: 'me', target: shared });
 			const expected = {
-				yes: { allowed: true },
+				yes: { ok: true },
 				no: {
-					allowed: false,
+					ok: false,
 					code: Object.values(row.cells).every((c) => c === 'no')
 						? 'not-available'
 						: 'role-not-permitted'
 				},
-				creator: { allowed: false, code: 'creator-only' },
-				self: { allowed: false, code: 'self-only' }
+				creator: { ok: false, code: 'creator-only' },
+				self: { ok: false, code: 'self-only' }
 			}[cell];
 			expect(decision).toMatchObject(expected);
-			if (!decision.allowed) expect(decision.message.length).toBeGreaterThan(10);
+			if (!decision.ok) expect(decision.message.length).toBeGreaterThan(10);
 		});
 
 		it('decides the actor’s own object as the seed says', () => {
@@ -83,7 +83,7 @@ describe('the permission matrix', () => {
 				createdBy: 'me'
 			};
 			const decision = checkPermission({ role, action: row.action, actorId: 'me', target: own });
-			expect(decision.allowed).toBe(cell !== 'no');
+			expect(decision.ok).toBe(cell !== 'no');
 		});
 	});
 
@@ -91,7 +91,7 @@ describe('the permission matrix', () => {
 		expect(
 			checkPermission({ role: 'analyst', action: 'userProfile.delete', actorId: 'me' })
 		).toEqual({
-			allowed: false,
+			ok: false,
 			code: 'role-not-permitted',
 			message: 'Analysts cannot delete user profiles.'
 		});
@@ -113,7 +113,7 @@ describe('the permission matrix', () => {
 
 	it('denies bad input with a reason instead of crashing or allowing', () => {
 		expect(checkPermission({ role: 'owner', action: 'board.createView' })).toMatchObject({
-			allowed: false,
+			ok: false,
 			code: 'unknown-role'
 		});
 		expect(checkPermission({ role: undefined, action: 'board.createView' })).toMatchObject({

@@ -139,7 +139,7 @@ function run(mode: ManagementMode, batches: Array<{ author: number; changes: Raw
 					) === index
 			);
 		for (const { change, decision } of judgeProjectBatch(facts, author, changes, INVITEES)) {
-			if (!decision.allowed) continue;
+			if (!decision.ok) continue;
 			accepted += 1;
 			if (change.root === 'invites') {
 				const joined = accept(change);

@@ -147,8 +147,8 @@ let allowed = 0;
 
 /** A Decision: allowed, or denied with a known reason and a message a person can read. */
 function expectDecision(decision: Decision): void {
-	if (decision.allowed) {
-		expect(decision).toEqual({ allowed: true });
+	if (decision.ok) {
+		expect(decision).toEqual({ ok: true });
 		return;
 	}
 	expect(REASON_CODES).toContain(decision.code);
@@ -164,7 +164,7 @@ function expectJudged(
 	decision: Decision
 ): void {
 	expectDecision(decision);
-	if (!decision.allowed) return;
+	if (!decision.ok) return;
 	allowed += 1;
 	if (change.after !== undefined)
 		expect(readEntry(kind, change.root, change.key, change.after).ok).toBe(true);

@@ -37,7 +37,7 @@ describe('network-zone management', () => {
 				},
 				project.invitees
 			)
-		).toMatchObject({ allowed: false, code: 'iz-user-cannot-be-admin' });
+		).toMatchObject({ ok: false, code: 'iz-user-cannot-be-admin' });
 	});
 
 	it('invites Institution Zone users as Analyst or Consumer, scoped to their own data view', () => {
@@ -53,7 +53,7 @@ describe('network-zone management', () => {
 				},
 				project.invitees
 			)
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		expect(
 			decideInvite(
 				project,
@@ -66,7 +66,7 @@ describe('network-zone management', () => {
 				},
 				project.invitees
 			)
-		).toMatchObject({ allowed: false, code: 'iz-user-scope' });
+		).toMatchObject({ ok: false, code: 'iz-user-scope' });
 		expect(
 			decideInvite(
 				project,
@@ -79,7 +79,7 @@ describe('network-zone management', () => {
 				},
 				project.invitees
 			)
-		).toMatchObject({ allowed: false, code: 'iz-user-scope' });
+		).toMatchObject({ ok: false, code: 'iz-user-scope' });
 	});
 
 	it('makes Network Zone members Project Admins, who see every data view', () => {
@@ -90,7 +90,7 @@ describe('network-zone management', () => {
 				scope: 'all'
 			})
 		).toEqual({
-			allowed: true
+			ok: true
 		});
 		expect(
 			decideMemberChange(project, 'ada', project.member('nia')!, {
@@ -108,19 +108,19 @@ describe('network-zone management', () => {
 				zoneId: 'aurora',
 				scope: ['v-aurora']
 			})
-		).toMatchObject({ allowed: false, code: 'iz-user-cannot-be-admin' });
+		).toMatchObject({ ok: false, code: 'iz-user-cannot-be-admin' });
 		expect(
 			decideMemberChange(project, 'ian', project.member('ian')!, {
 				role: 'admin',
 				zoneId: 'aurora',
 				scope: ['v-aurora']
 			})
-		).toMatchObject({ allowed: false, code: 'admin-only' });
+		).toMatchObject({ ok: false, code: 'admin-only' });
 	});
 
 	it('refuses to remove or demote another Project Admin, naming who can and the way to ask', () => {
 		const because = {
-			allowed: false,
+			ok: false,
 			code: 'admin-protected',
 			message: expect.stringMatching(
 				/^Only bo can give up their Project Admin role, by stepping down or leaving: a Project Admin cannot (remove|demote) another Project Admin, only users below Admin\. Ask bo with a hand-over request\.$/
@@ -143,8 +143,8 @@ describe('network-zone management', () => {
 				zoneId: 'nz',
 				scope: 'all'
 			})
-		).toEqual({ allowed: true });
-		expect(decideRemoval(project, 'bo', project.member('bo')!)).toEqual({ allowed: true });
+		).toEqual({ ok: true });
+		expect(decideRemoval(project, 'bo', project.member('bo')!)).toEqual({ ok: true });
 	});
 
 	it('offers only the roles the zone allows', () => {
@@ -239,7 +239,7 @@ describe('institution-zone management', () => {
 	});
 
 	it('lets a Project Admin remove or demote users below Admin', () => {
-		expect(decideRemoval(project, 'ava', project.member('al')!)).toEqual({ allowed: true });
+		expect(decideRemoval(project, 'ava', project.member('al')!)).toEqual({ ok: true });
 		expect(
 			decideMemberChange(project, 'ava', project.member('al')!, {
 				role: 'consumer',
@@ -247,7 +247,7 @@ describe('institution-zone management', () => {
 				scope: 'all'
 			})
 		).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 
@@ -259,9 +259,9 @@ describe('institution-zone management', () => {
 				scope: 'all'
 			})
 		).toEqual({
-			allowed: true
+			ok: true
 		});
-		expect(decideRemoval(project, 'nadia', project.member('nadia')!)).toEqual({ allowed: true });
+		expect(decideRemoval(project, 'nadia', project.member('nadia')!)).toEqual({ ok: true });
 	});
 
 	it('keeps at least one Project Admin', () => {
@@ -289,7 +289,7 @@ describe('institution-zone management', () => {
 				scope: 'all'
 			})
 		).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 
@@ -320,18 +320,18 @@ describe('institution-zone management', () => {
 				project.invitees
 			)
 		).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 
 	it('lets Network Zone users request to join as Admin, Analyst or Consumer', () => {
 		for (const role of ['admin', 'analyst', 'consumer'] as const) {
 			expect(decideJoinRequest(project, { accountId: 'zed', zoneId: 'nz' }, role)).toEqual({
-				allowed: true
+				ok: true
 			});
 		}
 		expect(decideSubscriptionRequest(project, { accountId: 'zed', zoneId: 'nz' })).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 
@@ -372,7 +372,7 @@ describe('the zone of an invited address', () => {
 
 		it('refuses an Institution Zone address in the Network Zone, as Admin or any role', () => {
 			expect(invite(project, 'ada', 'dean@aurora.example.edu', 'nz')).toEqual({
-				allowed: false,
+				ok: false,
 				code: 'zone-does-not-match-email',
 				message:
 					'dean@aurora.example.edu belongs to Aurora (Institution Zone): invite them into that zone.'
@@ -382,7 +382,7 @@ describe('the zone of an invited address', () => {
 			});
 			expect(
 				invite(project, 'ada', 'dean@aurora.example.edu', 'aurora', 'analyst', ['v-aurora'])
-			).toEqual({ allowed: true });
+			).toEqual({ ok: true });
 		});
 
 		it('matches domains without regard to case, and their subdomains, but not look-alikes', () => {
@@ -390,10 +390,10 @@ describe('the zone of an invited address', () => {
 				code: 'zone-does-not-match-email'
 			});
 			expect(invite(project, 'ada', 'dean@notaurora.example.edu', 'nz')).toEqual({
-				allowed: true
+				ok: true
 			});
 			expect(invite(project, 'ada', 'dean@aurora.example.edu.evil.net', 'nz')).toEqual({
-				allowed: true
+				ok: true
 			});
 		});
 
@@ -403,7 +403,7 @@ describe('the zone of an invited address', () => {
 				message: expect.stringContaining('Aurora (Institution Zone)')
 			});
 			expect(invite(project, 'ada', 'ivy@example.net', 'aurora', 'analyst', ['v-aurora'])).toEqual({
-				allowed: true
+				ok: true
 			});
 		});
 
@@ -429,10 +429,10 @@ describe('the zone of an invited address', () => {
 				code: 'zone-does-not-match-email'
 			});
 			expect(invite(project, 'ava', 'nadine@office.example.org', 'nz')).toEqual({
-				allowed: true
+				ok: true
 			});
 			expect(invite(project, 'ava', 'al@aurora.example.edu', 'aurora')).toEqual({
-				allowed: true
+				ok: true
 			});
 		});
 
@@ -444,14 +444,14 @@ describe('the zone of an invited address', () => {
 			);
 
 			it('goes only into the inviter’s own zone, naming it', () => {
-				expect(invite(withOffice, 'ava', 'ivy@example.net', 'aurora')).toEqual({ allowed: true });
+				expect(invite(withOffice, 'ava', 'ivy@example.net', 'aurora')).toEqual({ ok: true });
 				expect(invite(withOffice, 'ava', 'ivy@example.net', 'nz')).toEqual({
-					allowed: false,
+					ok: false,
 					code: 'unlisted-domain',
 					message:
 						'ivy@example.net is at a domain that no zone of Northern Lights lists: you can invite them only into your own zone, Aurora (Institution Zone).'
 				});
-				expect(invite(withOffice, 'nadia', 'ivy@example.net', 'nz')).toEqual({ allowed: true });
+				expect(invite(withOffice, 'nadia', 'ivy@example.net', 'nz')).toEqual({ ok: true });
 				expect(invite(withOffice, 'nadia', 'ivy@example.net', 'aurora')).toMatchObject({
 					code: 'unlisted-domain',
 					message: expect.stringContaining('your own zone, Office (Network Zone)')
@@ -459,7 +459,7 @@ describe('the zone of an invited address', () => {
 			});
 
 			it('follows what the server knows of the person instead', () => {
-				expect(invite(withOffice, 'ava', 'known@example.net', 'nz')).toEqual({ allowed: true });
+				expect(invite(withOffice, 'ava', 'known@example.net', 'nz')).toEqual({ ok: true });
 				expect(invite(withOffice, 'nadia', 'known@example.net', 'aurora')).toMatchObject({
 					code: 'zone-does-not-match-email'
 				});
@@ -469,9 +469,9 @@ describe('the zone of an invited address', () => {
 
 	it('lets a Network Zone admin of network-zone management say which zone an unlisted address belongs to', () => {
 		const project = facts('network-zone', [member('ada', 'admin', 'nz')]);
-		expect(invite(project, 'ada', 'ivy@example.net', 'nz')).toEqual({ allowed: true });
+		expect(invite(project, 'ada', 'ivy@example.net', 'nz')).toEqual({ ok: true });
 		expect(invite(project, 'ada', 'ivy@example.net', 'aurora', 'analyst', ['v-aurora'])).toEqual({
-			allowed: true
+			ok: true
 		});
 	});
 
@@ -494,16 +494,16 @@ describe('deciding a request', () => {
 		for (const decisionReason of [null, '', '   ']) {
 			expect(
 				decideRequestDecision(project, 'ava', request, { status: 'denied', decisionReason })
-			).toMatchObject({ allowed: false, code: 'reason-required' });
+			).toMatchObject({ ok: false, code: 'reason-required' });
 		}
 		expect(
 			decideRequestDecision(project, 'ava', request, {
 				status: 'denied',
 				decisionReason: 'We add NZ staff as Analysts only'
 			})
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 		expect(
 			decideRequestDecision(project, 'ava', request, { status: 'approved', decisionReason: null })
-		).toEqual({ allowed: true });
+		).toEqual({ ok: true });
 	});
 });

@@ -10,34 +10,38 @@ describe('the rate limiter', () => {
 	it('allows the limit within a window, then says how long to wait', () => {
 		const time = clock();
 		const limiter = new RateLimiter({ limit: 2, windowMs: 60_000, now: time.now });
-		expect(limiter.consume('ip:1')).toEqual({ allowed: true });
-		expect(limiter.consume('ip:1')).toEqual({ allowed: true });
+		expect(limiter.consume('ip:1')).toEqual({ ok: true });
+		expect(limiter.consume('ip:1')).toEqual({ ok: true });
 		time.state.time += 15_000;
-		expect(limiter.consume('ip:1')).toEqual({ allowed: false, retryAfterSeconds: 45 });
+		expect(limiter.consume('ip:1')).toMatchObject({
+			ok: false,
+			code: 'rate-limited',
+			retryAfterSeconds: 45
+		});
 	});
 
 	it('counts each key on its own', () => {
 		const limiter = new RateLimiter({ limit: 1, windowMs: 60_000, now: clock().now });
-		expect(limiter.consume('a').allowed).toBe(true);
-		expect(limiter.consume('b').allowed).toBe(true);
-		expect(limiter.consume('a').allowed).toBe(false);
+		expect(limiter.consume('a').ok).toBe(true);
+		expect(limiter.consume('b').ok).toBe(true);
+		expect(limiter.consume('a').ok).toBe(false);
 	});
 
 	it('lets requests through again once the window has passed', () => {
 		const time = clock();
 		const limiter = new RateLimiter({ limit: 1, windowMs: 60_000, now: time.now });
 		limiter.consume('a');
-		expect(limiter.consume('a').allowed).toBe(false);
+		expect(limiter.consume('a').ok).toBe(false);
 		time.state.time += 60_000;
-		expect(limiter.consume('a').allowed).toBe(true);
+		expect(limiter.consume('a').ok).toBe(true);
 	});
 
 	it('never tracks more keys than its bound, dropping the oldest first', () => {
 		const limiter = new RateLimiter({ limit: 1, windowMs: 60_000, maxKeys: 100, now: clock().now });
 		for (let index = 0; index < 1000; index++) limiter.consume(`key${index}`);
 		expect(limiter.size).toBe(100);
-		expect(limiter.consume('key999').allowed).toBe(false);
-		expect(limiter.consume('key0').allowed).toBe(true);
+		expect(limiter.consume('key999').ok).toBe(false);
+		expect(limiter.consume('key0').ok).toBe(true);
 	});
 
 	it('drops finished windows before they take room', () => {

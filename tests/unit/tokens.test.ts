@@ -40,7 +40,7 @@ describe('one-time tokens', () => {
 			data: { role: 'analyst' },
 			expiresAt
 		});
-		expect(consumeToken(auth, token, 'invite')).toEqual({ ok: false, reason: 'used' });
+		expect(consumeToken(auth, token, 'invite')).toMatchObject({ ok: false, code: 'token-used' });
 	});
 
 	it('is at least 128 random bits, different every time', () => {
@@ -59,7 +59,10 @@ describe('one-time tokens', () => {
 		time += HOUR - 1;
 		expect(peekToken(auth, token, 'password-reset').ok).toBe(true);
 		time += 1;
-		expect(consumeToken(auth, token, 'password-reset')).toEqual({ ok: false, reason: 'expired' });
+		expect(consumeToken(auth, token, 'password-reset')).toMatchObject({
+			ok: false,
+			code: 'token-expired'
+		});
 	});
 
 	it('can be looked at without being used up', () => {
@@ -67,12 +70,15 @@ describe('one-time tokens', () => {
 		expect(peekToken(auth, token, 'invite').ok).toBe(true);
 		expect(peekToken(auth, token, 'invite').ok).toBe(true);
 		expect(consumeToken(auth, token, 'invite').ok).toBe(true);
-		expect(peekToken(auth, token, 'invite')).toEqual({ ok: false, reason: 'used' });
+		expect(peekToken(auth, token, 'invite')).toMatchObject({ ok: false, code: 'token-used' });
 	});
 
 	it('is worth nothing for another purpose', () => {
 		const { token } = issueToken(auth, { purpose: 'sign-in', email: 'a@b.org' });
-		expect(consumeToken(auth, token, 'password-reset')).toEqual({ ok: false, reason: 'invalid' });
+		expect(consumeToken(auth, token, 'password-reset')).toMatchObject({
+			ok: false,
+			code: 'token-invalid'
+		});
 		expect(consumeToken(auth, token, 'sign-in').ok).toBe(true);
 	});
 
@@ -82,7 +88,10 @@ describe('one-time tokens', () => {
 		expect(revokeTokens(db, 'invite', 'invite-1')).toBe(1);
 		const resent = issueToken(auth, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
 
-		expect(consumeToken(auth, first.token, 'invite')).toEqual({ ok: false, reason: 'invalid' });
+		expect(consumeToken(auth, first.token, 'invite')).toMatchObject({
+			ok: false,
+			code: 'token-invalid'
+		});
 		expect(consumeToken(auth, resent.token, 'invite').ok).toBe(true);
 		expect(consumeToken(auth, other.token, 'invite').ok).toBe(true);
 	});
@@ -98,16 +107,23 @@ describe('one-time tokens', () => {
 		const resent = issueToken(auth, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
 		const superseded = {
 			ok: false,
-			reason: 'superseded',
+			code: 'token-superseded',
+			message: expect.any(String),
 			retired: { subject: 'invite-1', data: { projectId: 'p1' } }
 		};
 		expect(peekToken(auth, first.token, 'invite')).toEqual(superseded);
 		expect(consumeToken(auth, first.token, 'invite')).toEqual(superseded);
 		time = first.expiresAt + HOUR;
 		expect(peekToken(auth, first.token, 'invite')).toEqual(superseded);
-		expect(peekToken(auth, resent.token, 'invite')).toEqual({ ok: false, reason: 'expired' });
+		expect(peekToken(auth, resent.token, 'invite')).toMatchObject({
+			ok: false,
+			code: 'token-expired'
+		});
 		deleteStaleTokens(auth, 0);
-		expect(peekToken(auth, first.token, 'invite')).toEqual({ ok: false, reason: 'invalid' });
+		expect(peekToken(auth, first.token, 'invite')).toMatchObject({
+			ok: false,
+			code: 'token-invalid'
+		});
 	});
 
 	it('says it was withdrawn, and a used one stays used', () => {
@@ -115,10 +131,10 @@ describe('one-time tokens', () => {
 		expect(consumeToken(auth, used.token, 'invite').ok).toBe(true);
 		const open = issueToken(auth, { purpose: 'invite', email: 'a@b.org', subject: 'invite-1' });
 		expect(retireTokens(db, 'invite', 'invite-1', 'withdrawn')).toBe(1);
-		expect(peekToken(auth, used.token, 'invite')).toEqual({ ok: false, reason: 'used' });
+		expect(peekToken(auth, used.token, 'invite')).toMatchObject({ ok: false, code: 'token-used' });
 		expect(peekToken(auth, open.token, 'invite')).toMatchObject({
 			ok: false,
-			reason: 'withdrawn'
+			code: 'token-withdrawn'
 		});
 	});
 

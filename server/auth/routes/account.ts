@@ -3,12 +3,13 @@
  * verified: the change waits for the link sent to it, and the old address is told at once so
  * that its owner can stop a change they did not ask for.
  */
-import { HttpError } from '../../http/errors';
+import { fail } from '../../../src/lib/shared/outcome';
+import { httpErrorOf } from '../../http/failure-status';
 import type { Router } from '../../http/router';
 import { changeAccountEmail, findAccountById, renameAccount, type Account } from '../accounts';
 import { issueEmailChangeLink } from '../link-mail';
-import { consumeToken, peekToken, type TokenCheck } from '../tokens';
-import { enforceLimit, requireSignedIn, tokenError, type AuthContext } from './context';
+import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../tokens';
+import { enforceLimit, requireSignedIn, type AuthContext } from './context';
 import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerAccountRoutes(router: Router, context: AuthContext): void {
@@ -36,9 +37,11 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 		enforceLimit(limiters.mailPerIp, request.ip);
 		const { email } = await request.json();
 		if (email === account.email) {
-			throw new HttpError(400, 'email-unchanged', 'This is already your address.', {
-				email: ['This is already your address']
-			});
+			throw httpErrorOf(
+				fail('email-unchanged', 'This is already your address.', {
+					fields: { email: ['This is already your address'] }
+				})
+			);
 		}
 		enforceLimit(limiters.mailPerEmail, email);
 		enforceLimit(limiters.mailPerEmail, account.email);
@@ -56,12 +59,9 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 			// Peek first so that a refusal (address taken meanwhile) leaves the link unused.
 			const target = changeTarget(context, peekToken(context, token, 'email-change'));
 			const change = changeAccountEmail(context, target.account.id, target.email);
+			// The account was there a moment ago, in this transaction: a link to no account is invalid.
 			if (!change.ok) {
-				throw new HttpError(
-					409,
-					'email-taken',
-					'Another account now uses this address, so yours was not changed.'
-				);
+				throw httpErrorOf(change.code === 'email-taken' ? change : tokenFailure('token-invalid'));
 			}
 			changeTarget(context, consumeToken(context, token, 'email-change'));
 			return change.account;
@@ -75,8 +75,8 @@ function changeTarget(
 	context: AuthContext,
 	check: TokenCheck
 ): { account: Account; email: string } {
-	if (!check.ok) throw tokenError(check.reason);
+	if (!check.ok) throw httpErrorOf(check);
 	const account = check.subject ? findAccountById(context.db, check.subject) : null;
-	if (!account) throw tokenError('invalid');
+	if (!account) throw httpErrorOf(tokenFailure('token-invalid'));
 	return { account, email: check.email };
 }

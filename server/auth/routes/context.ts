@@ -4,7 +4,8 @@
  * to a person).
  */
 import type { ApiRequest, ApiResponse } from '../../http/router';
-import { HttpError } from '../../http/errors';
+import { fail } from '../../../src/lib/shared/outcome';
+import { httpErrorOf } from '../../http/failure-status';
 import { RateLimiter } from '../../http/rate-limit';
 import type { MailQueue } from '../../mail/mailer';
 import type { SiteUrl } from '../../mail/templates';
@@ -21,7 +22,6 @@ import {
 	type Session
 } from '../sessions';
 import type { AuthDb, AuthRateLimits } from '../settings';
-import type { TokenFailure } from '../tokens';
 
 export interface AuthRouteDeps extends AuthDb {
 	mailer: MailQueue;
@@ -59,18 +59,7 @@ export function createAuthContext(deps: AuthRouteDeps): AuthContext {
 /** Counts the request against the limiter; a 429 with Retry-After when it is spent. */
 export function enforceLimit(limiter: RateLimiter, key: string): void {
 	const decision = limiter.consume(key);
-	if (decision.allowed) return;
-	const wait = decision.retryAfterSeconds;
-	const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
-	// The message is for clients that word nothing themselves; the console words `data` (src/lib/failure-wording.ts).
-	throw new HttpError(
-		429,
-		'rate-limited',
-		`Too many attempts. Try again in ${when}.`,
-		undefined,
-		{ 'Retry-After': String(wait) },
-		{ data: { retryAfterSeconds: wait } }
-	);
+	if (!decision.ok) throw httpErrorOf(decision);
 }
 
 export interface SignedIn {
@@ -103,7 +92,7 @@ export function currentSession(
 export function requireSignedIn(context: AuthContext, request: ApiRequest): SignedIn {
 	const signedIn = currentSession(context, request);
 	if (signedIn) return signedIn;
-	throw new HttpError(401, 'unauthenticated', 'Sign in to continue.');
+	throw httpErrorOf(fail('unauthenticated', 'Sign in to continue.'));
 }
 
 /**
@@ -155,17 +144,4 @@ function sessionsEnded(context: AuthContext): void {
 
 export function signedOutHeaders(context: AuthContext): Record<string, string> {
 	return { 'Set-Cookie': clearedSessionCookie(context.site) };
-}
-
-const TOKEN_MESSAGES: Record<TokenFailure, string> = {
-	invalid:
-		'This link is not valid. It may have been replaced by a newer one: use the latest email, or ask for a new link.',
-	expired: 'This link has expired. Ask for a new one.',
-	used: 'This link has already been used. Ask for a new one if you need it.',
-	superseded: 'A newer link replaced this one: use the link in the newest email.',
-	withdrawn: 'This link was withdrawn.'
-};
-
-export function tokenError(reason: TokenFailure): HttpError {
-	return new HttpError(400, `token-${reason}`, TOKEN_MESSAGES[reason]);
 }

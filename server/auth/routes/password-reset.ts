@@ -4,18 +4,13 @@
  * "a reset password request will be sent to your email"). Choosing the password ends every
  * session of the account (ASVS 3.3.3) and opens a new one for the person who chose it.
  */
+import { httpErrorOf } from '../../http/failure-status';
 import type { Router } from '../../http/router';
 import { findAccountById, setAccountPassword, type Account } from '../accounts';
 import { issuePasswordResetLink } from '../link-mail';
 import { hashPassword } from '../passwords';
-import { consumeToken, peekToken, revokeTokens, type TokenCheck } from '../tokens';
-import {
-	endAccountSessions,
-	enforceLimit,
-	signInResponse,
-	tokenError,
-	type AuthContext
-} from './context';
+import { consumeToken, peekToken, revokeTokens, tokenFailure, type TokenCheck } from '../tokens';
+import { endAccountSessions, enforceLimit, signInResponse, type AuthContext } from './context';
 import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerPasswordResetRoutes(router: Router, context: AuthContext): void {
@@ -52,8 +47,8 @@ export function registerPasswordResetRoutes(router: Router, context: AuthContext
 
 /** The account a reset link is for, if the link is good and the address unchanged since. */
 function resetAccount(context: AuthContext, check: TokenCheck): Account {
-	if (!check.ok) throw tokenError(check.reason);
+	if (!check.ok) throw httpErrorOf(check);
 	const account = check.subject ? findAccountById(context.db, check.subject) : null;
-	if (!account || account.email !== check.email) throw tokenError('invalid');
+	if (!account || account.email !== check.email) throw httpErrorOf(tokenFailure('token-invalid'));
 	return account;
 }

@@ -2,7 +2,8 @@
  * The account's sessions, for Personal Settings: where it is signed in, and a way to end any of
  * those sessions or all but the current one (ASVS 3.3.4).
  */
-import { HttpError } from '../../http/errors';
+import { fail } from '../../../src/lib/shared/outcome';
+import { httpErrorOf } from '../../http/failure-status';
 import type { Router } from '../../http/router';
 import { listAccountSessions } from '../sessions';
 import { revokeTokens } from '../tokens';
@@ -39,7 +40,7 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 			(session) => session.id === request.params.id
 		);
 		if (!target) {
-			throw new HttpError(404, 'session-not-found', 'There is no such session of yours.');
+			throw httpErrorOf(fail('session-not-found', 'There is no such session of yours.'));
 		}
 		endSession(context, target.id);
 		return { status: 204, headers: target.id === current.id ? signedOutHeaders(context) : {} };

@@ -3,12 +3,13 @@
  * password, and the current session. Both ways of signing in answer the same whether or not an
  * address has an account, so that the API does not tell strangers who uses the console.
  */
-import { HttpError } from '../../http/errors';
+import { fail } from '../../../src/lib/shared/outcome';
+import { httpErrorOf } from '../../http/failure-status';
 import type { Router } from '../../http/router';
 import { findAccountByEmail, findPasswordHash, setAccountPassword } from '../accounts';
 import { issueSignInLink } from '../link-mail';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../passwords';
-import { consumeToken } from '../tokens';
+import { consumeToken, tokenFailure } from '../tokens';
 import {
 	currentSession,
 	endSession,
@@ -16,7 +17,6 @@ import {
 	presentedToken,
 	signedOutHeaders,
 	signInResponse,
-	tokenError,
 	type AuthContext
 } from './context';
 import { API } from '../../../src/lib/shared/api-contract';
@@ -41,9 +41,9 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token } = await request.json();
 		const check = consumeToken(context, token, 'sign-in');
-		if (!check.ok) throw tokenError(check.reason);
+		if (!check.ok) throw httpErrorOf(check);
 		const account = findAccountByEmail(db, check.email);
-		if (!account) throw tokenError('invalid');
+		if (!account) throw httpErrorOf(tokenFailure('token-invalid'));
 		return signInResponse(context, request, account);
 	});
 
@@ -58,7 +58,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		const stored = found?.passwordHash ?? (await dummyPasswordHash(cost));
 		const valid = await verifyPassword(stored, password);
 		if (!found?.passwordHash || !valid) {
-			throw new HttpError(401, 'invalid-credentials', 'The email address or password is wrong.');
+			throw httpErrorOf(fail('invalid-credentials', 'The email address or password is wrong.'));
 		}
 		if (needsRehash(found.passwordHash, cost)) {
 			setAccountPassword(context, found.account.id, await hashPassword(password, cost));
@@ -75,11 +75,8 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 	router.add(API.getSession, (request) => {
 		const signedIn = currentSession(context, request);
 		if (!signedIn) {
-			throw new HttpError(
-				401,
-				'unauthenticated',
-				'You are not signed in.',
-				undefined,
+			throw httpErrorOf(
+				fail('unauthenticated', 'You are not signed in.'),
 				presentedToken(context, request) ? signedOutHeaders(context) : undefined
 			);
 		}

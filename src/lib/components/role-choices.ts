@@ -6,7 +6,7 @@
 import { ROLES, type Role } from '$lib/shared';
 
 /** A policy Decision, or anything shaped like one. */
-export type Permit = { allowed: true } | { allowed: false; message: string; code?: string };
+export type Permit = { ok: true } | { ok: false; message: string; code?: string };
 
 export interface RoleChoices {
 	allowed: readonly Role[];
@@ -22,7 +22,7 @@ export function roleChoicesFrom(decide: (role: Role) => Permit): RoleChoices {
 	const reasons: Partial<Record<Role, string>> = {};
 	for (const role of ROLES) {
 		const decision = decide(role);
-		if (decision.allowed) allowed.push(role);
+		if (decision.ok) allowed.push(role);
 		else reasons[role] = decision.message;
 	}
 	return { allowed, reasons };

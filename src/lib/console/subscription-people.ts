@@ -62,7 +62,7 @@ export function recipientOf(
 	const member = project.memberByEmail(email);
 	const name = member?.name || email;
 	const isYou = member?.accountId === project.myAccountId;
-	if (decideRecipient({ facts: project, viewId }, email).allowed)
+	if (decideRecipient({ facts: project, viewId }, email).ok)
 		return { email, name, isYou, leftOut: null };
 	const requester = approvedRequesterNamed(project, email);
 	if (requester !== null) return { email, name: requester, isYou, leftOut: null };

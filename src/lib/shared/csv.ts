@@ -8,6 +8,7 @@
  * Rows and columns are counted from 1 as a spreadsheet shows them: the header is row 1, and a row
  * is a record (a quoted line break does not start a new row).
  */
+import { fail, succeed, type Outcome } from './outcome';
 
 export interface CsvProblem {
 	row: number;
@@ -16,21 +17,22 @@ export interface CsvProblem {
 	message: string;
 }
 
-export type CsvParse =
-	| { ok: true; records: string[][] }
-	| {
-			ok: false;
-			problems: CsvProblem[];
-			/**
-			 * The records as far as they could be read, every malformed cell read leniently, so that a
-			 * caller can look for its own problems too; cut short at a quote that is never closed.
-			 */
-			records: string[][];
-			/** False when an unclosed quote swallowed the rest of the text. */
-			complete: boolean;
-	  };
+export type CsvParse = Outcome<
+	{ records: string[][] },
+	'malformed-csv',
+	{
+		problems: CsvProblem[];
+		/**
+		 * The records as far as they could be read, every malformed cell read leniently, so that a
+		 * caller can look for its own problems too; cut short at a quote that is never closed.
+		 */
+		records: string[][];
+		/** False when an unclosed quote swallowed the rest of the text. */
+		complete: boolean;
+	}
+>;
 
-export type Utf8Decoding = { ok: true; text: string } | { ok: false; row: number };
+export type Utf8Decoding = Outcome<{ text: string }, 'not-utf8', { row: number }>;
 
 const BOM = '\uFEFF';
 
@@ -41,12 +43,12 @@ const BOM = '\uFEFF';
  */
 export function decodeUtf8(bytes: Uint8Array): Utf8Decoding {
 	try {
-		return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+		return succeed({ text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) });
 	} catch {
 		const offset = firstInvalidUtf8Byte(bytes);
 		let row = 1;
 		for (let index = 0; index < offset; index++) if (bytes[index] === 0x0a) row += 1;
-		return { ok: false, row };
+		return fail('not-utf8', `The bytes are not UTF-8 text from row ${row} on.`, { row });
 	}
 }
 
@@ -108,7 +110,7 @@ export function parseCsv(input: string): CsvParse {
 		const cell =
 			text[index] === '"' ? readQuoted(text, index) : readUnquoted(text, index, endsField);
 		if (cell.problem) problems.push({ row, column, message: cell.problem });
-		if (cell.unclosed) return { ok: false, problems, records, complete: false };
+		if (cell.unclosed) return malformed(problems, records, false);
 		record.push(cell.value);
 		index = cell.end;
 		if (index >= text.length) {
@@ -132,9 +134,11 @@ export function parseCsv(input: string): CsvParse {
 }
 
 function outcome(records: string[][], problems: CsvProblem[]): CsvParse {
-	return problems.length > 0
-		? { ok: false, problems, records, complete: true }
-		: { ok: true, records };
+	return problems.length > 0 ? malformed(problems, records, true) : succeed({ records });
+}
+
+function malformed(problems: CsvProblem[], records: string[][], complete: boolean): CsvParse {
+	return fail('malformed-csv', 'The text is not well-formed CSV.', { problems, records, complete });
 }
 
 interface Cell {

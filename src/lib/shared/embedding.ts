@@ -108,8 +108,8 @@ export type Portal = z.infer<typeof PortalSchema>;
 /** Allowed, or not with the reason a person reads (the shape the UI's `Permit` takes). */
 function permitSchema<const Code extends string>(code: Code) {
 	return z.union([
-		z.object({ allowed: z.literal(true) }),
-		z.object({ allowed: z.literal(false), code: z.literal(code), message: z.string() })
+		z.object({ ok: z.literal(true) }),
+		z.object({ ok: z.literal(false), code: z.literal(code), message: z.string() })
 	]);
 }
 const RegisterPermitSchema = permitSchema('portal-project-admins-only');
@@ -166,7 +166,7 @@ export function canRegisterPortal(
 	projectIds: readonly string[] = []
 ): RegisterPortalPermit {
 	const denied = (message: string): RegisterPortalPermit => ({
-		allowed: false,
+		ok: false,
 		code: 'portal-project-admins-only',
 		message
 	});
@@ -185,7 +185,7 @@ export function canRegisterPortal(
 			`A portal can serve only projects you are a Project Admin of, and you are not one of ${names.join(', ')}.`
 		);
 	}
-	return { allowed: true };
+	return { ok: true };
 }
 
 /**
@@ -199,9 +199,9 @@ export function canRevokePortal(
 ): RevokePortalPermit {
 	const admins = memberships.filter((m) => m.role === 'admin');
 	if (admins.some((m) => m.zoneKind === 'network' || portalProjectIds.includes(m.projectId)))
-		return { allowed: true };
+		return { ok: true };
 	return {
-		allowed: false,
+		ok: false,
 		code: 'portal-managers-only',
 		message: `Only Project Admins from the Network Zone, or of a project the portal serves, can revoke it. ${whoYouAre(memberships)}`
 	};

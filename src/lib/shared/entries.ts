@@ -7,10 +7,12 @@
  */
 import type { z } from 'zod';
 import { rootSpec, type DocumentKind } from './documents';
-import { deny, type Denial } from './policy/decision';
+import { succeed, type Outcome } from './outcome';
+import { deny, type ReasonCode } from './policy/decision';
 import { shown } from './policy/values';
+import { issueLines } from './zod-issues';
 
-export type EntryReading = { ok: true; value: unknown } | { ok: false; denial: Denial };
+export type EntryReading = Outcome<{ value: unknown }, ReasonCode>;
 
 /** The schema's canonical form of an entry of `root` stored under `key`, or why it is not one. */
 export function readEntry(
@@ -20,15 +22,13 @@ export function readEntry(
 	value: unknown
 ): EntryReading {
 	const spec = rootSpec(kind, root);
-	if (!spec) return refuse(deny('server-only', `"${shown(root)}" is not part of this document.`));
+	if (!spec) return deny('server-only', `"${shown(root)}" is not part of this document.`);
 	const parsed = spec.schema.safeParse(value);
-	if (!parsed.success) return refuse(deny('invalid-entry', describeIssue(root, parsed.error)));
+	if (!parsed.success) return deny('invalid-entry', describeIssue(root, parsed.error));
 	if (spec.keyField !== null && (parsed.data as Record<string, unknown>)[spec.keyField] !== key) {
-		return refuse(
-			deny('key-mismatch', `An entry of ${root} is stored under its ${spec.keyField}.`)
-		);
+		return deny('key-mismatch', `An entry of ${root} is stored under its ${spec.keyField}.`);
 	}
-	return { ok: true, value: parsed.data };
+	return succeed({ value: parsed.data });
 }
 
 /**
@@ -83,10 +83,6 @@ function withoutFields(
 	return copy;
 }
 
-function refuse(denial: Denial): EntryReading {
-	return { ok: false, denial };
-}
-
 /** What a person reads about the first thing wrong with an entry, naming the field. */
 function describeIssue(root: string, error: z.ZodError): string {
 	const unknown = error.issues.find((issue) => issue.code === 'unrecognized_keys');
@@ -94,8 +90,7 @@ function describeIssue(root: string, error: z.ZodError): string {
 		const field = [...unknown.path, unknown.keys[0] ?? ''].map(String).join('.');
 		return `Unknown field "${shown(field)}" in ${root}.`;
 	}
-	const issue = error.issues[0];
-	const path =
-		issue && issue.path.length > 0 ? ` (${shown(issue.path.map(String).join('.'))})` : '';
+	const issue = issueLines(error)[0];
+	const path = issue?.path ? ` (${shown(issue.path)})` : '';
 	return `Invalid entry in ${root}${path}: ${issue?.message ?? 'malformed'}.`;
 }

@@ -22,5 +22,6 @@ export * from './digest-schedule';
 export * from './workflows';
 export * from './audit-sentences';
 export * from './embedding';
-export * from './entries';
 export * from './api-contract';
+export * from './outcome';
+export * from './zod-issues';

@@ -5,6 +5,7 @@
  */
 import { decodeUtf8, parseCsv, type CsvProblem } from './csv';
 import { LOOKUP_TABLE_LIMITS } from './objects';
+import { fail, succeed, type Outcome } from './outcome';
 
 /** Problems listed at most: enough to fix a file, small enough to show. */
 export const MAX_CSV_PROBLEMS = 100;
@@ -12,9 +13,11 @@ export const MAX_CSV_PROBLEMS = 100;
 /** A header cell is a column name: the same bounds as `LookupTableSchema.columns`. */
 const MAX_COLUMN_NAME_CHARS = 200;
 
-export type LookupTableCsv =
-	| { ok: true; columns: string[]; rows: string[][] }
-	| { ok: false; message: string; problems: CsvProblem[] };
+export type LookupTableCsv = Outcome<
+	{ columns: string[]; rows: string[][] },
+	'invalid-csv',
+	{ problems: CsvProblem[] }
+>;
 
 export function readLookupTableCsv(bytes: Uint8Array): LookupTableCsv {
 	const decoded = decodeUtf8(bytes);
@@ -44,7 +47,7 @@ export function readLookupTableCsv(bytes: Uint8Array): LookupTableCsv {
 export function lookupTableFromRecords(records: string[][]): LookupTableCsv {
 	const table = checkTable(records);
 	if (table.problems.length > 0) return refuse(table.problems);
-	return { ok: true, columns: table.columns, rows: table.rows };
+	return succeed({ columns: table.columns, rows: table.rows });
 }
 
 function checkTable(records: string[][]): {
@@ -148,5 +151,5 @@ function refuse(problems: CsvProblem[]): LookupTableCsv {
 			: count > MAX_CSV_PROBLEMS
 				? `The file has ${count} problems (the first ${MAX_CSV_PROBLEMS} are listed); nothing was imported.`
 				: `The file has ${count} problems; nothing was imported.`;
-	return { ok: false, message, problems: problems.slice(0, MAX_CSV_PROBLEMS) };
+	return fail('invalid-csv', message, { problems: problems.slice(0, MAX_CSV_PROBLEMS) });
 }

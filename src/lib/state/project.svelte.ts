@@ -309,9 +309,9 @@ export class ProjectState implements ProjectFacts {
 
 	#write(change: EntryChange): Decision {
 		if (!this.info)
-			return { allowed: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
+			return { ok: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
 		const decision = judgeProjectChange(this, this.myAccountId, change, this.invitees);
-		if (!decision.allowed) return decision;
+		if (!decision.ok) return decision;
 		this.#apply(change);
 		return ALLOW;
 	}
@@ -319,9 +319,9 @@ export class ProjectState implements ProjectFacts {
 	/** Changes that stand or fall together, judged as the server judges one update, then sent as one. */
 	#writeTogether(changes: EntryChange[]): Decision {
 		if (!this.info)
-			return { allowed: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
+			return { ok: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
 		const refused = judgeProjectBatch(this, this.myAccountId, changes, this.invitees).find(
-			(verdict) => !verdict.decision.allowed
+			(verdict) => !verdict.decision.ok
 		);
 		if (refused) return refused.decision;
 		this.#session.doc.transact(() => changes.forEach((change) => this.#apply(change)));
@@ -339,7 +339,7 @@ export class ProjectState implements ProjectFacts {
 		const member = this.members.get(accountId);
 		if (!member)
 			return {
-				allowed: false,
+				ok: false,
 				code: 'not-a-member',
 				message: 'That person is no longer a member.'
 			};
@@ -357,7 +357,7 @@ export class ProjectState implements ProjectFacts {
 		const member = this.members.get(accountId);
 		if (!member)
 			return {
-				allowed: false,
+				ok: false,
 				code: 'not-a-member',
 				message: 'That person is no longer a member.'
 			};
@@ -398,8 +398,7 @@ export class ProjectState implements ProjectFacts {
 
 	resend(inviteId: string): Decision {
 		const invite = this.invites.get(inviteId);
-		if (!invite)
-			return { allowed: false, code: 'invalid-entry', message: 'That invitation is gone.' };
+		if (!invite) return { ok: false, code: 'invalid-entry', message: 'That invitation is gone.' };
 		return this.#write({
 			root: 'invites',
 			key: inviteId,
@@ -411,8 +410,7 @@ export class ProjectState implements ProjectFacts {
 	/** Approves or denies a pending request; the server then acts on it and tells the requester. */
 	decideRequest(requestId: string, approve: boolean, reason: string): Decision {
 		const request = this.requests.get(requestId);
-		if (!request)
-			return { allowed: false, code: 'invalid-entry', message: 'That request is gone.' };
+		if (!request) return { ok: false, code: 'invalid-entry', message: 'That request is gone.' };
 		return this.#write({
 			root: 'requests',
 			key: requestId,
@@ -454,7 +452,7 @@ export class ProjectState implements ProjectFacts {
 	answerHandover(requestId: string, accept: boolean, reply: string): Decision {
 		const request = this.handovers.get(requestId);
 		if (!request)
-			return { allowed: false, code: 'invalid-entry', message: 'That hand-over request is gone.' };
+			return { ok: false, code: 'invalid-entry', message: 'That hand-over request is gone.' };
 		const answer: EntryChange = {
 			root: 'handovers',
 			key: requestId,
@@ -487,7 +485,7 @@ export class ProjectState implements ProjectFacts {
 	withdrawHandover(requestId: string): Decision {
 		const request = this.handovers.get(requestId);
 		if (!request)
-			return { allowed: false, code: 'invalid-entry', message: 'That hand-over request is gone.' };
+			return { ok: false, code: 'invalid-entry', message: 'That hand-over request is gone.' };
 		return this.#write({
 			root: 'handovers',
 			key: requestId,
@@ -498,8 +496,7 @@ export class ProjectState implements ProjectFacts {
 
 	revoke(inviteId: string): Decision {
 		const invite = this.invites.get(inviteId);
-		if (!invite)
-			return { allowed: false, code: 'invalid-entry', message: 'That invitation is gone.' };
+		if (!invite) return { ok: false, code: 'invalid-entry', message: 'That invitation is gone.' };
 		return this.#write({ root: 'invites', key: inviteId, before: invite, after: undefined });
 	}
 }

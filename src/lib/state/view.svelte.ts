@@ -35,7 +35,7 @@ export interface StampedEntry {
 }
 
 const NOT_LOADED: Decision = {
-	allowed: false,
+	ok: false,
 	code: 'not-a-member',
 	message: 'The data view has not loaded yet.'
 };
@@ -153,7 +153,7 @@ export class ViewState {
 	/** Writes the change if the policy allows it; the Decision says what happened. */
 	write(placement: Placement, change: EntryChange): Decision {
 		const decision = this.decide(placement, change);
-		if (!decision.allowed) return decision;
+		if (!decision.ok) return decision;
 		const session = placement === 'shared' ? this.#sessions.shared : this.#sessions.personal;
 		const map = session.map(change.root);
 		if (change.after === undefined) map.delete(change.key);

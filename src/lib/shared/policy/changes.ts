@@ -67,7 +67,7 @@ function parseChange<T>(kind: DocumentKind, change: EntryChange): Parsed<T> | De
 	let after: T | undefined;
 	if (change.after !== undefined) {
 		const reading = readEntry(kind, change.root, change.key, change.after);
-		if (!reading.ok) return reading.denial;
+		if (!reading.ok) return reading;
 		after = reading.value as T;
 	}
 	if (change.before === undefined) {
@@ -88,7 +88,7 @@ function parseChange<T>(kind: DocumentKind, change: EntryChange): Parsed<T> | De
 }
 
 function isDecision(value: unknown): value is Decision {
-	return typeof value === 'object' && value !== null && 'allowed' in value;
+	return typeof value === 'object' && value !== null && 'ok' in value;
 }
 
 function unchanged<T extends object>(
@@ -305,14 +305,14 @@ export function judgeProjectBatch(
 			? isAdmin(change.key, change.after) - isAdmin(change.key, change.before)
 			: 0;
 	const adminsAfter = verdicts.reduce(
-		(count, { change, decision }) => count + (decision.allowed ? adminDelta(change) : 0),
+		(count, { change, decision }) => count + (decision.ok ? adminDelta(change) : 0),
 		facts.adminCount()
 	);
 	const keptAdmin =
 		adminsAfter >= 1
 			? verdicts
 			: verdicts.map((verdict) =>
-					verdict.decision.allowed && adminDelta(verdict.change) < 0
+					verdict.decision.ok && adminDelta(verdict.change) < 0
 						? {
 								...verdict,
 								decision: deny('last-admin', 'A project always keeps at least one Project Admin.')
@@ -439,7 +439,7 @@ function judgeByRootRule(
 	const actions = Object.hasOwn(VIEW_ACTIONS, change.root) ? VIEW_ACTIONS[change.root] : undefined;
 	if (!actions) return deny('server-only', `"${shown(change.root)}" is not part of this document.`);
 	const stamps = checkStamps(actor.accountId, parsed);
-	if (!stamps.allowed) return stamps;
+	if (!stamps.ok) return stamps;
 	const rule = actions[parsed.kind];
 	// Whose entry it is decides, never what the write changes: an update that changes nothing but
 	// its stamps is judged by the same rule as any edit.
@@ -517,7 +517,7 @@ function judgeLexiconEdit(
 		['kind', 'name'],
 		'a Lexicon entry'
 	);
-	if (!fixed.allowed) return fixed;
+	if (!fixed.ok) return fixed;
 	const rights = (Object.entries(LEXICON_FIELDS) as Array<[string, MatrixAction]>).map(
 		([field, action]) => ({
 			changed: !sameValue(
@@ -533,10 +533,10 @@ function judgeLexiconEdit(
 		})
 	);
 	const edited = rights.filter((right) => right.changed);
-	if (edited.length > 0) return edited.find((right) => !right.decision.allowed)?.decision ?? ALLOW;
+	if (edited.length > 0) return edited.find((right) => !right.decision.ok)?.decision ?? ALLOW;
 	// Nothing but the stamps changes: it takes the right to edit the Lexicon in some way, so that
 	// a rewrite never lets anyone who may not edit it claim its last change.
-	if (rights.some((right) => right.decision.allowed)) return ALLOW;
+	if (rights.some((right) => right.decision.ok)) return ALLOW;
 	const role = parseRole(actor.role);
 	return role === null
 		? rights[0]!.decision

@@ -2,6 +2,8 @@
  * Every policy answer is a Decision: allowed, or denied with a stable reason code (for programs,
  * tests and logs) and a message a person can read (for the UI and the audit log).
  */
+import { OK, fail, type Failure, type Outcome } from '../outcome';
+
 export const REASON_CODES = [
 	// Bad input: the request could not be understood, so nothing is allowed.
 	'unknown-role',
@@ -49,20 +51,21 @@ export const REASON_CODES = [
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-export type Decision = { allowed: true } | { allowed: false; code: ReasonCode; message: string };
-export type Denial = Extract<Decision, { allowed: false }>;
+/** An outcome (src/lib/shared/outcome.ts): allowed is `{ ok: true }`, a denial a failure. */
+export type Decision = Outcome<object, ReasonCode>;
+export type Denial = Failure<ReasonCode>;
 
-export const ALLOW: Decision = Object.freeze({ allowed: true });
+export const ALLOW: Decision = OK;
 
 export function deny(code: ReasonCode, message: string): Denial {
-	return { allowed: false, code, message };
+	return fail(code, message);
 }
 
 /** The first denial among the decisions, or ALLOW. Evaluated lazily, in order. */
 export function firstDenial(...checks: Array<() => Decision>): Decision {
 	for (const check of checks) {
 		const decision = check();
-		if (!decision.allowed) return decision;
+		if (!decision.ok) return decision;
 	}
 	return ALLOW;
 }

@@ -161,10 +161,8 @@ export function requireStepDownWithAcceptance<T extends Judged>(verdicts: readon
 		)?.role === answer.stepDownTo;
 	const refusals = new Map<Judged, Decision>();
 	for (const { verdict, answer } of acceptances) {
-		if (!verdict.decision.allowed) continue;
-		const steppedDown = verdicts.some(
-			(other) => other.decision.allowed && isStepDownFor(other, answer)
-		);
+		if (!verdict.decision.ok) continue;
+		const steppedDown = verdicts.some((other) => other.decision.ok && isStepDownFor(other, answer));
 		if (!steppedDown)
 			refusals.set(
 				verdict,
@@ -176,9 +174,9 @@ export function requireStepDownWithAcceptance<T extends Judged>(verdicts: readon
 	}
 	for (const { verdict, answer } of acceptances) {
 		const refused = refusals.get(verdict) ?? verdict.decision;
-		if (refused.allowed) continue;
+		if (refused.ok) continue;
 		for (const other of verdicts)
-			if (other.decision.allowed && isStepDownFor(other, answer))
+			if (other.decision.ok && isStepDownFor(other, answer))
 				refusals.set(
 					other,
 					deny(

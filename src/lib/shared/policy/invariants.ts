@@ -21,7 +21,7 @@ export function findInvariantViolations(
 	for (const member of members) {
 		if (member.role === 'admin') admins += 1;
 		const assignment = checkAssignment(facts, member);
-		if (!assignment.allowed)
+		if (!assignment.ok)
 			violations.push({ accountId: member.accountId, message: assignment.message });
 	}
 	if (admins === 0)

@@ -15,9 +15,11 @@ import { EmailSchema, IdSchema } from '../ids';
 import { AccessRequestSchema, MemberSchema, type AccessRequest, type Member } from '../membership';
 import { ScopeSchema, sameScope, type Scope } from '../project';
 import { ROLE_LABELS, ROLES, RoleSchema, type Role } from '../roles';
-import { ALLOW, deny, firstDenial, type Decision, type Denial } from './decision';
+import { fail, succeed, type Outcome } from '../outcome';
+import { ALLOW, deny, firstDenial, type Decision, type ReasonCode } from './decision';
 import type { ProjectFacts } from './facts';
 import { shown } from './values';
+import { issueLines } from '../zod-issues';
 
 const RANK: Record<Role, number> = { consumer: 1, analyst: 2, admin: 3 };
 
@@ -41,11 +43,11 @@ const ReassignmentSchema = AssignmentSchema.omit({ zoneId: true });
 const RequesterSchema = z.object({ accountId: IdSchema, zoneId: IdSchema });
 const RoleInputSchema = z.object({ role: RoleSchema });
 
-type Read<T> = { ok: true; value: T } | { ok: false; denial: Denial };
+type Read<T> = Outcome<{ value: T }, ReasonCode>;
 
 function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 	const parsed = readKnownFields(schema, value);
-	if (parsed.success) return { ok: true, value: parsed.data };
+	if (parsed.success) return succeed({ value: parsed.data });
 	const { issues } = parsed.error;
 	// A role that is there but not a role is an unknown role; a missing one, a malformed entry.
 	for (const issue of issues) {
@@ -54,27 +56,17 @@ function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 			(at, key) => (typeof at === 'object' && at !== null ? (at as never)[key] : undefined),
 			value
 		);
-		if (role !== undefined)
-			return {
-				ok: false,
-				denial: deny('unknown-role', `"${shown(role)}" is not a project role.`)
-			};
+		if (role !== undefined) return fail('unknown-role', `"${shown(role)}" is not a project role.`);
 	}
-	const issue = issues[0];
-	const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-	return {
-		ok: false,
-		denial: deny(
-			'invalid-entry',
-			`The ${what} is malformed${where}: ${issue?.message ?? 'invalid'}.`
-		)
-	};
+	const issue = issueLines(parsed.error)[0];
+	const where = issue?.path ? ` (${issue.path})` : '';
+	return fail('invalid-entry', `The ${what} is malformed${where}: ${issue?.message ?? 'invalid'}.`);
 }
 
 /** Whether a person of this zone may hold this role and see these data views here. */
 export function checkAssignment(facts: ProjectFacts, assignment: Assignment): Decision {
 	const input = read(AssignmentSchema, assignment, 'assignment');
-	return input.ok ? assignmentRules(facts, input.value) : input.denial;
+	return input.ok ? assignmentRules(facts, input.value) : input;
 }
 
 function assignmentRules(facts: ProjectFacts, assignment: Assignment): Decision {
@@ -221,7 +213,7 @@ export function checkInviteeZone(
 	zoneId: string
 ): Decision {
 	const input = read(InviteeSchema, { email, zoneId }, 'invitation');
-	return input.ok ? inviteeZoneRule(facts, invitees, input.value) : input.denial;
+	return input.ok ? inviteeZoneRule(facts, invitees, input.value) : input;
 }
 
 const InviteeSchema = z.object({ email: EmailSchema, zoneId: IdSchema });
@@ -250,7 +242,7 @@ export function decideInvite(
 	invitees: Invitees
 ): Decision {
 	const input = read(InviteProposalSchema, invite, 'invitation');
-	if (!input.ok) return input.denial;
+	if (!input.ok) return input;
 	const proposal = input.value;
 	return firstDenial(
 		() => requireAdmin(facts, actorId),
@@ -304,9 +296,9 @@ export function decideMemberChange(
 	nextAssignment: Assignment
 ): Decision {
 	const input = readMember(member);
-	if (!input.ok) return input.denial;
+	if (!input.ok) return input;
 	const nextInput = read(ReassignmentSchema, nextAssignment, 'change');
-	if (!nextInput.ok) return nextInput.denial;
+	if (!nextInput.ok) return nextInput;
 	const target = input.value;
 	const next = nextInput.value;
 	const roleChanged = next.role !== target.role;
@@ -334,7 +326,7 @@ function decideRewrite(
 	isSelf: boolean
 ): Decision {
 	const admin = requireAdmin(facts, actorId);
-	if (!admin.allowed && admin.code === 'admin-only' && isSelf)
+	if (!admin.ok && admin.code === 'admin-only' && isSelf)
 		return deny(
 			'admin-only',
 			'Your role and data views stay as they are: there is nothing to save.'
@@ -351,7 +343,7 @@ function readMember(member: unknown): Read<Member> {
 
 export function decideRemoval(facts: ProjectFacts, actorId: string, member: Member): Decision {
 	const input = readMember(member);
-	if (!input.ok) return input.denial;
+	if (!input.ok) return input;
 	const target = input.value;
 	const leaves = actorId === target.accountId;
 	return firstDenial(
@@ -389,9 +381,9 @@ export function decideJoinRequest(
 	roleInput: Role
 ): Decision {
 	const input = read(RequesterSchema, requesterInput, 'requester');
-	if (!input.ok) return input.denial;
+	if (!input.ok) return input;
 	const roleRead = read(RoleInputSchema, { role: roleInput }, 'request');
-	if (!roleRead.ok) return roleRead.denial;
+	if (!roleRead.ok) return roleRead;
 	const requester = input.value;
 	const { role } = roleRead.value;
 	return firstDenial(
@@ -409,7 +401,7 @@ export function decideJoinRequest(
 
 export function decideSubscriptionRequest(facts: ProjectFacts, requester: Requester): Decision {
 	const input = read(RequesterSchema, requester, 'requester');
-	return input.ok ? checkRequester(facts, input.value) : input.denial;
+	return input.ok ? checkRequester(facts, input.value) : input;
 }
 
 /** What a Project Admin decides: approve, or deny with a reason the requester is told. */
@@ -427,9 +419,9 @@ export function decideRequestDecision(
 	decision: RequestDecision
 ): Decision {
 	const requestInput = read(AccessRequestSchema, request, 'request');
-	if (!requestInput.ok) return requestInput.denial;
+	if (!requestInput.ok) return requestInput;
 	const decisionInput = read(RequestDecisionSchema, decision, 'decision');
-	if (!decisionInput.ok) return decisionInput.denial;
+	if (!decisionInput.ok) return decisionInput;
 	const { status, decisionReason } = decisionInput.value;
 	return firstDenial(
 		() => requireAdmin(facts, actorId),
@@ -451,8 +443,8 @@ export function assignableRoles(
 	zoneId: string,
 	scope: Scope
 ): Role[] {
-	if (!requireAdmin(facts, actorId).allowed) return [];
-	return ROLES.filter((role) => checkAssignment(facts, { role, zoneId, scope }).allowed);
+	if (!requireAdmin(facts, actorId).ok) return [];
+	return ROLES.filter((role) => checkAssignment(facts, { role, zoneId, scope }).ok);
 }
 
 /** The data views a person of this zone sees by default: their own zone's view for an IZ user in

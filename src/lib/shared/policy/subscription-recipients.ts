@@ -52,9 +52,9 @@ export function decideRecipients(
 	const refusals = after
 		.filter((email) => !kept.has(email))
 		.map((email) => decideRecipient(view, email))
-		.filter((decision) => !decision.allowed);
+		.filter((decision) => !decision.ok);
 	const first = refusals[0];
-	if (!first || first.allowed) return ALLOW;
+	if (!first || first.ok) return ALLOW;
 	const others = refusals.length - 1;
 	return others === 0
 		? first
