@@ -3,7 +3,7 @@
  * their words, the fields a person edits (and how each maps to the entry), and what a list shows.
  * Shapes are checked by the shared zod schemas when written; the words follow the seed.
  */
-import { CADENCES, DOCUMENT_ROOTS, newId, type ViewRoot } from '../shared';
+import { CADENCES, countOf, DOCUMENT_ROOTS, newId, type ViewRoot } from '../shared';
 import type { StampedEntry } from '../state/view.svelte';
 
 export type FieldKind =
@@ -72,7 +72,7 @@ export const WORKSPACE_KINDS: ObjectKind[] = [
 			{ key: 'paused', label: 'Paused', kind: 'boolean' }
 		],
 		summary: (entry) =>
-			`${entry.cadence as string}, ${(entry.recipients as string[]).length} recipients${entry.paused ? ', paused' : ''}`
+			`${entry.cadence as string}, ${countOf((entry.recipients as string[]).length, 'recipient')}${entry.paused ? ', paused' : ''}`
 	},
 	{
 		root: 'customEvents',
