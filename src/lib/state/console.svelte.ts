@@ -40,11 +40,8 @@ const indexedDbCopies: StoredCopies = {
 		})
 };
 
-export type SignInState = 'unknown' | 'signed-in' | 'signed-out';
-
 class ConsoleState {
 	account = $state<Account | null>(null);
-	signIn = $state<SignInState>('unknown');
 	/** The server could not be reached when the account was last checked. */
 	offline = $state(false);
 	sync = $state<SyncSummary>({ status: 'syncing', pending: 0 });
@@ -62,13 +59,6 @@ class ConsoleState {
 	ensureAccount(): Promise<Account | null> {
 		this.#checking ??= this.#checkAccount();
 		return this.#checking;
-	}
-
-	/** Like ensureAccount, but sends a signed-out visitor to sign in and back here afterwards. */
-	async requireAccount(next: string): Promise<Account | null> {
-		const account = await this.ensureAccount();
-		if (!account) await goto(signInPath(next), { replaceState: true });
-		return account;
 	}
 
 	async #checkAccount(): Promise<Account | null> {
@@ -89,7 +79,6 @@ class ConsoleState {
 
 	#signedIn(account: Account): Account {
 		this.account = account;
-		this.signIn = 'signed-in';
 		if (!this.hub) this.#startHub(account);
 		return account;
 	}
@@ -99,7 +88,6 @@ class ConsoleState {
 		this.hub?.destroy();
 		this.hub = null;
 		this.account = null;
-		this.signIn = 'signed-out';
 		this.projects = [];
 		this.projectsKnown = false;
 		localStorage.removeItem(REMEMBERED_ACCOUNT);
