@@ -193,6 +193,12 @@ class ConsoleState {
 			await goto(signInPath(location.pathname));
 			return;
 		}
+		// Refused at the door (a view outside the person's scope, a project they are not in): the
+		// page that asked for it says so, and nothing was taken away now. Only a document that had
+		// changes waiting to be sent, or one whose access ended while it was open, is news.
+		const refusedAtTheDoor =
+			reason.code === CLOSE.forbidden.code && (this.hub?.get(document)?.pending ?? 0) === 0;
+		if (refusedAtTheDoor) return;
 		if (reason.code === CLOSE.accessRevoked.code || reason.code === CLOSE.forbidden.code) {
 			const project = this.projects.find((listing) => document.includes(listing.projectId));
 			this.notify(
