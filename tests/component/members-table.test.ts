@@ -12,7 +12,7 @@ const SMALL: Member[] = [
 	member('bea', 'Bea Borealis', 'consumer', 'borealis')
 ];
 
-function setup(members: Member[] = SMALL) {
+function setup(members: Member[] = SMALL, extra: Record<string, unknown> = {}) {
 	const user = userEvent.setup();
 	const onChangeRole = vi.fn();
 	const onRemove = vi.fn();
@@ -26,7 +26,8 @@ function setup(members: Member[] = SMALL) {
 			permissionsFor: permissionsFor(members),
 			onChangeRole,
 			onRemove,
-			projectName: 'Consortium analytics'
+			projectName: 'Consortium analytics',
+			...extra
 		}
 	});
 	const table = screen.getByRole('table', { name: 'Users of Consortium analytics' });
@@ -38,6 +39,17 @@ function setup(members: Member[] = SMALL) {
 }
 
 describe('MembersTable', () => {
+	it('ends every role menu with the way to the role matrix, which changes no role', async () => {
+		const { user, onChangeRole } = setup(SMALL, { roleMatrixHref: '/help/permissions' });
+		await user.click(screen.getByRole('button', { name: /^Role of Nils Network:/ }));
+		const matrix = screen.getByRole('menuitem', { name: 'What each role can do' });
+		expect(matrix).toHaveAttribute('href', '/help/permissions');
+		expect(screen.getAllByRole('menuitemradio')).toHaveLength(3);
+		matrix.addEventListener('click', (event) => event.preventDefault());
+		await user.click(matrix);
+		expect(onChangeRole).not.toHaveBeenCalled();
+	});
+
 	it('lists members by name with their email, role, zone and data view', () => {
 		const { names } = setup();
 		expect(names()).toEqual(['Ada Admin', 'Aino Aurora', 'Bea Borealis', 'Nils Network']);
