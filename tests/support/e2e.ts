@@ -3,7 +3,13 @@
  * real SMTP server behind it, one Chromium, and people signed in in browser contexts of their own.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type {
+	Browser,
+	BrowserContext,
+	BrowserContextOptions,
+	FrameLocator,
+	Page
+} from 'playwright-core';
 import { expect } from 'vitest';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import type { Config } from '../../server/config';
@@ -46,14 +52,18 @@ export interface Person {
 	page: Page;
 }
 
-/** A browser context already signed in as the account (its session cookie set), on `path`. */
+/**
+ * A browser context already signed in as the account (its session cookie set), on `path`;
+ * `device` for a touch screen (`hasTouch`) and the like.
+ */
 export async function signedInAs(
 	e2e: E2E,
 	accountId: string,
 	path: string,
-	viewport = { width: 1280, height: 800 }
+	viewport = { width: 1280, height: 800 },
+	device: Omit<BrowserContextOptions, 'viewport'> = {}
 ): Promise<Person> {
-	const person = await newPerson(e2e.browser, { viewport });
+	const person = await newPerson(e2e.browser, { viewport, ...device });
 	const { token } = createSession(e2e.server.app.authDb, accountId, {
 		ip: '127.0.0.1',
 		userAgent: 'e2e'
