@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../server/auth/accounts';
 import { launchBrowser, newPerson } from '../support/browser';
 import { leave, signedInAs, startE2E, type E2E } from '../support/e2e';
-import { BOARD, JOIN_REQUEST, VALID_ENTRIES } from '../support/entry-fixtures';
+import { BOARD, JOIN_REQUEST, LEXICON_ENTRY } from '../support/entry-fixtures';
 import { startServer } from '../support/server';
 import { setUpProject } from '../support/sync';
 
@@ -41,11 +41,17 @@ beforeAll(async () => {
 	e2e.server.app.registry.change('view/p1/global', (roots) => {
 		roots.boards.set(BOARD.id, BOARD);
 		roots.subscriptions.set('s1', {
-			...VALID_ENTRIES.view.subscriptions!.value,
+			id: 's1',
+			createdBy: 'ada',
+			createdAt: 1,
+			updatedBy: 'ada',
+			updatedAt: 1,
 			boardId: BOARD.id,
-			recipients: ['ned@example.org']
+			cadence: 'weekly',
+			recipients: ['ned@example.org'],
+			paused: false
 		});
-		roots.lexicon.set(VALID_ENTRIES.view.lexicon!.key, VALID_ENTRIES.view.lexicon!.value);
+		roots.lexicon.set(LEXICON_ENTRY.id, LEXICON_ENTRY);
 	});
 });
 
