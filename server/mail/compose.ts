@@ -3,6 +3,7 @@
  * cannot drift apart. Every part is plain text; the HTML form escapes all of it, so nothing a
  * person typed (a name, a project name) can inject markup into a message.
  */
+import { countOf } from '../../src/lib/shared';
 import type { MailMessage } from './outbox';
 
 export interface MailContent {
@@ -57,12 +58,8 @@ function button(label: string, url: string): string {
 /** "15 minutes", "1 hour", "7 days": how long a link works, as people say it. */
 export function describeDuration(ms: number): string {
 	const minutes = Math.round(ms / 60_000);
-	if (minutes < 60 || minutes % 60 !== 0) return plural(minutes, 'minute');
+	if (minutes < 60 || minutes % 60 !== 0) return countOf(minutes, 'minute');
 	const hours = minutes / 60;
-	if (hours < 24 || hours % 24 !== 0) return plural(hours, 'hour');
-	return plural(hours / 24, 'day');
-}
-
-function plural(count: number, unit: string): string {
-	return `${count} ${unit}${count === 1 ? '' : 's'}`;
+	if (hours < 24 || hours % 24 !== 0) return countOf(hours, 'hour');
+	return countOf(hours / 24, 'day');
 }

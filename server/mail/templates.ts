@@ -4,6 +4,7 @@
  * URL fragment (`#token=`): browsers do not send fragments to servers, and the SPA page consumes
  * it with a POST, so a mail scanner that follows links uses nothing up.
  */
+import { formatDateTime } from '../../src/lib/shared';
 import { composeMail, describeDuration, PRODUCT_NAME } from './compose';
 import type { MailMessage } from './outbox';
 
@@ -127,7 +128,7 @@ export function invitationMail(mail: InvitationDetails): MailMessage {
 		],
 		action: { label: 'Accept Invite', url: linkWithToken(mail.site, '/invite', mail.token) },
 		notes: [
-			`The invitation expires on ${new Date(mail.expiresAt).toUTCString()}.`,
+			`The invitation expires on ${formatDateTime(mail.expiresAt, 'UTC')}.`,
 			'If you did not expect this invitation, you can ignore this message.'
 		]
 	});

@@ -6,6 +6,7 @@
  * Emailed links' failures are worded by link in token-errors.ts.
  */
 import { type ApiFailure } from './api';
+import { countOf } from './shared';
 
 const WORDING: Record<string, (failure: ApiFailure) => string> = {
 	'rate-limited': (failure) => {
@@ -23,7 +24,6 @@ export function describeFailure(failure: ApiFailure): string {
 
 /** "45 seconds", "1 minute", "3 minutes": minutes from a minute up, rounded up. */
 function duration(seconds: number): string {
-	if (seconds < 60) return `${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
-	const minutes = Math.ceil(seconds / 60);
-	return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+	if (seconds < 60) return countOf(seconds, 'second');
+	return countOf(Math.ceil(seconds / 60), 'minute');
 }

@@ -8,7 +8,7 @@
 import type { InvitePermissions } from './components/InvitedUsersTable.svelte';
 import type { AddressStanding } from './components/invite-plan';
 import type { MemberPermissions } from './components/MembersTable.svelte';
-import { formatDate } from './components/format-time';
+import { formatDate } from './shared';
 import { roleChoicesFrom, type Permit, type RoleChoices } from './components/role-choices';
 import {
 	decideHandoverRequest,

@@ -6,7 +6,7 @@
  * the person can do. The console and the embedded widget say the same. API failures are worded
  * in failure-wording.ts, emailed links' in token-errors.ts.
  */
-import { formatDateTime } from './components/format-time';
+import { formatDateTime } from './shared';
 import { kindOf } from './console/workspace-kinds';
 import {
 	CLOSE,

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import MembersTable from '../../src/lib/components/MembersTable.svelte';
@@ -12,11 +12,11 @@ const SMALL: Member[] = [
 	member('bea', 'Bea Borealis', 'consumer', 'borealis')
 ];
 
-function setup(members: Member[] = SMALL) {
+function setup(members: Member[] = SMALL, extra: Record<string, unknown> = {}) {
 	const user = userEvent.setup();
 	const onChangeRole = vi.fn();
 	const onRemove = vi.fn();
-	render(MembersTable, {
+	const { rerender } = render(MembersTable, {
 		props: {
 			members,
 			zones: ZONES,
@@ -26,7 +26,8 @@ function setup(members: Member[] = SMALL) {
 			permissionsFor: permissionsFor(members),
 			onChangeRole,
 			onRemove,
-			projectName: 'Consortium analytics'
+			projectName: 'Consortium analytics',
+			...extra
 		}
 	});
 	const table = screen.getByRole('table', { name: 'Users of Consortium analytics' });
@@ -34,10 +35,21 @@ function setup(members: Member[] = SMALL) {
 		within(table)
 			.queryAllByRole('rowheader')
 			.map((cell) => cell.querySelector('.ellipsis')?.textContent);
-	return { user, onChangeRole, onRemove, table, names };
+	return { user, onChangeRole, onRemove, table, names, rerender };
 }
 
 describe('MembersTable', () => {
+	it('ends every role menu with the way to the role matrix, which changes no role', async () => {
+		const { user, onChangeRole } = setup(SMALL, { roleMatrixHref: '/help/permissions' });
+		await user.click(screen.getByRole('button', { name: /^Role of Nils Network:/ }));
+		const matrix = screen.getByRole('menuitem', { name: 'What each role can do' });
+		expect(matrix).toHaveAttribute('href', '/help/permissions');
+		expect(screen.getAllByRole('menuitemradio')).toHaveLength(3);
+		matrix.addEventListener('click', (event) => event.preventDefault());
+		await user.click(matrix);
+		expect(onChangeRole).not.toHaveBeenCalled();
+	});
+
 	it('lists members by name with their email, role, zone and data view', () => {
 		const { names } = setup();
 		expect(names()).toEqual(['Ada Admin', 'Aino Aurora', 'Bea Borealis', 'Nils Network']);
@@ -83,7 +95,7 @@ describe('MembersTable', () => {
 		expect(names()).toHaveLength(4);
 	});
 
-	it('renders only a window of 10,000 members and follows the scroll', async () => {
+	it('renders only a window of 10,000 members and follows the page as it scrolls', async () => {
 		const members = manyMembers(10_000);
 		const { table } = setup(members);
 		expect(table).toHaveAttribute('aria-rowcount', '10001');
@@ -92,12 +104,41 @@ describe('MembersTable', () => {
 		expect(rendered.length).toBeLessThan(60);
 		expect(screen.queryByText('Member 05000')).not.toBeInTheDocument();
 
+		// The page has scrolled 5,000 rows past the list's top.
 		const viewport = table.querySelector<HTMLElement>('.viewport')!;
+		viewport.getBoundingClientRect = () => DOMRect.fromRect({ y: -5_000 * 56, height: 560_000 });
+		await fireEvent.scroll(window);
+		const row = screen.getByRole('row', { name: /Member 05000/ });
+		expect(row).toHaveAttribute('aria-rowindex', String(5_000 + 2));
+		expect(within(table).getAllByRole('row').length).toBeLessThan(60);
+	});
+
+	it('scrolls in a box of its own when given a height (the embedded widget)', async () => {
+		const { table } = setup(manyMembers(10_000), { height: '30rem' });
+		const viewport = table.querySelector<HTMLElement>('.viewport')!;
+		expect(viewport.style.maxHeight).toBe('30rem');
 		viewport.scrollTop = 5_000 * 56;
 		await fireEvent.scroll(viewport);
 		const row = screen.getByRole('row', { name: /Member 05000/ });
 		expect(row).toHaveAttribute('aria-rowindex', String(5_000 + 2));
 		expect(within(table).getAllByRole('row').length).toBeLessThan(60);
+	});
+
+	it('moves focus to the name now in its place when the focused person is removed, and says so', async () => {
+		const { user, names, rerender } = setup();
+		await user.click(screen.getByRole('button', { name: /^Role of Bea Borealis:/ }));
+		expect(screen.getByRole('menuitemradio', { name: /^Consumer/ })).toHaveFocus();
+
+		// Another admin removes Bea while her role menu is open.
+		const members = SMALL.filter((member) => member.accountId !== 'bea');
+		await rerender({ members, permissionsFor: permissionsFor(members) });
+		expect(names()).toEqual(['Ada Admin', 'Aino Aurora', 'Nils Network']);
+		await waitFor(() =>
+			expect(screen.getByRole('rowheader', { name: /Nils Network/ })).toHaveFocus()
+		);
+		expect(
+			screen.getByText('Bea Borealis is no longer a member of Consortium analytics.')
+		).toBeInTheDocument();
 	});
 
 	it('changes a role from the row menu, where roles that may not be given say why', async () => {

@@ -8,7 +8,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatDateTime } from '../../src/lib/components/format-time';
+import { formatDateTime } from '../../src/lib/shared';
 import { CLOSE, type Member } from '../../src/lib/shared';
 import { NoticeBoard, type NewNotice } from '../../src/lib/state/notice-board.svelte';
 import {

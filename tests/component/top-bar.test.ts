@@ -132,6 +132,17 @@ describe('TopBar', () => {
 		expect(onSelectProject).not.toHaveBeenCalled();
 	});
 
+	it('says the projects are loading, not that there are none, until the list has arrived', () => {
+		setup({
+			projects: [],
+			currentProjectId: null,
+			projectsLoading: true,
+			directoryHref: '/directory'
+		});
+		expect(screen.getByText('Loading your projects…').closest('[role="status"]')).not.toBeNull();
+		expect(screen.queryByText(/No projects yet/)).not.toBeInTheDocument();
+	});
+
 	it('links the project directory where a person without a project would look for one', () => {
 		setup({ projects: [], currentProjectId: null, directoryHref: '/directory' });
 		expect(screen.getByText(/No projects yet/)).toBeInTheDocument();

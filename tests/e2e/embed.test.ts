@@ -188,6 +188,52 @@ describe('the widget in the demo portal', () => {
 		await visitor.context.close();
 	});
 
+	it('opens its dialogs in the part of the frame on screen, the buttons above the portal’s fold', async () => {
+		for (const viewport of [
+			{ width: 390, height: 844 },
+			{ width: 1280, height: 800 }
+		]) {
+			const visitor = await newPerson(e2e.browser, { viewport });
+			await visitor.page.goto(portal.origin);
+			const frame = widgetFrame(visitor.page);
+			await widgetShowsMember(frame, 'Name of nia');
+			const dialog = frame.getByRole('dialog');
+			/** Whether the dialog's title and buttons are all on the portal's screen. */
+			const onScreen = async () => {
+				const parts = [
+					dialog.getByRole('heading', { name: 'Invite Users' }),
+					dialog.getByRole('button', { name: 'Cancel' }),
+					dialog.getByRole('button', { name: 'Invite', exact: true })
+				];
+				for (const part of parts) {
+					const box = await part.boundingBox();
+					if (!box || box.y < 0 || box.y + box.height > viewport.height) return false;
+				}
+				return true;
+			};
+
+			// The widget starts a third of the way down; the dialog opens below that, on screen.
+			await frame.getByRole('button', { name: 'Invite Users' }).click();
+			await expect.poll(onScreen).toBe(true);
+			await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+			// With the portal's page scrolled so that the widget's top is off screen.
+			const frameTop = (await visitor.page.locator('membership-widget iframe').boundingBox())!.y;
+			await visitor.page.evaluate((y) => window.scrollTo(0, y), frameTop + 150);
+			await frame.getByRole('button', { name: /^Role of Name of nia:/ }).focus();
+			await frame.getByRole('button', { name: 'Remove Name of nia' }).click();
+			const confirm = frame.getByRole('dialog');
+			await expect
+				.poll(async () => {
+					const box = await confirm.getByRole('button', { name: 'Remove' }).boundingBox();
+					return box !== null && box.y >= 0 && box.y + box.height <= viewport.height;
+				})
+				.toBe(true);
+			await confirm.getByRole('button', { name: 'Cancel' }).click();
+			await visitor.context.close();
+		}
+	});
+
 	it('renews its session before it ends by asking the portal again, and keeps working', async () => {
 		const visitor = await newPerson(e2e.browser);
 		const bo = await signedInAs(e2e, 'bo', USERS);

@@ -263,7 +263,9 @@ describe('the invitation flow in Chromium', () => {
 		await page.getByRole('button', { name: 'Accept Invite' }).click();
 		await page.getByLabel(/name/i).first().fill('New Comer');
 		await page.getByRole('button', { name: /Get Started/ }).click();
-		await page.waitForURL(/\/projects\/p1\/settings\/users/);
+		// An Analyst lands where Analysts work: the project's data views (every one, for the office).
+		await page.waitForURL(/\/projects\/p1\/views$/);
+		await page.getByRole('link', { name: 'Project Users' }).click();
 		await expect
 			.poll(() => memberRow(page, 'New Comer').isVisible(), { timeout: 15_000 })
 			.toBe(true);

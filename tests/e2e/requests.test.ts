@@ -129,7 +129,7 @@ describe('requests in institution-zone management, in Chromium', () => {
 		const deny = ava.page.getByRole('button', { name: 'Deny' });
 		expect(await deny.getAttribute('aria-disabled')).toBe('true');
 		await deny.click({ force: true });
-		expect(await ava.page.getByText('Waiting').count()).toBe(1);
+		expect(await ava.page.getByText('Waiting', { exact: true }).count()).toBe(1);
 		await ava.page.getByText('Say why you deny the request: the requester is told.').waitFor();
 
 		await ava.page.getByLabel(/Reason/).fill('We add NZ staff as Analysts only');

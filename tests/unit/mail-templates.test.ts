@@ -29,7 +29,7 @@ describe('mail templates', () => {
 			expect(body).toContain('Analyst');
 			expect(body).toContain('Accept Invite');
 			expect(body).toContain('https://console.example.org/invite#token=tok123');
-			expect(body).toContain('Wed, 22 Jan 2025 09:00:00 GMT');
+			expect(body).toContain('expires on 22 Jan 2025 09:00 UTC');
 		}
 	});
 

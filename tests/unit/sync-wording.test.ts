@@ -4,7 +4,7 @@
  * person can do.
  */
 import { describe, expect, it } from 'vitest';
-import { formatDateTime } from '../../src/lib/components/format-time';
+import { formatDateTime } from '../../src/lib/shared';
 import {
 	CLOSE,
 	membershipNews,

@@ -2,9 +2,12 @@
  * The embedded iframe is sized to its content: the element around it sets the iframe's height
  * from what this reports. The content is measured from a wrapper (the body is at least as tall as
  * the iframe, so it would never shrink), plus whatever floats in the top layer: an open dialog
- * (centred, so its height and a margin) or menu (its bottom edge), which would otherwise be cut
- * off by an iframe only as tall as the page under them.
+ * (its whole content and a margin, however much of it the screen shows: see visible-part.ts) or
+ * menu (its bottom edge), which would otherwise be cut off by an iframe only as tall as the page
+ * under them.
  */
+import { naturalHeight } from '../components/visible-part';
+
 const TOP_LAYER_MARGIN = 24;
 
 export function measureContent(root: HTMLElement): number {
@@ -12,7 +15,7 @@ export function measureContent(root: HTMLElement): number {
 	const scrollY = doc.defaultView?.scrollY ?? 0;
 	let height = root.getBoundingClientRect().bottom + scrollY;
 	for (const dialog of doc.querySelectorAll('dialog[open]'))
-		height = Math.max(height, (dialog as HTMLElement).offsetHeight + 2 * TOP_LAYER_MARGIN);
+		height = Math.max(height, naturalHeight(dialog as HTMLElement) + 2 * TOP_LAYER_MARGIN);
 	for (const floating of doc.querySelectorAll('[popover]')) {
 		if (!floating.matches(':popover-open')) continue;
 		height = Math.max(height, floating.getBoundingClientRect().bottom + scrollY + TOP_LAYER_MARGIN);

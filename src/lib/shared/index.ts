@@ -17,6 +17,7 @@ export * from './policy';
 export * from './sync-protocol';
 export * from './invitations';
 export * from './csv';
+export * from './human-format';
 export * from './lookup-table-csv';
 export * from './digest-schedule';
 export * from './workflows';

@@ -4,6 +4,7 @@
  * the same checks before uploading, so that a person sees the same report sooner.
  */
 import { decodeUtf8, parseCsv, type CsvProblem } from './csv';
+import { countOf } from './human-format';
 import { LOOKUP_TABLE_LIMITS } from './objects';
 import { fail, succeed, type Outcome } from './outcome';
 
@@ -120,7 +121,7 @@ function rowProblems(rows: string[][], width: number): CsvProblem[] {
 			problems.push({
 				row,
 				column: null,
-				message: `Row ${row} has ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}; the header has ${width}.`
+				message: `Row ${row} has ${countOf(cells.length, 'cell')}; the header has ${width}.`
 			});
 		}
 		cells.forEach((cell, cellIndex) => {

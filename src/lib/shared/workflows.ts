@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ManagementModeSchema, ZoneKindSchema } from './consortium';
+import { countOf } from './human-format';
 import { DescriptionSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
 import { CadenceSchema, OwnRequestSchema, type AccessRequest } from './membership';
 import { ROLES, ROLE_LABELS, RoleSchema } from './roles';
@@ -83,9 +84,7 @@ export function describeRequest(
 	if (request.kind === 'join') return `to join ${projectName} as ${ROLE_LABELS[request.role]}`;
 	const count = request.boardIds.length;
 	const boards =
-		boardNames.length === count && count <= 3
-			? listNames(boardNames)
-			: `${count} ${count === 1 ? 'board' : 'boards'}`;
+		boardNames.length === count && count <= 3 ? listNames(boardNames) : countOf(count, 'board');
 	return `to receive a ${request.cadence} digest of ${boards} from ${projectName}`;
 }
 

@@ -45,8 +45,6 @@ const indexedDbCopies: StoredCopies = {
 		})
 };
 
-export type SignInState = 'unknown' | 'signed-in' | 'signed-out';
-
 /** The page where a document's entries are changed: Project Users, or the data view. */
 function pageOfDocument(document: string): NoticeItem['action'] {
 	const name = parseDocumentName(document);
@@ -65,7 +63,6 @@ function pageOfDocument(document: string): NoticeItem['action'] {
 
 class ConsoleState {
 	account = $state<Account | null>(null);
-	signIn = $state<SignInState>('unknown');
 	/** The server could not be reached when the account was last checked. */
 	offline = $state(false);
 	sync = $state<SyncSummary>({ status: 'syncing', pending: 0 });
@@ -90,13 +87,6 @@ class ConsoleState {
 		return this.#checking;
 	}
 
-	/** Like ensureAccount, but sends a signed-out visitor to sign in and back here afterwards. */
-	async requireAccount(next: string): Promise<Account | null> {
-		const account = await this.ensureAccount();
-		if (!account) await goto(signInPath(next), { replaceState: true });
-		return account;
-	}
-
 	async #checkAccount(): Promise<Account | null> {
 		const result = await call(API.getSession);
 		if (result.ok) {
@@ -115,7 +105,6 @@ class ConsoleState {
 
 	#signedIn(account: Account): Account {
 		this.account = account;
-		this.signIn = 'signed-in';
 		if (!this.hub) this.#startHub(account);
 		return account;
 	}
@@ -126,7 +115,6 @@ class ConsoleState {
 		this.hub?.destroy();
 		this.hub = null;
 		this.account = null;
-		this.signIn = 'signed-out';
 		this.projects = [];
 		this.projectsKnown = false;
 		localStorage.removeItem(REMEMBERED_ACCOUNT);

@@ -14,6 +14,7 @@ import {
 	PERSONAL_ROOTS,
 	privateDocument,
 	viewDocument,
+	type CloseReason,
 	type Decision,
 	type EntryChange,
 	type PersonalRoot,
@@ -48,6 +49,8 @@ export class ViewState {
 	readonly shared = new SvelteMap<string, SvelteMap<string, StampedEntry>>();
 	readonly personal = new SvelteMap<string, SvelteMap<string, StampedEntry>>();
 	loaded = $state(false);
+	/** Why the server will not serve this view to the person (its document was closed for good). */
+	unavailable = $state<CloseReason | null>(null);
 	readonly #names: { shared: string; personal: string };
 	readonly #stops: Array<() => void> = [];
 	readonly #sessions: { shared: DocumentSession; personal: DocumentSession };
@@ -79,6 +82,14 @@ export class ViewState {
 		});
 		markLoaded();
 		this.#stops.push(() => this.#sessions.shared.off('synced', markLoaded));
+		for (const session of Object.values(this.#sessions)) {
+			const closed = (reason: CloseReason) => {
+				if (!reason.reconnect) this.unavailable = reason;
+			};
+			session.on('closed', closed);
+			this.#stops.push(() => session.off('closed', closed));
+			if (session.closedFor && !session.closedFor.reconnect) this.unavailable = session.closedFor;
+		}
 	}
 
 	destroy(): void {
