@@ -36,6 +36,13 @@ function setup(extra: Record<string, unknown> = {}) {
 }
 
 describe('InviteUsersDialog', () => {
+	it('links the role matrix beside the role choice, in a new tab so the form stays', () => {
+		setup({ roleMatrixHref: '/help/permissions' });
+		const link = screen.getByRole('link', { name: 'What each role can do' });
+		expect(link).toHaveAttribute('href', '/help/permissions');
+		expect(link).toHaveAttribute('target', '_blank');
+	});
+
 	it('keeps Invite unavailable, saying why, until there are addresses and a role', async () => {
 		const { user, onInvite, invite, input } = setup();
 		expect(invite).toHaveAttribute('aria-disabled', 'true');
