@@ -144,19 +144,30 @@ function requestAttempt(attempted: AccessRequest | undefined, current: unknown):
 }
 
 /**
+ * Reasons that refuse by the author's role, whoever's the entry is: a cell of the matrix that says
+ * No (or For self only, of a shared item) for the role, or a Project Admin's right over others'
+ * boards and lookup tables. A role the person no longer has explains them.
+ */
+const REFUSED_BY_ROLE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+	'role-not-permitted',
+	'self-only',
+	'creator-or-admin'
+]);
+
+/**
  * Why the person's own standing refused the change, when it did: their role as it stands now,
  * and who changed it and when. Null when their role is what it was (the reason is the entry's).
  */
 function ownStanding(context: SyncWordingContext, code: ReasonCode, since: unknown): string | null {
-	if (code !== 'admin-only' && code !== 'not-a-member' && code !== 'role-not-permitted')
-		return null;
+	const byRole = REFUSED_BY_ROLE.has(code);
+	if (code !== 'admin-only' && code !== 'not-a-member' && !byRole) return null;
 	const me = context.member(context.me);
 	const project = context.projectName ?? 'this project';
 	if (!me) return `You are no longer a member of ${project}.`;
 	const role = ROLE_LABELS[me.role];
-	// The matrix refuses by role: the person's role explains it only if it changed after they wrote.
-	if (code === 'role-not-permitted' && !(typeof since === 'number' && me.updatedAt > since))
-		return null;
+	// The person could make the change when they wrote it (the console offers only what the
+	// policy allows): their role explains the refusal only if it changed after they wrote.
+	if (byRole && !(typeof since === 'number' && me.updatedAt > since)) return null;
 	if (me.updatedBy === context.me) return `You are ${ARTICLES[me.role]} ${role} in ${project} now.`;
 	return `${personName(context, me.updatedBy)} made you ${role} in ${project} on ${when(me.updatedAt)}.`;
 }

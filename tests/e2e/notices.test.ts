@@ -2,7 +2,8 @@
  * The console tells the truth, in Chromium: a notice appears only for what happened, names the
  * people and the entry, says what to do and leaves when read; the sync indicator counts changes
  * not saved and claims nothing saved before the first sync; a person is told what another did to
- * them (demoted, removed, moved out of a data view), online or on reconnect.
+ * them (demoted, removed, moved out of a data view), online or on reconnect. The people things
+ * happen to are below Admin: a Project Admin cannot demote or remove another (`admin-protected`).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,11 +27,10 @@ beforeAll(async () => {
 	setUpProject(e2e.server, 'network-zone', [
 		{ accountId: 'ada', role: 'admin', zone: 'nz' },
 		{ accountId: 'bo', role: 'admin', zone: 'nz' },
-		{ accountId: 'cy', role: 'admin', zone: 'nz' },
-		{ accountId: 'dee', role: 'admin', zone: 'nz' },
-		{ accountId: 'eve', role: 'admin', zone: 'nz' },
+		{ accountId: 'cy', role: 'analyst', zone: 'nz' },
+		{ accountId: 'dee', role: 'analyst', zone: 'nz' },
+		{ accountId: 'eve', role: 'analyst', zone: 'nz' },
 		{ accountId: 'nia', role: 'analyst', zone: 'nz' },
-		{ accountId: 'ned', role: 'consumer', zone: 'nz' },
 		{ accountId: 'fay', role: 'analyst', zone: 'nz' }
 	]);
 });
@@ -38,6 +38,7 @@ beforeAll(async () => {
 afterAll(() => e2e.close());
 
 const USERS = '/projects/p1/settings/users';
+const VIEW = '/projects/p1/views/global';
 
 const notices = (page: Page) => page.getByRole('region', { name: 'Notifications' });
 const noticesText = (page: Page) => notices(page).innerText();
@@ -53,6 +54,25 @@ async function chooseRole(page: Page, memberName: string, role: string): Promise
 async function remove(page: Page, memberName: string): Promise<void> {
 	await page.getByRole('button', { name: `Remove ${memberName}` }).click();
 	await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+}
+
+/** Creates an entry in a section of the data view's workspace, through its dialog. */
+async function create(
+	page: Page,
+	section: string,
+	button: string,
+	fields: Record<string, string>
+): Promise<void> {
+	await page
+		.getByRole('navigation', { name: 'Workspace' })
+		.getByRole('link', { name: section })
+		.click();
+	await page.getByRole('button', { name: button }).click();
+	const dialog = page.getByRole('dialog', { name: button });
+	for (const [label, value] of Object.entries(fields))
+		await dialog.getByLabel(label, { exact: true }).fill(value);
+	await dialog.getByRole('button', { name: 'Save' }).click();
+	await expect.poll(() => dialog.isVisible()).toBe(false);
 }
 
 async function goOffline(person: Person): Promise<void> {
@@ -73,11 +93,12 @@ describe('notices that are true and leave', () => {
 		const ada = await signedInAs(e2e, 'ada', USERS);
 		await expect.poll(() => said(ada.page)).toBe('Online — all changes saved');
 		await ada.page.getByRole('button', { name: 'Invite Users' }).click();
-		const dialog = ada.page.getByRole('dialog');
-		await dialog.getByRole('textbox').first().fill('new.person@office.example.org,');
+		const dialog = ada.page.getByRole('dialog', { name: 'Invite Users' });
+		await dialog.getByLabel('Email addresses').fill('new.person@office.example.org ');
 		await dialog.getByRole('radio', { name: /Analyst/ }).check();
-		await dialog.getByRole('button', { name: 'Invite' }).click();
-		await expect.poll(() => noticesText(ada.page)).toContain('1 invitation sent.');
+		await expect.poll(() => dialog.getByRole('status').textContent()).toContain('1 Office Analyst');
+		await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
+		await expect.poll(() => noticesText(ada.page)).toContain('Sent 1 invitation.');
 		// Read and dismissed: gone at once.
 		await notices(ada.page).getByRole('button', { name: 'Dismiss' }).click();
 		await expect.poll(() => noticesText(ada.page)).toBe('');
@@ -101,16 +122,26 @@ describe('notices that are true and leave', () => {
 
 describe('changes made offline and refused on reconnect', () => {
 	it('counts them in the indicator and names each, the demotion that refused them, who did it and when', async () => {
-		const cy = await signedInAs(e2e, 'cy', USERS);
+		const cy = await signedInAs(e2e, 'cy', `${VIEW}?section=customEvents`);
+		await expect
+			.poll(() => cy.page.getByRole('button', { name: 'Create custom event' }).isEnabled())
+			.toBe(true);
 		const other = await bo();
-		await expect.poll(() => memberRow(cy.page, 'Name of ned').isVisible()).toBe(true);
 		await goOffline(cy);
-		await chooseRole(cy.page, 'Name of nia', 'Consumer');
-		await remove(cy.page, 'Name of ned');
+		await create(cy.page, 'Custom Events', 'Create custom event', {
+			Name: 'Late returns',
+			'Events it combines': 'loan\nreturn'
+		});
+		await create(cy.page, 'User Profiles', 'Create user profile', {
+			'Distinct id': 'reader-42',
+			'Name (optional)': 'Reader 42'
+		});
 		await expect.poll(() => said(cy.page)).toBe('Offline — 2 changes waiting');
 
-		await chooseRole(other.page, 'Name of cy', 'Analyst');
-		await expect.poll(() => memberRow(other.page, 'Name of cy').textContent()).toContain('Analyst');
+		await chooseRole(other.page, 'Name of cy', 'Consumer');
+		await expect
+			.poll(() => memberRow(other.page, 'Name of cy').textContent())
+			.toContain('Consumer');
 		await cy.context.setOffline(false);
 
 		await expect
@@ -118,19 +149,19 @@ describe('changes made offline and refused on reconnect', () => {
 			.toBe('Online — 2 changes not saved');
 		const text = await noticesText(cy.page);
 		expect(text).toContain(
-			'Not saved: Making Name of nia Consumer. Name of bo made you Analyst in Analytics on'
+			'Not saved: Creating the custom event “Late returns”. Name of bo made you Consumer in Analytics on'
 		);
 		expect(text).toContain(
-			'Not saved: Removing Name of ned from the project. Name of bo made you Analyst in Analytics on'
+			'Not saved: Creating the user profile “Reader 42”. Name of bo made you Consumer in Analytics on'
 		);
 		expect(text).toContain('Ask a Project Admin if the change is still needed.');
 		await expect
 			.poll(() => noticesText(cy.page))
 			.toContain(
-				'Your role changed: Name of bo changed your role in Analytics from Project Admin to Analyst. You no longer manage the project’s users.'
+				'Your role changed: Name of bo changed your role in Analytics from Analyst to Consumer. You can view reports and boards, but no longer change shared data.'
 			);
-		expect(await memberRow(cy.page, 'Name of nia').textContent()).toContain('Analyst');
-		expect(await memberRow(cy.page, 'Name of ned').isVisible()).toBe(true);
+		// What the server refused is gone from the workspace too.
+		await expect.poll(() => cy.page.getByText('No user profiles yet').isVisible()).toBe(true);
 		await expectNoSeriousViolations(cy.page, 'refused changes');
 
 		// Seen and dismissed, they are no longer counted.
@@ -144,11 +175,13 @@ describe('changes made offline and refused on reconnect', () => {
 	});
 
 	it('counts the changes that went with the project when the person was removed meanwhile, and says who removed them', async () => {
-		const eve = await signedInAs(e2e, 'eve', USERS);
+		const eve = await signedInAs(e2e, 'eve', `${VIEW}?section=boards`);
+		await expect
+			.poll(() => eve.page.getByRole('button', { name: 'Create board' }).isEnabled())
+			.toBe(true);
 		const other = await bo();
-		await expect.poll(() => memberRow(eve.page, 'Name of ned').isVisible()).toBe(true);
 		await goOffline(eve);
-		await chooseRole(eve.page, 'Name of ned', 'Analyst');
+		await create(eve.page, 'Boards', 'Create board', { Name: 'Overdue loans' });
 		await expect.poll(() => said(eve.page)).toBe('Offline — 1 change waiting');
 
 		await remove(other.page, 'Name of eve');
@@ -161,32 +194,35 @@ describe('changes made offline and refused on reconnect', () => {
 		await expect
 			.poll(() => noticesText(eve.page))
 			.toContain(
-				'Not saved: A change you made in Analytics had not reached the server, and you no longer have access there.'
+				'Not saved: A change you made in the data view Office (all institutions) of Analytics had not reached the server, and you no longer have access there.'
 			);
 		await expect
 			.poll(() => noticesText(eve.page))
 			.toContain('Removed from a project: Name of bo removed you from Analytics.');
 		expect(await noticesText(eve.page)).not.toContain('Access removed');
-		expect((await memberRow(other.page, 'Name of ned').textContent()) ?? '').toContain('Consumer');
+		const boards = e2e.server.app.registry.read('view/p1/global', (document) => [
+			...document.root('boards').values()
+		]);
+		expect(boards).toEqual([]);
 		await leave(eve);
 		await leave(other);
 	});
 });
 
 describe('a person is told what happened to them', () => {
-	it('tells an admin, online, that another admin demoted and then removed them, by whom, and mails them', async () => {
+	it('tells a member, online, that an admin demoted and then removed them, by whom, and mails them', async () => {
 		const dee = await signedInAs(e2e, 'dee', USERS);
 		await expect.poll(() => memberRow(dee.page, 'Name of dee').isVisible()).toBe(true);
 		const other = await bo();
 
-		await chooseRole(other.page, 'Name of dee', 'Analyst');
+		await chooseRole(other.page, 'Name of dee', 'Consumer');
 		await expect
 			.poll(() => noticesText(dee.page))
 			.toContain(
-				'Your role changed: Name of bo changed your role in Analytics from Project Admin to Analyst. You no longer manage the project’s users.'
+				'Your role changed: Name of bo changed your role in Analytics from Analyst to Consumer. You can view reports and boards, but no longer change shared data.'
 			);
 		expect((await e2e.smtp.nextMessageTo('dee@example.org')).subject).toBe(
-			'Your role in Analytics is now Analyst'
+			'Your role in Analytics is now Consumer'
 		);
 
 		await remove(other.page, 'Name of dee');

@@ -145,6 +145,43 @@ describe('a refused change', () => {
 			`Changing the board “Loans”. Only its creator or a Project Admin can change this board. Nils Network changed it on ${formatDateTime(DEMOTED_AT)}.`
 		);
 	});
+	it('says a custom event or another’s board written before a demotion was refused by it, by whom and when', () => {
+		const written = DEMOTED_AT - 60_000;
+		const customEvent = describeRefusal(
+			{
+				rejection: rejection(
+					'customEvents',
+					'e1',
+					'self-only',
+					'Consumers can create and edit custom events for themselves only, not shared ones.'
+				),
+				attempted: { id: 'e1', name: 'Late returns', updatedBy: 'ada', updatedAt: written },
+				current: undefined
+			},
+			context
+		);
+		expect(customEvent).toEqual({
+			title: 'Not saved',
+			message: `Creating the custom event “Late returns”. Nils Network made you Analyst in Northern Lights Analytics on ${formatDateTime(DEMOTED_AT)}.`,
+			hint: 'Ask a Project Admin if the change is still needed.'
+		});
+		const board = describeRefusal(
+			{
+				rejection: rejection(
+					'boards',
+					'b1',
+					'creator-or-admin',
+					'Only its creator or a Project Admin can change this board.'
+				),
+				attempted: { id: 'b1', name: 'Loans', updatedBy: 'ada', updatedAt: written },
+				current: { id: 'b1', name: 'Loans', updatedBy: 'nia', updatedAt: 1 }
+			},
+			context
+		);
+		expect(board.message).toBe(
+			`Changing the board “Loans”. Nils Network made you Analyst in Northern Lights Analytics on ${formatDateTime(DEMOTED_AT)}.`
+		);
+	});
 });
 
 describe('a replaced change', () => {
