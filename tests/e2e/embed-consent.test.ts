@@ -149,11 +149,12 @@ describe('the first time a person uses a portal', () => {
 		// Bo, in the console, reads the audit log: Ada's change, made through the portal.
 		const bo = await signedInAs(e2e, 'bo', '/projects/p1/settings/audit');
 		const change = bo.page
-			.getByRole('row')
-			.filter({ hasText: 'members' })
-			.filter({ hasText: 'Name of ada' })
+			.getByRole('listitem')
+			.filter({ hasText: 'Name of ada via Library Portal' })
 			.first();
-		await expect.poll(() => change.textContent()).toContain('Name of ada via Library Portal');
+		await expect
+			.poll(() => change.textContent())
+			.toContain('Name of ada via Library Portal changed Name of nia’s role');
 		await bo.context.close();
 
 		// Ada's Personal Settings (her console session in this browser) lists the grant.

@@ -136,6 +136,11 @@ describe('changes made offline and refused on reconnect', () => {
 			'Distinct id': 'reader-42',
 			'Name (optional)': 'Reader 42'
 		});
+		await expect
+			.poll(() => noticesText(cy.page))
+			.toContain(
+				'The user profile was saved. It is on this device for now, and goes to the server when you are back online.'
+			);
 		await expect.poll(() => said(cy.page)).toBe('Offline — 2 changes waiting');
 
 		await chooseRole(other.page, 'Name of cy', 'Consumer');

@@ -61,6 +61,10 @@ function pageOfDocument(document: string): NoticeItem['action'] {
 	return undefined;
 }
 
+/** Added to a confirmation given offline: where the change is until the server has it. */
+const KEPT_ON_THIS_DEVICE =
+	'It is on this device for now, and goes to the server when you are back online.';
+
 class ConsoleState {
 	account = $state<Account | null>(null);
 	/** The server could not be reached when the account was last checked. */
@@ -132,8 +136,14 @@ class ConsoleState {
 		await goto(signInPath('/'));
 	}
 
+	/**
+	 * Tells the person something. A confirmation while offline can only be of a change to a
+	 * document (the API needs the network): it is saved on this device, not yet on the server, and
+	 * says so rather than claiming more.
+	 */
 	notify(tone: NoticeTone, message: string, title?: string): void {
-		this.board.notify(tone, message, title);
+		const kept = tone === 'success' && this.sync.status === 'offline';
+		this.board.notify(tone, kept ? `${message} ${KEPT_ON_THIS_DEVICE}` : message, title);
 	}
 
 	dismiss(id: string): void {
