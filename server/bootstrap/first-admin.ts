@@ -12,18 +12,19 @@ import {
 	firstDenial,
 	inviteesFrom,
 	newId,
+	newInvitation,
 	OFFICE_INVITER,
 	projectDocument,
 	ROLE_LABELS,
+	sentInvitation,
 	succeed,
-	type Invite,
 	type Outcome,
 	type ReasonCode,
 	type Role
 } from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
 import type { AuthDb } from '../auth/settings';
-import { issueToken, revokeTokens } from '../auth/tokens';
+import { issueToken } from '../auth/tokens';
 import { putMember } from '../consortium/projects';
 import type { MailQueue } from '../mail/mailer';
 import { invitationMail, linkWithToken, type SiteUrl } from '../mail/templates';
@@ -74,7 +75,6 @@ export function inviteFirstAdmin(
 	const now = deps.settings.now();
 	const inviteId = newId();
 	const issued = db.transaction(() => {
-		revokeTokens(db, 'invite', inviteId);
 		const token = issueToken(deps, {
 			purpose: 'invite',
 			email: input.email,
@@ -93,21 +93,20 @@ export function inviteFirstAdmin(
 		);
 		return token;
 	})();
-	const invite: Invite = {
-		id: inviteId,
-		email: input.email.toLowerCase(),
-		role,
-		zoneId: input.zoneId,
-		scope: 'all',
-		invitedBy: OFFICE_INVITER,
-		invitedAt: now,
-		sendRequests: 1,
-		status: 'sent',
-		sentAt: now,
-		expiresAt: issued.expiresAt,
-		acceptedAt: null,
-		failure: null
-	};
+	// Made and sent in one step, by the server: the office has no console to queue it from.
+	const invite = sentInvitation(
+		newInvitation({
+			id: inviteId,
+			email: input.email,
+			role,
+			zoneId: input.zoneId,
+			scope: 'all',
+			invitedBy: OFFICE_INVITER,
+			invitedAt: now
+		}),
+		now,
+		issued.expiresAt
+	);
 	registry.change(projectDocument(project.id), (roots) => roots.invites.set(inviteId, invite));
 	return succeed({
 		kind: 'invited',

@@ -3,7 +3,13 @@
  * with the role, zone and data views the invitation named (and the policy accepted when it was
  * made), and the invitation is marked accepted, in one change of the project document.
  */
-import { defaultScope, projectDocument, type Invite, type Member } from '../../src/lib/shared';
+import {
+	acceptedInvitation,
+	defaultScope,
+	projectDocument,
+	type Invite,
+	type Member
+} from '../../src/lib/shared';
 import type { Account } from '../auth/accounts';
 import type { DocumentRegistry } from '../sync/registry';
 
@@ -32,7 +38,7 @@ export function admitInvitee(
 			};
 			members.set(account.id, member);
 		}
-		roots.invites.set(invite.id, { ...invite, status: 'accepted', acceptedAt: now });
+		roots.invites.set(invite.id, acceptedInvitation(invite, now));
 	});
 }
 

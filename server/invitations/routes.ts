@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import {
+	isOpenInvitation,
 	projectDocument,
 	ROLE_LABELS,
 	type Invite,
@@ -60,7 +61,7 @@ export function registerInvitationRoutes(
 				)
 			);
 		}
-		if (invite.status === 'accepted') {
+		if (!isOpenInvitation(invite)) {
 			throw httpErrorOf(
 				fail(
 					'invite-accepted',

@@ -1,16 +1,25 @@
 /**
  * Invitations are written to the project document by an admin's client (offline too), and sent by
- * the server once it has accepted the change: a new invitation, or a Resend Invitation (one more
- * `sendRequests`), issues a fresh Accept Invite link (the earlier ones then answer that a newer
- * invitation replaced them) and records when it was sent and when it expires. An address that
- * already has an account joins at once and is told so; revoking an invitation (deleting it)
- * withdraws its link.
+ * the server once it has accepted the change (its moves: src/lib/shared/invitation-lifecycle.ts):
+ * a new invitation, or a Resend Invitation, issues a fresh Accept Invite link (the earlier ones
+ * then answer that a newer invitation replaced them) and records when it was sent and when it
+ * expires. An address that already has an account joins at once and is told so; revoking an
+ * invitation (deleting it) withdraws its link.
  *
  * Every sending is rate-limited per inviting account and per address invited (docs/security.md).
  * One over a limit is not lost: the invitation stays, marked `failed` with the reason, and a
  * Resend Invitation sends it once the limit allows.
  */
-import { projectDocument, ROLE_LABELS, type EntryChange, type Invite } from '../../src/lib/shared';
+import {
+	asksToBeSent,
+	failedInvitation,
+	projectDocument,
+	RETIRED_LINKS,
+	ROLE_LABELS,
+	sentInvitation,
+	type EntryChange,
+	type Invite
+} from '../../src/lib/shared';
 import { findAccountByEmail } from '../auth/accounts';
 import type { AuthContext } from '../auth/routes/context';
 import type { AuthDb } from '../auth/settings';
@@ -41,8 +50,8 @@ export function sendInvitationsOnChange(deps: InvitationDeps) {
 			if (change.root !== 'invites') continue;
 			const before = change.before as Invite | undefined;
 			const after = change.after as Invite | undefined;
-			if (!after) retireTokens(deps.db, 'invite', change.key, 'withdrawn');
-			else if (!before || after.sendRequests > before.sendRequests) {
+			if (!after) retireTokens(deps.db, 'invite', change.key, RETIRED_LINKS.byRevoking);
+			else if (asksToBeSent(before, after)) {
 				const refusal = overLimit(deps, document, after, authorId);
 				if (refusal) markNotSent(deps, document, after, refusal);
 				else deliverInvitation(deps, document, after, authorId);
@@ -83,7 +92,7 @@ function markNotSent(
 	failure: string
 ): void {
 	deps.registry.change(projectDocument(document.index!.project.id), (roots) =>
-		roots.invites.set(invite.id, { ...invite, status: 'failed', failure })
+		roots.invites.set(invite.id, failedInvitation(invite, failure))
 	);
 }
 
@@ -114,7 +123,7 @@ function deliverInvitation(
 		return;
 	}
 	const { expiresAt } = db.transaction(() => {
-		retireTokens(db, 'invite', invite.id, 'superseded');
+		retireTokens(db, 'invite', invite.id, RETIRED_LINKS.bySending);
 		const issued = issueToken(deps, {
 			purpose: 'invite',
 			email: invite.email,
@@ -134,12 +143,6 @@ function deliverInvitation(
 		return issued;
 	})();
 	registry.change(projectDocument(project.id), (roots) =>
-		roots.invites.set(invite.id, {
-			...invite,
-			status: 'sent',
-			sentAt: now,
-			expiresAt,
-			failure: null
-		})
+		roots.invites.set(invite.id, sentInvitation(invite, now, expiresAt))
 	);
 }

@@ -19,6 +19,8 @@ import {
 	ROLES,
 	decideRemoval,
 	emailDomain,
+	isOpenInvitation,
+	withResendRequested,
 	type Assignment,
 	type HandoverRequest,
 	type Invite,
@@ -176,7 +178,7 @@ export function inviteStanding(
 			message: `${address} is already a member of this project.`
 		};
 	for (const invite of invites) {
-		if (invite.email === address && invite.status !== 'accepted')
+		if (invite.email === address && isOpenInvitation(invite))
 			return {
 				kind: 'skipped',
 				why: 'invited',
@@ -237,12 +239,11 @@ export function invitePermissions(
 			{ root: 'invites', key: invite.id, before: invite, after },
 			facts.invitees
 		);
-	const canRevoke: Permit =
-		invite.status === 'accepted'
-			? { ok: false, message: 'This invitation was already accepted.' }
-			: change(undefined);
+	const canRevoke: Permit = isOpenInvitation(invite)
+		? change(undefined)
+		: { ok: false, message: 'This invitation was already accepted.' };
 	return {
-		canResend: change({ ...invite, sendRequests: invite.sendRequests + 1 }),
+		canResend: change(withResendRequested(invite)),
 		canRevoke
 	};
 }

@@ -10,6 +10,7 @@ import { formatDateTime } from './shared';
 import { kindOf } from './console/workspace-kinds';
 import {
 	CLOSE,
+	isResendRequest,
 	parseDocumentName,
 	ROLE_LABELS,
 	sameScope,
@@ -128,8 +129,7 @@ function inviteAttempt(attempted: Invite | undefined, current: Invite | undefine
 	if (!invite) return 'Your change to an invitation';
 	if (!attempted) return `Revoking the invitation of ${invite.email}`;
 	if (!current) return `Inviting ${invite.email} as ${ROLE_LABELS[invite.role]}`;
-	if (attempted.sendRequests > current.sendRequests)
-		return `Resending the invitation to ${invite.email}`;
+	if (isResendRequest(current, attempted)) return `Resending the invitation to ${invite.email}`;
 	return `Changing the invitation of ${invite.email}`;
 }
 

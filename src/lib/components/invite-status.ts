@@ -3,18 +3,11 @@
  * the ones still waiting for their person. An accepted invitation leaves it (and its count): its
  * person is in Users now, and the project document keeps the entry as the record.
  */
-import { isInviteExpired, type Invite } from '$lib/shared';
-
-/** An invitation nobody has accepted yet: queued, sent (perhaps expired) or failed. */
-export type OpenInvite = Invite & { status: Exclude<Invite['status'], 'accepted'> };
-
-export function isOpenInvite(invite: Invite): invite is OpenInvite {
-	return invite.status !== 'accepted';
-}
+import { isInviteExpired, isOpenInvitation, type Invite, type OpenInvite } from '$lib/shared';
 
 /** The invitations Invited Users lists, newest first. */
 export function openInvites(invites: Iterable<Invite>): OpenInvite[] {
-	return [...invites].filter(isOpenInvite).sort((a, b) => b.invitedAt - a.invitedAt);
+	return [...invites].filter(isOpenInvitation).sort((a, b) => b.invitedAt - a.invitedAt);
 }
 
 export type InviteStatusTone = 'primary' | 'success' | 'warning' | 'danger' | 'neutral';

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { CADENCE_LABELS } from './digest-schedule';
 import { parseDocumentName, type DocumentKind } from './documents';
 import { readStoredEntry } from './entries';
+import { isResendRequest } from './invitation-lifecycle';
 import {
 	OFFICE_INVITER,
 	type AccessRequest,
@@ -456,8 +457,7 @@ function describeInvite({ change, before, after, entry, words }: Described<Invit
 				: happened(theInvitation, 'was removed', `remove ${theInvitation}`);
 		case 'update': {
 			if (!before || !after) return { act: changed(theInvitation) };
-			if (after.sendRequests > before.sendRequests)
-				return { act: act('resent', 'resend', theInvitation) };
+			if (isResendRequest(before, after)) return { act: act('resent', 'resend', theInvitation) };
 			if (before.status !== after.status) {
 				switch (after.status) {
 					case 'sent':

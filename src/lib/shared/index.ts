@@ -8,6 +8,7 @@ export * from './roles';
 export * from './consortium';
 export * from './project';
 export * from './membership';
+export * from './invitation-lifecycle';
 export * from './handovers';
 export * from './membership-news';
 export * from './objects';

@@ -25,6 +25,7 @@ export type Member = z.infer<typeof MemberSchema>;
 /** Who an invitation (or seeded entry) is from when the consortium office, not a member, made it. */
 export const OFFICE_INVITER = 'consortium-office';
 
+/** Who moves an invitation between these, and how: invitation-lifecycle.ts. */
 export const INVITE_STATUSES = ['queued', 'sent', 'accepted', 'failed'] as const;
 export type InviteStatus = (typeof INVITE_STATUSES)[number];
 
@@ -50,13 +51,6 @@ export const InviteSchema = z.strictObject({
 	failure: z.string().max(300).nullable()
 });
 export type Invite = z.infer<typeof InviteSchema>;
-
-export function isInviteExpired(
-	invite: Pick<Invite, 'status' | 'expiresAt'>,
-	now: number
-): boolean {
-	return invite.status === 'sent' && invite.expiresAt !== null && invite.expiresAt <= now;
-}
 
 export const REQUEST_KINDS = ['join', 'subscription'] as const;
 export const REQUEST_STATUSES = ['pending', 'approved', 'denied'] as const;

@@ -17,8 +17,10 @@ import {
 	judgeProjectBatch,
 	judgeProjectChange,
 	newId,
+	newInvitation,
 	PROJECT_SETTINGS_KEY,
 	projectDocument,
+	withResendRequested,
 	type AccessRequest,
 	type CloseReason,
 	type DataView,
@@ -373,21 +375,15 @@ export class ProjectState implements ProjectFacts {
 	): InviteOutcome[] {
 		const now = Date.now();
 		return invitations.map(({ email, role, zoneId }) => {
-			const invite: Invite = {
+			const invite = newInvitation({
 				id: newId(),
-				email: email.toLowerCase(),
+				email,
 				role,
 				zoneId,
 				scope: role === 'admin' ? 'all' : defaultScope(this, zoneId),
 				invitedBy: this.myAccountId,
-				invitedAt: now,
-				sendRequests: 1,
-				status: 'queued',
-				sentAt: null,
-				expiresAt: null,
-				acceptedAt: null,
-				failure: null
-			};
+				invitedAt: now
+			});
 			return {
 				email,
 				inviteId: invite.id,
@@ -403,7 +399,7 @@ export class ProjectState implements ProjectFacts {
 			root: 'invites',
 			key: inviteId,
 			before: invite,
-			after: { ...invite, sendRequests: invite.sendRequests + 1 }
+			after: withResendRequested(invite)
 		});
 	}
 

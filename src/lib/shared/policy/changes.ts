@@ -11,6 +11,7 @@
 import { rootSpec, type DocumentKind } from '../documents';
 import { readEntry, readStoredEntry } from '../entries';
 import type { HandoverRequest } from '../handovers';
+import { decideClientInvitationMove } from '../invitation-lifecycle';
 import type { AccessRequest, Invite, Member } from '../membership';
 import type { BoardSubscription } from '../objects';
 import { ROLE_PLURALS, parseRole, type Role } from '../roles';
@@ -164,55 +165,14 @@ function judgeInviteChange(
 		const { after } = change;
 		return firstDenial(
 			() => stampedBy(authorId, 'invitedBy', after.invitedBy),
-			() =>
-				after.status === 'queued' &&
-				after.sentAt === null &&
-				after.expiresAt === null &&
-				after.acceptedAt === null &&
-				after.failure === null &&
-				after.sendRequests === 1
-					? ALLOW
-					: deny(
-							'server-only',
-							'A new invitation is queued; the server sends it and records when.'
-						),
+			() => decideClientInvitationMove(undefined, after),
 			() => decideInvite(facts, authorId, after, invitees)
 		);
 	}
 	// Any write to an existing invitation, even one that changes nothing, is managing users.
-	const admin = decideRemovalOfInvite(facts, authorId);
-	if (change.kind === 'delete') return admin;
-	const { before, after } = change;
 	return firstDenial(
-		() => admin,
-		() =>
-			unchanged(
-				before,
-				after,
-				[
-					'id',
-					'email',
-					'role',
-					'zoneId',
-					'scope',
-					'invitedBy',
-					'invitedAt',
-					'status',
-					'sentAt',
-					'expiresAt',
-					'acceptedAt',
-					'failure'
-				],
-				'an invitation'
-			),
-		() =>
-			before.status === 'accepted'
-				? deny('invite-accepted', 'This invitation was already accepted.')
-				: ALLOW,
-		() =>
-			after.sendRequests === before.sendRequests + 1
-				? ALLOW
-				: deny('invalid-entry', 'Resend Invitation asks for exactly one more sending.')
+		() => decideRemovalOfInvite(facts, authorId),
+		() => decideClientInvitationMove(change.before, change.after)
 	);
 }
 
