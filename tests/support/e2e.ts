@@ -99,29 +99,43 @@ export async function leave(person: Person): Promise<void> {
 }
 
 /**
- * Waits until the page has settled: nothing is loading (no placeholder, nothing `aria-busy`) and
- * no CSS transition is running. A page caught mid-way is not the page people read: when Personal
- * Settings' sessions arrive, "Sign out everywhere else" turns from its loading state (muted on
- * grey) to enabled (white on red) in a 150 ms fade whose middle has a contrast of 1.1 to 4.4. On a
- * busy machine the sessions arrive late, during axe's run, and axe measured the fade.
+ * Waits until the page has settled: nothing is loading (no placeholder, nothing `aria-busy`), no
+ * CSS transition is running, and nothing in the document changed for a moment. A page caught
+ * mid-way is not the page people read: when Personal Settings' sessions arrive, "Sign out
+ * everywhere else" turns from its loading state (muted on grey) to enabled (white on red) in a
+ * 150 ms fade whose middle has a contrast of 1.1 to 4.4; a button enabled once a document has
+ * synced fades the same way. On a busy machine such a change lands during axe's run, and axe
+ * measured the fade: so the page must also have been still for QUIET_MS before axe starts.
  */
 export async function untilSettled(page: Page): Promise<void> {
-	await expect
-		.poll(
-			() =>
-				page.evaluate(
-					() =>
-						document.querySelector('.skeleton, .spinner, [aria-busy="true"]') === null &&
-						document
-							.getAnimations()
-							.every(
-								(animation) =>
-									!(animation instanceof CSSTransition) || animation.playState !== 'running'
-							)
-				),
-			{ timeout: 20_000 }
-		)
-		.toBe(true);
+	await expect.poll(() => page.evaluate(isStillFor, QUIET_MS), { timeout: 20_000 }).toBe(true);
+}
+
+const QUIET_MS = 400;
+
+/** Runs in the page: whether it stays unchanged, loaded and without transitions for `ms`. */
+function isStillFor(ms: number): Promise<boolean> {
+	const settled = () =>
+		document.querySelector('.skeleton, .spinner, [aria-busy="true"]') === null &&
+		document
+			.getAnimations()
+			.every(
+				(animation) => !(animation instanceof CSSTransition) || animation.playState !== 'running'
+			);
+	return new Promise((resolve) => {
+		let changed = false;
+		const observer = new MutationObserver(() => (changed = true));
+		observer.observe(document.body, {
+			subtree: true,
+			childList: true,
+			attributes: true,
+			characterData: true
+		});
+		setTimeout(() => {
+			observer.disconnect();
+			resolve(!changed && settled());
+		}, ms);
+	});
 }
 
 /**
@@ -137,7 +151,10 @@ export async function expectNoSeriousViolations(page: Page, where: string): Prom
 		(violation) => violation.impact === 'serious' || violation.impact === 'critical'
 	);
 	expect(
-		serious.map((violation) => `${where}: ${violation.id} (${violation.nodes.length})`)
+		serious.map(
+			(violation) =>
+				`${where}: ${violation.id} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`
+		)
 	).toEqual([]);
 }
 
