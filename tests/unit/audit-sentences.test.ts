@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	AUDIT_CHANGES,
-	AUDIT_KINDS,
+	ROOT_WORDS,
 	CADENCES,
 	DOCUMENT_ROOTS,
 	INVITE_STATUSES,
@@ -211,7 +211,7 @@ describe('the sentence of an audit entry', () => {
 const uuid = fc.uuid();
 const PERSON_NAMES = ['Ada Lindqvist', 'Ben Okafor', 'Cleo Moreau', 'Dev Tanaka', 'Edda Silva'];
 /** The internal names of roots, which no sentence may show. */
-const INTERNAL_ROOT_NAMES = Object.keys(AUDIT_KINDS).filter((root) => /[A-Z]/.test(root));
+const INTERNAL_ROOT_NAMES = Object.keys(ROOT_WORDS).filter((root) => /[A-Z]/.test(root));
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 interface Pools {
@@ -427,7 +427,7 @@ describe('every audit row shape', () => {
 					document: fc.oneof(fc.constantFrom(...Object.values(DOCUMENTS)), fc.string()),
 					viewId: fc.option(fc.string()),
 					root: fc.oneof(
-						fc.constantFrom(...Object.keys(AUDIT_KINDS), '__proto__', 'constructor'),
+						fc.constantFrom(...Object.keys(ROOT_WORDS), '__proto__', 'constructor'),
 						fc.string()
 					),
 					key: fc.string(),

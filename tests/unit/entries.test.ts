@@ -3,7 +3,13 @@
  * A synonym is stored as what it means; an unknown field anywhere is refused, by name.
  */
 import { describe, expect, it } from 'vitest';
-import { readEntry, readKnownFields, readStoredEntry, MemberSchema } from '../../src/lib/shared';
+import {
+	entryNoun,
+	readEntry,
+	readKnownFields,
+	readStoredEntry,
+	MemberSchema
+} from '../../src/lib/shared';
 import { BOARD, EVERY_ROOT, VALID_ENTRIES } from '../support/entry-fixtures';
 
 const nia = VALID_ENTRIES.project.members!.value;
@@ -41,7 +47,7 @@ describe('readEntry', () => {
 			expect(readEntry(kind, root, key, { ...value, note: 'carried along' })).toEqual({
 				ok: false,
 				code: 'invalid-entry',
-				message: `Unknown field "note" in ${root}.`
+				message: `Unknown field "note" in a ${entryNoun(root)}.`
 			});
 		}
 	);
@@ -51,7 +57,7 @@ describe('readEntry', () => {
 		expect(readEntry('view', 'boards', 'b1', board)).toMatchObject({
 			ok: false,
 			code: 'invalid-entry',
-			message: 'Unknown field "reports.0.script" in boards.'
+			message: 'Unknown field "reports.0.script" in a board.'
 		});
 	});
 
@@ -60,11 +66,11 @@ describe('readEntry', () => {
 		expect(readEntry('project', 'members', 'nia', entry)).toMatchObject({
 			ok: false,
 			code: 'invalid-entry',
-			message: 'Unknown field "__proto__" in members.'
+			message: 'Unknown field "__proto__" in a membership.'
 		});
 		expect(readEntry('project', 'members', 'nia', { ...nia, constructor: 'x' })).toMatchObject({
 			ok: false,
-			message: 'Unknown field "constructor" in members.'
+			message: 'Unknown field "constructor" in a membership.'
 		});
 	});
 
@@ -72,7 +78,7 @@ describe('readEntry', () => {
 		expect(readEntry('project', 'members', 'bo', nia)).toMatchObject({
 			ok: false,
 			code: 'key-mismatch',
-			message: 'An entry of members is stored under its accountId.'
+			message: 'A membership is stored under its accountId.'
 		});
 	});
 

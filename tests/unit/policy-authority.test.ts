@@ -138,7 +138,7 @@ describe('rewriting someone else’s member entry', () => {
 			).toEqual({
 				ok: false,
 				code: 'invalid-entry',
-				message: 'Unknown field "isOwner" in members.'
+				message: 'Unknown field "isOwner" in a membership.'
 			});
 	});
 });
@@ -164,8 +164,7 @@ describe('rewriting invitations and requests', () => {
 		).toEqual({
 			ok: false,
 			code: 'invalid-entry',
-			message:
-				'Invalid entry in invites (acceptedAt): Invalid input: expected number, received NaN.'
+			message: 'Invalid invitation (acceptedAt): Invalid input: expected number, received NaN.'
 		});
 		const decided = {
 			...JOIN_REQUEST,
@@ -186,8 +185,7 @@ describe('rewriting invitations and requests', () => {
 			expect(judge(network, 'ada', { ...invites, before: stored, after })).toEqual({
 				ok: false,
 				code: 'invalid-entry',
-				message:
-					'The entry "inv1" of invites is malformed as stored: only the server can replace it.'
+				message: 'This invitation was stored malformed: only the server can replace it.'
 			});
 	});
 
@@ -276,7 +274,7 @@ describe('rewriting someone else’s entry of a data view', () => {
 		).toEqual({
 			ok: false,
 			code: 'invalid-entry',
-			message: 'Unknown field "sharedWith" in boards.'
+			message: 'Unknown field "sharedWith" in a board.'
 		});
 	});
 });

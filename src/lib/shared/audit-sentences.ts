@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { CADENCE_LABELS } from './digest-schedule';
 import { parseDocumentName, type DocumentKind } from './documents';
+import { ROOT_WORDS } from './root-words';
 import { readStoredEntry } from './entries';
 import { isResendRequest } from './invitation-lifecycle';
 import {
@@ -71,41 +72,7 @@ export interface AuditFacts {
 	redacted: 'private-document' | 'too-large' | null;
 }
 
-/** Each root of the documents in words: its kind for filters, one of its entries in a sentence. */
-export const AUDIT_KINDS = {
-	members: { label: 'People and roles', noun: 'membership', plural: 'memberships' },
-	invites: { label: 'Invitations', noun: 'invitation', plural: 'invitations' },
-	requests: { label: 'Requests', noun: 'request', plural: 'requests' },
-	handovers: {
-		label: 'Hand-over requests',
-		noun: 'hand-over request',
-		plural: 'hand-over requests'
-	},
-	settings: { label: 'Project settings', noun: 'project setting', plural: 'project settings' },
-	zones: { label: 'Zones', noun: 'zone', plural: 'zones' },
-	views: { label: 'Data views', noun: 'data view', plural: 'data views' },
-	boards: { label: 'Boards', noun: 'board', plural: 'boards' },
-	subscriptions: { label: 'Subscriptions', noun: 'subscription', plural: 'subscriptions' },
-	customEvents: { label: 'Custom events', noun: 'custom event', plural: 'custom events' },
-	savedBehaviors: { label: 'Saved behaviors', noun: 'saved behavior', plural: 'saved behaviors' },
-	savedFormulas: { label: 'Saved formulas', noun: 'saved formula', plural: 'saved formulas' },
-	customProperties: {
-		label: 'Custom properties',
-		noun: 'custom property',
-		plural: 'custom properties'
-	},
-	borrowedProperties: {
-		label: 'Borrowed properties',
-		noun: 'borrowed property',
-		plural: 'borrowed properties'
-	},
-	userProfiles: { label: 'User profiles', noun: 'user profile', plural: 'user profiles' },
-	lexicon: { label: 'Lexicon', noun: 'Lexicon entry', plural: 'Lexicon entries' },
-	lookupTables: { label: 'Lookup tables', noun: 'lookup table', plural: 'lookup tables' },
-	projects: { label: 'Project lists', noun: 'project listing', plural: 'project listings' },
-	notices: { label: 'Notices', noun: 'notice', plural: 'notices' }
-} as const;
-export type AuditKind = keyof typeof AUDIT_KINDS;
+export type AuditKind = keyof typeof ROOT_WORDS;
 
 /** The roots a project's audit log can be filtered by (user documents have no project). */
 export const AUDIT_FILTER_KINDS = [
@@ -278,7 +245,7 @@ function describeChange(entry: AuditFacts, words: Words): Clause {
 		return { act: act('wrote', 'write', 'to a part this document does not have') };
 	}
 	const root = entry.root;
-	const noun = AUDIT_KINDS[root].noun;
+	const noun = ROOT_WORDS[root].noun;
 	if (entry.redacted) return describeUnrecorded(entry, root, kind, words);
 	const read = (value: unknown) =>
 		value === null || value === undefined
@@ -303,10 +270,10 @@ function describeUnrecorded(
 	const change = entry.change ?? 'update';
 	const verb =
 		root === 'lookupTables' && change === 'add' ? act('uploaded', 'upload') : CHANGE_VERBS[change];
-	const kinds = AUDIT_KINDS[root].plural;
+	const kinds = ROOT_WORDS[root].plural;
 	if (entry.redacted === 'too-large') {
 		const table = root === 'lookupTables' ? words.knownLookupTable(entry.key) : null;
-		const what = table ?? withArticle(AUDIT_KINDS[root].noun);
+		const what = table ?? withArticle(ROOT_WORDS[root].noun);
 		return { act: act(verb.past, verb.base, `${what} (too large to record)`) };
 	}
 	return kind === 'user'
@@ -326,7 +293,7 @@ function changeOf(before: unknown, after: unknown): AuditChange {
 }
 
 function isKind(root: string): root is AuditKind {
-	return Object.hasOwn(AUDIT_KINDS, root);
+	return Object.hasOwn(ROOT_WORDS, root);
 }
 
 /** "a board", "an invitation". */

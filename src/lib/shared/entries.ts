@@ -10,6 +10,7 @@ import { rootSpec, type DocumentKind } from './documents';
 import { succeed, type Outcome } from './outcome';
 import { deny, type ReasonCode } from './policy/decision';
 import { shown } from './policy/values';
+import { entryNoun } from './root-words';
 import { issueLines } from './zod-issues';
 
 export type EntryReading = Outcome<{ value: unknown }, ReasonCode>;
@@ -26,7 +27,7 @@ export function readEntry(
 	const parsed = spec.schema.safeParse(value);
 	if (!parsed.success) return deny('invalid-entry', describeIssue(root, parsed.error));
 	if (spec.keyField !== null && (parsed.data as Record<string, unknown>)[spec.keyField] !== key) {
-		return deny('key-mismatch', `An entry of ${root} is stored under its ${spec.keyField}.`);
+		return deny('key-mismatch', `A ${entryNoun(root)} is stored under its ${spec.keyField}.`);
 	}
 	return succeed({ value: parsed.data });
 }
@@ -88,9 +89,9 @@ function describeIssue(root: string, error: z.ZodError): string {
 	const unknown = error.issues.find((issue) => issue.code === 'unrecognized_keys');
 	if (unknown && unknown.code === 'unrecognized_keys') {
 		const field = [...unknown.path, unknown.keys[0] ?? ''].map(String).join('.');
-		return `Unknown field "${shown(field)}" in ${root}.`;
+		return `Unknown field "${shown(field)}" in a ${entryNoun(root)}.`;
 	}
 	const issue = issueLines(error)[0];
 	const path = issue?.path ? ` (${shown(issue.path)})` : '';
-	return `Invalid entry in ${root}${path}: ${issue?.message ?? 'malformed'}.`;
+	return `Invalid ${entryNoun(root)}${path}: ${issue?.message ?? 'malformed'}.`;
 }

@@ -23,6 +23,7 @@ export * from './lookup-table-csv';
 export * from './digest-schedule';
 export * from './workflows';
 export * from './audit-sentences';
+export * from './root-words';
 export * from './embedding';
 export * from './api-contract';
 export * from './outcome';

@@ -11,7 +11,8 @@ import { DescriptionSchema, IdSchema, NameSchema, TimestampSchema } from './ids'
 import { CadenceSchema, OwnRequestSchema, type AccessRequest } from './membership';
 import { ROLES, ROLE_LABELS, RoleSchema } from './roles';
 import { REASON_CODES } from './policy/decision';
-import { AUDIT_CHANGES, AUDIT_KINDS, type AuditKind } from './audit-sentences';
+import { AUDIT_CHANGES, type AuditKind } from './audit-sentences';
+import { ROOT_WORDS } from './root-words';
 
 const RoleOutputSchema = z.enum(ROLES);
 
@@ -113,7 +114,7 @@ export const AUDIT_PAGE_LIMIT = { default: 50, max: 200 } as const;
 export const AuditQuerySchema = z.object({
 	/** The kind of entry: a root map of the project's documents (`members`, `boards`, ...). */
 	root: optionalParam(
-		z.enum(Object.keys(AUDIT_KINDS) as [AuditKind, ...AuditKind[]], {
+		z.enum(Object.keys(ROOT_WORDS) as [AuditKind, ...AuditKind[]], {
 			message: 'Not a kind of entry of the audit log'
 		})
 	),

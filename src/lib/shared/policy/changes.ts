@@ -15,6 +15,7 @@ import { decideClientInvitationMove } from '../invitation-lifecycle';
 import type { AccessRequest, Invite, Member } from '../membership';
 import type { BoardSubscription } from '../objects';
 import { ROLE_PLURALS, parseRole, type Role } from '../roles';
+import { entriesNoun, entryNoun } from '../root-words';
 import { ALLOW, deny, firstDenial, type Decision } from './decision';
 import type { ProjectFacts } from './facts';
 import {
@@ -63,7 +64,10 @@ function parseChange<T>(kind: DocumentKind, change: EntryChange): Parsed<T> | De
 	const spec = rootSpec(kind, change.root);
 	if (!spec) return deny('server-only', `"${shown(change.root)}" is not part of this document.`);
 	if (spec.writers === 'server') {
-		return deny('server-only', `The ${change.root} of this document are maintained by the server.`);
+		return deny(
+			'server-only',
+			`The ${entriesNoun(change.root)} of this document are maintained by the server.`
+		);
 	}
 	let after: T | undefined;
 	if (change.after !== undefined) {
@@ -73,14 +77,17 @@ function parseChange<T>(kind: DocumentKind, change: EntryChange): Parsed<T> | De
 	}
 	if (change.before === undefined) {
 		return after === undefined
-			? deny('invalid-entry', `There is no entry "${shown(change.key)}" in ${change.root}.`)
+			? deny(
+					'invalid-entry',
+					`There is no such ${entryNoun(change.root)}: it may have been deleted.`
+				)
 			: { kind: 'add', before: undefined, after };
 	}
 	const before = readStoredEntry(kind, change.root, change.key, change.before) as T | undefined;
 	if (before === undefined) {
 		return deny(
 			'invalid-entry',
-			`The entry "${shown(change.key)}" of ${change.root} is malformed as stored: only the server can replace it.`
+			`This ${entryNoun(change.root)} was stored malformed: only the server can replace it.`
 		);
 	}
 	return after === undefined
@@ -131,7 +138,10 @@ export function judgeProjectChange(
 		case 'handovers':
 			return judgeHandoverChange(facts, authorId, parsed as Parsed<HandoverRequest>);
 		default:
-			return deny('server-only', `The ${change.root} of a project are maintained by the server.`);
+			return deny(
+				'server-only',
+				`The ${entriesNoun(change.root)} of a project are maintained by the server.`
+			);
 	}
 }
 
@@ -418,7 +428,7 @@ function judgeByRootRule(
 				? ALLOW
 				: deny(
 						'creator-or-admin',
-						`Only its creator or a Project Admin can change this entry of ${change.root}.`
+						`Only its creator or a Project Admin can change this ${entryNoun(change.root)}.`
 					);
 		case 'lexicon-fields':
 			return parsed.kind === 'update'
