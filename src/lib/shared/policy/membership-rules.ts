@@ -19,7 +19,7 @@ import { fail, succeed, type Outcome } from '../outcome';
 import { ALLOW, deny, firstDenial, type Decision, type ReasonCode } from './decision';
 import type { ProjectFacts } from './facts';
 import { shown } from './values';
-import { issueLines } from '../zod-issues';
+import { firstIssue } from '../zod-issues';
 
 const RANK: Record<Role, number> = { consumer: 1, analyst: 2, admin: 3 };
 
@@ -58,9 +58,9 @@ function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 		);
 		if (role !== undefined) return fail('unknown-role', `"${shown(role)}" is not a project role.`);
 	}
-	const issue = issueLines(parsed.error)[0];
-	const where = issue?.path ? ` (${issue.path})` : '';
-	return fail('invalid-entry', `The ${what} is malformed${where}: ${issue?.message ?? 'invalid'}.`);
+	const issue = firstIssue(parsed.error);
+	const where = issue.path ? ` (${issue.path})` : '';
+	return fail('invalid-entry', `The ${what} is malformed${where}: ${issue.message}.`);
 }
 
 /** Whether a person of this zone may hold this role and see these data views here. */
