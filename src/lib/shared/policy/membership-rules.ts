@@ -12,7 +12,13 @@ import { z } from 'zod';
 import { zoneLabel, zonesClaimingEmail, type Zone } from '../consortium';
 import { readKnownFields } from '../entries';
 import { EmailSchema, IdSchema } from '../ids';
-import { AccessRequestSchema, MemberSchema, type AccessRequest, type Member } from '../membership';
+import {
+	AccessRequestSchema,
+	MemberSchema,
+	type AccessRequest,
+	type Invite,
+	type Member
+} from '../membership';
 import { ScopeSchema, sameScope, type Scope } from '../project';
 import { ROLE_LABELS, ROLES, RoleSchema, type Role } from '../roles';
 import { fail, succeed, type Outcome } from '../outcome';
@@ -455,4 +461,32 @@ export function defaultScope(facts: ProjectFacts, zoneId: string): Scope {
 		if (view) return [view.id];
 	}
 	return 'all';
+}
+
+/**
+ * A Project Admin's new invitation as the console writes it: queued for the server to send, the
+ * address in lower case, the data views its role and zone see by default.
+ */
+export function queuedInvite(
+	facts: ProjectFacts,
+	invitation: { id: string; email: string; role: Role; zoneId: string },
+	invitedBy: string,
+	invitedAt: number
+): Invite {
+	const { id, email, role, zoneId } = invitation;
+	return {
+		id,
+		email: email.toLowerCase(),
+		role,
+		zoneId,
+		scope: role === 'admin' ? 'all' : defaultScope(facts, zoneId),
+		invitedBy,
+		invitedAt,
+		sendRequests: 1,
+		status: 'queued',
+		sentAt: null,
+		expiresAt: null,
+		acceptedAt: null,
+		failure: null
+	};
 }
