@@ -70,5 +70,14 @@ describe('what zod says about a value that does not fit', () => {
 			projectIds: ['p1']
 		});
 		expect(Object.keys(issuesByField(portal, 'origins'))).toEqual(['origins.0']);
+		const twice = errorOf(RegisterPortalRequestSchema, {
+			name: 'Portal',
+			origins: ['https://portal.example', 'https://portal.example'],
+			projectIds: ['p1', 'p1']
+		});
+		expect(issuesByField(twice)).toEqual({
+			origins: ['Each origin once'],
+			projectIds: ['Each project once']
+		});
 	});
 });
