@@ -27,8 +27,8 @@ import {
 	ManagementModeSchema,
 	NameSchema,
 	RegisterPortalRequestSchema,
-	formatIssues,
-	issueLines
+	firstIssue,
+	formatIssues
 } from '../../src/lib/shared';
 import { createAccount, findAccountByEmail } from '../auth/accounts';
 import type { AuthDb } from '../auth/settings';
@@ -279,7 +279,7 @@ function registerPortalCommand(): void {
 		projectIds: projects.map((project) => project.id)
 	});
 	if (!parsed.success) {
-		const { path, message } = issueLines(parsed.error)[0]!;
+		const { path, message } = firstIssue(parsed.error);
 		const option = { name: 'name', origins: 'origin', projectIds: 'project' }[path.split('.')[0]!];
 		fail(`--${option ?? 'name'}: ${message}`);
 	}

@@ -34,23 +34,42 @@ export function mailHandoverRequests(deps: HandoverMailDeps): DocumentExtension 
 				if (change.root !== 'handovers' || change.after === undefined) continue;
 				const before = change.before as HandoverRequest | undefined;
 				const after = change.after as HandoverRequest;
-				if (before === undefined) mailAsked(deps, after, project.name, path);
-				else if (before.status === 'pending' && after.status !== 'pending')
-					mailAnswer(deps, after, project.name, path);
+				const mail =
+					before === undefined
+						? mailAsked
+						: before.status === 'pending' && after.status !== 'pending'
+							? mailAnswer
+							: null;
+				const parties = mail && partiesOf(deps.db, after);
+				if (parties) mail(deps, { request: after, ...parties, projectName: project.name, path });
 			}
 		}
 	};
 }
 
+interface Parties {
+	asker: Account;
+	asked: Account;
+}
+
+/** What a mail about a hand-over request says: the request, its parties, where it is answered. */
+interface MailFacts extends Parties {
+	request: HandoverRequest;
+	projectName: string;
+	path: string;
+}
+
+/** The asking and the asked admin's accounts; null when either is gone (nobody to tell). */
+function partiesOf(db: Db, request: HandoverRequest): Parties | null {
+	const asker = findAccountById(db, request.askedBy);
+	const asked = findAccountById(db, request.askedOf);
+	return asker && asked ? { asker, asked } : null;
+}
+
 function mailAsked(
 	deps: HandoverMailDeps,
-	request: HandoverRequest,
-	projectName: string,
-	path: string
+	{ request, asker, asked, projectName, path }: MailFacts
 ): void {
-	const asker = findAccountById(deps.db, request.askedBy);
-	const asked = findAccountById(deps.db, request.askedOf);
-	if (!asker || !asked) return;
 	deps.mailer.enqueue(
 		handoverAskedMail({
 			site: deps.site,
@@ -66,13 +85,8 @@ function mailAsked(
 
 function mailAnswer(
 	deps: HandoverMailDeps,
-	request: HandoverRequest,
-	projectName: string,
-	path: string
+	{ request, asker, asked, projectName, path }: MailFacts
 ): void {
-	const asker = findAccountById(deps.db, request.askedBy);
-	const asked = findAccountById(deps.db, request.askedOf);
-	if (!asker || !asked) return;
 	const role = ROLE_LABELS[request.stepDownTo];
 	const message = {
 		accepted: {

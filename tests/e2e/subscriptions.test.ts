@@ -152,4 +152,25 @@ describe('board subscriptions, in Chromium', () => {
 		await expectNoSeriousViolations(nia.page, 'subscriptions, 390x844');
 		await leave(nia);
 	});
+
+	it('ends a subscription only once the Project Admin confirms, focus back where it was on Cancel', async () => {
+		const ada = await signedInAs(e2e, 'ada', SUBSCRIPTIONS);
+		const list = subscriptionList(ada.page);
+		await expect.poll(() => list.innerText()).toContain('Monthly to Name of nia and you');
+		const end = list.getByRole('button', { name: 'End the subscription to Loans' });
+		await end.click();
+		const confirm = ada.page.getByRole('dialog', { name: 'End this subscription?' });
+		await expect
+			.poll(() => confirm.innerText())
+			.toContain('Loans will no longer be sent to Name of nia and you.');
+		await confirm.getByRole('button', { name: 'Cancel' }).click();
+		await confirm.waitFor({ state: 'detached' });
+		expect(await end.evaluate((element) => element === document.activeElement)).toBe(true);
+		expect(await list.innerText()).toContain('Monthly to Name of nia and you');
+
+		await end.click();
+		await confirm.getByRole('button', { name: 'End subscription' }).click();
+		await ada.page.getByText('No subscriptions yet').waitFor();
+		await leave(ada);
+	});
 });

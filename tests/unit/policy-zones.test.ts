@@ -9,6 +9,7 @@ import {
 	decideRequestDecision,
 	decideSubscriptionRequest,
 	defaultScope,
+	queuedInvite,
 	zonesClaimingEmail,
 	type Role,
 	type Scope
@@ -145,6 +146,25 @@ describe('network-zone management', () => {
 			})
 		).toEqual({ ok: true });
 		expect(decideRemoval(project, 'bo', project.member('bo')!)).toEqual({ ok: true });
+	});
+
+	it('queues a new invitation with the data views its zone sees by default, Project Admins every one', () => {
+		const invite = (role: Role, zoneId: string) =>
+			queuedInvite(project, { id: 'i1', email: 'New@Aurora.example.edu', role, zoneId }, 'ada', 5);
+		expect(invite('analyst', 'aurora')).toMatchObject({
+			email: 'new@aurora.example.edu',
+			scope: defaultScope(project, 'aurora'),
+			invitedBy: 'ada',
+			invitedAt: 5,
+			sendRequests: 1,
+			status: 'queued',
+			sentAt: null
+		});
+		expect(defaultScope(project, 'aurora')).not.toBe('all');
+		expect(invite('admin', 'nz').scope).toBe('all');
+		expect(decideInvite(project, 'ada', invite('analyst', 'aurora'), project.invitees)).toEqual({
+			ok: true
+		});
 	});
 
 	it('offers only the roles the zone allows', () => {

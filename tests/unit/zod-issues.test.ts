@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
 	EmailSchema,
 	RegisterPortalRequestSchema,
+	firstIssue,
 	formatIssues,
 	issueLines,
 	issuesByField
@@ -29,6 +30,14 @@ describe('what zod says about a value that does not fit', () => {
 
 	it('names each issue by the dotted path of its field, in order', () => {
 		expect(issueLines(error).map((line) => line.path)).toEqual(['PORT', 'mail.from', 'origins.1']);
+	});
+
+	it('names the first thing wrong, for a field or a sentence that shows one complaint', () => {
+		expect(firstIssue(error)).toEqual({ path: 'PORT', message: expect.any(String) });
+		expect(firstIssue(errorOf(EmailSchema, 'nobody'))).toEqual({
+			path: '',
+			message: 'Enter a valid email address'
+		});
 	});
 
 	it('gives forms the messages per field, and the whole value its own under a name', () => {
@@ -61,5 +70,14 @@ describe('what zod says about a value that does not fit', () => {
 			projectIds: ['p1']
 		});
 		expect(Object.keys(issuesByField(portal, 'origins'))).toEqual(['origins.0']);
+		const twice = errorOf(RegisterPortalRequestSchema, {
+			name: 'Portal',
+			origins: ['https://portal.example', 'https://portal.example'],
+			projectIds: ['p1', 'p1']
+		});
+		expect(issuesByField(twice)).toEqual({
+			origins: ['Each origin once'],
+			projectIds: ['Each project once']
+		});
 	});
 });

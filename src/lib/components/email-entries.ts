@@ -2,7 +2,7 @@
  * Reading the addresses people type or paste into the Invite Users "user bar": separated by commas,
  * semicolons, spaces or new lines, and also in the "Name <address>" form mail programs copy.
  */
-import { EmailSchema } from '$lib/shared';
+import { EmailSchema, firstIssue } from '$lib/shared';
 
 export interface EmailEntry {
 	/** The address as normalized by EmailSchema (trimmed, lower-cased) or, when invalid, as typed. */
@@ -25,10 +25,7 @@ export function readEmailEntry(raw: string): EmailEntry {
 	const parsed = EmailSchema.safeParse(raw);
 	return parsed.success
 		? { address: parsed.data, error: null }
-		: {
-				address: raw.trim(),
-				error: parsed.error.issues[0]?.message ?? 'Enter a valid email address'
-			};
+		: { address: raw.trim(), error: firstIssue(parsed.error).message };
 }
 
 /** The entries with the new addresses appended, skipping any already there (case-insensitively). */

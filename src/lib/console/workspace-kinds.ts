@@ -3,7 +3,7 @@
  * their words, the fields a person edits (and how each maps to the entry), and what a list shows.
  * Shapes are checked by the shared zod schemas when written; the words follow the seed.
  */
-import { DOCUMENT_ROOTS, newId, type ViewRoot } from '../shared';
+import { DOCUMENT_ROOTS, firstIssue, newId, type ViewRoot } from '../shared';
 import type { StampedEntry } from '../state/view.svelte';
 
 export type FieldKind =
@@ -237,7 +237,7 @@ export function entryFields(
 export function problemWith(kind: ObjectKind, entry: unknown): string | null {
 	const parsed = DOCUMENT_ROOTS.view[kind.root].schema.safeParse(entry);
 	if (parsed.success) return null;
-	const issue = parsed.error.issues[0]!;
-	const field = kind.fields.find((candidate) => candidate.key === issue.path[0]);
+	const issue = firstIssue(parsed.error);
+	const field = kind.fields.find((candidate) => candidate.key === issue.path.split('.')[0]);
 	return field ? `${field.label}: ${issue.message}` : issue.message;
 }

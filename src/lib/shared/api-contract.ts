@@ -93,6 +93,14 @@ export const ROUTER_ERROR_CODES = [
 
 const TOKEN_ERRORS = ['token-invalid', 'token-expired', 'token-used'] as const;
 const TICKET_ERRORS = ['ticket-invalid', 'ticket-expired', 'ticket-used'] as const;
+/** An invitation link's: its token's, and what became of the invitation. */
+const INVITE_LINK_ERRORS = [
+	...TOKEN_ERRORS,
+	'invite-superseded',
+	'invite-revoked',
+	'invite-accepted',
+	'rate-limited'
+] as const;
 
 const Ok = z.object({ ok: z.literal(true) });
 const SignedIn = z.object({ account: AccountSchema });
@@ -257,13 +265,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(InvitePreviewRequestSchema),
 		answer: json(InvitePreviewSchema),
-		errors: [
-			...TOKEN_ERRORS,
-			'invite-superseded',
-			'invite-revoked',
-			'invite-accepted',
-			'rate-limited'
-		]
+		errors: INVITE_LINK_ERRORS
 	},
 	acceptInvite: {
 		method: 'POST',
@@ -272,13 +274,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(InviteAcceptRequestSchema),
 		answer: json(SignedIn.extend({ projectId: z.string() })),
-		errors: [
-			...TOKEN_ERRORS,
-			'invite-superseded',
-			'invite-revoked',
-			'invite-accepted',
-			'rate-limited'
-		]
+		errors: INVITE_LINK_ERRORS
 	},
 
 	// Requests, the directory, the audit log, the roster, lookup tables and the Lexicon.

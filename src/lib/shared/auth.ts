@@ -5,10 +5,13 @@
 import { z } from 'zod';
 import { EmailSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
 
+/** The shortest password the server takes; the forms say so before sending. */
+export const PASSWORD_MIN_LENGTH = 8;
+
 /** What a person may choose: long passphrases welcome, scrypt's input bounded. */
 export const PasswordSchema = z
 	.string()
-	.min(8, 'A password has at least 8 characters')
+	.min(PASSWORD_MIN_LENGTH, `A password has at least ${PASSWORD_MIN_LENGTH} characters`)
 	.max(128, 'A password has at most 128 characters');
 
 /** The token of an emailed link, as the SPA reads it from the URL fragment. */

@@ -7,7 +7,7 @@
  * writes the same shapes by hand, and the iframe validates everything it receives against them.
  */
 import { z } from 'zod';
-import { EmailSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
+import { EmailSchema, IdSchema, NameSchema, TimestampSchema, eachOnce } from './ids';
 import { ROLE_LABELS, type Role } from './roles';
 
 // ---- portals --------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ export const PortalOriginsSchema = z
 	.array(PortalOriginSchema)
 	.min(1, 'Add at least one origin')
 	.max(10, 'A portal has at most 10 origins')
-	.refine((origins) => new Set(origins).size === origins.length, 'Each origin once');
+	.refine(eachOnce, 'Each origin once');
 
 /**
  * The projects a portal serves: it gets tickets, and may frame the panel, for these only. At
@@ -70,7 +70,7 @@ export const PortalProjectIdsSchema = z
 	.array(IdSchema)
 	.min(1, 'Choose at least one project')
 	.max(100, 'A portal serves at most 100 projects')
-	.refine((ids) => new Set(ids).size === ids.length, 'Each project once');
+	.refine(eachOnce, 'Each project once');
 
 /** `POST /api/consortia/:consortiumId/portals`. */
 export const RegisterPortalRequestSchema = z.object({

@@ -11,7 +11,7 @@ import { succeed, type Outcome } from './outcome';
 import { deny, type ReasonCode } from './policy/decision';
 import { shown } from './policy/values';
 import { entryNoun } from './root-words';
-import { issueLines } from './zod-issues';
+import { firstIssue } from './zod-issues';
 
 export type EntryReading = Outcome<{ value: unknown }, ReasonCode>;
 
@@ -91,7 +91,7 @@ function describeIssue(root: string, error: z.ZodError): string {
 		const field = [...unknown.path, unknown.keys[0] ?? ''].map(String).join('.');
 		return `Unknown field "${shown(field)}" in a ${entryNoun(root)}.`;
 	}
-	const issue = issueLines(error)[0];
-	const path = issue?.path ? ` (${shown(issue.path)})` : '';
-	return `Invalid ${entryNoun(root)}${path}: ${issue?.message ?? 'malformed'}.`;
+	const issue = firstIssue(error);
+	const path = issue.path ? ` (${shown(issue.path)})` : '';
+	return `Invalid ${entryNoun(root)}${path}: ${issue.message}.`;
 }

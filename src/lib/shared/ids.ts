@@ -43,6 +43,11 @@ export const EmailDomainSchema = z
 		'Enter a domain such as library.example.edu'
 	);
 
+/** For a list's `.refine`: no item in it twice (ids, origins). */
+export function eachOnce(items: readonly unknown[]): boolean {
+	return new Set(items).size === items.length;
+}
+
 export function emailDomain(email: string): string {
 	return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }

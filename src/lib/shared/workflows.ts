@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ManagementModeSchema, ZoneKindSchema } from './consortium';
 import { countOf } from './human-format';
-import { DescriptionSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
+import { DescriptionSchema, IdSchema, NameSchema, TimestampSchema, eachOnce } from './ids';
 import { CadenceSchema, OwnRequestSchema, type AccessRequest } from './membership';
 import { ROLES, ROLE_LABELS, RoleSchema } from './roles';
 import { REASON_CODES } from './policy/decision';
@@ -30,7 +30,7 @@ export const SubscriptionRequestInputSchema = z.object({
 		.array(IdSchema)
 		.min(1, 'Choose at least one board')
 		.max(50, 'Choose at most 50 boards')
-		.refine((ids) => new Set(ids).size === ids.length, 'Choose each board once'),
+		.refine(eachOnce, 'Choose each board once'),
 	cadence: CadenceSchema,
 	message: DescriptionSchema.default('')
 });

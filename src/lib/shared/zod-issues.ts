@@ -20,6 +20,14 @@ export function issueLines(error: z.ZodError): IssueLine[] {
 	}));
 }
 
+/**
+ * The first thing wrong, for a field or a sentence that shows one complaint. zod reports no
+ * failure without an issue; the fallback only satisfies the type.
+ */
+export function firstIssue(error: z.ZodError): IssueLine {
+	return issueLines(error)[0] ?? { path: '', message: 'Not valid' };
+}
+
 /** Messages per field, for a form to show beside each; the value's own under `whole`. */
 export function issuesByField(error: z.ZodError, whole = '_'): Record<string, string[]> {
 	const fields: Record<string, string[]> = {};

@@ -11,16 +11,16 @@ import type * as Y from 'yjs';
 import { nextAssignment } from '../member-permissions';
 import {
 	ALLOW,
-	defaultScope,
+	deny,
 	membershipNews,
 	inviteesFrom,
 	judgeProjectBatch,
 	judgeProjectChange,
 	newId,
-	newInvitation,
 	PROJECT_SETTINGS_KEY,
 	projectDocument,
 	withResendRequested,
+	queuedInvite,
 	type AccessRequest,
 	type CloseReason,
 	type DataView,
@@ -77,6 +77,20 @@ export function presenceColor(accountId: string): string {
 
 /** Somebody else changed the signed-in person's own membership here (membership-news.ts). */
 export type OwnMembershipListener = (news: MembershipNews, at: number) => void;
+
+/** Why nothing is written before the project has loaded: the person's standing is not known. */
+const NOT_LOADED = deny('not-a-member', 'The project has not loaded yet.');
+
+/**
+ * Why an action on an entry is refused when the entry is no longer there (another admin, or the
+ * server, removed it while the person looked at it).
+ */
+const GONE = {
+	members: deny('not-a-member', 'That person is no longer a member.'),
+	invites: deny('invalid-entry', 'That invitation is gone.'),
+	requests: deny('invalid-entry', 'That request is gone.'),
+	handovers: deny('invalid-entry', 'That hand-over request is gone.')
+} satisfies Partial<Record<keyof Mirrors, Decision>>;
 
 export interface InviteOutcome {
 	email: string;
@@ -310,8 +324,7 @@ export class ProjectState implements ProjectFacts {
 	// ---- acting ---------------------------------------------------------------------------------
 
 	#write(change: EntryChange): Decision {
-		if (!this.info)
-			return { ok: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
+		if (!this.info) return NOT_LOADED;
 		const decision = judgeProjectChange(this, this.myAccountId, change, this.invitees);
 		if (!decision.ok) return decision;
 		this.#apply(change);
@@ -320,8 +333,7 @@ export class ProjectState implements ProjectFacts {
 
 	/** Changes that stand or fall together, judged as the server judges one update, then sent as one. */
 	#writeTogether(changes: EntryChange[]): Decision {
-		if (!this.info)
-			return { ok: false, code: 'not-a-member', message: 'The project has not loaded yet.' };
+		if (!this.info) return NOT_LOADED;
 		const refused = judgeProjectBatch(this, this.myAccountId, changes, this.invitees).find(
 			(verdict) => !verdict.decision.ok
 		);
@@ -339,12 +351,7 @@ export class ProjectState implements ProjectFacts {
 	/** Gives a member another role (a Project Admin sees every data view; others keep theirs). */
 	changeRole(accountId: string, role: Role): Decision {
 		const member = this.members.get(accountId);
-		if (!member)
-			return {
-				ok: false,
-				code: 'not-a-member',
-				message: 'That person is no longer a member.'
-			};
+		if (!member) return GONE.members;
 		const { scope } = nextAssignment(member, role);
 		return this.#write({
 			root: 'members',
@@ -357,12 +364,7 @@ export class ProjectState implements ProjectFacts {
 	/** Removes a member, or (for oneself) leaves the project. */
 	remove(accountId: string): Decision {
 		const member = this.members.get(accountId);
-		if (!member)
-			return {
-				ok: false,
-				code: 'not-a-member',
-				message: 'That person is no longer a member.'
-			};
+		if (!member) return GONE.members;
 		return this.#write({ root: 'members', key: accountId, before: member, after: undefined });
 	}
 
@@ -374,18 +376,10 @@ export class ProjectState implements ProjectFacts {
 		invitations: ReadonlyArray<{ email: string; role: Role; zoneId: string }>
 	): InviteOutcome[] {
 		const now = Date.now();
-		return invitations.map(({ email, role, zoneId }) => {
-			const invite = newInvitation({
-				id: newId(),
-				email,
-				role,
-				zoneId,
-				scope: role === 'admin' ? 'all' : defaultScope(this, zoneId),
-				invitedBy: this.myAccountId,
-				invitedAt: now
-			});
+		return invitations.map((invitation) => {
+			const invite = queuedInvite(this, { id: newId(), ...invitation }, this.myAccountId, now);
 			return {
-				email,
+				email: invitation.email,
 				inviteId: invite.id,
 				decision: this.#write({ root: 'invites', key: invite.id, before: undefined, after: invite })
 			};
@@ -394,7 +388,7 @@ export class ProjectState implements ProjectFacts {
 
 	resend(inviteId: string): Decision {
 		const invite = this.invites.get(inviteId);
-		if (!invite) return { ok: false, code: 'invalid-entry', message: 'That invitation is gone.' };
+		if (!invite) return GONE.invites;
 		return this.#write({
 			root: 'invites',
 			key: inviteId,
@@ -406,7 +400,7 @@ export class ProjectState implements ProjectFacts {
 	/** Approves or denies a pending request; the server then acts on it and tells the requester. */
 	decideRequest(requestId: string, approve: boolean, reason: string): Decision {
 		const request = this.requests.get(requestId);
-		if (!request) return { ok: false, code: 'invalid-entry', message: 'That request is gone.' };
+		if (!request) return GONE.requests;
 		return this.#write({
 			root: 'requests',
 			key: requestId,
@@ -447,8 +441,7 @@ export class ProjectState implements ProjectFacts {
 	 */
 	answerHandover(requestId: string, accept: boolean, reply: string): Decision {
 		const request = this.handovers.get(requestId);
-		if (!request)
-			return { ok: false, code: 'invalid-entry', message: 'That hand-over request is gone.' };
+		if (!request) return GONE.handovers;
 		const answer: EntryChange = {
 			root: 'handovers',
 			key: requestId,
@@ -480,8 +473,7 @@ export class ProjectState implements ProjectFacts {
 
 	withdrawHandover(requestId: string): Decision {
 		const request = this.handovers.get(requestId);
-		if (!request)
-			return { ok: false, code: 'invalid-entry', message: 'That hand-over request is gone.' };
+		if (!request) return GONE.handovers;
 		return this.#write({
 			root: 'handovers',
 			key: requestId,
@@ -492,7 +484,7 @@ export class ProjectState implements ProjectFacts {
 
 	revoke(inviteId: string): Decision {
 		const invite = this.invites.get(inviteId);
-		if (!invite) return { ok: false, code: 'invalid-entry', message: 'That invitation is gone.' };
+		if (!invite) return GONE.invites;
 		return this.#write({ root: 'invites', key: inviteId, before: invite, after: undefined });
 	}
 }

@@ -172,6 +172,47 @@ export class ViewState {
 		return decision;
 	}
 
+	/**
+	 * Whether the person may change this entry, judged on the change `patch` makes (with no patch:
+	 * any edit at all, as the entry's Edit button asks before the fields are chosen).
+	 */
+	decideEdit(
+		placement: Placement,
+		root: ViewRoot,
+		entry: StampedEntry,
+		patch: Partial<StampedEntry> = {}
+	): Decision {
+		return this.decide(placement, this.#edit(root, entry, patch));
+	}
+
+	/** Changes the entry by `patch`, restamped, if the policy allows it. */
+	edit(
+		placement: Placement,
+		root: ViewRoot,
+		entry: StampedEntry,
+		patch: Partial<StampedEntry>
+	): Decision {
+		return this.write(placement, this.#edit(root, entry, patch));
+	}
+
+	/** Whether the person may delete this entry. */
+	decideRemoval(placement: Placement, root: ViewRoot, entry: StampedEntry): Decision {
+		return this.decide(placement, this.#removal(root, entry));
+	}
+
+	/** Deletes the entry if the policy allows it. */
+	remove(placement: Placement, root: ViewRoot, entry: StampedEntry): Decision {
+		return this.write(placement, this.#removal(root, entry));
+	}
+
+	#edit(root: ViewRoot, entry: StampedEntry, patch: Partial<StampedEntry>): EntryChange {
+		return { root, key: entry.id, before: entry, after: { ...this.restamp(entry), ...patch } };
+	}
+
+	#removal(root: ViewRoot, entry: StampedEntry): EntryChange {
+		return { root, key: entry.id, before: entry, after: undefined };
+	}
+
 	/** A new entry's stamps, by the signed-in person, now. */
 	stamp(
 		id: string

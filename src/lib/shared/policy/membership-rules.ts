@@ -12,14 +12,21 @@ import { z } from 'zod';
 import { zoneLabel, zonesClaimingEmail, type Zone } from '../consortium';
 import { readKnownFields } from '../entries';
 import { EmailSchema, IdSchema } from '../ids';
-import { AccessRequestSchema, MemberSchema, type AccessRequest, type Member } from '../membership';
+import {
+	AccessRequestSchema,
+	MemberSchema,
+	type AccessRequest,
+	type Invite,
+	type Member
+} from '../membership';
 import { ScopeSchema, sameScope, type Scope } from '../project';
+import { newInvitation } from '../invitation-lifecycle';
 import { ROLE_LABELS, ROLES, RoleSchema, type Role } from '../roles';
 import { fail, succeed, type Outcome } from '../outcome';
 import { ALLOW, deny, firstDenial, type Decision, type ReasonCode } from './decision';
 import type { ProjectFacts } from './facts';
 import { shown } from './values';
-import { issueLines } from '../zod-issues';
+import { firstIssue } from '../zod-issues';
 
 const RANK: Record<Role, number> = { consumer: 1, analyst: 2, admin: 3 };
 
@@ -58,9 +65,9 @@ function read<T>(schema: z.ZodType<T>, value: unknown, what: string): Read<T> {
 		);
 		if (role !== undefined) return fail('unknown-role', `"${shown(role)}" is not a project role.`);
 	}
-	const issue = issueLines(parsed.error)[0];
-	const where = issue?.path ? ` (${issue.path})` : '';
-	return fail('invalid-entry', `The ${what} is malformed${where}: ${issue?.message ?? 'invalid'}.`);
+	const issue = firstIssue(parsed.error);
+	const where = issue.path ? ` (${issue.path})` : '';
+	return fail('invalid-entry', `The ${what} is malformed${where}: ${issue.message}.`);
 }
 
 /** Whether a person of this zone may hold this role and see these data views here. */
@@ -455,4 +462,19 @@ export function defaultScope(facts: ProjectFacts, zoneId: string): Scope {
 		if (view) return [view.id];
 	}
 	return 'all';
+}
+
+/**
+ * A Project Admin's new invitation as the console writes it: queued for the server to send, the
+ * address in lower case, the data views its role and zone see by default.
+ */
+export function queuedInvite(
+	facts: ProjectFacts,
+	invitation: { id: string; email: string; role: Role; zoneId: string },
+	invitedBy: string,
+	invitedAt: number
+): Invite {
+	const { role, zoneId } = invitation;
+	const scope = role === 'admin' ? 'all' : defaultScope(facts, zoneId);
+	return newInvitation({ ...invitation, scope, invitedBy, invitedAt });
 }
