@@ -8,13 +8,10 @@
  */
 import {
 	membershipNews,
-	newId,
 	readStoredEntry,
-	userDocument,
 	type EntryChange,
 	type Member,
-	type MembershipNews,
-	type Notice
+	type MembershipNews
 } from '../../src/lib/shared';
 import { findAccountById } from '../auth/accounts';
 import type { Db } from '../db/database';
@@ -22,8 +19,9 @@ import { findPortal } from '../embed/portals';
 import type { MailQueue } from '../mail/mailer';
 import { membershipChangedMail, type SiteUrl } from '../mail/templates';
 import type { DocumentExtension } from '../sync/extensions';
-import type { LiveDocument, Via } from '../sync/live-document';
+import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
+import { leaveNotice } from './leave-notice';
 
 export interface MembershipNewsDeps {
 	db: Db;
@@ -38,33 +36,52 @@ export function tellMembersWhatHappened(deps: MembershipNewsDeps): DocumentExten
 		name: 'membership news',
 		onAccepted(document, authorId, changes, via) {
 			if (document.address.kind !== 'project' || !document.index) return;
-			for (const change of changes) {
-				if (change.root !== 'members') continue;
-				const news = newsOf(deps, document, authorId, change, via);
-				if (news) tell(deps, document, news.member, news.news, authorId);
+			const memberChanges = changes.filter((change) => change.root === 'members');
+			if (memberChanges.length === 0) return;
+			// Who did it, looked up once for the whole batch (a batch may remove many members).
+			const actor = authorId === null ? null : findAccountById(deps.db, authorId);
+			const by: Actor = {
+				id: authorId,
+				name:
+					authorId === null
+						? null
+						: actor?.name || document.index.member(authorId)?.name || 'A Project Admin',
+				askWhom: actor ? `${actor.name} (${actor.email})` : null,
+				portalName: via ? (findPortal(deps.db, via.portalId)?.name ?? null) : null
+			};
+			for (const change of memberChanges) {
+				const news = newsOf(document, by, change);
+				if (news) tell(deps, document, news.member, news.news, by);
 			}
 		}
 	};
 }
 
+/** Who made a batch of changes, as the news and the mail name them. */
+interface Actor {
+	/** Null: the server (an operator's command). */
+	id: string | null;
+	name: string | null;
+	/** "Name (email)" of whom to ask; null when the server did it. */
+	askWhom: string | null;
+	portalName: string | null;
+}
+
 /** The member a change is news to, and the news; null when it is nobody's news. */
 function newsOf(
-	deps: MembershipNewsDeps,
 	document: LiveDocument,
-	authorId: string | null,
-	change: EntryChange,
-	via: Via | null
+	by: Actor,
+	change: EntryChange
 ): { member: Member; news: MembershipNews } | null {
 	const before = readMember(change.key, change.before);
 	// A new member hears from their invitation or from the decision on their request.
-	if (!before || authorId === before.accountId) return null;
+	if (!before || by.id === before.accountId) return null;
 	const after = change.after === undefined ? null : readMember(change.key, change.after);
 	if (change.after !== undefined && !after) return null;
-	const index = document.index!;
 	const news = membershipNews({
-		actorName: authorId === null ? null : nameOf(deps, document, authorId),
-		portalName: via ? (findPortal(deps.db, via.portalId)?.name ?? null) : null,
-		projectName: index.project.name,
+		actorName: by.name,
+		portalName: by.portalName,
+		projectName: document.index!.project.name,
 		before,
 		after,
 		views: [...document.root('views').values()] as Array<{ id: string; name: string }>
@@ -76,36 +93,23 @@ function readMember(key: string, value: unknown): Member | null {
 	return (readStoredEntry('project', 'members', key, value) as Member | undefined) ?? null;
 }
 
-function nameOf(deps: MembershipNewsDeps, document: LiveDocument, accountId: string): string {
-	return (
-		findAccountById(deps.db, accountId)?.name ||
-		document.index!.member(accountId)?.name ||
-		'A Project Admin'
-	);
-}
-
 function tell(
 	deps: MembershipNewsDeps,
 	document: LiveDocument,
 	member: Member,
 	news: MembershipNews,
-	authorId: string | null
+	by: Actor
 ): void {
 	const projectId = document.index!.project.id;
-	const notice: Notice = {
-		id: newId(),
-		at: deps.now(),
-		kind: news.kind,
-		projectId,
-		text: news.text.slice(0, 500)
-	};
-	deps.registry.change(userDocument(member.accountId), (roots) =>
-		roots.notices.set(notice.id, notice)
+	leaveNotice(
+		deps.registry,
+		member.accountId,
+		{ kind: news.kind, projectId, text: news.text },
+		deps.now()
 	);
 	// Data views change with the work; a role or a place in the project is worth a mail.
 	if (news.kind === 'views-changed') return;
 	const account = findAccountById(deps.db, member.accountId);
-	const actor = authorId === null ? null : findAccountById(deps.db, authorId);
 	deps.mailer.enqueue(
 		membershipChangedMail({
 			site: deps.site,
@@ -113,7 +117,7 @@ function tell(
 			name: account?.name || member.name,
 			subject: news.subject,
 			text: news.text,
-			askWhom: actor ? `${actor.name} (${actor.email})` : null,
+			askWhom: by.askWhom,
 			path: news.kind === 'removed-from-project' ? '/' : `/projects/${projectId}`
 		})
 	);

@@ -14,7 +14,6 @@ import {
 	describeRequest,
 	newId,
 	ROLE_LABELS,
-	userDocument,
 	viewDocument,
 	type AccessRequest,
 	type BoardSubscription,
@@ -31,6 +30,7 @@ import { requestDecidedMail, type SiteUrl } from '../mail/templates';
 import type { OnAccepted } from '../sync/extensions';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
+import { leaveNotice } from '../notices/leave-notice';
 import { boardNamesOf } from './projection';
 
 export interface DecisionDeps {
@@ -148,12 +148,5 @@ function noticeTo(
 	accountId: string,
 	content: Pick<Notice, 'projectId' | 'text'>
 ): void {
-	const notice: Notice = {
-		id: newId(),
-		at: deps.now(),
-		kind: 'request-decided',
-		projectId: content.projectId,
-		text: content.text.slice(0, 500)
-	};
-	deps.registry.change(userDocument(accountId), (roots) => roots.notices.set(notice.id, notice));
+	leaveNotice(deps.registry, accountId, { kind: 'request-decided', ...content }, deps.now());
 }

@@ -138,3 +138,9 @@ export const NoticeSchema = z.strictObject({
 	text: z.string().max(500)
 });
 export type Notice = z.infer<typeof NoticeSchema>;
+
+/**
+ * How long a notice is kept: the console shows none older, and the server lets older ones go
+ * whenever it leaves a new one, so a user document does not grow with every notice ever sent.
+ */
+export const NOTICE_LIFETIME_MS = 14 * 24 * 3600 * 1000;

@@ -15,6 +15,7 @@ import { projectUsersPath, signInPath } from '../paths';
 import {
 	API,
 	CLOSE,
+	NOTICE_LIFETIME_MS,
 	type Account,
 	parseDocumentName,
 	userDocument,
@@ -27,9 +28,6 @@ import { NoticeBoard } from './notice-board.svelte';
 import { explainSync, tellNews } from './sync-notices';
 
 const REMEMBERED_ACCOUNT = 'console:account';
-
-/** News older than this is not shown on a device that has not seen it: it would only pile up. */
-const NEWS_WINDOW_MS = 14 * 24 * 3600 * 1000;
 
 /** y-indexeddb keeps one database per document, named as the hub asks. */
 const indexedDbCopies: StoredCopies = {
@@ -199,7 +197,7 @@ class ConsoleState {
 			// Read, extended and written back at once; nothing renders from it.
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity
 			const already = new Set<string>(JSON.parse(localStorage.getItem(seen) ?? '[]') as string[]);
-			const oldest = Date.now() - NEWS_WINDOW_MS;
+			const oldest = Date.now() - NOTICE_LIFETIME_MS;
 			const unseen = [...notices.values()]
 				.filter((notice) => !already.has(notice.id) && notice.at >= oldest)
 				.sort((a, b) => a.at - b.at);
