@@ -6,6 +6,7 @@ import { SyncClient, queuedInvite } from '../support/sync';
 import { MIGRATIONS } from '../../server/schema';
 import { migrate, openDatabase } from '../../server/db/database';
 import { eventually } from '../support/eventually';
+import { recordGovernanceEvent } from '../../server/audit/governance';
 import { rawRequest, setUpHarbour, signedIn, startWorkflowServer } from '../support/workflows';
 
 let clock: TestClock;
@@ -398,5 +399,40 @@ describe('the audit log in people’s words', () => {
 			['invites', 'delete', null, 'x@example.org', null]
 		]);
 		db.close();
+	});
+
+	it('keeps a governance action as one entry in a sentence, found by its kind, person and zone', async () => {
+		recordGovernanceEvent(server.app.db, {
+			place: { projectId: 'p1' },
+			authorId: 'iza',
+			subject: { email: 'Edda@Example.org', zoneId: 'aurora' },
+			event: {
+				kind: 'invite-link-copied',
+				inviteId: 'inv-1',
+				email: 'edda@example.org',
+				role: 'analyst',
+				zoneId: 'aurora'
+			},
+			at: clock.now()
+		});
+		recordGovernanceEvent(server.app.db, {
+			place: { consortiumId: 'harbour' },
+			authorId: null,
+			event: {
+				kind: 'invite-link-copied',
+				inviteId: 'inv-2',
+				email: 'other@example.org',
+				role: 'consumer',
+				zoneId: 'borealis'
+			},
+			at: clock.now()
+		});
+		const [governance, ...rest] = await audit('?root=governance');
+		expect(rest).toEqual([]);
+		expect(governance!.sentence).toBe(
+			'Name of iza copied the invite link for edda@example.org by hand, as Analyst (Aurora)'
+		);
+		expect((await audit('?zone=aurora&root=governance')).length).toBe(1);
+		expect((await audit('?zone=borealis&root=governance')).length).toBe(0);
 	});
 });

@@ -11,6 +11,7 @@ import { CADENCE_LABELS } from './digest-schedule';
 import { parseDocumentName, type DocumentKind } from './documents';
 import { ROOT_WORDS } from './root-words';
 import { readStoredEntry } from './entries';
+import { GOVERNANCE_ROOT, readGovernanceEvent } from './governance-events';
 import { isResendRequest } from './invitation-lifecycle';
 import {
 	OFFICE_INVITER,
@@ -92,7 +93,8 @@ export const AUDIT_FILTER_KINDS = [
 	'lookupTables',
 	'settings',
 	'zones',
-	'views'
+	'views',
+	'governance'
 ] as const satisfies readonly AuditKind[];
 
 /** Why the policy refused a change, as the end of "…; refused: <reason>". */
@@ -240,6 +242,7 @@ class Words {
 }
 
 function describeChange(entry: AuditFacts, words: Words): Clause {
+	if (entry.root === GOVERNANCE_ROOT) return describeGovernanceEvent(entry.after, words);
 	const kind = parseDocumentName(entry.document)?.kind;
 	if (!kind || !isKind(entry.root)) {
 		return { act: act('wrote', 'write', 'to a part this document does not have') };
@@ -292,8 +295,8 @@ function changeOf(before: unknown, after: unknown): AuditChange {
 	return after === null || after === undefined ? 'delete' : 'update';
 }
 
-function isKind(root: string): root is AuditKind {
-	return Object.hasOwn(ROOT_WORDS, root);
+function isKind(root: string): root is Exclude<AuditKind, typeof GOVERNANCE_ROOT> {
+	return root !== GOVERNANCE_ROOT && Object.hasOwn(ROOT_WORDS, root);
 }
 
 /** "a board", "an invitation". */
@@ -325,7 +328,7 @@ type Describer = (change: Described<unknown>) => Clause;
  * The sentence of each kind of entry. The values were read by the root's own schema
  * (`readStoredEntry`), which is what makes each cast to the root's entry type sound.
  */
-const DESCRIBERS: Record<AuditKind, Describer> = {
+const DESCRIBERS: Record<Exclude<AuditKind, typeof GOVERNANCE_ROOT>, Describer> = {
 	members: (change) => describeMember(change as Described<Member>),
 	invites: (change) => describeInvite(change as Described<Invite>),
 	requests: (change) => describeRequest(change as Described<AccessRequest>),
@@ -377,6 +380,22 @@ function describeMember({ change, before, after, entry, words }: Described<Membe
 			if (parts.length === 0) return { act: act('saved', 'save', `${whose} membership unchanged`) };
 			return { act: changed(`${whose} ${parts.join(' and ')}`) };
 		}
+	}
+}
+
+/** A governance action: one act over many entries, in one sentence of its own kind. */
+function describeGovernanceEvent(value: unknown, words: Words): Clause {
+	const event = readGovernanceEvent(value);
+	if (!event) return { act: act('recorded', 'record', 'a governance action') };
+	switch (event.kind) {
+		case 'invite-link-copied':
+			return {
+				act: act(
+					'copied',
+					'copy',
+					`the invite link for ${words.address(event.email)} by hand, as ${ROLE_LABELS[event.role]} (${words.zone(event.zoneId)})`
+				)
+			};
 	}
 }
 

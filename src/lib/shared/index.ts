@@ -24,6 +24,7 @@ export * from './digest-schedule';
 export * from './workflows';
 export * from './audit-sentences';
 export * from './root-words';
+export * from './governance-events';
 export * from './embedding';
 export * from './api-contract';
 export * from './outcome';

@@ -37,7 +37,13 @@ export const ROOT_WORDS = {
 	lexicon: { label: 'Lexicon', noun: 'Lexicon entry', plural: 'Lexicon entries' },
 	lookupTables: { label: 'Lookup tables', noun: 'lookup table', plural: 'lookup tables' },
 	projects: { label: 'Project lists', noun: 'project listing', plural: 'project listings' },
-	notices: { label: 'Notices', noun: 'notice', plural: 'notices' }
+	notices: { label: 'Notices', noun: 'notice', plural: 'notices' },
+	/** Not a document's root: the audit log's governance actions (governance-events.ts). */
+	governance: {
+		label: 'Governance actions',
+		noun: 'governance action',
+		plural: 'governance actions'
+	}
 } as const;
 
 /** "subscription" for an entry of `subscriptions`; "entry" for a root no document has. */

@@ -1,0 +1,42 @@
+/**
+ * Governance actions: what an admin or the consortium office does to access as one act, beside
+ * the entry changes it causes (an invite link copied by hand, an access review's result, a
+ * library's offboarding). Each is one row of the audit log with the root `governance` and the
+ * event as its value, so that the log answers an auditor in one sentence ("Ada Admin completed
+ * the review of Borealis: 12 kept, 3 removed") and not only in the many changes it made.
+ *
+ * An event belongs to a project (its audit log shows it) or, when it crosses projects, to the
+ * consortium (`consortiumEventDocument`). Each kind has its own schema here and its sentence in
+ * `describeGovernanceEvent` (audit-sentences.ts); the server writes them through
+ * `recordGovernanceEvent` (server/audit/governance.ts) only.
+ */
+import { z } from 'zod';
+import { EmailSchema, IdSchema } from './ids';
+import { RoleSchema } from './roles';
+
+/** The audit log's root for governance actions. */
+export const GOVERNANCE_ROOT = 'governance';
+
+/** An admin took an invitation's link by hand because its mail did not arrive. */
+export const InviteLinkCopiedSchema = z.strictObject({
+	kind: z.literal('invite-link-copied'),
+	inviteId: IdSchema,
+	email: EmailSchema,
+	role: RoleSchema,
+	zoneId: IdSchema
+});
+
+export const GovernanceEventSchema = z.discriminatedUnion('kind', [InviteLinkCopiedSchema]);
+export type GovernanceEvent = z.infer<typeof GovernanceEventSchema>;
+export type GovernanceEventKind = GovernanceEvent['kind'];
+
+/** Where an event that crosses the consortium's projects is filed in the audit log. */
+export function consortiumEventDocument(consortiumId: string): `consortium/${string}` {
+	return `consortium/${consortiumId}`;
+}
+
+/** The event an audit row holds; null for a value no version of the console wrote. */
+export function readGovernanceEvent(value: unknown): GovernanceEvent | null {
+	const parsed = GovernanceEventSchema.safeParse(value);
+	return parsed.success ? parsed.data : null;
+}
