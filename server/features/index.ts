@@ -1,8 +1,8 @@
 /**
  * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
- * (audit, consortium, directory, lookup-tables, requests, roster, subscriptions): the SQL indexes
- * and the audit log that follow every document, the reactions to requests decided in a project
- * document, the digest scheduler, and the HTTP routes. Only this wiring knows every room; no room
+ * (audit, consortium, directory, lookup-tables, requests, reviews, roster, subscriptions): the SQL
+ * indexes and the audit log that follow every document, the reactions to requests decided in a
+ * project document, the digest and access review schedulers, and the HTTP routes. Only this wiring knows every room; no room
  * imports another's routes.
  */
 import type { AuthContext } from '../auth/routes/context';
@@ -29,6 +29,8 @@ import { indexRequestsOnChange, reindexRequestsOnLoad } from '../requests/reques
 import { projectRequestsIntoUserDocuments } from '../requests/projection';
 import { registerRequestRoutes } from '../requests/routes';
 import { registerRosterRoutes } from '../roster/routes';
+import { ReviewScheduler } from '../reviews/review-scheduler';
+import { registerReviewRoutes } from '../reviews/routes';
 import {
 	indexSubscriptionsOnChange,
 	reindexSubscriptionsOnLoad
@@ -94,6 +96,8 @@ export interface WorkflowDeps {
 export interface Workflows {
 	/** Not started: links in digests need the site's address, known once the server listens. */
 	readonly digests: DigestScheduler;
+	/** Closes access reviews at their due date; not started, like the digests. */
+	readonly reviews: ReviewScheduler;
 	/** What the workflows do when a document changes, in order (after `workflowIndexes`). */
 	readonly reactions: DocumentExtension[];
 	/** Brings the indexes in step with documents an older version wrote; once the extensions are in use. */
@@ -110,8 +114,10 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerLookupTableUpload(router, auth, { ...deps, limits });
 	registerLexiconExport(router, auth, deps);
 	registerRosterRoutes(router, auth, deps);
+	registerReviewRoutes(router, auth, { ...deps, limits });
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
+		reviews: new ReviewScheduler({ ...deps, checkIntervalMs: limits.reviewCheckIntervalMs }),
 		reactions: [
 			{
 				name: 'requests into user documents',

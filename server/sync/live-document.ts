@@ -162,6 +162,19 @@ export type DocumentOf<K extends DocumentKind> = {
 	root<R extends RootName<K>>(name: R): Y.Map<RootEntry<K, R>>;
 } & LiveDocument;
 
+/** An entry a server change writes on someone's behalf: its new value, or undefined to delete it. */
+export interface EntryWrite {
+	root: string;
+	key: string;
+	value: unknown;
+}
+
+/** What became of the writes of `changeAs`. */
+export interface ChangesMade {
+	accepted: EntryChange[];
+	refused: Refusal[];
+}
+
 /** A change to make in the server's fix-up transaction: the value an entry must hold. */
 interface Fix {
 	root: string;
@@ -666,6 +679,50 @@ export class LiveDocument {
 		if (emitted.length > 0) this.#publish(Y.mergeUpdates(emitted));
 		if (changes.length > 0) this.#hooks.accepted(this, null, changes, null);
 		return changes;
+	}
+
+	/**
+	 * Changes the server writes on a person's behalf (an access review's removal, decided by its
+	 * reviewer on an HTTP route): judged by the policy as that person's own changes, before
+	 * anything is applied, so that nothing refused ever enters the document; the accepted ones are
+	 * applied in their canonical form and heard by the extensions with the person as their author
+	 * (the audit log, the membership news, the projections), the refused ones as their refusals.
+	 */
+	changeAs(authorId: string, writes: readonly EntryWrite[]): ChangesMade {
+		return this.#store.atomically(() => this.#changeAs(authorId, writes));
+	}
+
+	#changeAs(authorId: string, writes: readonly EntryWrite[]): ChangesMade {
+		const changes = writes.map(({ root, key, value }) => ({
+			root,
+			key,
+			before: this.#map(root).get(key),
+			after: value
+		}));
+		const accepted: EntryChange[] = [];
+		const refused: Refusal[] = [];
+		for (const { change, decision, canonical } of this.#decide(authorId, changes)) {
+			if (decision.ok) accepted.push({ ...change, after: canonical });
+			else refused.push({ change, decision });
+		}
+		const applied =
+			accepted.length > 0
+				? this.#record(() =>
+						this.doc.transact(
+							() =>
+								writeFixes(
+									(root) => this.#map(root),
+									accepted.map(({ root, key, after }) => ({ root, key, value: after }))
+								),
+							SERVER_ORIGIN
+						)
+					)
+				: { changes: [], emitted: [] };
+		this.index?.advance(applied.changes);
+		if (applied.emitted.length > 0) this.#publish(Y.mergeUpdates(applied.emitted));
+		if (refused.length > 0) this.#hooks.refused(this, authorId, refused, null);
+		if (applied.changes.length > 0) this.#hooks.accepted(this, authorId, applied.changes, null);
+		return { accepted: applied.changes, refused };
 	}
 
 	/**

@@ -23,7 +23,9 @@ import { CLOSE } from '../../src/lib/shared';
 import { ExtensionList, type DocumentExtension } from './extensions';
 import {
 	LiveDocument,
+	type ChangesMade,
 	type DocumentHooks,
+	type EntryWrite,
 	type DocumentOf,
 	type Judge,
 	type LiveDocumentOptions,
@@ -187,6 +189,20 @@ export class DocumentRegistry implements DocumentHooks {
 		try {
 			// The document was made from this name, so it has the roots its kind names.
 			return document.change(edit as (roots: RootMaps<DocumentKind>) => void);
+		} finally {
+			this.release(document);
+		}
+	}
+
+	/**
+	 * Changes made for a person (`LiveDocument.changeAs`): judged by the policy as theirs, heard by
+	 * the extensions as theirs; null if the document does not exist.
+	 */
+	changeAs(name: string, authorId: string, writes: readonly EntryWrite[]): ChangesMade | null {
+		const document = this.acquire(name);
+		if (!document) return null;
+		try {
+			return document.changeAs(authorId, writes);
 		} finally {
 			this.release(document);
 		}

@@ -6,6 +6,12 @@
  */
 import { z } from 'zod';
 import {
+	ReviewDecisionRequestSchema,
+	ReviewListSchema,
+	ReviewSchema,
+	StartReviewRequestSchema
+} from './access-reviews';
+import {
 	AccountSchema,
 	AccountSessionSchema,
 	AccountUpdateRequestSchema,
@@ -379,6 +385,87 @@ export const API = routes({
 		answer: CSV,
 		errors: ['unauthenticated', 'project-not-found', 'view-not-found', 'cannot-read-view'],
 		policyDenials: true
+	},
+
+	// Access reviews.
+	listReviews: {
+		method: 'GET',
+		path: '/api/projects/:id/reviews',
+		summary: 'The project’s access reviews, open ones first (Project Admins).',
+		caller: 'session',
+		answer: json(ReviewListSchema),
+		errors: ['unauthenticated', 'project-not-found', 'not-project-admin']
+	},
+	startReview: {
+		method: 'POST',
+		path: '/api/projects/:id/reviews',
+		summary: 'Starts an access review of a zone’s people, or of every member; mails its reviewers.',
+		caller: 'session',
+		body: body(StartReviewRequestSchema),
+		answer: json(z.object({ review: ReviewSchema }), 201),
+		errors: [
+			'unauthenticated',
+			'project-not-found',
+			'not-project-admin',
+			'not-zone-reviewer',
+			'review-zone-unknown',
+			'review-due-date',
+			'review-empty',
+			'review-open',
+			'rate-limited'
+		]
+	},
+	getReview: {
+		method: 'GET',
+		path: '/api/projects/:id/reviews/:reviewId',
+		summary: 'An access review: each person, their access and its reason, the decisions.',
+		caller: 'session',
+		answer: json(z.object({ review: ReviewSchema })),
+		errors: ['unauthenticated', 'project-not-found', 'not-project-admin', 'review-not-found']
+	},
+	decideReviewItem: {
+		method: 'POST',
+		path: '/api/projects/:id/reviews/:reviewId/people/:accountId',
+		summary: 'Keep or Remove one person; a removal is made at once, judged by the policy.',
+		caller: 'session',
+		body: body(ReviewDecisionRequestSchema),
+		answer: json(z.object({ review: ReviewSchema })),
+		errors: [
+			'unauthenticated',
+			'project-not-found',
+			'not-project-admin',
+			'review-not-found',
+			'review-item-not-found',
+			'review-closed',
+			'review-item-decided',
+			'not-zone-reviewer',
+			'review-own-access',
+			'review-person-gone'
+		],
+		policyDenials: true
+	},
+	completeReview: {
+		method: 'POST',
+		path: '/api/projects/:id/reviews/:reviewId/complete',
+		summary: 'Closes an access review before its due date; undecided people are reported.',
+		caller: 'session',
+		answer: json(z.object({ review: ReviewSchema })),
+		errors: [
+			'unauthenticated',
+			'project-not-found',
+			'not-project-admin',
+			'review-not-found',
+			'review-closed',
+			'not-zone-reviewer'
+		]
+	},
+	downloadReviewCsv: {
+		method: 'GET',
+		path: '/api/projects/:id/reviews/:reviewId/review.csv',
+		summary: 'An access review as CSV: person, access, reason, decision, by whom, when.',
+		caller: 'session',
+		answer: CSV,
+		errors: ['unauthenticated', 'project-not-found', 'not-project-admin', 'review-not-found']
 	},
 
 	// Embedding: portals, tickets, embedded sessions, consent.

@@ -25,6 +25,7 @@ export * from './workflows';
 export * from './audit-sentences';
 export * from './root-words';
 export * from './governance-events';
+export * from './access-reviews';
 export * from './embedding';
 export * from './api-contract';
 export * from './outcome';
