@@ -376,7 +376,7 @@ export function accessReviewStartedMail(mail: {
 	to: string;
 	starterName: string;
 	projectName: string;
-	/** `reviewScopeName`: "Aurora University Library", "every zone". */
+	/** `reviewScopeName`: "Aurora University Library", "everyone". */
 	scopeName: string;
 	people: number;
 	dueAt: number;

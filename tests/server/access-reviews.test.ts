@@ -369,7 +369,7 @@ describe('closing', () => {
 		const csv = await rawRequest(server, 'iza', `/api/projects/p1/reviews/${review.id}/review.csv`);
 		expect(csv.status).toBe(200);
 		expect(csv.headers.get('content-disposition')).toMatch(
-			/^attachment; filename="access-review-aurora-analytics-every-zone-\d{4}-\d{2}-\d{2}\.csv"/
+			/^attachment; filename="access-review-aurora-analytics-everyone-\d{4}-\d{2}-\d{2}\.csv"/
 		);
 		const parsed = parseCsv(await csv.text());
 		expect(parsed.ok).toBe(true);

@@ -96,7 +96,7 @@ export const ReviewSummarySchema = z.object({
 	id: IdSchema,
 	projectId: IdSchema,
 	zoneId: IdSchema.nullable(),
-	/** "Aurora University Library", or "every zone" for the whole project. */
+	/** "Aurora University Library", or "everyone" for the whole project. */
 	scopeName: z.string(),
 	startedBy: z.object({ accountId: IdSchema, name: z.string() }),
 	startedAt: TimestampSchema,
@@ -268,9 +268,9 @@ export function scopeWords(scope: Scope, viewNames: Readonly<Record<string, stri
 		: `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** "Aurora University Library" for a zone, "every zone" for the whole project. */
+/** "Aurora University Library" for a zone, "everyone" for the whole project. */
 export function reviewScopeName(zoneName: string | null): string {
-	return zoneName ?? 'every zone';
+	return zoneName ?? 'everyone';
 }
 
 /** "Kept", "Removed", "No longer a member", "Undecided". */
