@@ -14,6 +14,8 @@ import type { DocumentExtension, OnAccepted } from '../sync/extensions';
 import type { LiveDocument, Via } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import type { EntryChange } from '../../src/lib/shared';
+import { recordAccessGrantsOnChange, recordAccessGrantsOnLoad } from '../access/grants';
+import { registerAccessRoutes } from '../access/routes';
 import { recordAcceptedChanges, recordRefusedChanges } from '../audit/log';
 import { registerAuditRoutes } from '../audit/routes';
 import { registerDirectoryRoutes } from '../directory/routes';
@@ -46,12 +48,15 @@ export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
 		recordAcceptedChanges(db, now),
 		indexMembershipsOnChange(db, now),
 		indexRequestsOnChange(db),
-		indexSubscriptionsOnChange(db, now)
+		indexSubscriptionsOnChange(db, now),
+		// After the audit log: it reads the step the log has just recorded.
+		recordAccessGrantsOnChange(db)
 	]);
 	const reindex = [
 		reindexMembershipsOnLoad(db, now),
 		reindexRequestsOnLoad(db),
-		reindexSubscriptionsOnLoad(db, now)
+		reindexSubscriptionsOnLoad(db, now),
+		recordAccessGrantsOnLoad(db)
 	];
 	return {
 		name: 'audit log and indexes',
@@ -110,6 +115,7 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerLookupTableUpload(router, auth, { ...deps, limits });
 	registerLexiconExport(router, auth, deps);
 	registerRosterRoutes(router, auth, deps);
+	registerAccessRoutes(router, auth, deps);
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
 		reactions: [
