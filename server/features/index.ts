@@ -1,9 +1,9 @@
 /**
  * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
- * (audit, consortium, directory, lookup-tables, requests, roster, subscriptions): the SQL indexes
- * and the audit log that follow every document, the reactions to requests decided in a project
- * document, the digest scheduler, and the HTTP routes. Only this wiring knows every room; no room
- * imports another's routes.
+ * (access, audit, consortium, directory, lookup-tables, requests, roster, subscriptions): the SQL
+ * indexes and the audit log that follow every document, the reactions to requests decided in a
+ * project document, the digest scheduler, and the HTTP routes. Only this wiring knows every room;
+ * no room imports another's routes.
  */
 import type { AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
