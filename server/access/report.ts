@@ -68,7 +68,7 @@ interface GrantRow {
 	viewsSetAt: number | null;
 }
 
-const GRANT_COLUMNS = `m.project_id AS projectId, m.account_id AS accountId, a.name, a.email,
+const SELECT_GRANTS = `SELECT m.project_id AS projectId, m.account_id AS accountId, a.name, a.email,
 	m.role, m.zone_id AS zoneId, z.name AS zoneName, z.kind AS zoneKind, m.scope,
 	g.path, g.granted_by AS grantedBy, gb.name AS grantedByName, g.asked_at AS askedAt,
 	g.granted_at AS grantedAt, g.role_set_by AS roleSetBy, rb.name AS roleSetByName,
@@ -167,7 +167,7 @@ export function accessOfPerson(
 	const rows = (
 		db
 			.prepare(
-				`SELECT ${GRANT_COLUMNS}
+				`${SELECT_GRANTS}
 				 WHERE m.account_id = ? AND m.project_id IN (SELECT id FROM projects WHERE consortium_id = ?)`
 			)
 			.all(accountId, consortiumId) as GrantRow[]
@@ -223,10 +223,14 @@ export function findPeopleWithAccess(
 	});
 }
 
-/** The memberships of the consortium's projects whose data views show the zone's data. */
+/**
+ * The memberships of the consortium's projects whose data views show the zone's data:
+ * `scopeReaches`, said in SQL so that only those rows are read (a project in network-zone
+ * management has every library's people).
+ */
 function grantsReachingZone(db: Db, asker: Asker, zoneId: string): GrantRow[] {
 	const select = db.prepare(
-		`SELECT ${GRANT_COLUMNS}
+		`${SELECT_GRANTS}
 		 WHERE m.project_id = ? AND (m.scope = '"all"' OR EXISTS (
 			SELECT 1 FROM json_each(m.scope) AS viewed WHERE viewed.value IN (SELECT value FROM json_each(?))))`
 	);

@@ -235,6 +235,50 @@ describe('who may open it', () => {
 	});
 });
 
+describe('who can see a zone’s data, in network-zone management', () => {
+	it('the people of its data view, and those with the global view or every view', async () => {
+		setUpNetworkZoneConsortium(server);
+		const join = (
+			accountId: string,
+			role: 'admin' | 'analyst',
+			zoneId: string,
+			scope?: string[]
+		) => {
+			account(server, accountId);
+			putMember(server.app.db, server.app.registry, 'n1', {
+				accountId,
+				email: email(accountId),
+				name: nameOf(accountId),
+				role,
+				zoneId,
+				scope
+			});
+		};
+		join('olaf', 'admin', 'nl-office');
+		join('gus', 'analyst', 'nl-office', ['global']);
+		join('ivy', 'analyst', 'nl-aurora', ['iz-nl-aurora']);
+		const olaf = signedIn(server, 'olaf');
+		const aurora = await olaf.get('/api/consortia/northern/access/zones/nl-aurora');
+		expect(aurora.body.people.map((person: { accountId: string }) => person.accountId)).toEqual([
+			'gus',
+			'ivy',
+			'olaf'
+		]);
+		expect(grantOf(aurora.body, 'gus', 'n1').views).toEqual([
+			{ id: 'global', name: 'Northern Office (all institutions)' }
+		]);
+		const office = await olaf.get('/api/consortia/northern/access/zones/nl-office');
+		expect(office.body.people.map((person: { accountId: string }) => person.accountId)).toEqual([
+			'gus',
+			'olaf'
+		]);
+		// A Network Zone admin of another consortium looks into nothing here.
+		expect((await signedIn(server, 'nadia').get('/api/consortia/northern/access')).status).toBe(
+			403
+		);
+	});
+});
+
 describe('the path of each way in', () => {
 	it('the consortium office: members the server added outright', async () => {
 		const aurora = await zoneReport('nadia', 'aurora');
