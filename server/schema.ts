@@ -5,6 +5,7 @@
  * matters within a room (across rooms tables do not depend on each other's migrations), and
  * stays as it was when each shipped.
  */
+import { ACCESS_MIGRATIONS } from './access/migrations';
 import { AUDIT_MIGRATIONS } from './audit/migrations';
 import { AUTH_MIGRATIONS } from './auth/migrations';
 import { CONSORTIUM_MIGRATIONS } from './consortium/migrations';
@@ -25,7 +26,9 @@ export const MIGRATIONS: readonly Migration[] = [
 	...SUBSCRIPTION_MIGRATIONS,
 	...FEATURE_MIGRATIONS,
 	...EMBED_MIGRATIONS,
-	...REVIEW_MIGRATIONS
+	...REVIEW_MIGRATIONS,
+	// After the features' migrations: it asks, with their mark, for every document to be read once.
+	...ACCESS_MIGRATIONS
 ];
 
 /** Opens (creating and migrating if needed) the console's database, or an in-memory one. */

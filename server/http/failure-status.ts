@@ -50,6 +50,7 @@ const STATUS = {
 	'origin-required': 403,
 	'not-project-admin': 403,
 	'not-network-zone-admin': 403,
+	'not-access-reviewer': 403,
 	'cannot-read-view': 403,
 	'project-not-in-portal': 403,
 	'consent-required': 403,
@@ -64,6 +65,8 @@ const STATUS = {
 	// Nothing there.
 	'project-not-found': 404,
 	'consortium-not-found': 404,
+	'zone-not-found': 404,
+	'person-not-found': 404,
 	'view-not-found': 404,
 	'request-not-found': 404,
 	'session-not-found': 404,

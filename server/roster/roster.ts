@@ -5,10 +5,11 @@
  * Institution Zone's data can appear in it.
  *
  * A Network Zone Project Admin is an account that is a Project Admin, with the Network Zone as its
- * home zone, of any project of the consortium.
+ * home zone, of any project of the consortium (`isNetworkZoneAdmin`, src/lib/shared/access.ts).
  */
 import {
 	fail,
+	isNetworkZoneAdmin,
 	succeed,
 	type Outcome,
 	type Roster,
@@ -17,6 +18,7 @@ import {
 	type ZoneKind
 } from '../../src/lib/shared';
 import { findConsortium } from '../consortium/store';
+import { zoneMembershipsOf } from '../consortium/zone-memberships';
 import type { Db } from '../db/database';
 
 interface MembershipRow {
@@ -29,20 +31,6 @@ interface MembershipRow {
 	zoneId: string;
 }
 
-export function isNetworkZoneAdmin(db: Db, consortiumId: string, accountId: string): boolean {
-	return (
-		db
-			.prepare(
-				`SELECT 1 FROM memberships m
-				 JOIN projects p ON p.id = m.project_id
-				 JOIN zones z ON z.id = m.zone_id
-				 WHERE p.consortium_id = ? AND m.account_id = ? AND m.role = 'admin'
-				 AND z.kind = 'network' AND z.consortium_id = p.consortium_id LIMIT 1`
-			)
-			.get(consortiumId, accountId) !== undefined
-	);
-}
-
 export function rosterFor(
 	db: Db,
 	consortiumId: string,
@@ -50,7 +38,7 @@ export function rosterFor(
 ): Outcome<{ roster: Roster }, 'consortium-not-found' | 'not-network-zone-admin'> {
 	const consortium = findConsortium(db, consortiumId);
 	if (!consortium) return fail('consortium-not-found', 'There is no such consortium.');
-	if (!isNetworkZoneAdmin(db, consortiumId, accountId)) {
+	if (!isNetworkZoneAdmin(zoneMembershipsOf(db, consortiumId, accountId))) {
 		return fail(
 			'not-network-zone-admin',
 			"Only the Network Zone's Project Admins can see the consortium's roster."

@@ -35,6 +35,13 @@ import {
 	TicketRequestSchema,
 	TicketResponseSchema
 } from './embedding';
+import {
+	AccessCsvQuerySchema,
+	AccessPeopleFoundSchema,
+	AccessReportSchema,
+	AccessScopeSchema,
+	AccessSearchQuerySchema
+} from './access';
 import { TimestampSchema } from './ids';
 import {
 	InviteAcceptRequestSchema,
@@ -107,6 +114,9 @@ const INVITE_LINK_ERRORS = [
 	'invite-accepted',
 	'rate-limited'
 ] as const;
+
+/** Why has access: who may look (docs/workflows.md). */
+const ACCESS_ERRORS = ['unauthenticated', 'consortium-not-found', 'not-access-reviewer'] as const;
 
 const Ok = z.object({ ok: z.literal(true) });
 const SignedIn = z.object({ account: AccountSchema });
@@ -358,6 +368,57 @@ export const API = routes({
 		caller: 'session',
 		answer: CSV,
 		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin']
+	},
+	getAccessScope: {
+		method: 'GET',
+		path: '/api/consortia/:id/access',
+		summary: 'The zones whose access the signed-in person may look into (why has access).',
+		caller: 'session',
+		answer: json(AccessScopeSchema),
+		errors: ACCESS_ERRORS
+	},
+	getZoneAccess: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/zones/:zoneId',
+		summary: 'Everyone who can see a zone’s data, and why: memberships, data views, paths.',
+		caller: 'session',
+		answer: json(AccessReportSchema),
+		errors: [...ACCESS_ERRORS, 'zone-not-found']
+	},
+	downloadZoneAccessCsv: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/zones/:zoneId/access.csv',
+		summary: 'A zone’s access as CSV, the sentences in the time zone asked for.',
+		caller: 'session',
+		query: AccessCsvQuerySchema,
+		answer: CSV,
+		errors: [...ACCESS_ERRORS, 'zone-not-found']
+	},
+	findPeopleWithAccess: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/people',
+		summary: 'People with access one may look into, by part of their name or address.',
+		caller: 'session',
+		query: AccessSearchQuerySchema,
+		answer: json(AccessPeopleFoundSchema),
+		errors: ACCESS_ERRORS
+	},
+	getPersonAccess: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/people/:accountId',
+		summary: 'A person’s memberships across the consortium’s projects, and why.',
+		caller: 'session',
+		answer: json(AccessReportSchema),
+		errors: [...ACCESS_ERRORS, 'person-not-found']
+	},
+	downloadPersonAccessCsv: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/people/:accountId/access.csv',
+		summary: 'A person’s access as CSV, the sentences in the time zone asked for.',
+		caller: 'session',
+		query: AccessCsvQuerySchema,
+		answer: CSV,
+		errors: [...ACCESS_ERRORS, 'person-not-found']
 	},
 	uploadLookupTable: {
 		method: 'POST',

@@ -22,6 +22,7 @@ export * from './human-format';
 export * from './lookup-table-csv';
 export * from './digest-schedule';
 export * from './workflows';
+export * from './access';
 export * from './audit-sentences';
 export * from './root-words';
 export * from './governance-events';
