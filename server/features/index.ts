@@ -16,6 +16,7 @@ import type { DocumentRegistry } from '../sync/registry';
 import type { EntryChange } from '../../src/lib/shared';
 import { recordAcceptedChanges, recordRefusedChanges } from '../audit/log';
 import { registerAuditRoutes } from '../audit/routes';
+import { registerChangePreviewRoutes } from '../change-preview/routes';
 import { registerDirectoryRoutes } from '../directory/routes';
 import { indexExistingDocuments } from './backfill';
 import { DigestScheduler } from '../subscriptions/digest-scheduler';
@@ -110,6 +111,7 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerLookupTableUpload(router, auth, { ...deps, limits });
 	registerLexiconExport(router, auth, deps);
 	registerRosterRoutes(router, auth, deps);
+	registerChangePreviewRoutes(router, auth, deps);
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
 		reactions: [
