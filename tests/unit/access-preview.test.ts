@@ -209,17 +209,17 @@ describe('the preview in words', () => {
 		expect(words.losses).toEqual([
 			{
 				label: 'Permissions',
-				kind: 'access',
+				kind: 'permissions',
 				items: [
 					'Create/Edit User Profiles',
 					'Create Subscriptions for Boards',
-					'Create/Edit Custom Events (shared ones; private ones stay)',
-					'Create/Edit Saved Behaviors (shared ones; private ones stay)',
-					'Create/Edit Saved Formulas (shared ones; private ones stay)',
-					'Create/Edit Custom Properties (shared ones; private ones stay)'
+					'Create/Edit Custom Events (shared ones)',
+					'Create/Edit Saved Behaviors (shared ones)',
+					'Create/Edit Saved Formulas (shared ones)',
+					'Create/Edit Custom Properties (shared ones)'
 				]
 			},
-			{ label: 'Data views', kind: 'access', items: ['Aurora', 'Borealis'] },
+			{ label: 'Data views', kind: 'views', items: ['Aurora', 'Borealis'] },
 			{
 				label: '1 subscription stops reaching them',
 				kind: 'subscriptions',
@@ -227,7 +227,7 @@ describe('the preview in words', () => {
 			}
 		]);
 		expect(words.text).toBe(
-			'Nia Network loses: permissions Create/Edit User Profiles, Create Subscriptions for Boards, Create/Edit Custom Events (shared ones; private ones stay), Create/Edit Saved Behaviors (shared ones; private ones stay), Create/Edit Saved Formulas (shared ones; private ones stay) and Create/Edit Custom Properties (shared ones; private ones stay); data views Aurora and Borealis. 1 subscription stops reaching them: the weekly digest of Loans (Borealis).'
+			'Nia Network loses: permissions Create/Edit User Profiles, Create Subscriptions for Boards, Create/Edit Custom Events (shared ones), Create/Edit Saved Behaviors (shared ones), Create/Edit Saved Formulas (shared ones) and Create/Edit Custom Properties (shared ones); data views Aurora and Borealis. 1 subscription stops reaching them: the weekly digest of Loans (Borealis).'
 		);
 	});
 

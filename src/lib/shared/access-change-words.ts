@@ -26,8 +26,8 @@ export interface PreviewLine {
 	label: string;
 	/** What it names, each in words; none for a line that is whole in its label. */
 	items: string[];
-	/** A line of subscriptions says what happens to them (a sentence of its own in `text`). */
-	kind: 'access' | 'subscriptions';
+	/** What the line is about; a line of subscriptions is a sentence of its own in `text`. */
+	kind: 'users' | 'permissions' | 'views' | 'subscriptions';
 }
 
 export interface AccessChangeWords {
@@ -75,19 +75,21 @@ export function describeAccessChange(
 
 function lines(delta: AccessDelta, side: 'gain' | 'loss', subject: PreviewSubject): PreviewLine[] {
 	const said: PreviewLine[] = [];
-	if (delta.managesUsers) said.push(line('Managing the project’s users', []));
+	if (delta.managesUsers) said.push(line('Managing the project’s users', [], 'users'));
 	if (delta.rows.length > 0)
 		said.push(
 			line(
 				'Permissions',
-				delta.rows.map((row) => rowWords(row, side))
+				delta.rows.map((row) => rowWords(row, side)),
+				'permissions'
 			)
 		);
 	if (delta.views.length > 0)
 		said.push(
 			line(
 				delta.views.length === 1 ? 'Data view' : 'Data views',
-				delta.views.map((view) => view.name)
+				delta.views.map((view) => view.name),
+				'views'
 			)
 		);
 	if (delta.subscriptions.length > 0)
@@ -95,14 +97,14 @@ function lines(delta: AccessDelta, side: 'gain' | 'loss', subject: PreviewSubjec
 	return said;
 }
 
-function line(label: string, items: string[], kind: PreviewLine['kind'] = 'access'): PreviewLine {
+function line(label: string, items: string[], kind: PreviewLine['kind']): PreviewLine {
 	return { label, items, kind };
 }
 
 /** "Ian Analyst loses: permissions A and B; data view C." and a sentence per subscriptions line. */
 function sentences(heading: string, said: readonly PreviewLine[]): string[] {
 	const access = said
-		.filter((item) => item.kind === 'access')
+		.filter((item) => item.kind !== 'subscriptions')
 		.map((item) =>
 			[item.label.toLowerCase(), ...(item.items.length > 0 ? [listOf(item.items)] : [])].join(' ')
 		);
@@ -127,8 +129,8 @@ const PARTS: Record<'gain' | 'loss', Partial<Record<Cell, string>>> = {
 		creator: ' (other people’s too)'
 	},
 	loss: {
-		self: ' (shared ones; private ones stay)',
-		creator: ' (other people’s; their own stay)'
+		self: ' (shared ones)',
+		creator: ' (other people’s)'
 	}
 };
 
