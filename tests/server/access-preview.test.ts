@@ -9,6 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessPreview, Board, BoardSubscription, Role } from '../../src/lib/shared';
 import { TestClock } from '../support/auth';
 import { TestClient } from '../support/client';
+import { embeddedToken, grantPortal, registerTestPortal } from '../support/embed';
+import { createProject, putMember } from '../../server/consortium/projects';
+import { createConsortium } from '../../server/consortium/store';
 import { eventually } from '../support/eventually';
 import type { TestServer } from '../support/server';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
@@ -229,6 +232,53 @@ describe('who may ask', () => {
 		// Nor a change the zone rules refuse: an Aurora user in the global view.
 		const outOfZone = await askPreview('ada', 'ian', { role: 'analyst', scope: ['global'] });
 		expect(outOfZone.body.error.code).toBe('iz-user-scope');
+	});
+
+	it('answers the embedded widget’s session, for its one project only', async () => {
+		const harbour = createConsortium(server.app.db, {
+			name: 'Harbour',
+			mode: 'institution-zone',
+			zones: [
+				{ id: 'h-nz', kind: 'network', name: 'Harbour Office' },
+				{ id: 'h-cove', kind: 'institution', name: 'Cove' }
+			]
+		});
+		createProject(server.app.db, server.app.registry, harbour, {
+			id: 'p9',
+			name: 'Cove Analytics',
+			ownerZoneId: 'h-cove'
+		});
+		for (const accountId of ['ada', 'bo'])
+			putMember(server.app.db, server.app.registry, 'p9', {
+				accountId,
+				email: email(accountId),
+				name: `Name of ${accountId}`,
+				role: 'admin',
+				zoneId: 'h-nz'
+			});
+		const portal = registerTestPortal(server);
+		grantPortal(server, portal, 'ada');
+		const token = await embeddedToken(server, portal, email('ada'));
+		const ask = (projectId: string) =>
+			fetch(`${server.url}/api/projects/${projectId}/members/ada/preview`, {
+				method: 'POST',
+				headers: {
+					Authorization: `Bearer ${token}`,
+					Origin: server.origin,
+					'Content-Type': 'application/json'
+				},
+				body: JSON.stringify({ next: null })
+			});
+		const own = await ask('p1');
+		expect(own.status).toBe(200);
+		expect(((await own.json()) as AccessPreview).member.accountId).toBe('ada');
+		// Ada is a Project Admin of p9 too, but the portal's session reaches p1 only.
+		expect(
+			(await signedIn(server, 'ada').post('/api/projects/p9/members/ada/preview', { next: null }))
+				.status
+		).toBe(200);
+		const elsewhere = await ask('p9');
+		expect(elsewhere.status).toBe(404);
 	});
 
 	it('says who is not a member, which project is not there, and who is not signed in', async () => {
