@@ -25,7 +25,7 @@ console.log(`Consortium console running at ${url}`);
 console.log(
 	`Data in ${config.dataDir}${config.smtpUrl ? '' : '; mail is kept in the local outbox'}`
 );
-if (config.showOutbox) console.log(`Outbox (development): ${url}/dev/outbox`);
+if (config.developerRoutes) console.log(`Outbox (development): ${url}/dev/outbox`);
 if (demoIsNeeded(app.db)) {
 	const demo = seedDemo(app.authDb, app.registry, app.site);
 	console.log('\nA demo was created: two consortia, one in each management mode.');
