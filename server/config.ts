@@ -18,7 +18,7 @@ const EnvSchema = z.object({
 	/** `smtp://user:pass@host:port` (or smtps://). Unset: mail goes to the local outbox. */
 	SMTP_URL: z.string().optional(),
 	MAIL_FROM: z.string().default('Consortium Console <no-reply@localhost>'),
-	/** `production` turns the developer routes off (and makes the API log, not refuse, stray codes). */
+	/** `production`: an operator's console (see `Config.production`). */
 	NODE_ENV: z.string().optional()
 });
 
@@ -31,6 +31,8 @@ export interface Config {
 	databasePath: string;
 	smtpUrl: string | null;
 	mailFrom: string;
+	/** NODE_ENV=production: an operator's console (no demo, no developer routes). */
+	production: boolean;
 	/**
 	 * The developer routes: the local outbox (`/api/dev/outbox`, `/dev/outbox`) and the component
 	 * gallery (`/dev/components`). Only in development: off when NODE_ENV=production, and off when
@@ -64,6 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		databasePath: resolve(dataDir, 'console.sqlite'),
 		smtpUrl: values.SMTP_URL ?? null,
 		mailFrom: values.MAIL_FROM,
+		production: values.NODE_ENV === 'production',
 		developerRoutes: values.NODE_ENV !== 'production' && !values.SMTP_URL,
 		staticDir: resolve('build'),
 		auth: structuredClone(DEFAULT_AUTH_POLICY),

@@ -26,7 +26,12 @@ console.log(
 	`Data in ${config.dataDir}${config.smtpUrl ? '' : '; mail is kept in the local outbox'}`
 );
 if (config.developerRoutes) console.log(`Outbox (development): ${url}/dev/outbox`);
-if (demoIsNeeded(app.db)) {
+if (demoIsNeeded(app.db) && config.production) {
+	// An operator's console starts empty: its consortium is set up with the admin command.
+	console.log(
+		'No consortium yet: create one with `node dist/server/cli/admin.js create-consortium ...` (docs/operations.md).'
+	);
+} else if (demoIsNeeded(app.db)) {
 	const demo = seedDemo(app.authDb, app.registry, app.site);
 	console.log('\nA demo was created: two consortia, one in each management mode.');
 	console.log(
