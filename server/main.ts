@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { demoIsNeeded, seedDemo } from './bootstrap/demo';
 import { lockDataDirectory } from './bootstrap/lock';
 import { readConfig } from './config';
+import { hasDeveloperPages } from './http/static';
 import { keepServingAfterUncaughtErrors } from './http/uncaught-errors';
 
 const config = readConfig();
@@ -25,7 +26,8 @@ console.log(`Consortium console running at ${url}`);
 console.log(
 	`Data in ${config.dataDir}${config.smtpUrl ? '' : '; mail is kept in the local outbox'}`
 );
-if (config.developerRoutes) console.log(`Outbox (development): ${url}/dev/outbox`);
+if (config.developerRoutes && hasDeveloperPages(config.staticDir))
+	console.log(`Outbox (development): ${url}/dev/outbox`);
 if (demoIsNeeded(app.db) && config.production) {
 	// An operator's console starts empty: its consortium is set up with the admin command.
 	console.log(

@@ -129,6 +129,21 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 	};
 }
 
+/**
+ * Whether the build in `root` has the developer pages: the production build has none
+ * (`_app/build.json`, written by scripts/build/build-description.ts).
+ */
+export function hasDeveloperPages(root: string): boolean {
+	try {
+		const description = JSON.parse(readFileSync(join(root, '_app/build.json'), 'utf8')) as {
+			developerPages?: unknown;
+		};
+		return description.developerPages === true;
+	} catch {
+		return false;
+	}
+}
+
 function isDeveloperPage(pathname: string): boolean {
 	return pathname === '/dev' || pathname.startsWith('/dev/');
 }
