@@ -94,7 +94,7 @@ const sharedBoundary = {
 };
 
 export default ts.config(
-	{ ignores: ['build/', '.svelte-kit/', 'data/', 'node_modules/', 'docs/'] },
+	{ ignores: ['build/', 'dist/', '.svelte-kit/', 'data/', 'node_modules/', 'docs/'] },
 	js.configs.recommended,
 	...ts.configs.recommended,
 	...svelte.configs.recommended,

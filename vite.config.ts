@@ -1,12 +1,21 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { defineConfig } from 'vitest/config';
+import { describeTheBuild } from './scripts/build/build-description.ts';
 
 /** Where `npm run dev` finds the Node server (`npm run serve`) for /api and /sync. */
 const backend = process.env.BACKEND_URL ?? 'http://127.0.0.1:3000';
 
+/**
+ * The developer pages (/dev/...) are in every build but the production one, which
+ * `npm run build` makes with DEVELOPER_PAGES=false (scripts/build.ts): the tests and `npm start`
+ * use them, an operator's console has none.
+ */
+const developerPages = process.env.DEVELOPER_PAGES !== 'false';
+
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [sveltekit(), describeTheBuild({ developerPages })],
+	define: { __DEVELOPER_PAGES__: JSON.stringify(developerPages) },
 	server: {
 		proxy: {
 			'/api': backend,

@@ -1,12 +1,15 @@
 /**
- * `npm start`: builds the SPA when `build/` is missing or older than the sources, then runs the
- * server. A fresh clone needs nothing but `npm install && npm start`.
+ * `npm start`: the newcomer's console. Builds the SPA when build/ is missing, older than the
+ * sources, or a production build (which has no developer pages: the demo shows its mail at
+ * /dev/outbox), then runs the server from its TypeScript sources with tsx. A fresh clone needs
+ * nothing but `npm install && npm start`. The production path, `npm run build` and
+ * `node dist/server/main.js`, is in docs/operations.md.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSpa, builtSpa, SPA_DIR } from './build/spa';
 
-const BUILT = 'build/index.html';
+const BUILT = join(SPA_DIR, 'index.html');
 const SOURCES = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
 
 function newestChange(path: string): number {
@@ -20,15 +23,16 @@ function newestChange(path: string): number {
 }
 
 function buildIsCurrent(): boolean {
-	if (!existsSync(BUILT)) return false;
+	if (!existsSync(BUILT) || !builtSpa()?.developerPages) return false;
 	const built = statSync(BUILT).mtimeMs;
 	return SOURCES.every((source) => newestChange(source) <= built);
 }
 
 if (!buildIsCurrent()) {
-	console.log('Building the console (build/ is missing or older than the sources)...');
-	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-	if (result.status !== 0) process.exit(result.status ?? 1);
+	console.log(
+		'Building the console (build/ is missing, older than the sources, or for production)...'
+	);
+	if (!buildSpa({ developerPages: true })) process.exit(1);
 }
 
 await import('../server/main');

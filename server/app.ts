@@ -156,11 +156,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		settings: config.embed,
 		onSessionsEnded: () => sync.recheckSessions()
 	});
-	if (config.showOutbox) registerDevOutboxRoute(router, db, site);
+	if (config.developerRoutes) registerDevOutboxRoute(router, db, site);
 	const serveStatic = staticFiles(config.staticDir, {
 		frameAncestorsFor: embedFrameAncestors(db),
 		origin: () => site.origin,
-		keepsOpener
+		keepsOpener,
+		developerPages: config.developerRoutes
 	});
 	const serveWidget = widgetScript();
 

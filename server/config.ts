@@ -18,8 +18,8 @@ const EnvSchema = z.object({
 	/** `smtp://user:pass@host:port` (or smtps://). Unset: mail goes to the local outbox. */
 	SMTP_URL: z.string().optional(),
 	MAIL_FROM: z.string().default('Consortium Console <no-reply@localhost>'),
-	/** Show the outbox in the console (development). Defaults to on when SMTP_URL is unset. */
-	SHOW_OUTBOX: z.enum(['true', 'false']).optional()
+	/** `production`: an operator's console (see `Config.production`). */
+	NODE_ENV: z.string().optional()
 });
 
 export interface Config {
@@ -31,7 +31,14 @@ export interface Config {
 	databasePath: string;
 	smtpUrl: string | null;
 	mailFrom: string;
-	showOutbox: boolean;
+	/** NODE_ENV=production: an operator's console (no demo, no developer routes). */
+	production: boolean;
+	/**
+	 * The developer routes: the local outbox (`/api/dev/outbox`, `/dev/outbox`) and the component
+	 * gallery (`/dev/components`). Only in development: off when NODE_ENV=production, and off when
+	 * SMTP_URL is set (real mail goes out, so there is no local outbox to show).
+	 */
+	developerRoutes: boolean;
 	/** Where the built SPA is served from. */
 	staticDir: string;
 	/** Session and link lifetimes, password cost, rate limits (server/auth/settings.ts). */
@@ -59,7 +66,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		databasePath: resolve(dataDir, 'console.sqlite'),
 		smtpUrl: values.SMTP_URL ?? null,
 		mailFrom: values.MAIL_FROM,
-		showOutbox: values.SHOW_OUTBOX ? values.SHOW_OUTBOX === 'true' : !values.SMTP_URL,
+		production: values.NODE_ENV === 'production',
+		developerRoutes: values.NODE_ENV !== 'production' && !values.SMTP_URL,
 		staticDir: resolve('build'),
 		auth: structuredClone(DEFAULT_AUTH_POLICY),
 		embed: structuredClone(DEFAULT_EMBED_SETTINGS)

@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { demoIsNeeded, seedDemo } from './bootstrap/demo';
 import { lockDataDirectory } from './bootstrap/lock';
 import { readConfig } from './config';
+import { hasDeveloperPages } from './http/static';
 import { keepServingAfterUncaughtErrors } from './http/uncaught-errors';
 
 const config = readConfig();
@@ -25,8 +26,14 @@ console.log(`Consortium console running at ${url}`);
 console.log(
 	`Data in ${config.dataDir}${config.smtpUrl ? '' : '; mail is kept in the local outbox'}`
 );
-if (config.showOutbox) console.log(`Outbox (development): ${url}/dev/outbox`);
-if (demoIsNeeded(app.db)) {
+if (config.developerRoutes && hasDeveloperPages(config.staticDir))
+	console.log(`Outbox (development): ${url}/dev/outbox`);
+if (demoIsNeeded(app.db) && config.production) {
+	// An operator's console starts empty: its consortium is set up with the admin command.
+	console.log(
+		'No consortium yet: create one with `node dist/server/cli/admin.js create-consortium ...` (docs/operations.md).'
+	);
+} else if (demoIsNeeded(app.db)) {
 	const demo = seedDemo(app.authDb, app.registry, app.site);
 	console.log('\nA demo was created: two consortia, one in each management mode.');
 	console.log(

@@ -1,7 +1,7 @@
 /**
  * `GET /api/dev/outbox`: the newest messages of the local outbox, for a developer who follows an
  * invitation or a sign-in link on one machine without a mail server. The messages hold working
- * sign-in links, so the route exists only when `Config.showOutbox` is on, and answers only
+ * sign-in links, so the route exists only when `Config.developerRoutes` is on (development), and answers only
  * clients on this machine (loopback), even if the server listens on other interfaces, and only
  * at the console's own address: a page on another site whose name the attacker points at
  * 127.0.0.1 (DNS rebinding) reaches the server from loopback, but with its own name in `Host`.

@@ -6,9 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProjectRecord } from '../../server/consortium/store';
+import { createAccount } from '../../server/auth/accounts';
 import { newPerson } from '../support/browser';
 import { expectNoSeriousViolations, leave, signedInAs, startE2E, type E2E } from '../support/e2e';
 import { BOARD } from '../support/entry-fixtures';
+import { startServer } from '../support/server';
 import { setUpProject } from '../support/sync';
 
 let e2e: E2E;
@@ -100,8 +102,7 @@ describe('axe on every console page, at desktop width and at 390x844', () => {
 					`/consortia/${consortiumId}/roster`,
 					`/consortia/${consortiumId}/portals?project=p1`,
 					'/settings/personal',
-					'/help/permissions',
-					'/dev/outbox'
+					'/help/permissions'
 				],
 				viewport.width
 			);
@@ -125,6 +126,26 @@ describe('axe on every console page, at desktop width and at 390x844', () => {
 			await checkPages(rita, ['/', '/projects/p1/settings/users'], viewport.width);
 			await leave(rita);
 		}
+	});
+
+	it('finds nothing serious on the development outbox, with a message in it', async () => {
+		// This file's server sends mail through SMTP, so it has no outbox: one that keeps its mail.
+		const local = await startServer();
+		createAccount(local.app.authDb, { email: 'someone@example.org', name: 'Someone' });
+		const asked = await fetch(`${local.url}/api/auth/link`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Origin: local.origin },
+			body: JSON.stringify({ email: 'someone@example.org' })
+		});
+		expect(asked.status).toBeLessThan(300);
+		for (const viewport of WIDTHS) {
+			const visitor = await newPerson(e2e.browser, { viewport });
+			await visitor.page.goto(`${local.url}/dev/outbox`);
+			await visitor.page.getByRole('list', { name: 'Messages, newest first' }).waitFor();
+			await expectNoSeriousViolations(visitor.page, `/dev/outbox at ${viewport.width}px`);
+			await leave(visitor);
+		}
+		await local.close();
 	});
 
 	it('finds nothing serious on the pages of people not signed in', async () => {

@@ -21,7 +21,7 @@ const CONTRACT: RouteContract[] = Object.values(API);
 describe('the server and the API contract', () => {
 	let server: TestServer;
 	beforeAll(async () => {
-		server = await startServer({ showOutbox: true });
+		server = await startServer({ developerRoutes: true });
 	});
 	afterAll(() => server.close());
 

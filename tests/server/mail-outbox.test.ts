@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestAccount, startAuthServer } from '../support/auth';
 import { TestClient } from '../support/client';
 import { eventually } from '../support/eventually';
-import type { TestServer } from '../support/server';
+import { startServer, type TestServer } from '../support/server';
 
 const ADA = 'ada@library.example.edu';
 
@@ -53,16 +53,14 @@ describe('the local outbox (no SMTP_URL)', () => {
 		expect(signedIn.status).toBe(200);
 	});
 
-	it('has no outbox endpoint when showOutbox is off', async () => {
-		server = await startAuthServer({ config: { showOutbox: false } });
+	it('has no outbox endpoint when the developer routes are off', async () => {
+		server = await startAuthServer({ config: { developerRoutes: false } });
 		const response = await new TestClient(server).get('/api/dev/outbox');
 		expect(response.status).toBe(404);
 	});
 
 	it('has no outbox endpoint when mail goes through an SMTP server', async () => {
-		server = await startAuthServer({
-			config: { smtpUrl: 'smtp://127.0.0.1:9', showOutbox: false }
-		});
+		server = await startServer({}, { SMTP_URL: 'smtp://127.0.0.1:9' });
 		expect((await new TestClient(server).get('/api/dev/outbox')).status).toBe(404);
 	});
 });
