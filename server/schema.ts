@@ -11,6 +11,7 @@ import { CONSORTIUM_MIGRATIONS } from './consortium/migrations';
 import { openDatabase, type Db, type Migration } from './db/database';
 import { EMBED_MIGRATIONS } from './embed/migrations';
 import { FEATURE_MIGRATIONS } from './features/migrations';
+import { OFFBOARDING_MIGRATIONS } from './offboarding/migrations';
 import { REQUEST_MIGRATIONS } from './requests/migrations';
 import { SUBSCRIPTION_MIGRATIONS } from './subscriptions/migrations';
 import { SYNC_MIGRATIONS } from './sync/migrations';
@@ -23,7 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
 	...AUDIT_MIGRATIONS,
 	...SUBSCRIPTION_MIGRATIONS,
 	...FEATURE_MIGRATIONS,
-	...EMBED_MIGRATIONS
+	...EMBED_MIGRATIONS,
+	...OFFBOARDING_MIGRATIONS
 ];
 
 /** Opens (creating and migrating if needed) the console's database, or an in-memory one. */

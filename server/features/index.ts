@@ -1,6 +1,6 @@
 /**
  * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
- * (audit, consortium, directory, lookup-tables, requests, roster, subscriptions): the SQL indexes
+ * (audit, consortium, directory, lookup-tables, offboarding, requests, roster, subscriptions): the SQL indexes
  * and the audit log that follow every document, the reactions to requests decided in a project
  * document, the digest scheduler, and the HTTP routes. Only this wiring knows every room; no room
  * imports another's routes.
@@ -28,6 +28,7 @@ import { actOnRequestDecisions } from '../requests/decisions';
 import { indexRequestsOnChange, reindexRequestsOnLoad } from '../requests/request-index';
 import { projectRequestsIntoUserDocuments } from '../requests/projection';
 import { registerRequestRoutes } from '../requests/routes';
+import { registerOffboardingRoutes } from '../offboarding/routes';
 import { registerRosterRoutes } from '../roster/routes';
 import {
 	indexSubscriptionsOnChange,
@@ -110,6 +111,7 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerLookupTableUpload(router, auth, { ...deps, limits });
 	registerLexiconExport(router, auth, deps);
 	registerRosterRoutes(router, auth, deps);
+	registerOffboardingRoutes(router, auth, deps);
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
 		reactions: [

@@ -28,6 +28,8 @@ const STATUS = {
 	'incomplete-body': 400,
 	'bad-path-parameter': 400,
 	'bad-request-target': 400,
+	'not-an-institution-zone': 400,
+	'confirmation-mismatch': 400,
 	'email-unchanged': 400,
 	'unknown-board': 400,
 	'invalid-csv': 400,
@@ -60,6 +62,7 @@ const STATUS = {
 	// Nothing there.
 	'project-not-found': 404,
 	'consortium-not-found': 404,
+	'zone-not-found': 404,
 	'view-not-found': 404,
 	'request-not-found': 404,
 	'session-not-found': 404,
@@ -69,6 +72,8 @@ const STATUS = {
 	// The state of things does not allow it (policy codes among them, below).
 	'email-taken': 409,
 	'request-pending': 409,
+	'offboarding-refused': 409,
+	'offboarding-changed': 409,
 	'invite-revoked': 410,
 	'invite-superseded': 410,
 	'body-too-large': 413,

@@ -4,11 +4,9 @@
  * belong to. Membership facts only, read from SQL: no project document is opened, so nothing of an
  * Institution Zone's data can appear in it.
  *
- * A Network Zone Project Admin is an account that is a Project Admin, with the Network Zone as its
- * home zone, of any project of the consortium.
+ * Who may read it is the consortium office's rule (`checkConsortiumOffice`).
  */
 import {
-	fail,
 	succeed,
 	type Outcome,
 	type Roster,
@@ -16,7 +14,7 @@ import {
 	type Role,
 	type ZoneKind
 } from '../../src/lib/shared';
-import { findConsortium } from '../consortium/store';
+import { checkConsortiumOffice } from '../consortium/office';
 import type { Db } from '../db/database';
 
 interface MembershipRow {
@@ -29,33 +27,14 @@ interface MembershipRow {
 	zoneId: string;
 }
 
-export function isNetworkZoneAdmin(db: Db, consortiumId: string, accountId: string): boolean {
-	return (
-		db
-			.prepare(
-				`SELECT 1 FROM memberships m
-				 JOIN projects p ON p.id = m.project_id
-				 JOIN zones z ON z.id = m.zone_id
-				 WHERE p.consortium_id = ? AND m.account_id = ? AND m.role = 'admin'
-				 AND z.kind = 'network' AND z.consortium_id = p.consortium_id LIMIT 1`
-			)
-			.get(consortiumId, accountId) !== undefined
-	);
-}
-
 export function rosterFor(
 	db: Db,
 	consortiumId: string,
 	accountId: string
 ): Outcome<{ roster: Roster }, 'consortium-not-found' | 'not-network-zone-admin'> {
-	const consortium = findConsortium(db, consortiumId);
-	if (!consortium) return fail('consortium-not-found', 'There is no such consortium.');
-	if (!isNetworkZoneAdmin(db, consortiumId, accountId)) {
-		return fail(
-			'not-network-zone-admin',
-			"Only the Network Zone's Project Admins can see the consortium's roster."
-		);
-	}
+	const office = checkConsortiumOffice(db, consortiumId, accountId, "see the consortium's roster");
+	if (!office.ok) return office;
+	const { consortium } = office;
 	const zones = new Map(consortium.zones.map((zone) => [zone.id, zone]));
 	const people = new Map<string, RosterPerson>();
 	const personOf = (row: { accountId: string; name: string; email: string }) => {

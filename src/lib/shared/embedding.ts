@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { EmailSchema, IdSchema, NameSchema, TimestampSchema, eachOnce } from './ids';
 import { ROLE_LABELS, type Role } from './roles';
+import { isNetworkZoneAdmin } from './consortium-office';
 
 // ---- portals --------------------------------------------------------------------------------
 
@@ -197,8 +198,11 @@ export function canRevokePortal(
 	memberships: readonly ConsortiumMembership[],
 	portalProjectIds: readonly string[]
 ): RevokePortalPermit {
-	const admins = memberships.filter((m) => m.role === 'admin');
-	if (admins.some((m) => m.zoneKind === 'network' || portalProjectIds.includes(m.projectId)))
+	const administered = memberships.filter((m) => m.role === 'admin').map((m) => m.projectId);
+	if (
+		isNetworkZoneAdmin(memberships) ||
+		administered.some((projectId) => portalProjectIds.includes(projectId))
+	)
 		return { ok: true };
 	return {
 		ok: false,

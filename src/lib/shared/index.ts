@@ -25,6 +25,8 @@ export * from './workflows';
 export * from './audit-sentences';
 export * from './root-words';
 export * from './governance-events';
+export * from './consortium-office';
+export * from './offboarding';
 export * from './embedding';
 export * from './api-contract';
 export * from './outcome';
