@@ -58,6 +58,7 @@ describe('who may open which page', () => {
 			'/directory',
 			'/settings/personal',
 			`/consortia/${consortiumId}/roster`,
+			`/consortia/${consortiumId}/offboarding`,
 			`/consortia/${consortiumId}/portals?project=p1`
 		]) {
 			await visitor.page.goto(`${e2e.server.url}${path}`);

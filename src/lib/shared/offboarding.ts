@@ -15,7 +15,7 @@
  * the people's accounts (they may belong to other consortia).
  */
 import { z } from 'zod';
-import type { ManagementMode, Zone } from './consortium';
+import { ManagementModeSchema, type ManagementMode, type Zone } from './consortium';
 import type { HandoverRequest } from './handovers';
 import { IdSchema, NameSchema, TimestampSchema } from './ids';
 import { isOpenInvitation } from './invitation-lifecycle';
@@ -25,7 +25,6 @@ import { fail, OK, type Outcome } from './outcome';
 import type { DataView, ProjectInfo } from './project';
 import { ROLES } from './roles';
 import { OffboardingCountsSchema, type OffboardingCounts } from './governance-events';
-import { ManagementModeSchema } from './consortium';
 
 // ---- the facts the server gathers -------------------------------------------------------------
 
