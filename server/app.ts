@@ -40,6 +40,7 @@ import { sqliteDocumentStore } from './sync/persistence';
 import { DocumentRegistry, type RegistryOptions } from './sync/registry';
 import { attachSyncServer, revokeLostAccess, type SyncServer } from './sync/sync-server';
 import type { DigestScheduler } from './subscriptions/digest-scheduler';
+import type { ReviewScheduler } from './reviews/review-scheduler';
 import { startWorkflows, workflowIndexes, type WorkflowLimits } from './features';
 import { API, type RouteContract } from '../src/lib/shared/api-contract';
 
@@ -60,6 +61,8 @@ export interface App {
 	readonly sync: SyncServer;
 	/** Sends the digests of board subscriptions as they fall due. */
 	readonly digests: DigestScheduler;
+	/** Closes access reviews at their due date (and at start, those that fell due meanwhile). */
+	readonly reviews: ReviewScheduler;
 	/** Starts listening; resolves with the URL the console is reachable at. */
 	listen(): Promise<string>;
 	close(): Promise<void>;
@@ -234,6 +237,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		registry,
 		sync,
 		digests: workflows.digests,
+		reviews: workflows.reviews,
 		listen: () =>
 			new Promise((resolve, reject) => {
 				server.once('error', reject);
@@ -242,11 +246,13 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 					const bound = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 					if (!site.url) Object.assign(site, { url: bound, origin: new URL(bound).origin });
 					workflows.digests.start();
+					workflows.reviews.start();
 					resolve(site.url);
 				});
 			}),
 		close: async () => {
 			workflows.digests.stop();
+			workflows.reviews.stop();
 			clearInterval(recheckTimer);
 			clearInterval(ticketSweep);
 			sync.close();

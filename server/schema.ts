@@ -5,6 +5,7 @@
  * matters within a room (across rooms tables do not depend on each other's migrations), and
  * stays as it was when each shipped.
  */
+import { ACCESS_MIGRATIONS } from './access/migrations';
 import { AUDIT_MIGRATIONS } from './audit/migrations';
 import { AUTH_MIGRATIONS } from './auth/migrations';
 import { CONSORTIUM_MIGRATIONS } from './consortium/migrations';
@@ -13,6 +14,7 @@ import { EMBED_MIGRATIONS } from './embed/migrations';
 import { FEATURE_MIGRATIONS } from './features/migrations';
 import { OFFBOARDING_MIGRATIONS } from './offboarding/migrations';
 import { REQUEST_MIGRATIONS } from './requests/migrations';
+import { REVIEW_MIGRATIONS } from './reviews/migrations';
 import { SUBSCRIPTION_MIGRATIONS } from './subscriptions/migrations';
 import { SYNC_MIGRATIONS } from './sync/migrations';
 
@@ -25,7 +27,10 @@ export const MIGRATIONS: readonly Migration[] = [
 	...SUBSCRIPTION_MIGRATIONS,
 	...FEATURE_MIGRATIONS,
 	...EMBED_MIGRATIONS,
-	...OFFBOARDING_MIGRATIONS
+	...REVIEW_MIGRATIONS,
+	...OFFBOARDING_MIGRATIONS,
+	// After the features' migrations: it asks, with their mark, for every document to be read once.
+	...ACCESS_MIGRATIONS
 ];
 
 /** Opens (creating and migrating if needed) the console's database, or an in-memory one. */

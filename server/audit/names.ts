@@ -6,6 +6,9 @@
  * known nowhere any more is left out, and the sentence says "a deleted account", "a deleted board".
  */
 import {
+	accountsNamedIn,
+	GOVERNANCE_ROOT,
+	readGovernanceEvent,
 	viewDocument,
 	type AuditFacts,
 	type AuditNames,
@@ -93,6 +96,10 @@ function mentionedIn(entries: readonly AuditFacts[]): Wanted {
 	for (const entry of entries) {
 		if (entry.author) wanted.people.add(entry.author.id);
 		if (entry.root === 'members') wanted.people.add(entry.key);
+		if (entry.root === GOVERNANCE_ROOT) {
+			const event = readGovernanceEvent(entry.after);
+			if (event) accountsNamedIn(event).forEach((id) => wanted.people.add(id));
+		}
 		if (entry.root === 'lookupTables') wanted.lookupTables.set(entry.key, entry.viewId);
 		for (const value of [entry.before, entry.after]) {
 			if (typeof value !== 'object' || value === null) continue;

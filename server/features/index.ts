@@ -1,9 +1,9 @@
 /**
  * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
- * (audit, consortium, directory, lookup-tables, offboarding, requests, roster, subscriptions): the SQL indexes
- * and the audit log that follow every document, the reactions to requests decided in a project
- * document, the digest scheduler, and the HTTP routes. Only this wiring knows every room; no room
- * imports another's routes.
+ * (access, audit, consortium, directory, lookup-tables, offboarding, requests, reviews, roster,
+ * subscriptions): the SQL indexes and the audit log that follow every document, the reactions to
+ * requests decided in a project document, the digest and access review schedulers, and the HTTP
+ * routes. Only this wiring knows every room; no room imports another's routes.
  */
 import type { AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
@@ -14,6 +14,8 @@ import type { DocumentExtension, OnAccepted } from '../sync/extensions';
 import type { LiveDocument, Via } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import type { EntryChange } from '../../src/lib/shared';
+import { recordAccessGrantsOnChange, recordAccessGrantsOnLoad } from '../access/grants';
+import { registerAccessRoutes } from '../access/routes';
 import { recordAcceptedChanges, recordRefusedChanges } from '../audit/log';
 import { registerAuditRoutes } from '../audit/routes';
 import { registerDirectoryRoutes } from '../directory/routes';
@@ -30,6 +32,8 @@ import { projectRequestsIntoUserDocuments } from '../requests/projection';
 import { registerRequestRoutes } from '../requests/routes';
 import { registerOffboardingRoutes } from '../offboarding/routes';
 import { registerRosterRoutes } from '../roster/routes';
+import { ReviewScheduler } from '../reviews/review-scheduler';
+import { registerReviewRoutes } from '../reviews/routes';
 import {
 	indexSubscriptionsOnChange,
 	reindexSubscriptionsOnLoad
@@ -47,12 +51,15 @@ export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
 		recordAcceptedChanges(db, now),
 		indexMembershipsOnChange(db, now),
 		indexRequestsOnChange(db),
-		indexSubscriptionsOnChange(db, now)
+		indexSubscriptionsOnChange(db, now),
+		// After the audit log: it reads the step the log has just recorded.
+		recordAccessGrantsOnChange(db)
 	]);
 	const reindex = [
 		reindexMembershipsOnLoad(db, now),
 		reindexRequestsOnLoad(db),
-		reindexSubscriptionsOnLoad(db, now)
+		reindexSubscriptionsOnLoad(db, now),
+		recordAccessGrantsOnLoad(db)
 	];
 	return {
 		name: 'audit log and indexes',
@@ -95,6 +102,8 @@ export interface WorkflowDeps {
 export interface Workflows {
 	/** Not started: links in digests need the site's address, known once the server listens. */
 	readonly digests: DigestScheduler;
+	/** Closes access reviews at their due date; not started, like the digests. */
+	readonly reviews: ReviewScheduler;
 	/** What the workflows do when a document changes, in order (after `workflowIndexes`). */
 	readonly reactions: DocumentExtension[];
 	/** Brings the indexes in step with documents an older version wrote; once the extensions are in use. */
@@ -111,9 +120,12 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerLookupTableUpload(router, auth, { ...deps, limits });
 	registerLexiconExport(router, auth, deps);
 	registerRosterRoutes(router, auth, deps);
+	registerReviewRoutes(router, auth, { ...deps, limits });
+	registerAccessRoutes(router, auth, deps);
 	registerOffboardingRoutes(router, auth, deps);
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
+		reviews: new ReviewScheduler({ ...deps, checkIntervalMs: limits.reviewCheckIntervalMs }),
 		reactions: [
 			{
 				name: 'requests into user documents',

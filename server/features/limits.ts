@@ -28,11 +28,24 @@ export interface WorkflowLimits {
 	 * @default 60000
 	 */
 	digestCheckIntervalMs: number;
+	/**
+	 * Access reviews started per account: each one mails every reviewer of the zone.
+	 * @default 10 per hour
+	 */
+	reviewStartsPerAccount: RateLimitRule;
+	/**
+	 * The longest the review scheduler sleeps before looking at due dates again, so that a review
+	 * started meanwhile, or a changed clock, closes on time.
+	 * @default 60000
+	 */
+	reviewCheckIntervalMs: number;
 }
 
 export const DEFAULT_WORKFLOW_LIMITS: WorkflowLimits = {
 	requestsPerAccount: { limit: 10, windowMs: 3_600_000 },
 	uploadsPerAccount: { limit: 30, windowMs: 3_600_000 },
 	maxCsvBytes: 2 * 1024 * 1024,
-	digestCheckIntervalMs: 60_000
+	digestCheckIntervalMs: 60_000,
+	reviewStartsPerAccount: { limit: 10, windowMs: 3_600_000 },
+	reviewCheckIntervalMs: 60_000
 };

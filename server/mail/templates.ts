@@ -4,7 +4,7 @@
  * URL fragment (`#token=`): browsers do not send fragments to servers, and the SPA page consumes
  * it with a POST, so a mail scanner that follows links uses nothing up.
  */
-import { formatDateTime } from '../../src/lib/shared';
+import { countOf, formatDate, formatDateTime } from '../../src/lib/shared';
 import { composeMail, describeDuration, PRODUCT_NAME } from './compose';
 import type { MailMessage } from './outbox';
 
@@ -367,5 +367,64 @@ export function membershipChangedMail(mail: {
 				? `If you think this is a mistake, ask ${mail.askWhom} or another Project Admin of the project.`
 				: 'If you think this is a mistake, ask a Project Admin of the project.'
 		]
+	});
+}
+
+/** To each reviewer of an access review but its starter: people wait for their decision. */
+export function accessReviewStartedMail(mail: {
+	site: SiteUrl;
+	to: string;
+	starterName: string;
+	projectName: string;
+	/** `reviewScopeName`: "Aurora University Library", "everyone". */
+	scopeName: string;
+	people: number;
+	dueAt: number;
+	path: string;
+}): MailMessage {
+	const due = formatDateTime(mail.dueAt, 'UTC');
+	return composeMail({
+		to: mail.to,
+		subject: `Access review of ${mail.scopeName} in ${mail.projectName}: due ${formatDate(mail.dueAt, 'UTC')}`,
+		paragraphs: [
+			`${mail.starterName} started an access review of ${mail.scopeName} in the project ${mail.projectName}, and you are one of its reviewers.`,
+			`For each of ${countOf(mail.people, 'person', 'people')}, decide whether their access stays (Keep) or goes (Remove) by ${due}. A removal takes effect when you decide it.`,
+			'Whoever is not decided about by then is reported as undecided to the person who started the review; nobody is removed without a decision.'
+		],
+		action: { label: 'Open the review', url: pageUrl(mail.site, mail.path) }
+	});
+}
+
+/** To an access review's starter, when it closed and they did not close it themselves. */
+export function accessReviewClosedMail(mail: {
+	site: SiteUrl;
+	to: string;
+	projectName: string;
+	scopeName: string;
+	/** "Iza Admin completed it", "its due date passed". */
+	how: string;
+	/** `describeReviewCounts`. */
+	result: string;
+	/** Names of the people nobody decided about. */
+	undecided: readonly string[];
+	path: string;
+}): MailMessage {
+	const shown = mail.undecided.slice(0, 50);
+	const more = mail.undecided.length - shown.length;
+	return composeMail({
+		to: mail.to,
+		subject:
+			mail.undecided.length === 0
+				? `Access review of ${mail.scopeName} in ${mail.projectName} closed: everyone decided`
+				: `Access review of ${mail.scopeName} in ${mail.projectName} closed: ${countOf(mail.undecided.length, 'person', 'people')} undecided`,
+		paragraphs: [
+			`The access review of ${mail.scopeName} in the project ${mail.projectName} is closed: ${mail.how}. ${mail.result}.`,
+			...(shown.length > 0
+				? [
+						`Nobody decided about ${listed([...shown, ...(more > 0 ? [`${countOf(more, 'other')}`] : [])])}. Their access is unchanged: review it on Project Users, or start another review.`
+					]
+				: [])
+		],
+		action: { label: 'Open the review', url: pageUrl(mail.site, mail.path) }
 	});
 }

@@ -4,9 +4,12 @@
  * belong to. Membership facts only, read from SQL: no project document is opened, so nothing of an
  * Institution Zone's data can appear in it.
  *
- * Who may read it is the consortium office's rule (`checkConsortiumOffice`).
+ * A Network Zone Project Admin is an account that is a Project Admin, with the Network Zone as its
+ * home zone, of any project of the consortium (`isNetworkZoneAdmin`, src/lib/shared/access.ts).
  */
 import {
+	fail,
+	isNetworkZoneAdmin,
 	succeed,
 	type Outcome,
 	type Roster,
@@ -14,7 +17,8 @@ import {
 	type Role,
 	type ZoneKind
 } from '../../src/lib/shared';
-import { checkConsortiumOffice } from '../consortium/office';
+import { findConsortium } from '../consortium/store';
+import { zoneMembershipsOf } from '../consortium/zone-memberships';
 import type { Db } from '../db/database';
 
 interface MembershipRow {
@@ -32,9 +36,14 @@ export function rosterFor(
 	consortiumId: string,
 	accountId: string
 ): Outcome<{ roster: Roster }, 'consortium-not-found' | 'not-network-zone-admin'> {
-	const office = checkConsortiumOffice(db, consortiumId, accountId, "see the consortium's roster");
-	if (!office.ok) return office;
-	const { consortium } = office;
+	const consortium = findConsortium(db, consortiumId);
+	if (!consortium) return fail('consortium-not-found', 'There is no such consortium.');
+	if (!isNetworkZoneAdmin(zoneMembershipsOf(db, consortiumId, accountId))) {
+		return fail(
+			'not-network-zone-admin',
+			"Only the Network Zone's Project Admins can see the consortium's roster."
+		);
+	}
 	const zones = new Map(consortium.zones.map((zone) => [zone.id, zone]));
 	const people = new Map<string, RosterPerson>();
 	const personOf = (row: { accountId: string; name: string; email: string }) => {

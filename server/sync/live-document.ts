@@ -162,6 +162,19 @@ export type DocumentOf<K extends DocumentKind> = {
 	root<R extends RootName<K>>(name: R): Y.Map<RootEntry<K, R>>;
 } & LiveDocument;
 
+/** An entry a server change writes on someone's behalf: its new value, or undefined to delete it. */
+export interface EntryWrite {
+	root: string;
+	key: string;
+	value: unknown;
+}
+
+/** What became of the writes of `changeAs`. */
+export interface ChangesMade {
+	accepted: EntryChange[];
+	refused: Refusal[];
+}
+
 /** A change to make in the server's fix-up transaction: the value an entry must hold. */
 interface Fix {
 	root: string;
@@ -214,13 +227,15 @@ export class LiveDocument {
 		}
 		this.#rootMaps = Object.fromEntries(this.roots) as RootMaps<DocumentKind>;
 		this.#rootSet = new Set(this.roots.keys());
-		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
 
 		const log = store.load(name);
 		this.doc.transact(
 			() => log.updates.forEach((update) => Y.applyUpdate(this.doc, update)),
 			LOAD_ORIGIN
 		);
+		// Listened to after loading: Yjs encodes each transaction's update for its 'update'
+		// listeners, and the load's would be the whole document, encoded to be thrown away.
+		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
 		this.#logBytes = log.bytes;
 		this.#snapshotBytes = log.updates.length === 1 ? log.bytes : 0;
 		this.#owners = store.owners(name);
@@ -339,7 +354,26 @@ export class LiveDocument {
 		return { changes, emitted };
 	}
 
-	receive(
+	/**
+	 * Takes one message of `author` through the validating step: one commit for everything it
+	 * causes (the log, and whatever the extensions write), broadcast once that commit is durable.
+	 */
+	receive(author: Peer, update: Uint8Array, options: ReceiveOptions): ReceiveOutcome {
+		try {
+			return this.#store.atomically(() => this.#receive(author, update, options));
+		} catch (error) {
+			// The commit failed after the change was applied in memory: the document was dropped
+			// (`#loseCommit`) and its connections closed, to reload it from the log.
+			if (!this.broken) throw error;
+			console.error(
+				`sync: storing a change by ${author.accountId} to ${this.name} failed; reloading the document`,
+				error
+			);
+			return { kind: 'failed', rejected: [] };
+		}
+	}
+
+	#receive(
 		author: Peer,
 		update: Uint8Array,
 		{ limits, tellAuthor }: ReceiveOptions
@@ -634,6 +668,10 @@ export class LiveDocument {
 
 	/** A trusted change by the server (bootstrap, accepted invites, approved requests, ...). */
 	change(edit: (roots: RootMaps<DocumentKind>) => void): EntryChange[] {
+		return this.#store.atomically(() => this.#change(edit));
+	}
+
+	#change(edit: (roots: RootMaps<DocumentKind>) => void): EntryChange[] {
 		const { changes, emitted } = this.#record(() =>
 			this.doc.transact(() => edit(this.#rootMaps), SERVER_ORIGIN)
 		);
@@ -643,25 +681,102 @@ export class LiveDocument {
 		return changes;
 	}
 
+	/**
+	 * Changes the server writes on a person's behalf (an access review's removal, decided by its
+	 * reviewer on an HTTP route): judged by the policy as that person's own changes, before
+	 * anything is applied, so that nothing refused ever enters the document; the accepted ones are
+	 * applied in their canonical form and heard by the extensions with the person as their author
+	 * (the audit log, the membership news, the projections), the refused ones as their refusals.
+	 */
+	changeAs(authorId: string, writes: readonly EntryWrite[]): ChangesMade {
+		return this.#store.atomically(() => this.#changeAs(authorId, writes));
+	}
+
+	#changeAs(authorId: string, writes: readonly EntryWrite[]): ChangesMade {
+		const changes = writes.map(({ root, key, value }) => ({
+			root,
+			key,
+			before: this.#map(root).get(key),
+			after: value
+		}));
+		const accepted: EntryChange[] = [];
+		const refused: Refusal[] = [];
+		for (const { change, decision, canonical } of this.#decide(authorId, changes)) {
+			if (decision.ok) accepted.push({ ...change, after: canonical });
+			else refused.push({ change, decision });
+		}
+		const applied =
+			accepted.length > 0
+				? this.#record(() =>
+						this.doc.transact(
+							() =>
+								writeFixes(
+									(root) => this.#map(root),
+									accepted.map(({ root, key, after }) => ({ root, key, value: after }))
+								),
+							SERVER_ORIGIN
+						)
+					)
+				: { changes: [], emitted: [] };
+		this.index?.advance(applied.changes);
+		if (applied.emitted.length > 0) this.#publish(Y.mergeUpdates(applied.emitted));
+		if (refused.length > 0) this.#hooks.refused(this, authorId, refused, null);
+		if (applied.changes.length > 0) this.#hooks.accepted(this, authorId, applied.changes, null);
+		return { accepted: applied.changes, refused };
+	}
+
+	/**
+	 * Appends the update to the log and, once that is durable, sends it to every connection. Should
+	 * the commit fail, the document holds a change its log does not: it is dropped and reloaded.
+	 */
 	#publish(update: Uint8Array): void {
 		this.#store.append(this.name, update);
 		this.#logBytes += update.byteLength;
-		if (
-			this.#logBytes - this.#snapshotBytes >
-			Math.max(this.#snapshotBytes, this.#compactAfterBytes)
-		)
-			this.#compactQuietly();
+		this.#store.onRollback(() => this.#loseCommit());
 		const message = syncUpdateMessage(update);
-		for (const peer of this.peers) peer.send(message);
+		this.#store.afterCommit(() => {
+			for (const peer of this.peers) peer.send(message);
+			if (this.#needsCompaction()) this.#scheduleCompaction();
+		});
 	}
 
-	/** Compaction only rewrites what is already stored: a failure leaves the log as it was. */
-	#compactQuietly(): void {
-		try {
-			this.compact();
-		} catch (error) {
-			console.error(`sync: compacting ${this.name} failed; its log stays as it is`, error);
-		}
+	#loseCommit(): void {
+		if (this.broken) return;
+		this.broken = true;
+		this.#hooks.broken(this);
+	}
+
+	#needsCompaction(): boolean {
+		return (
+			this.#logBytes - this.#snapshotBytes > Math.max(this.#snapshotBytes, this.#compactAfterBytes)
+		);
+	}
+
+	#compactionScheduled = false;
+	#destroyed = false;
+
+	/**
+	 * Compaction is work the size of the document: it never runs inside the change that crossed the
+	 * threshold, but after the messages already waiting, once for any number of changes meanwhile.
+	 */
+	#scheduleCompaction(): void {
+		if (this.#compactionScheduled) return;
+		this.#compactionScheduled = true;
+		setImmediate(() => {
+			this.#compactionScheduled = false;
+			if (this.broken || this.#destroyed || !this.#needsCompaction()) return;
+			try {
+				this.compact();
+			} catch (error) {
+				// Compaction only rewrites what is already stored: the log stays as it was.
+				console.error(`sync: compacting ${this.name} failed; its log stays as it is`, error);
+			}
+		});
+	}
+
+	/** Compacts unless the log is already one compacted state (unloading a document read only). */
+	compactIfGrown(): void {
+		if (this.#logBytes !== this.#snapshotBytes) this.compact();
 	}
 
 	/** Replaces the update log with the document's current state. */
@@ -673,6 +788,7 @@ export class LiveDocument {
 	}
 
 	destroy(): void {
+		this.#destroyed = true;
 		this.awareness.destroy();
 		this.doc.destroy();
 	}

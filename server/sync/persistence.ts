@@ -2,7 +2,8 @@
  * Where documents live between restarts: an append-only log of updates per document, compacted
  * now and then, and the owner of every clientID that ever wrote to it. Behind this interface so
  * that a scale-out (PostgreSQL) is a change of adapter, not of design. Every method is synchronous
- * and durable on return: the sync server persists a change before it broadcasts it.
+ * and durable on return, or, inside `atomically`, durable when the outermost `atomically` returns:
+ * the sync server persists a change before it broadcasts it.
  */
 import type { Db } from '../db/database';
 
@@ -21,6 +22,58 @@ export interface DocumentStore {
 	compact(doc: string, state: Uint8Array): void;
 	owners(doc: string): Map<number, string>;
 	claim(doc: string, clientId: number, owner: string): void;
+	/**
+	 * Runs `work` as one commit with everything written during it, by the store or by anything
+	 * else sharing its database: an accepted message's update, the audit rows and indexes its
+	 * listeners keep, the user documents it changes in turn. A call inside another joins it.
+	 */
+	atomically<T>(work: () => T): T;
+	/** Runs `effect` once what was written so far is durable: at once outside `atomically`. */
+	afterCommit(effect: () => void): void;
+	/** Runs `undo` if the current `atomically` rolls back (nothing outside one). */
+	onRollback(undo: () => void): void;
+}
+
+interface UnitOfWork {
+	committed: Array<() => void>;
+	rolledBack: Array<() => void>;
+}
+
+/**
+ * One commit for a unit of work, and what waits on it: the effects run in order once it is
+ * durable (a broadcast must never tell of a change the log could still lose), the undos if it
+ * rolls back (a document that already holds the lost change in memory must reload).
+ */
+export function unitsOfWork(
+	db: Db
+): Pick<DocumentStore, 'atomically' | 'afterCommit' | 'onRollback'> {
+	let current: UnitOfWork | null = null;
+	const inTransaction = db.transaction((work: () => unknown) => work());
+	return {
+		atomically<T>(work: () => T): T {
+			if (current) return work();
+			const unit: UnitOfWork = { committed: [], rolledBack: [] };
+			current = unit;
+			let result: T;
+			try {
+				result = inTransaction(work) as T;
+			} catch (error) {
+				current = null;
+				for (const undo of unit.rolledBack) undo();
+				throw error;
+			}
+			current = null;
+			for (const effect of unit.committed) effect();
+			return result;
+		},
+		afterCommit(effect) {
+			if (current) current.committed.push(effect);
+			else effect();
+		},
+		onRollback(undo) {
+			current?.rolledBack.push(undo);
+		}
+	};
 }
 
 export function sqliteDocumentStore(db: Db): DocumentStore {
@@ -50,6 +103,7 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 			const rows = selectOwners.all(doc) as Array<{ clientId: number; owner: string }>;
 			return new Map(rows.map((row) => [row.clientId, row.owner]));
 		},
-		claim: (doc, clientId, owner) => void insertOwner.run(doc, clientId, owner)
+		claim: (doc, clientId, owner) => void insertOwner.run(doc, clientId, owner),
+		...unitsOfWork(db)
 	};
 }

@@ -23,7 +23,9 @@ import { CLOSE } from '../../src/lib/shared';
 import { ExtensionList, type DocumentExtension } from './extensions';
 import {
 	LiveDocument,
+	type ChangesMade,
 	type DocumentHooks,
+	type EntryWrite,
 	type DocumentOf,
 	type Judge,
 	type LiveDocumentOptions,
@@ -60,6 +62,8 @@ interface Entry {
 export class DocumentRegistry implements DocumentHooks {
 	readonly #extensions = new ExtensionList();
 	readonly #entries = new Map<string, Entry>();
+	/** The loaded documents of each project, so that a membership change visits only its own. */
+	readonly #byProject = new Map<string, Set<LiveDocument>>();
 	readonly #store: DocumentStore;
 	readonly #projects: ProjectDirectory;
 	readonly #options: RegistryOptions;
@@ -101,7 +105,7 @@ export class DocumentRegistry implements DocumentHooks {
 	broken(document: LiveDocument): void {
 		const entry = this.#entries.get(document.name);
 		if (!entry || entry.document !== document) return;
-		this.#entries.delete(document.name);
+		this.#forget(entry);
 		if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
 		for (const peer of [...document.peers]) peer.close(CLOSE.serverRestart);
 		document.destroy();
@@ -149,11 +153,12 @@ export class DocumentRegistry implements DocumentHooks {
 				(doc) => this.#rules(doc, address, project),
 				this.#options
 			);
-			this.#entries.set(name, { document, holds: 1, project, unloadTimer: null });
+			this.#remember({ document, holds: 1, project, unloadTimer: null });
 			document.applyRepairs();
 		} catch (error) {
 			// A log that does not load, or a repair that cannot be stored: nothing is held.
-			if (document && this.#entries.get(name)?.document === document) this.#entries.delete(name);
+			const held = this.#entries.get(name);
+			if (document && held?.document === document) this.#forget(held);
 			document?.destroy();
 			if (project) this.release(project);
 			throw error;
@@ -189,6 +194,20 @@ export class DocumentRegistry implements DocumentHooks {
 		}
 	}
 
+	/**
+	 * Changes made for a person (`LiveDocument.changeAs`): judged by the policy as theirs, heard by
+	 * the extensions as theirs; null if the document does not exist.
+	 */
+	changeAs(name: string, authorId: string, writes: readonly EntryWrite[]): ChangesMade | null {
+		const document = this.acquire(name);
+		if (!document) return null;
+		try {
+			return document.changeAs(authorId, writes);
+		} finally {
+			this.release(document);
+		}
+	}
+
 	/** Reads a document, loading it for the duration; null if it does not exist. */
 	read<N extends string, T>(name: N, reader: (document: DocumentOf<KindOf<N>>) => T): T | null {
 		const document = this.acquire(name);
@@ -201,11 +220,25 @@ export class DocumentRegistry implements DocumentHooks {
 	}
 
 	/** The loaded documents of a project: its project document, its views' and private ones. */
-	*documentsOfProject(projectId: string): Iterable<LiveDocument> {
-		for (const { document } of this.#entries.values()) {
-			const address = document.address;
-			if (address.kind !== 'user' && address.projectId === projectId) yield document;
-		}
+	documentsOfProject(projectId: string): Iterable<LiveDocument> {
+		return [...(this.#byProject.get(projectId) ?? [])];
+	}
+
+	#remember(entry: Entry): void {
+		this.#entries.set(entry.document.name, entry);
+		const address = entry.document.address;
+		if (address.kind === 'user') return;
+		const ofProject = this.#byProject.get(address.projectId) ?? new Set<LiveDocument>();
+		this.#byProject.set(address.projectId, ofProject.add(entry.document));
+	}
+
+	#forget(entry: Entry): void {
+		this.#entries.delete(entry.document.name);
+		const address = entry.document.address;
+		if (address.kind === 'user') return;
+		const ofProject = this.#byProject.get(address.projectId);
+		ofProject?.delete(entry.document);
+		if (ofProject?.size === 0) this.#byProject.delete(address.projectId);
 	}
 
 	get<N extends string>(name: N): DocumentOf<KindOf<N>> | undefined {
@@ -214,8 +247,8 @@ export class DocumentRegistry implements DocumentHooks {
 
 	#unload(entry: Entry): void {
 		if (entry.holds > 0 || this.#entries.get(entry.document.name) !== entry) return;
-		this.#entries.delete(entry.document.name);
-		entry.document.compact();
+		this.#forget(entry);
+		entry.document.compactIfGrown();
 		entry.document.destroy();
 		if (entry.project) this.release(entry.project);
 	}

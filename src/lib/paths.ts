@@ -31,3 +31,16 @@ export function portalsPath(consortiumId: string, projectId?: string): ResolvedP
 	const query = projectId ? `?project=${encodeURIComponent(projectId)}` : '';
 	return `/consortia/${encodeURIComponent(consortiumId)}/portals${query}` as ResolvedPathname;
 }
+
+/** A consortium's "why has access" page, showing a zone's or a person's access when one is named. */
+export function accessPath(
+	consortiumId: string,
+	subject?: { zone: string } | { person: string }
+): ResolvedPathname {
+	const query = !subject
+		? ''
+		: 'zone' in subject
+			? `?zone=${encodeURIComponent(subject.zone)}`
+			: `?person=${encodeURIComponent(subject.person)}`;
+	return `/consortia/${encodeURIComponent(consortiumId)}/access${query}` as ResolvedPathname;
+}

@@ -59,6 +59,7 @@ describe('who may open which page', () => {
 			'/settings/personal',
 			`/consortia/${consortiumId}/roster`,
 			`/consortia/${consortiumId}/offboarding`,
+			`/consortia/${consortiumId}/access?zone=aurora`,
 			`/consortia/${consortiumId}/portals?project=p1`
 		]) {
 			await visitor.page.goto(`${e2e.server.url}${path}`);

@@ -1,11 +1,10 @@
 /**
- * The rules of offboarding a library, as pure functions: who the consortium office is, that
- * nobody can be added to a zone whose library left, what a plan ends and keeps, which project
- * refuses it, and when an apply may go ahead.
+ * The rules of offboarding a library, as pure functions: that nobody can be added to a zone whose
+ * library left, what a plan ends and keeps, which project refuses it, and when an apply may go
+ * ahead.
  */
 import { describe, expect, it } from 'vitest';
 import {
-	checkNetworkZoneAdmin,
 	checkOffboardingApply,
 	decideInvite,
 	factsFromSnapshot,
@@ -23,22 +22,6 @@ import {
 	member,
 	projectInfo
 } from '../support/policy-fixtures';
-
-describe('the consortium office', () => {
-	it('is a Project Admin from the Network Zone of any project of the consortium', () => {
-		expect(checkNetworkZoneAdmin([{ role: 'admin', zoneKind: 'network' }], 'act').ok).toBe(true);
-		for (const memberships of [
-			[],
-			[{ role: 'admin' as const, zoneKind: 'institution' as const }],
-			[{ role: 'analyst' as const, zoneKind: 'network' as const }]
-		])
-			expect(checkNetworkZoneAdmin(memberships, 'offboard a member library')).toEqual({
-				ok: false,
-				code: 'not-network-zone-admin',
-				message: "Only the Network Zone's Project Admins can offboard a member library."
-			});
-	});
-});
 
 describe('a zone whose library left', () => {
 	it('takes nobody new, by invitation or otherwise', () => {

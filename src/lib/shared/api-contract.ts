@@ -6,6 +6,12 @@
  */
 import { z } from 'zod';
 import {
+	ReviewDecisionRequestSchema,
+	ReviewListSchema,
+	ReviewSchema,
+	StartReviewRequestSchema
+} from './access-reviews';
+import {
 	AccountSchema,
 	AccountSessionSchema,
 	AccountUpdateRequestSchema,
@@ -29,6 +35,13 @@ import {
 	TicketRequestSchema,
 	TicketResponseSchema
 } from './embedding';
+import {
+	AccessCsvQuerySchema,
+	AccessPeopleFoundSchema,
+	AccessReportSchema,
+	AccessScopeSchema,
+	AccessSearchQuerySchema
+} from './access';
 import { TimestampSchema } from './ids';
 import {
 	OffboardingApplyRequestSchema,
@@ -116,6 +129,8 @@ const OFFBOARDING_ACCESS_ERRORS = [
 	'zone-not-found',
 	'not-an-institution-zone'
 ] as const;
+/** Why has access: who may look (docs/workflows.md). */
+const ACCESS_ERRORS = ['unauthenticated', 'consortium-not-found', 'not-access-reviewer'] as const;
 
 const Ok = z.object({ ok: z.literal(true) });
 const SignedIn = z.object({ account: AccountSchema });
@@ -408,6 +423,57 @@ export const API = routes({
 			'confirmation-mismatch'
 		]
 	},
+	getAccessScope: {
+		method: 'GET',
+		path: '/api/consortia/:id/access',
+		summary: 'The zones whose access the signed-in person may look into (why has access).',
+		caller: 'session',
+		answer: json(AccessScopeSchema),
+		errors: ACCESS_ERRORS
+	},
+	getZoneAccess: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/zones/:zoneId',
+		summary: 'Everyone who can see a zone’s data, and why: memberships, data views, paths.',
+		caller: 'session',
+		answer: json(AccessReportSchema),
+		errors: [...ACCESS_ERRORS, 'zone-not-found']
+	},
+	downloadZoneAccessCsv: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/zones/:zoneId/access.csv',
+		summary: 'A zone’s access as CSV, the sentences in the time zone asked for.',
+		caller: 'session',
+		query: AccessCsvQuerySchema,
+		answer: CSV,
+		errors: [...ACCESS_ERRORS, 'zone-not-found']
+	},
+	findPeopleWithAccess: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/people',
+		summary: 'People with access one may look into, by part of their name or address.',
+		caller: 'session',
+		query: AccessSearchQuerySchema,
+		answer: json(AccessPeopleFoundSchema),
+		errors: ACCESS_ERRORS
+	},
+	getPersonAccess: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/people/:accountId',
+		summary: 'A person’s memberships across the consortium’s projects, and why.',
+		caller: 'session',
+		answer: json(AccessReportSchema),
+		errors: [...ACCESS_ERRORS, 'person-not-found']
+	},
+	downloadPersonAccessCsv: {
+		method: 'GET',
+		path: '/api/consortia/:id/access/people/:accountId/access.csv',
+		summary: 'A person’s access as CSV, the sentences in the time zone asked for.',
+		caller: 'session',
+		query: AccessCsvQuerySchema,
+		answer: CSV,
+		errors: [...ACCESS_ERRORS, 'person-not-found']
+	},
 	uploadLookupTable: {
 		method: 'POST',
 		path: '/api/projects/:id/views/:viewId/lookup-tables',
@@ -434,6 +500,87 @@ export const API = routes({
 		answer: CSV,
 		errors: ['unauthenticated', 'project-not-found', 'view-not-found', 'cannot-read-view'],
 		policyDenials: true
+	},
+
+	// Access reviews.
+	listReviews: {
+		method: 'GET',
+		path: '/api/projects/:id/reviews',
+		summary: 'The project’s access reviews, open ones first (Project Admins).',
+		caller: 'session',
+		answer: json(ReviewListSchema),
+		errors: ['unauthenticated', 'project-not-found', 'not-project-admin']
+	},
+	startReview: {
+		method: 'POST',
+		path: '/api/projects/:id/reviews',
+		summary: 'Starts an access review of a zone’s people, or of every member; mails its reviewers.',
+		caller: 'session',
+		body: body(StartReviewRequestSchema),
+		answer: json(z.object({ review: ReviewSchema }), 201),
+		errors: [
+			'unauthenticated',
+			'project-not-found',
+			'not-project-admin',
+			'not-zone-reviewer',
+			'review-zone-unknown',
+			'review-due-date',
+			'review-empty',
+			'review-open',
+			'rate-limited'
+		]
+	},
+	getReview: {
+		method: 'GET',
+		path: '/api/projects/:id/reviews/:reviewId',
+		summary: 'An access review: each person, their access and its reason, the decisions.',
+		caller: 'session',
+		answer: json(z.object({ review: ReviewSchema })),
+		errors: ['unauthenticated', 'project-not-found', 'not-project-admin', 'review-not-found']
+	},
+	decideReviewItem: {
+		method: 'POST',
+		path: '/api/projects/:id/reviews/:reviewId/people/:accountId',
+		summary: 'Keep or Remove one person; a removal is made at once, judged by the policy.',
+		caller: 'session',
+		body: body(ReviewDecisionRequestSchema),
+		answer: json(z.object({ review: ReviewSchema })),
+		errors: [
+			'unauthenticated',
+			'project-not-found',
+			'not-project-admin',
+			'review-not-found',
+			'review-item-not-found',
+			'review-closed',
+			'review-item-decided',
+			'not-zone-reviewer',
+			'review-own-access',
+			'review-person-gone'
+		],
+		policyDenials: true
+	},
+	completeReview: {
+		method: 'POST',
+		path: '/api/projects/:id/reviews/:reviewId/complete',
+		summary: 'Closes an access review before its due date; undecided people are reported.',
+		caller: 'session',
+		answer: json(z.object({ review: ReviewSchema })),
+		errors: [
+			'unauthenticated',
+			'project-not-found',
+			'not-project-admin',
+			'review-not-found',
+			'review-closed',
+			'not-zone-reviewer'
+		]
+	},
+	downloadReviewCsv: {
+		method: 'GET',
+		path: '/api/projects/:id/reviews/:reviewId/review.csv',
+		summary: 'An access review as CSV: person, access, reason, decision, by whom, when.',
+		caller: 'session',
+		answer: CSV,
+		errors: ['unauthenticated', 'project-not-found', 'not-project-admin', 'review-not-found']
 	},
 
 	// Embedding: portals, tickets, embedded sessions, consent.

@@ -7,6 +7,7 @@
  * reader's time zone is not the server's.
  */
 import { z } from 'zod';
+import { describeReviewCounts } from './access-reviews';
 import { CADENCE_LABELS } from './digest-schedule';
 import { parseDocumentName, type DocumentKind } from './documents';
 import { ROOT_WORDS } from './root-words';
@@ -400,6 +401,20 @@ function describeGovernanceEvent(value: unknown, words: Words): Clause {
 			};
 		case 'library-offboarded':
 			return { act: act('offboarded', 'offboard', describeOffboarding(event, words)) };
+		case 'review-completed': {
+			const review = `the access review of ${event.zoneId === null ? 'the whole project' : words.zone(event.zoneId)}`;
+			const deciders =
+				event.reviewerIds.length === 0
+					? 'nobody decided'
+					: `decided by ${listed(event.reviewerIds.map((id) => words.person(id)))}`;
+			const result = `${describeReviewCounts(event)}; ${deciders}`;
+			return {
+				act:
+					event.closing === 'completed'
+						? act('completed', 'complete', `${review}: ${result}`)
+						: act('closed', 'close', `${review} at its due date: ${result}`)
+			};
+		}
 	}
 }
 

@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import { EmailSchema, IdSchema, NameSchema, TimestampSchema, eachOnce } from './ids';
 import { ROLE_LABELS, type Role } from './roles';
-import { isNetworkZoneAdmin } from './consortium-office';
 
 // ---- portals --------------------------------------------------------------------------------
 
@@ -198,11 +197,8 @@ export function canRevokePortal(
 	memberships: readonly ConsortiumMembership[],
 	portalProjectIds: readonly string[]
 ): RevokePortalPermit {
-	const administered = memberships.filter((m) => m.role === 'admin').map((m) => m.projectId);
-	if (
-		isNetworkZoneAdmin(memberships) ||
-		administered.some((projectId) => portalProjectIds.includes(projectId))
-	)
+	const admins = memberships.filter((m) => m.role === 'admin');
+	if (admins.some((m) => m.zoneKind === 'network' || portalProjectIds.includes(m.projectId)))
 		return { ok: true };
 	return {
 		ok: false,

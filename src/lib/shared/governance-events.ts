@@ -11,7 +11,7 @@
  * `recordGovernanceEvent` (server/audit/governance.ts) only.
  */
 import { z } from 'zod';
-import { EmailSchema, IdSchema } from './ids';
+import { EmailSchema, IdSchema, TimestampSchema } from './ids';
 import { RoleSchema } from './roles';
 
 /** The audit log's root for governance actions. */
@@ -59,8 +59,35 @@ export const LibraryOffboardedSchema = z.strictObject({
 	...OffboardingCountsSchema.shape
 });
 
+/**
+ * An access review closed (server/reviews/): by a reviewer's Complete, or by the server at its due
+ * date. Its outcome in counts; each person's decision is in the review's CSV, and each removal is
+ * its own entry of the log, authored by the reviewer who decided it.
+ */
+export const ReviewCompletedSchema = z.strictObject({
+	kind: z.literal('review-completed'),
+	reviewId: IdSchema,
+	/** The zone reviewed; null: the whole project. */
+	zoneId: IdSchema.nullable(),
+	startedBy: IdSchema,
+	startedAt: TimestampSchema,
+	dueAt: TimestampSchema,
+	/** Completed by the entry's author, or closed by the server once the due date passed. */
+	closing: z.enum(['completed', 'due-date']),
+	kept: Count,
+	removed: Count,
+	/** No longer members when it closed, and nobody had decided about them. */
+	left: Count,
+	/** Nobody decided by the time it closed: reported, not removed. */
+	undecided: Count,
+	/** Who decided about at least one person, in the order of their first decision. */
+	reviewerIds: z.array(IdSchema).max(1000)
+});
+export type ReviewCompleted = z.infer<typeof ReviewCompletedSchema>;
+
 export const GovernanceEventSchema = z.discriminatedUnion('kind', [
 	InviteLinkCopiedSchema,
+	ReviewCompletedSchema,
 	LibraryOffboardedSchema
 ]);
 export type GovernanceEvent = z.infer<typeof GovernanceEventSchema>;
@@ -69,6 +96,17 @@ export type GovernanceEventKind = GovernanceEvent['kind'];
 /** Where an event that crosses the consortium's projects is filed in the audit log. */
 export function consortiumEventDocument(consortiumId: string): `consortium/${string}` {
 	return `consortium/${consortiumId}`;
+}
+
+/** The accounts an event's sentence names (besides its author), for the log to find their names. */
+export function accountsNamedIn(event: GovernanceEvent): string[] {
+	switch (event.kind) {
+		case 'invite-link-copied':
+		case 'library-offboarded':
+			return [];
+		case 'review-completed':
+			return [event.startedBy, ...event.reviewerIds];
+	}
 }
 
 /** The event an audit row holds; null for a value no version of the console wrote. */

@@ -247,6 +247,9 @@ export const WorkflowErrorCodeSchema = z.enum([
 	'unknown-board',
 	'not-project-admin',
 	'not-network-zone-admin',
+	'not-access-reviewer',
+	'zone-not-found',
+	'person-not-found',
 	'cannot-read-view',
 	'invalid-csv',
 	'rate-limited'
