@@ -242,6 +242,18 @@ function grantsReachingZone(db: Db, asker: Asker, zoneId: string): GrantRow[] {
 	});
 }
 
+/**
+ * How each member of the project came to have their access (its path), for those who ask about
+ * one project's people: an access review's reason column.
+ */
+export function accessPathsInProject(
+	db: Db,
+	projectId: string
+): Map<string, Pick<AccessGrant, 'role' | 'path'>> {
+	const rows = db.prepare(`${SELECT_GRANTS} WHERE m.project_id = ?`).all(projectId) as GrantRow[];
+	return new Map(rows.map((row) => [row.accountId, { role: row.role, path: pathOf(row) }]));
+}
+
 /** Whether the membership reaches a zone the asker looks into. */
 function visibleTo(asker: Asker, row: GrantRow): boolean {
 	if (asker.reach.everyZone) return true;

@@ -1,9 +1,10 @@
 /**
  * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
- * (access, audit, consortium, directory, lookup-tables, offboarding, requests, reviews, roster,
- * subscriptions): the SQL indexes and the audit log that follow every document, the reactions to
- * requests decided in a project document, the digest and access review schedulers, and the HTTP
- * routes. Only this wiring knows every room; no room imports another's routes.
+ * (access, audit, change-preview, consortium, directory, lookup-tables, offboarding, requests,
+ * reviews, roster, subscriptions): the SQL indexes and the audit log that follow every document,
+ * the reactions to requests decided in a project document, the digest and access review
+ * schedulers, and the HTTP routes. Only this wiring knows every room; no room imports another's
+ * routes.
  */
 import type { AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
@@ -18,6 +19,7 @@ import { recordAccessGrantsOnChange, recordAccessGrantsOnLoad } from '../access/
 import { registerAccessRoutes } from '../access/routes';
 import { recordAcceptedChanges, recordRefusedChanges } from '../audit/log';
 import { registerAuditRoutes } from '../audit/routes';
+import { registerChangePreviewRoutes } from '../change-preview/routes';
 import { registerDirectoryRoutes } from '../directory/routes';
 import { indexExistingDocuments } from './backfill';
 import { DigestScheduler } from '../subscriptions/digest-scheduler';
@@ -122,6 +124,7 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerRosterRoutes(router, auth, deps);
 	registerReviewRoutes(router, auth, { ...deps, limits });
 	registerAccessRoutes(router, auth, deps);
+	registerChangePreviewRoutes(router, auth, deps);
 	registerOffboardingRoutes(router, auth, deps);
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),

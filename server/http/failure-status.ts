@@ -71,6 +71,7 @@ const STATUS = {
 	'person-not-found': 404,
 	'view-not-found': 404,
 	'request-not-found': 404,
+	'member-not-found': 404,
 	'session-not-found': 404,
 	'portal-not-found': 404,
 	'grant-not-found': 404,

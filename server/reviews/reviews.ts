@@ -35,6 +35,7 @@ import {
 	type ReviewSummary,
 	type StartReviewRequest
 } from '../../src/lib/shared';
+import { accessPathsInProject } from '../access/report';
 import type { Account } from '../auth/accounts';
 import { checkProjectAdmin, withProject } from '../consortium/project-access';
 import { accessReviewStartedMail } from '../mail/templates';
@@ -102,6 +103,7 @@ export function startReview(
 			startedAt: now(),
 			dueAt: input.dueAt
 		};
+		const paths = accessPathsInProject(db, projectId);
 		const items: ReviewItemRecord[] = members.map((member) => ({
 			accountId: member.accountId,
 			name: member.name,
@@ -110,7 +112,7 @@ export function startReview(
 			role: member.role,
 			scope: member.scope,
 			joinedAt: member.joinedAt,
-			reason: accessReasonOf(member),
+			reason: accessReasonOf(member, paths.get(member.accountId)),
 			outcome: null,
 			decidedBy: null,
 			decidedAt: null

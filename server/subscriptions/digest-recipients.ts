@@ -3,9 +3,10 @@
  * data views include the subscription's view, or that asked for a subscription to the project and
  * was approved (a Network Zone user who is not a member). Anyone else is left out of the digest,
  * so a digest stops for a person the moment their access ends, and an address without an account
- * is never mailed by a subscription.
+ * is never mailed by a subscription. The rule is the policy's `receivesDigest`, which a change's
+ * preview asks too; this module reads a person's standing from the SQL indexes.
  */
-import { scopeIncludes, type Scope } from '../../src/lib/shared';
+import { receivesDigest, type DigestStanding, type Scope } from '../../src/lib/shared';
 import type { Db } from '../db/database';
 
 export function recipientsWithAccess(
@@ -14,6 +15,18 @@ export function recipientsWithAccess(
 	recipients: readonly string[]
 ): string[] {
 	const account = db.prepare('SELECT id FROM accounts WHERE email = ?').pluck();
+	const standingOf = digestStandings(db);
+	return recipients.filter((email) => {
+		const accountId = account.get(email.toLowerCase()) as string | undefined;
+		return (
+			accountId !== undefined &&
+			receivesDigest(standingOf(place.projectId, accountId), place.viewId)
+		);
+	});
+}
+
+/** A person's standing in a project, as far as digests go: their data views, an approved request. */
+export function digestStandings(db: Db): (projectId: string, accountId: string) => DigestStanding {
 	const membership = db
 		.prepare('SELECT scope FROM memberships WHERE project_id = ? AND account_id = ?')
 		.pluck();
@@ -23,11 +36,11 @@ export function recipientsWithAccess(
 			 AND kind = 'subscription' AND status = 'approved' LIMIT 1`
 		)
 		.pluck();
-	return recipients.filter((email) => {
-		const accountId = account.get(email.toLowerCase()) as string | undefined;
-		if (!accountId) return false;
-		const scope = membership.get(place.projectId, accountId) as string | undefined;
-		if (scope !== undefined && scopeIncludes(JSON.parse(scope) as Scope, place.viewId)) return true;
-		return approved.get(place.projectId, accountId) !== undefined;
-	});
+	return (projectId, accountId) => {
+		const scope = membership.get(projectId, accountId) as string | undefined;
+		return {
+			scope: scope === undefined ? null : (JSON.parse(scope) as Scope),
+			approvedSubscriber: approved.get(projectId, accountId) !== undefined
+		};
+	};
 }

@@ -134,3 +134,14 @@ function subscriptionIndex(db: Db, now: () => number) {
 		}
 	};
 }
+
+/** The subscriptions of the project's data views whose recipients include the address. */
+export function subscriptionsNaming(db: Db, projectId: string, email: string): ScheduleRow[] {
+	return db
+		.prepare(
+			`SELECT * FROM subscription_schedule WHERE project_id = ?
+			 AND EXISTS (SELECT 1 FROM json_each(recipients) WHERE value = ?)
+			 ORDER BY view_id, subscription_id`
+		)
+		.all(projectId, email.toLowerCase()) as ScheduleRow[];
+}

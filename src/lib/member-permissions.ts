@@ -20,14 +20,17 @@ import {
 	decideRemoval,
 	emailDomain,
 	isOpenInvitation,
+	sameScope,
 	withResendRequested,
 	type Assignment,
+	type DataView,
 	type HandoverRequest,
 	type Invite,
 	type Invitees,
 	type Member,
 	type ProjectFacts,
 	type Role,
+	type Scope,
 	type Zone
 } from './shared';
 
@@ -42,12 +45,16 @@ export function nextAssignment(member: Member, role: Role): Assignment {
 	return { role, zoneId: member.zoneId, scope: role === 'admin' ? 'all' : member.scope };
 }
 
-/** `handovers`: the project's hand-over requests, so that one that waits is not asked again. */
+/**
+ * `handovers`: the project's hand-over requests, so that one that waits is not asked again;
+ * `views`: the project's data views, to offer the member's choice among them.
+ */
 export function memberPermissions(
 	facts: ProjectFacts,
 	actorId: string,
 	member: Member,
-	handovers: Iterable<HandoverRequest> = []
+	handovers: Iterable<HandoverRequest> = [],
+	views: readonly Pick<DataView, 'id'>[] = []
 ): MemberPermissions {
 	const roleChoices = roleChoicesFrom((role) =>
 		role === member.role
@@ -65,8 +72,29 @@ export function memberPermissions(
 		canChangeRole,
 		canRemove: decideRemoval(facts, actorId, member),
 		roleChoices,
-		canAskHandover: handoverPermit(facts, actorId, member, handovers)
+		canAskHandover: handoverPermit(facts, actorId, member, handovers),
+		viewChoices: viewChoices(facts, actorId, member, views)
 	};
+}
+
+/**
+ * How the member's data views may be changed, choice by choice: null where nothing else could be
+ * given (one data view in the project; the zone rules fix them, as for an Institution Zone user
+ * or a Project Admin; the person may not change them), so that no control is shown.
+ */
+function viewChoices(
+	facts: ProjectFacts,
+	actorId: string,
+	member: Member,
+	views: readonly Pick<DataView, 'id'>[]
+): ((scope: Scope) => Permit) | null {
+	if (views.length < 2) return null;
+	const decide = (scope: Scope) =>
+		decideMemberChange(facts, actorId, member, { role: member.role, zoneId: member.zoneId, scope });
+	const others = ['all' as const, ...views.map((view) => [view.id])].filter(
+		(scope) => !sameScope(scope, member.scope)
+	);
+	return others.some((scope) => decide(scope).ok) ? decide : null;
 }
 
 /**

@@ -73,7 +73,7 @@ const facts = (members: Member[]) => ({
 /** What the wiring computes for each row: the policy's decisions for the signed-in admin. */
 export function permissionsFor(members: Member[]) {
 	const snapshot = facts(members);
-	return (target: Member) => memberPermissions(snapshot, ADMIN.accountId, target);
+	return (target: Member) => memberPermissions(snapshot, ADMIN.accountId, target, [], VIEWS);
 }
 
 /** The roles an invitation of this address into this zone may carry. */

@@ -234,7 +234,7 @@ describe('MembersTable with another Project Admin', () => {
 		expect(onChangeRole).toHaveBeenCalledWith('admin-1', 'analyst');
 	});
 
-	it('warns before the signed-in admin leaves, and changes others’ roles at once', async () => {
+	it('warns before the signed-in admin leaves, and not when they change others’ roles', async () => {
 		const { user, onChangeRole, onRemove } = setup(WARNING);
 		await user.click(screen.getByRole('button', { name: 'Leave project' }));
 		const confirm = screen.getByRole('dialog', { name: 'Leave Consortium analytics?' });
@@ -244,7 +244,10 @@ describe('MembersTable with another Project Admin', () => {
 
 		await user.click(screen.getByRole('button', { name: 'Role of Nils Network: Analyst' }));
 		await user.click(screen.getByRole('menuitemradio', { name: 'Consumer' }));
-		expect(onChangeRole).toHaveBeenCalledWith('nils', 'consumer');
 		expect(screen.queryByRole('dialog', { name: /Step down/ })).toBeNull();
+		const confirm2 = screen.getByRole('dialog', { name: 'Make Nils Network Consumer?' });
+		expect(confirm2).not.toHaveTextContent(WARNING);
+		await user.click(within(confirm2).getByRole('button', { name: 'Change role' }));
+		expect(onChangeRole).toHaveBeenCalledWith('nils', 'consumer');
 	});
 });

@@ -141,7 +141,7 @@ describe('MembersTable', () => {
 		).toBeInTheDocument();
 	});
 
-	it('changes a role from the row menu, where roles that may not be given say why', async () => {
+	it('changes a role from the row menu once confirmed, where roles that may not be given say why', async () => {
 		const { user, onChangeRole } = setup();
 		await user.click(screen.getByRole('button', { name: 'Role of Aino Aurora: Analyst' }));
 		const admin = screen.getByRole('menuitemradio', { name: /Project Admin/ });
@@ -152,6 +152,10 @@ describe('MembersTable', () => {
 		await user.click(admin);
 		expect(onChangeRole).not.toHaveBeenCalled();
 		await user.click(screen.getByRole('menuitemradio', { name: 'Consumer' }));
+		// Nothing is written before the change is confirmed.
+		expect(onChangeRole).not.toHaveBeenCalled();
+		const confirm = screen.getByRole('dialog', { name: 'Make Aino Aurora Consumer?' });
+		await user.click(within(confirm).getByRole('button', { name: 'Change role' }));
 		expect(onChangeRole).toHaveBeenCalledWith('aino', 'consumer');
 	});
 

@@ -145,6 +145,7 @@ describe('the first time a person uses a portal', () => {
 		expect(await visitor.context.cookies(e2e.server.url)).toHaveLength(1);
 		await frame.getByRole('button', { name: /^Role of Name of nia:/ }).click();
 		await frame.getByRole('menuitemradio', { name: /^Consumer/ }).click();
+		await frame.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
 
 		// Bo, in the console, reads the audit log: Ada's change, made through the portal.
 		const bo = await signedInAs(e2e, 'bo', '/projects/p1/settings/audit');

@@ -251,6 +251,7 @@ describe('the widget in the demo portal', () => {
 			.toBe(false);
 		await frame.getByRole('button', { name: /^Role of Name of nia:/ }).click();
 		await frame.getByRole('menuitemradio', { name: /^Consumer/ }).click();
+		await frame.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
 		await expect.poll(() => memberRow(bo.page, 'Name of nia').textContent()).toContain('Consumer');
 		expect(await frame.getByText(/ended/).count()).toBe(0);
 		await bo.context.close();

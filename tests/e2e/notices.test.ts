@@ -49,6 +49,7 @@ const said = async (page: Page) => (await indicator(page).textContent())?.trim()
 async function chooseRole(page: Page, memberName: string, role: string): Promise<void> {
 	await page.getByRole('button', { name: new RegExp(`^Role of ${memberName}:`) }).click();
 	await page.getByRole('menuitemradio', { name: new RegExp(`^${role}`) }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
 }
 
 async function remove(page: Page, memberName: string): Promise<void> {

@@ -33,6 +33,7 @@ const USERS = '/projects/p1/settings/users';
 async function chooseRole(page: Page, memberName: string, role: string): Promise<void> {
 	await page.getByRole('button', { name: new RegExp(`^Role of ${memberName}:`) }).click();
 	await page.getByRole('menuitemradio', { name: new RegExp(`^${role}`) }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Change role' }).click();
 }
 
 /** Takes the person's browser offline, changes a role there, and sees it counted as waiting. */

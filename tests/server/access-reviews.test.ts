@@ -128,7 +128,9 @@ describe('who may start a review, and who reviews which zone', () => {
 			decisionBlocked: null,
 			removalBlocked: null
 		});
-		expect(item(review, 'ian').reason).toMatch(/^Member since \d+ \w{3} \d{4}$/);
+		expect(item(review, 'ian').reason).toMatch(
+			/^Added by the consortium office on \d+ \w{3} \d{4}\.$/
+		);
 		expect(item(review, 'iza').decisionBlocked).toBe(
 			'Another reviewer decides about your own access: nobody attests to their own.'
 		);
@@ -392,7 +394,7 @@ describe('closing', () => {
 			'Aurora',
 			'Analyst',
 			'All data views',
-			expect.stringMatching(/^Member since /),
+			expect.stringMatching(/^Added by the consortium office on /),
 			'Kept',
 			nameOf('iza'),
 			new Date(clock.now() - HOUR).toISOString()

@@ -105,7 +105,7 @@ describe('words', () => {
 		expect(scopeWords(['a', 'b', 'c'], { a: 'Aurora', b: 'Borealis' })).toBe(
 			'Aurora, Borealis and a removed data view'
 		);
-		expect(accessReasonOf({ joinedAt: Date.UTC(2026, 11, 1, 23, 30) })).toBe(
+		expect(accessReasonOf({ accountId: 'ian', joinedAt: Date.UTC(2026, 11, 1, 23, 30) })).toBe(
 			'Member since 1 Dec 2026'
 		);
 	});

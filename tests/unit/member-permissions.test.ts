@@ -7,7 +7,7 @@ import {
 	ownerZoneWarning
 } from '../../src/lib/member-permissions';
 import type { Invite } from '../../src/lib/shared';
-import { ZONES, facts as projectFacts, member } from '../support/policy-fixtures';
+import { NETWORK_VIEWS, ZONES, facts as projectFacts, member } from '../support/policy-fixtures';
 
 const admin = member('admin', 'admin', 'nz');
 const analyst = member('iz-analyst', 'analyst', 'aurora', ['v-aurora']);
@@ -50,6 +50,22 @@ describe('the policy in the components’ shapes', () => {
 			message: 'A project always keeps at least one Project Admin.'
 		});
 		expect(permissions.canRemove).toMatchObject({ ok: false, code: 'last-admin' });
+	});
+
+	it('offers a choice of data views only where the rules leave one, to a Project Admin', () => {
+		const nils = member('nils', 'analyst', 'nz');
+		const withNils = projectFacts('network-zone', [admin, analyst, nils]);
+		const choices = memberPermissions(withNils, 'admin', nils, [], NETWORK_VIEWS).viewChoices;
+		expect(choices?.(['v-aurora'])).toEqual({ ok: true });
+		expect(choices?.([])).toMatchObject({ ok: false, code: 'invalid-entry' });
+		// An Aurora user sees Aurora's view only; a Project Admin sees every view; nobody else chooses.
+		expect(memberPermissions(withNils, 'admin', analyst, [], NETWORK_VIEWS).viewChoices).toBeNull();
+		expect(memberPermissions(withNils, 'admin', admin, [], NETWORK_VIEWS).viewChoices).toBeNull();
+		expect(memberPermissions(withNils, 'nils', nils, [], NETWORK_VIEWS).viewChoices).toBeNull();
+		// One data view: nothing to choose.
+		expect(
+			memberPermissions(withNils, 'admin', nils, [], [NETWORK_VIEWS[0]!]).viewChoices
+		).toBeNull();
 	});
 
 	it('lets only Project Admins invite, whatever the zone', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
 	MATRIX_SECTION,
+	ROLE_CHANGES_SECTION,
 	VIEW_ROOTS_SECTION,
 	generatedSection,
 	tableCells
@@ -31,5 +32,14 @@ describe('docs/policy.md', () => {
 			'Edit Subscriptions for Boards',
 			'its creator or a Project Admin ¹'
 		]);
+	});
+
+	it('shows exactly what the preview of a change says each change of role gives and takes', () => {
+		const section = generatedSection(document, ROLE_CHANGES_SECTION);
+		expect(section, 'docs/policy.md lost its generated role changes section').not.toBeNull();
+		expect(tableCells(section!), 'run `npm run docs:policy` after changing the matrix').toEqual(
+			tableCells(ROLE_CHANGES_SECTION.render())
+		);
+		expect(tableCells(section!)).toHaveLength(7);
 	});
 });

@@ -1,12 +1,13 @@
 /**
  * The people around a board subscription, in words: who may receive a view's boards (the
  * recipients the console offers), how each recipient on a subscription is named, and whether the
- * digest still reaches them. The rule itself is the policy's (`decideRecipient`); this module only
- * puts names on it.
+ * digest still reaches them. The rules themselves are the policy's (`decideRecipient` for who may be
+ * added, `receivesDigest` for whom the digest reaches, as the server's scheduler asks); this module
+ * only puts names on them.
  */
 import {
 	CADENCE_LABELS,
-	decideRecipient,
+	receivesDigest,
 	scopeIncludes,
 	type AccessRequest,
 	type BoardSubscription,
@@ -60,12 +61,11 @@ export function recipientOf(
 	email: string
 ): Recipient {
 	const member = project.memberByEmail(email);
-	const name = member?.name || email;
 	const isYou = member?.accountId === project.myAccountId;
-	if (decideRecipient({ facts: project, viewId }, email).ok)
-		return { email, name, isYou, leftOut: null };
 	const requester = approvedRequesterNamed(project, email);
-	if (requester !== null) return { email, name: requester, isYou, leftOut: null };
+	const standing = { scope: member?.scope ?? null, approvedSubscriber: requester !== null };
+	const name = member?.name || requester || email;
+	if (receivesDigest(standing, viewId)) return { email, name, isYou, leftOut: null };
 	return {
 		email,
 		name,

@@ -7,6 +7,7 @@
  * itself, as the reviewer's own change.
  */
 import { z } from 'zod';
+import { describeAccessPath, type AccessGrant } from './access';
 import { formatDate } from './human-format';
 import { IdSchema, TimestampSchema } from './ids';
 import type { Member } from './membership';
@@ -252,11 +253,16 @@ export function checkReviewCompletion(
 
 /**
  * How a person came to have their access, in words: the one source of the review's reason column
- * (page and CSV). The paths that gave access (invited by whom, an approved request) are not
- * recorded per membership yet, so it says what is known: since when.
+ * (page and CSV). The path that gave it ("Invited by Ada Admin on 3 Nov 2026, accepted 4 Nov
+ * 2026"), in the words of "why has access"; without one, what is known: since when.
  */
-export function accessReasonOf(access: Pick<ReviewedAccess, 'joinedAt'>): string {
-	return `Member since ${formatDate(access.joinedAt, 'UTC')}`;
+export function accessReasonOf(
+	access: Pick<ReviewedAccess, 'joinedAt'> & { accountId: string },
+	grant?: Pick<AccessGrant, 'role' | 'path'>
+): string {
+	return grant
+		? describeAccessPath(access, grant, 'UTC')
+		: `Member since ${formatDate(access.joinedAt, 'UTC')}`;
 }
 
 /** "All data views", "Aurora and Borealis"; a view gone since is "a removed data view". */

@@ -43,6 +43,7 @@ import {
 	AccessSearchQuerySchema
 } from './access';
 import { TimestampSchema } from './ids';
+import { AccessChangeRequestSchema, AccessPreviewSchema } from './policy/access-preview';
 import {
 	OffboardingApplyRequestSchema,
 	OffboardingPlanSchema,
@@ -349,6 +350,16 @@ export const API = routes({
 		caller: 'session',
 		answer: NONE,
 		errors: ['unauthenticated', 'project-not-found', 'request-not-found', 'request-decided']
+	},
+	previewAccessChange: {
+		method: 'POST',
+		path: '/api/projects/:id/members/:accountId/preview',
+		summary: 'What a member would gain and lose by a change of role or data views.',
+		caller: 'session',
+		body: body(AccessChangeRequestSchema),
+		answer: json(AccessPreviewSchema),
+		errors: ['unauthenticated', 'project-not-found', 'member-not-found'],
+		policyDenials: true
 	},
 	getAuditPage: {
 		method: 'GET',

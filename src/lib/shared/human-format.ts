@@ -9,6 +9,13 @@ export function countOf(count: number, singular: string, pluralForm = `${singula
 	return `${count.toLocaleString('en')} ${count === 1 ? singular : pluralForm}`;
 }
 
+/** "A", "A and B", "A, B and C": a list as a sentence says it. */
+export function listOf(items: readonly string[]): string {
+	return items.length <= 1
+		? (items[0] ?? '')
+		: `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 const MONTHS = [
 	'Jan',
 	'Feb',

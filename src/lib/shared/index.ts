@@ -11,6 +11,7 @@ export * from './membership';
 export * from './invitation-lifecycle';
 export * from './handovers';
 export * from './membership-news';
+export * from './access-change-words';
 export * from './objects';
 export * from './documents';
 export * from './entries';

@@ -5,7 +5,9 @@
  * user document, words what it sees happen to the person in the project document.
  */
 import type { Member } from './membership';
-import type { DataView, Scope } from './project';
+import { listOf } from './human-format';
+import { viewChanges } from './policy/access-preview';
+import type { DataView } from './project';
 import { parseRole, ROLE_LABELS, type Role } from './roles';
 
 export type MembershipNewsKind = 'removed-from-project' | 'role-changed' | 'views-changed';
@@ -46,24 +48,10 @@ function consequence(from: Role, to: Role): string {
 	return 'You can now create and edit reports.';
 }
 
-function viewIds(scope: Scope, views: MembershipChange['views']): string[] {
-	return scope === 'all' ? views.map((view) => view.id) : scope;
-}
-
-/** "A", "A and B", "A, B and C". */
-function listed(items: readonly string[]): string {
-	return items.length <= 1
-		? (items[0] ?? '')
-		: `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
 /** The data views of `before` that `after` leaves out, by name. */
 function viewsLeft(change: MembershipChange): string[] {
-	if (!change.after || change.after.scope === 'all') return [];
-	const kept = new Set(change.after.scope);
-	return viewIds(change.before.scope, change.views)
-		.filter((id) => !kept.has(id))
-		.map((id) => change.views.find((view) => view.id === id)?.name ?? 'a data view');
+	if (!change.after) return [];
+	return viewChanges(change.views, change.before, change.after).lost.map((view) => view.name);
 }
 
 /**
@@ -86,7 +74,7 @@ export function membershipNews(change: MembershipChange): MembershipNews | null 
 	const noLonger =
 		left.length === 0
 			? ''
-			: ` You no longer see the data ${left.length === 1 ? 'view' : 'views'} ${listed(left)}.`;
+			: ` You no longer see the data ${left.length === 1 ? 'view' : 'views'} ${listOf(left)}.`;
 	if (from !== to) {
 		return {
 			kind: 'role-changed',

@@ -14,6 +14,7 @@
  *    and its unconfirmed changes stay), then end the old session.
  */
 import { call } from '../api';
+import { askServer, type AskPreview } from '../console/change-preview';
 import { openConsentWindow, type ConsentWindow } from '../embed/consent-window';
 import { HostBridge } from '../embed/host-bridge';
 import type { NoticeItem, NoticeTone } from '../components/notice-types';
@@ -120,6 +121,10 @@ export class EmbedState {
 		});
 		await this.#signIn();
 	}
+
+	/** The server's preview of a change to a member's access, asked with the widget's session. */
+	readonly askPreview: AskPreview = (accountId, next) =>
+		askServer(this.params.projectId, () => this.#token)(accountId, next);
 
 	/** After the session ended: ask the portal again, keeping the document and its changes. */
 	async retry(): Promise<void> {

@@ -36,6 +36,7 @@ import {
 	type ProjectFacts,
 	type ProjectInfo,
 	type Role,
+	type Scope,
 	type StepDownRole,
 	type Zone
 } from '../shared';
@@ -358,6 +359,18 @@ export class ProjectState implements ProjectFacts {
 			key: accountId,
 			before: member,
 			after: { ...member, role, scope, updatedBy: this.myAccountId, updatedAt: Date.now() }
+		});
+	}
+
+	/** Gives a member other data views, keeping their role. */
+	changeViews(accountId: string, scope: Scope): Decision {
+		const member = this.members.get(accountId);
+		if (!member) return GONE.members;
+		return this.#write({
+			root: 'members',
+			key: accountId,
+			before: member,
+			after: { ...member, scope, updatedBy: this.myAccountId, updatedAt: Date.now() }
 		});
 	}
 

@@ -9,5 +9,6 @@ export * from './membership-rules';
 export * from './handover-rules';
 export * from './changes';
 export * from './subscription-recipients';
+export * from './access-preview';
 export * from './invariants';
 export * from './values';

@@ -8,9 +8,32 @@
  * meanwhile, docs/workflows.md), so that pausing a subscription never waits on someone else's
  * removal.
  */
-import { scopeIncludes } from '../project';
+import { scopeIncludes, type Scope } from '../project';
 import { ALLOW, deny, type Decision } from './decision';
 import type { ProjectFacts } from './facts';
+
+/**
+ * What decides whether a digest reaches a person: their data views in the project (null: not a
+ * member), and whether the project approved their request for a subscription.
+ */
+export interface DigestStanding {
+	scope: Scope | null;
+	approvedSubscriber: boolean;
+}
+
+/**
+ * Whether a digest of a board of the view reaches the person (docs/workflows.md, "Who receives
+ * it"): a member whose data views include the view, or a Network Zone user whose request for a
+ * subscription to the project was approved (the server made their subscription, of a view they
+ * cannot open). The digest scheduler leaves everyone else out, and a change's preview says whose
+ * digests stop by asking the same question before and after.
+ */
+export function receivesDigest(standing: DigestStanding, viewId: string): boolean {
+	return (
+		(standing.scope !== null && scopeIncludes(standing.scope, viewId)) ||
+		standing.approvedSubscriber
+	);
+}
 
 /** A data view with the facts of its project: enough to say who may read it. */
 export interface ViewInProject {
