@@ -12,6 +12,7 @@ import { CONSORTIUM_MIGRATIONS } from './consortium/migrations';
 import { openDatabase, type Db, type Migration } from './db/database';
 import { EMBED_MIGRATIONS } from './embed/migrations';
 import { FEATURE_MIGRATIONS } from './features/migrations';
+import { OFFBOARDING_MIGRATIONS } from './offboarding/migrations';
 import { REQUEST_MIGRATIONS } from './requests/migrations';
 import { REVIEW_MIGRATIONS } from './reviews/migrations';
 import { SUBSCRIPTION_MIGRATIONS } from './subscriptions/migrations';
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	...FEATURE_MIGRATIONS,
 	...EMBED_MIGRATIONS,
 	...REVIEW_MIGRATIONS,
+	...OFFBOARDING_MIGRATIONS,
 	// After the features' migrations: it asks, with their mark, for every document to be read once.
 	...ACCESS_MIGRATIONS
 ];

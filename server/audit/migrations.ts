@@ -72,5 +72,12 @@ export const AUDIT_MIGRATIONS: Migration[] = [
 			WHERE audit_log.id = entry.id;
 		CREATE INDEX audit_log_by_subject ON audit_log(project_id, subject_id);
 		CREATE INDEX audit_log_by_subject_email ON audit_log(project_id, subject_email);`
+	},
+	{
+		id: 'audit-002-consortium-entries',
+		sql: `
+		-- Governance actions filed under a consortium (document 'consortium/<id>', no project): its
+		-- log, read by the consortium office, newest first.
+		CREATE INDEX audit_log_by_consortium ON audit_log(document, id) WHERE project_id IS NULL;`
 	}
 ];

@@ -1,6 +1,7 @@
 /**
  * The audit log API (docs/api.md): a project's log for its Project Admins, as JSON pages or as one
- * CSV file for spreadsheets, each entry with its sentence and its raw columns.
+ * CSV file for spreadsheets, each entry with its sentence and its raw columns; and a consortium's
+ * own log (its governance actions across projects) for the consortium office.
  */
 import { succeed, type AuditEntry } from '../../src/lib/shared';
 import { requireSignedIn, type AuthContext } from '../auth/routes/context';
@@ -10,6 +11,8 @@ import type { DocumentRegistry } from '../sync/registry';
 import { readAuditEntries, readAuditPage, type AuditSource } from './query';
 import { csvDownload, fileNamePart, isoTime } from '../http/csv-download';
 import { checkProjectAdmin, withProject } from '../consortium/project-access';
+import { checkConsortiumOffice } from '../consortium/office';
+import { readConsortiumLog } from './consortium-log';
 import { orThrow } from '../http/failure-status';
 import { API } from '../../src/lib/shared/api-contract';
 
@@ -60,6 +63,15 @@ export function registerAuditRoutes(
 		return {
 			body: asProjectAdmin(request.params.id, account.id, (source) => readAuditPage(source, query))
 		};
+	});
+
+	router.add(API.getConsortiumLog, (request) => {
+		const { account } = requireSignedIn(auth, request);
+		const query = request.query();
+		const { consortium } = orThrow(
+			checkConsortiumOffice(deps.db, request.params.id, account.id, "read the consortium's log")
+		);
+		return { body: readConsortiumLog(deps.db, consortium, query) };
 	});
 
 	router.add(API.downloadAuditCsv, (request) => {

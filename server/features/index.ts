@@ -1,9 +1,10 @@
 /**
  * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
- * (access, audit, change-preview, consortium, directory, lookup-tables, requests, reviews, roster,
- * subscriptions): the SQL indexes and the audit log that follow every document, the reactions to
- * requests decided in a project document, the digest and access review schedulers, and the HTTP
- * routes. Only this wiring knows every room; no room imports another's routes.
+ * (access, audit, change-preview, consortium, directory, lookup-tables, offboarding, requests,
+ * reviews, roster, subscriptions): the SQL indexes and the audit log that follow every document,
+ * the reactions to requests decided in a project document, the digest and access review
+ * schedulers, and the HTTP routes. Only this wiring knows every room; no room imports another's
+ * routes.
  */
 import type { AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
@@ -31,6 +32,7 @@ import { actOnRequestDecisions } from '../requests/decisions';
 import { indexRequestsOnChange, reindexRequestsOnLoad } from '../requests/request-index';
 import { projectRequestsIntoUserDocuments } from '../requests/projection';
 import { registerRequestRoutes } from '../requests/routes';
+import { registerOffboardingRoutes } from '../offboarding/routes';
 import { registerRosterRoutes } from '../roster/routes';
 import { ReviewScheduler } from '../reviews/review-scheduler';
 import { registerReviewRoutes } from '../reviews/routes';
@@ -123,6 +125,7 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerReviewRoutes(router, auth, { ...deps, limits });
 	registerAccessRoutes(router, auth, deps);
 	registerChangePreviewRoutes(router, auth, deps);
+	registerOffboardingRoutes(router, auth, deps);
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
 		reviews: new ReviewScheduler({ ...deps, checkIntervalMs: limits.reviewCheckIntervalMs }),

@@ -26,8 +26,10 @@ export interface HandoverMailDeps {
 export function mailHandoverRequests(deps: HandoverMailDeps): DocumentExtension {
 	return {
 		name: 'hand-over mail',
-		onAccepted(document, _author, changes: readonly EntryChange[]) {
-			if (document.address.kind !== 'project' || !document.index) return;
+		onAccepted(document, authorId, changes: readonly EntryChange[]) {
+			// The server closes requests only when a library is offboarded: neither party answered,
+			// so neither is told they did; the consortium's log says what happened.
+			if (document.address.kind !== 'project' || !document.index || authorId === null) return;
 			const project = document.index.project;
 			const path = `/projects/${project.id}/settings/users`;
 			for (const change of changes) {

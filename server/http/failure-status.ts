@@ -28,6 +28,8 @@ const STATUS = {
 	'incomplete-body': 400,
 	'bad-path-parameter': 400,
 	'bad-request-target': 400,
+	'not-an-institution-zone': 400,
+	'confirmation-mismatch': 400,
 	'email-unchanged': 400,
 	'unknown-board': 400,
 	'invalid-csv': 400,
@@ -79,6 +81,8 @@ const STATUS = {
 	// The state of things does not allow it (policy codes among them, below).
 	'email-taken': 409,
 	'request-pending': 409,
+	'offboarding-refused': 409,
+	'offboarding-changed': 409,
 	'review-empty': 409,
 	'review-open': 409,
 	'review-closed': 409,

@@ -214,6 +214,8 @@ function whatToDo(code: ReasonCode, refused: RefusedChange, context: SyncWording
 		}
 		case 'last-admin':
 			return 'Make someone else Project Admin first.';
+		case 'zone-left':
+			return 'Nothing to do: that library has left the consortium. The consortium office can say more.';
 		case 'already-member':
 		case 'invite-accepted':
 			return 'Nothing to do: they are in the Users list.';

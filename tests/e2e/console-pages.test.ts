@@ -60,6 +60,7 @@ describe('who may open which page', () => {
 			'/directory',
 			'/settings/personal',
 			`/consortia/${consortiumId}/roster`,
+			`/consortia/${consortiumId}/offboarding`,
 			`/consortia/${consortiumId}/access?zone=aurora`,
 			`/consortia/${consortiumId}/portals?project=p1`
 		]) {

@@ -95,6 +95,98 @@ describe('the sentence of an audit entry', () => {
 		).toBe('Dana Admin accepted Nils Network’s hand-over request');
 	});
 
+	it('tells a hand-over request the server closed (its library left) as closed, not withdrawn', () => {
+		const request = {
+			id: '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70',
+			kind: 'step-down',
+			askedBy: NILS,
+			askedOf: DANA,
+			stepDownTo: 'analyst',
+			message: '',
+			createdAt: 1,
+			status: 'pending',
+			answeredAt: null,
+			reply: null
+		};
+		const closed = { root: 'handovers', key: request.id, before: request };
+		const after = { ...request, status: 'withdrawn', answeredAt: 2 };
+		expect(describeAuditEntry(entry({ ...closed, author: null, after }), NAMES)).toBe(
+			'Nils Network’s hand-over request to Dana Admin was closed'
+		);
+		expect(describeAuditEntry(entry({ ...closed, after }), NAMES)).toBe(
+			'Nils Network withdrew their hand-over request to Dana Admin'
+		);
+	});
+
+	it('says a library was offboarded, with what went and where, in one sentence', () => {
+		const offboarded = {
+			kind: 'library-offboarded',
+			zoneId: 'nl-aurora',
+			projects: [{ id: 'northern-lights', name: 'Northern Lights Analytics' }],
+			people: 18,
+			memberships: 18,
+			invitations: 2,
+			requests: 0,
+			handovers: 0,
+			subscriptionsEnded: 3,
+			subscriptionsTrimmed: 1,
+			portals: 1,
+			grants: 0
+		};
+		const governance = (after: unknown) =>
+			describeAuditEntry(
+				entry({
+					document: 'consortium/northern',
+					root: 'governance',
+					key: 'e1',
+					author: { id: DANA, name: 'Dana Admin' },
+					change: 'add',
+					after
+				}),
+				NAMES
+			);
+		expect(governance(offboarded)).toBe(
+			'Dana Admin offboarded Aurora University Library (18 people) from Northern Lights Analytics: removed 18 memberships and 2 open invitations; ended 3 subscriptions; took its people off 1 other subscription; revoked 1 portal'
+		);
+		const many = Array.from({ length: 5 }, (_, index) => ({ id: `p${index}`, name: `P${index}` }));
+		expect(
+			governance({
+				...offboarded,
+				projects: many,
+				people: 1,
+				memberships: 0,
+				invitations: 0,
+				subscriptionsEnded: 0,
+				subscriptionsTrimmed: 0,
+				portals: 0
+			})
+		).toBe(
+			'Dana Admin offboarded Aurora University Library (1 person) from 5 projects: nothing of it was left to remove'
+		);
+	});
+
+	it('says the server marked a zone as having left the consortium', () => {
+		const zone = {
+			id: 'nl-aurora',
+			consortiumId: 'northern',
+			kind: 'institution',
+			name: 'Aurora University Library',
+			emailDomains: []
+		};
+		expect(
+			describeAuditEntry(
+				entry({
+					root: 'zones',
+					key: 'nl-aurora',
+					author: null,
+					before: zone,
+					after: { ...zone, leftAt: 5 }
+				}),
+				NAMES
+			)
+		).toBe('The server marked the zone Aurora University Library as having left the consortium');
+	});
+
 	it('says who changed whose role, from what to what', () => {
 		expect(
 			describeAuditEntry(

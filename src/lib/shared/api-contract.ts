@@ -45,6 +45,12 @@ import {
 import { TimestampSchema } from './ids';
 import { AccessChangeRequestSchema, AccessPreviewSchema } from './policy/access-preview';
 import {
+	OffboardingApplyRequestSchema,
+	OffboardingPlanSchema,
+	OffboardingResultSchema,
+	OffboardingZonesSchema
+} from './offboarding';
+import {
 	InviteAcceptRequestSchema,
 	InvitePreviewRequestSchema,
 	InvitePreviewSchema
@@ -116,6 +122,14 @@ const INVITE_LINK_ERRORS = [
 	'rate-limited'
 ] as const;
 
+/** Who may offboard which library: the consortium office, an Institution Zone of its consortium. */
+const OFFBOARDING_ACCESS_ERRORS = [
+	'unauthenticated',
+	'consortium-not-found',
+	'not-network-zone-admin',
+	'zone-not-found',
+	'not-an-institution-zone'
+] as const;
 /** Why has access: who may look (docs/workflows.md). */
 const ACCESS_ERRORS = ['unauthenticated', 'consortium-not-found', 'not-access-reviewer'] as const;
 
@@ -294,7 +308,8 @@ export const API = routes({
 		errors: INVITE_LINK_ERRORS
 	},
 
-	// Requests, the directory, the audit log, the roster, lookup tables and the Lexicon.
+	// Requests, the directory, the audit logs, the roster, offboarding, lookup tables and the
+	// Lexicon.
 	getDirectory: {
 		method: 'GET',
 		path: '/api/directory',
@@ -379,6 +394,45 @@ export const API = routes({
 		caller: 'session',
 		answer: CSV,
 		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin']
+	},
+	getConsortiumLog: {
+		method: 'GET',
+		path: '/api/consortia/:id/audit',
+		summary: 'The consortium’s governance actions in sentences, newest first (the office).',
+		caller: 'session',
+		query: AuditQuerySchema.pick({ before: true, limit: true }),
+		answer: json(AuditPageSchema),
+		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin']
+	},
+	listOffboardingZones: {
+		method: 'GET',
+		path: '/api/consortia/:id/offboarding',
+		summary: 'The member libraries one may offboard, and where each stands (the office).',
+		caller: 'session',
+		answer: json(OffboardingZonesSchema),
+		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin']
+	},
+	previewOffboarding: {
+		method: 'GET',
+		path: '/api/consortia/:id/offboarding/:zoneId',
+		summary: 'What offboarding the library would remove, project by project, and what refuses it.',
+		caller: 'session',
+		answer: json(OffboardingPlanSchema),
+		errors: OFFBOARDING_ACCESS_ERRORS
+	},
+	applyOffboarding: {
+		method: 'POST',
+		path: '/api/consortia/:id/offboarding/:zoneId',
+		summary: 'Offboards the library as previewed, in one step, with one audit entry.',
+		caller: 'session',
+		body: body(OffboardingApplyRequestSchema),
+		answer: json(OffboardingResultSchema),
+		errors: [
+			...OFFBOARDING_ACCESS_ERRORS,
+			'offboarding-refused',
+			'offboarding-changed',
+			'confirmation-mismatch'
+		]
 	},
 	getAccessScope: {
 		method: 'GET',

@@ -12,7 +12,8 @@ import { CADENCE_LABELS } from './digest-schedule';
 import { parseDocumentName, type DocumentKind } from './documents';
 import { ROOT_WORDS } from './root-words';
 import { readStoredEntry } from './entries';
-import { GOVERNANCE_ROOT, readGovernanceEvent } from './governance-events';
+import { GOVERNANCE_ROOT, readGovernanceEvent, type GovernanceEvent } from './governance-events';
+import { countOf } from './human-format';
 import { isResendRequest } from './invitation-lifecycle';
 import {
 	OFFICE_INVITER,
@@ -115,6 +116,7 @@ export const REFUSAL_REASONS: Record<ReasonCode, string> = {
 	'admin-scope': 'Project Admins see every data view',
 	'zone-not-in-project': 'people of that zone have no place in this project',
 	'unknown-zone': 'that zone is not one of the consortium’s',
+	'zone-left': 'that library has left the consortium',
 	'unknown-view': 'that data view is not one of the project’s',
 	'zone-does-not-match-email': 'the address belongs to another zone',
 	'unlisted-domain':
@@ -397,6 +399,8 @@ function describeGovernanceEvent(value: unknown, words: Words): Clause {
 					`the invite link for ${words.address(event.email)} by hand, as ${ROLE_LABELS[event.role]} (${words.zone(event.zoneId)})`
 				)
 			};
+		case 'library-offboarded':
+			return { act: act('offboarded', 'offboard', describeOffboarding(event, words)) };
 		case 'review-completed': {
 			const review = `the access review of ${event.zoneId === null ? 'the whole project' : words.zone(event.zoneId)}`;
 			const deciders =
@@ -414,10 +418,45 @@ function describeGovernanceEvent(value: unknown, words: Words): Clause {
 	}
 }
 
+/**
+ * "Borealis (18 people) from Northern Lights Analytics: removed 18 memberships and 2 open
+ * invitations; ended 3 subscriptions; revoked 1 portal": only what there was, in that order.
+ */
+function describeOffboarding(
+	event: Extract<GovernanceEvent, { kind: 'library-offboarded' }>,
+	words: Words
+): string {
+	const names = event.projects.map((project) => project.name);
+	const from =
+		names.length === 0
+			? ''
+			: ` from ${names.length <= 3 ? listed(names) : countOf(names.length, 'project')}`;
+	const some = (count: number, text: string) => (count > 0 ? [text] : []);
+	const removed = [
+		...some(event.memberships, countOf(event.memberships, 'membership')),
+		...some(event.invitations, countOf(event.invitations, 'open invitation')),
+		...some(event.requests, countOf(event.requests, 'pending request')),
+		...some(event.handovers, countOf(event.handovers, 'hand-over request'))
+	];
+	const done = [
+		...some(removed.length, `removed ${listed(removed)}`),
+		...some(event.subscriptionsEnded, `ended ${countOf(event.subscriptionsEnded, 'subscription')}`),
+		...some(
+			event.subscriptionsTrimmed,
+			`took its people off ${countOf(event.subscriptionsTrimmed, 'other subscription')}`
+		),
+		...some(event.portals, `revoked ${countOf(event.portals, 'portal')}`),
+		...some(event.grants, `withdrew ${countOf(event.grants, 'consent')} its people gave to portals`)
+	];
+	const people = countOf(event.people, 'person', 'people');
+	return `${words.zone(event.zoneId)} (${people})${from}: ${done.length > 0 ? done.join('; ') : 'nothing of it was left to remove'}`;
+}
+
 function describeHandoverRequest({
 	change,
 	before,
 	after,
+	entry,
 	words
 }: Described<HandoverRequest>): Clause {
 	const request = (after ?? before)!;
@@ -438,7 +477,10 @@ function describeHandoverRequest({
 		case 'declined':
 			return { act: act('declined', 'decline', theRequest) };
 		case 'withdrawn':
-			return { act: act('withdrew', 'withdraw', `their hand-over request to ${asked}`) };
+			// The server closes one only when a library leaves: neither admin withdrew it.
+			return entry.author
+				? { act: act('withdrew', 'withdraw', `their hand-over request to ${asked}`) }
+				: happened(`${theRequest} to ${asked}`, 'was closed', `close ${theRequest}`);
 		default:
 			return { act: changed(theRequest) };
 	}
@@ -542,6 +584,10 @@ function describeSettings({ change, after, before }: Described<ProjectInfo>): Cl
 
 function describeZone({ change, after, before }: Described<Zone>): Clause {
 	const zone = (after ?? before)!;
+	if (after?.leftAt !== undefined && before?.leftAt === undefined)
+		return {
+			act: act('marked', 'mark', `the zone ${zone.name} as having left the consortium`)
+		};
 	const verb = CHANGE_VERBS[change];
 	return { act: act(verb.past, verb.base, `the zone ${zone.name}`) };
 }

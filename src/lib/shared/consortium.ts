@@ -3,7 +3,7 @@
  * libraries), run in one of two management modes.
  */
 import { z } from 'zod';
-import { EmailDomainSchema, IdSchema, NameSchema, emailDomain } from './ids';
+import { EmailDomainSchema, IdSchema, NameSchema, TimestampSchema, emailDomain } from './ids';
 
 export const MANAGEMENT_MODES = ['network-zone', 'institution-zone'] as const;
 export const ManagementModeSchema = z.enum(MANAGEMENT_MODES, {
@@ -26,7 +26,12 @@ export const ZoneSchema = z.strictObject({
 	kind: ZoneKindSchema,
 	name: NameSchema,
 	/** Addresses at these domains are suggested this zone when invited. */
-	emailDomains: z.array(EmailDomainSchema).max(20).default([])
+	emailDomains: z.array(EmailDomainSchema).max(20).default([]),
+	/**
+	 * When the library left the consortium (offboarding, docs/workflows.md): the zone stays, so
+	 * that logs keep its name, but nobody can be added to it any more.
+	 */
+	leftAt: TimestampSchema.optional()
 });
 export type Zone = z.infer<typeof ZoneSchema>;
 

@@ -28,6 +28,37 @@ export const InviteLinkCopiedSchema = z.strictObject({
 
 const Count = z.number().int().nonnegative();
 
+/** What an offboarding removed, by kind (src/lib/shared/offboarding.ts). */
+export const OffboardingCountsSchema = z.strictObject({
+	/** People who left with the library (they belong to no other zone of the consortium). */
+	people: Count,
+	memberships: Count,
+	invitations: Count,
+	/** Access requests closed: by its people, or waiting in its own project. */
+	requests: Count,
+	/** Hand-over requests between Project Admins closed because one of them left. */
+	handovers: Count,
+	subscriptionsEnded: Count,
+	/** Subscriptions that go on for others, with the library's people taken off them. */
+	subscriptionsTrimmed: Count,
+	portals: Count,
+	/** Consents its people gave to portals that stay. */
+	grants: Count
+});
+export type OffboardingCounts = z.infer<typeof OffboardingCountsSchema>;
+
+/**
+ * The consortium office offboarded a member library (an Institution Zone): one act over every
+ * project of the consortium, filed under the consortium. Each project's own log has the changes.
+ */
+export const LibraryOffboardedSchema = z.strictObject({
+	kind: z.literal('library-offboarded'),
+	zoneId: IdSchema,
+	/** The projects it changed, with their names then (the log outlives a project's name). */
+	projects: z.array(z.strictObject({ id: IdSchema, name: z.string().max(200) })).max(1000),
+	...OffboardingCountsSchema.shape
+});
+
 /**
  * An access review closed (server/reviews/): by a reviewer's Complete, or by the server at its due
  * date. Its outcome in counts; each person's decision is in the review's CSV, and each removal is
@@ -56,7 +87,8 @@ export type ReviewCompleted = z.infer<typeof ReviewCompletedSchema>;
 
 export const GovernanceEventSchema = z.discriminatedUnion('kind', [
 	InviteLinkCopiedSchema,
-	ReviewCompletedSchema
+	ReviewCompletedSchema,
+	LibraryOffboardedSchema
 ]);
 export type GovernanceEvent = z.infer<typeof GovernanceEventSchema>;
 export type GovernanceEventKind = GovernanceEvent['kind'];
@@ -70,6 +102,7 @@ export function consortiumEventDocument(consortiumId: string): `consortium/${str
 export function accountsNamedIn(event: GovernanceEvent): string[] {
 	switch (event.kind) {
 		case 'invite-link-copied':
+		case 'library-offboarded':
 			return [];
 		case 'review-completed':
 			return [event.startedBy, ...event.reviewerIds];

@@ -27,6 +27,7 @@ export * from './access';
 export * from './audit-sentences';
 export * from './root-words';
 export * from './governance-events';
+export * from './offboarding';
 export * from './access-reviews';
 export * from './embedding';
 export * from './api-contract';

@@ -23,6 +23,7 @@ export const REASON_CODES = [
 	'admin-scope',
 	'zone-not-in-project',
 	'unknown-zone',
+	'zone-left',
 	'unknown-view',
 	'zone-does-not-match-email',
 	'unlisted-domain',

@@ -79,6 +79,8 @@ export function checkAssignment(facts: ProjectFacts, assignment: Assignment): De
 function assignmentRules(facts: ProjectFacts, assignment: Assignment): Decision {
 	const zone = facts.zone(assignment.zoneId);
 	if (!zone) return deny('unknown-zone', 'That zone is not part of this consortium.');
+	if (zone.leftAt !== undefined)
+		return deny('zone-left', `${zone.name} has left the consortium: nobody can be added to it.`);
 	const unknownView =
 		assignment.scope === 'all' ? undefined : assignment.scope.find((id) => !facts.view(id));
 	if (unknownView !== undefined)
