@@ -40,6 +40,7 @@ import { sqliteDocumentStore } from './sync/persistence';
 import { DocumentRegistry, type RegistryOptions } from './sync/registry';
 import { attachSyncServer, revokeLostAccess, type SyncServer } from './sync/sync-server';
 import type { DigestScheduler } from './subscriptions/digest-scheduler';
+import type { AccessEndScheduler } from './access-ends/scheduler';
 import { startWorkflows, workflowIndexes, type WorkflowLimits } from './features';
 import { API, type RouteContract } from '../src/lib/shared/api-contract';
 
@@ -60,6 +61,8 @@ export interface App {
 	readonly sync: SyncServer;
 	/** Sends the digests of board subscriptions as they fall due. */
 	readonly digests: DigestScheduler;
+	/** Ends memberships on their end dates, and reminds the member and the admins before. */
+	readonly accessEnds: AccessEndScheduler;
 	/** Starts listening; resolves with the URL the console is reachable at. */
 	listen(): Promise<string>;
 	close(): Promise<void>;
@@ -233,6 +236,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		registry,
 		sync,
 		digests: workflows.digests,
+		accessEnds: workflows.accessEnds,
 		listen: () =>
 			new Promise((resolve, reject) => {
 				server.once('error', reject);
@@ -240,12 +244,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 					const { port } = server.address() as AddressInfo;
 					const bound = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 					if (!site.url) Object.assign(site, { url: bound, origin: new URL(bound).origin });
+					// Synchronously, before any connection is served: what ended while the server was
+					// down is gone before anyone could act on it.
+					workflows.accessEnds.start();
 					workflows.digests.start();
 					resolve(site.url);
 				});
 			}),
 		close: async () => {
 			workflows.digests.stop();
+			workflows.accessEnds.stop();
 			clearInterval(recheckTimer);
 			clearInterval(ticketSweep);
 			sync.close();

@@ -5,6 +5,7 @@
  * matters within a room (across rooms tables do not depend on each other's migrations), and
  * stays as it was when each shipped.
  */
+import { ACCESS_END_MIGRATIONS } from './access-ends/migrations';
 import { AUDIT_MIGRATIONS } from './audit/migrations';
 import { AUTH_MIGRATIONS } from './auth/migrations';
 import { CONSORTIUM_MIGRATIONS } from './consortium/migrations';
@@ -23,7 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
 	...AUDIT_MIGRATIONS,
 	...SUBSCRIPTION_MIGRATIONS,
 	...FEATURE_MIGRATIONS,
-	...EMBED_MIGRATIONS
+	...EMBED_MIGRATIONS,
+	...ACCESS_END_MIGRATIONS
 ];
 
 /** Opens (creating and migrating if needed) the console's database, or an in-memory one. */

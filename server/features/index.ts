@@ -1,8 +1,8 @@
 /**
  * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
- * (audit, consortium, directory, lookup-tables, requests, roster, subscriptions): the SQL indexes
- * and the audit log that follow every document, the reactions to requests decided in a project
- * document, the digest scheduler, and the HTTP routes. Only this wiring knows every room; no room
+ * (access-ends, audit, consortium, directory, lookup-tables, requests, roster, subscriptions): the
+ * SQL indexes and the audit log that follow every document, the reactions to requests decided in a
+ * project document, the digest and access-end schedulers, and the HTTP routes. Only this wiring knows every room; no room
  * imports another's routes.
  */
 import type { AuthContext } from '../auth/routes/context';
@@ -14,6 +14,8 @@ import type { DocumentExtension, OnAccepted } from '../sync/extensions';
 import type { LiveDocument, Via } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 import type { EntryChange } from '../../src/lib/shared';
+import { indexAccessEndsOnChange, reindexAccessEndsOnLoad } from '../access-ends/end-index';
+import { AccessEndScheduler, endDatesChangedIn } from '../access-ends/scheduler';
 import { recordAcceptedChanges, recordRefusedChanges } from '../audit/log';
 import { registerAuditRoutes } from '../audit/routes';
 import { registerDirectoryRoutes } from '../directory/routes';
@@ -46,12 +48,14 @@ export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
 		recordAcceptedChanges(db, now),
 		indexMembershipsOnChange(db, now),
 		indexRequestsOnChange(db),
-		indexSubscriptionsOnChange(db, now)
+		indexSubscriptionsOnChange(db, now),
+		indexAccessEndsOnChange(db, now)
 	]);
 	const reindex = [
 		reindexMembershipsOnLoad(db, now),
 		reindexRequestsOnLoad(db),
-		reindexSubscriptionsOnLoad(db, now)
+		reindexSubscriptionsOnLoad(db, now),
+		reindexAccessEndsOnLoad(db, now)
 	];
 	return {
 		name: 'audit log and indexes',
@@ -94,6 +98,8 @@ export interface WorkflowDeps {
 export interface Workflows {
 	/** Not started: links in digests need the site's address, known once the server listens. */
 	readonly digests: DigestScheduler;
+	/** Ends memberships on their end dates and reminds before; not started, like the digests. */
+	readonly accessEnds: AccessEndScheduler;
 	/** What the workflows do when a document changes, in order (after `workflowIndexes`). */
 	readonly reactions: DocumentExtension[];
 	/** Brings the indexes in step with documents an older version wrote; once the extensions are in use. */
@@ -110,9 +116,17 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerLookupTableUpload(router, auth, { ...deps, limits });
 	registerLexiconExport(router, auth, deps);
 	registerRosterRoutes(router, auth, deps);
+	const accessEnds = new AccessEndScheduler(deps);
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
+		accessEnds,
 		reactions: [
+			{
+				name: 'access end dates',
+				onAccepted: (_document, _author, changes) => {
+					if (endDatesChangedIn(changes)) accessEnds.endDatesChanged();
+				}
+			},
 			{
 				name: 'requests into user documents',
 				onAccepted: projectRequestsIntoUserDocuments(registry)

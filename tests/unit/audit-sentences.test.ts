@@ -51,6 +51,7 @@ const member = (accountId: string, name: string, role: string) => ({
 
 function entry(facts: Partial<AuditFacts>): AuditFacts {
 	return {
+		at: 1,
 		document: 'project/northern-lights',
 		viewId: null,
 		root: 'members',
@@ -266,6 +267,7 @@ function entryOf(kind: DocumentKind, root: string, pool: Pools): fc.Arbitrary<un
 				role: fc.constantFrom(...ROLES),
 				zoneId: one(pool.zones),
 				scope,
+				endsAt: fc.option(fc.nat()),
 				updatedBy: one(pool.people)
 			});
 		case 'invites':
@@ -275,6 +277,7 @@ function entryOf(kind: DocumentKind, root: string, pool: Pools): fc.Arbitrary<un
 				role: fc.constantFrom(...ROLES),
 				zoneId: one(pool.zones),
 				scope,
+				endsAt: fc.option(fc.nat()),
 				invitedBy: one(pool.people),
 				sendRequests: fc.integer({ min: 1, max: 3 }),
 				status: fc.constantFrom(...INVITE_STATUSES),
@@ -364,6 +367,7 @@ const rows = pools.chain((pool) =>
 				pool: fc.constant(pool),
 				row: fc
 					.record({
+						at: fc.nat(),
 						document: fc.constant(DOCUMENTS[kind]),
 						viewId: fc.constant(kind === 'view' || kind === 'private' ? pool.views[0]! : null),
 						root: fc.constant(root),
@@ -424,6 +428,7 @@ describe('every audit row shape', () => {
 		fc.assert(
 			fc.property(
 				fc.record({
+					at: fc.nat(),
 					document: fc.oneof(fc.constantFrom(...Object.values(DOCUMENTS)), fc.string()),
 					viewId: fc.option(fc.string()),
 					root: fc.oneof(

@@ -9,9 +9,8 @@ import { RoleSchema } from './roles';
 
 /**
  * The last moment of a membership's access: the server removes the membership once it has passed.
- * Null, or absent (entries stored before end dates existed), when access does not end. The console
- * sets the end of the chosen day in the admin's time zone (`endOfDay`), so that the day it shows
- * (`formatDate`) is the last day of access.
+ * Null, or absent (entries stored before end dates existed), when access does not end. An end date
+ * is a day, and this the last millisecond of it in UTC (access-ends.ts: `endOfDay`).
  */
 export const EndsAtSchema = TimestampSchema.nullable().optional();
 
@@ -149,6 +148,7 @@ export const NoticeSchema = z.strictObject({
 		'removed-from-project',
 		'role-changed',
 		'views-changed',
+		'end-date-changed',
 		'request-decided'
 	]),
 	projectId: IdSchema,

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { zoneLabel, zonesClaimingEmail, type Zone } from '../consortium';
 import { readKnownFields } from '../entries';
-import { formatDate } from '../human-format';
+import { formatEndDate, hasEnded } from '../access-ends';
 import { EmailSchema, IdSchema } from '../ids';
 import {
 	AccessRequestSchema,
@@ -216,7 +216,7 @@ function endDateInFuture(facts: ProjectFacts, endsAt: number | null): Decision {
 	if (endsAt === null || endsAt > facts.now()) return ALLOW;
 	return deny(
 		'end-date-past',
-		`An end date must be in the future: ${formatDate(endsAt)} has already passed.`
+		`An end date must be in the future: ${formatEndDate(endsAt)} has already passed.`
 	);
 }
 
@@ -245,11 +245,11 @@ function noEndForTheOnlyAdmin(
  */
 function accessNotEnded(facts: ProjectFacts, target: Member): Decision {
 	const endsAt = endsAtOf(target);
-	if (endsAt === null || endsAt > facts.now()) return ALLOW;
+	if (endsAt === null || !hasEnded(endsAt, facts.now())) return ALLOW;
 	const name = target.name.trim() || target.email;
 	return deny(
 		'access-ended',
-		`${name}'s access ended on ${formatDate(endsAt)}: the server removes the membership.`
+		`${name}’s access ended on ${formatEndDate(endsAt)}: the server removes the membership.`
 	);
 }
 
@@ -344,10 +344,10 @@ export function decideInvite(
  */
 export function decideInviteResend(facts: ProjectFacts, invite: Invite): Decision {
 	const endsAt = endsAtOf(invite);
-	if (endsAt === null || endsAt > facts.now()) return ALLOW;
+	if (endsAt === null || !hasEnded(endsAt, facts.now())) return ALLOW;
 	return deny(
 		'access-ended',
-		`The access this invitation offers ended on ${formatDate(endsAt)}: revoke it and invite again with a new end date.`
+		`The access this invitation offers ended on ${formatEndDate(endsAt)}: revoke it and invite again with a new end date.`
 	);
 }
 
