@@ -18,7 +18,10 @@ import {
 	judgeProjectChange,
 	ROLES,
 	decideRemoval,
+	daysInMs,
 	emailDomain,
+	endDay,
+	endOfDay,
 	endsAtOf,
 	isOpenInvitation,
 	withResendRequested,
@@ -72,8 +75,22 @@ export function memberPermissions(
 		canChangeRole,
 		canRemove: decideRemoval(facts, actorId, member),
 		roleChoices,
-		canAskHandover: handoverPermit(facts, actorId, member, handovers)
+		canAskHandover: handoverPermit(facts, actorId, member, handovers),
+		canSetEndDate: endDatePermit(facts, actorId, member)
 	};
+}
+
+/**
+ * Whether the person may say until when the member has access: clear the end date there is, or
+ * set one (a day a month ahead stands for any day that has not passed).
+ */
+function endDatePermit(facts: ProjectFacts, actorId: string, member: Member): Permit {
+	const now = facts.now();
+	const next = endsAtOf(member) === null ? endOfDay(endDay(now + daysInMs(30))) : null;
+	return decideMemberChange(facts, actorId, member, {
+		...nextAssignment(member, member.role),
+		endsAt: next
+	});
 }
 
 /**

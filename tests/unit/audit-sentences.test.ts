@@ -395,6 +395,77 @@ const rows = pools.chain((pool) =>
 		)
 );
 
+describe('the sentences of access that ends', () => {
+	const END = Date.UTC(2026, 7, 31, 23, 59, 59, 999);
+	const edda = { ...member(EDDA, 'Edda Silva', 'analyst'), zoneId: 'nl-aurora' };
+
+	it('says a membership ended as planned when the server removed it after its end date', () => {
+		const ended = entry({
+			author: null,
+			key: EDDA,
+			change: 'delete',
+			before: { ...edda, endsAt: END },
+			at: END + 1
+		});
+		expect(describeAuditEntry(ended, NAMES)).toBe(
+			'Edda Silva’s access ended as planned (end date 31 Aug 2026)'
+		);
+		// The operators' removal before the end date is theirs, not the date's.
+		expect(describeAuditEntry({ ...ended, at: END - 1 }, NAMES)).toBe(
+			'Edda Silva was removed from the project'
+		);
+	});
+
+	it('says who set, changed or cleared an end date, and when the server kept the last admin', () => {
+		const change = (before: number | null, after: number | null, author = true) =>
+			describeAuditEntry(
+				entry({
+					key: EDDA,
+					author: author ? { id: DANA, name: 'Dana Admin' } : null,
+					before: { ...edda, endsAt: before },
+					after: { ...edda, endsAt: after }
+				}),
+				NAMES
+			);
+		expect(change(null, END)).toBe('Dana Admin set Edda Silva’s access to end on 31 Aug 2026');
+		expect(change(END, null)).toBe('Dana Admin removed the end date of Edda Silva’s access');
+		expect(change(null, null)).toBe('Dana Admin saved Edda Silva’s membership unchanged');
+		expect(change(END, null, false)).toBe(
+			'Edda Silva’s access was kept past its end date (31 Aug 2026): they were the project’s last Project Admin'
+		);
+		expect(
+			describeAuditEntry(
+				entry({
+					key: EDDA,
+					author: { id: DANA, name: 'Dana Admin' },
+					before: { ...edda, endsAt: null },
+					after: { ...edda, role: 'consumer', endsAt: END }
+				}),
+				NAMES
+			)
+		).toBe(
+			'Dana Admin changed Edda Silva’s role from Analyst to Consumer and end date to 31 Aug 2026'
+		);
+	});
+
+	it('says until when an invitation offers access', () => {
+		expect(
+			describeAuditEntry(
+				entry({
+					root: 'invites',
+					key: INVITE.id,
+					author: { id: DANA, name: 'Dana Admin' },
+					change: 'add',
+					after: { ...INVITE, email: 'edda@aurora.example.edu', zoneId: 'nl-aurora', endsAt: END }
+				}),
+				NAMES
+			)
+		).toBe(
+			'Dana Admin invited Edda Silva (edda@aurora.example.edu) as Analyst (Aurora University Library), until 31 Aug 2026'
+		);
+	});
+});
+
 describe('every audit row shape', () => {
 	it('yields a sentence with no id when the names are known, and no root’s internal name', () => {
 		fc.assert(

@@ -6,6 +6,7 @@
  */
 import { formatDate } from './human-format';
 import { endsAtOf } from './membership';
+import { fail, succeed, type Outcome } from './outcome';
 
 /** The time zone end dates are days of. */
 export const END_DATE_TIME_ZONE = 'UTC';
@@ -34,6 +35,26 @@ export function endOfDay(day: string): number | null {
 	const parsed = new Date(start);
 	if (parsed.getUTCFullYear() !== year || parsed.getUTCMonth() !== month - 1) return null;
 	return start + DAY_MS - 1;
+}
+
+/** Why an end date cannot be set: its day has passed (the policy's and the forms' words). */
+export function endDatePassed(endsAt: number): string {
+	return `An end date must be in the future: ${formatEndDate(endsAt)} has already passed.`;
+}
+
+/**
+ * An end date as a person gives it, in a date field or a CSV cell: empty for none, else a day
+ * ("2026-08-31") that has not passed by `now`, as its last moment.
+ */
+export function readEndDay(
+	day: string,
+	now: number
+): Outcome<{ endsAt: number | null }, 'invalid-end-date' | 'end-date-past'> {
+	if (day.trim() === '') return succeed({ endsAt: null });
+	const endsAt = endOfDay(day);
+	if (endsAt === null)
+		return fail('invalid-end-date', `“${day.trim()}” is not a day: write it as 2026-08-31.`);
+	return hasEnded(endsAt, now) ? fail('end-date-past', endDatePassed(endsAt)) : succeed({ endsAt });
 }
 
 /** The day an end date falls on, as a date input holds it: "2026-08-31". */

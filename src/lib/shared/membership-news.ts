@@ -107,7 +107,8 @@ export function membershipNews(change: MembershipChange): MembershipNews | null 
 			text: `${who} changed your role in ${project} from ${ROLE_LABELS[from]} to ${ROLE_LABELS[to]}. ${consequence(from, to)}${noLonger}${end ? ` ${end.aside}` : ''}`
 		};
 	}
-	if (end && left.length === 0) return { kind: 'end-date-changed', ...end };
+	if (end && left.length === 0)
+		return { kind: 'end-date-changed', subject: end.subject, text: end.text };
 	if (left.length === 0) return null;
 	return {
 		kind: 'views-changed',

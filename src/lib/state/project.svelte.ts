@@ -363,6 +363,18 @@ export class ProjectState implements ProjectFacts {
 		});
 	}
 
+	/** Sets when a member's access ends (null: it does not); the server removes them then. */
+	setEndDate(accountId: string, endsAt: number | null): Decision {
+		const member = this.members.get(accountId);
+		if (!member) return GONE.members;
+		return this.#write({
+			root: 'members',
+			key: accountId,
+			before: member,
+			after: { ...member, endsAt, updatedBy: this.myAccountId, updatedAt: Date.now() }
+		});
+	}
+
 	/** Removes a member, or (for oneself) leaves the project. */
 	remove(accountId: string): Decision {
 		const member = this.members.get(accountId);
@@ -371,11 +383,17 @@ export class ProjectState implements ProjectFacts {
 	}
 
 	/**
-	 * Queues one invitation per address, each with its own zone and role; the server sends them
-	 * (now, or when back online), or adds at once the people who have an account.
+	 * Queues one invitation per address, each with its own zone, role and end date (none when
+	 * absent); the server sends them (now, or when back online), or adds at once the people who
+	 * have an account.
 	 */
 	invite(
-		invitations: ReadonlyArray<{ email: string; role: Role; zoneId: string }>
+		invitations: ReadonlyArray<{
+			email: string;
+			role: Role;
+			zoneId: string;
+			endsAt?: number | null;
+		}>
 	): InviteOutcome[] {
 		const now = Date.now();
 		return invitations.map((invitation) => {

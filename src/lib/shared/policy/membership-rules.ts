@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { zoneLabel, zonesClaimingEmail, type Zone } from '../consortium';
 import { readKnownFields } from '../entries';
-import { formatEndDate, hasEnded } from '../access-ends';
+import { endDatePassed, formatEndDate, hasEnded } from '../access-ends';
 import { EmailSchema, IdSchema } from '../ids';
 import {
 	AccessRequestSchema,
@@ -213,11 +213,8 @@ export interface Reassignment extends Assignment {
  * of the server's) is refused there, so a late change never sets an end that is already over.
  */
 function endDateInFuture(facts: ProjectFacts, endsAt: number | null): Decision {
-	if (endsAt === null || endsAt > facts.now()) return ALLOW;
-	return deny(
-		'end-date-past',
-		`An end date must be in the future: ${formatEndDate(endsAt)} has already passed.`
-	);
+	if (endsAt === null || !hasEnded(endsAt, facts.now())) return ALLOW;
+	return deny('end-date-past', endDatePassed(endsAt));
 }
 
 /**
