@@ -41,6 +41,7 @@ import { DocumentRegistry, type RegistryOptions } from './sync/registry';
 import { attachSyncServer, revokeLostAccess, type SyncServer } from './sync/sync-server';
 import type { DigestScheduler } from './subscriptions/digest-scheduler';
 import type { ReviewScheduler } from './reviews/review-scheduler';
+import type { AccessEndScheduler } from './access-ends/scheduler';
 import { startWorkflows, workflowIndexes, type WorkflowLimits } from './features';
 import { API, type RouteContract } from '../src/lib/shared/api-contract';
 
@@ -63,6 +64,8 @@ export interface App {
 	readonly digests: DigestScheduler;
 	/** Closes access reviews at their due date (and at start, those that fell due meanwhile). */
 	readonly reviews: ReviewScheduler;
+	/** Ends memberships on their end dates, and reminds the member and the admins before. */
+	readonly accessEnds: AccessEndScheduler;
 	/** Starts listening; resolves with the URL the console is reachable at. */
 	listen(): Promise<string>;
 	close(): Promise<void>;
@@ -98,11 +101,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	const stopHousekeeping = startHousekeeping(authDb);
 	const allowedOrigins = () => [site.origin];
 
-	const registry = new DocumentRegistry(
-		sqliteDocumentStore(db),
-		projectDirectory(db),
-		options.documents
-	);
+	const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db), {
+		...options.documents,
+		now
+	});
 
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add(API.health, () => ({ body: { ok: true } }));
@@ -239,6 +241,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		sync,
 		digests: workflows.digests,
 		reviews: workflows.reviews,
+		accessEnds: workflows.accessEnds,
 		listen: () =>
 			new Promise((resolve, reject) => {
 				server.once('error', reject);
@@ -246,6 +249,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 					const { port } = server.address() as AddressInfo;
 					const bound = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 					if (!site.url) Object.assign(site, { url: bound, origin: new URL(bound).origin });
+					// Synchronously, before any connection is served: what ended while the server was
+					// down is gone before anyone could act on it.
+					workflows.accessEnds.start();
 					workflows.digests.start();
 					workflows.reviews.start();
 					resolve(site.url);
@@ -254,6 +260,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		close: async () => {
 			workflows.digests.stop();
 			workflows.reviews.stop();
+			workflows.accessEnds.stop();
 			clearInterval(recheckTimer);
 			clearInterval(ticketSweep);
 			sync.close();

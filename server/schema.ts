@@ -6,6 +6,7 @@
  * stays as it was when each shipped.
  */
 import { ACCESS_MIGRATIONS } from './access/migrations';
+import { ACCESS_END_MIGRATIONS } from './access-ends/migrations';
 import { AUDIT_MIGRATIONS } from './audit/migrations';
 import { AUTH_MIGRATIONS } from './auth/migrations';
 import { CONSORTIUM_MIGRATIONS } from './consortium/migrations';
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	...EMBED_MIGRATIONS,
 	...REVIEW_MIGRATIONS,
 	...OFFBOARDING_MIGRATIONS,
+	...ACCESS_END_MIGRATIONS,
 	// After the features' migrations: it asks, with their mark, for every document to be read once.
 	...ACCESS_MIGRATIONS
 ];

@@ -74,6 +74,7 @@ export function readConsortiumEntry(
 
 function toEntry(consortium: Consortium, row: ConsortiumRow): AuditEntry {
 	const facts: AuditFacts = {
+		at: row.at,
 		document: consortiumEventDocument(consortium.id),
 		viewId: null,
 		root: row.root,
@@ -96,7 +97,6 @@ function toEntry(consortium: Consortium, row: ConsortiumRow): AuditEntry {
 	};
 	return {
 		id: String(row.id),
-		at: row.at,
 		message: null,
 		...facts,
 		sentence: describeAuditEntry(facts, names)

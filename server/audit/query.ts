@@ -126,7 +126,6 @@ function withSentences(source: AuditSource, rows: readonly AuditRow[]): AuditEnt
 		const row = rows[index]!;
 		return {
 			id: String(row.id),
-			at: row.at,
 			message: row.message,
 			...entry,
 			sentence: describeAuditEntry(entry, names)
@@ -136,6 +135,7 @@ function withSentences(source: AuditSource, rows: readonly AuditRow[]): AuditEnt
 
 function toFacts(source: AuditSource, row: AuditRow): AuditFacts {
 	return {
+		at: row.at,
 		document: row.document,
 		viewId: row.view_id,
 		root: row.root,

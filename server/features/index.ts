@@ -1,10 +1,10 @@
 /**
  * The consortium workflows (docs/workflows.md), wired into the server from the rooms that own them
- * (access, audit, change-preview, consortium, directory, lookup-tables, offboarding, requests,
- * reviews, roster, subscriptions): the SQL indexes and the audit log that follow every document,
- * the reactions to requests decided in a project document, the digest and access review
- * schedulers, and the HTTP routes. Only this wiring knows every room; no room imports another's
- * routes.
+ * (access, access-ends, audit, change-preview, consortium, directory, lookup-tables, offboarding,
+ * requests, reviews, roster, subscriptions): the SQL indexes and the audit log that follow every
+ * document, the reactions to requests decided in a project document, the digest, access review and
+ * access-end schedulers, and the HTTP routes. Only this wiring knows every room; no room imports
+ * another's routes.
  */
 import type { AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
@@ -17,6 +17,8 @@ import type { DocumentRegistry } from '../sync/registry';
 import type { EntryChange } from '../../src/lib/shared';
 import { recordAccessGrantsOnChange, recordAccessGrantsOnLoad } from '../access/grants';
 import { registerAccessRoutes } from '../access/routes';
+import { indexAccessEndsOnChange, reindexAccessEndsOnLoad } from '../access-ends/end-index';
+import { AccessEndScheduler, endDatesChangedIn } from '../access-ends/scheduler';
 import { recordAcceptedChanges, recordRefusedChanges } from '../audit/log';
 import { registerAuditRoutes } from '../audit/routes';
 import { registerChangePreviewRoutes } from '../change-preview/routes';
@@ -54,6 +56,7 @@ export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
 		indexMembershipsOnChange(db, now),
 		indexRequestsOnChange(db),
 		indexSubscriptionsOnChange(db, now),
+		indexAccessEndsOnChange(db, now),
 		// After the audit log: it reads the step the log has just recorded.
 		recordAccessGrantsOnChange(db)
 	]);
@@ -61,6 +64,7 @@ export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
 		reindexMembershipsOnLoad(db, now),
 		reindexRequestsOnLoad(db),
 		reindexSubscriptionsOnLoad(db, now),
+		reindexAccessEndsOnLoad(db, now),
 		recordAccessGrantsOnLoad(db)
 	];
 	return {
@@ -106,6 +110,8 @@ export interface Workflows {
 	readonly digests: DigestScheduler;
 	/** Closes access reviews at their due date; not started, like the digests. */
 	readonly reviews: ReviewScheduler;
+	/** Ends memberships on their end dates and reminds before; not started, like the digests. */
+	readonly accessEnds: AccessEndScheduler;
 	/** What the workflows do when a document changes, in order (after `workflowIndexes`). */
 	readonly reactions: DocumentExtension[];
 	/** Brings the indexes in step with documents an older version wrote; once the extensions are in use. */
@@ -126,10 +132,18 @@ export function startWorkflows(deps: WorkflowDeps): Workflows {
 	registerAccessRoutes(router, auth, deps);
 	registerChangePreviewRoutes(router, auth, deps);
 	registerOffboardingRoutes(router, auth, deps);
+	const accessEnds = new AccessEndScheduler(deps);
 	return {
 		digests: new DigestScheduler({ ...deps, checkIntervalMs: limits.digestCheckIntervalMs }),
 		reviews: new ReviewScheduler({ ...deps, checkIntervalMs: limits.reviewCheckIntervalMs }),
+		accessEnds,
 		reactions: [
+			{
+				name: 'access end dates',
+				onAccepted: (_document, _author, changes) => {
+					if (endDatesChangedIn(changes)) accessEnds.endDatesChanged();
+				}
+			},
 			{
 				name: 'requests into user documents',
 				onAccepted: projectRequestsIntoUserDocuments(registry)

@@ -104,7 +104,8 @@ const WIRE_FACTS = ['problems', 'consentUrl'] as const;
 const POLICY_CONFLICTS: ReadonlySet<ReasonCode> = new Set([
 	'already-member',
 	'request-decided',
-	'invite-accepted'
+	'invite-accepted',
+	'access-ended'
 ]);
 
 /** Every code the API may answer with: the table's, and the policy's reason codes. */

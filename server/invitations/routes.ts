@@ -7,6 +7,9 @@
  */
 import { z } from 'zod';
 import {
+	endsAtOf,
+	formatEndDate,
+	hasEnded,
 	isOpenInvitation,
 	projectDocument,
 	ROLE_LABELS,
@@ -78,6 +81,15 @@ export function registerInvitationRoutes(
 				)
 			);
 		}
+		const endsAt = endsAtOf(invite);
+		if (endsAt !== null && hasEnded(endsAt, context.settings.now())) {
+			throw httpErrorOf(
+				fail(
+					'access-ended',
+					`The access this invitation offered ended on ${formatEndDate(endsAt)}. Ask the person who invited you for a new invitation if you still need it.`
+				)
+			);
+		}
 		const facts = registry.get(projectDocument(data.data.projectId))?.index;
 		return {
 			invite,
@@ -100,7 +112,8 @@ export function registerInvitationRoutes(
 			roleLabel: ROLE_LABELS[open.invite.role],
 			inviterName: open.inviterName,
 			accountExists: findAccountByEmail(db, open.invite.email) !== null,
-			expiresAt: check.ok ? check.expiresAt : 0
+			expiresAt: check.ok ? check.expiresAt : 0,
+			endsAt: endsAtOf(open.invite)
 		};
 		return { body: preview };
 	});

@@ -12,6 +12,8 @@
  */
 import {
 	asksToBeSent,
+	endsAtOf,
+	formatEndDate,
 	failedInvitation,
 	projectDocument,
 	RETIRED_LINKS,
@@ -106,6 +108,8 @@ function deliverInvitation(
 	const project = document.index!.project;
 	const inviterName = document.index!.member(senderId)?.name || 'A Project Admin';
 	const roleLabel = ROLE_LABELS[invite.role];
+	const endsAt = endsAtOf(invite);
+	const endDate = endsAt === null ? null : formatEndDate(endsAt);
 	const now = deps.settings.now();
 	const account = findAccountByEmail(db, invite.email);
 	if (account) {
@@ -117,6 +121,7 @@ function deliverInvitation(
 				projectName: project.name,
 				roleLabel,
 				inviterName,
+				endDate,
 				path: `/projects/${project.id}`
 			})
 		);
@@ -137,6 +142,7 @@ function deliverInvitation(
 				projectName: project.name,
 				roleLabel,
 				inviterName,
+				endDate,
 				...issued
 			})
 		);

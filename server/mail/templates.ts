@@ -116,6 +116,13 @@ export interface InvitationDetails {
 	inviterName: string;
 	token: string;
 	expiresAt: number;
+	/** The last day of the access it offers ("31 Aug 2026"); none when absent. */
+	endDate?: string | null;
+}
+
+/** What the invited person is told of an end date, if there is one. */
+function accessLasts(endDate: string | null | undefined): string[] {
+	return endDate ? [`Your access lasts until ${endDate}.`] : [];
 }
 
 export function invitationMail(mail: InvitationDetails): MailMessage {
@@ -124,6 +131,7 @@ export function invitationMail(mail: InvitationDetails): MailMessage {
 		subject: `${mail.inviterName} invited you to ${mail.projectName}`,
 		paragraphs: [
 			`${mail.inviterName} invited you to join the project ${mail.projectName} in the ${PRODUCT_NAME} as ${mail.roleLabel}.`,
+			...accessLasts(mail.endDate),
 			'Select Accept Invite, then Get Started to set up your account.'
 		],
 		action: { label: 'Accept Invite', url: linkWithToken(mail.site, '/invite', mail.token) },
@@ -141,6 +149,8 @@ export function addedToProjectMail(mail: {
 	projectName: string;
 	roleLabel: string;
 	inviterName: string;
+	/** The last day of the access ("31 Aug 2026"); none when absent. */
+	endDate?: string | null;
 	/** Where the console shows the project. @default '/' */
 	path?: string;
 }): MailMessage {
@@ -149,6 +159,7 @@ export function addedToProjectMail(mail: {
 		subject: `You were added to ${mail.projectName}`,
 		paragraphs: [
 			`${mail.inviterName} added you to the project ${mail.projectName} in the ${PRODUCT_NAME} as ${mail.roleLabel}.`,
+			...accessLasts(mail.endDate),
 			'It is now in your project drop-down.'
 		],
 		action: { label: 'Open the console', url: pageUrl(mail.site, mail.path ?? '/') }
@@ -426,5 +437,64 @@ export function accessReviewClosedMail(mail: {
 				: [])
 		],
 		action: { label: 'Open the review', url: pageUrl(mail.site, mail.path) }
+	});
+}
+
+/** "in 7 days", "tomorrow", "today": how far an end date is, as a reminder says it. */
+function untilEnd(days: number): string {
+	if (days <= 0) return 'today';
+	return days === 1 ? 'tomorrow' : `in ${days} days`;
+}
+
+/** A reminder to a member whose access to a project ends on its end date. */
+export function accessEndingMail(mail: {
+	site: SiteUrl;
+	to: string;
+	name: string;
+	projectName: string;
+	/** "31 Aug 2026": `formatEndDate`. */
+	endDate: string;
+	/** Whole days left. */
+	daysLeft: number;
+	/** Whom to ask for longer access: the project's Project Admins, by name. */
+	adminNames: readonly string[];
+	path: string;
+}): MailMessage {
+	const admins = mail.adminNames.length > 0 ? listed(mail.adminNames) : 'a Project Admin';
+	return composeMail({
+		to: mail.to,
+		subject: `Your access to ${mail.projectName} ends on ${mail.endDate}`,
+		paragraphs: [
+			`Hello ${mail.name},`,
+			`Your access to the project ${mail.projectName} in the ${PRODUCT_NAME} ends on ${mail.endDate}, ${untilEnd(mail.daysLeft)}, as planned. After that day it is no longer in your project drop-down, and digests of its boards stop.`,
+			`If you need access for longer, ask ${admins}: a Project Admin can change or remove the end date.`
+		],
+		action: { label: 'Open the project', url: pageUrl(mail.site, mail.path) },
+		notes: ['Access ends at the end of that day, UTC.']
+	});
+}
+
+/** A reminder to a project's Project Admins: a member's access ends on its end date. */
+export function memberAccessEndingMail(mail: {
+	site: SiteUrl;
+	to: string;
+	projectName: string;
+	/** "Dana Analyst (dana@aurora.example.edu), Analyst". */
+	member: string;
+	endDate: string;
+	daysLeft: number;
+	path: string;
+}): MailMessage {
+	return composeMail({
+		to: mail.to,
+		subject: `Access of ${mail.member} to ${mail.projectName} ends on ${mail.endDate}`,
+		paragraphs: [
+			`The access of ${mail.member} to the project ${mail.projectName} ends on ${mail.endDate}, ${untilEnd(mail.daysLeft)}, as planned: the ${PRODUCT_NAME} then removes them from the project.`,
+			'To keep them longer, change or remove the end date on Project Users.'
+		],
+		action: { label: 'Open Project Users', url: pageUrl(mail.site, mail.path) },
+		notes: [
+			'You receive this because you are a Project Admin of the project. Access ends at the end of that day, UTC.'
+		]
 	});
 }

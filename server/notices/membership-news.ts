@@ -1,12 +1,13 @@
 /**
  * A person is told what happened to them: when somebody else removes a member from a project,
- * changes their role or moves them out of data views, the member finds a notice in their user
- * document (the console shows it, on every device, also after being offline) and, for a removal
- * or a role change, a mail. Only accepted changes reach this extension, so a refused change is
+ * changes their role, moves them out of data views or changes when their access ends, or the
+ * server ends it on its end date, the member finds a notice in their user document (the console
+ * shows it, on every device, also after being offline) and, but for data views, a mail. Only accepted changes reach this extension, so a refused change is
  * never told as done; a person's own change (stepping down, leaving) is theirs and not told back.
  * The words are `membershipNews` (src/lib/shared/membership-news.ts).
  */
 import {
+	endedAsPlanned,
 	membershipNews,
 	readStoredEntry,
 	type EntryChange,
@@ -50,7 +51,7 @@ export function tellMembersWhatHappened(deps: MembershipNewsDeps): DocumentExten
 				portalName: via ? (findPortal(deps.db, via.portalId)?.name ?? null) : null
 			};
 			for (const change of memberChanges) {
-				const news = newsOf(document, by, change);
+				const news = newsOf(document, by, change, deps.now());
 				if (news) tell(deps, document, news.member, news.news, by);
 			}
 		}
@@ -71,7 +72,8 @@ interface Actor {
 function newsOf(
 	document: LiveDocument,
 	by: Actor,
-	change: EntryChange
+	change: EntryChange,
+	now: number
 ): { member: Member; news: MembershipNews } | null {
 	const before = readMember(change.key, change.before);
 	// A new member hears from their invitation or from the decision on their request.
@@ -79,6 +81,7 @@ function newsOf(
 	const after = change.after === undefined ? null : readMember(change.key, change.after);
 	if (change.after !== undefined && !after) return null;
 	const news = membershipNews({
+		ended: endedAsPlanned(before, by.id, now),
 		actorName: by.name,
 		portalName: by.portalName,
 		projectName: document.index!.project.name,

@@ -18,7 +18,11 @@ import {
 	judgeProjectChange,
 	ROLES,
 	decideRemoval,
+	daysInMs,
 	emailDomain,
+	endDay,
+	endOfDay,
+	endsAtOf,
 	isOpenInvitation,
 	sameScope,
 	withResendRequested,
@@ -29,6 +33,7 @@ import {
 	type Invitees,
 	type Member,
 	type ProjectFacts,
+	type Reassignment,
 	type Role,
 	type Scope,
 	type Zone
@@ -39,10 +44,16 @@ export type InviteFacts = ProjectFacts & { readonly invitees: Invitees };
 
 /**
  * The member's role and data views after a role change: a Project Admin sees every data view; a
- * role below keeps the data views the member has. The wiring writes what this returns.
+ * role below keeps the data views the member has, and every role the end date. The wiring writes
+ * what this returns.
  */
-export function nextAssignment(member: Member, role: Role): Assignment {
-	return { role, zoneId: member.zoneId, scope: role === 'admin' ? 'all' : member.scope };
+export function nextAssignment(member: Member, role: Role): Reassignment {
+	return {
+		role,
+		zoneId: member.zoneId,
+		scope: role === 'admin' ? 'all' : member.scope,
+		endsAt: endsAtOf(member)
+	};
 }
 
 /**
@@ -73,7 +84,8 @@ export function memberPermissions(
 		canRemove: decideRemoval(facts, actorId, member),
 		roleChoices,
 		canAskHandover: handoverPermit(facts, actorId, member, handovers),
-		viewChoices: viewChoices(facts, actorId, member, views)
+		viewChoices: viewChoices(facts, actorId, member, views),
+		canSetEndDate: endDatePermit(facts, actorId, member)
 	};
 }
 
@@ -90,11 +102,24 @@ function viewChoices(
 ): ((scope: Scope) => Permit) | null {
 	if (views.length < 2) return null;
 	const decide = (scope: Scope) =>
-		decideMemberChange(facts, actorId, member, { role: member.role, zoneId: member.zoneId, scope });
+		decideMemberChange(facts, actorId, member, { ...nextAssignment(member, member.role), scope });
 	const others = ['all' as const, ...views.map((view) => [view.id])].filter(
 		(scope) => !sameScope(scope, member.scope)
 	);
 	return others.some((scope) => decide(scope).ok) ? decide : null;
+}
+
+/**
+ * Whether the person may say until when the member has access: clear the end date there is, or
+ * set one (a day a month ahead stands for any day that has not passed).
+ */
+function endDatePermit(facts: ProjectFacts, actorId: string, member: Member): Permit {
+	const now = facts.now();
+	const next = endsAtOf(member) === null ? endOfDay(endDay(now + daysInMs(30))) : null;
+	return decideMemberChange(facts, actorId, member, {
+		...nextAssignment(member, member.role),
+		endsAt: next
+	});
 }
 
 /**

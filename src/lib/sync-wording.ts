@@ -6,10 +6,11 @@
  * the person can do. The console and the embedded widget say the same. API failures are worded
  * in failure-wording.ts, emailed links' in token-errors.ts.
  */
-import { formatDateTime } from './shared';
+import { formatDateTime, formatEndDate } from './shared';
 import { kindOf } from './console/workspace-kinds';
 import {
 	CLOSE,
+	endsAtOf,
 	isResendRequest,
 	parseDocumentName,
 	ROLE_LABELS,
@@ -121,6 +122,8 @@ function memberAttempt(attempted: unknown, current: unknown, context: SyncWordin
 			: `Making ${name} ${ROLE_LABELS[mine.role]}`;
 	if (!sameScope(mine.scope, theirs.scope))
 		return self ? 'Changing your own data views' : `Changing the data views of ${name}`;
+	if (endsAtOf(mine) !== endsAtOf(theirs))
+		return self ? 'Changing when your own access ends' : `Changing when the access of ${name} ends`;
 	return self ? 'Changing your own entry' : `Changing the entry of ${name}`;
 }
 
@@ -172,6 +175,17 @@ function ownStanding(context: SyncWordingContext, code: ReasonCode, since: unkno
 	return `${personName(context, me.updatedBy)} made you ${role} in ${project} on ${when(me.updatedAt)}.`;
 }
 
+/** The member as they are now, in the terms of the attempt: their end date, or their role. */
+function memberNow(member: Member, attempted: Member | undefined): string {
+	const name = nameOfMember(member);
+	const endsAt = endsAtOf(member);
+	if (!attempted || attempted.role !== member.role || endsAtOf(attempted) === endsAt)
+		return `${name} is ${ROLE_LABELS[member.role]}`;
+	return endsAt === null
+		? `${name}’s access does not end`
+		: `${name}’s access ends on ${formatEndDate(endsAt)}`;
+}
+
 /** What the entry holds now, when somebody else's change explains the refusal. */
 function entryNow(
 	root: string,
@@ -184,7 +198,7 @@ function entryNow(
 		const member = current as Member | undefined;
 		if (!member) return null;
 		const by = changedBy(context, member, since);
-		return `${nameOfMember(member)} is ${ROLE_LABELS[member.role]}${by ? ` (${by})` : ''}.`;
+		return `${memberNow(member, attempted as Member | undefined)}${by ? ` (${by})` : ''}.`;
 	}
 	if (root === 'requests') {
 		const request = current as AccessRequest | undefined;
@@ -221,6 +235,10 @@ function whatToDo(code: ReasonCode, refused: RefusedChange, context: SyncWording
 			return 'Nothing to do: they are in the Users list.';
 		case 'request-decided':
 			return 'Nothing to do: the request has been decided.';
+		case 'end-date-past':
+			return 'Choose a later end date.';
+		case 'access-ended':
+			return 'Invite them again if they still need access.';
 		case 'reason-required':
 			return 'Deny it again and say why: the requester is told.';
 		case 'not-checked':

@@ -9,7 +9,7 @@ import { describeFailure } from './failure-wording';
 export type LinkKind = 'sign-in' | 'invite' | 'password-reset' | 'email-change';
 
 type TokenCode = 'token-invalid' | 'token-expired' | 'token-used';
-type InvitationCode = 'invite-superseded' | 'invite-revoked' | 'invite-accepted';
+type InvitationCode = 'invite-superseded' | 'invite-revoked' | 'invite-accepted' | 'access-ended';
 
 const MESSAGES: Record<LinkKind, Record<TokenCode, string>> & {
 	invite: Record<InvitationCode, string>;
@@ -28,7 +28,9 @@ const MESSAGES: Record<LinkKind, Record<TokenCode, string>> & {
 			'The invitation was sent again, with a new link, and this one no longer works. Open the Accept Invite link in the newest invitation email.',
 		'invite-revoked':
 			'The person who invited you withdrew this invitation. Ask them for a new one if you still need access.',
-		'invite-accepted': 'This invitation was already accepted. Sign in to open the project.'
+		'invite-accepted': 'This invitation was already accepted. Sign in to open the project.',
+		'access-ended':
+			'The access this invitation offered has already ended. Ask the person who invited you for a new invitation if you still need it.'
 	},
 	'password-reset': {
 		'token-invalid': 'This password link is not valid. Ask for a new one.',

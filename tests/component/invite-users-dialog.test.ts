@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import InviteUsersDialog from '../../src/lib/components/InviteUsersDialog.svelte';
@@ -85,8 +85,8 @@ describe('InviteUsersDialog', () => {
 		expect(summary()).toBe('1 Aurora Consumer, 1 Borealis Consumer');
 		await user.click(invite);
 		expect(onInvite).toHaveBeenCalledWith([
-			{ email: 'ana@aurora.example.edu', role: 'consumer', zoneId: 'aurora' },
-			{ email: 'bea@borealis.example.edu', role: 'consumer', zoneId: 'borealis' }
+			{ email: 'ana@aurora.example.edu', role: 'consumer', zoneId: 'aurora', endsAt: null },
+			{ email: 'bea@borealis.example.edu', role: 'consumer', zoneId: 'borealis', endsAt: null }
 		]);
 	});
 
@@ -104,8 +104,8 @@ describe('InviteUsersDialog', () => {
 		expect(summary()).toBe('1 Aurora Analyst, 1 Borealis Analyst');
 		await user.click(invite);
 		expect(onInvite).toHaveBeenCalledWith([
-			{ email: 'ann@aurora.example.edu', role: 'analyst', zoneId: 'aurora' },
-			{ email: 'caleb@cove.example.org', role: 'analyst', zoneId: 'borealis' }
+			{ email: 'ann@aurora.example.edu', role: 'analyst', zoneId: 'aurora', endsAt: null },
+			{ email: 'caleb@cove.example.org', role: 'analyst', zoneId: 'borealis', endsAt: null }
 		]);
 	});
 
@@ -140,7 +140,7 @@ describe('InviteUsersDialog', () => {
 		await user.click(screen.getByRole('button', { name: 'Remove caleb@cove.example.org' }));
 		await user.click(invite);
 		expect(onInvite).toHaveBeenCalledWith([
-			{ email: 'ann@aurora.example.edu', role: 'analyst', zoneId: 'aurora' }
+			{ email: 'ann@aurora.example.edu', role: 'analyst', zoneId: 'aurora', endsAt: null }
 		]);
 	});
 
@@ -159,8 +159,8 @@ describe('InviteUsersDialog', () => {
 		expect(summary()).toBe('1 Office Project Admin, 1 Aurora Analyst');
 		await user.click(invite);
 		expect(onInvite).toHaveBeenCalledWith([
-			{ email: 'nils@office.example.org', role: 'admin', zoneId: 'nz' },
-			{ email: 'ann@aurora.example.edu', role: 'analyst', zoneId: 'aurora' }
+			{ email: 'nils@office.example.org', role: 'admin', zoneId: 'nz', endsAt: null },
+			{ email: 'ann@aurora.example.edu', role: 'analyst', zoneId: 'aurora', endsAt: null }
 		]);
 
 		// Choosing the role for everyone again replaces the one chosen for Ann.
@@ -194,7 +194,7 @@ describe('InviteUsersDialog', () => {
 		expect(within(rows).getByText(/already invited: use Resend Invitation/)).toBeVisible();
 		await user.click(invite);
 		expect(onInvite).toHaveBeenCalledWith([
-			{ email: 'ann@aurora.example.edu', role: 'consumer', zoneId: 'aurora' }
+			{ email: 'ann@aurora.example.edu', role: 'consumer', zoneId: 'aurora', endsAt: null }
 		]);
 	});
 
@@ -211,7 +211,7 @@ describe('InviteUsersDialog', () => {
 		await user.click(screen.getByRole('button', { name: 'Remove ana@aurora.example.edu' }));
 		await user.click(invite);
 		expect(onInvite).toHaveBeenCalledWith([
-			{ email: 'ben@aurora.example.edu', role: 'analyst', zoneId: 'aurora' }
+			{ email: 'ben@aurora.example.edu', role: 'analyst', zoneId: 'aurora', endsAt: null }
 		]);
 	});
 
@@ -221,5 +221,30 @@ describe('InviteUsersDialog', () => {
 		await user.click(screen.getByRole('radio', { name: 'Analyst' }));
 		expect(summary()).toBe('1 Aurora Analyst, 1 invalid address');
 		expect(invite).toHaveAccessibleDescription('Correct or remove the address that is not valid.');
+	});
+
+	it('invites everyone with the end date chosen, and holds Invite back while it has passed', async () => {
+		const now = Date.UTC(2026, 7, 20, 9, 0);
+		const { user, onInvite, invite, input } = setup({ now });
+		await user.type(input, 'ana@aurora.example.edu ');
+		await user.click(screen.getByRole('radio', { name: 'Consumer' }));
+		const field = screen.getByLabelText('Access ends (optional)');
+		expect(field).toHaveAttribute('min', '2026-08-20');
+		await fireEvent.input(field, { target: { value: '2026-08-19' } });
+		expect(invite).toHaveAccessibleDescription(
+			'An end date must be in the future: 19 Aug 2026 has already passed.'
+		);
+		await user.click(invite);
+		expect(onInvite).not.toHaveBeenCalled();
+		await fireEvent.input(field, { target: { value: '2026-08-31' } });
+		await user.click(invite);
+		expect(onInvite).toHaveBeenCalledWith([
+			{
+				email: 'ana@aurora.example.edu',
+				role: 'consumer',
+				zoneId: 'aurora',
+				endsAt: Date.UTC(2026, 7, 31, 23, 59, 59, 999)
+			}
+		]);
 	});
 });

@@ -51,6 +51,7 @@ const member = (accountId: string, name: string, role: string) => ({
 
 function entry(facts: Partial<AuditFacts>): AuditFacts {
 	return {
+		at: 1,
 		document: 'project/northern-lights',
 		viewId: null,
 		root: 'members',
@@ -358,6 +359,7 @@ function entryOf(kind: DocumentKind, root: string, pool: Pools): fc.Arbitrary<un
 				role: fc.constantFrom(...ROLES),
 				zoneId: one(pool.zones),
 				scope,
+				endsAt: fc.option(fc.nat()),
 				updatedBy: one(pool.people)
 			});
 		case 'invites':
@@ -367,6 +369,7 @@ function entryOf(kind: DocumentKind, root: string, pool: Pools): fc.Arbitrary<un
 				role: fc.constantFrom(...ROLES),
 				zoneId: one(pool.zones),
 				scope,
+				endsAt: fc.option(fc.nat()),
 				invitedBy: one(pool.people),
 				sendRequests: fc.integer({ min: 1, max: 3 }),
 				status: fc.constantFrom(...INVITE_STATUSES),
@@ -456,6 +459,7 @@ const rows = pools.chain((pool) =>
 				pool: fc.constant(pool),
 				row: fc
 					.record({
+						at: fc.nat(),
 						document: fc.constant(DOCUMENTS[kind]),
 						viewId: fc.constant(kind === 'view' || kind === 'private' ? pool.views[0]! : null),
 						root: fc.constant(root),
@@ -482,6 +486,77 @@ const rows = pools.chain((pool) =>
 			})
 		)
 );
+
+describe('the sentences of access that ends', () => {
+	const END = Date.UTC(2026, 7, 31, 23, 59, 59, 999);
+	const edda = { ...member(EDDA, 'Edda Silva', 'analyst'), zoneId: 'nl-aurora' };
+
+	it('says a membership ended as planned when the server removed it after its end date', () => {
+		const ended = entry({
+			author: null,
+			key: EDDA,
+			change: 'delete',
+			before: { ...edda, endsAt: END },
+			at: END + 1
+		});
+		expect(describeAuditEntry(ended, NAMES)).toBe(
+			'Edda Silva’s access ended as planned (end date 31 Aug 2026)'
+		);
+		// The operators' removal before the end date is theirs, not the date's.
+		expect(describeAuditEntry({ ...ended, at: END - 1 }, NAMES)).toBe(
+			'Edda Silva was removed from the project'
+		);
+	});
+
+	it('says who set, changed or cleared an end date, and when the server kept the last admin', () => {
+		const change = (before: number | null, after: number | null, author = true) =>
+			describeAuditEntry(
+				entry({
+					key: EDDA,
+					author: author ? { id: DANA, name: 'Dana Admin' } : null,
+					before: { ...edda, endsAt: before },
+					after: { ...edda, endsAt: after }
+				}),
+				NAMES
+			);
+		expect(change(null, END)).toBe('Dana Admin set Edda Silva’s access to end on 31 Aug 2026');
+		expect(change(END, null)).toBe('Dana Admin removed the end date of Edda Silva’s access');
+		expect(change(null, null)).toBe('Dana Admin saved Edda Silva’s membership unchanged');
+		expect(change(END, null, false)).toBe(
+			'Edda Silva’s access was kept past its end date (31 Aug 2026): they were the project’s last Project Admin'
+		);
+		expect(
+			describeAuditEntry(
+				entry({
+					key: EDDA,
+					author: { id: DANA, name: 'Dana Admin' },
+					before: { ...edda, endsAt: null },
+					after: { ...edda, role: 'consumer', endsAt: END }
+				}),
+				NAMES
+			)
+		).toBe(
+			'Dana Admin changed Edda Silva’s role from Analyst to Consumer and end date to 31 Aug 2026'
+		);
+	});
+
+	it('says until when an invitation offers access', () => {
+		expect(
+			describeAuditEntry(
+				entry({
+					root: 'invites',
+					key: INVITE.id,
+					author: { id: DANA, name: 'Dana Admin' },
+					change: 'add',
+					after: { ...INVITE, email: 'edda@aurora.example.edu', zoneId: 'nl-aurora', endsAt: END }
+				}),
+				NAMES
+			)
+		).toBe(
+			'Dana Admin invited Edda Silva (edda@aurora.example.edu) as Analyst (Aurora University Library), until 31 Aug 2026'
+		);
+	});
+});
 
 describe('every audit row shape', () => {
 	it('yields a sentence with no id when the names are known, and no root’s internal name', () => {
@@ -516,6 +591,7 @@ describe('every audit row shape', () => {
 		fc.assert(
 			fc.property(
 				fc.record({
+					at: fc.nat(),
 					document: fc.oneof(fc.constantFrom(...Object.values(DOCUMENTS)), fc.string()),
 					viewId: fc.option(fc.string()),
 					root: fc.oneof(

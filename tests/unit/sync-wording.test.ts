@@ -59,6 +59,28 @@ function rejection(root: string, key: string, code: Rejection['code'], message: 
 }
 
 describe('a refused change', () => {
+	it('names an end date that has passed, and says to choose a later one', () => {
+		const words = describeRefusal(
+			{
+				rejection: rejection(
+					'members',
+					'nia',
+					'end-date-past',
+					'An end date must be in the future: 19 Aug 2026 has already passed.'
+				),
+				attempted: member('nia', 'Nia Norberg', { endsAt: Date.UTC(2026, 7, 19, 23, 59) }),
+				current: MEMBERS.get('nia')
+			},
+			context
+		);
+		expect(words).toEqual({
+			title: 'Not saved',
+			message:
+				'Changing when the access of Nia Norberg ends. An end date must be in the future: 19 Aug 2026 has already passed. Nia Norberg’s access does not end.',
+			hint: 'Choose a later end date.'
+		});
+	});
+
 	it('names the member and the role, and says the person was demoted meanwhile, by whom and when', () => {
 		const words = describeRefusal(
 			{

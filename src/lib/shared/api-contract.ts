@@ -119,6 +119,7 @@ const INVITE_LINK_ERRORS = [
 	'invite-superseded',
 	'invite-revoked',
 	'invite-accepted',
+	'access-ended',
 	'rate-limited'
 ] as const;
 

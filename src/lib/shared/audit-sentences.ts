@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { describeReviewCounts } from './access-reviews';
+import { endedAsPlanned, formatEndDate } from './access-ends';
 import { CADENCE_LABELS } from './digest-schedule';
 import { parseDocumentName, type DocumentKind } from './documents';
 import { ROOT_WORDS } from './root-words';
@@ -16,6 +17,7 @@ import { GOVERNANCE_ROOT, readGovernanceEvent, type GovernanceEvent } from './go
 import { countOf } from './human-format';
 import { isResendRequest } from './invitation-lifecycle';
 import {
+	endsAtOf,
 	OFFICE_INVITER,
 	type AccessRequest,
 	type Invite,
@@ -60,6 +62,8 @@ export const NO_AUDIT_NAMES: AuditNames = {
 
 /** What the sentence is made of: an audit entry as the server reads it from its row. */
 export interface AuditFacts {
+	/** When it happened: what tells an end date that had come from one still ahead. */
+	at: number;
 	document: string;
 	viewId: string | null;
 	root: string;
@@ -130,6 +134,8 @@ export const REFUSAL_REASONS: Record<ReasonCode, string> = {
 	'request-decided': 'the request had already been decided',
 	'reason-required': 'a denial needs a reason',
 	'invite-accepted': 'the invitation had already been accepted',
+	'end-date-past': 'the end date had already passed',
+	'access-ended': 'that access had already ended',
 	'recipient-without-access': 'a recipient may not read this data view',
 	'handover-target': 'a hand-over request goes from one Project Admin to another',
 	'handover-not-yours':
@@ -370,16 +376,34 @@ function describeMember({ change, before, after, entry, words }: Described<Membe
 					);
 		case 'delete':
 			if (self) return { act: act('left', 'leave', 'the project') };
+			if (before && endedAsPlanned(before, entry.author?.id ?? null, entry.at))
+				return happened(
+					`${possessive(name)} access`,
+					`ended as planned (end date ${formatEndDate(endsAtOf(before)!)})`,
+					`end ${possessive(name)} access`
+				);
 			return entry.author
 				? { act: act('removed', 'remove', `${name} from the project`) }
 				: happened(name, 'was removed from the project', `remove ${name} from the project`);
 		case 'update': {
 			if (!before || !after) return { act: changed(`${possessive(name)} membership`) };
+			const whose = self ? 'their own' : possessive(name);
+			const end = endDateChange(endsAtOf(before), endsAtOf(after));
+			if (!entry.author && end?.to === null)
+				return happened(
+					`${possessive(name)} access`,
+					`was kept past its end date (${formatEndDate(endsAtOf(before)!)}): they were the project’s last Project Admin`,
+					`keep ${possessive(name)} access past its end date`
+				);
 			const parts: string[] = [];
 			if (before.role !== after.role) parts.push(`role from ${role(before)} to ${role(after)}`);
 			if (JSON.stringify(before.scope) !== JSON.stringify(after.scope))
 				parts.push(`data views from ${words.scope(before.scope)} to ${words.scope(after.scope)}`);
-			const whose = self ? 'their own' : possessive(name);
+			if (parts.length === 0 && end)
+				return end.to === null
+					? { act: act('removed', 'remove', `the end date of ${whose} access`) }
+					: { act: act('set', 'set', `${whose} access to end on ${end.to}`) };
+			if (end) parts.push(`end date to ${end.to ?? 'none'}`);
 			if (parts.length === 0) return { act: act('saved', 'save', `${whose} membership unchanged`) };
 			return { act: changed(`${whose} ${parts.join(' and ')}`) };
 		}
@@ -452,6 +476,12 @@ function describeOffboarding(
 	return `${words.zone(event.zoneId)} (${people})${from}: ${done.length > 0 ? done.join('; ') : 'nothing of it was left to remove'}`;
 }
 
+/** A changed end date: the new day, null when cleared; no change when it stayed as it was. */
+function endDateChange(before: number | null, after: number | null): { to: string | null } | null {
+	if (before === after) return null;
+	return { to: after === null ? null : formatEndDate(after) };
+}
+
 function describeHandoverRequest({
 	change,
 	before,
@@ -492,8 +522,11 @@ function describeInvite({ change, before, after, entry, words }: Described<Invit
 	const theInvitation = `the invitation to ${whom}`;
 	const as = (value: Invite) => `${ROLE_LABELS[value.role]} (${words.zone(value.zoneId)})`;
 	switch (change) {
-		case 'add':
-			return { act: act('invited', 'invite', `${whom} as ${as(invite)}`) };
+		case 'add': {
+			const endsAt = endsAtOf(invite);
+			const until = endsAt === null ? '' : `, until ${formatEndDate(endsAt)}`;
+			return { act: act('invited', 'invite', `${whom} as ${as(invite)}${until}`) };
+		}
 		case 'delete':
 			return entry.author
 				? { act: act('revoked', 'revoke', theInvitation) }

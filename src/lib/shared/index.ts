@@ -8,6 +8,7 @@ export * from './roles';
 export * from './consortium';
 export * from './project';
 export * from './membership';
+export * from './access-ends';
 export * from './invitation-lifecycle';
 export * from './handovers';
 export * from './membership-news';

@@ -16,7 +16,9 @@ export const InvitePreviewSchema = z.object({
 	inviterName: z.string(),
 	/** False: the Get Started wizard asks for a name (and optionally a password) first. */
 	accountExists: z.boolean(),
-	expiresAt: TimestampSchema
+	expiresAt: TimestampSchema,
+	/** When the membership it offers ends; null when it does not. */
+	endsAt: TimestampSchema.nullable()
 });
 export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
 

@@ -4,13 +4,15 @@
  * member's user document (the console shows it) and mails it; the embedded widget, which has no
  * user document, words what it sees happen to the person in the project document.
  */
-import type { Member } from './membership';
+import { formatEndDate } from './access-ends';
 import { listOf } from './human-format';
+import { endsAtOf, type Member } from './membership';
 import { viewChanges } from './policy/access-preview';
 import type { DataView } from './project';
 import { parseRole, ROLE_LABELS, type Role } from './roles';
 
-export type MembershipNewsKind = 'removed-from-project' | 'role-changed' | 'views-changed';
+export type MembershipNewsKind =
+	'removed-from-project' | 'role-changed' | 'views-changed' | 'end-date-changed';
 
 export interface MembershipNews {
 	kind: MembershipNewsKind;
@@ -26,9 +28,11 @@ export interface MembershipChange {
 	/** The portal the change came through ("Ada via Staff Portal"), if any. */
 	portalName?: string | null;
 	projectName: string;
-	before: Pick<Member, 'role' | 'scope'>;
+	before: Pick<Member, 'role' | 'scope' | 'endsAt'>;
 	/** Null: removed from the project. */
-	after: Pick<Member, 'role' | 'scope'> | null;
+	after: Pick<Member, 'role' | 'scope' | 'endsAt'> | null;
+	/** The removal was the server ending the access on its end date (`endedAsPlanned`). */
+	ended?: boolean;
 	/** The project's data views, to name the ones the person no longer sees. */
 	views: readonly Pick<DataView, 'id' | 'name'>[];
 }
@@ -61,6 +65,14 @@ function viewsLeft(change: MembershipChange): string[] {
 export function membershipNews(change: MembershipChange): MembershipNews | null {
 	const who = actor(change);
 	const project = change.projectName;
+	if (!change.after && change.ended) {
+		const day = formatEndDate(endsAtOf(change.before)!);
+		return {
+			kind: 'removed-from-project',
+			subject: `Your access to ${project} has ended`,
+			text: `Your access to ${project} ended on ${day}, as planned. It is no longer in your project drop-down; if you still need it, ask a Project Admin of the project to invite you again.`
+		};
+	}
 	if (!change.after) {
 		return {
 			kind: 'removed-from-project',
@@ -75,17 +87,53 @@ export function membershipNews(change: MembershipChange): MembershipNews | null 
 		left.length === 0
 			? ''
 			: ` You no longer see the data ${left.length === 1 ? 'view' : 'views'} ${listOf(left)}.`;
+	const end = endDateNews(change);
 	if (from !== to) {
 		return {
 			kind: 'role-changed',
 			subject: `Your role in ${project} is now ${ROLE_LABELS[to]}`,
-			text: `${who} changed your role in ${project} from ${ROLE_LABELS[from]} to ${ROLE_LABELS[to]}. ${consequence(from, to)}${noLonger}`
+			text: `${who} changed your role in ${project} from ${ROLE_LABELS[from]} to ${ROLE_LABELS[to]}. ${consequence(from, to)}${noLonger}${end ? ` ${end.aside}` : ''}`
 		};
 	}
+	if (end && left.length === 0)
+		return { kind: 'end-date-changed', subject: end.subject, text: end.text };
 	if (left.length === 0) return null;
 	return {
 		kind: 'views-changed',
 		subject: `Your data views in ${project} changed`,
 		text: `${who} changed your data views in ${project}.${noLonger}`
+	};
+}
+
+/**
+ * What a changed end date means for the person: said alone (`subject`, `text`), or beside a role
+ * change (`aside`). Null when the end date stayed. The server clears the end date of a project's
+ * last Project Admin when it comes, rather than leave the project without one.
+ */
+function endDateNews(
+	change: MembershipChange
+): { subject: string; text: string; aside: string } | null {
+	const before = endsAtOf(change.before);
+	const after = change.after ? endsAtOf(change.after) : null;
+	if (before === after) return null;
+	const project = change.projectName;
+	if (after !== null) {
+		const day = formatEndDate(after);
+		return {
+			subject: `Your access to ${project} now ends on ${day}`,
+			text: `${actor(change)} set your access to ${project} to end on ${day}. You are reminded a week and a day before.`,
+			aside: `Your access ends on ${day}.`
+		};
+	}
+	if (change.actorName === null)
+		return {
+			subject: `Your access to ${project} continues`,
+			text: `Your access to ${project} was to end on ${formatEndDate(before!)}, but you are its last Project Admin, so it continues. Make someone else Project Admin before you go.`,
+			aside: 'Your access no longer ends.'
+		};
+	return {
+		subject: `Your access to ${project} no longer ends`,
+		text: `${actor(change)} removed the end date of your access to ${project}: it no longer ends.`,
+		aside: 'Your access no longer ends.'
 	};
 }

@@ -7,6 +7,18 @@ import { DescriptionSchema, EmailSchema, IdSchema, NameSchema, TimestampSchema }
 import { ScopeSchema } from './project';
 import { RoleSchema } from './roles';
 
+/**
+ * The last moment of a membership's access: the server removes the membership once it has passed.
+ * Null, or absent (entries stored before end dates existed), when access does not end. An end date
+ * is a day, and this the last millisecond of it in UTC (access-ends.ts: `endOfDay`).
+ */
+export const EndsAtSchema = TimestampSchema.nullable().optional();
+
+/** When an entry's access ends; null when it does not. */
+export function endsAtOf(entry: { endsAt?: number | null }): number | null {
+	return entry.endsAt ?? null;
+}
+
 export const MemberSchema = z.strictObject({
 	accountId: IdSchema,
 	email: EmailSchema,
@@ -16,6 +28,8 @@ export const MemberSchema = z.strictObject({
 	zoneId: IdSchema,
 	scope: ScopeSchema,
 	joinedAt: TimestampSchema,
+	/** When the membership ends (docs/workflows.md, "Access that ends"). */
+	endsAt: EndsAtSchema,
 	/** Who made the last change to this entry, and when (the server checks the author). */
 	updatedBy: IdSchema,
 	updatedAt: TimestampSchema
@@ -37,6 +51,8 @@ export const InviteSchema = z.strictObject({
 	scope: ScopeSchema,
 	invitedBy: IdSchema,
 	invitedAt: TimestampSchema,
+	/** When the membership the invitation offers ends; carried to the member entry on acceptance. */
+	endsAt: EndsAtSchema,
 	/**
 	 * How many times an admin asked for the invitation to be sent: 1 on creation, +1 for each
 	 * Resend Invitation. The server sends a fresh link whenever it grows.
@@ -132,6 +148,7 @@ export const NoticeSchema = z.strictObject({
 		'removed-from-project',
 		'role-changed',
 		'views-changed',
+		'end-date-changed',
 		'request-decided'
 	]),
 	projectId: IdSchema,

@@ -307,6 +307,8 @@ export class ProjectState implements ProjectFacts {
 		return accountId === undefined ? undefined : this.members.get(accountId);
 	};
 	adminCount = () => this.#admins;
+	/** The reader's clock: the server judges end dates by its own, and says so when they differ. */
+	now = () => Date.now();
 	/**
 	 * Which zones an invited address belongs to, as far as the console knows: the zones its email
 	 * domain claims. The server also knows who belongs to which zone, and refuses on that too.
@@ -374,6 +376,18 @@ export class ProjectState implements ProjectFacts {
 		});
 	}
 
+	/** Sets when a member's access ends (null: it does not); the server removes them then. */
+	setEndDate(accountId: string, endsAt: number | null): Decision {
+		const member = this.members.get(accountId);
+		if (!member) return GONE.members;
+		return this.#write({
+			root: 'members',
+			key: accountId,
+			before: member,
+			after: { ...member, endsAt, updatedBy: this.myAccountId, updatedAt: Date.now() }
+		});
+	}
+
 	/** Removes a member, or (for oneself) leaves the project. */
 	remove(accountId: string): Decision {
 		const member = this.members.get(accountId);
@@ -382,11 +396,17 @@ export class ProjectState implements ProjectFacts {
 	}
 
 	/**
-	 * Queues one invitation per address, each with its own zone and role; the server sends them
-	 * (now, or when back online), or adds at once the people who have an account.
+	 * Queues one invitation per address, each with its own zone, role and end date (none when
+	 * absent); the server sends them (now, or when back online), or adds at once the people who
+	 * have an account.
 	 */
 	invite(
-		invitations: ReadonlyArray<{ email: string; role: Role; zoneId: string }>
+		invitations: ReadonlyArray<{
+			email: string;
+			role: Role;
+			zoneId: string;
+			endsAt?: number | null;
+		}>
 	): InviteOutcome[] {
 		const now = Date.now();
 		return invitations.map((invitation) => {

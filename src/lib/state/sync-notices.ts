@@ -48,6 +48,7 @@ export const NEWS_TITLES: Record<Notice['kind'], string> = {
 	'removed-from-project': 'Removed from a project',
 	'role-changed': 'Your role changed',
 	'views-changed': 'Your data views changed',
+	'end-date-changed': 'When your access ends changed',
 	'request-decided': 'Your request was decided'
 };
 
@@ -133,7 +134,8 @@ export function unsentNotice(
 const ACCESS_NEWS: ReadonlySet<Notice['kind']> = new Set([
 	'removed-from-project',
 	'role-changed',
-	'views-changed'
+	'views-changed',
+	'end-date-changed'
 ]);
 
 /** The server's news in the user document: removed, role or data views changed, request decided. */
