@@ -9,6 +9,7 @@ import { createReadStream, existsSync, readFileSync, statSync, type Stats } from
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream';
+import type { Log } from '../observability/log';
 import { securityHeaders } from './security-headers';
 
 const TYPES: Record<string, string> = {
@@ -36,7 +37,8 @@ export interface StaticOptions {
 export function staticFiles(root: string, options: StaticOptions = {}) {
 	const fallback = join(root, 'index.html');
 	const pages = new PageCache();
-	return function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
+	/** `log`: the request's. */
+	return function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, log: Log): void {
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			res.writeHead(405, { Allow: 'GET, HEAD' }).end();
 			return;
@@ -56,7 +58,7 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 			page = extname(file) === '.html' ? pages.read(file, stats) : null;
 		} catch (error) {
 			// The build was replaced between finding the file and reading it.
-			console.error(`Could not read ${file}:`, error);
+			log.error({ err: error, file }, 'could not read a file of the build');
 			res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' });
 			res.end('The console is being updated. Try again in a moment.');
 			return;

@@ -49,6 +49,8 @@ import {
 	type RootEntry,
 	type RootName
 } from '../../src/lib/shared';
+import type { Log } from '../observability/log';
+import { UNMEASURED, type Metrics } from '../observability/metrics';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
 import { ProjectIndex, type ProjectMaps } from './project-index';
 import {
@@ -149,6 +151,13 @@ export interface LiveDocumentOptions {
 	compactAfterBytes?: number;
 }
 
+/** Where a document reports: its log (whose lines name it) and the metrics. */
+export interface DocumentReporting {
+	log: Log;
+	/** @default UNMEASURED */
+	metrics?: Metrics;
+}
+
 /** The maps at a document's roots, each holding its root's entries (one kind's, of a union). */
 export type RootMaps<K extends DocumentKind> = K extends DocumentKind
 	? { readonly [R in RootName<K>]: Y.Map<RootEntry<K, R>> }
@@ -184,6 +193,8 @@ export class LiveDocument {
 	readonly #store: DocumentStore;
 	readonly #hooks: DocumentHooks;
 	readonly #compactAfterBytes: number;
+	readonly #log: Log;
+	readonly #metrics: Metrics;
 	readonly #owners: Map<number, string>;
 	readonly #rootNames = new Map<unknown, string>();
 	/** The names of the roots, for the door (read once per message). */
@@ -201,11 +212,13 @@ export class LiveDocument {
 		store: DocumentStore,
 		hooks: DocumentHooks,
 		rules: (document: LiveDocument) => Judge,
-		options: LiveDocumentOptions = {}
+		options: LiveDocumentOptions & DocumentReporting
 	) {
 		this.#store = store;
 		this.#hooks = hooks;
 		this.#compactAfterBytes = options.compactAfterBytes ?? 65_536;
+		this.#log = options.log;
+		this.#metrics = options.metrics ?? UNMEASURED;
 		for (const root of Object.keys(DOCUMENT_ROOTS[address.kind])) {
 			const map = this.doc.getMap<unknown>(root);
 			map.observe((event) => this.#collect(root, map, event));
@@ -267,8 +280,11 @@ export class LiveDocument {
 		}
 		if (fixes.length === 0) return;
 		for (const fix of fixes) {
-			console.warn(
-				`sync: repairing ${this.name}: ${fix.root}/${fix.key} ${fix.value === undefined ? 'removed (unreadable)' : 'rewritten in canonical form'}`
+			this.#log.warn(
+				{ root: fix.root, key: fix.key },
+				fix.value === undefined
+					? 'repairing an entry: removed (unreadable)'
+					: 'repairing an entry: rewritten in canonical form'
 			);
 		}
 		this.#pendingRepairs = fixes;
@@ -345,6 +361,7 @@ export class LiveDocument {
 		{ limits, tellAuthor }: ReceiveOptions
 	): ReceiveOutcome {
 		if (this.broken) return { kind: 'failed', rejected: [] };
+		const arrived = performance.now();
 		const authorId = author.accountId;
 		const inspection = inspectUpdate(update, {
 			roots: this.#rootSet,
@@ -416,6 +433,7 @@ export class LiveDocument {
 				code: decision.code,
 				message: decision.message
 			}));
+			this.#metrics.validated((performance.now() - arrived) / 1000);
 			if (rejected.length > 0) tellAuthor?.(rejected);
 			// The author's own copy still holds the entries set aside: it alone is told to drop them.
 			if (asIs.setAside.length > 0) author.send(syncUpdateMessage(deletionOf(asIs.setAside)));
@@ -532,7 +550,7 @@ export class LiveDocument {
 		try {
 			decisions = this.#judge(authorId, changes);
 		} catch (error) {
-			console.error(`sync: the judge of ${this.name} failed on a change by ${authorId}`, error);
+			this.#log.error({ err: error, accountId: authorId }, 'the judge failed on a change');
 			decisions = changes.map(() => COULD_NOT_CHECK);
 		}
 		return changes.map((change, index) => {
@@ -607,9 +625,9 @@ export class LiveDocument {
 	 * loaded again from the log on next use.
 	 */
 	#fail(author: Peer, error: unknown, tellAuthor: ReceiveOptions['tellAuthor']): ReceiveOutcome {
-		console.error(
-			`sync: a change by ${author.accountId} to ${this.name} failed; reloading the document`,
-			error
+		this.#log.error(
+			{ err: error, accountId: author.accountId },
+			'a change failed; reloading the document'
 		);
 		this.broken = true;
 		const rejected = [refusedAtDoor('', '', COULD_NOT_CHECK.message, COULD_NOT_CHECK.code)];
@@ -660,7 +678,7 @@ export class LiveDocument {
 		try {
 			this.compact();
 		} catch (error) {
-			console.error(`sync: compacting ${this.name} failed; its log stays as it is`, error);
+			this.#log.error({ err: error }, 'compacting failed; the log stays as it is');
 		}
 	}
 

@@ -21,9 +21,11 @@ import {
 } from '../../src/lib/shared';
 import { CLOSE } from '../../src/lib/shared';
 import { ExtensionList, type DocumentExtension } from './extensions';
+import type { Log } from '../observability/log';
 import {
 	LiveDocument,
 	type DocumentHooks,
+	type DocumentReporting,
 	type DocumentOf,
 	type Judge,
 	type LiveDocumentOptions,
@@ -58,16 +60,26 @@ interface Entry {
 }
 
 export class DocumentRegistry implements DocumentHooks {
-	readonly #extensions = new ExtensionList();
+	readonly #extensions: ExtensionList;
 	readonly #entries = new Map<string, Entry>();
 	readonly #store: DocumentStore;
 	readonly #projects: ProjectDirectory;
-	readonly #options: RegistryOptions;
+	readonly #options: RegistryOptions & DocumentReporting;
+	readonly #log: Log;
 
-	constructor(store: DocumentStore, projects: ProjectDirectory, options: RegistryOptions = {}) {
+	/** `options.log`: each document logs through a child of it that names the document. */
+	constructor(
+		store: DocumentStore,
+		projects: ProjectDirectory,
+		options: RegistryOptions & DocumentReporting
+	) {
 		this.#store = store;
 		this.#projects = projects;
 		this.#options = options;
+		this.#log = options.log;
+		this.#extensions = new ExtensionList((failure, error) =>
+			this.#log.error({ ...failure, err: error }, 'an extension failed')
+		);
 	}
 
 	/**
@@ -147,7 +159,7 @@ export class DocumentRegistry implements DocumentHooks {
 				this.#store,
 				this,
 				(doc) => this.#rules(doc, address, project),
-				this.#options
+				{ ...this.#options, log: this.#log.child({ document: name }) }
 			);
 			this.#entries.set(name, { document, holds: 1, project, unloadTimer: null });
 			document.applyRepairs();
@@ -206,6 +218,11 @@ export class DocumentRegistry implements DocumentHooks {
 			const address = document.address;
 			if (address.kind !== 'user' && address.projectId === projectId) yield document;
 		}
+	}
+
+	/** How many documents are in memory, those waiting to be unloaded included. */
+	get size(): number {
+		return this.#entries.size;
 	}
 
 	get<N extends string>(name: N): DocumentOf<KindOf<N>> | undefined {
