@@ -3,7 +3,7 @@
  * under /sync (WebSocket), and the built SPA everywhere else. `createApp` wires the parts; tests
  * start it on port 0 and close it when they are done.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Account } from './auth/accounts';
 import { startHousekeeping } from './auth/housekeeping';
@@ -34,9 +34,15 @@ import { staticFiles } from './http/static';
 import { registerDevOutboxRoute } from './dev/outbox-route';
 import { tellMembersWhatHappened } from './notices/membership-news';
 import { Mailer } from './mail/mailer';
+import { countQueuedMessages } from './mail/outbox';
+import { logAnswer } from './http/access-log';
+import { createLogger, type Log } from './observability/log';
+import { createMetrics, UNMEASURED, type MetricsRegistry } from './observability/metrics';
+import { METRICS_PATH, metricsRoute, metricsServer } from './observability/metrics-route';
+import { REQUEST_ID_HEADER, requestIdOf, whileHandling } from './observability/request-id';
 import type { Principal } from './sync/connection';
 import type { SyncLimits } from './sync/limits';
-import { sqliteDocumentStore } from './sync/persistence';
+import { measuredDocumentStore, sqliteDocumentStore } from './sync/persistence';
 import { DocumentRegistry, type RegistryOptions } from './sync/registry';
 import { attachSyncServer, revokeLostAccess, type SyncServer } from './sync/sync-server';
 import type { DigestScheduler } from './subscriptions/digest-scheduler';
@@ -66,6 +72,11 @@ export interface App {
 	readonly reviews: ReviewScheduler;
 	/** Ends memberships on their end dates, and reminds the member and the admins before. */
 	readonly accessEnds: AccessEndScheduler;
+	readonly log: Log;
+	/** Null unless /metrics is served (METRICS_TOKEN, METRICS_PORT). */
+	readonly metrics: MetricsRegistry | null;
+	/** The listener on METRICS_PORT (127.0.0.1), if there is one. */
+	readonly metricsServer: Server | null;
 	/** Starts listening; resolves with the URL the console is reachable at. */
 	listen(): Promise<string>;
 	close(): Promise<void>;
@@ -86,25 +97,39 @@ export interface AppOptions {
 	documents?: RegistryOptions;
 	/** Limits of the workflows: request and upload rates, the CSV size, the digest timer. */
 	workflows?: Partial<WorkflowLimits>;
+	/** Where the server logs. @default the logger `config.log` describes, on standard output */
+	log?: Log;
 }
 
 export function createApp(config: Config, options: AppOptions = {}): App {
 	const now = options.now ?? Date.now;
+	const log = options.log ?? createLogger(config.log);
+	// Kept only when somebody can read them: otherwise nothing is measured.
+	const metrics =
+		config.metrics.token !== null || config.metrics.port !== null ? createMetrics() : null;
+	const measure = metrics ?? UNMEASURED;
 	const db = openConsoleDatabase(config.databasePath);
 	const authDb: AuthDb = { db, settings: { ...config.auth, now } };
 	const site: Site = {
 		url: config.publicUrl ?? '',
 		origin: config.publicUrl ? new URL(config.publicUrl).origin : ''
 	};
-	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl, now });
+	const mailer = new Mailer(db, {
+		from: config.mailFrom,
+		smtpUrl: config.smtpUrl,
+		now,
+		log: log.child({ component: 'mail' }),
+		metrics: measure
+	});
 	mailer.start();
 	const stopHousekeeping = startHousekeeping(authDb);
 	const allowedOrigins = () => [site.origin];
 
-	const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db), {
-		...options.documents,
-		now
-	});
+	const registry = new DocumentRegistry(
+		measuredDocumentStore(sqliteDocumentStore(db), measure),
+		projectDirectory(db),
+		{ ...options.documents, now, log: log.child({ component: 'sync' }), metrics: measure }
+	);
 
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add(API.health, () => ({ body: { ok: true } }));
@@ -116,7 +141,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			updateMemberEntriesOf(registry, account);
 			options.onAccountChanged?.(account);
 		},
-		onSessionsEnded: () => sync.recheckSessions()
+		onSessionsEnded: () => sync.recheckSessions(),
+		log,
+		metrics: measure
 	});
 	registerInvitationRoutes(router, auth, registry);
 	const workflows = startWorkflows({
@@ -127,7 +154,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		now,
 		router,
 		auth,
-		limits: options.workflows
+		limits: options.workflows,
+		log: log.child({ component: 'digests' })
 	});
 	// What follows an accepted or refused change, in order; each isolated from the others.
 	registry.use(
@@ -166,14 +194,23 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		developerPages: config.developerRoutes
 	});
 	const serveWidget = widgetScript();
+	const serveMetrics = metrics ? metricsRoute(metrics, config.metrics.token, log) : null;
 
+	/** Every request has an id (its answer's X-Request-Id) and its own log, which names it. */
 	const server = createServer((req, res) => {
+		const requestId = requestIdOf(req);
+		res.setHeader(REQUEST_ID_HEADER, requestId);
+		whileHandling(requestId, () => respond(req, res, log.child({ requestId })));
+	});
+
+	function respond(req: IncomingMessage, res: ServerResponse, requestLog: Log): void {
 		setBaselineHeaders(res, site.url);
 		const url = parseRequestTarget(req.url);
+		logAnswer(req, res, url, requestLog);
 		if (!url) return sendJson(res, statusOf('bad-request-target'), BAD_REQUEST_TARGET);
 		if (url.pathname.startsWith('/api/')) {
 			router
-				.handle(req, res, url)
+				.handle(req, res, url, requestLog)
 				.then((handled) => {
 					if (!handled)
 						sendJson(res, 404, {
@@ -181,7 +218,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 						});
 				})
 				.catch((error: unknown) => {
-					console.error(error);
+					requestLog.error({ err: error }, 'answering an API request failed');
 					sendJson(res, 500, {
 						error: { code: 'internal', message: 'Something went wrong on the server.' }
 					});
@@ -189,8 +226,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			return;
 		}
 		if (url.pathname === WIDGET_SCRIPT_PATH) return serveWidget(req, res);
-		serveStatic(req, res, url);
-	});
+		// On the console's port only with the token; without one, /metrics is the SPA's like any path.
+		if (url.pathname === METRICS_PATH && serveMetrics && config.metrics.token !== null)
+			return serveMetrics(req, res);
+		serveStatic(req, res, url, requestLog);
+	}
 
 	/**
 	 * The session of a sync upgrade: the embedded widget's token comes as a URL parameter (browsers
@@ -218,10 +258,19 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			registry,
 			authenticate: authenticateBySession,
 			isAllowedOrigin: (origin) => allowedOrigins().includes(origin),
-			isSessionCurrent: (sessionId) => isSessionCurrent(authDb, sessionId)
+			isSessionCurrent: (sessionId) => isSessionCurrent(authDb, sessionId),
+			log: log.child({ component: 'sync' }),
+			metrics: measure
 		},
 		options.syncLimits
 	);
+	metrics?.readGaugesFrom({
+		connections: () => sync.connections.size,
+		openDocuments: () => registry.size,
+		queuedMail: () => countQueuedMessages(db)
+	});
+	const metricsListener =
+		serveMetrics && config.metrics.port !== null ? metricsServer(serveMetrics) : null;
 	const recheckTimer = setInterval(() => {
 		sync.recheckSessions();
 	}, config.auth.sessions.recheckConnectionsEveryMs);
@@ -242,8 +291,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		digests: workflows.digests,
 		reviews: workflows.reviews,
 		accessEnds: workflows.accessEnds,
-		listen: () =>
-			new Promise((resolve, reject) => {
+		log,
+		metrics,
+		metricsServer: metricsListener,
+		listen: async () => {
+			await new Promise<void>((resolve, reject) => {
 				server.once('error', reject);
 				server.listen(config.port, config.host, () => {
 					const { port } = server.address() as AddressInfo;
@@ -254,9 +306,18 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 					workflows.accessEnds.start();
 					workflows.digests.start();
 					workflows.reviews.start();
-					resolve(site.url);
+					resolve();
 				});
-			}),
+			});
+			if (metricsListener) {
+				await new Promise<void>((resolve, reject) => {
+					metricsListener.once('error', reject);
+					// The machine itself only: see server/observability/metrics-route.ts.
+					metricsListener.listen(config.metrics.port!, '127.0.0.1', resolve);
+				});
+			}
+			return site.url;
+		},
 		close: async () => {
 			workflows.digests.stop();
 			workflows.reviews.stop();
@@ -265,10 +326,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			clearInterval(ticketSweep);
 			sync.close();
 			registry.close();
-			await new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			});
+			await Promise.all(
+				[server, metricsListener].map(
+					(listener) =>
+						new Promise<void>((resolve) => {
+							if (!listener?.listening) return resolve();
+							listener.closeAllConnections();
+							listener.close(() => resolve());
+						})
+				)
+			);
 			stopHousekeeping();
 			await mailer.stop();
 			db.close();

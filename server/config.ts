@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { formatIssues } from '../src/lib/shared';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth/settings';
 import { DEFAULT_EMBED_SETTINGS, type EmbedSettings } from './embed/settings';
+import { LOG_LEVELS, type LogLevel, type LogSettings } from './observability/log';
 
 const EnvSchema = z.object({
 	HOST: z.string().default('127.0.0.1'),
@@ -18,8 +19,18 @@ const EnvSchema = z.object({
 	/** `smtp://user:pass@host:port` (or smtps://). Unset: mail goes to the local outbox. */
 	SMTP_URL: z.string().optional(),
 	MAIL_FROM: z.string().default('Consortium Console <no-reply@localhost>'),
-	/** `production`: an operator's console (see `Config.production`). */
-	NODE_ENV: z.string().optional()
+	/** `production`: an operator's console (see `Config.production`): JSON logs at info. `test`:
+	 * readable logs at warn. Else readable logs at info. */
+	NODE_ENV: z.string().optional(),
+	/** Overrides the log level of the environment. */
+	LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+	/** Serves /metrics on the console's port to requests bearing this token. */
+	METRICS_TOKEN: z
+		.string()
+		.min(32, 'METRICS_TOKEN must be at least 32 characters long (openssl rand -hex 32 makes one).')
+		.optional(),
+	/** Serves /metrics on this port of 127.0.0.1 (0: any free port). */
+	METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional()
 });
 
 export interface Config {
@@ -45,6 +56,9 @@ export interface Config {
 	auth: AuthPolicy;
 	/** Ticket and embedded-session lifetimes, rate limits (server/embed/settings.ts). */
 	embed: EmbedSettings;
+	log: LogSettings;
+	/** Where /metrics is served; nothing is measured when neither is set (docs/operations.md). */
+	metrics: { token: string | null; port: number | null };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,6 +84,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		developerRoutes: values.NODE_ENV !== 'production' && !values.SMTP_URL,
 		staticDir: resolve('build'),
 		auth: structuredClone(DEFAULT_AUTH_POLICY),
-		embed: structuredClone(DEFAULT_EMBED_SETTINGS)
+		embed: structuredClone(DEFAULT_EMBED_SETTINGS),
+		log: {
+			level: values.LOG_LEVEL ?? defaultLogLevel(values.NODE_ENV),
+			format: values.NODE_ENV === 'production' ? 'json' : 'readable'
+		},
+		metrics: { token: values.METRICS_TOKEN ?? null, port: values.METRICS_PORT ?? null }
 	};
+}
+
+/** What each environment wants to hear: tests only what goes wrong. */
+function defaultLogLevel(environment: string | undefined): LogLevel {
+	return environment === 'test' ? 'warn' : 'info';
 }

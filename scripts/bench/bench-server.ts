@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { createAccount } from '../../server/auth/accounts';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { createApp } from '../../server/app';
+import { createLogger } from '../../server/observability/log';
 import { readConfig } from '../../server/config';
 import { benchAccountId, createBenchProject, memberEntry } from './project-fixture';
 import { startRelay } from './relay';
@@ -26,7 +27,10 @@ const accountIds = Array.from({ length: members }, (_, index) => benchAccountId(
 
 async function startValidated(): Promise<{ url: string; cookies: Record<string, string> }> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
-	const app = createApp(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }));
+	// Standard output carries the benchmark's protocol: the server's warnings go to standard error.
+	const app = createApp(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), {
+		log: createLogger({ level: 'warn', format: 'readable' }, process.stderr)
+	});
 	// The benchmark ends this process with SIGTERM once a run is over.
 	process.once('SIGTERM', () => {
 		rmSync(dataDir, { recursive: true, force: true });

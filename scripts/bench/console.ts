@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { createSession, sessionCookieName } from '../../server/auth/sessions';
 import { createAccount } from '../../server/auth/accounts';
 import { createApp } from '../../server/app';
+import { createLogger } from '../../server/observability/log';
 import { readConfig } from '../../server/config';
 import { launchBrowser } from '../../tests/support/browser';
 import { createBenchProject } from './project-fixture';
@@ -41,7 +42,9 @@ const totalKb = allScripts.reduce((sum, path) => sum + gzipKb(readFileSync(path)
 // ---- the server and the 10,000-member project -------------------------------------------------
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-console-'));
-const app = createApp(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }));
+const app = createApp(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), {
+	log: createLogger({ level: 'warn', format: 'readable' }, process.stderr)
+});
 const url = await app.listen();
 createBenchProject(app.db, app.registry, MEMBERS);
 createAccount(app.authDb, { id: 'admin', email: 'admin@office.example.org', name: 'Person admin' });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openConsoleDatabase } from '../../server/schema';
 import { projectDirectory } from '../../server/consortium/project-directory';
+import { createLogger } from '../../server/observability/log';
 import { sqliteDocumentStore } from '../../server/sync/persistence';
 import { DocumentRegistry } from '../../server/sync/registry';
 import { createBenchProject } from './project-fixture';
@@ -17,7 +18,11 @@ if (!gc) throw new Error('run with --expose-gc');
 
 const db = openConsoleDatabase(join(mkdtempSync(join(tmpdir(), 'bench-memory-')), 'bench.sqlite'));
 const directory = projectDirectory(db);
-const builder = new DocumentRegistry(sqliteDocumentStore(db), directory, { unloadAfterMs: 0 });
+const log = createLogger({ level: 'warn', format: 'readable' }, process.stderr);
+const builder = new DocumentRegistry(sqliteDocumentStore(db), directory, {
+	unloadAfterMs: 0,
+	log
+});
 createBenchProject(db, builder, size);
 builder.close();
 
@@ -28,7 +33,8 @@ function settle(): NodeJS.MemoryUsage {
 
 const before = settle();
 const registry = new DocumentRegistry(sqliteDocumentStore(db), directory, {
-	unloadAfterMs: 600_000
+	unloadAfterMs: 600_000,
+	log
 });
 const document = registry.acquire('project/bench')!;
 const after = settle();

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { createApp } from '../../server/app';
+import { createLogger } from '../../server/observability/log';
 import { readConfig } from '../../server/config';
 import { DEFAULT_SYNC_LIMITS } from '../../server/sync/limits';
 import type { LiveDocument, Peer } from '../../server/sync/live-document';
@@ -46,7 +47,8 @@ function benchProject(index: number): { id: string; consumers: string } {
 export async function measureValidationCost(plan: ValidationPlan): Promise<ValidationSamples[]> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'bench-validate-'));
 	const config = readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
-	const builder = createApp(config);
+	const log = createLogger({ level: 'warn', format: 'readable' }, process.stderr);
+	const builder = createApp(config, { log });
 	// Nobody is a member of two of them: a change in one finds no user document the other loaded.
 	plan.sizes.forEach((size, index) =>
 		createBenchProject(builder.db, builder.registry, size, benchProject(index))
@@ -55,7 +57,7 @@ export async function measureValidationCost(plan: ValidationPlan): Promise<Valid
 	// is in memory, so that each accepted change loads the user document of the member it changes
 	// (the projection of memberships into user documents), as for somebody who is not online.
 	await builder.close();
-	const app = createApp(config);
+	const app = createApp(config, { log });
 	const benches = plan.sizes.map((size, index) => new ChangeTimer(app.registry, size, index));
 
 	// Synchronous from here to the end of the rounds, so that no timer runs in between (the

@@ -19,6 +19,7 @@ import { openConsoleDatabase } from '../../server/schema';
 import { mailPortalChange } from '../../server/embed/portal-notices';
 import { authenticateApiKey, registerPortal } from '../../server/embed/portals';
 import { Mailer } from '../../server/mail/mailer';
+import { createLogger } from '../../server/observability/log';
 import { startDemoPortal, type PortalCredentials } from './server';
 
 const PROJECT_ID = 'northern-lights';
@@ -51,7 +52,11 @@ function credentialsFor(origin: string): PortalCredentials {
 	});
 	const { portal, apiKey } = registerPortal(auth, project!.consortiumId, input, null);
 	// Into the console's outbox: the console sends it (or shows it at /dev/outbox).
-	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
+	const mailer = new Mailer(db, {
+		from: config.mailFrom,
+		smtpUrl: config.smtpUrl,
+		log: createLogger({ level: 'warn', format: 'readable' }, process.stderr)
+	});
 	mailPortalChange({ db, mailer, site: { url: consoleUrl } }, portal, {
 		change: 'registered',
 		actorId: null,

@@ -16,6 +16,7 @@
  * day had already come when the end date was set is not sent: the member was told of the end date
  * then (membership news, or the invitation), and the admin set it.
  */
+import type { Log } from '../observability/log';
 import {
 	daysInMs,
 	endsAtOf,
@@ -40,6 +41,7 @@ export interface AccessEndDeps {
 	mailer: MailQueue;
 	site: SiteUrl;
 	now: () => number;
+	log: Log;
 }
 
 /** The longest timer: setTimeout fires at once for more than 2^31 - 1 ms (24.8 days). */
@@ -122,9 +124,9 @@ export class AccessEndScheduler {
 				try {
 					handle(row);
 				} catch (error) {
-					console.error(
-						`[access ends] membership ${row.account_id} of project ${row.project_id}:`,
-						error
+					this.#deps.log.error(
+						{ err: error, accountId: row.account_id, projectId: row.project_id },
+						'handling an end date failed'
 					);
 				}
 			}
@@ -249,7 +251,7 @@ export class AccessEndScheduler {
 			this.runDue();
 		} catch (error) {
 			// A locked or closed database: try again at the next look rather than end the process.
-			console.error('[access ends] ending memberships failed:', error);
+			this.#deps.log.error({ err: error }, 'ending memberships failed; trying again later');
 		}
 		const time = this.#deps.now();
 		const next = this.#nextDueAt(time);

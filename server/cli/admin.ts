@@ -50,6 +50,7 @@ import { openConsoleDatabase } from '../schema';
 import { mailPortalChange } from '../embed/portal-notices';
 import { findPortal, listPortals, registerPortal, revokePortal } from '../embed/portals';
 import { Mailer } from '../mail/mailer';
+import { createLogger } from '../observability/log';
 import { removedByOfficeMail } from '../mail/templates';
 import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
@@ -127,7 +128,9 @@ if (lock && !lock.ok)
 	);
 const db = openConsoleDatabase(config.databasePath);
 const auth: AuthDb = { db, settings: { ...config.auth, now: Date.now } };
-const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db));
+// The command's own output is its standard output; what goes wrong underneath, its standard error.
+const log = createLogger({ level: 'warn', format: 'readable' }, process.stderr);
+const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db), { log });
 registry.use(workflowIndexes(db, Date.now), {
 	name: 'projects into user documents',
 	onAccepted: projectMembershipIntoUserDocuments(registry)
@@ -229,7 +232,7 @@ function inviteAdminCommand(): void {
 	const projectId = oneProject();
 	const record = findProjectRecord(db, projectId) ?? fail('No such project.');
 	const email = required(EmailSchema, values.email, '--email');
-	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
+	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl, log });
 	const outcome = inviteFirstAdmin(
 		{ ...auth, registry, mailer, site },
 		{ projectId, email, zoneId: values.zone }
@@ -310,7 +313,11 @@ function revokePortalCommand(): void {
 
 /** What telling a portal's Project Admins needs: mail goes to the outbox the server sends. */
 function officeMail() {
-	return { db, mailer: new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl }), site };
+	return {
+		db,
+		mailer: new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl, log }),
+		site
+	};
 }
 
 function listPortalsCommand(): void {
@@ -332,7 +339,7 @@ function removeAdminCommand(): void {
 	const removal = removeProjectAdmin(registry, projectId, email);
 	if (!removal.ok) fail(`Not removed: ${removal.message}`);
 	const { member, project } = removal;
-	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl });
+	const mailer = new Mailer(db, { from: config.mailFrom, smtpUrl: config.smtpUrl, log });
 	mailer.enqueue(
 		removedByOfficeMail({
 			site,

@@ -33,7 +33,6 @@ import { createSession } from '../auth/sessions';
 import { findConsortium, findProjectRecord } from '../consortium/store';
 import type { HttpError } from '../http/errors';
 import { httpErrorOf } from '../http/failure-status';
-import { RateLimiter } from '../http/rate-limit';
 import type { ApiRequest, Router } from '../http/router';
 import { hasGrantFor, markGrantUsed } from './grants';
 import { registerGrantRoutes, type GrantRouteDeps } from './grant-routes';
@@ -61,9 +60,8 @@ export interface EmbedRouteDeps extends GrantRouteDeps {
 export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void {
 	const { auth, registry, settings } = deps;
 	const { db, mailer, site } = auth;
-	const now = () => auth.settings.now();
 	const limiter = (rule: keyof EmbedSettings['rateLimits']) =>
-		new RateLimiter({ ...settings.rateLimits[rule], now });
+		auth.limiter(rule, settings.rateLimits[rule]);
 	const ticketsPerIp = limiter('ticketsPerIp');
 	const ticketsPerPortal = limiter('ticketsPerPortal');
 	const exchangesPerIp = limiter('exchangesPerIp');

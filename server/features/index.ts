@@ -10,6 +10,7 @@ import type { AuthContext } from '../auth/routes/context';
 import type { Db } from '../db/database';
 import type { Router } from '../http/router';
 import type { MailQueue } from '../mail/mailer';
+import type { Log } from '../observability/log';
 import type { SiteUrl } from '../mail/templates';
 import type { DocumentExtension, OnAccepted } from '../sync/extensions';
 import type { LiveDocument, Via } from '../sync/live-document';
@@ -103,6 +104,7 @@ export interface WorkflowDeps {
 	router: Router;
 	auth: AuthContext;
 	limits?: Partial<WorkflowLimits>;
+	log: Log;
 }
 
 export interface Workflows {

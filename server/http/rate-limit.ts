@@ -20,6 +20,8 @@ export interface RateLimitOptions {
 	maxKeys?: number;
 	/** The clock; tests move it forward instead of sleeping. @default Date.now */
 	now?: () => number;
+	/** Told of every refusal (the metrics count them by limit). */
+	onRefused?: () => void;
 }
 
 export type RateLimitDecision = Outcome<object, 'rate-limited', { retryAfterSeconds: number }>;
@@ -35,12 +37,14 @@ export class RateLimiter {
 	readonly #windowMs: number;
 	readonly #maxKeys: number;
 	readonly #now: () => number;
+	readonly #onRefused: (() => void) | undefined;
 
 	constructor(options: RateLimitOptions) {
 		this.#limit = options.limit;
 		this.#windowMs = options.windowMs;
 		this.#maxKeys = options.maxKeys ?? 10_000;
 		this.#now = options.now ?? Date.now;
+		this.#onRefused = options.onRefused;
 	}
 
 	/** Counts one request for `key`, or says how long to wait when its window is spent. */
@@ -54,6 +58,7 @@ export class RateLimiter {
 			this.#windows.set(key, window);
 		}
 		if (window.count >= this.#limit) {
+			this.#onRefused?.();
 			const retryAfterMs = window.startedAt + this.#windowMs - now;
 			return tooMany(Math.max(1, Math.ceil(retryAfterMs / 1000)));
 		}

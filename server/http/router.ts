@@ -23,6 +23,7 @@ import {
 import { REASON_CODES } from '../../src/lib/shared/policy/decision';
 import { issueLines } from '../../src/lib/shared/zod-issues';
 import { fail } from '../../src/lib/shared/outcome';
+import type { Log } from '../observability/log';
 import { HttpError } from './errors';
 import { httpErrorOf, invalidInput } from './failure-status';
 import { checkRequestOrigin, type OriginPolicy } from './origin';
@@ -46,6 +47,8 @@ export interface ApiRequest<R extends RouteContract = RouteContract> {
 	raw: IncomingMessage;
 	/** The client's address, for rate limits (the socket's, unless a trusted proxy says otherwise). */
 	ip: string;
+	/** The request's log: its lines carry the request id. */
+	log: Log;
 	header(name: string): string | undefined;
 	/** The query string, validated against the contract; a 400 with field errors when it does not fit. */
 	query(): QueryOf<R>;
@@ -119,8 +122,11 @@ export class Router {
 		return this.#routes.map((route) => route.contract);
 	}
 
-	/** Handles the request if a route matches its path; false when none does. */
-	async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+	/**
+	 * Handles the request if a route matches its path; false when none does. `log` is the
+	 * request's own (its lines carry its id).
+	 */
+	async handle(req: IncomingMessage, res: ServerResponse, url: URL, log: Log): Promise<boolean> {
 		const candidates = this.#routes.filter((route) => route.pattern.test(url.pathname));
 		if (candidates.length === 0) return false;
 		const route = candidates.find((candidate) => candidate.contract.method === req.method);
@@ -134,12 +140,12 @@ export class Router {
 			if (STATE_CHANGING.has(contract.method) && !contract.withoutOrigin)
 				checkRequestOrigin(req, this.origins);
 			const params = pathParameters(route, url.pathname);
-			const response = await route.handler(makeRequest(req, res, url, params, contract));
+			const response = await route.handler(makeRequest(req, res, url, params, contract, log));
 			checkAnswer(contract, response);
 			if (response.file) sendFile(res, response.status ?? 200, response.file, response.headers);
 			else sendJson(res, response.status ?? 200, response.body, response.headers);
 		} catch (error) {
-			sendError(res, route ? checkErrorCode(route, error) : error);
+			sendError(res, route ? checkErrorCode(route, error, log) : error, log);
 		}
 		return true;
 	}
@@ -148,14 +154,14 @@ export class Router {
 const ERROR_CODES_ENFORCED = process.env.NODE_ENV !== 'production';
 
 /** The error to send: the one thrown, or, for a code the contract does not list, a bug of ours. */
-function checkErrorCode(route: Route, error: unknown): unknown {
+function checkErrorCode(route: Route, error: unknown, log: Log): unknown {
 	if (!(error instanceof HttpError) || route.errorCodes.has(error.code)) return error;
 	const bug = new AnswerOutsideContract(
 		route.contract,
 		`the error ${error.code}, which its contract does not list`
 	);
 	if (ERROR_CODES_ENFORCED) return bug;
-	console.error(bug.message);
+	log.error({ err: bug }, bug.message);
 	return error;
 }
 
@@ -213,7 +219,8 @@ function makeRequest(
 	res: ServerResponse,
 	url: URL,
 	params: Record<string, string>,
-	contract: RouteContract
+	contract: RouteContract,
+	log: Log
 ): ApiRequest {
 	const bytes = (limit: number) => readBody(req, res, limit);
 	return {
@@ -222,6 +229,7 @@ function makeRequest(
 		params,
 		raw: req,
 		ip: req.socket.remoteAddress ?? 'unknown',
+		log,
 		header: (name) => {
 			const value = req.headers[name.toLowerCase()];
 			return Array.isArray(value) ? value[0] : value;
@@ -337,7 +345,7 @@ function sendFile(
 	res.end(file.content);
 }
 
-function sendError(res: ServerResponse, error: unknown): void {
+function sendError(res: ServerResponse, error: unknown, log: Log): void {
 	if (error instanceof HttpError) {
 		sendJson(
 			res,
@@ -354,7 +362,7 @@ function sendError(res: ServerResponse, error: unknown): void {
 		);
 		return;
 	}
-	console.error('Unhandled error in an API handler:', error);
+	log.error({ err: error }, 'unhandled error in an API handler');
 	sendJson(res, 500, {
 		error: { code: 'internal', message: 'Something went wrong on the server. Try again.' }
 	});

@@ -19,6 +19,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import sirv from 'sirv';
+import type { Log } from '../observability/log';
 import { securityHeaders } from './security-headers';
 
 export interface StaticOptions {
@@ -53,13 +54,13 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 		}
 	});
 
-	function servePage(res: ServerResponse, req: IncomingMessage, url: URL): void {
+	function servePage(res: ServerResponse, req: IncomingMessage, url: URL, log: Log): void {
 		let page: Page | null;
 		try {
 			page = pages.read();
 		} catch (error) {
 			// The build was replaced between finding the page and reading it.
-			console.error('Could not read the built index.html:', error);
+			log.error({ err: error }, 'could not read the built index.html');
 			res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' });
 			res.end('The console is being updated. Try again in a moment.');
 			return;
@@ -97,7 +98,8 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 		res.end(req.method === 'HEAD' ? undefined : variant.bytes);
 	}
 
-	return function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): void {
+	/** `log`: the request's. */
+	return function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, log: Log): void {
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			res.writeHead(405, { Allow: 'GET, HEAD' }).end();
 			return;
@@ -107,7 +109,7 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 			res.end('There is no such page.');
 			return;
 		}
-		if (url.pathname.endsWith('.html')) return servePage(res, req, url);
+		if (url.pathname.endsWith('.html')) return servePage(res, req, url, log);
 		// Set before sirv answers, so that its 304s carry them too; a page answered instead (below)
 		// has the same.
 		const immutable = url.pathname.startsWith(IMMUTABLE);
@@ -124,7 +126,7 @@ export function staticFiles(root: string, options: StaticOptions = {}) {
 				res.end('There is no such file.');
 				return;
 			}
-			servePage(res, req, url);
+			servePage(res, req, url, log);
 		});
 	};
 }

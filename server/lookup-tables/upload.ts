@@ -18,7 +18,6 @@ import {
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
 import { HttpError } from '../http/errors';
 import { httpErrorOf, orThrow } from '../http/failure-status';
-import { RateLimiter } from '../http/rate-limit';
 import { formatSize, type ApiRequest, type Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import type { RateLimitRule } from '../auth/settings';
@@ -34,7 +33,7 @@ export function registerLookupTableUpload(
 		now: () => number;
 	}
 ): void {
-	const uploadsPerAccount = new RateLimiter({ ...deps.limits.uploadsPerAccount, now: deps.now });
+	const uploadsPerAccount = auth.limiter('uploadsPerAccount', deps.limits.uploadsPerAccount);
 
 	router.add(API.uploadLookupTable, async (request) => {
 		const { account } = requireSignedIn(auth, request);

@@ -3,10 +3,13 @@
  * can run inside a synchronous step); a delivery loop then sends the queued rows one by one.
  * With an SMTP server configured it sends through nodemailer and retries transient failures with
  * exponential backoff; without one (the embedded default) it keeps each message in the outbox,
- * marked `kept-locally`, and prints its recipient, subject and links to the server log.
+ * marked `kept-locally`, and logs its recipient and subject, with its links as `secretLinks`,
+ * which only the readable (development) log shows (server/observability/log.ts).
  */
 import nodemailer, { type NodemailerError, type Transporter } from 'nodemailer';
 import type { Db } from '../db/database';
+import { SECRET_LINKS, type Log } from '../observability/log';
+import { UNMEASURED, type Metrics } from '../observability/metrics';
 import {
 	addToOutbox,
 	markAttemptFailed,
@@ -32,8 +35,10 @@ export interface MailerOptions {
 	maxAttempts?: number;
 	/** Wait after the first failure, doubled after each further one. @default 2000 */
 	retryBaseDelayMs?: number;
-	/** Where kept-locally messages and delivery failures are reported. @default console.log */
-	log?: (line: string) => void;
+	/** Where kept-locally messages and delivery failures are reported. */
+	log: Log;
+	/** Counts deliveries and failures. @default UNMEASURED */
+	metrics?: Metrics;
 }
 
 /** Messages handled per turn of the loop before it yields to other work. */
@@ -48,7 +53,8 @@ export class Mailer implements MailQueue {
 	readonly #now: () => number;
 	readonly #maxAttempts: number;
 	readonly #retryBaseDelayMs: number;
-	readonly #log: (line: string) => void;
+	readonly #log: Log;
+	readonly #metrics: Metrics;
 	#timer: NodeJS.Timeout | null = null;
 	#running: Promise<void> | null = null;
 	#stopped = true;
@@ -67,7 +73,8 @@ export class Mailer implements MailQueue {
 		this.#now = options.now ?? Date.now;
 		this.#maxAttempts = options.maxAttempts ?? 6;
 		this.#retryBaseDelayMs = options.retryBaseDelayMs ?? 2000;
-		this.#log = options.log ?? console.log;
+		this.#log = options.log;
+		this.#metrics = options.metrics ?? UNMEASURED;
 	}
 
 	/** Queues a message; it is delivered (or kept locally) shortly after, even across restarts. */
@@ -105,7 +112,7 @@ export class Mailer implements MailQueue {
 			.catch((error: unknown) => {
 				// The outbox itself failed (a locked or closed database): try again later rather
 				// than end the process on an unhandled rejection.
-				this.#log(`[mail] the delivery loop failed: ${String(error)}`);
+				this.#log.error({ err: error }, 'the mail delivery loop failed; trying again in a minute');
 				if (!this.#stopped) this.#schedule(MAX_SLEEP_MS);
 			})
 			.finally(() => {
@@ -126,31 +133,36 @@ export class Mailer implements MailQueue {
 	}
 
 	async #deliver(message: OutboxEntry): Promise<void> {
+		const { id, to, subject } = message;
 		if (!this.#transport) {
-			markKeptLocally(this.#db, message.id);
-			this.#log(describeLocalMessage(message));
+			markKeptLocally(this.#db, id);
+			const links = message.text.match(/https?:\/\/[^\s<>"]+/g) ?? [];
+			this.#log.info(
+				{ messageId: id, to, subject, [SECRET_LINKS]: links },
+				'mail kept in the local outbox (no SMTP_URL)'
+			);
 			return;
 		}
 		try {
-			const { to, subject, text, html } = message;
+			const { text, html } = message;
 			await this.#transport.sendMail({ from: this.#from, to, subject, text, html });
-			markSent(this.#db, message.id, this.#now());
+			markSent(this.#db, id, this.#now());
+			this.#metrics.mailSent();
+			this.#log.debug({ messageId: id, to }, 'mail sent');
 		} catch (error) {
 			const failure = error as NodemailerError;
 			const attempts = message.attempts + 1;
 			const giveUp = failure.permanent === true || attempts >= this.#maxAttempts;
 			const retryAt = giveUp ? null : this.#now() + this.#retryBaseDelayMs * 2 ** (attempts - 1);
-			markAttemptFailed(this.#db, message.id, failure.message, retryAt);
-			if (giveUp)
-				this.#log(`[mail] giving up on message ${message.id} to ${message.to}: ${failure.message}`);
+			markAttemptFailed(this.#db, id, failure.message, retryAt);
+			this.#metrics.mailFailed(giveUp ? 'given-up' : 'retrying');
+			const facts = { messageId: id, to, attempts, reason: failure.message };
+			if (giveUp) this.#log.warn(facts, 'mail given up');
+			else
+				this.#log.info(
+					{ ...facts, retryAt: new Date(retryAt!).toISOString() },
+					'mail delivery failed; retrying'
+				);
 		}
 	}
-}
-
-function describeLocalMessage(message: OutboxEntry): string {
-	const links = message.text.match(/https?:\/\/[^\s<>"]+/g) ?? [];
-	return [
-		`[mail] kept in the local outbox (no SMTP_URL): to ${message.to}, "${message.subject}"`,
-		...links.map((link) => `[mail]   ${link}`)
-	].join('\n');
 }

@@ -62,6 +62,14 @@ export function nextDueMessage(db: Db, now: number): OutboxEntry | { nextAt: num
 	return toEntry(row);
 }
 
+/** How many messages wait to be sent, retries included (the mail queue's gauge). */
+export function countQueuedMessages(db: Db): number {
+	return db
+		.prepare(`SELECT COUNT(*) FROM mail_outbox WHERE status = 'queued'`)
+		.pluck()
+		.get() as number;
+}
+
 export function markSent(db: Db, id: number, now: number): void {
 	db.prepare(
 		`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,

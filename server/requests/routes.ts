@@ -3,7 +3,6 @@
  * sending a request and withdrawing it.
  */
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
-import { RateLimiter } from '../http/rate-limit';
 import type { Router } from '../http/router';
 import type { RateLimitRule } from '../auth/settings';
 import { orThrow } from '../http/failure-status';
@@ -15,7 +14,7 @@ export function registerRequestRoutes(
 	auth: AuthContext,
 	deps: RequestDeps & { limits: { requestsPerAccount: RateLimitRule } }
 ): void {
-	const requestsPerAccount = new RateLimiter({ ...deps.limits.requestsPerAccount, now: deps.now });
+	const requestsPerAccount = auth.limiter('requestsPerAccount', deps.limits.requestsPerAccount);
 
 	router.add(API.listRequestableBoards, (request) => {
 		const { account } = requireSignedIn(auth, request);

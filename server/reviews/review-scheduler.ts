@@ -4,12 +4,14 @@
  * that fell due while the server was down closes as soon as it is back. Closing is `closeReview`:
  * once, in one transaction, reporting whoever nobody decided about and removing nobody for it.
  */
+import type { Log } from '../observability/log';
 import { closeReview, type ReviewDeps } from './closing';
 import { dueReviews, earliestDueAt } from './review-store';
 
 export interface ReviewSchedulerDeps extends ReviewDeps {
 	/** The longest sleep between two looks at the due dates. */
 	checkIntervalMs: number;
+	log: Log;
 }
 
 /** Reviews closed per turn before the timer yields to other work. */
@@ -62,7 +64,7 @@ export class ReviewScheduler {
 			this.runDue();
 		} catch (error) {
 			// A locked or closed database: try again at the next look rather than end the process.
-			console.error('[reviews] closing due reviews failed:', error);
+			this.#deps.log.error({ err: error }, 'closing due reviews failed; trying again later');
 		}
 		const next = earliestDueAt(this.#deps.db);
 		const wait = next === null ? Infinity : next - this.#deps.now();

@@ -19,6 +19,7 @@ import {
 } from '../../src/lib/shared';
 import type { Db } from '../db/database';
 import type { MailQueue } from '../mail/mailer';
+import type { Log } from '../observability/log';
 import { boardDigestMail, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
 import { recipientsWithAccess } from './digest-recipients';
@@ -32,6 +33,7 @@ export interface DigestDeps {
 	now: () => number;
 	/** The longest sleep between two looks at the schedule. */
 	checkIntervalMs: number;
+	log: Log;
 }
 
 /** Subscriptions handled per turn before the timer yields to other work. */
@@ -146,7 +148,7 @@ export class DigestScheduler {
 			this.runDue();
 		} catch (error) {
 			// A locked or closed database: try again at the next look rather than end the process.
-			console.error('[digests] delivering due digests failed:', error);
+			this.#deps.log.error({ err: error }, 'delivering due digests failed; trying again later');
 		}
 		const next = this.#deps.db
 			.prepare('SELECT MIN(next_due_at) FROM subscription_schedule WHERE paused = 0')

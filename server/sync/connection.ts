@@ -19,6 +19,8 @@ import {
 	type CloseReason,
 	type Rejection
 } from '../../src/lib/shared';
+import type { Log } from '../observability/log';
+import type { Metrics } from '../observability/metrics';
 import { TokenBucket, type SyncLimits } from './limits';
 import {
 	MESSAGE_AWARENESS,
@@ -39,6 +41,12 @@ export interface Principal {
 	embedded?: { portalId: string; projectId: string };
 }
 
+/** Where a connection reports: its log (whose lines name the upgrade's request, the document, the account) and the metrics. */
+export interface ConnectionReporting {
+	log: Log;
+	metrics: Metrics;
+}
+
 export class SyncConnection implements Peer {
 	/** The clientIDs whose presence this connection publishes now. */
 	readonly #awarenessClients = new Set<number>();
@@ -55,6 +63,7 @@ export class SyncConnection implements Peer {
 		readonly principal: Principal,
 		readonly document: LiveDocument,
 		private readonly limits: SyncLimits,
+		private readonly report: ConnectionReporting,
 		private readonly onClose: (connection: SyncConnection) => void
 	) {
 		this.#bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
@@ -86,6 +95,10 @@ export class SyncConnection implements Peer {
 	close(reason: CloseReason): void {
 		if (this.#closed) return;
 		this.#closed = true;
+		this.report.log.info(
+			{ code: reason.code, reason: reason.reason },
+			'sync connection closed by the server'
+		);
 		this.ws.close(reason.code, reason.reason);
 		this.#leave();
 	}
@@ -101,7 +114,10 @@ export class SyncConnection implements Peer {
 		if (this.#closed) return;
 		if (!isBinary) return this.close(CLOSE.resetRequired);
 		if (data.byteLength > this.limits.maxMessageBytes) return this.close(CLOSE.messageTooBig);
-		if (!this.#bucket.take()) return this.close(CLOSE.rateLimited);
+		if (!this.#bucket.take()) {
+			this.report.metrics.limitRefused('messagesPerSecond');
+			return this.close(CLOSE.rateLimited);
+		}
 		try {
 			const decoder = decoding.createDecoder(
 				new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
@@ -121,10 +137,7 @@ export class SyncConnection implements Peer {
 					return this.close(CLOSE.resetRequired);
 			}
 		} catch (error) {
-			console.warn(
-				`sync: closing ${this.document.name} for ${this.accountId}: unreadable message`,
-				error
-			);
+			this.report.log.warn({ err: error }, 'closing a connection: unreadable message');
 			this.close(CLOSE.resetRequired);
 		}
 	}
@@ -151,11 +164,10 @@ export class SyncConnection implements Peer {
 			},
 			tellAuthor: (rejected) => this.#sendVerdict(rejected)
 		});
+		this.report.metrics.messageJudged(outcome);
 		if (outcome.kind === 'failed') return this.close(CLOSE.resetRequired);
 		if (outcome.kind === 'reset') {
-			console.warn(
-				`sync: resetting ${this.accountId}'s copy of ${this.document.name}: ${outcome.problem}`
-			);
+			this.report.log.warn({ problem: outcome.problem }, "resetting the client's copy");
 			if (outcome.rejected.length > 0) this.#sendVerdict(outcome.rejected);
 			return this.close(CLOSE.resetRequired);
 		}

@@ -38,13 +38,20 @@ export interface DocumentExtension {
 }
 
 type Hook = 'onLoad' | 'onAccepted' | 'onRefused';
+
+export interface ExtensionFailure {
+	extension: string;
+	hook: Hook;
+	document: string;
+}
 type HookArguments<H extends Hook> = Parameters<NonNullable<DocumentExtension[H]>>;
 
 /** The extensions of a registry, called in order, each isolated from the others. */
 export class ExtensionList {
 	readonly #extensions: DocumentExtension[] = [];
 
-	constructor(private readonly log: (message: string, error: unknown) => void = logFailure) {}
+	/** `log` hears of each extension that failed: which, in which hook, on which document. */
+	constructor(private readonly log: (failure: ExtensionFailure, error: unknown) => void) {}
 
 	/** Appends extensions; they run after the ones already there. */
 	add(...extensions: DocumentExtension[]): void {
@@ -58,14 +65,10 @@ export class ExtensionList {
 			try {
 				handler.apply(extension, args);
 			} catch (error) {
-				this.log(`extension "${extension.name}" failed in ${hook} of ${args[0].name}`, error);
+				this.log({ extension: extension.name, hook, document: args[0].name }, error);
 			}
 		}
 	}
-}
-
-function logFailure(message: string, error: unknown): void {
-	console.error(`sync: ${message}`, error);
 }
 
 /** The shapes of the three hooks, for modules that provide one of them. */

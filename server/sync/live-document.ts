@@ -49,6 +49,8 @@ import {
 	type RootEntry,
 	type RootName
 } from '../../src/lib/shared';
+import type { Log } from '../observability/log';
+import { UNMEASURED, type Metrics } from '../observability/metrics';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
 import { ProjectIndex, type ProjectMaps } from './project-index';
 import {
@@ -151,6 +153,13 @@ export interface LiveDocumentOptions {
 	now?: () => number;
 }
 
+/** Where a document reports: its log (whose lines name it) and the metrics. */
+export interface DocumentReporting {
+	log: Log;
+	/** @default UNMEASURED */
+	metrics?: Metrics;
+}
+
 /** The maps at a document's roots, each holding its root's entries (one kind's, of a union). */
 export type RootMaps<K extends DocumentKind> = K extends DocumentKind
 	? { readonly [R in RootName<K>]: Y.Map<RootEntry<K, R>> }
@@ -199,6 +208,8 @@ export class LiveDocument {
 	readonly #store: DocumentStore;
 	readonly #hooks: DocumentHooks;
 	readonly #compactAfterBytes: number;
+	readonly #log: Log;
+	readonly #metrics: Metrics;
 	readonly #owners: Map<number, string>;
 	readonly #rootNames = new Map<unknown, string>();
 	/** The names of the roots, for the door (read once per message). */
@@ -216,11 +227,13 @@ export class LiveDocument {
 		store: DocumentStore,
 		hooks: DocumentHooks,
 		rules: (document: LiveDocument) => Judge,
-		options: LiveDocumentOptions = {}
+		options: LiveDocumentOptions & DocumentReporting
 	) {
 		this.#store = store;
 		this.#hooks = hooks;
 		this.#compactAfterBytes = options.compactAfterBytes ?? 65_536;
+		this.#log = options.log;
+		this.#metrics = options.metrics ?? UNMEASURED;
 		for (const root of Object.keys(DOCUMENT_ROOTS[address.kind])) {
 			const map = this.doc.getMap<unknown>(root);
 			map.observe((event) => this.#collect(root, map, event));
@@ -287,8 +300,11 @@ export class LiveDocument {
 		}
 		if (fixes.length === 0) return;
 		for (const fix of fixes) {
-			console.warn(
-				`sync: repairing ${this.name}: ${fix.root}/${fix.key} ${fix.value === undefined ? 'removed (unreadable)' : 'rewritten in canonical form'}`
+			this.#log.warn(
+				{ root: fix.root, key: fix.key },
+				fix.value === undefined
+					? 'repairing an entry: removed (unreadable)'
+					: 'repairing an entry: rewritten in canonical form'
 			);
 		}
 		this.#pendingRepairs = fixes;
@@ -370,9 +386,9 @@ export class LiveDocument {
 			// The commit failed after the change was applied in memory: the document was dropped
 			// (`#loseCommit`) and its connections closed, to reload it from the log.
 			if (!this.broken) throw error;
-			console.error(
-				`sync: storing a change by ${author.accountId} to ${this.name} failed; reloading the document`,
-				error
+			this.#log.error(
+				{ err: error, accountId: author.accountId },
+				'storing a change failed; reloading the document'
 			);
 			return { kind: 'failed', rejected: [] };
 		}
@@ -384,6 +400,7 @@ export class LiveDocument {
 		{ limits, tellAuthor }: ReceiveOptions
 	): ReceiveOutcome {
 		if (this.broken) return { kind: 'failed', rejected: [] };
+		const arrived = performance.now();
 		const authorId = author.accountId;
 		const inspection = inspectUpdate(update, {
 			roots: this.#rootSet,
@@ -455,6 +472,7 @@ export class LiveDocument {
 				code: decision.code,
 				message: decision.message
 			}));
+			this.#metrics.validated((performance.now() - arrived) / 1000);
 			if (rejected.length > 0) tellAuthor?.(rejected);
 			// The author's own copy still holds the entries set aside: it alone is told to drop them.
 			if (asIs.setAside.length > 0) author.send(syncUpdateMessage(deletionOf(asIs.setAside)));
@@ -571,7 +589,7 @@ export class LiveDocument {
 		try {
 			decisions = this.#judge(authorId, changes);
 		} catch (error) {
-			console.error(`sync: the judge of ${this.name} failed on a change by ${authorId}`, error);
+			this.#log.error({ err: error, accountId: authorId }, 'the judge failed on a change');
 			decisions = changes.map(() => COULD_NOT_CHECK);
 		}
 		return changes.map((change, index) => {
@@ -646,9 +664,9 @@ export class LiveDocument {
 	 * loaded again from the log on next use.
 	 */
 	#fail(author: Peer, error: unknown, tellAuthor: ReceiveOptions['tellAuthor']): ReceiveOutcome {
-		console.error(
-			`sync: a change by ${author.accountId} to ${this.name} failed; reloading the document`,
-			error
+		this.#log.error(
+			{ err: error, accountId: author.accountId },
+			'a change failed; reloading the document'
 		);
 		this.broken = true;
 		const rejected = [refusedAtDoor('', '', COULD_NOT_CHECK.message, COULD_NOT_CHECK.code)];
@@ -774,7 +792,7 @@ export class LiveDocument {
 				this.compact();
 			} catch (error) {
 				// Compaction only rewrites what is already stored: the log stays as it was.
-				console.error(`sync: compacting ${this.name} failed; its log stays as it is`, error);
+				this.#log.error({ err: error }, 'compacting failed; the log stays as it is');
 			}
 		});
 	}

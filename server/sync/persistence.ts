@@ -6,6 +6,7 @@
  * the sync server persists a change before it broadcasts it.
  */
 import type { Db } from '../db/database';
+import type { Metrics } from '../observability/metrics';
 
 /** The owner recorded for the server's own clientID. */
 export const SERVER_OWNER = '#server';
@@ -105,5 +106,32 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 		},
 		claim: (doc, clientId, owner) => void insertOwner.run(doc, clientId, owner),
 		...unitsOfWork(db)
+	};
+}
+
+/** The store, with the time each load, append and compaction takes reported to the metrics. */
+export function measuredDocumentStore(store: DocumentStore, metrics: Metrics): DocumentStore {
+	return {
+		load(doc) {
+			const started = performance.now();
+			const log = store.load(doc);
+			metrics.stored('load', (performance.now() - started) / 1000);
+			return log;
+		},
+		append(doc, update) {
+			const started = performance.now();
+			store.append(doc, update);
+			metrics.stored('append', (performance.now() - started) / 1000);
+		},
+		compact(doc, state) {
+			const started = performance.now();
+			store.compact(doc, state);
+			metrics.stored('compact', (performance.now() - started) / 1000);
+		},
+		owners: (doc) => store.owners(doc),
+		claim: (doc, clientId, owner) => store.claim(doc, clientId, owner),
+		atomically: (work) => store.atomically(work),
+		afterCommit: (effect) => store.afterCommit(effect),
+		onRollback: (undo) => store.onRollback(undo)
 	};
 }

@@ -21,11 +21,13 @@ import {
 } from '../../src/lib/shared';
 import { CLOSE } from '../../src/lib/shared';
 import { ExtensionList, type DocumentExtension } from './extensions';
+import type { Log } from '../observability/log';
 import {
 	LiveDocument,
 	type ChangesMade,
 	type DocumentHooks,
 	type EntryWrite,
+	type DocumentReporting,
 	type DocumentOf,
 	type Judge,
 	type LiveDocumentOptions,
@@ -60,18 +62,28 @@ interface Entry {
 }
 
 export class DocumentRegistry implements DocumentHooks {
-	readonly #extensions = new ExtensionList();
+	readonly #extensions: ExtensionList;
 	readonly #entries = new Map<string, Entry>();
 	/** The loaded documents of each project, so that a membership change visits only its own. */
 	readonly #byProject = new Map<string, Set<LiveDocument>>();
 	readonly #store: DocumentStore;
 	readonly #projects: ProjectDirectory;
-	readonly #options: RegistryOptions;
+	readonly #options: RegistryOptions & DocumentReporting;
+	readonly #log: Log;
 
-	constructor(store: DocumentStore, projects: ProjectDirectory, options: RegistryOptions = {}) {
+	/** `options.log`: each document logs through a child of it that names the document. */
+	constructor(
+		store: DocumentStore,
+		projects: ProjectDirectory,
+		options: RegistryOptions & DocumentReporting
+	) {
 		this.#store = store;
 		this.#projects = projects;
 		this.#options = options;
+		this.#log = options.log;
+		this.#extensions = new ExtensionList((failure, error) =>
+			this.#log.error({ ...failure, err: error }, 'an extension failed')
+		);
 	}
 
 	/**
@@ -151,7 +163,7 @@ export class DocumentRegistry implements DocumentHooks {
 				this.#store,
 				this,
 				(doc) => this.#rules(doc, address, project),
-				this.#options
+				{ ...this.#options, log: this.#log.child({ document: name }) }
 			);
 			this.#remember({ document, holds: 1, project, unloadTimer: null });
 			document.applyRepairs();
@@ -239,6 +251,11 @@ export class DocumentRegistry implements DocumentHooks {
 		const ofProject = this.#byProject.get(address.projectId);
 		ofProject?.delete(entry.document);
 		if (ofProject?.size === 0) this.#byProject.delete(address.projectId);
+	}
+
+	/** How many documents are in memory, those waiting to be unloaded included. */
+	get size(): number {
+		return this.#entries.size;
 	}
 
 	get<N extends string>(name: N): DocumentOf<KindOf<N>> | undefined {

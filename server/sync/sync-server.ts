@@ -13,6 +13,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, projectDocument, type CloseReason, type EntryChange } from '../../src/lib/shared';
 import { decodePathSegment, parseRequestTarget } from '../http/request-target';
+import type { Log } from '../observability/log';
+import type { Metrics } from '../observability/metrics';
+import { REQUEST_ID_HEADER, requestIdOf, whileHandling } from '../observability/request-id';
 import { readAccess } from './access';
 import type { DocumentExtension } from './extensions';
 import { SyncConnection, type Principal } from './connection';
@@ -33,6 +36,9 @@ export interface SyncServerDeps {
 	 * @default always current
 	 */
 	isSessionCurrent?(sessionId: string): boolean;
+	/** Each upgrade logs through a child naming its request id and document. */
+	log: Log;
+	metrics: Metrics;
 }
 
 export interface SyncServer {
@@ -56,56 +62,86 @@ export function attachSyncServer(
 	const connections = new Set<SyncConnection>();
 	/** The open connections of each session, for the per-session limit and `recheckSessions`. */
 	const bySession = new Map<string, Set<SyncConnection>>();
-	const { registry } = deps;
+	const { registry, metrics } = deps;
+	/** The request id of each upgrade, for its answer's header (see `headers` below). */
+	const upgradeIds = new WeakMap<IncomingMessage, string>();
+	wss.on('headers', (headers, req) => {
+		const id = upgradeIds.get(req);
+		if (id) headers.push(`${REQUEST_ID_HEADER}: ${id}`);
+	});
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		const requestId = requestIdOf(req);
+		whileHandling(requestId, () => upgrade(req, socket, head, requestId));
+	});
+
+	function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, requestId: string): void {
 		// Node hands the socket over without its error listener: a client resetting the connection
 		// before the upgrade completes would otherwise be an uncaught 'error' event.
 		socket.on('error', () => socket.destroy());
+		const refuse = (status: number, text: string) => {
+			deps.log.info({ requestId, status }, 'sync upgrade refused');
+			refuseUpgrade(socket, status, text, requestId);
+		};
 		const url = parseRequestTarget(req.url);
-		if (!url) return refuseUpgrade(socket, 400, 'Bad Request');
-		if (!url.pathname.startsWith(SYNC_PATH)) return refuseUpgrade(socket, 404, 'Not Found');
+		if (!url) return refuse(400, 'Bad Request');
+		if (!url.pathname.startsWith(SYNC_PATH)) return refuse(404, 'Not Found');
 		const origin = req.headers.origin;
-		if (!origin || !deps.isAllowedOrigin(origin)) return refuseUpgrade(socket, 403, 'Forbidden');
+		if (!origin || !deps.isAllowedOrigin(origin)) return refuse(403, 'Forbidden');
 		const name = decodePathSegment(url.pathname.slice(SYNC_PATH.length));
-		if (name === null) return refuseUpgrade(socket, 400, 'Bad Request');
+		if (name === null) return refuse(400, 'Bad Request');
+		// The URL is never logged: an embedded session's token may be in it.
+		const log = deps.log.child({ requestId, document: name });
+		upgradeIds.set(req, requestId);
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			try {
-				accept(ws, req, name);
+				accept(ws, req, name, log);
 			} catch (error) {
 				// A bug, not the client's doing: that connection ends (1011), the server goes on.
-				console.error(`Could not open a sync connection to ${name}:`, error);
+				log.error({ err: error }, 'could not open a sync connection');
 				ws.close(1011, 'internal error');
 			}
 		});
-	});
+	}
 
 	/** Whatever fails while a connection is set up closes that socket, never the process. */
-	function accept(ws: WebSocket, req: IncomingMessage, name: string): void {
+	function accept(ws: WebSocket, req: IncomingMessage, name: string, log: Log): void {
 		try {
-			open(ws, req, name);
+			open(ws, req, name, log);
 		} catch (error) {
-			console.error(`sync: opening ${name} failed`, error);
+			log.error({ err: error }, 'opening a document failed');
 			closeSocket(ws, CLOSE.internalError);
 		}
 	}
 
-	function open(ws: WebSocket, req: IncomingMessage, name: string): void {
+	function open(ws: WebSocket, req: IncomingMessage, name: string, upgradeLog: Log): void {
+		const refuse = (reason: CloseReason, accountId?: string) => {
+			upgradeLog.info(
+				{ accountId, code: reason.code, reason: reason.reason },
+				'sync connection refused'
+			);
+			closeSocket(ws, reason);
+		};
 		const principal = deps.authenticate(req);
-		if (!principal) return closeSocket(ws, CLOSE.unauthenticated);
+		if (!principal) return refuse(CLOSE.unauthenticated);
+		const { accountId } = principal;
 		if (principal.embedded && name !== projectDocument(principal.embedded.projectId))
-			return closeSocket(ws, CLOSE.forbidden);
+			return refuse(CLOSE.forbidden, accountId);
 		if ((bySession.get(principal.sessionId)?.size ?? 0) >= settings.maxConnectionsPerSession) {
-			return closeSocket(ws, CLOSE.tooManyConnections);
+			metrics.limitRefused('maxConnectionsPerSession');
+			return refuse(CLOSE.tooManyConnections, accountId);
 		}
 		const document = registry.acquire(name);
-		if (!document) return closeSocket(ws, CLOSE.unknownDocument);
-		const access = readAccess(document.address, principal.accountId, projectFactsOf(document));
+		if (!document) return refuse(CLOSE.unknownDocument, accountId);
+		const access = readAccess(document.address, accountId, projectFactsOf(document));
 		if (!access.ok) {
 			registry.release(document);
-			return closeSocket(ws, access.close);
+			return refuse(access.close, accountId);
 		}
-		const connection = new SyncConnection(ws, principal, document, settings, (closed) => {
+		const log = upgradeLog.child({ accountId });
+		log.debug('sync connection opened');
+		const report = { log, metrics };
+		const connection = new SyncConnection(ws, principal, document, settings, report, (closed) => {
 			connections.delete(closed);
 			const ofSession = bySession.get(principal.sessionId);
 			ofSession?.delete(closed);
@@ -163,8 +199,10 @@ function closeSocket(ws: WebSocket, reason: CloseReason): void {
 	ws.close(reason.code, reason.reason);
 }
 
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-	socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuseUpgrade(socket: Duplex, status: number, text: string, requestId: string): void {
+	socket.end(
+		`HTTP/1.1 ${status} ${text}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`
+	);
 }
 
 /**

@@ -26,7 +26,6 @@ import {
 	isOpenInvitation,
 	sameScope,
 	withResendRequested,
-	type Assignment,
 	type DataView,
 	type HandoverRequest,
 	type Invite,

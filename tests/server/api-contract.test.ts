@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { httpErrorOf } from '../../server/http/failure-status';
 import { originPolicy } from '../../server/http/origin';
@@ -14,6 +14,7 @@ import { Router, sendJson } from '../../server/http/router';
 import { API, type RouteContract } from '../../src/lib/shared/api-contract';
 import { fail } from '../../src/lib/shared/outcome';
 import { TestClient } from '../support/client';
+import { captureLog, type CapturedLog } from '../support/log';
 import { startServer, type TestServer } from '../support/server';
 
 const CONTRACT: RouteContract[] = Object.values(API);
@@ -71,14 +72,20 @@ describe('an answer outside the contract', () => {
 	let bare: Server;
 	let url: string;
 	let answer: { status?: number; body?: unknown } | (() => never) = {};
+	let logged: CapturedLog;
+	beforeEach(() => {
+		logged = captureLog();
+	});
 
 	beforeAll(async () => {
 		const router = new Router(originPolicy(() => []));
 		router.add(promisesOk, () => (typeof answer === 'function' ? answer() : answer));
 		bare = createServer((req, res) => {
-			void router.handle(req, res, new URL(req.url!, 'http://localhost')).then((handled) => {
-				if (!handled) sendJson(res, 404, {});
-			});
+			void router
+				.handle(req, res, new URL(req.url!, 'http://localhost'), logged.log)
+				.then((handled) => {
+					if (!handled) sendJson(res, 404, {});
+				});
 		});
 		await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
 		url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
@@ -97,16 +104,14 @@ describe('an answer outside the contract', () => {
 		['another status', { status: 201, body: { ok: true } }]
 	])('is never sent with %s: the client gets a 500, the log gets the route', async (_, given) => {
 		answer = given;
-		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 		const response = await fetch(`${url}/api/things/1`);
 		expect(response.status).toBe(500);
 		expect(await response.json()).toEqual({
 			error: { code: 'internal', message: 'Something went wrong on the server. Try again.' }
 		});
-		expect(String(logged.mock.calls[0]?.[1])).toContain(
-			'GET /api/things/:id answered outside its contract'
-		);
-		logged.mockRestore();
+		const [entry] = logged.entries();
+		expect(entry).toMatchObject({ level: 'error', msg: 'unhandled error in an API handler' });
+		expect(JSON.stringify(entry)).toContain('GET /api/things/:id answered outside its contract');
 	});
 
 	it('refuses with an error its contract lists, with the status of its code', async () => {
@@ -129,14 +134,12 @@ describe('an answer outside the contract', () => {
 			answer = () => {
 				throw httpErrorOf(fail(code, 'Not listed.'));
 			};
-			const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 			const response = await fetch(`${url}/api/things/1`);
 			expect(response.status).toBe(500);
 			expect((await response.json()).error.code).toBe('internal');
-			expect(String(logged.mock.calls[0]?.[1])).toContain(
+			expect(JSON.stringify(logged.entries())).toContain(
 				`GET /api/things/:id answered outside its contract: the error ${code}`
 			);
-			logged.mockRestore();
 		}
 	);
 });

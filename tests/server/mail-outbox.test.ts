@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createTestAccount, startAuthServer } from '../support/auth';
 import { TestClient } from '../support/client';
 import { eventually } from '../support/eventually';
+import { captureLog } from '../support/log';
 import { startServer, type TestServer } from '../support/server';
 
 const ADA = 'ada@library.example.edu';
@@ -17,13 +18,12 @@ interface ListedMessage {
 describe('the local outbox (no SMTP_URL)', () => {
 	let server: TestServer;
 	afterEach(async () => {
-		vi.restoreAllMocks();
 		await server.close();
 	});
 
 	it('keeps mail in the outbox, shows it at /api/dev/outbox newest first, and prints the link', async () => {
-		const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-		server = await startAuthServer();
+		const logged = captureLog('readable', 'info');
+		server = await startAuthServer({ log: logged.log });
 		await createTestAccount(server, { email: ADA, name: 'Ada' });
 		const client = new TestClient(server);
 		await client.post('/api/auth/password-reset', { email: ADA });
@@ -42,7 +42,7 @@ describe('the local outbox (no SMTP_URL)', () => {
 		const link = /http:\/\/\S+\/sign-in\/link#token=[a-z0-9]+/.exec(signIn!.text)![0];
 		expect(signIn!.html).toContain(`href="${link}"`);
 
-		const printed = log.mock.calls.map((call) => String(call[0])).join('\n');
+		const printed = logged.text();
 		expect(printed).toContain(ADA);
 		expect(printed).toContain('Your sign-in link for the Consortium Console');
 		expect(printed).toContain(link);

@@ -7,6 +7,7 @@ import { openConsoleDatabase } from '../../server/schema';
 import { Mailer } from '../../server/mail/mailer';
 import { listRecentMessages, type OutboxStatus } from '../../server/mail/outbox';
 import { eventually } from '../support/eventually';
+import { captureLog } from '../support/log';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 const message = {
@@ -39,7 +40,7 @@ describe('the mailer with an SMTP server', () => {
 			from: 'Console <console@example.org>',
 			smtpUrl: smtp.url,
 			retryBaseDelayMs: 5,
-			log: () => {},
+			log: captureLog().log,
 			...options
 		});
 		mailers.push(mailer);
@@ -90,7 +91,11 @@ describe('the mailer with an SMTP server', () => {
 	});
 
 	it('delivers what was queued before a restart', async () => {
-		const before = new Mailer(db, { from: 'c@example.org', smtpUrl: smtp.url, log: () => {} });
+		const before = new Mailer(db, {
+			from: 'c@example.org',
+			smtpUrl: smtp.url,
+			log: captureLog().log
+		});
 		before.enqueue(message);
 		await before.stop();
 

@@ -6,10 +6,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteContract } from '../../src/lib/shared/api-contract';
 import { originPolicy } from '../../server/http/origin';
 import { Router, sendJson } from '../../server/http/router';
+import { captureLog } from '../support/log';
 import { rawRequest, sendRaw } from '../support/raw-http';
 import type { TestServer } from '../support/server';
 import { sessionCookieFor } from '../support/sync';
@@ -17,9 +18,11 @@ import { setUpHarbour, startWorkflowServer } from '../support/workflows';
 
 let server: TestServer;
 let host: string;
+const logged = captureLog();
+const errorsLogged = () => logged.entries().filter((entry) => entry.level === 'error');
 
 beforeAll(async () => {
-	server = await startWorkflowServer();
+	server = await startWorkflowServer({ options: { log: logged.log } });
 	setUpHarbour(server);
 	host = new URL(server.url).host;
 });
@@ -149,7 +152,7 @@ describe('bodies', () => {
 	});
 
 	it('takes a body that ends before its declared length for the client’s mistake, not a server error', async () => {
-		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+		const errorsBefore = errorsLogged().length;
 		const upload = rawRequest(
 			'POST',
 			'/api/projects/p1/views/main/lookup-tables?name=Codes',
@@ -166,8 +169,7 @@ describe('bodies', () => {
 		// The server closes its side as it learns of the end, so no answer may reach the client.
 		expect(answer.status === null || answer.status === 400).toBe(true);
 		await expectStillServing();
-		expect(logged).not.toHaveBeenCalled();
-		logged.mockRestore();
+		expect(errorsLogged()).toHaveLength(errorsBefore);
 	});
 
 	it('refuses a body that only looks like JSON by its type with 415', async () => {
@@ -203,9 +205,11 @@ describe('a handler that throws', () => {
 			throw new TypeError('a bug in a handler');
 		});
 		bare = createServer((req, res) => {
-			void router.handle(req, res, new URL(req.url!, 'http://localhost')).then((handled) => {
-				if (!handled) sendJson(res, 404, {});
-			});
+			void router
+				.handle(req, res, new URL(req.url!, 'http://localhost'), logged.log)
+				.then((handled) => {
+					if (!handled) sendJson(res, 404, {});
+				});
 		});
 		await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
 		url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
@@ -213,17 +217,15 @@ describe('a handler that throws', () => {
 	afterAll(() => new Promise<void>((resolve) => bare.close(() => resolve())));
 
 	it('answers 500 JSON without detail when it throws synchronously, and logs the error', async () => {
-		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 		const response = await fetch(`${url}/api/throws`);
 		expect(response.status).toBe(500);
 		expect(await response.json()).toEqual({
 			error: { code: 'internal', message: 'Something went wrong on the server. Try again.' }
 		});
 		expect(bare.listening).toBe(true);
-		expect(logged).toHaveBeenCalledWith(
-			'Unhandled error in an API handler:',
-			new TypeError('a bug in a handler')
-		);
-		logged.mockRestore();
+		expect(errorsLogged().at(-1)).toMatchObject({
+			msg: 'unhandled error in an API handler',
+			err: { type: 'TypeError', message: 'a bug in a handler' }
+		});
 	});
 });

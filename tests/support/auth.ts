@@ -7,6 +7,7 @@ import { createAccount, setAccountPassword, type Account } from '../../server/au
 import { hashPassword } from '../../server/auth/passwords';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from '../../server/auth/settings';
 import type { Config } from '../../server/config';
+import type { Log } from '../../server/observability/log';
 import type { TestClient } from './client';
 import { startServer, type TestServer } from './server';
 import { extractLink, tokenFromLink, type TestSmtpServer } from './smtp';
@@ -32,6 +33,8 @@ export interface AuthServerOptions {
 	policy?: Partial<AuthPolicy>;
 	config?: Partial<Config>;
 	onAccountChanged?: (account: Account) => void;
+	/** Where the server logs (tests/support/log.ts captures it). */
+	log?: Log;
 }
 
 /** A console server with test auth settings, mailing through `smtp` when given. */
@@ -39,7 +42,7 @@ export function startAuthServer(options: AuthServerOptions = {}): Promise<TestSe
 	return startServer(
 		{ auth: testAuthPolicy(options.policy), ...options.config },
 		options.smtp ? { SMTP_URL: options.smtp.url } : {},
-		{ now: options.clock?.now, onAccountChanged: options.onAccountChanged }
+		{ now: options.clock?.now, onAccountChanged: options.onAccountChanged, log: options.log }
 	);
 }
 

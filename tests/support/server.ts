@@ -23,7 +23,15 @@ export async function startServer(
 ): Promise<TestServer> {
 	const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'console-test-'));
 	const config: Config = {
-		...readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env }),
+		// Logs at the test environment's level (warnings and errors), unless LOG_LEVEL says otherwise.
+		...readConfig({
+			NODE_ENV: 'test',
+			LOG_LEVEL: process.env.LOG_LEVEL,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			...env
+		}),
 		...overrides
 	};
 	const app = createApp(config, options);

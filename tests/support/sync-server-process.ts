@@ -10,7 +10,7 @@ import { testAuthPolicy } from './auth';
 import { sessionCookieFor, setUpProject } from './sync';
 
 const app = createApp({
-	...readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: process.env.DATA_DIR }),
+	...readConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: process.env.DATA_DIR }),
 	auth: testAuthPolicy()
 });
 if (!findProjectRecord(app.db, 'p1')) {

@@ -5,7 +5,7 @@
  */
 import { fail } from '../../../src/lib/shared/outcome';
 import { httpErrorOf } from '../../http/failure-status';
-import type { Router } from '../../http/router';
+import type { ApiRequest, Router } from '../../http/router';
 import { changeAccountEmail, findAccountById, renameAccount, type Account } from '../accounts';
 import { issueEmailChangeLink } from '../link-mail';
 import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../tokens';
@@ -16,11 +16,11 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 	const { db, limiters } = context;
 	// The change is committed by the time listeners hear of it: a listener's failure is logged,
 	// never turned into an error for the person whose change did happen.
-	const announce = (account: Account) => {
+	const announce = (account: Account, request: ApiRequest) => {
 		try {
 			context.onAccountChanged?.(account);
 		} catch (error) {
-			console.error('An onAccountChanged listener failed:', error);
+			request.log.error({ err: error }, 'an onAccountChanged listener failed');
 		}
 	};
 
@@ -28,7 +28,7 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 		const { account } = requireSignedIn(context, request);
 		const { name } = await request.json();
 		const renamed = renameAccount(context, account.id, name)!;
-		announce(renamed);
+		announce(renamed, request);
 		return { body: { account: renamed } };
 	});
 
@@ -66,7 +66,7 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 			changeTarget(context, consumeToken(context, token, 'email-change'));
 			return change.account;
 		})();
-		announce(changed);
+		announce(changed, request);
 		return { body: { account: changed } };
 	});
 }

@@ -9,6 +9,8 @@ import { httpErrorOf } from '../../http/failure-status';
 import { RateLimiter } from '../../http/rate-limit';
 import type { MailQueue } from '../../mail/mailer';
 import type { SiteUrl } from '../../mail/templates';
+import type { Log } from '../../observability/log';
+import type { Metrics } from '../../observability/metrics';
 import type { Account } from '../accounts';
 import {
 	clearedSessionCookie,
@@ -21,7 +23,7 @@ import {
 	validateSessionToken,
 	type Session
 } from '../sessions';
-import type { AuthDb, AuthRateLimits } from '../settings';
+import type { AuthDb, AuthRateLimits, RateLimitRule } from '../settings';
 
 export interface AuthRouteDeps extends AuthDb {
 	mailer: MailQueue;
@@ -34,24 +36,32 @@ export interface AuthRouteDeps extends AuthDb {
 	 * reset): connections opened with them must close now, not at their next periodic check.
 	 */
 	onSessionsEnded?: () => void;
+	log: Log;
+	/** Counts the refusals of the rate limits made with `limiter`. */
+	metrics: Metrics;
 }
 
 export interface AuthContext extends AuthRouteDeps {
 	limiters: { [Rule in keyof AuthRateLimits]: RateLimiter };
+	/** A rate limiter on the settings' clock, whose refusals are counted under its `name`. */
+	limiter(name: string, rule: RateLimitRule): RateLimiter;
 }
 
 export function createAuthContext(deps: AuthRouteDeps): AuthContext {
 	const { rateLimits, now } = deps.settings;
-	const limiter = (rule: keyof AuthRateLimits) => new RateLimiter({ ...rateLimits[rule], now });
+	const limiter = (name: string, rule: RateLimitRule) =>
+		new RateLimiter({ ...rule, now, onRefused: () => deps.metrics.limitRefused(name) });
+	const authLimiter = (rule: keyof AuthRateLimits) => limiter(rule, rateLimits[rule]);
 	return {
 		...deps,
+		limiter,
 		limiters: {
-			mailPerIp: limiter('mailPerIp'),
-			mailPerEmail: limiter('mailPerEmail'),
-			secretPerIp: limiter('secretPerIp'),
-			secretPerEmail: limiter('secretPerEmail'),
-			invitesPerInviter: limiter('invitesPerInviter'),
-			invitesPerEmail: limiter('invitesPerEmail')
+			mailPerIp: authLimiter('mailPerIp'),
+			mailPerEmail: authLimiter('mailPerEmail'),
+			secretPerIp: authLimiter('secretPerIp'),
+			secretPerEmail: authLimiter('secretPerEmail'),
+			invitesPerInviter: authLimiter('invitesPerInviter'),
+			invitesPerEmail: authLimiter('invitesPerEmail')
 		}
 	};
 }
@@ -137,7 +147,7 @@ function sessionsEnded(context: AuthContext): void {
 		try {
 			context.onSessionsEnded?.();
 		} catch (error) {
-			console.error('An onSessionsEnded listener failed:', error);
+			context.log.error({ err: error }, 'an onSessionsEnded listener failed');
 		}
 	});
 }

@@ -25,7 +25,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 	const { db, limiters } = context;
 	// Made now, so that the first sign-in attempt for an unknown address is not the slow one.
 	dummyPasswordHash(context.settings.passwordCost).catch((error: unknown) =>
-		console.error('Could not prepare the dummy password hash:', error)
+		context.log.error({ err: error }, 'could not prepare the dummy password hash')
 	);
 
 	router.add(API.requestSignInLink, async (request) => {
