@@ -21,8 +21,9 @@ import { embedFrameAncestors, keepsOpener } from './embed/frame-policy';
 import { registerEmbedRoutes } from './embed/routes';
 import { deleteStaleTickets } from './embed/tickets';
 import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
+import { registerInvitationAdminRoutes } from './invitations/admin-routes';
 import { registerInvitationRoutes } from './invitations/routes';
-import { sendInvitationsOnChange } from './invitations/sending';
+import { CountedSendings, sendInvitationsOnChange } from './invitations/sending';
 import { mailHandoverRequests } from './handovers/handover-mail';
 import { statusOf } from './http/failure-status';
 import { originPolicy } from './http/origin';
@@ -114,6 +115,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		onSessionsEnded: () => sync.recheckSessions()
 	});
 	registerInvitationRoutes(router, auth, registry);
+	const countedSendings = new CountedSendings();
+	registerInvitationAdminRoutes(router, auth, { registry, site, counted: countedSendings });
 	const workflows = startWorkflows({
 		db,
 		registry,
@@ -139,7 +142,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 				mailer,
 				site,
 				registry,
-				limiters: auth.limiters
+				limiters: auth.limiters,
+				counted: countedSendings
 			})
 		},
 		mailHandoverRequests({ db, mailer, site }),

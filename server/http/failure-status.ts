@@ -65,10 +65,13 @@ const STATUS = {
 	'session-not-found': 404,
 	'portal-not-found': 404,
 	'grant-not-found': 404,
+	'invite-not-found': 404,
 	'method-not-allowed': 405,
 	// The state of things does not allow it (policy codes among them, below).
 	'email-taken': 409,
 	'request-pending': 409,
+	'bulk-invite-refused': 409,
+	'bulk-invite-changed': 409,
 	'invite-revoked': 410,
 	'invite-superseded': 410,
 	'body-too-large': 413,

@@ -8,7 +8,8 @@
  *
  * Every sending is rate-limited per inviting account and per address invited (docs/security.md).
  * One over a limit is not lost: the invitation stays, marked `failed` with the reason, and a
- * Resend Invitation sends it once the limit allows.
+ * Resend Invitation sends it once the limit allows. The invitations of a CSV file were counted as
+ * one act when it was applied (`CountedSendings`), so only the limit per address counts them here.
  */
 import {
 	asksToBeSent,
@@ -36,6 +37,31 @@ export interface InvitationDeps extends AuthDb {
 	registry: DocumentRegistry;
 	/** Counted on every sending (new invitation or resend); `invitesPer*` in `Config.auth`. */
 	limiters: Pick<AuthContext['limiters'], 'invitesPerInviter' | 'invitesPerEmail'>;
+	counted: CountedSendings;
+}
+
+/**
+ * The invitations whose sending their inviter's limit has counted already, as one act (a CSV
+ * file, `invitesByFilePerInviter`): marked for the length of the change that writes them, which
+ * sends them in the same synchronous step.
+ */
+export class CountedSendings {
+	readonly #ids = new Set<string>();
+
+	/** Runs `write` with these invitations marked as counted. */
+	during<T>(inviteIds: Iterable<string>, write: () => T): T {
+		const ids = [...inviteIds];
+		for (const id of ids) this.#ids.add(id);
+		try {
+			return write();
+		} finally {
+			for (const id of ids) this.#ids.delete(id);
+		}
+	}
+
+	has(inviteId: string): boolean {
+		return this.#ids.has(inviteId);
+	}
 }
 
 export function sendInvitationsOnChange(deps: InvitationDeps) {
@@ -67,7 +93,9 @@ function overLimit(
 	invite: Invite,
 	senderId: string
 ): string | null {
-	const bySender = deps.limiters.invitesPerInviter.consume(senderId);
+	const bySender = deps.counted.has(invite.id)
+		? { ok: true as const }
+		: deps.limiters.invitesPerInviter.consume(senderId);
 	if (!bySender.ok) {
 		const sender = document.index!.member(senderId)?.name || 'this Project Admin';
 		return `Not sent: ${sender} sent too many invitations recently. Resend it in ${wait(bySender.retryAfterSeconds)}.`;
@@ -123,13 +151,7 @@ function deliverInvitation(
 		return;
 	}
 	const { expiresAt } = db.transaction(() => {
-		retireTokens(db, 'invite', invite.id, RETIRED_LINKS.bySending);
-		const issued = issueToken(deps, {
-			purpose: 'invite',
-			email: invite.email,
-			subject: invite.id,
-			data: { projectId: project.id }
-		});
+		const issued = issueInviteLink(deps, project.id, invite);
 		mailer.enqueue(
 			invitationMail({
 				site,
@@ -145,4 +167,29 @@ function deliverInvitation(
 	registry.change(projectDocument(project.id), (roots) =>
 		roots.invites.set(invite.id, sentInvitation(invite, now, expiresAt))
 	);
+}
+
+export interface IssuedInviteLink {
+	token: string;
+	expiresAt: number;
+	lifetimeMs: number;
+}
+
+/**
+ * A fresh Accept Invite link for the invitation, valid for an invitation's lifetime; its earlier
+ * links answer from now on that a newer invitation replaced them. Only the token's hash is kept.
+ */
+export function issueInviteLink(
+	deps: AuthDb,
+	projectId: string,
+	invite: Pick<Invite, 'id' | 'email'>
+): IssuedInviteLink {
+	retireTokens(deps.db, 'invite', invite.id, RETIRED_LINKS.bySending);
+	const issued = issueToken(deps, {
+		purpose: 'invite',
+		email: invite.email,
+		subject: invite.id,
+		data: { projectId }
+	});
+	return { ...issued, lifetimeMs: deps.settings.tokenLifetimesMs.invite };
 }

@@ -19,7 +19,9 @@ import {
 	ROLES,
 	decideRemoval,
 	emailDomain,
+	invitedOrMember,
 	isOpenInvitation,
+	openInvitationsByEmail,
 	withResendRequested,
 	type Assignment,
 	type HandoverRequest,
@@ -170,21 +172,8 @@ export function inviteStanding(
 	zones: readonly Zone[],
 	address: string
 ): AddressStanding {
-	const member = facts.memberByEmail(address);
-	if (member)
-		return {
-			kind: 'skipped',
-			why: 'member',
-			message: `${address} is already a member of this project.`
-		};
-	for (const invite of invites) {
-		if (invite.email === address && isOpenInvitation(invite))
-			return {
-				kind: 'skipped',
-				why: 'invited',
-				message: `${address} is already invited: use Resend Invitation in Invited Users.`
-			};
-	}
+	const already = invitedOrMember(facts, openInvitationsByEmail(invites), address);
+	if (already) return { kind: 'skipped', ...already };
 	const claimed = facts.invitees.zonesOf(address);
 	const candidates = claimed.length > 0 ? zones.filter((zone) => claimed.includes(zone.id)) : zones;
 	const open = candidates.filter(

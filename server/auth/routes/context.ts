@@ -51,7 +51,8 @@ export function createAuthContext(deps: AuthRouteDeps): AuthContext {
 			secretPerIp: limiter('secretPerIp'),
 			secretPerEmail: limiter('secretPerEmail'),
 			invitesPerInviter: limiter('invitesPerInviter'),
-			invitesPerEmail: limiter('invitesPerEmail')
+			invitesPerEmail: limiter('invitesPerEmail'),
+			invitesByFilePerInviter: limiter('invitesByFilePerInviter')
 		}
 	};
 }
