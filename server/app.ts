@@ -96,11 +96,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	const stopHousekeeping = startHousekeeping(authDb);
 	const allowedOrigins = () => [site.origin];
 
-	const registry = new DocumentRegistry(
-		sqliteDocumentStore(db),
-		projectDirectory(db),
-		options.documents
-	);
+	const registry = new DocumentRegistry(sqliteDocumentStore(db), projectDirectory(db), {
+		...options.documents,
+		now
+	});
 
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add(API.health, () => ({ body: { ok: true } }));

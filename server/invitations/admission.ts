@@ -1,11 +1,12 @@
 /**
  * Turning an invitation into a membership, on the server's authority: the invitee becomes a member
- * with the role, zone and data views the invitation named (and the policy accepted when it was
- * made), and the invitation is marked accepted, in one change of the project document.
+ * with the role, zone, data views and end date the invitation named (and the policy accepted when
+ * it was made), and the invitation is marked accepted, in one change of the project document.
  */
 import {
 	acceptedInvitation,
 	defaultScope,
+	endsAtOf,
 	projectDocument,
 	type Invite,
 	type Member
@@ -33,6 +34,7 @@ export function admitInvitee(
 				zoneId: invite.zoneId,
 				scope: invite.scope ?? defaultScope(facts, invite.zoneId),
 				joinedAt: now,
+				endsAt: endsAtOf(invite),
 				updatedBy: invite.invitedBy,
 				updatedAt: now
 			};

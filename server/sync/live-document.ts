@@ -147,6 +147,8 @@ export interface LiveDocumentOptions {
 	 * @default 65536
 	 */
 	compactAfterBytes?: number;
+	/** The clock the policy judges time by (end dates). @default Date.now */
+	now?: () => number;
 }
 
 /** The maps at a document's roots, each holding its root's entries (one kind's, of a union). */
@@ -228,7 +230,10 @@ export class LiveDocument {
 		this.#repairEntries();
 
 		if (address.kind === 'project') {
-			this.index = new ProjectIndex(Object.fromEntries(this.roots) as unknown as ProjectMaps);
+			this.index = new ProjectIndex(
+				Object.fromEntries(this.roots) as unknown as ProjectMaps,
+				options.now
+			);
 		}
 		this.awareness = new Awareness(this.doc);
 		this.awareness.setLocalState(null);

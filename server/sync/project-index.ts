@@ -39,7 +39,11 @@ export class ProjectIndex implements ProjectFacts {
 	readonly #viewByZone = new Map<string, string>();
 	#admins = 0;
 
-	constructor(maps: ProjectMaps) {
+	/** `now`: the server's clock, which the policy judges end dates by. */
+	constructor(
+		maps: ProjectMaps,
+		readonly now: () => number = Date.now
+	) {
 		this.#maps = maps;
 		for (const value of maps.members.values()) this.#addMember(value as Member);
 		for (const value of maps.views.values()) this.#addView(value as DataView);
@@ -97,7 +101,8 @@ export class ProjectIndex implements ProjectFacts {
 				const accountId = this.#accountByEmail.get(email.toLowerCase());
 				return accountId === undefined ? undefined : member(accountId);
 			},
-			adminCount: this.adminCount
+			adminCount: this.adminCount,
+			now: this.now
 		};
 	}
 

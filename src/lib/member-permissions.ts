@@ -19,16 +19,17 @@ import {
 	ROLES,
 	decideRemoval,
 	emailDomain,
+	endsAtOf,
 	invitedOrMember,
 	isOpenInvitation,
 	openInvitationsByEmail,
 	withResendRequested,
-	type Assignment,
 	type HandoverRequest,
 	type Invite,
 	type Invitees,
 	type Member,
 	type ProjectFacts,
+	type Reassignment,
 	type Role,
 	type Zone
 } from './shared';
@@ -38,10 +39,16 @@ export type InviteFacts = ProjectFacts & { readonly invitees: Invitees };
 
 /**
  * The member's role and data views after a role change: a Project Admin sees every data view; a
- * role below keeps the data views the member has. The wiring writes what this returns.
+ * role below keeps the data views the member has, and every role the end date. The wiring writes
+ * what this returns.
  */
-export function nextAssignment(member: Member, role: Role): Assignment {
-	return { role, zoneId: member.zoneId, scope: role === 'admin' ? 'all' : member.scope };
+export function nextAssignment(member: Member, role: Role): Reassignment {
+	return {
+		role,
+		zoneId: member.zoneId,
+		scope: role === 'admin' ? 'all' : member.scope,
+		endsAt: endsAtOf(member)
+	};
 }
 
 /** `handovers`: the project's hand-over requests, so that one that waits is not asked again. */

@@ -10,6 +10,7 @@ import { formatDateTime } from './shared';
 import { kindOf } from './console/workspace-kinds';
 import {
 	CLOSE,
+	endsAtOf,
 	isResendRequest,
 	parseDocumentName,
 	ROLE_LABELS,
@@ -121,6 +122,8 @@ function memberAttempt(attempted: unknown, current: unknown, context: SyncWordin
 			: `Making ${name} ${ROLE_LABELS[mine.role]}`;
 	if (!sameScope(mine.scope, theirs.scope))
 		return self ? 'Changing your own data views' : `Changing the data views of ${name}`;
+	if (endsAtOf(mine) !== endsAtOf(theirs))
+		return self ? 'Changing when your own access ends' : `Changing when the access of ${name} ends`;
 	return self ? 'Changing your own entry' : `Changing the entry of ${name}`;
 }
 
@@ -219,6 +222,10 @@ function whatToDo(code: ReasonCode, refused: RefusedChange, context: SyncWording
 			return 'Nothing to do: they are in the Users list.';
 		case 'request-decided':
 			return 'Nothing to do: the request has been decided.';
+		case 'end-date-past':
+			return 'Choose a later end date.';
+		case 'access-ended':
+			return 'Invite them again if they still need access.';
 		case 'reason-required':
 			return 'Deny it again and say why: the requester is told.';
 		case 'not-checked':

@@ -127,6 +127,8 @@ export const REFUSAL_REASONS: Record<ReasonCode, string> = {
 	'request-decided': 'the request had already been decided',
 	'reason-required': 'a denial needs a reason',
 	'invite-accepted': 'the invitation had already been accepted',
+	'end-date-past': 'the end date had already passed',
+	'access-ended': 'that access had already ended',
 	'recipient-without-access': 'a recipient may not read this data view',
 	'handover-target': 'a hand-over request goes from one Project Admin to another',
 	'handover-not-yours':

@@ -68,6 +68,8 @@ export interface InvitationRequest {
 	scope: Invite['scope'];
 	invitedBy: string;
 	invitedAt: number;
+	/** When the membership it offers ends; none when absent. */
+	endsAt?: number | null;
 }
 
 /** A new invitation: queued, asked to be sent once, nothing sent yet. */
@@ -80,6 +82,7 @@ export function newInvitation(request: InvitationRequest): Invite {
 		scope: request.scope,
 		invitedBy: request.invitedBy,
 		invitedAt: request.invitedAt,
+		endsAt: request.endsAt ?? null,
 		sendRequests: 1,
 		status: 'queued',
 		sentAt: null,

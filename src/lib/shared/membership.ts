@@ -7,6 +7,19 @@ import { DescriptionSchema, EmailSchema, IdSchema, NameSchema, TimestampSchema }
 import { ScopeSchema } from './project';
 import { RoleSchema } from './roles';
 
+/**
+ * The last moment of a membership's access: the server removes the membership once it has passed.
+ * Null, or absent (entries stored before end dates existed), when access does not end. The console
+ * sets the end of the chosen day in the admin's time zone (`endOfDay`), so that the day it shows
+ * (`formatDate`) is the last day of access.
+ */
+export const EndsAtSchema = TimestampSchema.nullable().optional();
+
+/** When an entry's access ends; null when it does not. */
+export function endsAtOf(entry: { endsAt?: number | null }): number | null {
+	return entry.endsAt ?? null;
+}
+
 export const MemberSchema = z.strictObject({
 	accountId: IdSchema,
 	email: EmailSchema,
@@ -16,6 +29,8 @@ export const MemberSchema = z.strictObject({
 	zoneId: IdSchema,
 	scope: ScopeSchema,
 	joinedAt: TimestampSchema,
+	/** When the membership ends (docs/workflows.md, "Access that ends"). */
+	endsAt: EndsAtSchema,
 	/** Who made the last change to this entry, and when (the server checks the author). */
 	updatedBy: IdSchema,
 	updatedAt: TimestampSchema
@@ -37,6 +52,8 @@ export const InviteSchema = z.strictObject({
 	scope: ScopeSchema,
 	invitedBy: IdSchema,
 	invitedAt: TimestampSchema,
+	/** When the membership the invitation offers ends; carried to the member entry on acceptance. */
+	endsAt: EndsAtSchema,
 	/**
 	 * How many times an admin asked for the invitation to be sent: 1 on creation, +1 for each
 	 * Resend Invitation. The server sends a fresh link whenever it grows.

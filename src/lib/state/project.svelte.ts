@@ -306,6 +306,8 @@ export class ProjectState implements ProjectFacts {
 		return accountId === undefined ? undefined : this.members.get(accountId);
 	};
 	adminCount = () => this.#admins;
+	/** The reader's clock: the server judges end dates by its own, and says so when they differ. */
+	now = () => Date.now();
 	/**
 	 * Which zones an invited address belongs to, as far as the console knows: the zones its email
 	 * domain claims. The server also knows who belongs to which zone, and refuses on that too.

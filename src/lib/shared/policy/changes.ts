@@ -26,6 +26,7 @@ import {
 import { checkPermission, type MatrixAction } from './matrix';
 import {
 	decideInvite,
+	decideInviteResend,
 	decideMemberChange,
 	decideRemoval,
 	decideRequestDecision,
@@ -182,7 +183,8 @@ function judgeInviteChange(
 	// Any write to an existing invitation, even one that changes nothing, is managing users.
 	return firstDenial(
 		() => decideRemovalOfInvite(facts, authorId),
-		() => decideClientInvitationMove(change.before, change.after)
+		() => decideClientInvitationMove(change.before, change.after),
+		() => (change.kind === 'update' ? decideInviteResend(facts, change.before) : ALLOW)
 	);
 }
 

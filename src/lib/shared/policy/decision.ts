@@ -35,6 +35,9 @@ export const REASON_CODES = [
 	'request-decided',
 	'reason-required',
 	'invite-accepted',
+	// Access that ends.
+	'end-date-past',
+	'access-ended',
 	// Hand-over requests between Project Admins.
 	'handover-target',
 	'handover-not-yours',

@@ -16,6 +16,11 @@ export interface ProjectFacts {
 	member(accountId: string): Member | undefined;
 	memberByEmail(email: string): Member | undefined;
 	adminCount(): number;
+	/**
+	 * The time the rules judge by (an end date must be in the future): on the server its clock,
+	 * which is the one that counts; in the console the reader's, which only explains.
+	 */
+	now(): number;
 }
 
 export interface ProjectSnapshot {
@@ -23,6 +28,8 @@ export interface ProjectSnapshot {
 	zones: Iterable<Zone>;
 	views: Iterable<DataView>;
 	members: Iterable<Member>;
+	/** The time to judge by. @default Date.now() at each question */
+	now?: number;
 }
 
 /** Facts over a snapshot; fine for the UI and tests, where a project is read once per render. */
@@ -44,6 +51,7 @@ export function factsFromSnapshot(snapshot: ProjectSnapshot): ProjectFacts {
 		viewOfZone: (id) => viewsByZone.get(id),
 		member: (id) => members.get(id),
 		memberByEmail: (email) => byEmail.get(email.toLowerCase()),
-		adminCount: () => admins
+		adminCount: () => admins,
+		now: () => snapshot.now ?? Date.now()
 	};
 }

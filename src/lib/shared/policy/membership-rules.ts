@@ -6,14 +6,19 @@
  *   user is Analyst or Consumer, and sees exactly their own zone's data view;
  * - institution-zone management: members come from the owning Institution Zone or the Network
  *   Zone, and Network Zone users ask to join (or to be subscribed to boards) by request;
- * - anyone may step down or leave, and a project always keeps at least one Project Admin.
+ * - anyone may step down or leave, and a project always keeps at least one Project Admin;
+ * - an end date on a membership is managing it: set, changed or cleared by a Project Admin who may
+ *   manage the member, always in the future by the server's clock, never on the only Project Admin.
  */
 import { z } from 'zod';
 import { zoneLabel, zonesClaimingEmail, type Zone } from '../consortium';
 import { readKnownFields } from '../entries';
+import { formatDate } from '../human-format';
 import { EmailSchema, IdSchema } from '../ids';
 import {
 	AccessRequestSchema,
+	EndsAtSchema,
+	endsAtOf,
 	MemberSchema,
 	type AccessRequest,
 	type Invite,
@@ -44,9 +49,9 @@ export interface Assignment {
 // denial with a reason, never an allow.
 
 const AssignmentSchema = z.object({ role: RoleSchema, zoneId: IdSchema, scope: ScopeSchema });
-const InviteProposalSchema = AssignmentSchema.extend({ email: EmailSchema });
-/** A new role and data views for a member, whose zone is a fact about the person. */
-const ReassignmentSchema = AssignmentSchema.omit({ zoneId: true });
+const InviteProposalSchema = AssignmentSchema.extend({ email: EmailSchema, endsAt: EndsAtSchema });
+/** A new role, data views and end date for a member, whose zone is a fact about the person. */
+const ReassignmentSchema = AssignmentSchema.omit({ zoneId: true }).extend({ endsAt: EndsAtSchema });
 const RequesterSchema = z.object({ accountId: IdSchema, zoneId: IdSchema });
 const RoleInputSchema = z.object({ role: RoleSchema });
 
@@ -138,6 +143,13 @@ function requireAdmin(facts: ProjectFacts, actorId: string): Decision {
 	return ALLOW;
 }
 
+/** Only a Project Admin says until when someone has access; the member themselves least of all. */
+function requireAdminForEndDate(facts: ProjectFacts, actorId: string, target: Member): Decision {
+	const admin = requireAdmin(facts, actorId);
+	if (admin.ok || admin.code !== 'admin-only' || actorId !== target.accountId) return admin;
+	return deny('admin-only', 'Only a Project Admin can change when your access ends.');
+}
+
 function requireMember(facts: ProjectFacts, actorId: string): Decision {
 	return facts.member(actorId)
 		? ALLOW
@@ -155,7 +167,12 @@ function requireMember(facts: ProjectFacts, actorId: string): Decision {
 function protectOtherAdmins(
 	actorId: string,
 	target: Member,
-	act: 'remove' | 'demote' | 'change the data views of' | 'rewrite the entry of'
+	act:
+		| 'remove'
+		| 'demote'
+		| 'change the data views of'
+		| 'set an end date for'
+		| 'rewrite the entry of'
 ): Decision {
 	if (target.role !== 'admin' || target.accountId === actorId) return ALLOW;
 	if (act !== 'remove' && act !== 'demote')
@@ -179,6 +196,61 @@ function keepOneAdmin(facts: ProjectFacts, target: Member, nextRole: Role | null
 
 export interface InviteProposal extends Assignment {
 	email: string;
+	/** When the membership it offers ends; none when absent or null. */
+	endsAt?: number | null;
+}
+
+/** A member's role, data views and end date after a change; an absent end date is none. */
+export interface Reassignment extends Assignment {
+	endsAt?: number | null;
+}
+
+// ---- end dates ------------------------------------------------------------------------------
+
+/**
+ * An end date is judged by the clock of whoever judges (`facts.now()`): the server's decides.
+ * A date that has passed by the time a change reaches the server (an admin offline, a clock ahead
+ * of the server's) is refused there, so a late change never sets an end that is already over.
+ */
+function endDateInFuture(facts: ProjectFacts, endsAt: number | null): Decision {
+	if (endsAt === null || endsAt > facts.now()) return ALLOW;
+	return deny(
+		'end-date-past',
+		`An end date must be in the future: ${formatDate(endsAt)} has already passed.`
+	);
+}
+
+/**
+ * The only Project Admin keeps the project running, so their access cannot end by date: the
+ * project would be left without an admin. (Should a project's last Project Admin still have an end
+ * date when it comes, because the others left since, the server keeps them and says so.)
+ */
+function noEndForTheOnlyAdmin(
+	facts: ProjectFacts,
+	target: Member,
+	next: Pick<Reassignment, 'role' | 'endsAt'>
+): Decision {
+	const otherAdmins = facts.adminCount() - (target.role === 'admin' ? 1 : 0);
+	if (endsAtOf(next) === null || next.role !== 'admin' || otherAdmins > 0) return ALLOW;
+	return deny(
+		'last-admin',
+		'The only Project Admin cannot have an end date: a project always keeps at least one Project Admin. Make someone else Project Admin first.'
+	);
+}
+
+/**
+ * A membership whose end date has passed is over: the server removes it, and nothing but a removal
+ * may touch it until then, so that an edit racing the server (or sent while offline) never keeps
+ * alive what has ended.
+ */
+function accessNotEnded(facts: ProjectFacts, target: Member): Decision {
+	const endsAt = endsAtOf(target);
+	if (endsAt === null || endsAt > facts.now()) return ALLOW;
+	const name = target.name.trim() || target.email;
+	return deny(
+		'access-ended',
+		`${name}'s access ended on ${formatDate(endsAt)}: the server removes the membership.`
+	);
 }
 
 /**
@@ -261,7 +333,21 @@ export function decideInvite(
 		},
 		() => inviteeZoneRule(facts, invitees, proposal),
 		() => unlistedDomainRule(facts, actorId, invitees, proposal),
-		() => assignmentRules(facts, proposal)
+		() => assignmentRules(facts, proposal),
+		() => endDateInFuture(facts, endsAtOf(proposal))
+	);
+}
+
+/**
+ * Resending an invitation whose end date has passed would mail a link to access that is already
+ * over: it is refused, and the invitation can only be revoked (and made again with a new date).
+ */
+export function decideInviteResend(facts: ProjectFacts, invite: Invite): Decision {
+	const endsAt = endsAtOf(invite);
+	if (endsAt === null || endsAt > facts.now()) return ALLOW;
+	return deny(
+		'access-ended',
+		`The access this invitation offers ended on ${formatDate(endsAt)}: revoke it and invite again with a new end date.`
 	);
 }
 
@@ -291,16 +377,18 @@ function unlistedDomainRule(
 }
 
 /**
- * A change of role or data views. Immutable fields and stamps are the change judge's business;
- * this is the rule about who may move whom where. Writing a member's entry is managing them,
- * whatever the write changes: an entry rewritten with the same role and data views (new stamps
- * only) is still someone's entry, so it takes a Project Admin who may manage that member.
+ * A change of role, data views or end date. Immutable fields and stamps are the change judge's
+ * business; this is the rule about who may move whom where, and until when. Writing a member's
+ * entry is managing them, whatever the write changes: an entry rewritten with the same role, data
+ * views and end date (new stamps only) is still someone's entry, so it takes a Project Admin who
+ * may manage that member. An end date is a Project Admin's to set, change or clear, like a role:
+ * nobody extends their own access, and no admin sets one for another Project Admin.
  */
 export function decideMemberChange(
 	facts: ProjectFacts,
 	actorId: string,
 	member: Member,
-	nextAssignment: Assignment
+	nextAssignment: Reassignment
 ): Decision {
 	const input = readMember(member);
 	if (!input.ok) return input;
@@ -310,13 +398,30 @@ export function decideMemberChange(
 	const next = nextInput.value;
 	const roleChanged = next.role !== target.role;
 	const scopeChanged = !sameScope(next.scope, target.scope);
+	const nextEnd = endsAtOf(next);
+	const endChanged = nextEnd !== endsAtOf(target);
 	const isSelf = actorId === target.accountId;
-	if (!roleChanged && !scopeChanged) return decideRewrite(facts, actorId, target, isSelf);
-	const stepsDown = isSelf && !scopeChanged && RANK[next.role] < RANK[target.role];
+	const ended = accessNotEnded(facts, target);
+	if (!ended.ok) return ended;
+	if (!roleChanged && !scopeChanged && !endChanged)
+		return decideRewrite(facts, actorId, target, isSelf);
+	const stepsDown = isSelf && !scopeChanged && !endChanged && RANK[next.role] < RANK[target.role];
+	const act = roleChanged
+		? 'demote'
+		: scopeChanged
+			? 'change the data views of'
+			: 'set an end date for';
 	return firstDenial(
-		() => (stepsDown ? requireMember(facts, actorId) : requireAdmin(facts, actorId)),
-		() => protectOtherAdmins(actorId, target, roleChanged ? 'demote' : 'change the data views of'),
+		() =>
+			stepsDown
+				? requireMember(facts, actorId)
+				: endChanged
+					? requireAdminForEndDate(facts, actorId, target)
+					: requireAdmin(facts, actorId),
+		() => protectOtherAdmins(actorId, target, act),
 		() => keepOneAdmin(facts, target, next.role),
+		() => (endChanged ? endDateInFuture(facts, nextEnd) : ALLOW),
+		() => noEndForTheOnlyAdmin(facts, target, next),
 		() => assignmentRules(facts, { ...next, zoneId: target.zoneId })
 	);
 }
@@ -470,7 +575,7 @@ export function defaultScope(facts: ProjectFacts, zoneId: string): Scope {
  */
 export function queuedInvite(
 	facts: ProjectFacts,
-	invitation: { id: string; email: string; role: Role; zoneId: string },
+	invitation: { id: string; email: string; role: Role; zoneId: string; endsAt?: number | null },
 	invitedBy: string,
 	invitedAt: number
 ): Invite {
