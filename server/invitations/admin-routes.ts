@@ -40,7 +40,8 @@ export function registerInvitationAdminRoutes(
 	async function readFile(
 		request: ApiRequest,
 		projectId: string,
-		accountId: string
+		accountId: string,
+		timeZone: string
 	): Promise<ReadFile> {
 		orThrow(withProject(registry, projectId, ({ facts }) => checkProjectAdmin(facts, accountId)));
 		const body = await readCsvBody(
@@ -49,12 +50,14 @@ export function registerInvitationAdminRoutes(
 			(size) =>
 				`The file is larger than ${size}, the most a file of people to invite may be; nothing was read.`
 		);
-		return orThrow(readBulkInviteCsv(body));
+		const { lines, positions } = orThrow(readBulkInviteCsv(body));
+		return { lines, positions, timeZone };
 	}
 
 	router.add(API.previewBulkInvite, async (request) => {
 		const { account } = requireSignedIn(auth, request);
-		const file = await readFile(request, request.params.id, account.id);
+		const { timeZone } = request.query();
+		const file = await readFile(request, request.params.id, account.id, timeZone);
 		const { preview } = orThrow(previewBulkInvite(bulk, request.params.id, account.id, file));
 		const body: BulkInvitePreview = preview;
 		return { body };
@@ -62,8 +65,8 @@ export function registerInvitationAdminRoutes(
 
 	router.add(API.applyBulkInvite, async (request) => {
 		const { account } = requireSignedIn(auth, request);
-		const { fingerprint } = request.query();
-		const file = await readFile(request, request.params.id, account.id);
+		const { fingerprint, timeZone } = request.query();
+		const file = await readFile(request, request.params.id, account.id, timeZone);
 		const { applied } = orThrow(
 			applyBulkInvite(bulk, request.params.id, account.id, file, fingerprint)
 		);

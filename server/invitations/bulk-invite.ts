@@ -50,6 +50,8 @@ export interface BulkInviteDeps {
 export interface ReadFile {
 	lines: readonly BulkInviteLine[];
 	positions: Partial<Record<BulkInviteColumn, number>>;
+	/** The time zone whose days its end dates name: the sender's. */
+	timeZone: string;
 }
 
 type Place = 'project-not-found' | 'not-project-admin';
@@ -63,7 +65,7 @@ export function previewBulkInvite(
 	return withProject(deps.registry, projectId, (project) => {
 		const admin = checkProjectAdmin(project.facts, actorId);
 		if (!admin.ok) return admin;
-		const rows = judgeFile(deps, project, actorId, file.lines);
+		const rows = judgeFile(deps, project, actorId, file);
 		return succeed({
 			preview: {
 				rows: rows.map(({ invite: _, ...row }) => row),
@@ -89,7 +91,7 @@ export function applyBulkInvite(
 	return withProject(deps.registry, projectId, (project): ReturnType<typeof applyBulkInvite> => {
 		const admin = checkProjectAdmin(project.facts, actorId);
 		if (!admin.ok) return admin;
-		const rows = judgeFile(deps, project, actorId, file.lines);
+		const rows = judgeFile(deps, project, actorId, file);
 		const refused = rows.filter((row) => row.outcome === 'refused');
 		if (refused.length > 0) return refusedNow(refused, file.positions);
 		if (fingerprintOf(rows) !== fingerprint)
@@ -129,7 +131,7 @@ function judgeFile(
 	deps: BulkInviteDeps,
 	{ document, facts }: HeldProject,
 	actorId: string,
-	lines: readonly BulkInviteLine[]
+	file: ReadFile
 ): PlannedBulkRow[] {
 	return planBulkInvite(
 		{
@@ -139,17 +141,25 @@ function judgeFile(
 			zones: [...document.root('zones').values()],
 			views: [...document.root('views').values()],
 			openInvitations: openInvitationsByEmail(document.root('invites').values()),
+			timeZone: file.timeZone,
 			hasAccount: (email) => findAccountByEmail(deps.db, email) !== null,
 			now: deps.now(),
 			newId
 		},
-		lines
+		file.lines
 	);
 }
 
 /** What a preview said, row by row: the apply must find the same. */
 function fingerprintOf(rows: readonly PlannedBulkRow[]): string {
-	const said = rows.map((row) => [row.row, row.outcome, row.email, row.role, row.zoneId]);
+	const said = rows.map((row) => [
+		row.row,
+		row.outcome,
+		row.email,
+		row.role,
+		row.zoneId,
+		row.endsAt
+	]);
 	return createHash('sha256').update(JSON.stringify(said)).digest('hex');
 }
 

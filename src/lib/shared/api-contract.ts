@@ -39,6 +39,7 @@ import {
 import {
 	BulkInviteAppliedSchema,
 	BulkInviteApplyQuerySchema,
+	BulkInvitePreviewQuerySchema,
 	BulkInvitePreviewSchema
 } from './bulk-invite';
 import {
@@ -287,6 +288,7 @@ export const API = routes({
 		path: '/api/projects/:id/invites/csv/preview',
 		summary: 'What a CSV file of people would do, row by row, doing nothing (Project Admins).',
 		caller: 'session',
+		query: BulkInvitePreviewQuerySchema,
 		body: { type: 'file', contentType: 'text/csv' },
 		answer: json(BulkInvitePreviewSchema),
 		errors: ['unauthenticated', 'project-not-found', 'not-project-admin', 'invalid-csv']

@@ -1,6 +1,6 @@
 /**
  * Inviting people from a CSV file (docs/workflows.md, "Bulk invites and invite links"): one row
- * per person (email, name, role, zone or data view), each judged by the rules Invite Users
+ * per person (email, name, role, zone or data view, end date), each judged by the rules Invite Users
  * follows, so that a file can do nothing the dialog could not: the address is read as the dialog
  * reads it, an address already a member or already invited is left out and said so, the zone comes
  * from the address's domain unless the row names one, and the invitation the row would write is
@@ -11,8 +11,8 @@
 import { z } from 'zod';
 import { zoneLabel, type Zone } from './consortium';
 import { decodeUtf8, parseCsv, formatCsv, type CsvProblem } from './csv';
-import { countOf } from './human-format';
-import { EmailSchema, IdSchema, emailDomain } from './ids';
+import { countOf, endOfDayIn, formatDate, isTimeZone } from './human-format';
+import { EmailSchema, IdSchema, TimestampSchema, emailDomain } from './ids';
 import { invitedOrMember, type OpenInvite } from './invitation-lifecycle';
 import type { Invite } from './membership';
 import { fail, succeed, type Outcome } from './outcome';
@@ -32,7 +32,7 @@ export const BULK_INVITE_LIMITS = {
 } as const;
 
 /** The columns a file may have, by the names the template gives them. */
-export const BULK_INVITE_COLUMNS = ['email', 'name', 'role', 'zone'] as const;
+export const BULK_INVITE_COLUMNS = ['email', 'name', 'role', 'zone', 'end date'] as const;
 export type BulkInviteColumn = (typeof BULK_INVITE_COLUMNS)[number];
 
 /** How each column is named in messages ("Row 7, role: …"). */
@@ -40,19 +40,26 @@ export const COLUMN_WORDS: Record<BulkInviteColumn, string> = {
 	email: 'email',
 	name: 'name',
 	role: 'role',
-	zone: 'zone or data view'
+	zone: 'zone or data view',
+	'end date': 'end date'
 };
 
 /** Header cells read as each column, compared ignoring case, spaces, "_" and "-". */
 const COLUMN_NAMES: Readonly<Record<string, BulkInviteColumn>> = {
 	email: 'email',
+	'e mail': 'email',
 	'email address': 'email',
+	'e mail address': 'email',
 	name: 'name',
 	'full name': 'name',
 	role: 'role',
 	zone: 'zone',
 	'data view': 'zone',
-	'zone or data view': 'zone'
+	'zone or data view': 'zone',
+	'end date': 'end date',
+	'ends at': 'end date',
+	'ends on': 'end date',
+	'access ends': 'end date'
 };
 
 const REQUIRED_COLUMNS: readonly BulkInviteColumn[] = ['email', 'role'];
@@ -239,7 +246,8 @@ export const BULK_ROW_CODES = [
 	'invalid-email',
 	'duplicate-row',
 	'zone-needed',
-	'ambiguous-zone'
+	'ambiguous-zone',
+	'invalid-end-date'
 ] as const;
 export type BulkRowCode = (typeof BULK_ROW_CODES)[number] | ReasonCode;
 
@@ -254,6 +262,8 @@ export const BulkInviteRowSchema = z.object({
 	outcome: z.enum(BULK_INVITE_OUTCOMES),
 	role: z.enum(ROLES).nullable(),
 	zoneId: IdSchema.nullable(),
+	/** The last moment of access the invitation offers; null when the row names no end date. */
+	endsAt: TimestampSchema.nullable(),
 	/** Why the row is refused (a policy reason code, or one of `BULK_ROW_CODES`). */
 	code: z.string().nullable(),
 	/** The column at fault, when one is. */
@@ -281,7 +291,16 @@ export const BulkInvitePreviewSchema = z.object({
 });
 export type BulkInvitePreview = z.infer<typeof BulkInvitePreviewSchema>;
 
-export const BulkInviteApplyQuerySchema = z.object({
+/** The time zone a file's end dates are days of: the one of the person sending it. */
+const TimeZoneSchema = z
+	.string()
+	.max(64)
+	.refine(isTimeZone, 'Name a time zone such as Europe/Helsinki')
+	.default('UTC');
+
+export const BulkInvitePreviewQuerySchema = z.object({ timeZone: TimeZoneSchema });
+
+export const BulkInviteApplyQuerySchema = BulkInvitePreviewQuerySchema.extend({
 	fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'The fingerprint of the preview applied')
 });
 
@@ -302,6 +321,8 @@ export interface BulkInviteContext {
 	zones: readonly Zone[];
 	views: readonly DataView[];
 	openInvitations: ReadonlyMap<string, OpenInvite>;
+	/** The time zone whose days the end date column names. */
+	timeZone: string;
 	/** Whether the address has an account: it is then added at once rather than mailed a link. */
 	hasAccount(email: string): boolean;
 	now: number;
@@ -356,7 +377,7 @@ function planRow(
 			`Row ${earlier} invites ${email} already: keep one row per person.`
 		);
 	firstRowOf.set(email, line.row);
-	const base = { row: line.row, email, name, code: null, column: null, invite: null };
+	const base = { row: line.row, email, name, endsAt: null, code: null, column: null, invite: null };
 	const already = invitedOrMember(facts, context.openInvitations, email);
 	if (already) {
 		const member = facts.memberByEmail(email);
@@ -375,9 +396,11 @@ function planRow(
 	const zone =
 		line.cells.zone.trim() === '' ? zoneOfAddress(context, email) : zoneOfCell(line.cells.zone);
 	if (!zone.ok) return refusedRow(line.row, email, name, zone.code, 'zone', zone.message);
+	const ends = readEndDate(line.cells['end date'], context.timeZone);
+	if (!ends.ok) return refusedRow(line.row, email, name, ends.code, 'end date', ends.message);
 	const invite = queuedInvite(
 		facts,
-		{ id: context.newId(), email, role: role.role, zoneId: zone.zoneId },
+		{ id: context.newId(), email, role: role.role, zoneId: zone.zoneId, endsAt: ends.endsAt },
 		actorId,
 		context.now
 	);
@@ -387,7 +410,7 @@ function planRow(
 		{ root: 'invites', key: invite.id, before: undefined, after: invite },
 		context.invitees
 	);
-	const placed = { ...base, role: role.role, zoneId: zone.zoneId };
+	const placed = { ...base, role: role.role, zoneId: zone.zoneId, endsAt: ends.endsAt };
 	if (!decision.ok)
 		return {
 			...placed,
@@ -396,18 +419,20 @@ function planRow(
 			column: COLUMN_OF_REASON[decision.code] ?? null,
 			message: decision.message
 		};
+	const until =
+		ends.endsAt === null ? '' : ` Access ends after ${formatDate(ends.endsAt, context.timeZone)}.`;
 	return context.hasAccount(email)
 		? {
 				...placed,
 				invite,
 				outcome: 'add',
-				message: 'Has an account: added at once, and told by mail.'
+				message: `Has an account: added at once, and told by mail.${until}`
 			}
 		: {
 				...placed,
 				invite,
 				outcome: 'invite',
-				message: 'Invited by mail, with an Accept Invite link.'
+				message: `Invited by mail, with an Accept Invite link.${until}`
 			};
 }
 
@@ -426,6 +451,7 @@ function refusedRow(
 		outcome: 'refused',
 		role: null,
 		zoneId: null,
+		endsAt: null,
 		code,
 		column,
 		message,
@@ -444,7 +470,8 @@ const COLUMN_OF_REASON: Partial<Record<string, BulkInviteColumn>> = {
 	'zone-not-in-project': 'zone',
 	'unknown-zone': 'zone',
 	'unknown-view': 'zone',
-	'iz-user-scope': 'zone'
+	'iz-user-scope': 'zone',
+	'end-date-past': 'end date'
 };
 
 /** Role ids, their labels and Messenger, however they are capitalised and spaced. */
@@ -468,6 +495,25 @@ function readRole(cell: string): RoleRead {
 			? `The role is missing: write ${roles}.`
 			: `"${shown(cell.trim())}" is not a project role: write ${roles}.`
 	);
+}
+
+type EndRead = Outcome<{ endsAt: number | null }, 'invalid-end-date'>;
+
+/**
+ * An end date is a day, written as ISO 8601 does ("2027-08-31"), which no spreadsheet's locale can
+ * read the other way round; access lasts until that day is over in the sender's time zone. Whether
+ * it is still to come is the policy's question (`end-date-past`), asked with the server's clock.
+ */
+function readEndDate(cell: string, timeZone: string): EndRead {
+	const written = cell.trim();
+	if (written === '') return succeed({ endsAt: null });
+	const endsAt = endOfDayIn(written, timeZone);
+	return endsAt === null
+		? fail(
+				'invalid-end-date',
+				`"${shown(written)}" is not a day written as year-month-day: write the last day of access as 2027-08-31, or leave the cell empty.`
+			)
+		: succeed({ endsAt });
 }
 
 type ZoneRead = Outcome<{ zoneId: string }, 'unknown-zone' | 'ambiguous-zone' | 'zone-needed'>;
@@ -568,6 +614,13 @@ export function reasonNotToApply(
 	return null;
 }
 
+/** The template's example end date: the last day of next August, a summer job's end. */
+function endOfTemplate(): string {
+	const now = new Date();
+	const year = now.getUTCMonth() >= 7 ? now.getUTCFullYear() + 1 : now.getUTCFullYear();
+	return `${year}-08-31`;
+}
+
 /**
  * A file to start from: the columns, and a row for a zone of the project whose data view is its
  * own, so that the zone column shows a name the file may use.
@@ -577,7 +630,7 @@ export function bulkInviteTemplate(zones: readonly Zone[]): string {
 	const domain = zone?.emailDomains[0] ?? 'library.example.edu';
 	return formatCsv([
 		[...BULK_INVITE_COLUMNS],
-		[`first.person@${domain}`, 'First Person', ROLE_LABELS.analyst, zone?.name ?? ''],
-		[`second.person@${domain}`, 'Second Person', ROLE_LABELS.consumer, '']
+		[`first.person@${domain}`, 'First Person', ROLE_LABELS.analyst, zone?.name ?? '', ''],
+		[`second.person@${domain}`, 'Second Person', ROLE_LABELS.consumer, '', endOfTemplate()]
 	]);
 }
