@@ -4,22 +4,26 @@
  * Invite link and hands it over themselves. The link is minted as a sending mints it: fresh,
  * single use, valid for an invitation's lifetime, its earlier links retired (they answer
  * `invite-superseded`), only its hash kept. It is in the answer once and nowhere else: no mail
- * holds it. The act is a governance event of the project's audit log (who took the link of which
+ * holds it. Who may take one, and of which invitation, the policy says as it says who may resend
+ * it (a fresh link retires the mailed one either way): a Project Admin, of an open invitation whose
+ * access has not ended. The act is a governance event of the project's audit log (who took the link of which
  * invitation, and when), and the invitation records the new link's dates (the lifecycle's
  * `copyLink` move), so that Invited Users shows when it expires.
  */
 import {
 	fail,
-	isOpenInvitation,
+	judgeProjectChange,
 	projectDocument,
 	sentInvitation,
 	succeed,
+	withResendRequested,
 	type InviteLink,
-	type Outcome
+	type Outcome,
+	type ReasonCode
 } from '../../src/lib/shared';
 import type { AuthDb } from '../auth/settings';
 import { recordGovernanceEvent } from '../audit/governance';
-import { checkProjectAdmin, withProject } from '../consortium/project-access';
+import { withProject } from '../consortium/project-access';
 import { acceptInviteUrl, type SiteUrl } from '../mail/templates';
 import type { DocumentRegistry } from '../sync/registry';
 import { issueInviteLink } from './sending';
@@ -34,21 +38,18 @@ export function copyInviteLink(
 	projectId: string,
 	inviteId: string,
 	actorId: string
-): Outcome<
-	{ link: InviteLink },
-	'project-not-found' | 'not-project-admin' | 'invite-not-found' | 'invite-accepted'
-> {
+): Outcome<{ link: InviteLink }, 'project-not-found' | 'invite-not-found' | ReasonCode> {
 	const { db, registry } = deps;
 	return withProject(registry, projectId, ({ document, facts }) => {
-		const admin = checkProjectAdmin(facts, actorId);
-		if (!admin.ok) return admin;
 		const invite = document.root('invites').get(inviteId);
 		if (!invite) return fail('invite-not-found', 'There is no such invitation in this project.');
-		if (!isOpenInvitation(invite))
-			return fail(
-				'invite-accepted',
-				'This invitation was already accepted: its person is a member, and needs no link.'
-			);
+		const decision = judgeProjectChange(
+			facts,
+			actorId,
+			{ root: 'invites', key: inviteId, before: invite, after: withResendRequested(invite) },
+			registry.invitees(document)
+		);
+		if (!decision.ok) return decision;
 		const now = deps.settings.now();
 		const issued = db.transaction(() => {
 			const minted = issueInviteLink(deps, projectId, invite);

@@ -238,8 +238,6 @@ export function invitePermissions(
 	const canRevoke: Permit = isOpenInvitation(invite)
 		? change(undefined)
 		: { ok: false, message: 'This invitation was already accepted.' };
-	return {
-		canResend: change(withResendRequested(invite)),
-		canRevoke
-	};
+	const canResend = change(withResendRequested(invite));
+	return { canResend, canRevoke, canCopyLink: canResend };
 }

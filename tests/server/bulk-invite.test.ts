@@ -497,7 +497,7 @@ describe('copying an invite link', () => {
 		const { inviteId } = await invitedByFile('someone@office.example.org');
 		const analyst = await copy('nia', inviteId);
 		expect(analyst.status).toBe(403);
-		expect(analyst.body.error.code).toBe('not-project-admin');
+		expect(analyst.body.error.code).toBe('admin-only');
 		expect((await copy('ada', 'no-such-invite')).status).toBe(404);
 		const link = (await copy('ada', inviteId)).body.url as string;
 		await new TestClient(server).post('/api/invites/accept', {
@@ -507,6 +507,12 @@ describe('copying an invite link', () => {
 		const accepted = await copy('ada', inviteId);
 		expect(accepted.status).toBe(409);
 		expect(accepted.body.error.code).toBe('invite-accepted');
+		const ended = { ...openInvitation('ended@office.example.org'), endsAt: clock.now() - 1 };
+		server.app.registry.change(projectDocument('p1'), (roots) =>
+			roots.invites.set(ended.id, ended)
+		);
+		const over = await copy('ada', ended.id);
+		expect(over.body.error.code).toBe('access-ended');
 		const governance = server.app.db
 			.prepare(`SELECT COUNT(*) FROM audit_log WHERE root = 'governance'`)
 			.pluck()

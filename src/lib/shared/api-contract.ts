@@ -317,14 +317,8 @@ export const API = routes({
 		summary: 'A fresh Accept Invite link to hand over by hand, shown once (Project Admins).',
 		caller: 'session',
 		answer: json(InviteLinkSchema, 201),
-		errors: [
-			'unauthenticated',
-			'project-not-found',
-			'not-project-admin',
-			'invite-not-found',
-			'invite-accepted',
-			'rate-limited'
-		]
+		errors: ['unauthenticated', 'project-not-found', 'invite-not-found', 'rate-limited'],
+		policyDenials: true
 	},
 
 	// Requests, the directory, the audit log, the roster, lookup tables and the Lexicon.
