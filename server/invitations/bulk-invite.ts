@@ -31,7 +31,7 @@ import {
 	type Outcome,
 	type PlannedBulkRow
 } from '../../src/lib/shared';
-import { findAccountByEmail } from '../auth/accounts';
+import { accountExistence } from '../auth/accounts';
 import type { AuthContext } from '../auth/routes/context';
 import { checkProjectAdmin, withProject, type HeldProject } from '../consortium/project-access';
 import type { Db } from '../db/database';
@@ -142,7 +142,7 @@ function judgeFile(
 			views: [...document.root('views').values()],
 			openInvitations: openInvitationsByEmail(document.root('invites').values()),
 			timeZone: file.timeZone,
-			hasAccount: (email) => findAccountByEmail(deps.db, email) !== null,
+			hasAccount: accountExistence(deps.db),
 			now: deps.now(),
 			newId
 		},

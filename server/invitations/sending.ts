@@ -29,7 +29,7 @@ import type { MailQueue } from '../mail/mailer';
 import { addedToProjectMail, invitationMail, type SiteUrl } from '../mail/templates';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
-import { admitInvitee } from './admission';
+import { admitInvitees, type Admission } from './admission';
 
 export interface InvitationDeps extends AuthDb {
 	mailer: MailQueue;
@@ -72,17 +72,35 @@ export function sendInvitationsOnChange(deps: InvitationDeps) {
 	): void => {
 		// The server's own writes (sent, accepted) need no mail.
 		if (document.address.kind !== 'project' || authorId === null) return;
-		for (const change of changes) {
-			if (change.root !== 'invites') continue;
-			const before = change.before as Invite | undefined;
-			const after = change.after as Invite | undefined;
-			if (!after) retireTokens(deps.db, 'invite', change.key, RETIRED_LINKS.byRevoking);
-			else if (asksToBeSent(before, after)) {
-				const refusal = overLimit(deps, document, after, authorId);
-				if (refusal) markNotSent(deps, document, after, refusal);
-				else deliverInvitation(deps, document, after, authorId);
+		// The links and mails of the whole change are one SQL transaction, and what became of each
+		// sending is written once for the whole change: a file of 2,000 costs one commit, not 2,000.
+		const { outcomes, admissions } = deps.db.transaction(() => {
+			const outcomes: Invite[] = [];
+			const admissions: Admission[] = [];
+			for (const change of changes) {
+				if (change.root !== 'invites') continue;
+				const before = change.before as Invite | undefined;
+				const after = change.after as Invite | undefined;
+				if (!after) retireTokens(deps.db, 'invite', change.key, RETIRED_LINKS.byRevoking);
+				else if (asksToBeSent(before, after)) {
+					const refusal = overLimit(deps, document, after, authorId);
+					if (refusal) outcomes.push(failedInvitation(after, refusal));
+					else {
+						const delivered = deliverInvitation(deps, document, after, authorId);
+						if ('account' in delivered) admissions.push(delivered);
+						else outcomes.push(delivered.sent);
+					}
+				}
 			}
-		}
+			return { outcomes, admissions };
+		})();
+		const projectId = document.index!.project.id;
+		if (outcomes.length > 0)
+			deps.registry.change(projectDocument(projectId), (roots) => {
+				for (const invite of outcomes) roots.invites.set(invite.id, invite);
+			});
+		if (admissions.length > 0)
+			admitInvitees(deps.registry, projectId, admissions, deps.settings.now());
 	};
 }
 
@@ -112,32 +130,24 @@ function wait(seconds: number): string {
 	return minutes === 1 ? 'a minute' : `${minutes} minutes`;
 }
 
-/** Keeps the invitation, and says it was not sent: its earlier link, if any, still works. */
-function markNotSent(
-	deps: InvitationDeps,
-	document: LiveDocument,
-	invite: Invite,
-	failure: string
-): void {
-	deps.registry.change(projectDocument(document.index!.project.id), (roots) =>
-		roots.invites.set(invite.id, failedInvitation(invite, failure))
-	);
-}
-
+/**
+ * Mails the invitation with a fresh link, and returns it as sent; or, when its address has an
+ * account, mails that they were added and returns whom to admit (a failed sending keeps its
+ * invitation, and an earlier link of it still works: `failedInvitation`).
+ */
 function deliverInvitation(
 	deps: InvitationDeps,
 	document: LiveDocument,
 	invite: Invite,
 	senderId: string
-): void {
-	const { db, mailer, site, registry } = deps;
+): Admission | { sent: Invite } {
+	const { db, mailer, site } = deps;
 	const project = document.index!.project;
 	const inviterName = document.index!.member(senderId)?.name || 'A Project Admin';
 	const roleLabel = ROLE_LABELS[invite.role];
 	const now = deps.settings.now();
 	const account = findAccountByEmail(db, invite.email);
 	if (account) {
-		admitInvitee(registry, project.id, invite, account, now);
 		mailer.enqueue(
 			addedToProjectMail({
 				site,
@@ -148,25 +158,20 @@ function deliverInvitation(
 				path: `/projects/${project.id}`
 			})
 		);
-		return;
+		return { invite, account };
 	}
-	const { expiresAt } = db.transaction(() => {
-		const issued = issueInviteLink(deps, project.id, invite);
-		mailer.enqueue(
-			invitationMail({
-				site,
-				to: invite.email,
-				projectName: project.name,
-				roleLabel,
-				inviterName,
-				...issued
-			})
-		);
-		return issued;
-	})();
-	registry.change(projectDocument(project.id), (roots) =>
-		roots.invites.set(invite.id, sentInvitation(invite, now, expiresAt))
+	const issued = issueInviteLink(deps, project.id, invite);
+	mailer.enqueue(
+		invitationMail({
+			site,
+			to: invite.email,
+			projectName: project.name,
+			roleLabel,
+			inviterName,
+			...issued
+		})
 	);
+	return { sent: sentInvitation(invite, now, issued.expiresAt) };
 }
 
 export interface IssuedInviteLink {

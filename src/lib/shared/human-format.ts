@@ -109,18 +109,26 @@ function startOfDayIn(utcMidnight: number, timeZone: string): number {
 	return moment;
 }
 
+/** A format per time zone: making one costs more than using it many times. */
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** How far the time zone's clock is ahead of UTC at this moment, in milliseconds. */
 function offsetIn(moment: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: 'numeric',
-		day: 'numeric',
-		hour: 'numeric',
-		minute: 'numeric',
-		second: 'numeric'
-	}).formatToParts(moment);
+	let format = offsetFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: 'numeric',
+			minute: 'numeric',
+			second: 'numeric'
+		});
+		offsetFormats.set(timeZone, format);
+	}
+	const parts = format.formatToParts(moment);
 	const field = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
 	const wall = Date.UTC(
 		field('year'),
