@@ -21,8 +21,9 @@ import { embedFrameAncestors, keepsOpener } from './embed/frame-policy';
 import { registerEmbedRoutes } from './embed/routes';
 import { deleteStaleTickets } from './embed/tickets';
 import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
+import { registerInvitationAdminRoutes } from './invitations/admin-routes';
 import { registerInvitationRoutes } from './invitations/routes';
-import { sendInvitationsOnChange } from './invitations/sending';
+import { CountedSendings, sendInvitationsOnChange } from './invitations/sending';
 import { mailHandoverRequests } from './handovers/handover-mail';
 import { statusOf } from './http/failure-status';
 import { originPolicy } from './http/origin';
@@ -146,6 +147,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		metrics: measure
 	});
 	registerInvitationRoutes(router, auth, registry);
+	const countedSendings = new CountedSendings();
+	registerInvitationAdminRoutes(router, auth, { registry, site, counted: countedSendings });
 	const workflows = startWorkflows({
 		db,
 		registry,
@@ -172,7 +175,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 				mailer,
 				site,
 				registry,
-				limiters: auth.limiters
+				limiters: auth.limiters,
+				counted: countedSendings
 			})
 		},
 		mailHandoverRequests({ db, mailer, site }),

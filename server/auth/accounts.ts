@@ -42,6 +42,12 @@ export function findAccountById(db: Db, id: string): Account | null {
 	return row ? toAccount(row) : null;
 }
 
+/** Whether an address has an account, with its statement prepared once: for many addresses. */
+export function accountExistence(db: Db): (email: string) => boolean {
+	const query = db.prepare('SELECT 1 FROM accounts WHERE email = ?').pluck();
+	return (email) => query.get(normalizeEmail(email)) !== undefined;
+}
+
 export function findAccountByEmail(db: Db, email: string): Account | null {
 	const row = db
 		.prepare(`SELECT ${COLUMNS} FROM accounts WHERE email = ?`)

@@ -81,6 +81,14 @@ export interface AuthRateLimits {
 	 * @default 5 per hour
 	 */
 	invitesPerEmail: RateLimitRule;
+	/**
+	 * People invited from CSV files per inviting account, counted when a file is applied (the rows
+	 * that send an invitation or add someone): one file is one previewed, audited act, so its
+	 * invitations are not counted one by one against `invitesPerInviter`, but a session in the wrong
+	 * hands still cannot mail strangers without bound. Keep it above a file's 2,000 rows.
+	 * @default 5000 per day
+	 */
+	invitesByFilePerInviter: RateLimitRule;
 }
 
 export interface AuthPolicy {
@@ -117,7 +125,8 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = {
 		secretPerIp: { limit: 30, windowMs: 15 * MINUTE },
 		secretPerEmail: { limit: 10, windowMs: 15 * MINUTE },
 		invitesPerInviter: { limit: 100, windowMs: HOUR },
-		invitesPerEmail: { limit: 5, windowMs: HOUR }
+		invitesPerEmail: { limit: 5, windowMs: HOUR },
+		invitesByFilePerInviter: { limit: 5000, windowMs: DAY }
 	}
 };
 

@@ -4,12 +4,12 @@
  */
 import type { Db } from '../db/database';
 import type { ProjectDirectory } from '../sync/registry';
-import { zonesOfPerson } from './zone-people';
+import { zonesOfPeople } from './zone-people';
 import { findProjectRecord } from './store';
 
 export function projectDirectory(db: Db): ProjectDirectory {
 	return {
 		projectExists: (projectId) => findProjectRecord(db, projectId) !== null,
-		zonesOfPerson: (email, consortiumId) => zonesOfPerson(db, email, consortiumId)
+		zonesOfPerson: zonesOfPeople(db)
 	};
 }

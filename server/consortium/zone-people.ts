@@ -24,7 +24,15 @@ export function addZonePerson(
 
 /** The zones of the consortium that the account with this address belongs to. */
 export function zonesOfPerson(db: Db, email: string, consortiumId: string): string[] {
-	return db
+	return zonesOfPeople(db)(email, consortiumId);
+}
+
+/**
+ * `zonesOfPerson` with its statement prepared once, for a caller that asks about many addresses
+ * (the policy's judge, once per invitation it judges; a CSV file of people).
+ */
+export function zonesOfPeople(db: Db): (email: string, consortiumId: string) => string[] {
+	const query = db
 		.prepare(
 			`SELECT p.zone_id FROM zone_people p
 			 JOIN zones z ON z.id = p.zone_id
@@ -32,8 +40,8 @@ export function zonesOfPerson(db: Db, email: string, consortiumId: string): stri
 			 WHERE a.email = ? AND z.consortium_id = ?
 			 ORDER BY p.zone_id`
 		)
-		.pluck()
-		.all(email.toLowerCase(), consortiumId) as string[];
+		.pluck();
+	return (email, consortiumId) => query.all(email.toLowerCase(), consortiumId) as string[];
 }
 
 /** The consortia whose Network Zone the account belongs to. */

@@ -77,6 +77,7 @@ const STATUS = {
 	'grant-not-found': 404,
 	'review-not-found': 404,
 	'review-item-not-found': 404,
+	'invite-not-found': 404,
 	'method-not-allowed': 405,
 	// The state of things does not allow it (policy codes among them, below).
 	'email-taken': 409,
@@ -88,6 +89,8 @@ const STATUS = {
 	'review-closed': 409,
 	'review-item-decided': 409,
 	'review-person-gone': 409,
+	'bulk-invite-refused': 409,
+	'bulk-invite-changed': 409,
 	'invite-revoked': 410,
 	'invite-superseded': 410,
 	'body-too-large': 413,

@@ -47,8 +47,11 @@ export class RateLimiter {
 		this.#onRefused = options.onRefused;
 	}
 
-	/** Counts one request for `key`, or says how long to wait when its window is spent. */
-	consume(key: string): RateLimitDecision {
+	/**
+	 * Counts one request for `key` (or `amount` at once, all or none), or says how long to wait
+	 * when its window has not that much left.
+	 */
+	consume(key: string, amount = 1): RateLimitDecision {
 		const now = this.#now();
 		let window = this.#windows.get(key);
 		if (!window || now - window.startedAt >= this.#windowMs) {
@@ -57,12 +60,12 @@ export class RateLimiter {
 			window = { startedAt: now, count: 0 };
 			this.#windows.set(key, window);
 		}
-		if (window.count >= this.#limit) {
+		if (window.count + amount > this.#limit) {
 			this.#onRefused?.();
 			const retryAfterMs = window.startedAt + this.#windowMs - now;
 			return tooMany(Math.max(1, Math.ceil(retryAfterMs / 1000)));
 		}
-		window.count += 1;
+		window.count += amount;
 		return OK;
 	}
 

@@ -8,7 +8,8 @@
  *
  * Every sending is rate-limited per inviting account and per address invited (docs/security.md).
  * One over a limit is not lost: the invitation stays, marked `failed` with the reason, and a
- * Resend Invitation sends it once the limit allows.
+ * Resend Invitation sends it once the limit allows. The invitations of a CSV file were counted as
+ * one act when it was applied (`CountedSendings`), so only the limit per address counts them here.
  */
 import {
 	asksToBeSent,
@@ -30,7 +31,7 @@ import type { MailQueue } from '../mail/mailer';
 import { addedToProjectMail, invitationMail, type SiteUrl } from '../mail/templates';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
-import { admitInvitee } from './admission';
+import { admitInvitees, type Admission } from './admission';
 
 export interface InvitationDeps extends AuthDb {
 	mailer: MailQueue;
@@ -38,6 +39,31 @@ export interface InvitationDeps extends AuthDb {
 	registry: DocumentRegistry;
 	/** Counted on every sending (new invitation or resend); `invitesPer*` in `Config.auth`. */
 	limiters: Pick<AuthContext['limiters'], 'invitesPerInviter' | 'invitesPerEmail'>;
+	counted: CountedSendings;
+}
+
+/**
+ * The invitations whose sending their inviter's limit has counted already, as one act (a CSV
+ * file, `invitesByFilePerInviter`): marked for the length of the change that writes them, which
+ * sends them in the same synchronous step.
+ */
+export class CountedSendings {
+	readonly #ids = new Set<string>();
+
+	/** Runs `write` with these invitations marked as counted. */
+	during<T>(inviteIds: Iterable<string>, write: () => T): T {
+		const ids = [...inviteIds];
+		for (const id of ids) this.#ids.add(id);
+		try {
+			return write();
+		} finally {
+			for (const id of ids) this.#ids.delete(id);
+		}
+	}
+
+	has(inviteId: string): boolean {
+		return this.#ids.has(inviteId);
+	}
 }
 
 export function sendInvitationsOnChange(deps: InvitationDeps) {
@@ -48,17 +74,35 @@ export function sendInvitationsOnChange(deps: InvitationDeps) {
 	): void => {
 		// The server's own writes (sent, accepted) need no mail.
 		if (document.address.kind !== 'project' || authorId === null) return;
-		for (const change of changes) {
-			if (change.root !== 'invites') continue;
-			const before = change.before as Invite | undefined;
-			const after = change.after as Invite | undefined;
-			if (!after) retireTokens(deps.db, 'invite', change.key, RETIRED_LINKS.byRevoking);
-			else if (asksToBeSent(before, after)) {
-				const refusal = overLimit(deps, document, after, authorId);
-				if (refusal) markNotSent(deps, document, after, refusal);
-				else deliverInvitation(deps, document, after, authorId);
+		// The links and mails of the whole change are one SQL transaction, and what became of each
+		// sending is written once for the whole change: a file of 2,000 costs one commit, not 2,000.
+		const { outcomes, admissions } = deps.db.transaction(() => {
+			const outcomes: Invite[] = [];
+			const admissions: Admission[] = [];
+			for (const change of changes) {
+				if (change.root !== 'invites') continue;
+				const before = change.before as Invite | undefined;
+				const after = change.after as Invite | undefined;
+				if (!after) retireTokens(deps.db, 'invite', change.key, RETIRED_LINKS.byRevoking);
+				else if (asksToBeSent(before, after)) {
+					const refusal = overLimit(deps, document, after, authorId);
+					if (refusal) outcomes.push(failedInvitation(after, refusal));
+					else {
+						const delivered = deliverInvitation(deps, document, after, authorId);
+						if ('account' in delivered) admissions.push(delivered);
+						else outcomes.push(delivered.sent);
+					}
+				}
 			}
-		}
+			return { outcomes, admissions };
+		})();
+		const projectId = document.index!.project.id;
+		if (outcomes.length > 0)
+			deps.registry.change(projectDocument(projectId), (roots) => {
+				for (const invite of outcomes) roots.invites.set(invite.id, invite);
+			});
+		if (admissions.length > 0)
+			admitInvitees(deps.registry, projectId, admissions, deps.settings.now());
 	};
 }
 
@@ -69,7 +113,9 @@ function overLimit(
 	invite: Invite,
 	senderId: string
 ): string | null {
-	const bySender = deps.limiters.invitesPerInviter.consume(senderId);
+	const bySender = deps.counted.has(invite.id)
+		? { ok: true as const }
+		: deps.limiters.invitesPerInviter.consume(senderId);
 	if (!bySender.ok) {
 		const sender = document.index!.member(senderId)?.name || 'this Project Admin';
 		return `Not sent: ${sender} sent too many invitations recently. Resend it in ${wait(bySender.retryAfterSeconds)}.`;
@@ -86,25 +132,18 @@ function wait(seconds: number): string {
 	return minutes === 1 ? 'a minute' : `${minutes} minutes`;
 }
 
-/** Keeps the invitation, and says it was not sent: its earlier link, if any, still works. */
-function markNotSent(
-	deps: InvitationDeps,
-	document: LiveDocument,
-	invite: Invite,
-	failure: string
-): void {
-	deps.registry.change(projectDocument(document.index!.project.id), (roots) =>
-		roots.invites.set(invite.id, failedInvitation(invite, failure))
-	);
-}
-
+/**
+ * Mails the invitation with a fresh link, and returns it as sent; or, when its address has an
+ * account, mails that they were added and returns whom to admit (a failed sending keeps its
+ * invitation, and an earlier link of it still works: `failedInvitation`).
+ */
 function deliverInvitation(
 	deps: InvitationDeps,
 	document: LiveDocument,
 	invite: Invite,
 	senderId: string
-): void {
-	const { db, mailer, site, registry } = deps;
+): Admission | { sent: Invite } {
+	const { db, mailer, site } = deps;
 	const project = document.index!.project;
 	const inviterName = document.index!.member(senderId)?.name || 'A Project Admin';
 	const roleLabel = ROLE_LABELS[invite.role];
@@ -113,7 +152,6 @@ function deliverInvitation(
 	const now = deps.settings.now();
 	const account = findAccountByEmail(db, invite.email);
 	if (account) {
-		admitInvitee(registry, project.id, invite, account, now);
 		mailer.enqueue(
 			addedToProjectMail({
 				site,
@@ -125,30 +163,44 @@ function deliverInvitation(
 				path: `/projects/${project.id}`
 			})
 		);
-		return;
+		return { invite, account };
 	}
-	const { expiresAt } = db.transaction(() => {
-		retireTokens(db, 'invite', invite.id, RETIRED_LINKS.bySending);
-		const issued = issueToken(deps, {
-			purpose: 'invite',
-			email: invite.email,
-			subject: invite.id,
-			data: { projectId: project.id }
-		});
-		mailer.enqueue(
-			invitationMail({
-				site,
-				to: invite.email,
-				projectName: project.name,
-				roleLabel,
-				inviterName,
-				endDate,
-				...issued
-			})
-		);
-		return issued;
-	})();
-	registry.change(projectDocument(project.id), (roots) =>
-		roots.invites.set(invite.id, sentInvitation(invite, now, expiresAt))
+	const issued = issueInviteLink(deps, project.id, invite);
+	mailer.enqueue(
+		invitationMail({
+			site,
+			to: invite.email,
+			projectName: project.name,
+			roleLabel,
+			inviterName,
+			endDate,
+			...issued
+		})
 	);
+	return { sent: sentInvitation(invite, now, issued.expiresAt) };
+}
+
+export interface IssuedInviteLink {
+	token: string;
+	expiresAt: number;
+	lifetimeMs: number;
+}
+
+/**
+ * A fresh Accept Invite link for the invitation, valid for an invitation's lifetime; its earlier
+ * links answer from now on that a newer invitation replaced them. Only the token's hash is kept.
+ */
+export function issueInviteLink(
+	deps: AuthDb,
+	projectId: string,
+	invite: Pick<Invite, 'id' | 'email'>
+): IssuedInviteLink {
+	retireTokens(deps.db, 'invite', invite.id, RETIRED_LINKS.bySending);
+	const issued = issueToken(deps, {
+		purpose: 'invite',
+		email: invite.email,
+		subject: invite.id,
+		data: { projectId }
+	});
+	return { ...issued, lifetimeMs: deps.settings.tokenLifetimesMs.invite };
 }

@@ -8,7 +8,6 @@
  */
 import {
 	LookupTableSchema,
-	fail,
 	newId,
 	readLookupTableCsv,
 	viewDocument,
@@ -16,9 +15,9 @@ import {
 	type LookupTableCreated
 } from '../../src/lib/shared';
 import { enforceLimit, requireSignedIn, type AuthContext } from '../auth/routes/context';
-import { HttpError } from '../http/errors';
-import { httpErrorOf, orThrow } from '../http/failure-status';
-import { formatSize, type ApiRequest, type Router } from '../http/router';
+import { readCsvBody } from '../http/csv-upload';
+import { orThrow } from '../http/failure-status';
+import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import type { RateLimitRule } from '../auth/settings';
 import { checkViewAction, withProject } from '../consortium/project-access';
@@ -41,7 +40,13 @@ export function registerLookupTableUpload(
 		const { name } = request.query();
 		requireUploader(deps.registry, place, account.id);
 		enforceLimit(uploadsPerAccount, account.id);
-		const csv = orThrow(readLookupTableCsv(await readCsvBody(request, deps.limits.maxCsvBytes)));
+		const body = await readCsvBody(
+			request,
+			deps.limits.maxCsvBytes,
+			(size) =>
+				`The file is larger than ${size}, the most a lookup table may be; nothing was imported.`
+		);
+		const csv = orThrow(readLookupTableCsv(body));
 		// Reading the body took time: the uploader's role or data views may have changed meanwhile.
 		requireUploader(deps.registry, place, account.id);
 		const now = deps.now();
@@ -80,23 +85,4 @@ function requireUploader(registry: DocumentRegistry, place: Place, accountId: st
 			checkViewAction(facts, accountId, place.viewId, 'lookupTable.upload')
 		)
 	);
-}
-
-async function readCsvBody(request: ApiRequest, limit: number): Promise<Uint8Array> {
-	const type = (request.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-	if (type !== 'text/csv') {
-		throw httpErrorOf(fail('unsupported-media-type', 'Send the file as text/csv.'));
-	}
-	try {
-		return await request.bytes(limit);
-	} catch (error) {
-		if (error instanceof HttpError && error.code === 'body-too-large')
-			throw httpErrorOf(
-				fail(
-					'body-too-large',
-					`The file is larger than ${formatSize(limit)}, the most a lookup table may be; nothing was imported.`
-				)
-			);
-		throw error;
-	}
 }

@@ -26,6 +26,11 @@ export function linkWithToken(site: SiteUrl, path: string, token: string): strin
 	return `${pageUrl(site, path)}#token=${encodeURIComponent(token)}`;
 }
 
+/** An Accept Invite link: the /invite page, the token in its fragment (mailed, or copied by hand). */
+export function acceptInviteUrl(site: SiteUrl, token: string): string {
+	return linkWithToken(site, '/invite', token);
+}
+
 function pageUrl(site: SiteUrl, path: string): string {
 	return `${site.url.replace(/\/+$/, '')}${path}`;
 }
@@ -134,7 +139,7 @@ export function invitationMail(mail: InvitationDetails): MailMessage {
 			...accessLasts(mail.endDate),
 			'Select Accept Invite, then Get Started to set up your account.'
 		],
-		action: { label: 'Accept Invite', url: linkWithToken(mail.site, '/invite', mail.token) },
+		action: { label: 'Accept Invite', url: acceptInviteUrl(mail.site, mail.token) },
 		notes: [
 			`The invitation expires on ${formatDateTime(mail.expiresAt, 'UTC')}.`,
 			'If you did not expect this invitation, you can ignore this message.'

@@ -689,18 +689,26 @@ export class LiveDocument {
 		return true;
 	}
 
-	/** A trusted change by the server (bootstrap, accepted invites, approved requests, ...). */
-	change(edit: (roots: RootMaps<DocumentKind>) => void): EntryChange[] {
-		return this.#store.atomically(() => this.#change(edit));
+	/**
+	 * A trusted change by the server (bootstrap, accepted invites, approved requests, ...). With
+	 * `authorId`, a change the server made for that person after judging it itself (invitations
+	 * from a CSV file): the extensions hear it as that person's, so that the audit log names them
+	 * and the invitations are sent as the dialog's are.
+	 */
+	change(
+		edit: (roots: RootMaps<DocumentKind>) => void,
+		authorId: string | null = null
+	): EntryChange[] {
+		return this.#store.atomically(() => this.#change(edit, authorId));
 	}
 
-	#change(edit: (roots: RootMaps<DocumentKind>) => void): EntryChange[] {
+	#change(edit: (roots: RootMaps<DocumentKind>) => void, authorId: string | null): EntryChange[] {
 		const { changes, emitted } = this.#record(() =>
 			this.doc.transact(() => edit(this.#rootMaps), SERVER_ORIGIN)
 		);
 		this.index?.advance(changes);
 		if (emitted.length > 0) this.#publish(Y.mergeUpdates(emitted));
-		if (changes.length > 0) this.#hooks.accepted(this, null, changes, null);
+		if (changes.length > 0) this.#hooks.accepted(this, authorId, changes, null);
 		return changes;
 	}
 

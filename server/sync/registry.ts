@@ -17,7 +17,7 @@ import {
 	type DocumentName,
 	type KindOf,
 	type EntryChange,
-	type Zone
+	type Invitees
 } from '../../src/lib/shared';
 import { CLOSE } from '../../src/lib/shared';
 import { ExtensionList, type DocumentExtension } from './extensions';
@@ -191,16 +191,20 @@ export class DocumentRegistry implements DocumentHooks {
 		entry.unloadTimer.unref();
 	}
 
-	/** A trusted server-side change, loading the document for its duration; null if it does not exist. */
+	/**
+	 * A trusted server-side change, loading the document for its duration; null if it does not
+	 * exist. `authorId`: made for that person, after the server judged it (`LiveDocument.change`).
+	 */
 	change<N extends string>(
 		name: N,
-		edit: (roots: RootMaps<KindOf<N>>) => void
+		edit: (roots: RootMaps<KindOf<N>>) => void,
+		authorId: string | null = null
 	): EntryChange[] | null {
 		const document = this.acquire(name);
 		if (!document) return null;
 		try {
 			// The document was made from this name, so it has the roots its kind names.
-			return document.change(edit as (roots: RootMaps<DocumentKind>) => void);
+			return document.change(edit as (roots: RootMaps<DocumentKind>) => void, authorId);
 		} finally {
 			this.release(document);
 		}
@@ -218,6 +222,17 @@ export class DocumentRegistry implements DocumentHooks {
 		} finally {
 			this.release(document);
 		}
+	}
+
+	/**
+	 * What is known of the zones of addresses invited to this project: the zones claiming their
+	 * domains, else the zones the server knows their person to belong to (SQL `zone_people`).
+	 */
+	invitees(project: DocumentOf<'project'>): Invitees {
+		return inviteesFrom(
+			() => project.root('zones').values(),
+			(email) => this.#projects.zonesOfPerson(email, project.index!.project.consortiumId)
+		);
 	}
 
 	/** Reads a document, loading it for the duration; null if it does not exist. */
@@ -284,10 +299,7 @@ export class DocumentRegistry implements DocumentHooks {
 			case 'project':
 				return (authorId, changes) => {
 					const facts = document.index!.before(changes);
-					const invitees = inviteesFrom(
-						() => document.root('zones').values() as Iterable<Zone>,
-						(email) => this.#projects.zonesOfPerson(email, facts.project.consortiumId)
-					);
+					const invitees = this.invitees(document as DocumentOf<'project'>);
 					return judgeProjectBatch(facts, authorId, changes, invitees).map(
 						(verdict) => verdict.decision
 					);

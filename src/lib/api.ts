@@ -10,6 +10,7 @@
  */
 import {
 	fillPath,
+	type CsvProblem,
 	type RouteBody,
 	type RouteContract,
 	type RouteParams,
@@ -30,19 +31,22 @@ export interface ApiFailure {
 	data?: Record<string, unknown>;
 	/** From the error's data or `Retry-After` on 429: how long to wait before trying again. */
 	retryAfterSeconds?: number;
+	/** What is wrong with a file sent, by row and column (`invalid-csv`, `bulk-invite-refused`). */
+	problems?: CsvProblem[];
 }
 
 export type ApiResult<T> = { ok: true; data: T } | ApiFailure;
 
 /**
- * What a call sends: the path's parameters and the JSON body when the route has them, the query,
- * and how it is authenticated: by default the session cookie; with `bearer` (the embedded widget)
- * never by a cookie, and by that token when there is one.
+ * What a call sends: the path's parameters and the JSON body when the route has them (or the file,
+ * for a route whose body is one), the query, and how it is authenticated: by default the session
+ * cookie; with `bearer` (the embedded widget) never by a cookie, and by that token when there is one.
  */
 export type CallInput<R extends RouteContract> = (keyof RouteParams<R> extends never
 	? { params?: undefined }
 	: { params: RouteParams<R> }) &
-	(RouteBody<R> extends undefined ? { body?: undefined } : { body: RouteBody<R> }) & {
+	(RouteBody<R> extends undefined ? { body?: undefined } : { body: RouteBody<R> }) &
+	(R['body'] extends { type: 'file' } ? { file: Blob | string } : { file?: undefined }) & {
 		query?: RouteQuery<R> extends undefined ? undefined : Partial<RouteQuery<R>>;
 		bearer?: string | null;
 	};
@@ -55,9 +59,15 @@ export async function call<R extends RouteContract>(
 	route: R,
 	...[input]: CallArguments<R>
 ): Promise<ApiResult<RouteResponse<R>>> {
-	const { body, bearer } = (input ?? {}) as { body?: unknown; bearer?: string | null };
+	const { body, bearer, file } = (input ?? {}) as {
+		body?: unknown;
+		bearer?: string | null;
+		file?: Blob | string;
+	};
 	const headers: Record<string, string> = { Accept: 'application/json' };
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
+	if (file !== undefined && route.body?.type === 'file')
+		headers['Content-Type'] = route.body.contentType;
 	if (bearer) headers.Authorization = `Bearer ${bearer}`;
 	let response: Response;
 	try {
@@ -65,7 +75,7 @@ export async function call<R extends RouteContract>(
 			method: route.method,
 			credentials: input && 'bearer' in input ? 'omit' : 'same-origin',
 			headers,
-			body: body === undefined ? undefined : JSON.stringify(body)
+			body: file ?? (body === undefined ? undefined : JSON.stringify(body))
 		});
 	} catch {
 		return failure(0, 'network');
@@ -116,6 +126,7 @@ function readFailure(response: Response, payload: unknown): ApiFailure {
 		return {
 			...failure(response.status, error.code, error.message, wait),
 			...(error.fields ? { fields: error.fields } : {}),
+			...(Array.isArray(error.problems) ? { problems: error.problems } : {}),
 			...(data ? { data } : {})
 		};
 	}

@@ -23,8 +23,10 @@ import {
 	endDay,
 	endOfDay,
 	endsAtOf,
+	invitedOrMember,
 	isOpenInvitation,
 	sameScope,
+	openInvitationsByEmail,
 	withResendRequested,
 	type DataView,
 	type HandoverRequest,
@@ -222,21 +224,8 @@ export function inviteStanding(
 	zones: readonly Zone[],
 	address: string
 ): AddressStanding {
-	const member = facts.memberByEmail(address);
-	if (member)
-		return {
-			kind: 'skipped',
-			why: 'member',
-			message: `${address} is already a member of this project.`
-		};
-	for (const invite of invites) {
-		if (invite.email === address && isOpenInvitation(invite))
-			return {
-				kind: 'skipped',
-				why: 'invited',
-				message: `${address} is already invited: use Resend Invitation in Invited Users.`
-			};
-	}
+	const already = invitedOrMember(facts, openInvitationsByEmail(invites), address);
+	if (already) return { kind: 'skipped', ...already };
 	const claimed = facts.invitees.zonesOf(address);
 	const candidates = claimed.length > 0 ? zones.filter((zone) => claimed.includes(zone.id)) : zones;
 	const open = candidates.filter(
@@ -294,8 +283,6 @@ export function invitePermissions(
 	const canRevoke: Permit = isOpenInvitation(invite)
 		? change(undefined)
 		: { ok: false, message: 'This invitation was already accepted.' };
-	return {
-		canResend: change(withResendRequested(invite)),
-		canRevoke
-	};
+	const canResend = change(withResendRequested(invite));
+	return { canResend, canRevoke, canCopyLink: canResend };
 }

@@ -21,6 +21,11 @@ export function projectUsersPath(projectId: string): ResolvedPathname {
 	return `/projects/${encodeURIComponent(projectId)}/settings/users` as ResolvedPathname;
 }
 
+/** Invite from a CSV file, beside Project Users. */
+export function bulkInvitePath(projectId: string): ResolvedPathname {
+	return resolve('/projects/[projectId]/settings/users/csv', { projectId });
+}
+
 /** The sign-in page, returning to `next` afterwards. */
 export function signInPath(next: string): ResolvedPathname {
 	return `${resolve('/sign-in')}?next=${encodeURIComponent(next)}` as ResolvedPathname;

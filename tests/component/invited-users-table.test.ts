@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/svelte';
+import { cleanup, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import InvitedUsersTable, {
@@ -47,15 +47,17 @@ function permissions(item: Invite): InvitePermissions {
 	return item.id === 'i-failed'
 		? {
 				canResend: { ok: false, message: ADMINS_ONLY },
-				canRevoke: { ok: false, message: ADMINS_ONLY }
+				canRevoke: { ok: false, message: ADMINS_ONLY },
+				canCopyLink: { ok: false, message: ADMINS_ONLY }
 			}
-		: { canResend: { ok: true }, canRevoke: { ok: true } };
+		: { canResend: { ok: true }, canRevoke: { ok: true }, canCopyLink: { ok: true } };
 }
 
-function setup(offline = false, invites: Invite[] = INVITES) {
+function setup(offline = false, invites: Invite[] = INVITES, withLinks = false) {
 	const user = userEvent.setup();
 	const onResend = vi.fn();
 	const onRevoke = vi.fn();
+	const onCopyLink = vi.fn();
 	render(InvitedUsersTable, {
 		props: {
 			invites,
@@ -63,13 +65,14 @@ function setup(offline = false, invites: Invite[] = INVITES) {
 			permissionsFor: permissions,
 			onResend,
 			onRevoke,
+			...(withLinks ? { onCopyLink } : {}),
 			projectName: 'Consortium analytics',
 			offline,
 			now: NOW
 		}
 	});
 	const row = (email: string) => screen.getByRole('row', { name: new RegExp(email) });
-	return { user, onResend, onRevoke, row };
+	return { user, onResend, onRevoke, onCopyLink, row };
 }
 
 describe('InvitedUsersTable', () => {
@@ -124,6 +127,21 @@ describe('InvitedUsersTable', () => {
 		expect(
 			within(row('failed@')).getByRole('button', { name: /Revoke/ })
 		).toHaveAccessibleDescription(ADMINS_ONLY);
+	});
+
+	it('offers Copy invite link only where the wiring can issue one, disabled with the reason', async () => {
+		setup();
+		expect(screen.queryByRole('button', { name: /Copy invite link/ })).not.toBeInTheDocument();
+		cleanup();
+		const { user, onCopyLink, row } = setup(false, INVITES, true);
+		await user.click(
+			within(row('sent@')).getByRole('button', {
+				name: 'Copy invite link for sent@aurora.example.edu'
+			})
+		);
+		expect(onCopyLink).toHaveBeenCalledWith(expect.objectContaining({ id: 'i-sent' }));
+		const refused = within(row('failed@')).getByRole('button', { name: /Copy invite link/ });
+		expect(refused).toHaveAccessibleDescription(ADMINS_ONLY);
 	});
 
 	it('asks for confirmation before revoking', async () => {

@@ -300,6 +300,7 @@ function limits(changes: object) {
 		secretPerEmail: unlimited,
 		invitesPerInviter: unlimited,
 		invitesPerEmail: unlimited,
+		invitesByFilePerInviter: unlimited,
 		...changes
 	};
 }

@@ -63,6 +63,7 @@ function moved(
 		case 'revoke':
 			return undefined;
 		case 'send':
+		case 'copyLink':
 			return sentInvitation(invite!, at, at + WEEK);
 		case 'fail':
 			return failedInvitation(invite!, 'Not sent: this address was sent too many invitations.');

@@ -154,7 +154,8 @@ describe('the policy in the components’ shapes', () => {
 	it('lets a Project Admin resend and revoke an open invitation, but not an accepted one', () => {
 		expect(invitePermissions(facts, 'admin', invite())).toEqual({
 			canResend: { ok: true },
-			canRevoke: { ok: true }
+			canRevoke: { ok: true },
+			canCopyLink: { ok: true }
 		});
 		const accepted = invitePermissions(
 			facts,
@@ -163,6 +164,7 @@ describe('the policy in the components’ shapes', () => {
 		);
 		expect(accepted.canResend).toMatchObject({ ok: false, code: 'invite-accepted' });
 		expect(accepted.canRevoke).toMatchObject({ ok: false });
+		expect(accepted.canCopyLink).toMatchObject({ ok: false, code: 'invite-accepted' });
 		expect(invitePermissions(facts, 'iz-analyst', invite()).canResend).toMatchObject({
 			ok: false,
 			code: 'admin-only'

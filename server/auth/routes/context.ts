@@ -61,7 +61,8 @@ export function createAuthContext(deps: AuthRouteDeps): AuthContext {
 			secretPerIp: authLimiter('secretPerIp'),
 			secretPerEmail: authLimiter('secretPerEmail'),
 			invitesPerInviter: authLimiter('invitesPerInviter'),
-			invitesPerEmail: authLimiter('invitesPerEmail')
+			invitesPerEmail: authLimiter('invitesPerEmail'),
+			invitesByFilePerInviter: authLimiter('invitesByFilePerInviter')
 		}
 	};
 }

@@ -52,9 +52,15 @@ import {
 } from './offboarding';
 import {
 	InviteAcceptRequestSchema,
+	InviteLinkSchema,
 	InvitePreviewRequestSchema,
 	InvitePreviewSchema
 } from './invitations';
+import {
+	BulkInviteAppliedSchema,
+	BulkInviteApplyQuerySchema,
+	BulkInvitePreviewSchema
+} from './bulk-invite';
 import {
 	AuditPageSchema,
 	AuditQuerySchema,
@@ -307,6 +313,42 @@ export const API = routes({
 		body: body(InviteAcceptRequestSchema),
 		answer: json(SignedIn.extend({ projectId: z.string() })),
 		errors: INVITE_LINK_ERRORS
+	},
+	previewBulkInvite: {
+		method: 'POST',
+		path: '/api/projects/:id/invites/csv/preview',
+		summary: 'What a CSV file of people would do, row by row, doing nothing (Project Admins).',
+		caller: 'session',
+		body: { type: 'file', contentType: 'text/csv' },
+		answer: json(BulkInvitePreviewSchema),
+		errors: ['unauthenticated', 'project-not-found', 'not-project-admin', 'invalid-csv']
+	},
+	applyBulkInvite: {
+		method: 'POST',
+		path: '/api/projects/:id/invites/csv',
+		summary: 'Invites everyone of a CSV file as its preview said, or nobody (Project Admins).',
+		caller: 'session',
+		query: BulkInviteApplyQuerySchema,
+		body: { type: 'file', contentType: 'text/csv' },
+		answer: json(BulkInviteAppliedSchema, 201),
+		errors: [
+			'unauthenticated',
+			'project-not-found',
+			'not-project-admin',
+			'invalid-csv',
+			'bulk-invite-refused',
+			'bulk-invite-changed',
+			'rate-limited'
+		]
+	},
+	copyInviteLink: {
+		method: 'POST',
+		path: '/api/projects/:id/invites/:inviteId/link',
+		summary: 'A fresh Accept Invite link to hand over by hand, shown once (Project Admins).',
+		caller: 'session',
+		answer: json(InviteLinkSchema, 201),
+		errors: ['unauthenticated', 'project-not-found', 'invite-not-found', 'rate-limited'],
+		policyDenials: true
 	},
 
 	// Requests, the directory, the audit logs, the roster, offboarding, lookup tables and the

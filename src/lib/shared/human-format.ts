@@ -80,3 +80,70 @@ export function formatDateTime(time: number | string, timeZone?: string): string
 export function isoDateTime(time: number | string): string {
 	return new Date(time).toISOString();
 }
+
+/** Whether the name is a time zone this runtime knows ("Europe/Helsinki", "UTC"). */
+export function isTimeZone(name: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: name });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The last millisecond of a calendar day ("2027-08-31") in a time zone: an end date written as a
+ * day means access until that day is over where the person who wrote it is. Null for text that is
+ * not such a day (a month 13, a 30 February).
+ */
+export function endOfDayIn(day: string, timeZone: string): number | null {
+	const match = ISO_DAY.exec(day);
+	if (!match) return null;
+	const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+	const start = Date.UTC(year, month - 1, date);
+	const check = new Date(start);
+	if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1) return null;
+	return startOfDayIn(start + 86_400_000, timeZone) - 1;
+}
+
+/** The first moment of the day that starts at UTC midnight `utcMidnight`, in the time zone. */
+function startOfDayIn(utcMidnight: number, timeZone: string): number {
+	// The zone's offset at the guess, then at the corrected guess: right across a change of offset.
+	let moment = utcMidnight - offsetIn(utcMidnight, timeZone);
+	moment = utcMidnight - offsetIn(moment, timeZone);
+	return moment;
+}
+
+/** A format per time zone: making one costs more than using it many times. */
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far the time zone's clock is ahead of UTC at this moment, in milliseconds. */
+function offsetIn(moment: number, timeZone: string): number {
+	let format = offsetFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: 'numeric',
+			minute: 'numeric',
+			second: 'numeric'
+		});
+		offsetFormats.set(timeZone, format);
+	}
+	const parts = format.formatToParts(moment);
+	const field = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+	const wall = Date.UTC(
+		field('year'),
+		field('month') - 1,
+		field('day'),
+		field('hour'),
+		field('minute'),
+		field('second')
+	);
+	return wall - (moment - (((moment % 1000) + 1000) % 1000));
+}

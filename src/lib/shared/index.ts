@@ -19,6 +19,7 @@ export * from './entries';
 export * from './policy';
 export * from './sync-protocol';
 export * from './invitations';
+export * from './bulk-invite';
 export * from './csv';
 export * from './human-format';
 export * from './lookup-table-csv';

@@ -8,6 +8,7 @@
  */
 import { INVITE_STATUSES, InviteSchema, type Invite, type InviteStatus } from './membership';
 import { ALLOW, deny, firstDenial, type Decision } from './policy/decision';
+import type { ProjectFacts } from './policy/facts';
 import { sameValue } from './policy/values';
 
 /** Waiting for its person: not accepted yet (sent, perhaps expired; queued; failed). */
@@ -40,6 +41,7 @@ export const INVITATION_MOVES = {
 	resend: { by: 'client', from: OPEN_STATUSES, to: 'same' },
 	revoke: { by: 'client', from: INVITE_STATUSES, to: 'none' },
 	send: { by: 'server', from: OPEN_STATUSES, to: 'sent' },
+	copyLink: { by: 'server', from: OPEN_STATUSES, to: 'sent' },
 	fail: { by: 'server', from: OPEN_STATUSES, to: 'failed' },
 	accept: { by: 'server', from: OPEN_STATUSES, to: 'accepted' },
 	inviteFirstAdmin: { by: 'server', from: ['none'], to: 'sent' }
@@ -51,8 +53,8 @@ export function mayMove(move: InvitationMoveName, from: InvitationPlace): boolea
 }
 
 /**
- * What becomes of the Accept Invite links already mailed: a new sending supersedes them (they then
- * say that a newer invitation replaced them), revoking withdraws them.
+ * What becomes of the Accept Invite links already mailed: a new sending, or a link copied by hand,
+ * supersedes them (they then say that a newer invitation replaced them), revoking withdraws them.
  */
 export const RETIRED_LINKS = { bySending: 'superseded', byRevoking: 'withdrawn' } as const;
 
@@ -114,6 +116,43 @@ export function acceptedInvitation(invite: Invite, at: number): Invite {
 
 export function isOpenInvitation(invite: Invite): invite is OpenInvite {
 	return (OPEN_STATUSES as readonly InviteStatus[]).includes(invite.status);
+}
+
+/** Why an address needs no new invitation here, as Invite Users and a CSV file's preview say it. */
+export interface InvitedOrMember {
+	why: 'member' | 'invited';
+	message: string;
+}
+
+/** The open invitation of each address (the newest, should an address have two). */
+export function openInvitationsByEmail(invites: Iterable<Invite>): Map<string, OpenInvite> {
+	const byEmail = new Map<string, OpenInvite>();
+	for (const invite of invites) {
+		if (!isOpenInvitation(invite)) continue;
+		const known = byEmail.get(invite.email);
+		if (!known || known.invitedAt < invite.invitedAt) byEmail.set(invite.email, invite);
+	}
+	return byEmail;
+}
+
+/**
+ * Nothing to send to this address: its person is a member already, or an invitation still waits
+ * for them (a second one would only retire the first one's link; Resend Invitation is for that).
+ * Null when it may be invited.
+ */
+export function invitedOrMember(
+	facts: Pick<ProjectFacts, 'memberByEmail'>,
+	openInvitations: ReadonlyMap<string, OpenInvite>,
+	email: string
+): InvitedOrMember | null {
+	if (facts.memberByEmail(email))
+		return { why: 'member', message: `${email} is already a member of this project.` };
+	if (openInvitations.has(email))
+		return {
+			why: 'invited',
+			message: `${email} is already invited: use Resend Invitation in Invited Users.`
+		};
+	return null;
 }
 
 /** Sent, and its link has expired: only a resend can bring its person in now. */

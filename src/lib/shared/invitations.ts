@@ -28,3 +28,13 @@ export const InviteAcceptRequestSchema = z.object({
 	password: PasswordSchema.optional()
 });
 export type InviteAcceptRequest = z.infer<typeof InviteAcceptRequestSchema>;
+
+/**
+ * An invitation's Accept Invite link, taken by a Project Admin to hand over themselves: shown
+ * once (only its hash is kept), single use, expiring as a mailed link does.
+ */
+export const InviteLinkSchema = z.object({
+	url: z.string().url(),
+	expiresAt: TimestampSchema
+});
+export type InviteLink = z.infer<typeof InviteLinkSchema>;
