@@ -32,7 +32,7 @@ const PLAN: Omit<WorkloadPlan, 'clients'> = {
 	members: MEMBERS,
 	warmupChanges: 100,
 	pacedRate: 20,
-	pacedSeconds: quick ? 3 : 8,
+	pacedSeconds: quick ? 3 : 6,
 	saturatingSeconds: quick ? 2 : 3,
 	drainMs: 2000
 };
@@ -166,7 +166,7 @@ const coldRow = (size: number) => {
 
 writeSection(
 	'sync',
-	`## Sync server (\`npm run bench:sync\`)
+	`## Sync server (\`npm run bench:sync\`; \`npm run bench:sync -- --quick\` for a short run)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}${quick ? ', **with `--quick`** (one round, short phases: indicative only)' : ''}; the whole run took ${elapsed()}.
 The machine is shared with other work: single figures are noisy, so each is the median of
@@ -214,7 +214,9 @@ measured phases, each followed by a window of ${PLAN.drainMs / 1000} s for its d
   ${WRITERS} connections send (50 messages/s each). The driver shares the machine and may send slower
   (its actual rate is shown). CPU time until the window closes, per change delivered to every
   receiver by then; latencies of what was delivered; the rest is missing. The server is then
-  stopped, whatever it still has queued.
+  stopped, whatever it still has queued. All the clients live in the benchmark's one process,
+  which reads every delivery out of every update: with 200 clients that process, not only the
+  server, bounds what is delivered, for every server alike.
 
 Figures: the server process's CPU time (utime + stime of \`/proc/<pid>/stat\`, read by the
 benchmark so that a busy server does not delay the reading; 10 ms ticks); latency from the change
