@@ -14,7 +14,8 @@ import { accessOfPerson, accessToZone } from '../../server/access/report';
 import { createConsortium } from '../../server/consortium/store';
 import { openConsoleDatabase } from '../../server/schema';
 import { ACCESS_PATHS, type AccessPathKind } from '../../src/lib/shared';
-import { machine, median, writeSection } from './report';
+import { machine, writeSection } from './report';
+import { median } from './stats';
 
 const ZONES = 50;
 const PROJECTS = 5;

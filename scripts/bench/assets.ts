@@ -17,7 +17,8 @@ import { readConfig } from '../../server/config';
 import { launchBrowser } from '../../tests/support/browser';
 import { builtSpa, SPA_DIR } from '../build/spa';
 import { createBenchProject } from './project-fixture';
-import { machine, median, range, writeSection } from './report';
+import { machine, writeSection } from './report';
+import { median, range } from './stats';
 
 const ROUNDS = 5;
 const MEMBERS = 100;

@@ -13,7 +13,8 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
-import { machine, median, range, writeSection } from './report';
+import { machine, writeSection } from './report';
+import { median, range } from './stats';
 
 /** The baseline and the file measured. */
 type Size = 200 | 2000;

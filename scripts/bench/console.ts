@@ -19,7 +19,8 @@ import { createLogger } from '../../server/observability/log';
 import { readConfig } from '../../server/config';
 import { launchBrowser } from '../../tests/support/browser';
 import { createBenchProject } from './project-fixture';
-import { machine, median, writeSection } from './report';
+import { machine, writeSection } from './report';
+import { median } from './stats';
 
 const MEMBERS = 10_000;
 const RUNS = 5;

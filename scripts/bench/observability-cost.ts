@@ -30,7 +30,7 @@ import { createApp } from '../../server/app';
 import { readConfig } from '../../server/config';
 import type { Member } from '../../src/lib/shared';
 import { benchAccountId, createBenchProject } from './project-fixture';
-import { median } from './report';
+import { median } from './stats';
 
 const MEMBERS = 500;
 const LISTENERS = 50;

@@ -11,6 +11,13 @@ import type { Db } from '../../server/db/database';
 import type { DocumentRegistry } from '../../server/sync/registry';
 import { projectDocument, type Member, type Role } from '../../src/lib/shared';
 
+/** Admins of the sync benchmark's project: the clients that write. */
+export const ADMINS = 20;
+/** The sync benchmark's document: the project `bench`. */
+export const BENCH_DOCUMENT = 'project/bench';
+/** What starts each line a benchmark's server process answers with. */
+export const REPLY_PREFIX = 'bench-reply ';
+
 export function memberEntry(accountId: string, role: Role, zoneId = 'bench-office'): Member {
 	return {
 		accountId,

@@ -32,18 +32,3 @@ export function writeSection(name: string, body: string): void {
 	writeFileSync(PATH, next);
 	console.log(`${PATH}: section "${name}" written`);
 }
-
-export function median(values: number[]): number {
-	return percentile(values, 50);
-}
-
-export function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-	return sorted[index] ?? Number.NaN;
-}
-
-/** The smallest and the largest value. */
-export function range(values: number[]): [number, number] {
-	return [Math.min(...values), Math.max(...values)];
-}
