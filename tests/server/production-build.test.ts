@@ -29,13 +29,20 @@ function importsOf(code: string): string[] {
 }
 
 /** Waits for the line the server prints once it listens, and returns its URL. */
+/** The address the server says it listens on: the `url` of its JSON log line (production). */
 function listening(child: ChildProcess): Promise<string> {
 	return new Promise((resolve, reject) => {
 		let output = '';
 		child.stdout!.on('data', (chunk: Buffer) => {
 			output += chunk.toString();
-			const url = /Consortium console running at (\S+)/.exec(output)?.[1];
-			if (url) resolve(url);
+			const url = output
+				.split('\n')
+				// The last piece may be a line still being written.
+				.slice(0, -1)
+				.filter((line) => line.startsWith('{'))
+				.map((line) => JSON.parse(line) as { url?: unknown })
+				.find((line) => typeof line.url === 'string')?.url;
+			if (typeof url === 'string') resolve(url);
 		});
 		child.once('exit', (code) => reject(new Error(`The server exited (${code}):\n${output}`)));
 	});
