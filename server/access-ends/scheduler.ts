@@ -16,6 +16,7 @@
  * day had already come when the end date was set is not sent: the member was told of the end date
  * then (membership news, or the invitation), and the admin set it.
  */
+import { DueTimer } from '../schedule/due-timer';
 import type { Log } from '../observability/log';
 import {
 	daysInMs,
@@ -47,6 +48,9 @@ export interface AccessEndDeps {
 /** The longest timer: setTimeout fires at once for more than 2^31 - 1 ms (24.8 days). */
 export const LONGEST_SLEEP_MS = daysInMs(24);
 
+/** How long what could not be done waits before it is tried again. */
+const RETRY_MS = 60_000;
+
 /** Rows handled per query, so that a long list is read in pages. */
 const BATCH = 100;
 
@@ -62,28 +66,34 @@ interface Content {
 
 export class AccessEndScheduler {
 	readonly #deps: AccessEndDeps;
-	#timer: NodeJS.Timeout | null = null;
-	#stopped = true;
+	readonly #timer: DueTimer;
 
 	constructor(deps: AccessEndDeps) {
 		this.#deps = deps;
+		this.#timer = new DueTimer({
+			runDue: () => this.runDue(),
+			nextDueAt: (time) => this.#nextDueAt(time),
+			now: deps.now,
+			log: deps.log,
+			failure: 'ending memberships failed',
+			longestSleepMs: LONGEST_SLEEP_MS,
+			// A membership that could not be ended (its project gone, a locked database).
+			retryMs: RETRY_MS
+		});
 	}
 
 	/** Ends what is past due and sends what reminders are due, now, then keeps watch. */
 	start(): void {
-		this.#stopped = false;
-		this.#wake();
+		this.#timer.startNow();
 	}
 
 	stop(): void {
-		this.#stopped = true;
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = null;
+		this.#timer.stop();
 	}
 
 	/** An end date was set, changed or cleared: the next thing due may be sooner. */
 	endDatesChanged(): void {
-		if (!this.#stopped) this.#schedule(0);
+		this.#timer.wakeSoon();
 	}
 
 	/**
@@ -236,27 +246,6 @@ export class AccessEndScheduler {
 			})
 		].filter((at) => at !== null);
 		return times.length === 0 ? null : Math.min(...times);
-	}
-
-	#schedule(delayMs: number): void {
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = setTimeout(() => this.#wake(), delayMs);
-		this.#timer.unref();
-	}
-
-	#wake(): void {
-		this.#timer = null;
-		if (this.#stopped) return;
-		try {
-			this.runDue();
-		} catch (error) {
-			// A locked or closed database: try again at the next look rather than end the process.
-			this.#deps.log.error({ err: error }, 'ending memberships failed; trying again later');
-		}
-		const time = this.#deps.now();
-		const next = this.#nextDueAt(time);
-		const wait = next === null ? LONGEST_SLEEP_MS : next - time;
-		this.#schedule(Math.max(0, Math.min(wait, LONGEST_SLEEP_MS)));
 	}
 }
 

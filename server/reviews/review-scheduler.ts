@@ -4,6 +4,7 @@
  * that fell due while the server was down closes as soon as it is back. Closing is `closeReview`:
  * once, in one transaction, reporting whoever nobody decided about and removing nobody for it.
  */
+import { DueTimer } from '../schedule/due-timer';
 import type { Log } from '../observability/log';
 import { closeReview, type ReviewDeps } from './closing';
 import { dueReviews, earliestDueAt } from './review-store';
@@ -19,22 +20,28 @@ const BATCH = 50;
 
 export class ReviewScheduler {
 	readonly #deps: ReviewSchedulerDeps;
-	#timer: NodeJS.Timeout | null = null;
-	#stopped = true;
+	readonly #timer: DueTimer;
 
 	constructor(deps: ReviewSchedulerDeps) {
 		this.#deps = deps;
+		this.#timer = new DueTimer({
+			runDue: () => this.runDue(),
+			nextDueAt: () => earliestDueAt(deps.db),
+			now: deps.now,
+			log: deps.log,
+			failure: 'closing due reviews failed',
+			longestSleepMs: deps.checkIntervalMs,
+			// A review that would not close (its project is gone) is looked at again later.
+			retryMs: deps.checkIntervalMs
+		});
 	}
 
 	start(): void {
-		this.#stopped = false;
-		this.#schedule(0);
+		this.#timer.start();
 	}
 
 	stop(): void {
-		this.#stopped = true;
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = null;
+		this.#timer.stop();
 	}
 
 	/** Closes every open review whose due date has come; returns how many it closed. */
@@ -49,28 +56,5 @@ export class ReviewScheduler {
 			// A review that would not close (its project is gone) must not keep this loop turning.
 			if (due.length < BATCH || closedNow < due.length) return closed;
 		}
-	}
-
-	#schedule(delayMs: number): void {
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = setTimeout(() => this.#wake(), delayMs);
-		this.#timer.unref();
-	}
-
-	#wake(): void {
-		this.#timer = null;
-		if (this.#stopped) return;
-		try {
-			this.runDue();
-		} catch (error) {
-			// A locked or closed database: try again at the next look rather than end the process.
-			this.#deps.log.error({ err: error }, 'closing due reviews failed; trying again later');
-		}
-		const next = earliestDueAt(this.#deps.db);
-		const wait = next === null ? Infinity : next - this.#deps.now();
-		// Still due after a run: a review that would not close; look again later, not at once.
-		this.#schedule(
-			wait > 0 ? Math.min(wait, this.#deps.checkIntervalMs) : this.#deps.checkIntervalMs
-		);
 	}
 }

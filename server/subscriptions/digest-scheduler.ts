@@ -9,6 +9,7 @@
  * while the server was down are caught up with one digest, not one per period: a digest shows the
  * board as it is now, so the copies would be the same.
  */
+import { DueTimer } from '../schedule/due-timer';
 import {
 	CADENCE_LABELS,
 	nextDigestAt,
@@ -47,22 +48,30 @@ interface DigestContent {
 
 export class DigestScheduler {
 	readonly #deps: DigestDeps;
-	#timer: NodeJS.Timeout | null = null;
-	#stopped = true;
+	readonly #timer: DueTimer;
 
 	constructor(deps: DigestDeps) {
 		this.#deps = deps;
+		const nextDue = deps.db
+			.prepare('SELECT MIN(next_due_at) FROM subscription_schedule WHERE paused = 0')
+			.pluck();
+		this.#timer = new DueTimer({
+			runDue: () => this.runDue(),
+			nextDueAt: () => nextDue.get() as number | null,
+			now: deps.now,
+			log: deps.log,
+			failure: 'delivering due digests failed',
+			longestSleepMs: deps.checkIntervalMs,
+			retryMs: deps.checkIntervalMs
+		});
 	}
 
 	start(): void {
-		this.#stopped = false;
-		this.#schedule(0);
+		this.#timer.start();
 	}
 
 	stop(): void {
-		this.#stopped = true;
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = null;
+		this.#timer.stop();
 	}
 
 	/**
@@ -133,28 +142,5 @@ export class DigestScheduler {
 			const view = project?.view(row.view_id);
 			return board && project && view ? { projectName: project.project.name, view, board } : null;
 		});
-	}
-
-	#schedule(delayMs: number): void {
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = setTimeout(() => this.#wake(), delayMs);
-		this.#timer.unref();
-	}
-
-	#wake(): void {
-		this.#timer = null;
-		if (this.#stopped) return;
-		try {
-			this.runDue();
-		} catch (error) {
-			// A locked or closed database: try again at the next look rather than end the process.
-			this.#deps.log.error({ err: error }, 'delivering due digests failed; trying again later');
-		}
-		const next = this.#deps.db
-			.prepare('SELECT MIN(next_due_at) FROM subscription_schedule WHERE paused = 0')
-			.pluck()
-			.get() as number | null;
-		const wait = next === null ? Infinity : next - this.#deps.now();
-		this.#schedule(Math.max(0, Math.min(wait, this.#deps.checkIntervalMs)));
 	}
 }

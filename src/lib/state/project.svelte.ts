@@ -356,35 +356,31 @@ export class ProjectState implements ProjectFacts {
 		const member = this.members.get(accountId);
 		if (!member) return GONE.members;
 		const { scope } = nextAssignment(member, role);
-		return this.#write({
-			root: 'members',
-			key: accountId,
-			before: member,
-			after: { ...member, role, scope, updatedBy: this.myAccountId, updatedAt: Date.now() }
-		});
+		return this.#rewriteMember(member, { role, scope });
 	}
 
 	/** Gives a member other data views, keeping their role. */
 	changeViews(accountId: string, scope: Scope): Decision {
 		const member = this.members.get(accountId);
-		if (!member) return GONE.members;
-		return this.#write({
-			root: 'members',
-			key: accountId,
-			before: member,
-			after: { ...member, scope, updatedBy: this.myAccountId, updatedAt: Date.now() }
-		});
+		return member ? this.#rewriteMember(member, { scope }) : GONE.members;
 	}
 
 	/** Sets when a member's access ends (null: it does not); the server removes them then. */
 	setEndDate(accountId: string, endsAt: number | null): Decision {
 		const member = this.members.get(accountId);
-		if (!member) return GONE.members;
+		return member ? this.#rewriteMember(member, { endsAt }) : GONE.members;
+	}
+
+	/** Writes the member's entry with `changes`, stamped with the signed-in person. */
+	#rewriteMember(
+		member: Member,
+		changes: Partial<Pick<Member, 'role' | 'scope' | 'endsAt'>>
+	): Decision {
 		return this.#write({
 			root: 'members',
-			key: accountId,
+			key: member.accountId,
 			before: member,
-			after: { ...member, endsAt, updatedBy: this.myAccountId, updatedAt: Date.now() }
+			after: { ...member, ...changes, updatedBy: this.myAccountId, updatedAt: Date.now() }
 		});
 	}
 
