@@ -18,6 +18,9 @@ const EnvSchema = z.object({
 	DATA_DIR: z.string().default('data'),
 	/** `smtp://user:pass@host:port` (or smtps://). Unset: mail goes to the local outbox. */
 	SMTP_URL: z.string().optional(),
+	/** `true`: a production server without SMTP_URL keeps mail in the local outbox on purpose
+	 * (a trial); without it such a server refuses to start, since nobody would receive mail. */
+	LOCAL_OUTBOX: z.enum(['true', 'false']).default('false'),
 	MAIL_FROM: z.string().default('Consortium Console <no-reply@localhost>'),
 	/** `production`: an operator's console (see `Config.production`): JSON logs at info. `test`:
 	 * readable logs at warn. Else readable logs at info. */
@@ -41,6 +44,8 @@ export interface Config {
 	dataDir: string;
 	databasePath: string;
 	smtpUrl: string | null;
+	/** LOCAL_OUTBOX=true: no SMTP_URL in production is intended (see `mailGoesNowhere`). */
+	localOutboxIntended: boolean;
 	mailFrom: string;
 	/** NODE_ENV=production: an operator's console (no demo, no developer routes). */
 	production: boolean;
@@ -79,6 +84,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir,
 		databasePath: resolve(dataDir, 'console.sqlite'),
 		smtpUrl: values.SMTP_URL ?? null,
+		localOutboxIntended: values.LOCAL_OUTBOX === 'true',
 		mailFrom: values.MAIL_FROM,
 		production: values.NODE_ENV === 'production',
 		developerRoutes: values.NODE_ENV !== 'production' && !values.SMTP_URL,
@@ -96,4 +102,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** What each environment wants to hear: tests only what goes wrong. */
 function defaultLogLevel(environment: string | undefined): LogLevel {
 	return environment === 'test' ? 'warn' : 'info';
+}
+
+/**
+ * A production server with no SMTP_URL would invite people and send sign-in links that nobody
+ * receives, so it refuses to start unless the operator said LOCAL_OUTBOX=true (a trial run).
+ * `npm start` (not production) keeps mail in the outbox as the newcomer's demo expects.
+ */
+export function mailGoesNowhere(config: Config): boolean {
+	return config.production && !config.smtpUrl && !config.localOutboxIntended;
 }
