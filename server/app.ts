@@ -19,6 +19,9 @@ import type { Db } from './db/database';
 import { openConsoleDatabase } from './schema';
 import { embedFrameAncestors, keepsOpener } from './embed/frame-policy';
 import { registerEmbedRoutes } from './embed/routes';
+import { ProviderClients } from './identity/provider-client';
+import { registerIdentityRoutes } from './identity/routes';
+import { SecretBox } from './identity/secret-box';
 import { deleteStaleTickets } from './embed/tickets';
 import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
 import { registerInvitationAdminRoutes } from './invitations/admin-routes';
@@ -147,6 +150,12 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		metrics: measure
 	});
 	registerInvitationRoutes(router, auth, registry);
+	const secrets = new SecretBox(config.identitySecretKey);
+	registerIdentityRoutes(router, auth, {
+		registry,
+		box: secrets,
+		clients: new ProviderClients(secrets)
+	});
 	const countedSendings = new CountedSendings();
 	registerInvitationAdminRoutes(router, auth, { registry, site, counted: countedSendings });
 	const workflows = startWorkflows({

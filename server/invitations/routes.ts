@@ -26,6 +26,7 @@ import { httpErrorOf } from '../http/failure-status';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import { admitInvitee, findInvite } from './admission';
+import { providerRequiredFor } from '../identity/requirement';
 import { API } from '../../src/lib/shared/api-contract';
 
 const InviteTokenData = z.object({ projectId: z.string() });
@@ -43,6 +44,11 @@ export function registerInvitationRoutes(
 	registry: DocumentRegistry
 ): void {
 	const { db, limiters } = context;
+
+	const requiredProviderOf = (email: string) => {
+		const required = providerRequiredFor(db, email);
+		return required ? { zoneName: required.zoneName } : null;
+	};
 
 	/**
 	 * The invitation a valid token names, still open; an error a person understands otherwise.
@@ -113,7 +119,8 @@ export function registerInvitationRoutes(
 			inviterName: open.inviterName,
 			accountExists: findAccountByEmail(db, open.invite.email) !== null,
 			expiresAt: check.ok ? check.expiresAt : 0,
-			endsAt: endsAtOf(open.invite)
+			endsAt: endsAtOf(open.invite),
+			requiredProvider: requiredProviderOf(open.invite.email)
 		};
 		return { body: preview };
 	});
@@ -127,6 +134,10 @@ export function registerInvitationRoutes(
 		const held = registry.acquire(projectDocument(projectId));
 		try {
 			const open = openInvitation(peeked);
+			// The zone's provider decides who its people are: the invitation is accepted by signing
+			// in there (server/identity/admission.ts), not with the link alone.
+			const required = providerRequiredFor(db, open.invite.email);
+			if (required) throw httpErrorOf(required);
 			const existing = findAccountByEmail(db, open.invite.email);
 			if (!existing && !name) {
 				throw httpErrorOf(
