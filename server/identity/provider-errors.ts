@@ -53,8 +53,16 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 		);
 	}
 	const coded = error as CodedError;
-	const claim = (coded.cause as { claim?: string } | undefined)?.claim;
+	// openid-client wraps oauth4webapi's error, whose facts name the claim that failed.
+	const inner = coded.cause instanceof Error ? (coded.cause as CodedError) : coded;
+	const claim = factOf(inner, 'claim') ?? factOf(coded, 'claim');
 	switch (coded.code) {
+		case 'OAUTH_TIMEOUT':
+		case 'OAUTH_ABORT':
+			return fail(
+				'identity-provider-unreachable',
+				`The identity provider at ${issuer} did not answer in time. Try again in a moment; if it keeps happening, tell your library's identity administrator.`
+			);
 		case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED': {
 			const named = (coded.cause as { body?: { issuer?: unknown } } | undefined)?.body?.issuer;
 			return fail(
@@ -81,10 +89,17 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 		case 'OAUTH_UNSUPPORTED_OPERATION':
 			return refused('its ID token is unsigned or signed in a way the console does not accept');
 	}
-	if (/signature|"alg"/i.test(coded.message))
+	if (/signature/i.test(inner.message))
 		return refused("its ID token is not signed by the provider's published keys");
-	if (claim && CLAIM_PROBLEMS[claim]) return refused(CLAIM_PROBLEMS[claim]);
-	return refused(`its answer did not pass the console's checks (${coded.message})`);
+	if (/"alg"|JWS algorithm/i.test(inner.message))
+		return refused('its ID token is unsigned or signed in a way the console does not accept');
+	return refused(`its answer did not pass the console's checks (${inner.message})`);
+}
+
+function factOf(error: CodedError, fact: string): string | undefined {
+	const facts = error.cause as Record<string, unknown> | undefined;
+	const value = facts && typeof facts === 'object' ? facts[fact] : undefined;
+	return typeof value === 'string' ? value : undefined;
 }
 
 function refused(why: string): ProviderFailure {

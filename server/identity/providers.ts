@@ -116,29 +116,32 @@ export function domainHolder(db: Db, domain: string): { zoneId: string; zoneName
 /** Writes the zone's provider (replacing its domains); a new provider must bring its secret. */
 export function saveProvider(db: Db, box: SecretBox, record: ProviderRecord): StoredProvider {
 	db.transaction(() => {
-		const sealed =
-			record.clientSecret === null
-				? null
-				: box.seal(record.clientSecret, secretContext(record.zoneId));
-		db.prepare(
-			`INSERT INTO identity_providers (zone_id, issuer, client_id, client_secret_sealed, required,
-			   allow_new_accounts, updated_at, updated_by)
-			 VALUES (@zoneId, @issuer, @clientId, @sealed, @required, @allowNewAccounts, @at, @updatedBy)
-			 ON CONFLICT (zone_id) DO UPDATE SET issuer = excluded.issuer, client_id = excluded.client_id,
-			   client_secret_sealed = coalesce(@sealed, client_secret_sealed), required = excluded.required,
-			   allow_new_accounts = excluded.allow_new_accounts, updated_at = excluded.updated_at,
-			   updated_by = excluded.updated_by`
-		).run({
+		const values = {
 			zoneId: record.zoneId,
 			issuer: record.issuer,
 			clientId: record.clientId,
-			// A new row without a secret fails the NOT NULL: the caller checked that one is given.
-			sealed,
 			required: record.required ? 1 : 0,
 			allowNewAccounts: record.allowNewAccounts ? 1 : 0,
 			at: record.at,
 			updatedBy: record.updatedBy
-		});
+		};
+		if (record.clientSecret === null)
+			// The caller found the zone's provider, whose sealed secret stays.
+			db.prepare(
+				`UPDATE identity_providers SET issuer = @issuer, client_id = @clientId, required = @required,
+				   allow_new_accounts = @allowNewAccounts, updated_at = @at, updated_by = @updatedBy
+				 WHERE zone_id = @zoneId`
+			).run(values);
+		else
+			db.prepare(
+				`INSERT INTO identity_providers (zone_id, issuer, client_id, client_secret_sealed, required,
+				   allow_new_accounts, updated_at, updated_by)
+				 VALUES (@zoneId, @issuer, @clientId, @sealed, @required, @allowNewAccounts, @at, @updatedBy)
+				 ON CONFLICT (zone_id) DO UPDATE SET issuer = excluded.issuer,
+				   client_id = excluded.client_id, client_secret_sealed = excluded.client_secret_sealed,
+				   required = excluded.required, allow_new_accounts = excluded.allow_new_accounts,
+				   updated_at = excluded.updated_at, updated_by = excluded.updated_by`
+			).run({ ...values, sealed: box.seal(record.clientSecret, secretContext(record.zoneId)) });
 		db.prepare('DELETE FROM identity_provider_domains WHERE zone_id = ?').run(record.zoneId);
 		const insert = db.prepare('INSERT INTO identity_provider_domains (domain, zone_id) VALUES (?, ?)');
 		for (const domain of record.emailDomains) insert.run(domain.toLowerCase(), record.zoneId);
