@@ -20,6 +20,7 @@ import { openConsoleDatabase } from './schema';
 import { embedFrameAncestors, keepsOpener } from './embed/frame-policy';
 import { registerEmbedRoutes } from './embed/routes';
 import { ProviderClients } from './identity/provider-client';
+import { providerRequiredFor } from './identity/requirement';
 import { registerIdentityRoutes } from './identity/routes';
 import { SecretBox } from './identity/secret-box';
 import { deleteStaleTickets } from './embed/tickets';
@@ -146,6 +147,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			options.onAccountChanged?.(account);
 		},
 		onSessionsEnded: () => sync.recheckSessions(),
+		providerRequiredFor: (email) => providerRequiredFor(db, email),
 		log,
 		metrics: measure
 	});

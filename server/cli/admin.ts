@@ -425,14 +425,18 @@ async function setIdentityProviderCommand(): Promise<void> {
 	console.log(
 		`${provider.zoneName} signs in through ${provider.issuer} (client ${provider.clientId}) for ${provider.emailDomains.join(', ')}${provider.required ? '; link and password sign-in are refused there' : ''}${provider.allowNewAccounts ? '; it may create accounts' : ''}.`
 	);
-	console.log(`  Register this redirect URI with the provider: ${site.url}${IDENTITY_PROVIDER_CALLBACK_PATH}`);
+	console.log(
+		`  Register this redirect URI with the provider: ${site.url}${IDENTITY_PROVIDER_CALLBACK_PATH}`
+	);
 }
 
 function removeIdentityProviderCommand(): void {
 	const zoneId = values.zone ?? fail('--zone is required');
 	const removed = removeZoneProvider(db, zoneId);
 	if (!removed.ok) fail(`Not removed: ${removed.message}`);
-	console.log(`Removed the identity provider of zone ${zoneId}: its people sign in by link or password.`);
+	console.log(
+		`Removed the identity provider of zone ${zoneId}: its people sign in by link or password.`
+	);
 }
 
 /** The one `--project` of commands about a single project. */

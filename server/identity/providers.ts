@@ -143,7 +143,9 @@ export function saveProvider(db: Db, box: SecretBox, record: ProviderRecord): St
 				   updated_at = excluded.updated_at, updated_by = excluded.updated_by`
 			).run({ ...values, sealed: box.seal(record.clientSecret, secretContext(record.zoneId)) });
 		db.prepare('DELETE FROM identity_provider_domains WHERE zone_id = ?').run(record.zoneId);
-		const insert = db.prepare('INSERT INTO identity_provider_domains (domain, zone_id) VALUES (?, ?)');
+		const insert = db.prepare(
+			'INSERT INTO identity_provider_domains (domain, zone_id) VALUES (?, ?)'
+		);
 		for (const domain of record.emailDomains) insert.run(domain.toLowerCase(), record.zoneId);
 	})();
 	return findZoneProvider(db, record.zoneId)!;

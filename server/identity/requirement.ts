@@ -10,7 +10,11 @@ import { responsibleProvider } from './providers';
 
 export type ProviderRequired = Failure<'identity-provider-required', { zoneName: string }>;
 
-/** The refusal when the address's zone requires its provider; null when the way is open. */
+/**
+ * The refusal when the address's zone requires its provider; null when the way is open. The auth
+ * and invitation routes are handed it (`AuthRouteDeps.providerRequiredFor`), so that they do not
+ * depend on this room.
+ */
 export function providerRequiredFor(db: Db, email: string): ProviderRequired | null {
 	const provider = responsibleProvider(db, email);
 	if (!provider?.required) return null;

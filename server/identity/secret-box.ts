@@ -67,9 +67,7 @@ export class SecretBox {
 	}
 
 	#readKey(): Buffer {
-		this.#key ??= this.#source.key
-			? Buffer.from(this.#source.key)
-			: keyFromFile(this.#source.file);
+		this.#key ??= this.#source.key ? Buffer.from(this.#source.key) : keyFromFile(this.#source.file);
 		return this.#key;
 	}
 }

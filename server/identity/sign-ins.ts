@@ -27,10 +27,7 @@ export interface PendingSignIn {
 }
 
 export type SignInTakeFailure =
-	| 'sign-in-unknown'
-	| 'sign-in-expired'
-	| 'sign-in-used'
-	| 'sign-in-other-browser';
+	'sign-in-unknown' | 'sign-in-expired' | 'sign-in-used' | 'sign-in-other-browser';
 
 /** A fresh value for the browser's `sign-in-flow` cookie. */
 export function newBrowserBinding(): string {
@@ -116,9 +113,8 @@ export function takeSignIn(
 	now: number
 ): Outcome<{ signIn: PendingSignIn }, SignInTakeFailure> {
 	const stateHash = hashSecret(state);
-	const row = db
-		.prepare('SELECT * FROM identity_sign_ins WHERE state_hash = ?')
-		.get(stateHash) as SignInRow | undefined;
+	const row = db.prepare('SELECT * FROM identity_sign_ins WHERE state_hash = ?').get(stateHash) as
+		SignInRow | undefined;
 	if (!row) return failure('sign-in-unknown');
 	if (row.consumed_at !== null) return failure('sign-in-used');
 	if (row.expires_at <= now) return failure('sign-in-expired');

@@ -19,14 +19,18 @@ import {
 import { createAccount, findAccountByEmail, setAccountPassword } from '../auth/accounts';
 import { issueSignInLink } from '../auth/link-mail';
 import { hashPassword } from '../auth/passwords';
-import { enforceLimit, signInResponse, type AuthContext } from '../auth/routes/context';
+import {
+	enforceLimit,
+	refuseWhereProviderRequired,
+	signInResponse,
+	type AuthContext
+} from '../auth/routes/context';
 import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../auth/tokens';
 import { fail } from '../../src/lib/shared/outcome';
 import { httpErrorOf } from '../http/failure-status';
 import type { Router } from '../http/router';
 import type { DocumentRegistry } from '../sync/registry';
 import { admitInvitee, findInvite } from './admission';
-import { providerRequiredFor } from '../identity/requirement';
 import { API } from '../../src/lib/shared/api-contract';
 
 const InviteTokenData = z.object({ projectId: z.string() });
@@ -46,7 +50,7 @@ export function registerInvitationRoutes(
 	const { db, limiters } = context;
 
 	const requiredProviderOf = (email: string) => {
-		const required = providerRequiredFor(db, email);
+		const required = context.providerRequiredFor?.(email) ?? null;
 		return required ? { zoneName: required.zoneName } : null;
 	};
 
@@ -136,8 +140,7 @@ export function registerInvitationRoutes(
 			const open = openInvitation(peeked);
 			// The zone's provider decides who its people are: the invitation is accepted by signing
 			// in there (server/identity/admission.ts), not with the link alone.
-			const required = providerRequiredFor(db, open.invite.email);
-			if (required) throw httpErrorOf(required);
+			refuseWhereProviderRequired(context, open.invite.email);
 			const existing = findAccountByEmail(db, open.invite.email);
 			if (!existing && !name) {
 				throw httpErrorOf(

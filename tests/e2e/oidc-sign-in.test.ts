@@ -99,9 +99,7 @@ describe('signing in with the library’s own account, in Chromium', () => {
 		await page.getByRole('button', { name: /link/i }).click();
 		await expect
 			.poll(() =>
-				page
-					.getByText('Aurora signs its people in through its own identity provider')
-					.isVisible()
+				page.getByText('Aurora signs its people in through its own identity provider').isVisible()
 			)
 			.toBe(true);
 		await leave(visitor);

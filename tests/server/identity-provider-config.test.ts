@@ -79,7 +79,9 @@ describe('setting a zone’s identity provider in the console', () => {
 			code: 'not-network-zone-admin',
 			message: "Only the Network Zone's Project Admins can set up identity providers."
 		});
-		expect((await signedIn(server, 'iris').get(`/api/consortia/${consortiumId}/identity`)).status).toBe(403);
+		expect(
+			(await signedIn(server, 'iris').get(`/api/consortia/${consortiumId}/identity`)).status
+		).toBe(403);
 	});
 
 	it('shows the provider without its secret, and keeps the secret sealed', async () => {
@@ -282,8 +284,18 @@ describe('npm run admin -- set-identity-provider', () => {
 		expect(wrong.code).toBe(1);
 		expect(wrong.stderr).toContain('Not set:');
 		expect(wrong.stderr).toContain('check the issuer URL');
-		const noDomain = await admin('set-identity-provider', '--zone', 'aurora', '--issuer', provider.issuer, '--client-id', 'x');
+		const noDomain = await admin(
+			'set-identity-provider',
+			'--zone',
+			'aurora',
+			'--issuer',
+			provider.issuer,
+			'--client-id',
+			'x'
+		);
 		expect(noDomain).toMatchObject({ code: 1 });
-		expect(noDomain.stderr).toContain('--domain: Name at least one email domain the provider speaks for');
+		expect(noDomain.stderr).toContain(
+			'--domain: Name at least one email domain the provider speaks for'
+		);
 	});
 });

@@ -140,9 +140,7 @@ describe('signing in through the zone’s identity provider', () => {
 		});
 		expect(answer.body).toEqual({ method: 'email' });
 		expect(answer.headers.getSetCookie()).toEqual([]);
-		expect(
-			server.app.db.prepare('SELECT count(*) FROM identity_sign_ins').pluck().get()
-		).toBe(0);
+		expect(server.app.db.prepare('SELECT count(*) FROM identity_sign_ins').pluck().get()).toBe(0);
 	});
 
 	it('refuses a person without an account or invitation, unless the zone lets its provider create accounts', async () => {
@@ -179,7 +177,12 @@ describe('signing in through the zone’s identity provider', () => {
 	it('makes the account of an invited person and accepts their invitation', async () => {
 		await setAuroraProvider();
 		const invited = inviteFirstAdmin(
-			{ ...server.app.authDb, registry: server.app.registry, mailer: server.app.mailer, site: server.app.site },
+			{
+				...server.app.authDb,
+				registry: server.app.registry,
+				mailer: server.app.mailer,
+				site: server.app.site
+			},
 			{ projectId: 'p1', email: 'new.person@aurora.example.edu', zoneId: 'aurora', role: 'analyst' }
 		);
 		expect(invited, JSON.stringify(invited)).toMatchObject({ ok: true, kind: 'invited' });
@@ -203,7 +206,11 @@ describe('signing in through the zone’s identity provider', () => {
 
 	it('refuses an address the provider has not verified', async () => {
 		await setAuroraProvider({ allowNewAccounts: true });
-		const refused = await signInThrough(new TestClient(server), 'uma@aurora.example.edu', 'unverified');
+		const refused = await signInThrough(
+			new TestClient(server),
+			'uma@aurora.example.edu',
+			'unverified'
+		);
 		expect(refused.status).toBe(403);
 		expect(refused.body.error).toMatchObject({
 			code: 'identity-provider-email-unverified',
@@ -223,7 +230,9 @@ describe('signing in through the zone’s identity provider', () => {
 			code: 'identity-provider-wrong-domain',
 			message: expect.stringContaining('bea@borealis.example.edu is not an address')
 		});
-		expect(server.app.db.prepare("SELECT count(*) FROM accounts WHERE email LIKE 'bea@%'").pluck().get()).toBe(0);
+		expect(
+			server.app.db.prepare("SELECT count(*) FROM accounts WHERE email LIKE 'bea@%'").pluck().get()
+		).toBe(0);
 	});
 });
 
@@ -263,15 +272,21 @@ describe('what the sign-in’s state protects', () => {
 	it('uses a state once', async () => {
 		const browser = new TestClient(server);
 		const back = await providerAnswer(browser);
-		expect((await browser.post('/api/auth/identity-provider/callback', { query: back.search })).status).toBe(200);
-		const again = await browser.post('/api/auth/identity-provider/callback', { query: back.search });
+		expect(
+			(await browser.post('/api/auth/identity-provider/callback', { query: back.search })).status
+		).toBe(200);
+		const again = await browser.post('/api/auth/identity-provider/callback', {
+			query: back.search
+		});
 		expect(again.body.error.code).toBe('sign-in-used');
 	});
 
 	it('refuses the answer in another browser than the one that started the sign-in', async () => {
 		const back = await providerAnswer(new TestClient(server));
 		const victim = new TestClient(server);
-		const refused = await victim.post('/api/auth/identity-provider/callback', { query: back.search });
+		const refused = await victim.post('/api/auth/identity-provider/callback', {
+			query: back.search
+		});
 		expect(refused.status).toBe(400);
 		expect(refused.body.error).toMatchObject({
 			code: 'sign-in-other-browser',
@@ -284,7 +299,9 @@ describe('what the sign-in’s state protects', () => {
 		const browser = new TestClient(server);
 		const back = await providerAnswer(browser);
 		clock.advance(10 * 60_000 + 1);
-		const refused = await browser.post('/api/auth/identity-provider/callback', { query: back.search });
+		const refused = await browser.post('/api/auth/identity-provider/callback', {
+			query: back.search
+		});
 		expect(refused.body.error.code).toBe('sign-in-expired');
 	});
 
@@ -295,7 +312,9 @@ describe('what the sign-in’s state protects', () => {
 			`/api/consortia/${consortiumId}/identity/zones/aurora`
 		);
 		expect(removed.status).toBe(204);
-		const refused = await browser.post('/api/auth/identity-provider/callback', { query: back.search });
+		const refused = await browser.post('/api/auth/identity-provider/callback', {
+			query: back.search
+		});
 		expect(refused.status).toBe(409);
 		expect(refused.body.error.code).toBe('identity-provider-changed');
 	});
@@ -330,13 +349,18 @@ describe('a zone that requires its identity provider', () => {
 		const browser = new TestClient(server);
 		// A link asked for before the zone required its provider.
 		expect((await browser.post('/api/auth/link', { email: ines.email })).status).toBe(202);
-		const earlierLink = tokenFromLink(extractLink(await smtp.nextMessageTo(ines.email), '/sign-in/link'));
+		const earlierLink = tokenFromLink(
+			extractLink(await smtp.nextMessageTo(ines.email), '/sign-in/link')
+		);
 
 		await setAuroraProvider({ required: true });
 		const refusals = [
 			await browser.post('/api/auth/link', { email: ines.email }),
 			await browser.post('/api/auth/password', { email: ines.email, password: 'correct horse' }),
-			await browser.post('/api/auth/password', { email: 'nobody@aurora.example.edu', password: 'x' }),
+			await browser.post('/api/auth/password', {
+				email: 'nobody@aurora.example.edu',
+				password: 'x'
+			}),
 			await browser.post('/api/auth/password-reset', { email: ines.email }),
 			await browser.post('/api/auth/link/consume', { token: earlierLink })
 		];
@@ -345,7 +369,7 @@ describe('a zone that requires its identity provider', () => {
 			expect(refused.body.error).toMatchObject({
 				code: 'identity-provider-required',
 				message: expect.stringContaining(
-					"Aurora signs its people in through its own identity provider"
+					'Aurora signs its people in through its own identity provider'
 				)
 			});
 		}
@@ -357,8 +381,18 @@ describe('a zone that requires its identity provider', () => {
 	it('has an invitation to its address accepted by signing in through the provider', async () => {
 		await setAuroraProvider({ required: true });
 		const invited = inviteFirstAdmin(
-			{ ...server.app.authDb, registry: server.app.registry, mailer: server.app.mailer, site: server.app.site },
-			{ projectId: 'p1', email: 'new.person@aurora.example.edu', zoneId: 'aurora', role: 'consumer' }
+			{
+				...server.app.authDb,
+				registry: server.app.registry,
+				mailer: server.app.mailer,
+				site: server.app.site
+			},
+			{
+				projectId: 'p1',
+				email: 'new.person@aurora.example.edu',
+				zoneId: 'aurora',
+				role: 'consumer'
+			}
 		);
 		const token = 'link' in invited ? tokenFromLink(invited.link) : '';
 		const browser = new TestClient(server);

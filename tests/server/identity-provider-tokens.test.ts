@@ -10,7 +10,11 @@ import { SecretBox } from '../../server/identity/secret-box';
 import { saveProvider } from '../../server/identity/providers';
 import { createTestAccount, startAuthServer } from '../support/auth';
 import { TestClient } from '../support/client';
-import { startCraftedProvider, type CraftedProvider, type TokenRecipe } from '../support/crafted-provider';
+import {
+	startCraftedProvider,
+	type CraftedProvider,
+	type TokenRecipe
+} from '../support/crafted-provider';
 import type { TestServer } from '../support/server';
 import { setUpProject } from '../support/sync';
 
@@ -52,7 +56,11 @@ async function signInWith(recipe: TokenRecipe) {
 		query: provider.callbackQuery(started.body.authorizationUrl)
 	});
 	const session = await browser.get('/api/auth/session');
-	return { answer, signedIn: session.status === 200, authorizationUrl: started.body.authorizationUrl as string };
+	return {
+		answer,
+		signedIn: session.status === 200,
+		authorizationUrl: started.body.authorizationUrl as string
+	};
 }
 
 describe('the ID token', () => {
@@ -64,7 +72,9 @@ describe('the ID token', () => {
 		const challenge = new URL(authorizationUrl).searchParams.get('code_challenge');
 		const verifier = request!.form.get('code_verifier')!;
 		expect(createHash('sha256').update(verifier).digest('base64url')).toBe(challenge);
-		expect(request!.form.get('redirect_uri')).toBe(`${server.url}${IDENTITY_PROVIDER_CALLBACK_PATH}`);
+		expect(request!.form.get('redirect_uri')).toBe(
+			`${server.url}${IDENTITY_PROVIDER_CALLBACK_PATH}`
+		);
 		// HTTP Basic client authentication, each part form-encoded first (RFC 6749, 2.3.1).
 		const basic = Buffer.from(request!.authorization!.replace(/^Basic /, ''), 'base64').toString();
 		expect(basic.split(':').map(decodeURIComponent)).toEqual([

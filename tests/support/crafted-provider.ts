@@ -8,7 +8,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import {
+	base64url,
+	exportJWK,
+	generateKeyPair,
+	SignJWT,
+	type CryptoKey,
+	type JWTPayload
+} from 'jose';
 
 export interface TokenRecipe {
 	/** Claims over the good ones (iss, aud, sub, nonce, iat, exp, email, email_verified). */
@@ -36,7 +43,12 @@ export async function startCraftedProvider(): Promise<CraftedProvider> {
 	const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	const published = await generateKeyPair('RS256');
 	const other = await generateKeyPair('RS256');
-	const publicJwk = { ...(await exportJWK(published.publicKey)), kid: 'published', alg: 'RS256', use: 'sig' };
+	const publicJwk = {
+		...(await exportJWK(published.publicKey)),
+		kid: 'published',
+		alg: 'RS256',
+		use: 'sig'
+	};
 	const nonces = new Map<string, string>();
 
 	const crafted: CraftedProvider = {
@@ -111,7 +123,12 @@ export async function startCraftedProvider(): Promise<CraftedProvider> {
 				const nonce = nonces.get(form.get('code') ?? '');
 				if (nonce === undefined) return json(400, { error: 'invalid_grant' });
 				void idToken(nonce).then((token) =>
-					json(200, { access_token: 'access', token_type: 'Bearer', expires_in: 300, id_token: token })
+					json(200, {
+						access_token: 'access',
+						token_type: 'Bearer',
+						expires_in: 300,
+						id_token: token
+					})
 				);
 			});
 			return;

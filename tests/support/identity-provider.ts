@@ -40,7 +40,12 @@ export async function startIdentityProvider(options: {
 	const clientSecret = `secret-${crypto.randomUUID()}`;
 	const people = new Map(Object.entries(options.people ?? {}));
 	const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-	const signingKey = { ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+	const signingKey = {
+		...(await exportJWK(privateKey)),
+		kid: 'test-key',
+		alg: 'RS256',
+		use: 'sig'
+	};
 
 	const provider = new Provider(issuer, {
 		clients: [
@@ -64,7 +69,8 @@ export async function startIdentityProvider(options: {
 			return { accountId: login, claims: () => ({ sub: login, ...person }) };
 		}
 	});
-	server.on('request', provider.callback());
+	const handle = provider.callback();
+	server.on('request', (req, res) => void handle(req, res));
 
 	return {
 		issuer,

@@ -41,7 +41,8 @@ describe('the provider that speaks for an address', () => {
 						{ id: 'b', emailDomains: domains.slice(cut) }
 					];
 					// Often an address at one of the domains, or under one of its subdomains.
-					const at = domains.length > 0 && split % 3 !== 0 ? domains[split % domains.length]! : null;
+					const at =
+						domains.length > 0 && split % 3 !== 0 ? domains[split % domains.length]! : null;
 					const tested = at ? `x@${[...prefix, at].join('.')}` : address;
 					const claim = (provider: (typeof providers)[number]) =>
 						Math.max(
@@ -140,8 +141,10 @@ describe('the configuration', () => {
 		expect(IdentityProviderInputSchema.safeParse(base).success).toBe(true);
 		expect(IdentityProviderInputSchema.safeParse({ ...base, secretHash: 'x' }).success).toBe(false);
 		expect(
-			IdentityProviderInputSchema.safeParse({ ...base, emailDomains: ['example.edu', 'EXAMPLE.edu'] })
-				.success
+			IdentityProviderInputSchema.safeParse({
+				...base,
+				emailDomains: ['example.edu', 'EXAMPLE.edu']
+			}).success
 		).toBe(false);
 	});
 });

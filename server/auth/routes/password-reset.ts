@@ -10,9 +10,14 @@ import { findAccountById, setAccountPassword, type Account } from '../accounts';
 import { issuePasswordResetLink } from '../link-mail';
 import { hashPassword } from '../passwords';
 import { consumeToken, peekToken, revokeTokens, tokenFailure, type TokenCheck } from '../tokens';
-import { endAccountSessions, enforceLimit, signInResponse, type AuthContext } from './context';
+import {
+	endAccountSessions,
+	enforceLimit,
+	refuseWhereProviderRequired,
+	signInResponse,
+	type AuthContext
+} from './context';
 import { API } from '../../../src/lib/shared/api-contract';
-import { providerRequiredFor } from '../../identity/requirement';
 
 export function registerPasswordResetRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
@@ -49,11 +54,6 @@ export function registerPasswordResetRoutes(router: Router, context: AuthContext
 		})();
 		return signInResponse(context, request, account);
 	});
-}
-
-function refuseWhereProviderRequired(context: AuthContext, email: string): void {
-	const required = providerRequiredFor(context.db, email);
-	if (required) throw httpErrorOf(required);
 }
 
 /** The account a reset link is for, if the link is good and the address unchanged since. */

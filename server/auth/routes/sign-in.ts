@@ -10,12 +10,12 @@ import { findAccountByEmail, findPasswordHash, setAccountPassword } from '../acc
 import { issueSignInLink } from '../link-mail';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../passwords';
 import { consumeToken, tokenFailure } from '../tokens';
-import { providerRequiredFor } from '../../identity/requirement';
 import {
 	currentSession,
 	endSession,
 	enforceLimit,
 	presentedToken,
+	refuseWhereProviderRequired,
 	signedOutHeaders,
 	signInResponse,
 	type AuthContext
@@ -24,10 +24,6 @@ import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerSignInRoutes(router: Router, context: AuthContext): void {
 	const { db, limiters } = context;
-	const refuseWhereProviderRequired = (email: string) => {
-		const required = providerRequiredFor(db, email);
-		if (required) throw httpErrorOf(required);
-	};
 	// Made now, so that the first sign-in attempt for an unknown address is not the slow one.
 	dummyPasswordHash(context.settings.passwordCost).catch((error: unknown) =>
 		context.log.error({ err: error }, 'could not prepare the dummy password hash')
@@ -36,7 +32,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 	router.add(API.requestSignInLink, async (request) => {
 		enforceLimit(limiters.mailPerIp, request.ip);
 		const { email } = await request.json();
-		refuseWhereProviderRequired(email);
+		refuseWhereProviderRequired(context, email);
 		enforceLimit(limiters.mailPerEmail, email);
 		// An unknown address gets no mail at all: the answer below is the same either way.
 		issueSignInLink(context, context.mailer, context.site, email, 'sign-in');
@@ -51,7 +47,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		const account = findAccountByEmail(db, check.email);
 		if (!account) throw httpErrorOf(tokenFailure('token-invalid'));
 		// A link sent before the zone came to require its provider.
-		refuseWhereProviderRequired(account.email);
+		refuseWhereProviderRequired(context, account.email);
 		return signInResponse(context, request, account);
 	});
 
@@ -59,7 +55,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { email, password } = await request.json();
 		// Decided by the address's domain alone: the refusal says nothing about any account.
-		refuseWhereProviderRequired(email);
+		refuseWhereProviderRequired(context, email);
 		enforceLimit(limiters.secretPerEmail, email);
 		const cost = context.settings.passwordCost;
 		const found = findPasswordHash(db, email);

@@ -546,7 +546,12 @@ export const API = routes({
 		caller: 'session',
 		body: body(IdentityProviderInputSchema),
 		answer: json(z.object({ provider: IdentityProviderSchema })),
-		errors: [...IDENTITY_ACCESS_ERRORS, 'zone-not-found', 'identity-provider-invalid', ...PROVIDER_ERRORS]
+		errors: [
+			...IDENTITY_ACCESS_ERRORS,
+			'zone-not-found',
+			'identity-provider-invalid',
+			...PROVIDER_ERRORS
+		]
 	},
 	removeZoneIdentityProvider: {
 		method: 'DELETE',

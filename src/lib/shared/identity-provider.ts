@@ -31,7 +31,10 @@ export const IssuerSchema = z
 		try {
 			url = new URL(value);
 		} catch {
-			ctx.addIssue({ code: 'custom', message: 'Enter the issuer URL, such as https://login.example.edu' });
+			ctx.addIssue({
+				code: 'custom',
+				message: 'Enter the issuer URL, such as https://login.example.edu'
+			});
 			return z.NEVER;
 		}
 		if (url.search || url.hash || url.username || url.password || value.includes('#')) {
