@@ -432,7 +432,7 @@ async function setIdentityProviderCommand(): Promise<void> {
 
 function removeIdentityProviderCommand(): void {
 	const zoneId = values.zone ?? fail('--zone is required');
-	const removed = removeZoneProvider(db, zoneId);
+	const removed = removeZoneProvider(db, zoneId, { accountId: null, at: Date.now() });
 	if (!removed.ok) fail(`Not removed: ${removed.message}`);
 	console.log(
 		`Removed the identity provider of zone ${zoneId}: its people sign in by link or password.`

@@ -11,6 +11,7 @@ import {
 	type IdentityProviderInput,
 	type Outcome
 } from '../../src/lib/shared';
+import { recordGovernanceEvent } from '../audit/governance';
 import type { Db } from '../db/database';
 import { discoverProvider } from './provider-client';
 import type { ProviderFailure } from './provider-errors';
@@ -75,28 +76,58 @@ export async function setZoneProvider(
 	});
 	if (!discovered.ok)
 		return fail(discovered.code, discovered.message, { fields: { issuer: [discovered.message] } });
-	const provider = saveProvider(db, box, {
-		zoneId,
-		// The provider's own spelling: ID tokens are compared with it, character for character.
-		issuer: discovered.configuration.serverMetadata().issuer,
-		clientId: input.clientId,
-		clientSecret: input.clientSecret ?? null,
-		emailDomains: input.emailDomains,
-		required: input.required,
-		allowNewAccounts: input.allowNewAccounts,
-		updatedBy: by.accountId,
-		at: by.at
-	});
+	const provider = db.transaction(() => {
+		const saved = saveProvider(db, box, {
+			zoneId,
+			// The provider's own spelling: ID tokens are compared with it, character for character.
+			issuer: discovered.configuration.serverMetadata().issuer,
+			clientId: input.clientId,
+			clientSecret: input.clientSecret ?? null,
+			emailDomains: input.emailDomains,
+			required: input.required,
+			allowNewAccounts: input.allowNewAccounts,
+			updatedBy: by.accountId,
+			at: by.at
+		});
+		recordGovernanceEvent(db, {
+			place: { consortiumId: zone.consortium_id },
+			authorId: by.accountId,
+			subject: { zoneId },
+			event: {
+				kind: 'identity-provider-set',
+				zoneId,
+				issuer: saved.issuer,
+				clientId: saved.clientId,
+				emailDomains: saved.emailDomains,
+				required: saved.required,
+				allowNewAccounts: saved.allowNewAccounts,
+				secretChanged: input.clientSecret !== undefined
+			},
+			at: by.at
+		});
+		return saved;
+	})();
 	return succeed({ provider });
 }
 
 export function removeZoneProvider(
 	db: Db,
-	zoneId: string
+	zoneId: string,
+	by: { accountId: string | null; at: number }
 ): Outcome<object, 'identity-provider-not-found'> {
-	return deleteProvider(db, zoneId)
-		? succeed({})
-		: fail('identity-provider-not-found', 'This zone has no identity provider.');
+	return db.transaction(() => {
+		const provider = findZoneProvider(db, zoneId);
+		if (!provider || !deleteProvider(db, zoneId))
+			return fail('identity-provider-not-found', 'This zone has no identity provider.');
+		recordGovernanceEvent(db, {
+			place: { consortiumId: provider.consortiumId },
+			authorId: by.accountId,
+			subject: { zoneId },
+			event: { kind: 'identity-provider-removed', zoneId, issuer: provider.issuer },
+			at: by.at
+		});
+		return succeed({});
+	})();
 }
 
 /** Why the zone's provider may not speak for these domains; empty when it may. */

@@ -164,7 +164,12 @@ export function registerIdentityRoutes(
 	router.add(API.removeZoneIdentityProvider, (request) => {
 		const { account } = requireSignedIn(auth, request);
 		officeZone(auth, request, account.id);
-		orThrow(removeZoneProvider(db, request.params.zoneId));
+		orThrow(
+			removeZoneProvider(db, request.params.zoneId, {
+				accountId: account.id,
+				at: auth.settings.now()
+			})
+		);
 		return { status: 204 };
 	});
 }

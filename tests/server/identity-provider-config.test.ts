@@ -211,6 +211,20 @@ describe('setting a zone’s identity provider in the console', () => {
 		const again = await ada.delete(zonePath('aurora'));
 		expect(again.body.error.code).toBe('identity-provider-not-found');
 	});
+
+	it('records setting and removing a provider in the consortium’s log, without the secret', async () => {
+		const ada = signedIn(server, 'ada');
+		await ada.post(zonePath('aurora'), providerInput());
+		await ada.delete(zonePath('aurora'));
+		const log = await ada.get(`/api/consortia/${consortiumId}/audit`);
+		expect(log.status).toBe(200);
+		const sentences = log.body.entries.map((entry: { sentence: string }) => entry.sentence);
+		expect(sentences).toEqual([
+			`Name of ada removed Aurora’s identity provider (${provider.issuer})`,
+			`Name of ada set Aurora’s identity provider: ${provider.issuer} (client ${provider.clientId}) for aurora.example.edu; required, accounts for invited people only, a new client secret`
+		]);
+		expect(JSON.stringify(log.body)).not.toContain(provider.clientSecret);
+	});
 });
 
 describe('npm run admin -- set-identity-provider', () => {
