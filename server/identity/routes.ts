@@ -76,6 +76,7 @@ export function registerIdentityRoutes(
 			body: {
 				method: 'identity-provider' as const,
 				zoneName: provider.zoneName,
+				required: provider.required,
 				authorizationUrl: authorizationUrl.href
 			},
 			headers: { 'Set-Cookie': flowCookie(auth.site, browserBinding) }

@@ -51,6 +51,18 @@ beforeAll(async () => {
 		updatedBy: null,
 		at: Date.now()
 	});
+	// Borealis has a provider too, which it does not require.
+	saveProvider(app.db, new SecretBox(app.config.identitySecretKey), {
+		zoneId: 'borealis',
+		issuer: idp.issuer,
+		clientId: idp.clientId,
+		clientSecret: idp.clientSecret,
+		emailDomains: ['borealis.example.edu'],
+		required: false,
+		allowNewAccounts: false,
+		updatedBy: null,
+		at: Date.now()
+	});
 });
 
 afterAll(async () => {
@@ -89,6 +101,24 @@ describe('signing in with the library’s own account, in Chromium', () => {
 		const session = await page.evaluate(async () => (await fetch('/api/auth/session')).json());
 		expect(session.account.email).toBe('ines@aurora.example.edu');
 		await leave(ines);
+	});
+
+	it('offers the emailed link instead where the zone does not require its provider', async () => {
+		const visitor = await newPerson(e2e.browser, { viewport: { width: 390, height: 844 } });
+		const { page } = visitor;
+		await page.goto(`${e2e.server.url}/sign-in`);
+		await page.getByLabel('Email').fill('bea@borealis.example.edu');
+		await page.getByRole('button', { name: 'Continue' }).click();
+		const toProvider = page.getByRole('button', { name: 'Continue with Borealis' });
+		await expect.poll(() => toProvider.isVisible()).toBe(true);
+		expect(page.url()).toBe(`${e2e.server.url}/sign-in`);
+		await expectNoSeriousViolations(page, 'the choice of a provider the zone does not require');
+		await page.getByRole('button', { name: 'Email me a sign-in link instead' }).click();
+		await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+		await expect
+			.poll(() => page.getByRole('heading', { name: 'Check your email' }).isVisible())
+			.toBe(true);
+		await leave(visitor);
 	});
 
 	it('refuses a password reset for Aurora’s addresses on a small screen, saying why', async () => {

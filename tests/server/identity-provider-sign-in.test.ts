@@ -80,13 +80,19 @@ async function setAuroraProvider(
 async function startSignIn(browser: TestClient, email: string, next?: string) {
 	const started = await browser.post('/api/auth/sign-in/start', { email, next });
 	expect(started.status).toBe(200);
-	return started.body as { method: string; zoneName?: string; authorizationUrl?: string };
+	return started.body as {
+		method: string;
+		zoneName?: string;
+		required?: boolean;
+		authorizationUrl?: string;
+	};
 }
 
 /** The whole way: the console, the provider's login as `login`, back to the console's callback. */
 async function signInThrough(browser: TestClient, email: string, login: string) {
 	const started = await startSignIn(browser, email);
 	expect(started).toMatchObject({ method: 'identity-provider', zoneName: 'Aurora' });
+	expect(typeof started.required).toBe('boolean');
 	const back = await signInAtProvider(
 		started.authorizationUrl!,
 		login,
@@ -100,6 +106,7 @@ describe('signing in through the zone’s identity provider', () => {
 		await setAuroraProvider();
 		const browser = new TestClient(server);
 		const started = await startSignIn(browser, 'Ines@Aurora.example.edu', '/projects/p1');
+		expect(started).toMatchObject({ zoneName: 'Aurora', required: false });
 		const authorization = new URL(started.authorizationUrl!);
 		expect(authorization.origin).toBe(idp.issuer);
 		expect(Object.fromEntries(authorization.searchParams)).toMatchObject({

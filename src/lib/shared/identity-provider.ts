@@ -147,6 +147,8 @@ export const SignInStartSchema = z.discriminatedUnion('method', [
 		method: z.literal('identity-provider'),
 		/** The zone whose provider speaks for the address. */
 		zoneName: z.string(),
+		/** The zone requires it: no emailed link or password for this address. */
+		required: z.boolean(),
 		/** Where the browser goes next: the provider's authorization endpoint. */
 		authorizationUrl: z.string()
 	}),
