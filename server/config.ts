@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { formatIssues } from '../src/lib/shared';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth/settings';
 import { DEFAULT_EMBED_SETTINGS, type EmbedSettings } from './embed/settings';
+import { decodeSecretKey, type SecretKeySource } from './identity/secret-box';
 import { LOG_LEVELS, type LogLevel, type LogSettings } from './observability/log';
 
 const EnvSchema = z.object({
@@ -33,7 +34,24 @@ const EnvSchema = z.object({
 		.min(32, 'METRICS_TOKEN must be at least 32 characters long (openssl rand -hex 32 makes one).')
 		.optional(),
 	/** Serves /metrics on this port of 127.0.0.1 (0: any free port). */
-	METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional()
+	METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+	/**
+	 * The key that seals identity providers' client secrets: 32 bytes in base64. Unset: one is
+	 * generated into `<DATA_DIR>/identity-secret.key` (0600) when first needed.
+	 */
+	IDENTITY_SECRET_KEY: z
+		.string()
+		.transform((value, ctx) => {
+			const key = decodeSecretKey(value);
+			if (!key)
+				ctx.addIssue({
+					code: 'custom',
+					message:
+						'IDENTITY_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32 makes one).'
+				});
+			return key ?? new Uint8Array();
+		})
+		.optional()
 });
 
 export interface Config {
@@ -64,6 +82,8 @@ export interface Config {
 	log: LogSettings;
 	/** Where /metrics is served; nothing is measured when neither is set (docs/operations.md). */
 	metrics: { token: string | null; port: number | null };
+	/** The key that seals identity providers' client secrets (server/identity/secret-box.ts). */
+	identitySecretKey: SecretKeySource;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -95,7 +115,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			level: values.LOG_LEVEL ?? defaultLogLevel(values.NODE_ENV),
 			format: values.NODE_ENV === 'production' ? 'json' : 'readable'
 		},
-		metrics: { token: values.METRICS_TOKEN ?? null, port: values.METRICS_PORT ?? null }
+		metrics: { token: values.METRICS_TOKEN ?? null, port: values.METRICS_PORT ?? null },
+		identitySecretKey: {
+			key: values.IDENTITY_SECRET_KEY ?? null,
+			file: resolve(dataDir, 'identity-secret.key')
+		}
 	};
 }
 
