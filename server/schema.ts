@@ -16,6 +16,7 @@ import { FEATURE_MIGRATIONS } from './features/migrations';
 import { OFFBOARDING_MIGRATIONS } from './offboarding/migrations';
 import { REQUEST_MIGRATIONS } from './requests/migrations';
 import { REVIEW_MIGRATIONS } from './reviews/migrations';
+import { SCIM_MIGRATIONS } from './scim/migrations';
 import { SUBSCRIPTION_MIGRATIONS } from './subscriptions/migrations';
 import { SYNC_MIGRATIONS } from './sync/migrations';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	...REVIEW_MIGRATIONS,
 	...OFFBOARDING_MIGRATIONS,
 	...ACCESS_END_MIGRATIONS,
+	...SCIM_MIGRATIONS,
 	// After the features' migrations: it asks, with their mark, for every document to be read once.
 	...ACCESS_MIGRATIONS
 ];

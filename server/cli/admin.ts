@@ -13,9 +13,12 @@
  *   revoke-portal     --portal <id>
  *   list-portals      [--consortium <id>]
  *   remove-admin      <project id> <email>
+ *   issue-scim-token  --zone <zone id>
+ *   revoke-scim-token --zone <zone id>
  *
- * Adding a zone member and the portal commands change SQL rows only (no documents), so they may
- * run beside the server: a revoked key stops new tickets at once, and the server closes the
+ * Adding a zone member, the portal commands and the SCIM token commands change SQL rows only (no
+ * documents), so they may run beside the server (a replaced or revoked SCIM token is refused at
+ * its next request): a revoked key stops new tickets at once, and the server closes the
  * portal's open connections within seconds (`Config.auth.sessions.recheckConnectionsEveryMs`).
  * Registering or revoking a portal queues mail to its projects' Project Admins, which a running
  * server sends within a minute (else at its next start).
@@ -27,6 +30,7 @@ import {
 	ManagementModeSchema,
 	NameSchema,
 	RegisterPortalRequestSchema,
+	SCIM_BASE_PATH,
 	firstIssue,
 	formatIssues
 } from '../../src/lib/shared';
@@ -56,6 +60,7 @@ import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
 import { workflowIndexes } from '../features';
 import { addZonePerson } from '../consortium/zone-people';
+import { issueTokenByOffice, revokeTokenByOffice } from '../scim/token-admin';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -77,7 +82,13 @@ const USAGE = `Usage: npm run admin -- <command> [options]
                     another, so when the admin to go does not answer a hand-over request, the
                     office can. Never the last Project Admin, and only Project Admins (the
                     project's own admins remove everyone else). Audited as a server change;
-                    the person is mailed.`;
+                    the person is mailed.
+  issue-scim-token  --zone <zone id>
+                    prints a new SCIM token for the zone's identity provider (shown once), and
+                    the SCIM base URL to give it; a token the zone had stops working at once
+  revoke-scim-token --zone <zone id>
+                    the zone's identity provider can no longer provision (its people stay as
+                    they are)`;
 
 /** Commands that change SQL rows only, never documents: safe beside a running server. */
 const SQL_ONLY = new Set([
@@ -85,7 +96,9 @@ const SQL_ONLY = new Set([
 	'add-zone-member',
 	'register-portal',
 	'revoke-portal',
-	'list-portals'
+	'list-portals',
+	'issue-scim-token',
+	'revoke-scim-token'
 ]);
 
 const [command, ...rest] = process.argv.slice(2);
@@ -165,6 +178,12 @@ try {
 			break;
 		case 'remove-admin':
 			removeAdminCommand();
+			break;
+		case 'issue-scim-token':
+			issueScimTokenCommand();
+			break;
+		case 'revoke-scim-token':
+			revokeScimTokenCommand();
 			break;
 		default:
 			fail(USAGE);
@@ -351,6 +370,24 @@ function removeAdminCommand(): void {
 	console.log(
 		`Removed ${member.name || member.email} (${member.email}), Project Admin, from ${project.name}. The audit log records it as a server change; the mail to them goes out when the server starts.`
 	);
+}
+
+function issueScimTokenCommand(): void {
+	const issued = issueTokenByOffice(db, values.zone ?? fail('--zone is required'), Date.now());
+	if (!issued.ok) fail(issued.message);
+	console.log(
+		`${issued.replaced ? 'Replaced' : 'Issued'} the SCIM token of ${issued.zone.name}${issued.replaced ? ': the old one no longer works' : ''}.`
+	);
+	console.log(`  SCIM base URL: ${site.url}${SCIM_BASE_PATH}`);
+	console.log(
+		`  token (shown only now; give it to the zone's identity provider):\n  ${issued.token}`
+	);
+}
+
+function revokeScimTokenCommand(): void {
+	const revoked = revokeTokenByOffice(db, values.zone ?? fail('--zone is required'), Date.now());
+	if (!revoked.ok) fail(revoked.message);
+	console.log(`Revoked the SCIM token of ${revoked.zone.name}.`);
 }
 
 /** The one `--project` of commands about a single project. */

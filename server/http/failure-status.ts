@@ -64,6 +64,7 @@ const STATUS = {
 	'not-zone-reviewer': 403,
 	'review-own-access': 403,
 	'outbox-local-only': 403,
+	'deactivated-by-identity-provider': 403,
 	// Nothing there.
 	'project-not-found': 404,
 	'consortium-not-found': 404,
@@ -78,6 +79,7 @@ const STATUS = {
 	'review-not-found': 404,
 	'review-item-not-found': 404,
 	'invite-not-found': 404,
+	'scim-token-not-found': 404,
 	'method-not-allowed': 405,
 	// The state of things does not allow it (policy codes among them, below).
 	'email-taken': 409,

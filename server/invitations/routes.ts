@@ -19,7 +19,12 @@ import {
 import { createAccount, findAccountByEmail, setAccountPassword } from '../auth/accounts';
 import { issueSignInLink } from '../auth/link-mail';
 import { hashPassword } from '../auth/passwords';
-import { enforceLimit, signInResponse, type AuthContext } from '../auth/routes/context';
+import {
+	enforceLimit,
+	refuseBlockedSignIn,
+	signInResponse,
+	type AuthContext
+} from '../auth/routes/context';
 import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../auth/tokens';
 import { fail } from '../../src/lib/shared/outcome';
 import { httpErrorOf } from '../http/failure-status';
@@ -128,6 +133,8 @@ export function registerInvitationRoutes(
 		try {
 			const open = openInvitation(peeked);
 			const existing = findAccountByEmail(db, open.invite.email);
+			// Before the link is used: an invitation does not let in someone who may not sign in.
+			if (existing) refuseBlockedSignIn(context, existing);
 			if (!existing && !name) {
 				throw httpErrorOf(
 					fail('invalid-input', 'Tell us your name to get started.', {

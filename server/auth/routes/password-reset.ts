@@ -10,7 +10,13 @@ import { findAccountById, setAccountPassword, type Account } from '../accounts';
 import { issuePasswordResetLink } from '../link-mail';
 import { hashPassword } from '../passwords';
 import { consumeToken, peekToken, revokeTokens, tokenFailure, type TokenCheck } from '../tokens';
-import { endAccountSessions, enforceLimit, signInResponse, type AuthContext } from './context';
+import {
+	endAccountSessions,
+	enforceLimit,
+	refuseBlockedSignIn,
+	signInResponse,
+	type AuthContext
+} from './context';
 import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerPasswordResetRoutes(router: Router, context: AuthContext): void {
@@ -50,5 +56,7 @@ function resetAccount(context: AuthContext, check: TokenCheck): Account {
 	if (!check.ok) throw httpErrorOf(check);
 	const account = check.subject ? findAccountById(context.db, check.subject) : null;
 	if (!account || account.email !== check.email) throw httpErrorOf(tokenFailure('token-invalid'));
+	// Before the password is set: a person who may not sign in changes nothing.
+	refuseBlockedSignIn(context, account);
 	return account;
 }

@@ -72,6 +72,7 @@ import {
 	RequestableBoardsSchema,
 	RosterSchema
 } from './workflows';
+import { IssuedScimTokenSchema, ScimOverviewSchema } from './scim';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -118,6 +119,8 @@ export const ROUTER_ERROR_CODES = [
 ] as const;
 
 const TOKEN_ERRORS = ['token-invalid', 'token-expired', 'token-used'] as const;
+/** Signing in is refused while the person's zone's identity provider has them deactivated. */
+const DEACTIVATED = 'deactivated-by-identity-provider';
 const TICKET_ERRORS = ['ticket-invalid', 'ticket-expired', 'ticket-used'] as const;
 /** An invitation link's: its token's, and what became of the invitation. */
 const INVITE_LINK_ERRORS = [
@@ -126,7 +129,8 @@ const INVITE_LINK_ERRORS = [
 	'invite-revoked',
 	'invite-accepted',
 	'access-ended',
-	'rate-limited'
+	'rate-limited',
+	DEACTIVATED
 ] as const;
 
 /** Who may offboard which library: the consortium office, an Institution Zone of its consortium. */
@@ -194,7 +198,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(LinkTokenRequestSchema),
 		answer: json(SignedIn),
-		errors: [...TOKEN_ERRORS, 'rate-limited']
+		errors: [...TOKEN_ERRORS, 'rate-limited', DEACTIVATED]
 	},
 	signInWithPassword: {
 		method: 'POST',
@@ -203,7 +207,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(PasswordSignInRequestSchema),
 		answer: json(SignedIn),
-		errors: ['invalid-credentials', 'rate-limited']
+		errors: ['invalid-credentials', 'rate-limited', DEACTIVATED]
 	},
 	signOut: {
 		method: 'POST',
@@ -239,7 +243,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(PasswordResetConfirmRequestSchema),
 		answer: json(SignedIn),
-		errors: [...TOKEN_ERRORS, 'rate-limited']
+		errors: [...TOKEN_ERRORS, 'rate-limited', DEACTIVATED]
 	},
 
 	// Personal Settings.
@@ -556,6 +560,39 @@ export const API = routes({
 		policyDenials: true
 	},
 
+	// Provisioning (SCIM): the zones' tokens, for the consortium office. The SCIM service itself
+	// (/scim/v2/...) speaks RFC 7644, not this contract: docs/api.md, "SCIM provisioning".
+	getScimOverview: {
+		method: 'GET',
+		path: '/api/consortia/:id/scim',
+		summary: 'Every zone’s provisioning: its token (never the secret) and people (the office).',
+		caller: 'session',
+		answer: json(ScimOverviewSchema),
+		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin']
+	},
+	issueScimToken: {
+		method: 'POST',
+		path: '/api/consortia/:id/scim/zones/:zoneId/token',
+		summary: 'Issues the zone’s SCIM token, shown once; an older one stops working at once.',
+		caller: 'session',
+		answer: json(IssuedScimTokenSchema, 201),
+		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin', 'zone-not-found']
+	},
+	revokeScimToken: {
+		method: 'DELETE',
+		path: '/api/consortia/:id/scim/zones/:zoneId/token',
+		summary: 'Revokes the zone’s SCIM token: its identity provider can no longer provision.',
+		caller: 'session',
+		answer: NONE,
+		errors: [
+			'unauthenticated',
+			'consortium-not-found',
+			'not-network-zone-admin',
+			'zone-not-found',
+			'scim-token-not-found'
+		]
+	},
+
 	// Access reviews.
 	listReviews: {
 		method: 'GET',
@@ -669,7 +706,8 @@ export const API = routes({
 			'project-not-in-portal',
 			'not-a-member',
 			'consent-required',
-			'rate-limited'
+			'rate-limited',
+			DEACTIVATED
 		]
 	},
 	getPortalInfo: {

@@ -35,3 +35,4 @@ export * from './embedding';
 export * from './api-contract';
 export * from './outcome';
 export * from './zod-issues';
+export * from './scim';
