@@ -57,7 +57,7 @@ export interface ProvisioningDeps extends DeprovisionDeps {
 }
 
 /** The zone a request acts for (its token's), with its consortium. */
-export interface ScimZone {
+export interface ProvisioningZone {
 	zone: Zone;
 	consortium: Consortium;
 }
@@ -66,7 +66,7 @@ type UserOutcome = Outcome<{ user: ScimUserRow }, ScimFailureCode>;
 
 export function createScimUser(
 	deps: ProvisioningDeps,
-	at: ScimZone,
+	at: ProvisioningZone,
 	input: ScimUserInput
 ): UserOutcome {
 	const { db } = deps.auth;
@@ -95,14 +95,14 @@ export function createScimUser(
 	return succeed({ user: findScimUser(db, at.zone.id, id)! });
 }
 
-export function getScimUser(deps: ProvisioningDeps, at: ScimZone, id: string): UserOutcome {
+export function getScimUser(deps: ProvisioningDeps, at: ProvisioningZone, id: string): UserOutcome {
 	const user = findScimUser(deps.auth.db, at.zone.id, id);
 	return user ? succeed({ user }) : notFound(id);
 }
 
 export function listScimUserPage(
 	deps: ProvisioningDeps,
-	at: ScimZone,
+	at: ProvisioningZone,
 	query: ScimListQuery
 ): Outcome<{ total: number; users: ScimUserRow[] }, 'invalidFilter'> {
 	let filter = null;
@@ -116,7 +116,7 @@ export function listScimUserPage(
 
 export function replaceScimUser(
 	deps: ProvisioningDeps,
-	at: ScimZone,
+	at: ProvisioningZone,
 	id: string,
 	input: ScimUserInput
 ): UserOutcome {
@@ -127,7 +127,7 @@ export function replaceScimUser(
 
 export function patchScimUser(
 	deps: ProvisioningDeps,
-	at: ScimZone,
+	at: ProvisioningZone,
 	id: string,
 	operations: readonly ScimPatchOperation[]
 ): UserOutcome {
@@ -141,7 +141,7 @@ export function patchScimUser(
 /** Deletes the user: their access ends, and they cannot sign in until created again. */
 export function deleteScimUser(
 	deps: ProvisioningDeps,
-	at: ScimZone,
+	at: ProvisioningZone,
 	id: string
 ): Outcome<object, ScimFailureCode> {
 	const { db } = deps.auth;
@@ -159,7 +159,7 @@ export function deleteScimUser(
  */
 function changeScimUser(
 	deps: ProvisioningDeps,
-	at: ScimZone,
+	at: ProvisioningZone,
 	user: ScimUserRow,
 	next: ScimUserState
 ): UserOutcome {
@@ -183,7 +183,10 @@ function changeScimUser(
 }
 
 /** Why the address is not the zone's to provision; null when it is. */
-function addressOutside(at: ScimZone, email: string): Outcome<never, 'invalidValue'> | null {
+function addressOutside(
+	at: ProvisioningZone,
+	email: string
+): Outcome<never, 'invalidValue'> | null {
 	const { zone, consortium } = at;
 	if (zonesClaimingEmail(consortium.zones, email).some((claimant) => claimant.id === zone.id))
 		return null;
@@ -243,7 +246,7 @@ const NOTHING_ENDED: AccessEnded = {
 /** The act's governance entry: in the consortium's log, and in each project it changed. */
 function record(
 	deps: ProvisioningDeps,
-	at: ScimZone,
+	at: ProvisioningZone,
 	act: ProvisioningAct,
 	person: { accountId: string; name: string; email: string },
 	ended: AccessEnded

@@ -44,7 +44,7 @@ import {
 	patchScimUser,
 	replaceScimUser,
 	type ProvisioningDeps,
-	type ScimZone
+	type ProvisioningZone
 } from './provisioning';
 import { zoneOfScimToken } from './tokens';
 import type { ScimUserRow } from './users';
@@ -125,7 +125,7 @@ export function scimService(
 	const resource = (user: ScimUserRow) => scimUserResource(user, userLocation(user.id));
 
 	/** The zone of the request's token; a 401 without a valid one (and a 429 past the limit). */
-	function authenticate(req: IncomingMessage): ScimZone {
+	function authenticate(req: IncomingMessage): ProvisioningZone {
 		const ip = req.socket.remoteAddress ?? 'unknown';
 		const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
 		const zoneId = token ? zoneOfScimToken(deps.auth.db, token, deps.auth.settings.now()) : null;
@@ -175,7 +175,7 @@ export function scimService(
 		req: IncomingMessage,
 		res: ServerResponse,
 		url: URL,
-		at: ScimZone
+		at: ProvisioningZone
 	): Promise<ScimAnswer> {
 		const rest = url.pathname.slice(SCIM_BASE_PATH.length);
 		const segments = rest.split('/').slice(1);
@@ -237,7 +237,7 @@ export function scimService(
 		throw unknownEndpoint();
 	}
 
-	function listPage(at: ScimZone, url: URL) {
+	function listPage(at: ProvisioningZone, url: URL) {
 		const query = ScimListQuerySchema.safeParse(Object.fromEntries(url.searchParams));
 		if (!query.success) {
 			const { path, message } = firstIssue(query.error);

@@ -6,6 +6,8 @@
  * is audited "by <zone>'s identity provider"; a zone's token reaches only its own people; every
  * mistake is a SCIM error response.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCIM_URN, type AuditPage } from '../../src/lib/shared';
 import { issueToken } from '../../server/auth/tokens';
@@ -121,6 +123,49 @@ describe('the zones’ tokens', () => {
 			'Name of nadia replaced Aurora’s provisioning (SCIM) token: the old one no longer works',
 			'Name of nadia issued a provisioning (SCIM) token for Aurora'
 		]);
+	});
+});
+
+/** `npm run admin -- <args>` on the test server's data, beside it, as an operator runs it. */
+async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+	try {
+		const { stdout, stderr } = await promisify(execFile)(
+			process.execPath,
+			['--import', 'tsx', 'server/cli/admin.ts', ...args],
+			{ env: { ...process.env, DATA_DIR: server.dataDir } }
+		);
+		return { code: 0, stdout, stderr };
+	} catch (error) {
+		return error as { code: number; stdout: string; stderr: string };
+	}
+}
+
+describe('npm run admin -- issue-scim-token / revoke-scim-token', () => {
+	it('issues, replaces and revokes a zone’s token beside the running server', async () => {
+		const issued = await admin('issue-scim-token', '--zone', 'aurora');
+		expect(issued).toMatchObject({ code: 0, stderr: '' });
+		expect(issued.stdout).toContain('Issued the SCIM token of Aurora.');
+		expect(issued.stdout).toContain('/scim/v2');
+		const first = /scim_[a-z2-7]{32}\.[a-z2-7]{32}/.exec(issued.stdout)![0];
+		expect((await scim(server, 'GET', '/Users', { token: first })).status).toBe(200);
+
+		const replaced = await admin('issue-scim-token', '--zone', 'aurora');
+		expect(replaced.stdout).toContain(
+			'Replaced the SCIM token of Aurora: the old one no longer works.'
+		);
+		expectScimError(await scim(server, 'GET', '/Users', { token: first }), 401);
+		const second = /scim_[a-z2-7]{32}\.[a-z2-7]{32}/.exec(replaced.stdout)![0];
+
+		expect((await admin('revoke-scim-token', '--zone', 'aurora')).code).toBe(0);
+		expectScimError(await scim(server, 'GET', '/Users', { token: second }), 401);
+		const again = await admin('revoke-scim-token', '--zone', 'aurora');
+		expect([again.code, again.stderr.trim()]).toEqual([
+			1,
+			'Aurora has no provisioning token to revoke.'
+		]);
+		expect((await consortiumLog())[0]).toBe(
+			'The server revoked Aurora’s provisioning (SCIM) token'
+		);
 	});
 });
 

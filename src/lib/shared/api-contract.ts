@@ -129,8 +129,7 @@ const INVITE_LINK_ERRORS = [
 	'invite-revoked',
 	'invite-accepted',
 	'access-ended',
-	'rate-limited',
-	DEACTIVATED
+	'rate-limited'
 ] as const;
 
 /** Who may offboard which library: the consortium office, an Institution Zone of its consortium. */
@@ -316,7 +315,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(InviteAcceptRequestSchema),
 		answer: json(SignedIn.extend({ projectId: z.string() })),
-		errors: INVITE_LINK_ERRORS
+		errors: [...INVITE_LINK_ERRORS, DEACTIVATED]
 	},
 	previewBulkInvite: {
 		method: 'POST',
