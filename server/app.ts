@@ -55,6 +55,10 @@ import type { ReviewScheduler } from './reviews/review-scheduler';
 import type { AccessEndScheduler } from './access-ends/scheduler';
 import { startWorkflows, workflowIndexes, type WorkflowLimits } from './features';
 import { API, type RouteContract } from '../src/lib/shared/api-contract';
+import { DEFAULT_SCIM_LIMITS, type ScimLimits } from './scim/limits';
+import { registerScimTokenRoutes } from './scim/routes';
+import { isScimPath, scimService } from './scim/scim-routes';
+import { signInRefusalOf } from './scim/sign-in-hold';
 
 export interface App {
 	readonly server: Server;
@@ -104,6 +108,8 @@ export interface AppOptions {
 	workflows?: Partial<WorkflowLimits>;
 	/** Where the server logs. @default the logger `config.log` describes, on standard output */
 	log?: Log;
+	/** Limits of the SCIM service: body size, requests per zone and refused ones per address. */
+	scim?: Partial<ScimLimits>;
 }
 
 export function createApp(config: Config, options: AppOptions = {}): App {
@@ -138,16 +144,18 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add(API.health, () => ({ body: { ok: true } }));
+	const onAccountChanged = (account: Account) => {
+		updateMemberEntriesOf(registry, account);
+		options.onAccountChanged?.(account);
+	};
 	const auth = registerAuthRoutes(router, {
 		...authDb,
 		mailer,
 		site,
-		onAccountChanged: (account) => {
-			updateMemberEntriesOf(registry, account);
-			options.onAccountChanged?.(account);
-		},
+		onAccountChanged,
 		onSessionsEnded: () => sync.recheckSessions(),
 		providerRequiredFor: (email) => providerRequiredFor(db, email),
+		signInRefusal: signInRefusalOf(db),
 		log,
 		metrics: measure
 	});
@@ -201,6 +209,16 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		settings: config.embed,
 		onSessionsEnded: () => sync.recheckSessions()
 	});
+	registerScimTokenRoutes(router, auth, { site });
+	const serveScim = scimService({
+		auth: { ...authDb, onSessionsEnded: () => sync.recheckSessions() },
+		registry,
+		site,
+		onAccountChanged,
+		limits: { ...DEFAULT_SCIM_LIMITS, ...options.scim },
+		limiter: auth.limiter,
+		log: log.child({ component: 'scim' })
+	});
 	if (config.developerRoutes) registerDevOutboxRoute(router, db, site);
 	const serveStatic = staticFiles(config.staticDir, {
 		frameAncestorsFor: embedFrameAncestors(db),
@@ -240,6 +258,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 				});
 			return;
 		}
+		if (isScimPath(url.pathname)) return serveScim(req, res, url, requestLog);
 		if (url.pathname === WIDGET_SCRIPT_PATH) return serveWidget(req, res);
 		// On the console's port only with the token; without one, /metrics is the SPA's like any path.
 		if (url.pathname === METRICS_PATH && serveMetrics && config.metrics.token !== null)

@@ -17,6 +17,7 @@ import { IDENTITY_MIGRATIONS } from './identity/migrations';
 import { OFFBOARDING_MIGRATIONS } from './offboarding/migrations';
 import { REQUEST_MIGRATIONS } from './requests/migrations';
 import { REVIEW_MIGRATIONS } from './reviews/migrations';
+import { SCIM_MIGRATIONS } from './scim/migrations';
 import { SUBSCRIPTION_MIGRATIONS } from './subscriptions/migrations';
 import { SYNC_MIGRATIONS } from './sync/migrations';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	...OFFBOARDING_MIGRATIONS,
 	...ACCESS_END_MIGRATIONS,
 	...IDENTITY_MIGRATIONS,
+	...SCIM_MIGRATIONS,
 	// After the features' migrations: it asks, with their mark, for every document to be read once.
 	...ACCESS_MIGRATIONS
 ];

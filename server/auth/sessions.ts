@@ -163,16 +163,18 @@ export function invalidateSession(db: Db, sessionId: string): void {
 	db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
 }
 
-/** Ends every session of the account, except the one named (the caller's own, typically). */
+/**
+ * Ends every session of the account, except the one named (the caller's own, typically); returns
+ * how many ended.
+ */
 export function invalidateAccountSessions(
 	db: Db,
 	accountId: string,
 	exceptSessionId?: string
-): void {
-	db.prepare('DELETE FROM sessions WHERE account_id = ? AND id IS NOT ?').run(
-		accountId,
-		exceptSessionId ?? null
-	);
+): number {
+	return db
+		.prepare('DELETE FROM sessions WHERE account_id = ? AND id IS NOT ?')
+		.run(accountId, exceptSessionId ?? null).changes;
 }
 
 /** The account's current sessions, most recently used first. */

@@ -143,6 +143,21 @@ export function revokeTokens(db: Db, purpose: TokenPurpose, subject: string): nu
 }
 
 /**
+ * Makes every unused link that would sign the account in or change it invalid: sign-in links to
+ * its address, its password-reset and email-change links (the person's access was ended). Invite
+ * links go with their invitations. Returns how many there were.
+ */
+export function revokeAccountLinks(db: Db, account: { id: string; email: string }): number {
+	return db
+		.prepare(
+			`DELETE FROM tokens WHERE consumed_at IS NULL AND (
+			   (purpose = 'sign-in' AND email = ?)
+			   OR (purpose IN ('password-reset', 'email-change') AND subject = ?))`
+		)
+		.run(normalizeEmail(account.email), account.id).changes;
+}
+
+/**
  * Forgets tokens that expired more than `graceMs` ago. Until then an old link still earns the
  * precise "expired" or "used" message instead of "invalid".
  */

@@ -16,9 +16,13 @@
  *   set-identity-provider --zone <id> --issuer <url> --client-id <id> [--client-secret <secret>]
  *                         --domain <domain> [--domain ...] [--required] [--allow-new-accounts]
  *   remove-identity-provider --zone <id>
+ *   issue-scim-token  --zone <zone id>
+ *   revoke-scim-token --zone <zone id>
  *
- * Adding a zone member, the portal and the identity provider commands change SQL rows only (no
- * documents), so they may run beside the server (a provider set here is used at its next sign-in): a revoked key stops new tickets at once, and the server closes the
+ * Adding a zone member, the portal, identity provider and SCIM token commands change SQL rows only
+ * (no documents), so they may run beside the server (a provider set here is used at its next
+ * sign-in; a replaced or revoked SCIM token is refused at its next request): a revoked key stops
+ * new tickets at once, and the server closes the
  * portal's open connections within seconds (`Config.auth.sessions.recheckConnectionsEveryMs`).
  * Registering or revoking a portal queues mail to its projects' Project Admins, which a running
  * server sends within a minute (else at its next start).
@@ -32,6 +36,7 @@ import {
 	ManagementModeSchema,
 	NameSchema,
 	RegisterPortalRequestSchema,
+	SCIM_BASE_PATH,
 	firstIssue,
 	formatIssues
 } from '../../src/lib/shared';
@@ -64,6 +69,7 @@ import { addZonePerson } from '../consortium/zone-people';
 import { removeZoneProvider, setZoneProvider } from '../identity/configure';
 import { listConsortiumProviders } from '../identity/providers';
 import { SecretBox } from '../identity/secret-box';
+import { issueTokenByOffice, revokeTokenByOffice } from '../scim/token-admin';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -95,7 +101,13 @@ const USAGE = `Usage: npm run admin -- <command> [options]
                     may be left out when changing a provider (the stored one stays).
                     --required: link and password sign-in are refused for its domains;
                     --allow-new-accounts: people it vouches for get an account uninvited.
-  remove-identity-provider --zone <zone id>`;
+  remove-identity-provider --zone <zone id>
+  issue-scim-token  --zone <zone id>
+                    prints a new SCIM token for the zone's identity provider (shown once), and
+                    the SCIM base URL to give it; a token the zone had stops working at once
+  revoke-scim-token --zone <zone id>
+                    the zone's identity provider can no longer provision (its people stay as
+                    they are)`;
 
 /** Commands that change SQL rows only, never documents: safe beside a running server. */
 const SQL_ONLY = new Set([
@@ -105,7 +117,9 @@ const SQL_ONLY = new Set([
 	'revoke-portal',
 	'list-portals',
 	'set-identity-provider',
-	'remove-identity-provider'
+	'remove-identity-provider',
+	'issue-scim-token',
+	'revoke-scim-token'
 ]);
 
 const [command, ...rest] = process.argv.slice(2);
@@ -197,6 +211,12 @@ try {
 			break;
 		case 'remove-identity-provider':
 			removeIdentityProviderCommand();
+			break;
+		case 'issue-scim-token':
+			issueScimTokenCommand();
+			break;
+		case 'revoke-scim-token':
+			revokeScimTokenCommand();
 			break;
 		default:
 			fail(USAGE);
@@ -437,6 +457,24 @@ function removeIdentityProviderCommand(): void {
 	console.log(
 		`Removed the identity provider of zone ${zoneId}: its people sign in by link or password.`
 	);
+}
+
+function issueScimTokenCommand(): void {
+	const issued = issueTokenByOffice(db, values.zone ?? fail('--zone is required'), Date.now());
+	if (!issued.ok) fail(issued.message);
+	console.log(
+		`${issued.replaced ? 'Replaced' : 'Issued'} the SCIM token of ${issued.zone.name}${issued.replaced ? ': the old one no longer works' : ''}.`
+	);
+	console.log(`  SCIM base URL: ${site.url}${SCIM_BASE_PATH}`);
+	console.log(
+		`  token (shown only now; give it to the zone's identity provider):\n  ${issued.token}`
+	);
+}
+
+function revokeScimTokenCommand(): void {
+	const revoked = revokeTokenByOffice(db, values.zone ?? fail('--zone is required'), Date.now());
+	if (!revoked.ok) fail(revoked.message);
+	console.log(`Revoked the SCIM token of ${revoked.zone.name}.`);
 }
 
 /** The one `--project` of commands about a single project. */

@@ -109,3 +109,14 @@ export function listProjectRecords(db: Db, consortiumId: string): ProjectRecord[
 		)
 		.all(consortiumId) as ProjectRecord[];
 }
+
+/** The consortium a zone belongs to, with the zone; null when there is no such zone. */
+export function findZone(db: Db, zoneId: string): { consortium: Consortium; zone: Zone } | null {
+	const consortiumId = db
+		.prepare('SELECT consortium_id FROM zones WHERE id = ?')
+		.pluck()
+		.get(zoneId) as string | undefined;
+	const consortium = consortiumId === undefined ? null : findConsortium(db, consortiumId);
+	const zone = consortium?.zones.find((candidate) => candidate.id === zoneId);
+	return consortium && zone ? { consortium, zone } : null;
+}

@@ -28,7 +28,7 @@ import {
 	fail
 } from '../../src/lib/shared';
 import { findAccountByEmail, findAccountById } from '../auth/accounts';
-import { enforceLimit, requireSignedIn } from '../auth/routes/context';
+import { enforceLimit, refuseBlockedSignIn, requireSignedIn } from '../auth/routes/context';
 import { createSession } from '../auth/sessions';
 import { findConsortium, findProjectRecord } from '../consortium/store';
 import type { HttpError } from '../http/errors';
@@ -130,6 +130,7 @@ export function registerEmbedRoutes(router: Router, deps: EmbedRouteDeps): void 
 		const account = findAccountById(db, check.accountId);
 		if (!portal || !account) throw httpErrorOf(ticketFailure('ticket-invalid'));
 		if (!portal.projectIds.includes(projectId)) throw projectNotInPortal();
+		refuseBlockedSignIn(auth, account);
 		if (!isProjectMember(registry, projectId, account.id)) {
 			throw httpErrorOf(fail('not-a-member', 'You are no longer a member of this project.'));
 		}

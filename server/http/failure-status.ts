@@ -77,6 +77,7 @@ const STATUS = {
 	'identity-provider-email-unverified': 403,
 	'identity-provider-wrong-domain': 403,
 	'identity-provider-no-account': 403,
+	'deactivated-by-identity-provider': 403,
 	// Nothing there.
 	'project-not-found': 404,
 	'consortium-not-found': 404,
@@ -92,6 +93,7 @@ const STATUS = {
 	'review-item-not-found': 404,
 	'invite-not-found': 404,
 	'identity-provider-not-found': 404,
+	'scim-token-not-found': 404,
 	'method-not-allowed': 405,
 	// The state of things does not allow it (policy codes among them, below).
 	'email-taken': 409,

@@ -284,7 +284,11 @@ function tooLarge(limit: number): HttpError {
  * closed once the answer is sent, so that the rest is neither buffered nor waited for (a chunked
  * body may have no end). A body cut short by the client is the client's mistake (400).
  */
-function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
+export function readBody(
+	req: IncomingMessage,
+	res: ServerResponse,
+	limit: number
+): Promise<Uint8Array> {
 	const refuse = (reject: (error: HttpError) => void) => {
 		if (!res.headersSent) res.setHeader('Connection', 'close');
 		reject(tooLarge(limit));

@@ -22,6 +22,7 @@ import { hashPassword } from '../auth/passwords';
 import {
 	enforceLimit,
 	refuseWhereProviderRequired,
+	refuseBlockedSignIn,
 	signInResponse,
 	type AuthContext
 } from '../auth/routes/context';
@@ -142,6 +143,8 @@ export function registerInvitationRoutes(
 			// in there (server/identity/admission.ts), not with the link alone.
 			refuseWhereProviderRequired(context, open.invite.email);
 			const existing = findAccountByEmail(db, open.invite.email);
+			// Before the link is used: an invitation does not let in someone who may not sign in.
+			if (existing) refuseBlockedSignIn(context, existing);
 			if (!existing && !name) {
 				throw httpErrorOf(
 					fail('invalid-input', 'Tell us your name to get started.', {

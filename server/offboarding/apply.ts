@@ -94,24 +94,46 @@ export function applyOffboarding(
 		at: now,
 		items: offboardingItems(plan)
 	});
-	for (const project of plan.projects) changeProject(deps, plan, project, now);
-	for (const project of plan.projects) changeSubscriptions(deps.registry, project);
+	const leaving = {
+		zoneId: plan.zone.id,
+		requestReason: offboardedRequestReason(plan.zone.name),
+		now
+	};
+	for (const project of plan.projects) applyLeavingProject(deps, project, leaving);
+	for (const project of plan.projects) applyLeavingSubscriptions(deps.registry, project);
 	endPortals(deps, plan, accountId);
 	const finished = finish(deps, consortium, record, accountId, now);
 	return succeed({ result: resultOf(deps, consortium, finished) });
 }
 
-/** The project's memberships, invitations and requests of the library, and its zone marked as left. */
-function changeProject(
+/**
+ * How a project plan is applied: whose memberships go (those held in the zone; null: the plan's
+ * people's, in any zone), and the reason the closed requests are given.
+ */
+export interface LeavingApplication {
+	zoneId: string | null;
+	requestReason: string;
+	now: number;
+}
+
+/**
+ * A project plan's memberships, invitations, requests and hand-over requests removed or closed,
+ * and the zone marked as left when the plan says so: one server change of the project document,
+ * which every extension follows (the audit log, the indexes, the people's drop-downs and notices,
+ * revoke-lost-access closing their open connections). The invitations' links are retired.
+ * Only what is still there goes, so applying twice changes nothing the second time.
+ */
+export function applyLeavingProject(
 	deps: OffboardingDeps,
-	plan: OffboardingPlan,
 	project: OffboardingProjectPlan,
-	now: number
+	how: LeavingApplication
 ): void {
-	const zoneId = plan.zone.id;
+	const { zoneId, now } = how;
 	deps.registry.change(projectDocument(project.projectId), (roots) => {
-		for (const { accountId } of project.memberships)
-			if (roots.members.get(accountId)?.zoneId === zoneId) roots.members.delete(accountId);
+		for (const { accountId } of project.memberships) {
+			const member = roots.members.get(accountId);
+			if (member && (zoneId === null || member.zoneId === zoneId)) roots.members.delete(accountId);
+		}
 		for (const { inviteId } of project.invitations) {
 			const invite = roots.invites.get(inviteId);
 			if (invite && isOpenInvitation(invite)) roots.invites.delete(inviteId);
@@ -124,7 +146,7 @@ function changeProject(
 				status: 'denied',
 				decidedBy: null,
 				decidedAt: now,
-				decisionReason: offboardedRequestReason(plan.zone.name)
+				decisionReason: how.requestReason
 			});
 		}
 		for (const { handoverId } of project.handovers) {
@@ -132,16 +154,19 @@ function changeProject(
 			if (handover?.status === 'pending')
 				roots.handovers.set(handoverId, { ...handover, status: 'withdrawn', answeredAt: now });
 		}
-		const zone = roots.zones.get(zoneId);
+		const zone = zoneId === null ? undefined : roots.zones.get(zoneId);
 		if (project.marksZoneLeft && zone && zone.leftAt === undefined)
-			roots.zones.set(zoneId, { ...zone, leftAt: now });
+			roots.zones.set(zone.id, { ...zone, leftAt: now });
 	});
 	for (const { inviteId } of project.invitations)
 		retireTokens(deps.auth.db, 'invite', inviteId, RETIRED_LINKS.byRevoking);
 }
 
-/** Ends the project's subscriptions of the plan, or takes the library's people off them. */
-function changeSubscriptions(registry: DocumentRegistry, project: OffboardingProjectPlan): void {
+/** Ends the project's subscriptions of the plan, or takes the leaving people off them. */
+export function applyLeavingSubscriptions(
+	registry: DocumentRegistry,
+	project: OffboardingProjectPlan
+): void {
 	const byView = new Map<string, OffboardingProjectPlan['subscriptions']>();
 	for (const subscription of project.subscriptions)
 		byView.set(subscription.viewId, [...(byView.get(subscription.viewId) ?? []), subscription]);

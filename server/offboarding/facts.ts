@@ -70,7 +70,8 @@ export function gatherOffboardingFacts(
 	};
 }
 
-function readProject(
+/** A project as its document stands, with the zone's entry there; null if it does not exist. */
+export function readProject(
 	registry: DocumentRegistry,
 	projectId: string,
 	zoneId: string
@@ -113,18 +114,19 @@ function peopleLeaving(
 
 /**
  * Subscriptions that show the zone's data, were made by its people or are sent to them: the
- * index finds them across the consortium's data views, each view holding some is read for what
- * its entries hold now. The zone's own views are read whatever the index says.
+ * index finds them across the projects' data views, each view holding some is read for what
+ * its entries hold now. The zone's own views are read whatever the index says; with no zone
+ * (one person leaving), only what the index finds for the people.
  */
-function subscriptionsTouching(
+export function subscriptionsTouching(
 	sources: FactSources,
 	projects: readonly OffboardingProjectFacts[],
-	zoneId: string,
+	zoneId: string | null,
 	people: readonly OffboardingPerson[]
 ): OffboardingSubscriptionFacts[] {
 	const zoneViews = projects.flatMap((project) =>
 		project.views
-			.filter((view) => view.zoneId === zoneId)
+			.filter((view) => zoneId !== null && view.zoneId === zoneId)
 			.map((view) => `${project.project.id}/${view.id}`)
 	);
 	const rows = sources.db

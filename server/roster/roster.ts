@@ -20,6 +20,7 @@ import {
 import { findConsortium } from '../consortium/store';
 import { zoneMembershipsOf } from '../consortium/zone-memberships';
 import type { Db } from '../db/database';
+import { provisioningStatesIn } from '../scim/users';
 
 interface MembershipRow {
 	accountId: string;
@@ -67,9 +68,15 @@ export function rosterFor(
 			 WHERE z.consortium_id = ? ORDER BY z.kind DESC, z.name`
 		)
 		.all(consortiumId) as Array<{ accountId: string; name: string; email: string; zoneId: string }>;
+	const provisioning = provisioningStatesIn(db, consortiumId);
 	for (const row of zoneRows) {
 		const zone = zones.get(row.zoneId)!;
-		personOf(row).zones.push({ id: zone.id, name: zone.name, kind: zone.kind as ZoneKind });
+		personOf(row).zones.push({
+			id: zone.id,
+			name: zone.name,
+			kind: zone.kind as ZoneKind,
+			provisioning: provisioning.get(`${zone.id}:${row.accountId}`) ?? null
+		});
 	}
 	const membershipRows = db
 		.prepare(

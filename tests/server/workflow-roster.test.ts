@@ -58,7 +58,7 @@ describe('the consortium roster', () => {
 			accountId: 'iza',
 			name: 'Name of iza',
 			email: email('iza'),
-			zones: [{ id: 'aurora', name: 'Aurora', kind: 'institution' }],
+			zones: [{ id: 'aurora', name: 'Aurora', kind: 'institution', provisioning: null }],
 			memberships: [
 				{
 					projectId: 'p1',
@@ -77,7 +77,7 @@ describe('the consortium roster', () => {
 			})
 		]);
 		expect(byId.nora).toMatchObject({
-			zones: [{ id: 'nz', name: 'Harbour Office', kind: 'network' }],
+			zones: [{ id: 'nz', name: 'Harbour Office', kind: 'network', provisioning: null }],
 			memberships: []
 		});
 		expect(JSON.stringify(roster)).not.toMatch(/boards|lexicon|requests|scope/);
@@ -151,7 +151,9 @@ describe('the membership index', () => {
 			.body as Roster;
 		const ian = roster.people.find((person) => person.accountId === 'ian')!;
 		expect(ian.memberships).toEqual([]);
-		expect(ian.zones).toEqual([{ id: 'aurora', name: 'Aurora', kind: 'institution' }]);
+		expect(ian.zones).toEqual([
+			{ id: 'aurora', name: 'Aurora', kind: 'institution', provisioning: null }
+		]);
 	});
 
 	it('is rebuilt for a project when its document loads out of step', async () => {

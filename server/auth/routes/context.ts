@@ -36,6 +36,11 @@ export interface AuthRouteDeps extends AuthDb {
 	 * reset): connections opened with them must close now, not at their next periodic check.
 	 */
 	onSessionsEnded?: () => void;
+	/**
+	 * Why the account may not sign in now, or null: asked before every new session (its zone's
+	 * identity provider deactivated it: server/scim/sign-in-hold.ts). @default never refused
+	 */
+	signInRefusal?: (account: Account) => Failure<'deactivated-by-identity-provider'> | null;
 	log: Log;
 	/** Counts the refusals of the rate limits made with `limiter`. */
 	metrics: Metrics;
@@ -120,8 +125,14 @@ export function requireSignedIn(context: AuthContext, request: ApiRequest): Sign
 	throw httpErrorOf(fail('unauthenticated', 'Sign in to continue.'));
 }
 
+/** Refuses (403) an account that may not sign in now, before anything is done for it. */
+export function refuseBlockedSignIn(context: AuthContext, account: Account): void {
+	const refusal = context.signInRefusal?.(account);
+	if (refusal) throw httpErrorOf(refusal);
+}
+
 /**
- * Opens a new session for the account and answers with it. A session the request already
+ * Opens a new session for the account and answers with it, unless the account may not sign in. A session the request already
  * presented ends: a fresh session id at every sign-in (ASVS 3.2.1), whoever was signed in.
  */
 export function signInResponse(
@@ -129,6 +140,7 @@ export function signInResponse(
 	request: ApiRequest,
 	account: Account
 ): ApiResponse {
+	refuseBlockedSignIn(context, account);
 	const previous = currentSession(context, request);
 	if (previous) endSession(context, previous.session.id);
 	const meta = { ip: request.ip, userAgent: request.header('user-agent') ?? '' };

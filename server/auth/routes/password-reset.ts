@@ -14,6 +14,7 @@ import {
 	endAccountSessions,
 	enforceLimit,
 	refuseWhereProviderRequired,
+	refuseBlockedSignIn,
 	signInResponse,
 	type AuthContext
 } from './context';
@@ -61,5 +62,7 @@ function resetAccount(context: AuthContext, check: TokenCheck): Account {
 	if (!check.ok) throw httpErrorOf(check);
 	const account = check.subject ? findAccountById(context.db, check.subject) : null;
 	if (!account || account.email !== check.email) throw httpErrorOf(tokenFailure('token-invalid'));
+	// Before the password is set: a person who may not sign in changes nothing.
+	refuseBlockedSignIn(context, account);
 	return account;
 }

@@ -81,6 +81,7 @@ import {
 	RequestableBoardsSchema,
 	RosterSchema
 } from './workflows';
+import { IssuedScimTokenSchema, ScimOverviewSchema } from './scim';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -127,6 +128,8 @@ export const ROUTER_ERROR_CODES = [
 ] as const;
 
 const TOKEN_ERRORS = ['token-invalid', 'token-expired', 'token-used'] as const;
+/** Signing in is refused while the person's zone's identity provider has them deactivated. */
+const DEACTIVATED = 'deactivated-by-identity-provider';
 const TICKET_ERRORS = ['ticket-invalid', 'ticket-expired', 'ticket-used'] as const;
 /** An invitation link's: its token's, and what became of the invitation. */
 const INVITE_LINK_ERRORS = [
@@ -215,7 +218,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(LinkTokenRequestSchema),
 		answer: json(SignedIn),
-		errors: [...TOKEN_ERRORS, 'rate-limited', 'identity-provider-required']
+		errors: [...TOKEN_ERRORS, 'rate-limited', 'identity-provider-required', DEACTIVATED]
 	},
 	signInWithPassword: {
 		method: 'POST',
@@ -224,7 +227,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(PasswordSignInRequestSchema),
 		answer: json(SignedIn),
-		errors: ['invalid-credentials', 'rate-limited', 'identity-provider-required']
+		errors: ['invalid-credentials', 'rate-limited', 'identity-provider-required', DEACTIVATED]
 	},
 	startSignIn: {
 		method: 'POST',
@@ -256,6 +259,7 @@ export const API = routes({
 			'identity-provider-email-unverified',
 			'identity-provider-wrong-domain',
 			'identity-provider-no-account',
+			DEACTIVATED,
 			...PROVIDER_ERRORS
 		]
 	},
@@ -293,7 +297,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(PasswordResetConfirmRequestSchema),
 		answer: json(SignedIn),
-		errors: [...TOKEN_ERRORS, 'rate-limited', 'identity-provider-required']
+		errors: [...TOKEN_ERRORS, 'rate-limited', 'identity-provider-required', DEACTIVATED]
 	},
 
 	// Personal Settings.
@@ -366,7 +370,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(InviteAcceptRequestSchema),
 		answer: json(SignedIn.extend({ projectId: z.string() })),
-		errors: [...INVITE_LINK_ERRORS, 'identity-provider-required']
+		errors: [...INVITE_LINK_ERRORS, 'identity-provider-required', DEACTIVATED]
 	},
 	previewBulkInvite: {
 		method: 'POST',
@@ -640,6 +644,39 @@ export const API = routes({
 		policyDenials: true
 	},
 
+	// Provisioning (SCIM): the zones' tokens, for the consortium office. The SCIM service itself
+	// (/scim/v2/...) speaks RFC 7644, not this contract: docs/api.md, "SCIM provisioning".
+	getScimOverview: {
+		method: 'GET',
+		path: '/api/consortia/:id/scim',
+		summary: 'Every zone’s provisioning: its token (never the secret) and people (the office).',
+		caller: 'session',
+		answer: json(ScimOverviewSchema),
+		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin']
+	},
+	issueScimToken: {
+		method: 'POST',
+		path: '/api/consortia/:id/scim/zones/:zoneId/token',
+		summary: 'Issues the zone’s SCIM token, shown once; an older one stops working at once.',
+		caller: 'session',
+		answer: json(IssuedScimTokenSchema, 201),
+		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin', 'zone-not-found']
+	},
+	revokeScimToken: {
+		method: 'DELETE',
+		path: '/api/consortia/:id/scim/zones/:zoneId/token',
+		summary: 'Revokes the zone’s SCIM token: its identity provider can no longer provision.',
+		caller: 'session',
+		answer: NONE,
+		errors: [
+			'unauthenticated',
+			'consortium-not-found',
+			'not-network-zone-admin',
+			'zone-not-found',
+			'scim-token-not-found'
+		]
+	},
+
 	// Access reviews.
 	listReviews: {
 		method: 'GET',
@@ -753,7 +790,8 @@ export const API = routes({
 			'project-not-in-portal',
 			'not-a-member',
 			'consent-required',
-			'rate-limited'
+			'rate-limited',
+			DEACTIVATED
 		]
 	},
 	getPortalInfo: {

@@ -447,6 +447,24 @@ function describeGovernanceEvent(value: unknown, words: Words): Clause {
 					`${words.zone(event.zoneId)}’s identity provider (${event.issuer})`
 				)
 			};
+		case 'person-provisioning':
+			return describeProvisioning(event);
+		case 'provisioning-token':
+			return {
+				act: {
+					issued: act('issued', 'issue', `a provisioning (SCIM) token for ${event.zoneName}`),
+					replaced: act(
+						'replaced',
+						'replace',
+						`${possessive(event.zoneName)} provisioning (SCIM) token: the old one no longer works`
+					),
+					revoked: act(
+						'revoked',
+						'revoke',
+						`${possessive(event.zoneName)} provisioning (SCIM) token`
+					)
+				}[event.act]
+			};
 		case 'review-completed': {
 			const review = `the access review of ${event.zoneId === null ? 'the whole project' : words.zone(event.zoneId)}`;
 			const deciders =
@@ -496,6 +514,61 @@ function describeOffboarding(
 	];
 	const people = countOf(event.people, 'person', 'people');
 	return `${words.zone(event.zoneId)} (${people})${from}: ${done.length > 0 ? done.join('; ') : 'nothing of it was left to remove'}`;
+}
+
+/**
+ * "Aurora’s identity provider deactivated Ivy Ng (ivy@aurora.example.edu): removed 2 memberships
+ * (Analytics, Loans); ended 3 sessions. Analytics has no Project Admin left": the provider is the
+ * actor, whoever the entry's author (the server).
+ */
+function describeProvisioning(
+	event: Extract<GovernanceEvent, { kind: 'person-provisioning' }>
+): Clause {
+	const person = `${event.name || event.email} (${event.email})`;
+	const provider = `${possessive(event.zoneName)} identity provider`;
+	const base = {
+		provisioned: 'provision',
+		deactivated: 'deactivate',
+		reactivated: 'reactivate',
+		deleted: 'delete'
+	}[event.act];
+	if (event.act === 'provisioned')
+		return happened(provider, `provisioned ${person}`, `${base} ${person}`);
+	if (event.act === 'reactivated')
+		return happened(
+			provider,
+			`reactivated ${person}: they may sign in again; their former memberships were not restored`,
+			`${base} ${person}`
+		);
+	const names = event.projects.map((project) => project.name);
+	const where =
+		names.length === 0
+			? ''
+			: ` (${names.length <= 3 ? listed(names) : countOf(names.length, 'project')})`;
+	const some = (count: number, text: string) => (count > 0 ? [text] : []);
+	const removed = [
+		...some(event.memberships, countOf(event.memberships, 'membership')),
+		...some(event.invitations, countOf(event.invitations, 'open invitation')),
+		...some(event.requests, countOf(event.requests, 'pending request')),
+		...some(event.handovers, countOf(event.handovers, 'hand-over request'))
+	];
+	const done = [
+		...some(removed.length, `removed ${listed(removed)}${where}`),
+		...some(event.subscriptionsEnded, `ended ${countOf(event.subscriptionsEnded, 'subscription')}`),
+		...some(
+			event.subscriptionsTrimmed,
+			`took them off ${countOf(event.subscriptionsTrimmed, 'other subscription')}`
+		),
+		...some(event.grants, `withdrew ${countOf(event.grants, 'consent')} to portals`),
+		...some(event.sessions, `ended ${countOf(event.sessions, 'session')}`)
+	];
+	const adminless = event.withoutAdmin.map((project) => project.name);
+	const left =
+		adminless.length === 0
+			? ''
+			: `. ${listed(adminless)} ${adminless.length === 1 ? 'has' : 'have'} no Project Admin left`;
+	const summary = done.length > 0 ? done.join('; ') : 'they had no access left to end';
+	return happened(provider, `${event.act} ${person}: ${summary}${left}`, `${base} ${person}`);
 }
 
 /** A changed end date: the new day, null when cleared; no change when it stayed as it was. */

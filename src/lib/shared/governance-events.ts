@@ -107,12 +107,60 @@ export const IdentityProviderRemovedSchema = z.strictObject({
 	issuer: z.string().max(500)
 });
 
+/** What a zone's identity provider did to one of its people through SCIM (src/lib/shared/scim.ts). */
+export const PROVISIONING_ACTS = ['provisioned', 'deactivated', 'reactivated', 'deleted'] as const;
+export type ProvisioningAct = (typeof PROVISIONING_ACTS)[number];
+
+const ProjectRefSchema = z.strictObject({ id: IdSchema, name: z.string().max(200) });
+
+/**
+ * A zone's identity provider provisioned, deactivated, reactivated or deleted one of its people
+ * (server/scim/). Deactivating and deleting end their access at once: what went is counted, and
+ * the projects left without a Project Admin are named. Filed under the consortium, and under each
+ * project it changed; it carries the names it needs (the person's, the zone's, the projects'), as
+ * the log outlives them and a project of another consortium does not know the zone.
+ */
+export const PersonProvisioningSchema = z.strictObject({
+	kind: z.literal('person-provisioning'),
+	act: z.enum(PROVISIONING_ACTS),
+	zoneId: IdSchema,
+	zoneName: z.string().max(200),
+	accountId: IdSchema,
+	name: z.string().max(200),
+	email: EmailSchema,
+	/** The projects whose memberships, invitations or requests of theirs ended. */
+	projects: z.array(ProjectRefSchema).max(1000),
+	memberships: Count,
+	invitations: Count,
+	requests: Count,
+	handovers: Count,
+	subscriptionsEnded: Count,
+	subscriptionsTrimmed: Count,
+	/** Consents they gave to portals, withdrawn. */
+	grants: Count,
+	/** Sessions ended (embedded ones included); their open connections closed with them. */
+	sessions: Count,
+	/** Projects whose last Project Admin they were: left without one. */
+	withoutAdmin: z.array(ProjectRefSchema).max(1000)
+});
+export type PersonProvisioning = z.infer<typeof PersonProvisioningSchema>;
+
+/** A zone's provisioning token was issued, replaced (the old one stops at once) or revoked. */
+export const ProvisioningTokenSchema = z.strictObject({
+	kind: z.literal('provisioning-token'),
+	act: z.enum(['issued', 'replaced', 'revoked']),
+	zoneId: IdSchema,
+	zoneName: z.string().max(200)
+});
+
 export const GovernanceEventSchema = z.discriminatedUnion('kind', [
 	InviteLinkCopiedSchema,
 	ReviewCompletedSchema,
 	LibraryOffboardedSchema,
 	IdentityProviderSetSchema,
-	IdentityProviderRemovedSchema
+	IdentityProviderRemovedSchema,
+	PersonProvisioningSchema,
+	ProvisioningTokenSchema
 ]);
 export type GovernanceEvent = z.infer<typeof GovernanceEventSchema>;
 export type GovernanceEventKind = GovernanceEvent['kind'];
@@ -129,6 +177,8 @@ export function accountsNamedIn(event: GovernanceEvent): string[] {
 		case 'library-offboarded':
 		case 'identity-provider-set':
 		case 'identity-provider-removed':
+		case 'person-provisioning':
+		case 'provisioning-token':
 			return [];
 		case 'review-completed':
 			return [event.startedBy, ...event.reviewerIds];

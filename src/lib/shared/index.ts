@@ -36,3 +36,4 @@ export * from './identity-provider';
 export * from './api-contract';
 export * from './outcome';
 export * from './zod-issues';
+export * from './scim';

@@ -161,8 +161,7 @@ export type UnsignedOffboardingPlan = Omit<OffboardingPlan, 'fingerprint'>;
 
 export function planOffboarding(facts: OffboardingFacts): UnsignedOffboardingPlan {
 	const zoneId = facts.zone.id;
-	const leaving = new Map(facts.people.map((person) => [person.accountId, person]));
-	const leavingEmails = new Set(facts.people.map((person) => person.email.toLowerCase()));
+	const leaving = leavingWith(facts.people, facts.zone);
 	const names = new Map(facts.people.map((person) => [person.accountId, person.name]));
 	for (const project of facts.projects)
 		for (const member of project.members)
@@ -170,20 +169,20 @@ export function planOffboarding(facts: OffboardingFacts): UnsignedOffboardingPla
 	const nameOf = (accountId: string | null) =>
 		accountId === null ? 'the consortium office' : names.get(accountId) || 'a former member';
 	const projects = facts.projects.map((project) =>
-		planProject(project, zoneId, facts.zone.name, leaving, leavingEmails, facts.subscriptions)
+		planLeavingProject(project, leaving, facts.subscriptions)
 	);
 	const touched = projects.filter((project) => !isEmptyProjectPlan(project));
 	const revoked = facts.portals.filter(
-		(portal) => portal.createdBy !== null && leaving.has(portal.createdBy)
+		(portal) => portal.createdBy !== null && leaving.people.has(portal.createdBy)
 	);
 	const revokedIds = new Set(revoked.map((portal) => portal.portalId));
 	const grants = facts.grants
-		.filter((grant) => leaving.has(grant.accountId) && !revokedIds.has(grant.portalId))
+		.filter((grant) => leaving.people.has(grant.accountId) && !revokedIds.has(grant.portalId))
 		.map((grant) => ({ ...grant, name: nameOf(grant.accountId) }));
 	const plan: UnsignedOffboardingPlan = {
 		consortium: facts.consortium,
 		zone: { id: zoneId, name: facts.zone.name },
-		people: [...leaving.keys()].sort(),
+		people: [...leaving.people.keys()].sort(),
 		projects: touched,
 		portals: revoked.map((portal) => ({
 			portalId: portal.portalId,
@@ -199,40 +198,76 @@ export function planOffboarding(facts: OffboardingFacts): UnsignedOffboardingPla
 	return { ...plan, counts: countOffboardingItems(offboardingItems(plan)) };
 }
 
-function planProject(
+/**
+ * Who leaves: people, by account and by address, and the zone that leaves with them (a library's
+ * offboarding), or none (one person, whose zone's identity provider ended their access).
+ */
+export interface Leaving {
+	people: ReadonlyMap<string, OffboardingPerson>;
+	/** Their addresses, lower-cased. */
+	emails: ReadonlySet<string>;
+	zone: Pick<Zone, 'id' | 'name'> | null;
+}
+
+export function leavingWith(
+	people: readonly OffboardingPerson[],
+	zone: Pick<Zone, 'id' | 'name'> | null
+): Leaving {
+	return {
+		people: new Map(people.map((person) => [person.accountId, person])),
+		emails: new Set(people.map((person) => person.email.toLowerCase())),
+		zone
+	};
+}
+
+/**
+ * What leaving takes from one project: with a zone, everything of the zone (its memberships,
+ * invitations, requests, data views' subscriptions) and of its people; without one, the people's
+ * own memberships, invitations to their addresses, their requests, hand-over requests and
+ * subscriptions, whatever zone they hold them in.
+ */
+export function planLeavingProject(
 	facts: OffboardingProjectFacts,
-	zoneId: string,
-	zoneName: string,
-	leaving: ReadonlyMap<string, OffboardingPerson>,
-	leavingEmails: ReadonlySet<string>,
+	leaving: Leaving,
 	subscriptions: readonly OffboardingSubscriptionFacts[]
 ): OffboardingProjectPlan {
 	const { project } = facts;
+	const zoneId = leaving.zone?.id ?? null;
+	const memberGoes = (member: Member) =>
+		zoneId === null ? leaving.people.has(member.accountId) : member.zoneId === zoneId;
 	const goes = (accountId: string) =>
-		leaving.has(accountId) ||
-		facts.members.some((m) => m.accountId === accountId && m.zoneId === zoneId);
-	const zoneViews = new Set(facts.views.filter((v) => v.zoneId === zoneId).map((v) => v.id));
+		leaving.people.has(accountId) ||
+		facts.members.some((m) => m.accountId === accountId && memberGoes(m));
+	const zoneViews = new Set(
+		zoneId === null ? [] : facts.views.filter((v) => v.zoneId === zoneId).map((v) => v.id)
+	);
 	const personName = (accountId: string) =>
 		facts.members.find((m) => m.accountId === accountId)?.name ||
-		leaving.get(accountId)?.name ||
+		leaving.people.get(accountId)?.name ||
 		'a former member';
 	return {
 		projectId: project.id,
 		projectName: project.name,
 		memberships: facts.members
-			.filter((member) => member.zoneId === zoneId)
+			.filter(memberGoes)
 			.map(({ accountId, name, email, role }) => ({ accountId, name, email, role }))
 			.sort(byName),
 		invitations: facts.invites
-			.filter((invite) => invite.zoneId === zoneId && isOpenInvitation(invite))
+			.filter(
+				(invite) =>
+					isOpenInvitation(invite) &&
+					(zoneId === null
+						? leaving.emails.has(invite.email.toLowerCase())
+						: invite.zoneId === zoneId)
+			)
 			.map(({ id, email, role, status }) => ({ inviteId: id, email, role, status })),
 		requests: facts.requests
 			.filter(
 				(request) =>
 					request.status === 'pending' &&
-					(leaving.has(request.requesterId) ||
-						request.requesterZoneId === zoneId ||
-						project.ownerZoneId === zoneId)
+					(leaving.people.has(request.requesterId) ||
+						(zoneId !== null &&
+							(request.requesterZoneId === zoneId || project.ownerZoneId === zoneId)))
 			)
 			.map((request) => ({
 				requestId: request.id,
@@ -252,11 +287,11 @@ function planProject(
 			})),
 		subscriptions: subscriptions
 			.filter((found) => found.projectId === project.id)
-			.flatMap((found) => planSubscription(found, zoneViews, leaving, leavingEmails)),
+			.flatMap((found) => planSubscription(found, zoneViews, leaving.people, leaving.emails)),
 		keptViews: facts.views
 			.filter((view) => zoneViews.has(view.id))
-			.map((view) => ({ viewId: view.id, viewName: view.name || zoneName })),
-		marksZoneLeft: facts.zone !== undefined && facts.zone.leftAt === undefined
+			.map((view) => ({ viewId: view.id, viewName: view.name || leaving.zone!.name })),
+		marksZoneLeft: zoneId !== null && facts.zone !== undefined && facts.zone.leftAt === undefined
 	};
 }
 
@@ -314,7 +349,7 @@ function lastAdminRefusal(
 	];
 }
 
-function isEmptyProjectPlan(project: OffboardingProjectPlan): boolean {
+export function isEmptyProjectPlan(project: OffboardingProjectPlan): boolean {
 	return (
 		!project.marksZoneLeft &&
 		project.memberships.length === 0 &&

@@ -5,6 +5,7 @@
  * can check its forms with the same schemas), and the response bodies the SPA receives.
  */
 import { z } from 'zod';
+import { PROVISIONING_STATES } from './scim';
 import { ManagementModeSchema, ZoneKindSchema } from './consortium';
 import { countOf } from './human-format';
 import { DescriptionSchema, IdSchema, NameSchema, TimestampSchema, eachOnce } from './ids';
@@ -223,8 +224,18 @@ export const RosterPersonSchema = z.object({
 	accountId: IdSchema,
 	name: z.string(),
 	email: z.string(),
-	/** The zones of the consortium the person belongs to. */
-	zones: z.array(z.object({ id: IdSchema, name: z.string(), kind: ZoneKindSchema })),
+	/**
+	 * The zones of the consortium the person belongs to; `provisioning`: where the zone's identity
+	 * provider has them (SCIM), null when it did not provision them.
+	 */
+	zones: z.array(
+		z.object({
+			id: IdSchema,
+			name: z.string(),
+			kind: ZoneKindSchema,
+			provisioning: z.enum(PROVISIONING_STATES).nullable()
+		})
+	),
 	memberships: z.array(RosterMembershipSchema)
 });
 export type RosterPerson = z.infer<typeof RosterPersonSchema>;
