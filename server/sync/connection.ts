@@ -27,6 +27,8 @@ import {
 	MESSAGE_QUERY_AWARENESS,
 	MESSAGE_SYNC,
 	awarenessMessage,
+	syncMessage,
+	syncUpdateMessage,
 	type LiveDocument,
 	type Peer,
 	type Via
@@ -45,6 +47,12 @@ export interface Principal {
 export interface ConnectionReporting {
 	log: Log;
 	metrics: Metrics;
+}
+
+/** A message a client sent before its connection was open (while its document loaded). */
+export interface EarlyMessage {
+	data: Buffer;
+	isBinary: boolean;
 }
 
 export class SyncConnection implements Peer {
@@ -77,8 +85,11 @@ export class SyncConnection implements Peer {
 		return this.principal.embedded ? { portalId: this.principal.embedded.portalId } : null;
 	}
 
-	/** Joins the document: asks for what the client has that the server lacks, shares presence. */
-	start(): void {
+	/**
+	 * Joins the document: asks for what the client has that the server lacks, shares presence,
+	 * then handles, in order, the messages the client sent while its document loaded.
+	 */
+	start(early: readonly EarlyMessage[] = []): void {
 		this.document.peers.add(this);
 		this.ws.on('message', (data: Buffer, isBinary: boolean) => this.#handle(data, isBinary));
 		this.ws.on('close', () => this.#leave());
@@ -86,6 +97,7 @@ export class SyncConnection implements Peer {
 		this.#sendSyncStep1();
 		const present = [...this.document.awareness.getStates().keys()];
 		if (present.length > 0) this.send(awarenessMessage(this.document.awareness, present));
+		for (const { data, isBinary } of early) this.#handle(data, isBinary);
 	}
 
 	send(message: Uint8Array): void {
@@ -145,10 +157,10 @@ export class SyncConnection implements Peer {
 	#sync(decoder: decoding.Decoder): void {
 		const type = decoding.readVarUint(decoder);
 		if (type === syncProtocol.messageYjsSyncStep1) {
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE_SYNC);
-			syncProtocol.writeSyncStep2(encoder, this.document.doc, decoding.readVarUint8Array(decoder));
-			return this.send(encoding.toUint8Array(encoder));
+			// All but the last as updates: the client counts itself synced at the step 2.
+			const missing = this.document.missingFrom(decoding.readVarUint8Array(decoder));
+			for (const update of missing.slice(0, -1)) this.send(syncUpdateMessage(update));
+			return this.send(syncMessage(syncProtocol.messageYjsSyncStep2, missing[missing.length - 1]!));
 		}
 		if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
 			return this.close(CLOSE.resetRequired);

@@ -51,6 +51,7 @@ import {
 } from '../../src/lib/shared';
 import type { Log } from '../observability/log';
 import { UNMEASURED, type Metrics } from '../observability/metrics';
+import type { DocumentLoad } from './document-load';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
 import { ProjectIndex, type ProjectMaps } from './project-index';
 import {
@@ -60,6 +61,8 @@ import {
 	withoutNewKeys,
 	type NewKey
 } from './new-keys';
+import { encodeSnapshot } from './snapshot';
+import { snapshotStamp, trustMark } from './trust-mark';
 import { encodeUpdate, inspectUpdate, scrubUpdate, type DecodedUpdate, type Door } from './updates';
 
 /**
@@ -77,7 +80,6 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 
 /** Origin of the server's own transactions (reverts, server-side changes). */
 export const SERVER_ORIGIN = Symbol('server');
-const LOAD_ORIGIN = Symbol('load');
 
 /** Decides a batch of changes by one author; one decision per change, in order. */
 export type Judge = (authorId: string, changes: readonly EntryChange[]) => Decision[];
@@ -106,6 +108,8 @@ export interface DocumentHooks {
 	): void;
 	/** The document's memory no longer matches its stored log: it must be dropped and reloaded. */
 	broken(document: LiveDocument): void;
+	/** The stored log was compacted into one snapshot (`snapshotStamp`, if vouched for). */
+	compacted(document: LiveDocument): void;
 }
 
 export type ReceiveOutcome =
@@ -194,7 +198,7 @@ interface Fix {
 }
 
 export class LiveDocument {
-	readonly doc = new Y.Doc({ gc: true });
+	readonly doc: Y.Doc;
 	readonly awareness: Awareness;
 	readonly peers = new Set<Peer>();
 	readonly roots = new Map<string, Y.Map<unknown>>();
@@ -220,15 +224,30 @@ export class LiveDocument {
 	#emitted: Uint8Array[] | null = null;
 	#logBytes = 0;
 	#snapshotBytes = 0;
+	/** Whether the stored log's snapshot is one the server vouched for (trust-mark.ts), and its stamp. */
+	#snapshotVouched: boolean;
+	#snapshotStamp: string | null;
+	/**
+	 * Whether every entry reads as its schema's canonical form: repaired at load, and kept so by
+	 * every change since (a client's is judged; the server's is checked, `#checkServerWrites`).
+	 * Only then does a compaction vouch for the snapshot it writes.
+	 */
+	#entriesValidated = true;
+	/** The whole state, for the connections that ask for all of it in one turn (`missingFrom`). */
+	#fullState: Uint8Array[] | null = null;
 
+	/** `load`: the document's stored log, loaded to its end (document-load.ts). */
 	constructor(
 		readonly name: string,
 		readonly address: DocumentName,
+		load: DocumentLoad,
 		store: DocumentStore,
 		hooks: DocumentHooks,
 		rules: (document: LiveDocument) => Judge,
 		options: LiveDocumentOptions & DocumentReporting
 	) {
+		if (!load.done) throw new Error(`${name} is not loaded yet`);
+		this.doc = load.doc;
 		this.#store = store;
 		this.#hooks = hooks;
 		this.#compactAfterBytes = options.compactAfterBytes ?? 65_536;
@@ -243,19 +262,19 @@ export class LiveDocument {
 		this.#rootMaps = Object.fromEntries(this.roots) as RootMaps<DocumentKind>;
 		this.#rootSet = new Set(this.roots.keys());
 
-		const log = store.load(name);
-		this.doc.transact(
-			() => log.updates.forEach((update) => Y.applyUpdate(this.doc, update)),
-			LOAD_ORIGIN
-		);
 		// Listened to after loading: Yjs encodes each transaction's update for its 'update'
 		// listeners, and the load's would be the whole document, encoded to be thrown away.
-		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
-		this.#logBytes = log.bytes;
-		this.#snapshotBytes = log.updates.length === 1 ? log.bytes : 0;
+		this.doc.on('update', (update: Uint8Array) => {
+			this.#fullState = null;
+			this.#emitted?.push(update);
+		});
+		this.#logBytes = load.logBytes;
+		this.#snapshotBytes = load.snapshotBytes;
+		this.#snapshotVouched = load.snapshotVouched;
+		this.#snapshotStamp = load.snapshotStamp;
 		this.#owners = store.owners(name);
 		this.#useServerClientId();
-		this.#repairEntries();
+		this.#repairEntries(load.unvouchedEntries);
 
 		if (address.kind === 'project') {
 			this.index = new ProjectIndex(
@@ -289,11 +308,16 @@ export class LiveDocument {
 	 * stored as "messenger", a field the schema does not know) are rewritten in it, and entries
 	 * that cannot be read at all are removed, by the server, so that nothing downstream (indexes,
 	 * judges, the console) ever meets them. The extensions record the repair like any server change.
+	 * Only the entries that the stored updates the server did not vouch for wrote are read: those
+	 * of a snapshot it vouched for were read when it was written.
 	 */
-	#repairEntries(): void {
+	#repairEntries(unvouched: ReadonlyMap<string, ReadonlySet<string>>): void {
 		const fixes: Fix[] = [];
-		for (const [root, map] of this.roots) {
-			for (const [key, value] of map.entries()) {
+		for (const [root, keys] of unvouched) {
+			const map = this.#map(root);
+			for (const key of keys) {
+				const value = map.get(key);
+				if (value === undefined) continue;
 				const entry = readStoredEntry(this.address.kind, root, key, value);
 				if (!sameValue(entry, value)) fixes.push({ root, key, value: entry });
 			}
@@ -336,6 +360,21 @@ export class LiveDocument {
 		const map = this.roots.get(root);
 		if (!map) throw new Error(`${this.name} has no root ${root}`);
 		return map;
+	}
+
+	/**
+	 * A root's entries as their schema reads them (`readStoredEntry`), without the unreadable ones.
+	 * Every entry of a loaded document is already in that form (repaired at load, judged or checked
+	 * on every change since), so they are read as they are, in time the size of the document but
+	 * without the schema's cost, unless a server change wrote one that is not.
+	 */
+	*storedEntries(root: string): Generator<[key: string, entry: unknown]> {
+		for (const [key, value] of this.#map(root).entries()) {
+			const entry = this.#entriesValidated
+				? value
+				: readStoredEntry(this.address.kind, root, key, value);
+			if (entry !== undefined) yield [key, entry];
+		}
 	}
 
 	ownerOf(clientId: number): string | undefined {
@@ -706,10 +745,28 @@ export class LiveDocument {
 		const { changes, emitted } = this.#record(() =>
 			this.doc.transact(() => edit(this.#rootMaps), SERVER_ORIGIN)
 		);
+		this.#checkServerWrites(changes);
 		this.index?.advance(changes);
 		if (emitted.length > 0) this.#publish(Y.mergeUpdates(emitted));
 		if (changes.length > 0) this.#hooks.accepted(this, authorId, changes, null);
 		return changes;
+	}
+
+	/**
+	 * The server's own changes are trusted, not judged; an entry one writes that is not in its
+	 * schema's canonical form is a fault of the server's, kept as written (the change may be a
+	 * repair's or a migration's), but the document's next compaction does not vouch for its
+	 * entries, so that the next load reads and repairs them.
+	 */
+	#checkServerWrites(changes: readonly EntryChange[]): void {
+		if (!this.#entriesValidated) return;
+		for (const { root, key, after } of changes) {
+			if (after === undefined) continue;
+			if (sameValue(readStoredEntry(this.address.kind, root, key, after), after)) continue;
+			this.#entriesValidated = false;
+			this.#log.warn({ root, key }, 'the server wrote an entry not in its canonical form');
+			return;
+		}
 	}
 
 	/**
@@ -805,17 +862,58 @@ export class LiveDocument {
 		});
 	}
 
-	/** Compacts unless the log is already one compacted state (unloading a document read only). */
-	compactIfGrown(): void {
-		if (this.#logBytes !== this.#snapshotBytes) this.compact();
+	/**
+	 * Compacts unless the log is already a snapshot the server vouched for (unloading a document
+	 * read only): an earlier version's snapshot, or one whose entries needed repairs, is rewritten.
+	 */
+	compactIfNeeded(): void {
+		if (this.#logBytes !== this.#snapshotBytes || !this.#snapshotVouched) this.compact();
 	}
 
-	/** Replaces the update log with the document's current state. */
+	/**
+	 * Replaces the update log with a snapshot of the document's current state, in chunks that load
+	 * one at a time (snapshot.ts), vouched for when every entry was validated.
+	 */
 	compact(): void {
 		if (this.broken) return;
-		const state = Y.encodeStateAsUpdate(this.doc);
-		this.#store.compact(this.name, state);
-		this.#logBytes = this.#snapshotBytes = state.byteLength;
+		const vouched = this.#entriesValidated;
+		const chunks = encodeSnapshot(this.doc).map((data) => ({
+			data,
+			mark: vouched ? trustMark(this.name, data) : null
+		}));
+		this.#store.compact(this.name, chunks);
+		this.#logBytes = this.#snapshotBytes = chunks.reduce((sum, { data }) => sum + data.length, 0);
+		this.#snapshotVouched = vouched;
+		this.#snapshotStamp = vouched ? snapshotStamp(chunks.map(({ mark }) => mark!)) : null;
+		this.#hooks.compacted(this);
+	}
+
+	/**
+	 * The stamp of the snapshot the server vouched for (trust-mark.ts) when the stored log is that
+	 * snapshot and nothing else, as loaded or compacted; null once anything was appended since.
+	 */
+	get snapshotStamp(): string | null {
+		return this.#logBytes === this.#snapshotBytes ? this.#snapshotStamp : null;
+	}
+
+	/**
+	 * What a client whose state vector is `stateVector` lacks, as updates to apply in order (the
+	 * last one answers its sync step 1). A client that has nothing gets the whole state: while the
+	 * document is still the snapshot it loaded as (or was last compacted into), that snapshot's
+	 * chunks as stored, encoded already; else the state encoded once for every such client that asks
+	 * in the same turn of the event loop (the connections that waited for it to load), then let go.
+	 */
+	missingFrom(stateVector: Uint8Array): Uint8Array[] {
+		if (Y.decodeStateVector(stateVector).size > 0)
+			return [Y.encodeStateAsUpdate(this.doc, stateVector)];
+		if (!this.#fullState) {
+			this.#fullState =
+				this.snapshotStamp !== null
+					? this.#store.read(this.name, 0, Number.POSITIVE_INFINITY).map(({ data }) => data)
+					: [Y.encodeStateAsUpdate(this.doc)];
+			setImmediate(() => (this.#fullState = null));
+		}
+		return this.#fullState;
 	}
 
 	destroy(): void {
@@ -864,8 +962,17 @@ export function awarenessMessage(awareness: Awareness, clients: number[]): Uint8
 
 /** A y-websocket sync message carrying one update. */
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
-	const encoder = encoding.createEncoder();
-	encoding.writeVarUint(encoder, MESSAGE_SYNC);
-	syncProtocol.writeUpdate(encoder, update);
-	return encoding.toUint8Array(encoder);
+	return syncMessage(syncProtocol.messageYjsUpdate, update);
+}
+
+/**
+ * A y-websocket sync message of `type` (step 2, update) carrying `update`, copied once: an
+ * encoder that grows as it writes would copy a large document's state several times.
+ */
+export function syncMessage(type: number, update: Uint8Array): Uint8Array {
+	const header = encoding.createEncoder();
+	encoding.writeVarUint(header, MESSAGE_SYNC);
+	encoding.writeVarUint(header, type);
+	encoding.writeVarUint(header, update.byteLength);
+	return Buffer.concat([encoding.toUint8Array(header), update]);
 }
