@@ -61,7 +61,7 @@ import {
 	withoutNewKeys,
 	type NewKey
 } from './new-keys';
-import { encodeSnapshot } from './snapshot';
+import { SnapshotWriter, encodeSnapshot } from './snapshot';
 import { snapshotStamp, trustMark } from './trust-mark';
 import { encodeUpdate, inspectUpdate, scrubUpdate, type DecodedUpdate, type Door } from './updates';
 
@@ -840,49 +840,73 @@ export class LiveDocument {
 		);
 	}
 
-	#compactionScheduled = false;
 	#destroyed = false;
+	/** A compaction under way, a chunk at a time. */
+	#compacting: Promise<void> | null = null;
 
 	/**
 	 * Compaction is work the size of the document: it never runs inside the change that crossed the
-	 * threshold, but after the messages already waiting, once for any number of changes meanwhile.
+	 * threshold, but a chunk at a time after it, once for any number of changes meanwhile.
 	 */
 	#scheduleCompaction(): void {
-		if (this.#compactionScheduled) return;
-		this.#compactionScheduled = true;
-		setImmediate(() => {
-			this.#compactionScheduled = false;
-			if (this.broken || this.#destroyed || !this.#needsCompaction()) return;
-			try {
-				this.compact();
-			} catch (error) {
-				// Compaction only rewrites what is already stored: the log stays as it was.
-				this.#log.error({ err: error }, 'compacting failed; the log stays as it is');
-			}
-		});
+		this.compactInSlices().catch((error: unknown) =>
+			// Compaction only rewrites what is already stored: the log stays as it was.
+			this.#log.error({ err: error }, 'compacting failed; the log stays as it is')
+		);
 	}
 
 	/**
-	 * Compacts unless the log is already a snapshot the server vouched for (unloading a document
-	 * read only): an earlier version's snapshot, or one whose entries needed repairs, is rewritten.
+	 * Whether unloading the document should compact it first: unless its log is already the
+	 * snapshot it loaded as, or was compacted into; an earlier version's snapshot, or one whose
+	 * entries needed repairs, is rewritten, to be vouched for.
 	 */
-	compactIfNeeded(): void {
-		if (this.#logBytes !== this.#snapshotBytes || !this.#snapshotVouched) this.compact();
+	compactionNeeded(): boolean {
+		return (
+			this.#logBytes !== this.#snapshotBytes || (!this.#snapshotVouched && this.#entriesValidated)
+		);
 	}
 
 	/**
-	 * Replaces the update log with a snapshot of the document's current state, in chunks that load
-	 * one at a time (snapshot.ts), vouched for when every entry was validated.
+	 * Replaces the update log with a snapshot of the document's state (snapshot.ts), written a
+	 * chunk at a time with the event loop serving everyone else between two chunks; the updates
+	 * appended meanwhile stay after it. Resolves once it is stored, or given up (the document
+	 * dropped meanwhile); a compaction under way is shared.
 	 */
+	compactInSlices(): Promise<void> {
+		this.#compacting ??= this.#compactInSlices().finally(() => (this.#compacting = null));
+		return this.#compacting;
+	}
+
+	async #compactInSlices(): Promise<void> {
+		const through = this.#store.lastUpdate(this.name);
+		const logBytes = this.#logBytes;
+		const writer = new SnapshotWriter(this.doc);
+		while (writer.step()) {
+			await new Promise((resolve) => setImmediate(resolve));
+			if (this.broken || this.#destroyed) return;
+		}
+		this.#storeSnapshot(writer.chunks, through, this.#logBytes - logBytes);
+	}
+
+	/** Replaces the update log with a snapshot of the document's state at once (shutdown). */
 	compact(): void {
 		if (this.broken) return;
+		this.#storeSnapshot(encodeSnapshot(this.doc), this.#store.lastUpdate(this.name), 0);
+	}
+
+	/**
+	 * Stores a snapshot in place of the log up to update `through`, vouched for when every entry
+	 * is validated (trust-mark.ts); `laterBytes` were appended after that update.
+	 */
+	#storeSnapshot(snapshot: Uint8Array[], through: number, laterBytes: number): void {
 		const vouched = this.#entriesValidated;
-		const chunks = encodeSnapshot(this.doc).map((data) => ({
+		const chunks = snapshot.map((data) => ({
 			data,
 			mark: vouched ? trustMark(this.name, data) : null
 		}));
-		this.#store.compact(this.name, chunks);
-		this.#logBytes = this.#snapshotBytes = chunks.reduce((sum, { data }) => sum + data.length, 0);
+		this.#store.compact(this.name, chunks, through);
+		this.#snapshotBytes = chunks.reduce((sum, { data }) => sum + data.length, 0);
+		this.#logBytes = this.#snapshotBytes + laterBytes;
 		this.#snapshotVouched = vouched;
 		this.#snapshotStamp = vouched ? snapshotStamp(chunks.map(({ mark }) => mark!)) : null;
 		this.#hooks.compacted(this);

@@ -35,8 +35,13 @@ export interface DocumentStore {
 	 */
 	read(doc: string, afterId: number, maxBytes: number): StoredUpdate[];
 	append(doc: string, update: Uint8Array): void;
-	/** Replaces the whole log with the chunks of one snapshot of the document's state, in order. */
-	compact(doc: string, chunks: readonly SnapshotChunk[]): void;
+	/** The number of the log's last update (0 for none). */
+	lastUpdate(doc: string): number;
+	/**
+	 * Replaces the log up to update `through` with the chunks of a snapshot of the document's state,
+	 * in order; the updates appended after `through` (while it was written) stay after it.
+	 */
+	compact(doc: string, chunks: readonly SnapshotChunk[], through: number): void;
 	owners(doc: string): Map<number, string>;
 	claim(doc: string, clientId: number, owner: string): void;
 	/**
@@ -102,16 +107,25 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 		'INSERT INTO doc_updates (doc, data, trust_mark) VALUES (?, ?, ?)'
 	);
 	const deleteLog = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
+	const selectLast = db
+		.prepare('SELECT coalesce(max(id), 0) FROM doc_updates WHERE doc = ?')
+		.pluck();
+	const selectLater = db.prepare(
+		'SELECT data, trust_mark AS mark FROM doc_updates WHERE doc = ? AND id > ? ORDER BY id'
+	);
 	const selectOwners = db.prepare(
 		'SELECT client_id AS clientId, owner FROM doc_clients WHERE doc = ?'
 	);
 	const insertOwner = db.prepare(
 		'INSERT OR IGNORE INTO doc_clients (doc, client_id, owner) VALUES (?, ?, ?)'
 	);
-	const replaceLog = db.transaction((doc: string, chunks: readonly SnapshotChunk[]) => {
-		deleteLog.run(doc);
-		for (const chunk of chunks) insertChunk.run(doc, chunk.data, chunk.mark);
-	});
+	const replaceLog = db.transaction(
+		(doc: string, chunks: readonly SnapshotChunk[], through: number) => {
+			const later = selectLater.all(doc, through) as SnapshotChunk[];
+			deleteLog.run(doc);
+			for (const chunk of [...chunks, ...later]) insertChunk.run(doc, chunk.data, chunk.mark);
+		}
+	);
 	return {
 		read(doc, afterId, maxBytes) {
 			const updates: StoredUpdate[] = [];
@@ -130,7 +144,8 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 			return updates;
 		},
 		append: (doc, update) => void insert.run(doc, update),
-		compact: (doc, chunks) => replaceLog(doc, chunks),
+		lastUpdate: (doc) => selectLast.get(doc) as number,
+		compact: (doc, chunks, through) => replaceLog(doc, chunks, through),
 		owners(doc) {
 			const rows = selectOwners.all(doc) as Array<{ clientId: number; owner: string }>;
 			return new Map(rows.map((row) => [row.clientId, row.owner]));
@@ -157,9 +172,10 @@ export function measuredDocumentStore(store: DocumentStore, metrics: Metrics): D
 			store.append(doc, update);
 			metrics.stored('append', (performance.now() - started) / 1000);
 		},
-		compact(doc, chunks) {
+		lastUpdate: (doc) => store.lastUpdate(doc),
+		compact(doc, chunks, through) {
 			const started = performance.now();
-			store.compact(doc, chunks);
+			store.compact(doc, chunks, through);
 			metrics.stored('compact', (performance.now() - started) / 1000);
 		},
 		owners: (doc) => store.owners(doc),

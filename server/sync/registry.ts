@@ -422,22 +422,40 @@ export class DocumentRegistry implements DocumentHooks {
 		return this.#entries.get(name)?.document as DocumentOf<KindOf<N>> | undefined;
 	}
 
+	/**
+	 * Unloads a document nobody holds; one whose log grew since it loaded is compacted first, a
+	 * chunk at a time, and whoever opens it meanwhile keeps it in memory.
+	 */
 	#unload(entry: Entry): void {
 		if (entry.holds > 0 || this.#entries.get(entry.document.name) !== entry) return;
+		if (!entry.document.compactionNeeded()) return this.#drop(entry);
+		entry.document.compactInSlices().then(
+			() => this.#unload(entry),
+			(error: unknown) => {
+				this.#log.error(
+					{ err: error, document: entry.document.name },
+					'compacting failed; the log stays as it is'
+				);
+				if (entry.holds === 0) this.#drop(entry);
+			}
+		);
+	}
+
+	#drop(entry: Entry): void {
+		if (this.#entries.get(entry.document.name) !== entry) return;
 		this.#forget(entry);
-		entry.document.compactIfNeeded();
 		entry.document.destroy();
 		if (entry.project) this.release(entry.project);
 	}
 
-	/** Compacts and unloads every document (server shutdown); loads under way are abandoned. */
+	/** Compacts and unloads every document at once (server shutdown); loads under way are abandoned. */
 	close(): void {
 		for (const loading of [...this.#loading.values()])
 			this.#abandon(loading, new Error(`${loading.name}: the server is closing`));
 		for (const entry of [...this.#entries.values()]) {
 			if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
-			entry.holds = 0;
-			this.#unload(entry);
+			if (entry.document.compactionNeeded()) entry.document.compact();
+			this.#drop(entry);
 		}
 	}
 
