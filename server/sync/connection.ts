@@ -21,6 +21,7 @@ import {
 } from '../../src/lib/shared';
 import type { Log } from '../observability/log';
 import type { Metrics } from '../observability/metrics';
+import type { EarlyMessage } from './early-messages';
 import { TokenBucket, type SyncLimits } from './limits';
 import {
 	MESSAGE_AWARENESS,
@@ -47,12 +48,6 @@ export interface Principal {
 export interface ConnectionReporting {
 	log: Log;
 	metrics: Metrics;
-}
-
-/** A message a client sent before its connection was open (while its document loaded). */
-export interface EarlyMessage {
-	data: Buffer;
-	isBinary: boolean;
 }
 
 export class SyncConnection implements Peer {

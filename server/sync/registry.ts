@@ -277,7 +277,7 @@ export class DocumentRegistry implements DocumentHooks {
 			this.#loading.delete(loading.name);
 			loading.settle();
 		}
-		return this.#outcomeOf(loading)!;
+		return this.#outcomeOf(loading);
 	}
 
 	/** Ends a load that cannot complete: whoever waits for it gets `error`. */

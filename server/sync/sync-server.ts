@@ -18,7 +18,8 @@ import type { Metrics } from '../observability/metrics';
 import { REQUEST_ID_HEADER, requestIdOf, whileHandling } from '../observability/request-id';
 import { readAccess } from './access';
 import type { DocumentExtension } from './extensions';
-import { SyncConnection, type EarlyMessage, type Principal } from './connection';
+import { SyncConnection, type Principal } from './connection';
+import { WaitingSockets, type EarlyMessages } from './early-messages';
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from './limits';
 import type { LiveDocument } from './live-document';
 import type { DocumentRegistry } from './registry';
@@ -62,9 +63,8 @@ export function attachSyncServer(
 	const connections = new Set<SyncConnection>();
 	/** The open connections of each session, for the per-session limit and `recheckSessions`. */
 	const bySession = new Map<string, Set<SyncConnection>>();
-	/** Sockets waiting for their document to load, and how many of them each session has. */
-	const waiting = new Set<WebSocket>();
-	const waitingBySession = new Map<string, number>();
+	/** Sockets waiting for their document to load. */
+	const waiting = new WaitingSockets(settings);
 	const { registry, metrics } = deps;
 	/** The request id of each upgrade, for its answer's header (see `headers` below). */
 	const upgradeIds = new WeakMap<IncomingMessage, string>();
@@ -123,78 +123,24 @@ export function attachSyncServer(
 	 * What the client sends meanwhile waits, in order, for the connection to open.
 	 */
 	function open(ws: WebSocket, req: IncomingMessage, name: string, upgradeLog: Log): void {
-		const refuse = (reason: CloseReason, accountId?: string) => {
-			upgradeLog.info(
-				{ accountId, code: reason.code, reason: reason.reason },
-				'sync connection refused'
-			);
-			closeSocket(ws, reason);
-		};
 		const principal = deps.authenticate(req);
-		if (!principal) return refuse(CLOSE.unauthenticated);
+		if (!principal) return refuse(ws, upgradeLog, CLOSE.unauthenticated);
 		const { accountId, sessionId } = principal;
 		if (principal.embedded && name !== projectDocument(principal.embedded.projectId))
-			return refuse(CLOSE.forbidden, accountId);
-		const sessionConnections =
-			(bySession.get(sessionId)?.size ?? 0) + (waitingBySession.get(sessionId) ?? 0);
+			return refuse(ws, upgradeLog, CLOSE.forbidden, accountId);
+		const sessionConnections = (bySession.get(sessionId)?.size ?? 0) + waiting.count(sessionId);
 		if (sessionConnections >= settings.maxConnectionsPerSession) {
 			metrics.limitRefused('maxConnectionsPerSession');
-			return refuse(CLOSE.tooManyConnections, accountId);
+			return refuse(ws, upgradeLog, CLOSE.tooManyConnections, accountId);
 		}
 		answered.add(ws);
 		ws.on('pong', () => answered.add(ws));
-		const early = new EarlyMessages(ws, settings);
-		waiting.add(ws);
-		waitingBySession.set(sessionId, (waitingBySession.get(sessionId) ?? 0) + 1);
-		const stopWaiting = () => {
-			waiting.delete(ws);
-			const left = (waitingBySession.get(sessionId) ?? 1) - 1;
-			if (left > 0) waitingBySession.set(sessionId, left);
-			else waitingBySession.delete(sessionId);
-			return early.stop();
-		};
-
-		const admit = (document: LiveDocument | null) => {
-			const messages = stopWaiting();
-			if (early.gone) {
-				if (document) registry.release(document);
-				return;
-			}
-			if (early.overflowed) {
-				if (document) registry.release(document);
-				metrics.limitRefused('messagesPerSecond');
-				return refuse(CLOSE.rateLimited, accountId);
-			}
-			if (!document) return refuse(CLOSE.unknownDocument, accountId);
-			// The session was checked at the upgrade; it may have ended while the document loaded.
-			if (!(deps.isSessionCurrent?.(sessionId) ?? true)) {
-				registry.release(document);
-				return refuse(CLOSE.unauthenticated, accountId);
-			}
-			const access = readAccess(document.address, accountId, projectFactsOf(document));
-			if (!access.ok) {
-				registry.release(document);
-				return refuse(access.close, accountId);
-			}
-			const log = upgradeLog.child({ accountId });
-			log.debug('sync connection opened');
-			const report = { log, metrics };
-			const connection = new SyncConnection(ws, principal, document, settings, report, (closed) => {
-				connections.delete(closed);
-				const ofSession = bySession.get(sessionId);
-				ofSession?.delete(closed);
-				if (ofSession?.size === 0) bySession.delete(sessionId);
-				registry.release(document);
-			});
-			connections.add(connection);
-			const ofSession = bySession.get(sessionId) ?? new Set<SyncConnection>();
-			bySession.set(sessionId, ofSession.add(connection));
-			connection.start(messages);
-		};
+		const early = waiting.add(ws, sessionId);
 		registry.open(name).then(
 			(document) => {
+				waiting.remove(ws, sessionId);
 				try {
-					admit(document);
+					admit(ws, principal, document, early, upgradeLog);
 				} catch (error) {
 					// A bug, not the client's doing: that connection ends (1011), the server goes on.
 					upgradeLog.error({ err: error }, 'could not open a sync connection');
@@ -202,11 +148,57 @@ export function attachSyncServer(
 				}
 			},
 			(error: unknown) => {
-				stopWaiting();
+				waiting.remove(ws, sessionId);
 				upgradeLog.error({ err: error }, 'opening a document failed');
 				closeSocket(ws, CLOSE.internalError);
 			}
 		);
+	}
+
+	/**
+	 * Opens the connection of a socket whose document is there (or null: does not exist), checking
+	 * what may have changed while it loaded, then hands it what the client sent meanwhile.
+	 */
+	function admit(
+		ws: WebSocket,
+		principal: Principal,
+		document: LiveDocument | null,
+		early: EarlyMessages,
+		upgradeLog: Log
+	): void {
+		const { accountId, sessionId } = principal;
+		const messages = early.stop();
+		const turnAway = (reason: CloseReason) => {
+			if (document) registry.release(document);
+			refuse(ws, upgradeLog, reason, accountId);
+		};
+		if (early.gone) {
+			if (document) registry.release(document);
+			return;
+		}
+		if (early.overflowed) {
+			metrics.limitRefused('messagesPerSecond');
+			return turnAway(CLOSE.rateLimited);
+		}
+		if (!document) return turnAway(CLOSE.unknownDocument);
+		// The session was checked at the upgrade; it may have ended while the document loaded.
+		if (!(deps.isSessionCurrent?.(sessionId) ?? true)) return turnAway(CLOSE.unauthenticated);
+		const access = readAccess(document.address, accountId, projectFactsOf(document));
+		if (!access.ok) return turnAway(access.close);
+		const log = upgradeLog.child({ accountId });
+		log.debug('sync connection opened');
+		const report = { log, metrics };
+		const connection = new SyncConnection(ws, principal, document, settings, report, (closed) => {
+			connections.delete(closed);
+			const ofSession = bySession.get(sessionId);
+			ofSession?.delete(closed);
+			if (ofSession?.size === 0) bySession.delete(sessionId);
+			registry.release(document);
+		});
+		connections.add(connection);
+		const ofSession = bySession.get(sessionId) ?? new Set<SyncConnection>();
+		bySession.set(sessionId, ofSession.add(connection));
+		connection.start(messages);
 	}
 
 	/** Sockets that answered the last ping. */
@@ -243,53 +235,15 @@ export function attachSyncServer(
 		close() {
 			clearInterval(heartbeat);
 			for (const connection of [...connections]) connection.close(CLOSE.serverRestart);
-			for (const socket of [...waiting]) closeSocket(socket, CLOSE.serverRestart);
+			for (const socket of waiting.sockets()) closeSocket(socket, CLOSE.serverRestart);
 			wss.close();
 		}
 	};
 }
 
-/**
- * What a client sends while its document loads: kept, in order, for its connection to handle once
- * open. A client that sends more than a burst's worth of messages (or bytes) before then is
- * refused, as its connection's rate limit would refuse it.
- */
-class EarlyMessages {
-	readonly #messages: EarlyMessage[] = [];
-	#bytes = 0;
-	/** The socket closed before its connection opened. */
-	gone = false;
-	overflowed = false;
-	readonly #onMessage = (data: Buffer, isBinary: boolean) => {
-		this.#bytes += data.byteLength;
-		if (
-			this.#messages.length >= this.limits.messageBurst ||
-			this.#bytes > 2 * this.limits.maxMessageBytes
-		) {
-			this.overflowed = true;
-			return;
-		}
-		this.#messages.push({ data, isBinary });
-	};
-	readonly #onClose = () => (this.gone = true);
-
-	constructor(
-		private readonly ws: WebSocket,
-		private readonly limits: SyncLimits
-	) {
-		ws.on('message', this.#onMessage);
-		ws.on('close', this.#onClose);
-		// A socket that fails (a frame over the size limit) closes by itself; listened to, so that
-		// its error is no uncaught one, whatever became of the connection.
-		ws.on('error', () => undefined);
-	}
-
-	/** Stops listening; the messages kept, in the order they came. */
-	stop(): EarlyMessage[] {
-		this.ws.off('message', this.#onMessage);
-		this.ws.off('close', this.#onClose);
-		return this.#messages;
-	}
+function refuse(ws: WebSocket, log: Log, reason: CloseReason, accountId?: string): void {
+	log.info({ accountId, code: reason.code, reason: reason.reason }, 'sync connection refused');
+	closeSocket(ws, reason);
 }
 
 function closeSocket(ws: WebSocket, reason: CloseReason): void {
