@@ -305,6 +305,8 @@ export interface ColdLoadFigures {
 	members: number;
 	/** From opening the socket to the client's first full sync. */
 	firstSyncMs: number;
+	/** From opening the socket to the first message carrying the document's state. */
+	firstStateMs: number;
 	/** The longest the server's event loop was busy at a time meanwhile. */
 	longestBlockMs: number;
 	heapBytes: number;
@@ -330,11 +332,13 @@ export async function runColdLoad(template: string, members: number): Promise<Co
 		});
 		await until(() => writer!.synced, closed, 120_000);
 		const firstSyncMs = writer.syncedAt - start;
+		const firstStateMs = writer.firstStateAt - start;
 		const { longestBlockMs } = await server.longestBlock();
 		const after = await server.memory();
 		return {
 			members,
 			firstSyncMs,
+			firstStateMs,
 			longestBlockMs,
 			heapBytes: after.heapBytes - before.heapBytes,
 			rssBytes: after.rssBytes - before.rssBytes

@@ -15,7 +15,7 @@ export const FEATURE_MIGRATIONS: Migration[] = [
 		INSERT INTO workflow_marks (name) VALUES ('index-existing-documents');`
 	},
 	{
-		id: 'workflow-006-index-stamps',
+		id: 'workflow-007-index-stamps',
 		sql: `
 		-- The snapshot of each document the indexes were last known to be in step with
 		-- (server/features/index-stamps.ts): a document that loads as that snapshot is not checked.

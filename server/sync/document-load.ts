@@ -31,6 +31,8 @@ export class DocumentLoad {
 	snapshotVouched = true;
 	readonly #rootNames = new Map<unknown, string>();
 	readonly #snapshotMarks: string[] = [];
+	/** The snapshot's chunks as read, while the log is nothing but that snapshot. */
+	#snapshotChunks: Uint8Array[] | null = [];
 	/** The entries of each root that updates the server did not vouch for wrote. */
 	readonly #unvouched = new Map<string, Set<string>>();
 	/** Whether every update so far was vouched for: from the first that is not, none is. */
@@ -101,6 +103,17 @@ export class DocumentLoad {
 			: null;
 	}
 
+	/**
+	 * The chunks of the snapshot the log consists of, as read, if the server vouched for it and
+	 * nothing follows it: the document's whole state, encoded already, for the clients waiting for
+	 * it (`LiveDocument.missingFrom`).
+	 */
+	get snapshotChunks(): Uint8Array[] | null {
+		return this.logBytes === this.snapshotBytes && this.snapshotStamp !== null
+			? this.#snapshotChunks
+			: null;
+	}
+
 	/** The entries that updates the server did not vouch for wrote, root by root. */
 	get unvouchedEntries(): ReadonlyMap<string, ReadonlySet<string>> {
 		return this.#unvouched;
@@ -116,8 +129,12 @@ export class DocumentLoad {
 			this.snapshotBytes += bytes;
 			if (!vouched) this.snapshotVouched = false;
 			if (update.mark !== null) this.#snapshotMarks.push(update.mark);
+			this.#snapshotChunks?.push(update.data);
 		}
-		if (update.mark === null) this.#inSnapshot = false;
+		if (update.mark === null) {
+			this.#inSnapshot = false;
+			this.#snapshotChunks = null;
+		}
 		this.logBytes += bytes;
 	}
 

@@ -272,6 +272,7 @@ export class LiveDocument {
 		this.#snapshotBytes = load.snapshotBytes;
 		this.#snapshotVouched = load.snapshotVouched;
 		this.#snapshotStamp = load.snapshotStamp;
+		this.#keepFullState(load.snapshotChunks);
 		this.#owners = store.owners(name);
 		this.#useServerClientId();
 		this.#repairEntries(load.unvouchedEntries);
@@ -924,20 +925,29 @@ export class LiveDocument {
 	 * What a client whose state vector is `stateVector` lacks, as updates to apply in order (the
 	 * last one answers its sync step 1). A client that has nothing gets the whole state: while the
 	 * document is still the snapshot it loaded as (or was last compacted into), that snapshot's
-	 * chunks as stored, encoded already; else the state encoded once for every such client that asks
-	 * in the same turn of the event loop (the connections that waited for it to load), then let go.
+	 * chunks as stored, encoded already (as the load read them, for the connections that waited for
+	 * it); else the state encoded once for every such client that asks in the same turn of the event
+	 * loop, then let go.
 	 */
 	missingFrom(stateVector: Uint8Array): Uint8Array[] {
 		if (Y.decodeStateVector(stateVector).size > 0)
 			return [Y.encodeStateAsUpdate(this.doc, stateVector)];
-		if (!this.#fullState) {
-			this.#fullState =
+		return (
+			this.#fullState ??
+			this.#keepFullState(
 				this.snapshotStamp !== null
 					? this.#store.read(this.name, 0, Number.POSITIVE_INFINITY).map(({ data }) => data)
-					: [Y.encodeStateAsUpdate(this.doc)];
-			setImmediate(() => (this.#fullState = null));
-		}
-		return this.#fullState;
+					: [Y.encodeStateAsUpdate(this.doc)]
+			)
+		);
+	}
+
+	/** Keeps the whole state for whoever asks for it in this turn of the event loop. */
+	#keepFullState<T extends Uint8Array[] | null>(state: T): T {
+		if (state === null) return state;
+		this.#fullState = state;
+		setImmediate(() => (this.#fullState = null));
+		return state;
 	}
 
 	destroy(): void {
