@@ -40,8 +40,8 @@ export function reindexAccessEndsOnLoad(db: Db, now: () => number): OnLoad {
 		const projectId = document.address.projectId;
 		const members = document.root('members');
 		const ends = new Map<string, number>();
-		for (const [key, entry] of document.storedEntries('members')) {
-			const endsAt = endsAtOf(entry as Member);
+		for (const [key, value] of members.entries()) {
+			const endsAt = endOf(key, value);
 			if (endsAt !== null) ends.set(key, endsAt);
 		}
 		const rows = indexed.all(projectId) as AccessEndRow[];

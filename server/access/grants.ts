@@ -36,8 +36,12 @@ export function recordAccessGrantsOnLoad(db: Db): OnLoad {
 	return (document: LiveDocument) => {
 		if (document.address.kind !== 'project') return;
 		const projectId = document.address.projectId;
-		const members = new Map<string, Member>();
-		for (const [key, entry] of document.storedEntries('members')) members.set(key, entry as Member);
+		const members = new Map(
+			[...document.root('members').entries()].flatMap(([key, value]) => {
+				const member = memberOf(key, value);
+				return member ? [[key, member] as const] : [];
+			})
+		);
 		const known = new Set(recorded.all(projectId) as string[]);
 		const missing = [...members.values()].filter((member) => !known.has(member.accountId));
 		const gone = [...known].filter((accountId) => !members.has(accountId));

@@ -50,7 +50,7 @@ export function indexMembershipsOnChange(db: Db, now: () => number): OnAccepted 
 
 export function reindexMembershipsOnLoad(db: Db, now: () => number): OnLoad {
 	const select = db.prepare(
-		'SELECT account_id, role, zone_id, scope FROM memberships WHERE project_id = ?'
+		'SELECT account_id, role, zone_id, scope FROM memberships WHERE project_id = ? ORDER BY account_id'
 	);
 	const clear = db.prepare('DELETE FROM memberships WHERE project_id = ?');
 	const insert = db.prepare(
@@ -59,33 +59,21 @@ export function reindexMembershipsOnLoad(db: Db, now: () => number): OnLoad {
 	return (document: LiveDocument) => {
 		if (document.address.kind !== 'project') return;
 		const projectId = document.address.projectId;
-		const members = new Map<string, Member>();
-		for (const [key, entry] of document.storedEntries('members')) members.set(key, entry as Member);
-		const indexed = select.all(projectId) as MembershipRow[];
-		const inStep =
-			indexed.length === members.size &&
-			indexed.every((row) => {
-				const member = members.get(row.account_id);
-				return member !== undefined && sameRow(row, rowOf(member));
-			});
-		if (inStep) return;
+		const members = [...document.root('members').entries()]
+			.map(([key, value]) => memberOf(key, value))
+			.filter((member) => member !== undefined);
+		const rows = members
+			.map(rowOf)
+			.sort((a, b) => (a.account_id < b.account_id ? -1 : a.account_id > b.account_id ? 1 : 0));
+		if (JSON.stringify(select.all(projectId)) === JSON.stringify(rows)) return;
 		db.transaction(() => {
 			clear.run(projectId);
-			for (const row of [...members.values()].map(rowOf))
+			for (const row of rows)
 				insert.run(projectId, row.account_id, row.role, row.zone_id, row.scope);
-			for (const member of members.values())
+			for (const member of members)
 				addZonePerson(db, member.zoneId, member.accountId, 'membership', now());
 		})();
 	};
-}
-
-function sameRow(a: MembershipRow, b: MembershipRow): boolean {
-	return (
-		a.account_id === b.account_id &&
-		a.role === b.role &&
-		a.zone_id === b.zone_id &&
-		a.scope === b.scope
-	);
 }
 
 function memberOf(key: string, entry: unknown): Member | undefined {

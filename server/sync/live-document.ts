@@ -363,21 +363,6 @@ export class LiveDocument {
 		return map;
 	}
 
-	/**
-	 * A root's entries as their schema reads them (`readStoredEntry`), without the unreadable ones.
-	 * Every entry of a loaded document is already in that form (repaired at load, judged or checked
-	 * on every change since), so they are read as they are, in time the size of the document but
-	 * without the schema's cost, unless a server change wrote one that is not.
-	 */
-	*storedEntries(root: string): Generator<[key: string, entry: unknown]> {
-		for (const [key, value] of this.#map(root).entries()) {
-			const entry = this.#entriesValidated
-				? value
-				: readStoredEntry(this.address.kind, root, key, value);
-			if (entry !== undefined) yield [key, entry];
-		}
-	}
-
 	ownerOf(clientId: number): string | undefined {
 		return this.#owners.get(clientId);
 	}
