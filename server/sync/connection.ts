@@ -28,8 +28,7 @@ import {
 	MESSAGE_QUERY_AWARENESS,
 	MESSAGE_SYNC,
 	awarenessMessage,
-	syncMessage,
-	syncUpdateMessage,
+	syncMessageHead,
 	type LiveDocument,
 	type Peer,
 	type Via
@@ -154,8 +153,15 @@ export class SyncConnection implements Peer {
 		if (type === syncProtocol.messageYjsSyncStep1) {
 			// All but the last as updates: the client counts itself synced at the step 2.
 			const missing = this.document.missingFrom(decoding.readVarUint8Array(decoder));
-			for (const update of missing.slice(0, -1)) this.send(syncUpdateMessage(update));
-			return this.send(syncMessage(syncProtocol.messageYjsSyncStep2, missing[missing.length - 1]!));
+			missing.forEach((update, index) =>
+				this.#sendSync(
+					index < missing.length - 1
+						? syncProtocol.messageYjsUpdate
+						: syncProtocol.messageYjsSyncStep2,
+					update
+				)
+			);
+			return;
 		}
 		if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
 			return this.close(CLOSE.resetRequired);
@@ -186,6 +192,16 @@ export class SyncConnection implements Peer {
 		} else {
 			this.#sendSyncStep1();
 		}
+	}
+
+	/**
+	 * A sync message of `type` carrying `update`, sent as two fragments of one message (its head,
+	 * then the update as it is): the whole state of a large document is not copied to be sent.
+	 */
+	#sendSync(type: number, update: Uint8Array): void {
+		if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
+		this.ws.send(syncMessageHead(type, update.byteLength), { binary: true, fin: false });
+		this.ws.send(update, { binary: true, fin: true });
 	}
 
 	#sendSyncStep1(): void {

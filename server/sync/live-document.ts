@@ -981,17 +981,17 @@ export function awarenessMessage(awareness: Awareness, clients: number[]): Uint8
 
 /** A y-websocket sync message carrying one update. */
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
-	return syncMessage(syncProtocol.messageYjsUpdate, update);
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE_SYNC);
+	syncProtocol.writeUpdate(encoder, update);
+	return encoding.toUint8Array(encoder);
 }
 
-/**
- * A y-websocket sync message of `type` (step 2, update) carrying `update`, copied once: an
- * encoder that grows as it writes would copy a large document's state several times.
- */
-export function syncMessage(type: number, update: Uint8Array): Uint8Array {
-	const header = encoding.createEncoder();
-	encoding.writeVarUint(header, MESSAGE_SYNC);
-	encoding.writeVarUint(header, type);
-	encoding.writeVarUint(header, update.byteLength);
-	return Buffer.concat([encoding.toUint8Array(header), update]);
+/** What comes before an update of `length` bytes in a y-websocket sync message of `type`. */
+export function syncMessageHead(type: number, length: number): Uint8Array {
+	const head = encoding.createEncoder();
+	encoding.writeVarUint(head, MESSAGE_SYNC);
+	encoding.writeVarUint(head, type);
+	encoding.writeVarUint(head, length);
+	return encoding.toUint8Array(head);
 }
