@@ -19,6 +19,10 @@ import type { Db } from './db/database';
 import { openConsoleDatabase } from './schema';
 import { embedFrameAncestors, keepsOpener } from './embed/frame-policy';
 import { registerEmbedRoutes } from './embed/routes';
+import { ProviderClients } from './identity/provider-client';
+import { providerRequiredFor } from './identity/requirement';
+import { registerIdentityRoutes } from './identity/routes';
+import { SecretBox } from './identity/secret-box';
 import { deleteStaleTickets } from './embed/tickets';
 import { WIDGET_SCRIPT_PATH, widgetScript } from './embed/widget-script';
 import { registerInvitationAdminRoutes } from './invitations/admin-routes';
@@ -143,10 +147,17 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			options.onAccountChanged?.(account);
 		},
 		onSessionsEnded: () => sync.recheckSessions(),
+		providerRequiredFor: (email) => providerRequiredFor(db, email),
 		log,
 		metrics: measure
 	});
 	registerInvitationRoutes(router, auth, registry);
+	const secrets = new SecretBox(config.identitySecretKey);
+	registerIdentityRoutes(router, auth, {
+		registry,
+		box: secrets,
+		clients: new ProviderClients(secrets)
+	});
 	const countedSendings = new CountedSendings();
 	registerInvitationAdminRoutes(router, auth, { registry, site, counted: countedSendings });
 	const workflows = startWorkflows({

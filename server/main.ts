@@ -8,13 +8,19 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { demoIsNeeded, seedDemo } from './bootstrap/demo';
 import { lockDataDirectory } from './bootstrap/lock';
-import { readConfig } from './config';
+import { mailGoesNowhere, readConfig } from './config';
 import { hasDeveloperPages } from './http/static';
 import { keepServingAfterUncaughtErrors } from './http/uncaught-errors';
 import { createLogger, SECRET_LINKS } from './observability/log';
 
 const config = readConfig();
 const log = createLogger(config.log);
+if (mailGoesNowhere(config)) {
+	log.fatal(
+		'NODE_ENV=production and no SMTP_URL: invitations and sign-in links would reach nobody. Set SMTP_URL (docs/operations.md), or LOCAL_OUTBOX=true to keep mail in the local outbox on purpose.'
+	);
+	process.exit(1);
+}
 const lock = lockDataDirectory(config.dataDir);
 if (!lock.ok) {
 	log.fatal(
@@ -32,8 +38,10 @@ log.info(
 	{ dataDir: config.dataDir },
 	`Data in ${config.dataDir}${config.smtpUrl ? '' : '; mail is kept in the local outbox'}`
 );
-if (config.log.format === 'json' && !config.smtpUrl)
-	log.warn('No SMTP_URL: mail is kept in the local outbox and nobody receives it.');
+if (config.production && !config.smtpUrl)
+	log.warn(
+		'LOCAL_OUTBOX=true and no SMTP_URL: mail is kept in the local outbox and nobody receives it.'
+	);
 if (config.developerRoutes && hasDeveloperPages(config.staticDir))
 	log.info(`Outbox (development): ${url}/dev/outbox`);
 if (app.metricsServer) {

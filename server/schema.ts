@@ -13,6 +13,7 @@ import { CONSORTIUM_MIGRATIONS } from './consortium/migrations';
 import { openDatabase, type Db, type Migration } from './db/database';
 import { EMBED_MIGRATIONS } from './embed/migrations';
 import { FEATURE_MIGRATIONS } from './features/migrations';
+import { IDENTITY_MIGRATIONS } from './identity/migrations';
 import { OFFBOARDING_MIGRATIONS } from './offboarding/migrations';
 import { REQUEST_MIGRATIONS } from './requests/migrations';
 import { REVIEW_MIGRATIONS } from './reviews/migrations';
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	...REVIEW_MIGRATIONS,
 	...OFFBOARDING_MIGRATIONS,
 	...ACCESS_END_MIGRATIONS,
+	...IDENTITY_MIGRATIONS,
 	// After the features' migrations: it asks, with their mark, for every document to be read once.
 	...ACCESS_MIGRATIONS
 ];

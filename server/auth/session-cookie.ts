@@ -63,6 +63,11 @@ function isSecure(site: SiteUrl): boolean {
 	return site.url.startsWith('https:');
 }
 
+/** The value of the request's cookie of that name, if it sent one. */
+export function readCookie(req: IncomingMessage, name: string): string | null {
+	return parseCookies(req.headers.cookie ?? '').get(name) ?? null;
+}
+
 function parseCookies(header: string): Map<string, string> {
 	const cookies = new Map<string, string>();
 	for (const pair of header.split(';')) {

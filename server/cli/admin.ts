@@ -13,9 +13,12 @@
  *   revoke-portal     --portal <id>
  *   list-portals      [--consortium <id>]
  *   remove-admin      <project id> <email>
+ *   set-identity-provider --zone <id> --issuer <url> --client-id <id> [--client-secret <secret>]
+ *                         --domain <domain> [--domain ...] [--required] [--allow-new-accounts]
+ *   remove-identity-provider --zone <id>
  *
- * Adding a zone member and the portal commands change SQL rows only (no documents), so they may
- * run beside the server: a revoked key stops new tickets at once, and the server closes the
+ * Adding a zone member, the portal and the identity provider commands change SQL rows only (no
+ * documents), so they may run beside the server (a provider set here is used at its next sign-in): a revoked key stops new tickets at once, and the server closes the
  * portal's open connections within seconds (`Config.auth.sessions.recheckConnectionsEveryMs`).
  * Registering or revoking a portal queues mail to its projects' Project Admins, which a running
  * server sends within a minute (else at its next start).
@@ -24,6 +27,8 @@ import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import {
 	EmailSchema,
+	IDENTITY_PROVIDER_CALLBACK_PATH,
+	IdentityProviderInputSchema,
 	ManagementModeSchema,
 	NameSchema,
 	RegisterPortalRequestSchema,
@@ -56,6 +61,9 @@ import { sqliteDocumentStore } from '../sync/persistence';
 import { DocumentRegistry } from '../sync/registry';
 import { workflowIndexes } from '../features';
 import { addZonePerson } from '../consortium/zone-people';
+import { removeZoneProvider, setZoneProvider } from '../identity/configure';
+import { listConsortiumProviders } from '../identity/providers';
+import { SecretBox } from '../identity/secret-box';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -77,7 +85,17 @@ const USAGE = `Usage: npm run admin -- <command> [options]
                     another, so when the admin to go does not answer a hand-over request, the
                     office can. Never the last Project Admin, and only Project Admins (the
                     project's own admins remove everyone else). Audited as a server change;
-                    the person is mailed.`;
+                    the person is mailed.
+  set-identity-provider --zone <zone id> --issuer <https://...> --client-id <id>
+                    [--client-secret <secret>] --domain <domain> [--domain ...]
+                    [--required] [--allow-new-accounts]
+                    signs the zone's people in through its OpenID Connect provider; the
+                    provider's discovery document is fetched first. Register the redirect URI
+                    <PUBLIC_URL>/sign-in/identity-provider with the provider. --client-secret
+                    may be left out when changing a provider (the stored one stays).
+                    --required: link and password sign-in are refused for its domains;
+                    --allow-new-accounts: people it vouches for get an account uninvited.
+  remove-identity-provider --zone <zone id>`;
 
 /** Commands that change SQL rows only, never documents: safe beside a running server. */
 const SQL_ONLY = new Set([
@@ -85,7 +103,9 @@ const SQL_ONLY = new Set([
 	'add-zone-member',
 	'register-portal',
 	'revoke-portal',
-	'list-portals'
+	'list-portals',
+	'set-identity-provider',
+	'remove-identity-provider'
 ]);
 
 const [command, ...rest] = process.argv.slice(2);
@@ -109,7 +129,13 @@ const { values, positionals } = parseArgs({
 		email: { type: 'string' },
 		zone: { type: 'string' },
 		origin: { type: 'string', multiple: true },
-		portal: { type: 'string' }
+		portal: { type: 'string' },
+		issuer: { type: 'string' },
+		'client-id': { type: 'string' },
+		'client-secret': { type: 'string' },
+		domain: { type: 'string', multiple: true },
+		required: { type: 'boolean' },
+		'allow-new-accounts': { type: 'boolean' }
 	},
 	strict: true
 });
@@ -166,6 +192,12 @@ try {
 		case 'remove-admin':
 			removeAdminCommand();
 			break;
+		case 'set-identity-provider':
+			await setIdentityProviderCommand();
+			break;
+		case 'remove-identity-provider':
+			removeIdentityProviderCommand();
+			break;
 		default:
 			fail(USAGE);
 	}
@@ -179,10 +211,19 @@ function list(): void {
 	for (const summary of listConsortia(db)) {
 		const consortium = findConsortium(db, summary.id)!;
 		console.log(`${consortium.name} (${consortium.mode}) id=${consortium.id}`);
-		for (const zone of consortium.zones)
+		const providers = new Map(
+			listConsortiumProviders(db, consortium.id).map((provider) => [provider.zoneId, provider])
+		);
+		for (const zone of consortium.zones) {
 			console.log(
 				`  zone ${zone.kind === 'network' ? 'NZ' : 'IZ'} ${zone.name} id=${zone.id} ${zone.emailDomains.join(', ')}`
 			);
+			const provider = providers.get(zone.id);
+			if (provider)
+				console.log(
+					`    identity provider ${provider.issuer} client=${provider.clientId} domains=${provider.emailDomains.join(',')}${provider.required ? ' required' : ''}${provider.allowNewAccounts ? ' allows-new-accounts' : ''}`
+				);
+		}
 		for (const project of listProjectRecords(db, consortium.id))
 			console.log(`  project ${project.name} id=${project.id} owner=${project.ownerZoneId}`);
 	}
@@ -350,6 +391,51 @@ function removeAdminCommand(): void {
 	);
 	console.log(
 		`Removed ${member.name || member.email} (${member.email}), Project Admin, from ${project.name}. The audit log records it as a server change; the mail to them goes out when the server starts.`
+	);
+}
+
+async function setIdentityProviderCommand(): Promise<void> {
+	const zoneId = values.zone ?? fail('--zone is required');
+	const parsed = IdentityProviderInputSchema.safeParse({
+		issuer: values.issuer,
+		clientId: values['client-id'],
+		clientSecret: values['client-secret'],
+		emailDomains: values.domain ?? [],
+		required: values.required ?? false,
+		allowNewAccounts: values['allow-new-accounts'] ?? false
+	});
+	if (!parsed.success) {
+		const { path, message } = firstIssue(parsed.error);
+		const option = {
+			issuer: 'issuer',
+			clientId: 'client-id',
+			clientSecret: 'client-secret',
+			emailDomains: 'domain'
+		}[path.split('.')[0]!];
+		fail(`--${option ?? 'domain'}: ${message}`);
+	}
+	const set = await setZoneProvider(
+		{ db, box: new SecretBox(config.identitySecretKey) },
+		zoneId,
+		parsed.data,
+		{ accountId: null, at: Date.now() }
+	);
+	if (!set.ok) fail(`Not set: ${set.message}`);
+	const { provider } = set;
+	console.log(
+		`${provider.zoneName} signs in through ${provider.issuer} (client ${provider.clientId}) for ${provider.emailDomains.join(', ')}${provider.required ? '; link and password sign-in are refused there' : ''}${provider.allowNewAccounts ? '; it may create accounts' : ''}.`
+	);
+	console.log(
+		`  Register this redirect URI with the provider: ${site.url}${IDENTITY_PROVIDER_CALLBACK_PATH}`
+	);
+}
+
+function removeIdentityProviderCommand(): void {
+	const zoneId = values.zone ?? fail('--zone is required');
+	const removed = removeZoneProvider(db, zoneId, { accountId: null, at: Date.now() });
+	if (!removed.ok) fail(`Not removed: ${removed.message}`);
+	console.log(
+		`Removed the identity provider of zone ${zoneId}: its people sign in by link or password.`
 	);
 }
 

@@ -43,10 +43,18 @@ const STATUS = {
 	'ticket-invalid': 400,
 	'ticket-expired': 400,
 	'ticket-used': 400,
+	'identity-provider-invalid': 400,
+	'identity-provider-unusable': 400,
+	'sign-in-unknown': 400,
+	'sign-in-expired': 400,
+	'sign-in-used': 400,
+	'sign-in-other-browser': 400,
 	// Who is asking.
 	unauthenticated: 401,
 	'invalid-credentials': 401,
 	'api-key-invalid': 401,
+	'identity-provider-declined': 401,
+	'identity-provider-answer-refused': 401,
 	// Not for this caller.
 	'cross-origin': 403,
 	'origin-required': 403,
@@ -64,6 +72,11 @@ const STATUS = {
 	'not-zone-reviewer': 403,
 	'review-own-access': 403,
 	'outbox-local-only': 403,
+	'identity-provider-required': 403,
+	'identity-provider-no-email': 403,
+	'identity-provider-email-unverified': 403,
+	'identity-provider-wrong-domain': 403,
+	'identity-provider-no-account': 403,
 	// Nothing there.
 	'project-not-found': 404,
 	'consortium-not-found': 404,
@@ -78,6 +91,7 @@ const STATUS = {
 	'review-not-found': 404,
 	'review-item-not-found': 404,
 	'invite-not-found': 404,
+	'identity-provider-not-found': 404,
 	'method-not-allowed': 405,
 	// The state of things does not allow it (policy codes among them, below).
 	'email-taken': 409,
@@ -91,13 +105,17 @@ const STATUS = {
 	'review-person-gone': 409,
 	'bulk-invite-refused': 409,
 	'bulk-invite-changed': 409,
+	'identity-provider-changed': 409,
 	'invite-revoked': 410,
 	'invite-superseded': 410,
 	'body-too-large': 413,
 	'unsupported-media-type': 415,
 	'outbox-wrong-host': 421,
 	'rate-limited': 429,
-	internal: 500
+	internal: 500,
+	// A provider the console cannot use just now: unreachable, or its secret unreadable here.
+	'identity-provider-unreachable': 502,
+	'identity-provider-secret-unreadable': 503
 } as const satisfies Record<string, number>;
 
 /** Facts of a failure that are members of the error object on the wire (docs/api.md). */

@@ -19,7 +19,12 @@ import {
 import { createAccount, findAccountByEmail, setAccountPassword } from '../auth/accounts';
 import { issueSignInLink } from '../auth/link-mail';
 import { hashPassword } from '../auth/passwords';
-import { enforceLimit, signInResponse, type AuthContext } from '../auth/routes/context';
+import {
+	enforceLimit,
+	refuseWhereProviderRequired,
+	signInResponse,
+	type AuthContext
+} from '../auth/routes/context';
 import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../auth/tokens';
 import { fail } from '../../src/lib/shared/outcome';
 import { httpErrorOf } from '../http/failure-status';
@@ -43,6 +48,11 @@ export function registerInvitationRoutes(
 	registry: DocumentRegistry
 ): void {
 	const { db, limiters } = context;
+
+	const requiredProviderOf = (email: string) => {
+		const required = context.providerRequiredFor?.(email) ?? null;
+		return required ? { zoneName: required.zoneName } : null;
+	};
 
 	/**
 	 * The invitation a valid token names, still open; an error a person understands otherwise.
@@ -113,7 +123,8 @@ export function registerInvitationRoutes(
 			inviterName: open.inviterName,
 			accountExists: findAccountByEmail(db, open.invite.email) !== null,
 			expiresAt: check.ok ? check.expiresAt : 0,
-			endsAt: endsAtOf(open.invite)
+			endsAt: endsAtOf(open.invite),
+			requiredProvider: requiredProviderOf(open.invite.email)
 		};
 		return { body: preview };
 	});
@@ -127,6 +138,9 @@ export function registerInvitationRoutes(
 		const held = registry.acquire(projectDocument(projectId));
 		try {
 			const open = openInvitation(peeked);
+			// The zone's provider decides who its people are: the invitation is accepted by signing
+			// in there (server/identity/admission.ts), not with the link alone.
+			refuseWhereProviderRequired(context, open.invite.email);
 			const existing = findAccountByEmail(db, open.invite.email);
 			if (!existing && !name) {
 				throw httpErrorOf(

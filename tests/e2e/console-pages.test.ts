@@ -155,6 +155,7 @@ describe('axe on every console page, at desktop width and at 390x844', () => {
 			for (const path of [
 				'/sign-in',
 				'/sign-in/link#token=not-a-real-token',
+				'/sign-in/identity-provider?code=not-a-code&state=not-a-state',
 				'/invite#token=not-a-real-token',
 				'/reset-password',
 				'/verify-email#token=not-a-real-token',

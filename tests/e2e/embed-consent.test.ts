@@ -113,6 +113,7 @@ describe('the first time a person uses a portal', () => {
 			.toBe(true);
 		// The emailed link, opened in another tab of the same browser, signs this window in too.
 		await popup.getByLabel('Email').fill('ada@example.org');
+		await popup.getByRole('button', { name: 'Continue' }).click();
 		await popup.getByRole('button', { name: 'Email me a sign-in link' }).click();
 		const mail = await e2e.smtp.nextMessageTo('ada@example.org');
 		const tab = await visitor.context.newPage();

@@ -43,7 +43,7 @@ describe('the server and the API contract', () => {
 	);
 
 	it('checks the body of every route anyone may call', () => {
-		expect(jsonBodyRoutes.length).toBe(9);
+		expect(jsonBodyRoutes.length).toBe(11);
 	});
 
 	it.each(jsonBodyRoutes)(

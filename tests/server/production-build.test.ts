@@ -85,7 +85,16 @@ describe('the compiled server', () => {
 			HOST: '127.0.0.1',
 			PORT: '0'
 		};
-		const server = spawn(process.execPath, [join(outDir, 'main.js')], { env });
+		// Without SMTP_URL nobody would receive mail: refused unless kept local on purpose.
+		const refused = spawnSync(process.execPath, [join(outDir, 'main.js')], {
+			env,
+			encoding: 'utf8'
+		});
+		expect(refused.status).toBe(1);
+		expect(refused.stdout).toContain('LOCAL_OUTBOX=true');
+		const server = spawn(process.execPath, [join(outDir, 'main.js')], {
+			env: { ...env, LOCAL_OUTBOX: 'true' }
+		});
 		try {
 			const url = await listening(server);
 			expect((await fetch(`${url}/api/health`)).status).toBe(200);

@@ -22,7 +22,7 @@ describe('docs/api.md', () => {
 			'anyone',
 			'`{ email, password }`',
 			'`200` `{ account }`',
-			'`invalid-credentials`, `rate-limited`'
+			'`invalid-credentials`, `rate-limited`, `identity-provider-required`'
 		]);
 	});
 });

@@ -4,7 +4,7 @@
  * to a person).
  */
 import type { ApiRequest, ApiResponse } from '../../http/router';
-import { fail } from '../../../src/lib/shared/outcome';
+import { fail, type Failure } from '../../../src/lib/shared/outcome';
 import { httpErrorOf } from '../../http/failure-status';
 import { RateLimiter } from '../../http/rate-limit';
 import type { MailQueue } from '../../mail/mailer';
@@ -39,6 +39,14 @@ export interface AuthRouteDeps extends AuthDb {
 	log: Log;
 	/** Counts the refusals of the rate limits made with `limiter`. */
 	metrics: Metrics;
+	/**
+	 * The refusal of the console's own ways in (links, passwords, resets, invitation links) for an
+	 * address whose zone requires its identity provider (server/identity/requirement.ts); null
+	 * when they are open. Unset: always open.
+	 */
+	providerRequiredFor?: (
+		email: string
+	) => Failure<'identity-provider-required', { zoneName: string }> | null;
 }
 
 export interface AuthContext extends AuthRouteDeps {
@@ -65,6 +73,12 @@ export function createAuthContext(deps: AuthRouteDeps): AuthContext {
 			invitesByFilePerInviter: authLimiter('invitesByFilePerInviter')
 		}
 	};
+}
+
+/** Refuses the console's own ways in for an address whose zone requires its provider. */
+export function refuseWhereProviderRequired(context: AuthContext, email: string): void {
+	const required = context.providerRequiredFor?.(email) ?? null;
+	if (required) throw httpErrorOf(required);
 }
 
 /** Counts the request against the limiter; a 429 with Retry-After when it is spent. */

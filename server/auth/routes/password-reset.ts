@@ -10,7 +10,13 @@ import { findAccountById, setAccountPassword, type Account } from '../accounts';
 import { issuePasswordResetLink } from '../link-mail';
 import { hashPassword } from '../passwords';
 import { consumeToken, peekToken, revokeTokens, tokenFailure, type TokenCheck } from '../tokens';
-import { endAccountSessions, enforceLimit, signInResponse, type AuthContext } from './context';
+import {
+	endAccountSessions,
+	enforceLimit,
+	refuseWhereProviderRequired,
+	signInResponse,
+	type AuthContext
+} from './context';
 import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerPasswordResetRoutes(router: Router, context: AuthContext): void {
@@ -19,6 +25,8 @@ export function registerPasswordResetRoutes(router: Router, context: AuthContext
 	router.add(API.requestPasswordReset, async (request) => {
 		enforceLimit(limiters.mailPerIp, request.ip);
 		const { email } = await request.json();
+		// Its provider keeps the passwords of a zone that requires it.
+		refuseWhereProviderRequired(context, email);
 		enforceLimit(limiters.mailPerEmail, email);
 		// Unknown addresses get nothing, and the same answer.
 		issuePasswordResetLink(context, context.mailer, context.site, email);
@@ -30,7 +38,10 @@ export function registerPasswordResetRoutes(router: Router, context: AuthContext
 		const { token, password } = await request.json();
 		// Check first, hash (slow, asynchronous), then consume: a token is used up only when the
 		// password it allowed is actually stored.
-		resetAccount(context, peekToken(context, token, 'password-reset'));
+		refuseWhereProviderRequired(
+			context,
+			resetAccount(context, peekToken(context, token, 'password-reset')).email
+		);
 		const passwordHash = await hashPassword(password, context.settings.passwordCost);
 		const account = db.transaction(() => {
 			const target = resetAccount(context, consumeToken(context, token, 'password-reset'));

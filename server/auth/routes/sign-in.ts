@@ -15,6 +15,7 @@ import {
 	endSession,
 	enforceLimit,
 	presentedToken,
+	refuseWhereProviderRequired,
 	signedOutHeaders,
 	signInResponse,
 	type AuthContext
@@ -31,6 +32,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 	router.add(API.requestSignInLink, async (request) => {
 		enforceLimit(limiters.mailPerIp, request.ip);
 		const { email } = await request.json();
+		refuseWhereProviderRequired(context, email);
 		enforceLimit(limiters.mailPerEmail, email);
 		// An unknown address gets no mail at all: the answer below is the same either way.
 		issueSignInLink(context, context.mailer, context.site, email, 'sign-in');
@@ -44,12 +46,16 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 		if (!check.ok) throw httpErrorOf(check);
 		const account = findAccountByEmail(db, check.email);
 		if (!account) throw httpErrorOf(tokenFailure('token-invalid'));
+		// A link sent before the zone came to require its provider.
+		refuseWhereProviderRequired(context, account.email);
 		return signInResponse(context, request, account);
 	});
 
 	router.add(API.signInWithPassword, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { email, password } = await request.json();
+		// Decided by the address's domain alone: the refusal says nothing about any account.
+		refuseWhereProviderRequired(context, email);
 		enforceLimit(limiters.secretPerEmail, email);
 		const cost = context.settings.passwordCost;
 		const found = findPasswordHash(db, email);

@@ -36,6 +36,15 @@ import {
 	TicketResponseSchema
 } from './embedding';
 import {
+	ConsortiumIdentitySchema,
+	IdentityProviderCallbackRequestSchema,
+	IdentityProviderInputSchema,
+	IdentityProviderSchema,
+	IdentityProviderSignedInSchema,
+	SignInStartRequestSchema,
+	SignInStartSchema
+} from './identity-provider';
+import {
 	AccessCsvQuerySchema,
 	AccessPeopleFoundSchema,
 	AccessReportSchema,
@@ -137,6 +146,18 @@ const OFFBOARDING_ACCESS_ERRORS = [
 	'zone-not-found',
 	'not-an-institution-zone'
 ] as const;
+/** Reaching a zone's identity provider (docs/security.md, "Signing in through a zone's identity provider"). */
+const PROVIDER_ERRORS = [
+	'identity-provider-unreachable',
+	'identity-provider-unusable',
+	'identity-provider-secret-unreadable'
+] as const;
+/** Who may set up the consortium's identity providers: its office. */
+const IDENTITY_ACCESS_ERRORS = [
+	'unauthenticated',
+	'consortium-not-found',
+	'not-network-zone-admin'
+] as const;
 /** Why has access: who may look (docs/workflows.md). */
 const ACCESS_ERRORS = ['unauthenticated', 'consortium-not-found', 'not-access-reviewer'] as const;
 
@@ -185,7 +206,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(EmailRequestSchema),
 		answer: json(Ok, 202),
-		errors: ['rate-limited']
+		errors: ['rate-limited', 'identity-provider-required']
 	},
 	consumeSignInLink: {
 		method: 'POST',
@@ -194,7 +215,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(LinkTokenRequestSchema),
 		answer: json(SignedIn),
-		errors: [...TOKEN_ERRORS, 'rate-limited']
+		errors: [...TOKEN_ERRORS, 'rate-limited', 'identity-provider-required']
 	},
 	signInWithPassword: {
 		method: 'POST',
@@ -203,7 +224,40 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(PasswordSignInRequestSchema),
 		answer: json(SignedIn),
-		errors: ['invalid-credentials', 'rate-limited']
+		errors: ['invalid-credentials', 'rate-limited', 'identity-provider-required']
+	},
+	startSignIn: {
+		method: 'POST',
+		path: '/api/auth/sign-in/start',
+		summary:
+			'How an address signs in: its zone’s identity provider (where to go, with the sign-in recorded) or email.',
+		caller: 'anyone',
+		body: body(SignInStartRequestSchema),
+		answer: json(SignInStartSchema),
+		errors: ['rate-limited', ...PROVIDER_ERRORS]
+	},
+	completeProviderSignIn: {
+		method: 'POST',
+		path: '/api/auth/identity-provider/callback',
+		summary: 'Completes a sign-in with the provider’s answer (code and state); signs in.',
+		caller: 'anyone',
+		body: body(IdentityProviderCallbackRequestSchema),
+		answer: json(IdentityProviderSignedInSchema),
+		errors: [
+			'rate-limited',
+			'sign-in-unknown',
+			'sign-in-expired',
+			'sign-in-used',
+			'sign-in-other-browser',
+			'identity-provider-changed',
+			'identity-provider-declined',
+			'identity-provider-answer-refused',
+			'identity-provider-no-email',
+			'identity-provider-email-unverified',
+			'identity-provider-wrong-domain',
+			'identity-provider-no-account',
+			...PROVIDER_ERRORS
+		]
 	},
 	signOut: {
 		method: 'POST',
@@ -230,7 +284,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(EmailRequestSchema),
 		answer: json(Ok, 202),
-		errors: ['rate-limited']
+		errors: ['rate-limited', 'identity-provider-required']
 	},
 	confirmPasswordReset: {
 		method: 'POST',
@@ -239,7 +293,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(PasswordResetConfirmRequestSchema),
 		answer: json(SignedIn),
-		errors: [...TOKEN_ERRORS, 'rate-limited']
+		errors: [...TOKEN_ERRORS, 'rate-limited', 'identity-provider-required']
 	},
 
 	// Personal Settings.
@@ -312,7 +366,7 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(InviteAcceptRequestSchema),
 		answer: json(SignedIn.extend({ projectId: z.string() })),
-		errors: INVITE_LINK_ERRORS
+		errors: [...INVITE_LINK_ERRORS, 'identity-provider-required']
 	},
 	previewBulkInvite: {
 		method: 'POST',
@@ -476,6 +530,36 @@ export const API = routes({
 			'offboarding-changed',
 			'confirmation-mismatch'
 		]
+	},
+	getConsortiumIdentity: {
+		method: 'GET',
+		path: '/api/consortia/:id/identity',
+		summary: 'The consortium’s zones and their identity providers, without secrets (the office).',
+		caller: 'session',
+		answer: json(ConsortiumIdentitySchema),
+		errors: IDENTITY_ACCESS_ERRORS
+	},
+	setZoneIdentityProvider: {
+		method: 'POST',
+		path: '/api/consortia/:id/identity/zones/:zoneId',
+		summary: 'Sets a zone’s identity provider, after fetching its discovery document (the office).',
+		caller: 'session',
+		body: body(IdentityProviderInputSchema),
+		answer: json(z.object({ provider: IdentityProviderSchema })),
+		errors: [
+			...IDENTITY_ACCESS_ERRORS,
+			'zone-not-found',
+			'identity-provider-invalid',
+			...PROVIDER_ERRORS
+		]
+	},
+	removeZoneIdentityProvider: {
+		method: 'DELETE',
+		path: '/api/consortia/:id/identity/zones/:zoneId',
+		summary: 'Removes a zone’s identity provider: its people sign in by link or password again.',
+		caller: 'session',
+		answer: NONE,
+		errors: [...IDENTITY_ACCESS_ERRORS, 'zone-not-found', 'identity-provider-not-found']
 	},
 	getAccessScope: {
 		method: 'GET',

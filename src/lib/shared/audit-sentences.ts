@@ -425,6 +425,28 @@ function describeGovernanceEvent(value: unknown, words: Words): Clause {
 			};
 		case 'library-offboarded':
 			return { act: act('offboarded', 'offboard', describeOffboarding(event, words)) };
+		case 'identity-provider-set': {
+			const rules = [
+				event.required ? 'required' : 'link and password sign-in still allowed',
+				event.allowNewAccounts ? 'may create accounts' : 'accounts for invited people only',
+				...(event.secretChanged ? ['a new client secret'] : [])
+			];
+			return {
+				act: act(
+					'set',
+					'set',
+					`${words.zone(event.zoneId)}’s identity provider: ${event.issuer} (client ${event.clientId}) for ${listed(event.emailDomains)}; ${rules.join(', ')}`
+				)
+			};
+		}
+		case 'identity-provider-removed':
+			return {
+				act: act(
+					'removed',
+					'remove',
+					`${words.zone(event.zoneId)}’s identity provider (${event.issuer})`
+				)
+			};
 		case 'review-completed': {
 			const review = `the access review of ${event.zoneId === null ? 'the whole project' : words.zone(event.zoneId)}`;
 			const deciders =

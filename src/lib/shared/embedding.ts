@@ -13,7 +13,7 @@ import { ROLE_LABELS, type Role } from './roles';
 // ---- portals --------------------------------------------------------------------------------
 
 /** Hosts that are this machine: plain http is accepted for them only (development, demos). */
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
 	return (
 		hostname === 'localhost' ||
 		hostname.endsWith('.localhost') ||

@@ -85,10 +85,34 @@ export const ReviewCompletedSchema = z.strictObject({
 });
 export type ReviewCompleted = z.infer<typeof ReviewCompletedSchema>;
 
+/**
+ * The consortium office set a zone's identity provider (server/identity/), filed under the
+ * consortium: what it is, never its secret (only whether a new one was given).
+ */
+export const IdentityProviderSetSchema = z.strictObject({
+	kind: z.literal('identity-provider-set'),
+	zoneId: IdSchema,
+	issuer: z.string().max(500),
+	clientId: z.string().max(255),
+	emailDomains: z.array(z.string().max(253)).max(20),
+	required: z.boolean(),
+	allowNewAccounts: z.boolean(),
+	secretChanged: z.boolean()
+});
+
+/** The consortium office removed a zone's identity provider. */
+export const IdentityProviderRemovedSchema = z.strictObject({
+	kind: z.literal('identity-provider-removed'),
+	zoneId: IdSchema,
+	issuer: z.string().max(500)
+});
+
 export const GovernanceEventSchema = z.discriminatedUnion('kind', [
 	InviteLinkCopiedSchema,
 	ReviewCompletedSchema,
-	LibraryOffboardedSchema
+	LibraryOffboardedSchema,
+	IdentityProviderSetSchema,
+	IdentityProviderRemovedSchema
 ]);
 export type GovernanceEvent = z.infer<typeof GovernanceEventSchema>;
 export type GovernanceEventKind = GovernanceEvent['kind'];
@@ -103,6 +127,8 @@ export function accountsNamedIn(event: GovernanceEvent): string[] {
 	switch (event.kind) {
 		case 'invite-link-copied':
 		case 'library-offboarded':
+		case 'identity-provider-set':
+		case 'identity-provider-removed':
 			return [];
 		case 'review-completed':
 			return [event.startedBy, ...event.reviewerIds];

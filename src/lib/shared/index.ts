@@ -32,6 +32,7 @@ export * from './governance-events';
 export * from './offboarding';
 export * from './access-reviews';
 export * from './embedding';
+export * from './identity-provider';
 export * from './api-contract';
 export * from './outcome';
 export * from './zod-issues';

@@ -18,7 +18,12 @@ export const InvitePreviewSchema = z.object({
 	accountExists: z.boolean(),
 	expiresAt: TimestampSchema,
 	/** When the membership it offers ends; null when it does not. */
-	endsAt: TimestampSchema.nullable()
+	endsAt: TimestampSchema.nullable(),
+	/**
+	 * The zone whose identity provider the invitation is accepted through, when that zone requires
+	 * its provider (docs/security.md); null: Accept Invite as usual.
+	 */
+	requiredProvider: z.object({ zoneName: z.string() }).nullable()
 });
 export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
 
