@@ -86,6 +86,8 @@ export class Writer {
 	synced = false;
 	/** When the first full state came, in performance.now() time. */
 	syncedAt = 0;
+	/** When the first message carrying state (an update, or the sync step 2) came. */
+	firstStateAt = 0;
 
 	constructor(private readonly options: ClientOptions) {
 		const { dialect, documentName } = options;
@@ -115,6 +117,11 @@ export class Writer {
 	private receive(data: Uint8Array): void {
 		const decoder = this.options.dialect.unframe(this.options.documentName, data);
 		if (!decoder || decoding.readVarUint(decoder) !== SYNC) return;
+		if (
+			this.firstStateAt === 0 &&
+			decoding.peekVarUint(decoder) !== syncProtocol.messageYjsSyncStep1
+		)
+			this.firstStateAt = performance.now();
 		const reply = encoding.createEncoder();
 		encoding.writeVarUint(reply, SYNC);
 		const kind = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);

@@ -53,6 +53,10 @@ interface ServerProcess {
 	/** CPU time the process has used (/proc/<pid>/stat, in clock ticks of 10 ms). */
 	cpuMs(): number;
 	memory(): Promise<{ heapBytes: number; rssBytes: number }>;
+	/** Starts timing the event loop's blocks (`monitorEventLoopDelay` in the server process). */
+	watchLoop(): Promise<unknown>;
+	/** The longest block since `watchLoop`: the longest any other connection waited. */
+	longestBlock(): Promise<{ longestBlockMs: number }>;
 	/** Bytes the process has caused to be written to storage (/proc/<pid>/io). */
 	writeBytes(): number;
 	stop(): Promise<void>;
@@ -112,6 +116,8 @@ async function startServer(kind: ServerKind, template: string): Promise<ServerPr
 			return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 		},
 		memory: () => ask('memory'),
+		watchLoop: () => ask('watch-loop'),
+		longestBlock: () => ask('longest-block'),
 		writeBytes: () =>
 			Number(/write_bytes:\s*(\d+)/.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))![1]),
 		stop: async () => {
@@ -299,6 +305,10 @@ export interface ColdLoadFigures {
 	members: number;
 	/** From opening the socket to the client's first full sync. */
 	firstSyncMs: number;
+	/** From opening the socket to the first message carrying the document's state. */
+	firstStateMs: number;
+	/** The longest the server's event loop was busy at a time meanwhile. */
+	longestBlockMs: number;
 	heapBytes: number;
 	rssBytes: number;
 }
@@ -311,6 +321,7 @@ export async function runColdLoad(template: string, members: number): Promise<Co
 	try {
 		const before = await server.memory();
 		const accountId = benchAccountId(0, ADMINS);
+		await server.watchLoop();
 		const start = performance.now();
 		writer = new Writer({
 			dialect: dialectOf('console'),
@@ -321,10 +332,14 @@ export async function runColdLoad(template: string, members: number): Promise<Co
 		});
 		await until(() => writer!.synced, closed, 120_000);
 		const firstSyncMs = writer.syncedAt - start;
+		const firstStateMs = writer.firstStateAt - start;
+		const { longestBlockMs } = await server.longestBlock();
 		const after = await server.memory();
 		return {
 			members,
 			firstSyncMs,
+			firstStateMs,
+			longestBlockMs,
 			heapBytes: after.heapBytes - before.heapBytes,
 			rssBytes: after.rssBytes - before.rssBytes
 		};

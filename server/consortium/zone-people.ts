@@ -4,9 +4,13 @@
  * (`npm run admin -- add-zone-member`). This answers "which consortia is this person a Network
  * Zone user of" without opening any document.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 
 export type ZonePersonSource = 'membership' | 'office';
+
+/** Each database's statement, prepared once: a rebuilt index adds every member of a project. */
+const inserts = new WeakMap<Db, Statement>();
 
 /** Records that the account belongs to the zone; a no-op when it already does. */
 export function addZonePerson(
@@ -16,10 +20,15 @@ export function addZonePerson(
 	source: ZonePersonSource,
 	now: number
 ): void {
-	db.prepare(
-		`INSERT INTO zone_people (zone_id, account_id, source, added_at) VALUES (?, ?, ?, ?)
-		 ON CONFLICT (zone_id, account_id) DO NOTHING`
-	).run(zoneId, accountId, source, now);
+	let insert = inserts.get(db);
+	if (!insert) {
+		insert = db.prepare(
+			`INSERT INTO zone_people (zone_id, account_id, source, added_at) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (zone_id, account_id) DO NOTHING`
+		);
+		inserts.set(db, insert);
+	}
+	insert.run(zoneId, accountId, source, now);
 }
 
 /** The zones of the consortium that the account with this address belongs to. */

@@ -25,6 +25,7 @@ import { registerAuditRoutes } from '../audit/routes';
 import { registerChangePreviewRoutes } from '../change-preview/routes';
 import { registerDirectoryRoutes } from '../directory/routes';
 import { indexExistingDocuments } from './backfill';
+import { indexStamps } from './index-stamps';
 import { DigestScheduler } from '../subscriptions/digest-scheduler';
 import { registerLexiconExport } from '../lookup-tables/lexicon-export';
 import { DEFAULT_WORKFLOW_LIMITS, type WorkflowLimits } from './limits';
@@ -68,11 +69,30 @@ export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
 		reindexAccessEndsOnLoad(db, now),
 		recordAccessGrantsOnLoad(db)
 	];
+	const stamps = indexStamps(db);
+	/** Documents whose indexing failed since they loaded: their next compaction is not stamped. */
+	const failed = new WeakSet<LiveDocument>();
+	const unlessFailing = (document: LiveDocument, work: () => void) => {
+		try {
+			work();
+		} catch (error) {
+			failed.add(document);
+			throw error;
+		}
+	};
 	return {
 		name: 'audit log and indexes',
-		onAccepted: indexChanges,
+		onAccepted: (document, authorId, changes, via) =>
+			unlessFailing(document, () => indexChanges(document, authorId, changes, via)),
 		onRefused: recordRefusedChanges(db, now),
-		onLoad: (document) => reindex.forEach((check) => check(document))
+		onLoad: (document) => {
+			if (stamps.inStep(document)) return;
+			unlessFailing(document, () => reindex.forEach((check) => check(document)));
+			stamps.record(document);
+		},
+		onCompacted: (document) => {
+			if (!failed.has(document)) stamps.record(document);
+		}
 	};
 }
 

@@ -21,12 +21,14 @@ import {
 } from '../../src/lib/shared';
 import type { Log } from '../observability/log';
 import type { Metrics } from '../observability/metrics';
+import type { EarlyMessage } from './early-messages';
 import { TokenBucket, type SyncLimits } from './limits';
 import {
 	MESSAGE_AWARENESS,
 	MESSAGE_QUERY_AWARENESS,
 	MESSAGE_SYNC,
 	awarenessMessage,
+	syncMessageHead,
 	type LiveDocument,
 	type Peer,
 	type Via
@@ -77,8 +79,11 @@ export class SyncConnection implements Peer {
 		return this.principal.embedded ? { portalId: this.principal.embedded.portalId } : null;
 	}
 
-	/** Joins the document: asks for what the client has that the server lacks, shares presence. */
-	start(): void {
+	/**
+	 * Joins the document: asks for what the client has that the server lacks, shares presence,
+	 * then handles, in order, the messages the client sent while its document loaded.
+	 */
+	start(early: readonly EarlyMessage[] = []): void {
 		this.document.peers.add(this);
 		this.ws.on('message', (data: Buffer, isBinary: boolean) => this.#handle(data, isBinary));
 		this.ws.on('close', () => this.#leave());
@@ -86,6 +91,7 @@ export class SyncConnection implements Peer {
 		this.#sendSyncStep1();
 		const present = [...this.document.awareness.getStates().keys()];
 		if (present.length > 0) this.send(awarenessMessage(this.document.awareness, present));
+		for (const { data, isBinary } of early) this.#handle(data, isBinary);
 	}
 
 	send(message: Uint8Array): void {
@@ -145,10 +151,17 @@ export class SyncConnection implements Peer {
 	#sync(decoder: decoding.Decoder): void {
 		const type = decoding.readVarUint(decoder);
 		if (type === syncProtocol.messageYjsSyncStep1) {
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE_SYNC);
-			syncProtocol.writeSyncStep2(encoder, this.document.doc, decoding.readVarUint8Array(decoder));
-			return this.send(encoding.toUint8Array(encoder));
+			// All but the last as updates: the client counts itself synced at the step 2.
+			const missing = this.document.missingFrom(decoding.readVarUint8Array(decoder));
+			missing.forEach((update, index) =>
+				this.#sendSync(
+					index < missing.length - 1
+						? syncProtocol.messageYjsUpdate
+						: syncProtocol.messageYjsSyncStep2,
+					update
+				)
+			);
+			return;
 		}
 		if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
 			return this.close(CLOSE.resetRequired);
@@ -179,6 +192,16 @@ export class SyncConnection implements Peer {
 		} else {
 			this.#sendSyncStep1();
 		}
+	}
+
+	/**
+	 * A sync message of `type` carrying `update`, sent as two fragments of one message (its head,
+	 * then the update as it is): the whole state of a large document is not copied to be sent.
+	 */
+	#sendSync(type: number, update: Uint8Array): void {
+		if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
+		this.ws.send(syncMessageHead(type, update.byteLength), { binary: true, fin: false });
+		this.ws.send(update, { binary: true, fin: true });
 	}
 
 	#sendSyncStep1(): void {

@@ -17,6 +17,11 @@ export interface DocumentExtension {
 	 */
 	onLoad?(document: LiveDocument): void;
 	/**
+	 * The document's stored log was compacted into one snapshot: `document.snapshotStamp` names it
+	 * if the server vouched for it. What was in step with the document is in step with it.
+	 */
+	onCompacted?(document: LiveDocument): void;
+	/**
 	 * Accepted changes were persisted and broadcast. `authorId` null: the server changed it; `via`
 	 * the portal the author's connection came through, if any. Runs inside the synchronous
 	 * validating step: it must not await, and its cost must grow with the changes, not with the
@@ -37,7 +42,7 @@ export interface DocumentExtension {
 	): void;
 }
 
-type Hook = 'onLoad' | 'onAccepted' | 'onRefused';
+type Hook = 'onLoad' | 'onCompacted' | 'onAccepted' | 'onRefused';
 
 export interface ExtensionFailure {
 	extension: string;

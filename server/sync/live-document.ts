@@ -51,6 +51,7 @@ import {
 } from '../../src/lib/shared';
 import type { Log } from '../observability/log';
 import { UNMEASURED, type Metrics } from '../observability/metrics';
+import type { DocumentLoad } from './document-load';
 import { SERVER_OWNER, type DocumentStore } from './persistence';
 import { ProjectIndex, type ProjectMaps } from './project-index';
 import {
@@ -60,6 +61,8 @@ import {
 	withoutNewKeys,
 	type NewKey
 } from './new-keys';
+import { SnapshotWriter, encodeSnapshot } from './snapshot';
+import { snapshotStamp, trustMark } from './trust-mark';
 import { encodeUpdate, inspectUpdate, scrubUpdate, type DecodedUpdate, type Door } from './updates';
 
 /**
@@ -77,7 +80,6 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 
 /** Origin of the server's own transactions (reverts, server-side changes). */
 export const SERVER_ORIGIN = Symbol('server');
-const LOAD_ORIGIN = Symbol('load');
 
 /** Decides a batch of changes by one author; one decision per change, in order. */
 export type Judge = (authorId: string, changes: readonly EntryChange[]) => Decision[];
@@ -106,6 +108,8 @@ export interface DocumentHooks {
 	): void;
 	/** The document's memory no longer matches its stored log: it must be dropped and reloaded. */
 	broken(document: LiveDocument): void;
+	/** The stored log was compacted into one snapshot (`snapshotStamp`, if vouched for). */
+	compacted(document: LiveDocument): void;
 }
 
 export type ReceiveOutcome =
@@ -194,7 +198,7 @@ interface Fix {
 }
 
 export class LiveDocument {
-	readonly doc = new Y.Doc({ gc: true });
+	readonly doc: Y.Doc;
 	readonly awareness: Awareness;
 	readonly peers = new Set<Peer>();
 	readonly roots = new Map<string, Y.Map<unknown>>();
@@ -220,15 +224,30 @@ export class LiveDocument {
 	#emitted: Uint8Array[] | null = null;
 	#logBytes = 0;
 	#snapshotBytes = 0;
+	/** Whether the stored log's snapshot is one the server vouched for (trust-mark.ts), and its stamp. */
+	#snapshotVouched: boolean;
+	#snapshotStamp: string | null;
+	/**
+	 * Whether every entry reads as its schema's canonical form: repaired at load, and kept so by
+	 * every change since (a client's is judged; the server's is checked, `#checkServerWrites`).
+	 * Only then does a compaction vouch for the snapshot it writes.
+	 */
+	#entriesValidated = true;
+	/** The whole state, for the connections that ask for all of it in one turn (`missingFrom`). */
+	#fullState: Uint8Array[] | null = null;
 
+	/** `load`: the document's stored log, loaded to its end (document-load.ts). */
 	constructor(
 		readonly name: string,
 		readonly address: DocumentName,
+		load: DocumentLoad,
 		store: DocumentStore,
 		hooks: DocumentHooks,
 		rules: (document: LiveDocument) => Judge,
 		options: LiveDocumentOptions & DocumentReporting
 	) {
+		if (!load.done) throw new Error(`${name} is not loaded yet`);
+		this.doc = load.doc;
 		this.#store = store;
 		this.#hooks = hooks;
 		this.#compactAfterBytes = options.compactAfterBytes ?? 65_536;
@@ -243,19 +262,20 @@ export class LiveDocument {
 		this.#rootMaps = Object.fromEntries(this.roots) as RootMaps<DocumentKind>;
 		this.#rootSet = new Set(this.roots.keys());
 
-		const log = store.load(name);
-		this.doc.transact(
-			() => log.updates.forEach((update) => Y.applyUpdate(this.doc, update)),
-			LOAD_ORIGIN
-		);
 		// Listened to after loading: Yjs encodes each transaction's update for its 'update'
 		// listeners, and the load's would be the whole document, encoded to be thrown away.
-		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
-		this.#logBytes = log.bytes;
-		this.#snapshotBytes = log.updates.length === 1 ? log.bytes : 0;
+		this.doc.on('update', (update: Uint8Array) => {
+			this.#fullState = null;
+			this.#emitted?.push(update);
+		});
+		this.#logBytes = load.logBytes;
+		this.#snapshotBytes = load.snapshotBytes;
+		this.#snapshotVouched = load.snapshotVouched;
+		this.#snapshotStamp = load.snapshotStamp;
+		this.#keepFullState(load.snapshotChunks);
 		this.#owners = store.owners(name);
 		this.#useServerClientId();
-		this.#repairEntries();
+		this.#repairEntries(load.unvouchedEntries);
 
 		if (address.kind === 'project') {
 			this.index = new ProjectIndex(
@@ -289,11 +309,16 @@ export class LiveDocument {
 	 * stored as "messenger", a field the schema does not know) are rewritten in it, and entries
 	 * that cannot be read at all are removed, by the server, so that nothing downstream (indexes,
 	 * judges, the console) ever meets them. The extensions record the repair like any server change.
+	 * Only the entries that the stored updates the server did not vouch for wrote are read: those
+	 * of a snapshot it vouched for were read when it was written.
 	 */
-	#repairEntries(): void {
+	#repairEntries(unvouched: ReadonlyMap<string, ReadonlySet<string>>): void {
 		const fixes: Fix[] = [];
-		for (const [root, map] of this.roots) {
-			for (const [key, value] of map.entries()) {
+		for (const [root, keys] of unvouched) {
+			const map = this.#map(root);
+			for (const key of keys) {
+				const value = map.get(key);
+				if (value === undefined) continue;
 				const entry = readStoredEntry(this.address.kind, root, key, value);
 				if (!sameValue(entry, value)) fixes.push({ root, key, value: entry });
 			}
@@ -706,10 +731,28 @@ export class LiveDocument {
 		const { changes, emitted } = this.#record(() =>
 			this.doc.transact(() => edit(this.#rootMaps), SERVER_ORIGIN)
 		);
+		this.#checkServerWrites(changes);
 		this.index?.advance(changes);
 		if (emitted.length > 0) this.#publish(Y.mergeUpdates(emitted));
 		if (changes.length > 0) this.#hooks.accepted(this, authorId, changes, null);
 		return changes;
+	}
+
+	/**
+	 * The server's own changes are trusted, not judged; an entry one writes that is not in its
+	 * schema's canonical form is a fault of the server's, kept as written (the change may be a
+	 * repair's or a migration's), but the document's next compaction does not vouch for its
+	 * entries, so that the next load reads and repairs them.
+	 */
+	#checkServerWrites(changes: readonly EntryChange[]): void {
+		if (!this.#entriesValidated) return;
+		for (const { root, key, after } of changes) {
+			if (after === undefined) continue;
+			if (sameValue(readStoredEntry(this.address.kind, root, key, after), after)) continue;
+			this.#entriesValidated = false;
+			this.#log.warn({ root, key }, 'the server wrote an entry not in its canonical form');
+			return;
+		}
 	}
 
 	/**
@@ -783,39 +826,113 @@ export class LiveDocument {
 		);
 	}
 
-	#compactionScheduled = false;
 	#destroyed = false;
+	/** A compaction under way, a chunk at a time. */
+	#compacting: Promise<void> | null = null;
 
 	/**
 	 * Compaction is work the size of the document: it never runs inside the change that crossed the
-	 * threshold, but after the messages already waiting, once for any number of changes meanwhile.
+	 * threshold, but a chunk at a time after it, once for any number of changes meanwhile.
 	 */
 	#scheduleCompaction(): void {
-		if (this.#compactionScheduled) return;
-		this.#compactionScheduled = true;
-		setImmediate(() => {
-			this.#compactionScheduled = false;
-			if (this.broken || this.#destroyed || !this.#needsCompaction()) return;
-			try {
-				this.compact();
-			} catch (error) {
-				// Compaction only rewrites what is already stored: the log stays as it was.
-				this.#log.error({ err: error }, 'compacting failed; the log stays as it is');
-			}
-		});
+		this.compactInSlices().catch((error: unknown) =>
+			// Compaction only rewrites what is already stored: the log stays as it was.
+			this.#log.error({ err: error }, 'compacting failed; the log stays as it is')
+		);
 	}
 
-	/** Compacts unless the log is already one compacted state (unloading a document read only). */
-	compactIfGrown(): void {
-		if (this.#logBytes !== this.#snapshotBytes) this.compact();
+	/**
+	 * Whether unloading the document should compact it first: unless its log is already the
+	 * snapshot it loaded as, or was compacted into; an earlier version's snapshot, or one whose
+	 * entries needed repairs, is rewritten, to be vouched for.
+	 */
+	compactionNeeded(): boolean {
+		return (
+			this.#logBytes !== this.#snapshotBytes || (!this.#snapshotVouched && this.#entriesValidated)
+		);
 	}
 
-	/** Replaces the update log with the document's current state. */
+	/**
+	 * Replaces the update log with a snapshot of the document's state (snapshot.ts), written a
+	 * chunk at a time with the event loop serving everyone else between two chunks; the updates
+	 * appended meanwhile stay after it. Resolves once it is stored, or given up (the document
+	 * dropped meanwhile); a compaction under way is shared.
+	 */
+	compactInSlices(): Promise<void> {
+		this.#compacting ??= this.#compactInSlices().finally(() => (this.#compacting = null));
+		return this.#compacting;
+	}
+
+	async #compactInSlices(): Promise<void> {
+		const through = this.#store.lastUpdate(this.name);
+		const logBytes = this.#logBytes;
+		const writer = new SnapshotWriter(this.doc);
+		while (writer.step()) {
+			await new Promise((resolve) => setImmediate(resolve));
+			if (this.broken || this.#destroyed) return;
+		}
+		this.#storeSnapshot(writer.chunks, through, this.#logBytes - logBytes);
+	}
+
+	/** Replaces the update log with a snapshot of the document's state at once (shutdown). */
 	compact(): void {
 		if (this.broken) return;
-		const state = Y.encodeStateAsUpdate(this.doc);
-		this.#store.compact(this.name, state);
-		this.#logBytes = this.#snapshotBytes = state.byteLength;
+		this.#storeSnapshot(encodeSnapshot(this.doc), this.#store.lastUpdate(this.name), 0);
+	}
+
+	/**
+	 * Stores a snapshot in place of the log up to update `through`, vouched for when every entry
+	 * is validated (trust-mark.ts); `laterBytes` were appended after that update.
+	 */
+	#storeSnapshot(snapshot: Uint8Array[], through: number, laterBytes: number): void {
+		const vouched = this.#entriesValidated;
+		const chunks = snapshot.map((data) => ({
+			data,
+			mark: vouched ? trustMark(this.name, data) : null
+		}));
+		this.#store.compact(this.name, chunks, through);
+		this.#snapshotBytes = chunks.reduce((sum, { data }) => sum + data.length, 0);
+		this.#logBytes = this.#snapshotBytes + laterBytes;
+		this.#snapshotVouched = vouched;
+		this.#snapshotStamp = vouched ? snapshotStamp(chunks.map(({ mark }) => mark!)) : null;
+		this.#hooks.compacted(this);
+	}
+
+	/**
+	 * The stamp of the snapshot the server vouched for (trust-mark.ts) when the stored log is that
+	 * snapshot and nothing else, as loaded or compacted; null once anything was appended since.
+	 */
+	get snapshotStamp(): string | null {
+		return this.#logBytes === this.#snapshotBytes ? this.#snapshotStamp : null;
+	}
+
+	/**
+	 * What a client whose state vector is `stateVector` lacks, as updates to apply in order (the
+	 * last one answers its sync step 1). A client that has nothing gets the whole state: while the
+	 * document is still the snapshot it loaded as (or was last compacted into), that snapshot's
+	 * chunks as stored, encoded already (as the load read them, for the connections that waited for
+	 * it); else the state encoded once for every such client that asks in the same turn of the event
+	 * loop, then let go.
+	 */
+	missingFrom(stateVector: Uint8Array): Uint8Array[] {
+		if (Y.decodeStateVector(stateVector).size > 0)
+			return [Y.encodeStateAsUpdate(this.doc, stateVector)];
+		return (
+			this.#fullState ??
+			this.#keepFullState(
+				this.snapshotStamp !== null
+					? this.#store.read(this.name, 0, Number.POSITIVE_INFINITY).map(({ data }) => data)
+					: [Y.encodeStateAsUpdate(this.doc)]
+			)
+		);
+	}
+
+	/** Keeps the whole state for whoever asks for it in this turn of the event loop. */
+	#keepFullState<T extends Uint8Array[] | null>(state: T): T {
+		if (state === null) return state;
+		this.#fullState = state;
+		setImmediate(() => (this.#fullState = null));
+		return state;
 	}
 
 	destroy(): void {
@@ -868,4 +985,13 @@ export function syncUpdateMessage(update: Uint8Array): Uint8Array {
 	encoding.writeVarUint(encoder, MESSAGE_SYNC);
 	syncProtocol.writeUpdate(encoder, update);
 	return encoding.toUint8Array(encoder);
+}
+
+/** What comes before an update of `length` bytes in a y-websocket sync message of `type`. */
+export function syncMessageHead(type: number, length: number): Uint8Array {
+	const head = encoding.createEncoder();
+	encoding.writeVarUint(head, MESSAGE_SYNC);
+	encoding.writeVarUint(head, type);
+	encoding.writeVarUint(head, length);
+	return encoding.toUint8Array(head);
 }

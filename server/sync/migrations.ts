@@ -18,5 +18,13 @@ export const SYNC_MIGRATIONS: Migration[] = [
 			owner TEXT NOT NULL,
 			PRIMARY KEY (doc, client_id)
 		) WITHOUT ROWID;`
+	},
+	{
+		id: 'sync-002-trusted-snapshots',
+		sql: `
+		-- The mark of a snapshot chunk the server compacted from entries it had validated
+		-- (server/sync/trust-mark.ts); null for an update appended as it came, or an earlier
+		-- version's snapshot: those are read entry by entry when the document loads.
+		ALTER TABLE doc_updates ADD COLUMN trust_mark TEXT;`
 	}
 ];

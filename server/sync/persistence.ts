@@ -1,9 +1,11 @@
 /**
  * Where documents live between restarts: an append-only log of updates per document, compacted
- * now and then, and the owner of every clientID that ever wrote to it. Behind this interface so
- * that a scale-out (PostgreSQL) is a change of adapter, not of design. Every method is synchronous
- * and durable on return, or, inside `atomically`, durable when the outermost `atomically` returns:
- * the sync server persists a change before it broadcasts it.
+ * now and then into a snapshot of a few chunks (snapshot.ts), and the owner of every clientID that
+ * ever wrote to it. Behind this interface so that a scale-out (PostgreSQL) is a change of adapter,
+ * not of design. Every method is synchronous and durable on return, or, inside `atomically`,
+ * durable when the outermost `atomically` returns: the sync server persists a change before it
+ * broadcasts it. A log is read a slice at a time, so that a large document loads between other
+ * work (document-load.ts).
  */
 import type { Db } from '../db/database';
 import type { Metrics } from '../observability/metrics';
@@ -11,16 +13,35 @@ import type { Metrics } from '../observability/metrics';
 /** The owner recorded for the server's own clientID. */
 export const SERVER_OWNER = '#server';
 
-export interface StoredLog {
-	updates: Uint8Array[];
-	bytes: number;
+/** One update of a document's log. */
+export interface StoredUpdate {
+	/** Its place in the log: a later update has a larger one. */
+	id: number;
+	data: Uint8Array;
+	/** A snapshot chunk's trust mark (trust-mark.ts); null for an update appended as it came. */
+	mark: string | null;
+}
+
+/** One chunk of a compacted snapshot, as `compact` stores it. */
+export interface SnapshotChunk {
+	data: Uint8Array;
+	mark: string | null;
 }
 
 export interface DocumentStore {
-	load(doc: string): StoredLog;
+	/**
+	 * The updates of the log after the one numbered `afterId` (0: from the start), in order: as many
+	 * as fit in `maxBytes`, and at least one; none past the end of the log.
+	 */
+	read(doc: string, afterId: number, maxBytes: number): StoredUpdate[];
 	append(doc: string, update: Uint8Array): void;
-	/** Replaces the whole log with one update holding the document's state. */
-	compact(doc: string, state: Uint8Array): void;
+	/** The number of the log's last update (0 for none). */
+	lastUpdate(doc: string): number;
+	/**
+	 * Replaces the log up to update `through` with the chunks of a snapshot of the document's state,
+	 * in order; the updates appended after `through` (while it was written) stay after it.
+	 */
+	compact(doc: string, chunks: readonly SnapshotChunk[], through: number): void;
 	owners(doc: string): Map<number, string>;
 	claim(doc: string, clientId: number, owner: string): void;
 	/**
@@ -78,28 +99,53 @@ export function unitsOfWork(
 }
 
 export function sqliteDocumentStore(db: Db): DocumentStore {
-	const selectLog = db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id').pluck();
+	const selectLog = db.prepare(
+		'SELECT id, data, trust_mark AS mark FROM doc_updates WHERE doc = ? AND id > ? ORDER BY id'
+	);
 	const insert = db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)');
+	const insertChunk = db.prepare(
+		'INSERT INTO doc_updates (doc, data, trust_mark) VALUES (?, ?, ?)'
+	);
 	const deleteLog = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
+	const selectLast = db
+		.prepare('SELECT coalesce(max(id), 0) FROM doc_updates WHERE doc = ?')
+		.pluck();
+	const selectLater = db.prepare(
+		'SELECT data, trust_mark AS mark FROM doc_updates WHERE doc = ? AND id > ? ORDER BY id'
+	);
 	const selectOwners = db.prepare(
 		'SELECT client_id AS clientId, owner FROM doc_clients WHERE doc = ?'
 	);
 	const insertOwner = db.prepare(
 		'INSERT OR IGNORE INTO doc_clients (doc, client_id, owner) VALUES (?, ?, ?)'
 	);
-	const replaceLog = db.transaction((doc: string, state: Uint8Array) => {
-		deleteLog.run(doc);
-		insert.run(doc, state);
-	});
+	const replaceLog = db.transaction(
+		(doc: string, chunks: readonly SnapshotChunk[], through: number) => {
+			const later = selectLater.all(doc, through) as SnapshotChunk[];
+			deleteLog.run(doc);
+			for (const chunk of [...chunks, ...later]) insertChunk.run(doc, chunk.data, chunk.mark);
+		}
+	);
 	return {
-		load(doc) {
-			const updates = (selectLog.all(doc) as Buffer[]).map(
-				(row) => new Uint8Array(row.buffer, row.byteOffset, row.byteLength)
-			);
-			return { updates, bytes: updates.reduce((sum, update) => sum + update.byteLength, 0) };
+		read(doc, afterId, maxBytes) {
+			const updates: StoredUpdate[] = [];
+			let bytes = 0;
+			// Rows are fetched as the loop asks for them; leaving it closes the statement.
+			for (const row of selectLog.iterate(doc, afterId) as Iterable<{
+				id: number;
+				data: Buffer;
+				mark: string | null;
+			}>) {
+				const data = new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+				updates.push({ id: row.id, data, mark: row.mark });
+				bytes += data.byteLength;
+				if (bytes >= maxBytes) break;
+			}
+			return updates;
 		},
 		append: (doc, update) => void insert.run(doc, update),
-		compact: (doc, state) => replaceLog(doc, state),
+		lastUpdate: (doc) => selectLast.get(doc) as number,
+		compact: (doc, chunks, through) => replaceLog(doc, chunks, through),
 		owners(doc) {
 			const rows = selectOwners.all(doc) as Array<{ clientId: number; owner: string }>;
 			return new Map(rows.map((row) => [row.clientId, row.owner]));
@@ -109,23 +155,27 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 	};
 }
 
-/** The store, with the time each load, append and compaction takes reported to the metrics. */
+/**
+ * The store, with the time each read (a slice of a log being loaded), append and compaction takes
+ * reported to the metrics.
+ */
 export function measuredDocumentStore(store: DocumentStore, metrics: Metrics): DocumentStore {
 	return {
-		load(doc) {
+		read(doc, afterId, maxBytes) {
 			const started = performance.now();
-			const log = store.load(doc);
+			const updates = store.read(doc, afterId, maxBytes);
 			metrics.stored('load', (performance.now() - started) / 1000);
-			return log;
+			return updates;
 		},
 		append(doc, update) {
 			const started = performance.now();
 			store.append(doc, update);
 			metrics.stored('append', (performance.now() - started) / 1000);
 		},
-		compact(doc, state) {
+		lastUpdate: (doc) => store.lastUpdate(doc),
+		compact(doc, chunks, through) {
 			const started = performance.now();
-			store.compact(doc, state);
+			store.compact(doc, chunks, through);
 			metrics.stored('compact', (performance.now() - started) / 1000);
 		},
 		owners: (doc) => store.owners(doc),

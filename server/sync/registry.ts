@@ -1,8 +1,13 @@
 /**
- * The documents the server holds in memory. A document is loaded on first use (synchronously: the
- * whole log is read and applied before its first message is handled), shared by every connection
- * to it, and unloaded some time after the last one leaves. A data view or private document holds
- * its project document loaded, because judging its changes needs the author's current role.
+ * The documents the server holds in memory. A document is loaded on first use, shared by every
+ * connection to it, and unloaded some time after the last one leaves. A data view or private
+ * document holds its project document loaded, because judging its changes needs the author's
+ * current role.
+ *
+ * A connection opens its document with `open`, which loads it a slice at a time (document-load.ts)
+ * and serves the other connections between two slices: however large the document, nobody else
+ * waits for more than a slice. The server's own uses (`acquire`, `change`, `read`) need the
+ * document at once: they load it, or finish loading it, synchronously.
  */
 import {
 	deny,
@@ -35,6 +40,7 @@ import {
 	type RootMaps,
 	type Via
 } from './live-document';
+import { DocumentLoad, LOAD_SLICE_BYTES } from './document-load';
 import type { DocumentStore } from './persistence';
 
 export interface ProjectDirectory {
@@ -52,6 +58,12 @@ export interface RegistryOptions extends LiveDocumentOptions {
 	 * @default 30000
 	 */
 	unloadAfterMs?: number;
+	/**
+	 * How much of a stored log a connection's load reads and applies at a time, between two turns
+	 * of the event loop (document-load.ts).
+	 * @default LOAD_SLICE_BYTES (64 KiB)
+	 */
+	loadSliceBytes?: number;
 }
 
 interface Entry {
@@ -61,9 +73,23 @@ interface Entry {
 	unloadTimer: ReturnType<typeof setTimeout> | null;
 }
 
+/** A document being loaded, and the holds taken on it meanwhile. */
+interface Loading {
+	name: string;
+	address: DocumentName;
+	load: DocumentLoad;
+	project: LiveDocument | null;
+	holds: number;
+	outcome: { document: LiveDocument } | { error: unknown } | null;
+	/** Resolves once `outcome` is set. */
+	settled: Promise<void>;
+	settle(): void;
+}
+
 export class DocumentRegistry implements DocumentHooks {
 	readonly #extensions: ExtensionList;
 	readonly #entries = new Map<string, Entry>();
+	readonly #loading = new Map<string, Loading>();
 	/** The loaded documents of each project, so that a membership change visits only its own. */
 	readonly #byProject = new Map<string, Set<LiveDocument>>();
 	readonly #store: DocumentStore;
@@ -113,6 +139,10 @@ export class DocumentRegistry implements DocumentHooks {
 		this.#extensions.run('onRefused', document, authorId, refusals, via);
 	}
 
+	compacted(document: LiveDocument): void {
+		this.#extensions.run('onCompacted', document);
+	}
+
 	/** Drops a document that no longer matches its log; the next use loads it again. */
 	broken(document: LiveDocument): void {
 		const entry = this.#entries.get(document.name);
@@ -134,49 +164,164 @@ export class DocumentRegistry implements DocumentHooks {
 
 	#acquire(name: string): LiveDocument | null {
 		const existing = this.#entries.get(name);
-		if (existing) {
-			existing.holds += 1;
-			if (existing.unloadTimer) clearTimeout(existing.unloadTimer);
-			existing.unloadTimer = null;
-			return existing.document;
+		if (existing) return this.#hold(existing);
+		const loading = this.#loading.get(name);
+		if (loading) {
+			loading.holds += 1;
+			return this.#complete(loading);
 		}
 		const address = parseDocumentName(name);
 		if (!address) return null;
-		let project: LiveDocument | null = null;
-		if (address.kind !== 'user') {
-			project =
-				address.kind === 'project' ? null : this.#acquire(projectDocument(address.projectId));
-			const exists =
-				address.kind === 'project'
-					? this.#projects.projectExists(address.projectId)
-					: project?.index?.view(address.viewId);
-			if (!exists) {
-				if (project) this.release(project);
-				return null;
-			}
+		const projectName = projectDocumentOf(address);
+		const held = projectName === null ? null : this.#acquire(projectName);
+		const project = this.#projectOf(address, held);
+		if (project === undefined) return null;
+		return this.#complete(this.#startLoading(name, address, project));
+	}
+
+	/**
+	 * The live document named `name` for a connection, held until `release`; null when there is no
+	 * such document. A document not in memory is loaded a slice at a time, the event loop serving
+	 * everything else between two slices; whoever opens it meanwhile waits for the same load.
+	 * Rejects when the stored log does not load (or the registry closed meanwhile).
+	 */
+	async open<N extends string>(name: N): Promise<DocumentOf<KindOf<N>> | null> {
+		return (await this.#open(name)) as DocumentOf<KindOf<N>> | null;
+	}
+
+	async #open(name: string): Promise<LiveDocument | null> {
+		if (this.#entries.has(name) || this.#loading.has(name)) return this.#join(name);
+		const address = parseDocumentName(name);
+		if (!address) return null;
+		const projectName = projectDocumentOf(address);
+		const held = projectName === null ? null : await this.#open(projectName);
+		// While the project loaded, the document may have been loaded, or begun loading.
+		if (this.#entries.has(name) || this.#loading.has(name)) {
+			if (held) this.release(held);
+			return this.#join(name);
 		}
+		const project = this.#projectOf(address, held);
+		if (project === undefined) return null;
+		const loading = this.#startLoading(name, address, project);
+		try {
+			const sliceBytes = this.#options.loadSliceBytes ?? LOAD_SLICE_BYTES;
+			while (!loading.outcome && loading.load.step(sliceBytes)) await nextTurn();
+		} catch (error) {
+			this.#abandon(loading, error);
+		}
+		return this.#complete(loading);
+	}
+
+	/** A hold on a document in memory or being loaded, once it is loaded. */
+	async #join(name: string): Promise<LiveDocument | null> {
+		const existing = this.#entries.get(name);
+		if (existing) return this.#hold(existing);
+		const loading = this.#loading.get(name)!;
+		loading.holds += 1;
+		await loading.settled;
+		return this.#outcomeOf(loading);
+	}
+
+	#hold(entry: Entry): LiveDocument {
+		entry.holds += 1;
+		if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+		entry.unloadTimer = null;
+		return entry.document;
+	}
+
+	/**
+	 * The project document a data view or private document needs (`held`, already held for it),
+	 * null for one that needs none; undefined, and nothing held, when the document does not exist.
+	 */
+	#projectOf(address: DocumentName, held: LiveDocument | null): LiveDocument | null | undefined {
+		if (address.kind === 'user') return null;
+		const exists =
+			address.kind === 'project'
+				? this.#projects.projectExists(address.projectId)
+				: held?.index?.view(address.viewId);
+		if (exists) return held;
+		if (held) this.release(held);
+		return undefined;
+	}
+
+	#startLoading(name: string, address: DocumentName, project: LiveDocument | null): Loading {
+		let settle = () => {};
+		const settled = new Promise<void>((resolve) => (settle = resolve));
+		const load = new DocumentLoad(
+			name,
+			address.kind,
+			this.#store,
+			this.#log.child({ document: name })
+		);
+		const loading: Loading = {
+			name,
+			address,
+			load,
+			project,
+			holds: 1,
+			outcome: null,
+			settled,
+			settle
+		};
+		this.#loading.set(name, loading);
+		return loading;
+	}
+
+	/**
+	 * Finishes a load at once (whatever slices are left) and makes it a live document, with every
+	 * hold taken while it loaded; each load completes once.
+	 */
+	#complete(loading: Loading): LiveDocument {
+		if (!loading.outcome) {
+			loading.outcome = this.#makeLive(loading);
+			this.#loading.delete(loading.name);
+			loading.settle();
+		}
+		return this.#outcomeOf(loading);
+	}
+
+	/** Ends a load that cannot complete: whoever waits for it gets `error`. */
+	#abandon(loading: Loading, error: unknown): void {
+		if (loading.outcome) return;
+		loading.outcome = { error };
+		this.#loading.delete(loading.name);
+		loading.load.doc.destroy();
+		if (loading.project) this.release(loading.project);
+		loading.settle();
+	}
+
+	#outcomeOf(loading: Loading): LiveDocument {
+		const outcome = loading.outcome!;
+		if ('error' in outcome) throw outcome.error;
+		return outcome.document;
+	}
+
+	#makeLive({ name, address, load, project, holds }: Loading): Loading['outcome'] {
 		let document: LiveDocument | null = null;
 		try {
+			load.finish();
 			document = new LiveDocument(
 				name,
 				address,
+				load,
 				this.#store,
 				this,
 				(doc) => this.#rules(doc, address, project),
 				{ ...this.#options, log: this.#log.child({ document: name }) }
 			);
-			this.#remember({ document, holds: 1, project, unloadTimer: null });
+			this.#remember({ document, holds, project, unloadTimer: null });
 			document.applyRepairs();
 		} catch (error) {
 			// A log that does not load, or a repair that cannot be stored: nothing is held.
 			const held = this.#entries.get(name);
 			if (document && held?.document === document) this.#forget(held);
-			document?.destroy();
+			if (document) document.destroy();
+			else load.doc.destroy();
 			if (project) this.release(project);
-			throw error;
+			return { error };
 		}
 		this.#extensions.run('onLoad', document);
-		return document;
+		return { document };
 	}
 
 	release(document: LiveDocument): void {
@@ -277,20 +422,40 @@ export class DocumentRegistry implements DocumentHooks {
 		return this.#entries.get(name)?.document as DocumentOf<KindOf<N>> | undefined;
 	}
 
+	/**
+	 * Unloads a document nobody holds; one whose log grew since it loaded is compacted first, a
+	 * chunk at a time, and whoever opens it meanwhile keeps it in memory.
+	 */
 	#unload(entry: Entry): void {
 		if (entry.holds > 0 || this.#entries.get(entry.document.name) !== entry) return;
+		if (!entry.document.compactionNeeded()) return this.#drop(entry);
+		entry.document.compactInSlices().then(
+			() => this.#unload(entry),
+			(error: unknown) => {
+				this.#log.error(
+					{ err: error, document: entry.document.name },
+					'compacting failed; the log stays as it is'
+				);
+				if (entry.holds === 0) this.#drop(entry);
+			}
+		);
+	}
+
+	#drop(entry: Entry): void {
+		if (this.#entries.get(entry.document.name) !== entry) return;
 		this.#forget(entry);
-		entry.document.compactIfGrown();
 		entry.document.destroy();
 		if (entry.project) this.release(entry.project);
 	}
 
-	/** Compacts and unloads every document (server shutdown). */
+	/** Compacts and unloads every document at once (server shutdown); loads under way are abandoned. */
 	close(): void {
+		for (const loading of [...this.#loading.values()])
+			this.#abandon(loading, new Error(`${loading.name}: the server is closing`));
 		for (const entry of [...this.#entries.values()]) {
 			if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
-			entry.holds = 0;
-			this.#unload(entry);
+			if (entry.document.compactionNeeded()) entry.document.compact();
+			this.#drop(entry);
 		}
 	}
 
@@ -330,4 +495,16 @@ export class DocumentRegistry implements DocumentHooks {
 					);
 		}
 	}
+}
+
+/** The project document a data view or private document is judged with; null for the others. */
+function projectDocumentOf(address: DocumentName): string | null {
+	return address.kind === 'view' || address.kind === 'private'
+		? projectDocument(address.projectId)
+		: null;
+}
+
+/** Lets the event loop serve what is waiting (I/O first) before the next slice. */
+function nextTurn(): Promise<void> {
+	return new Promise((resolve) => setImmediate(resolve));
 }

@@ -19,6 +19,7 @@ import { REQUEST_ID_HEADER, requestIdOf, whileHandling } from '../observability/
 import { readAccess } from './access';
 import type { DocumentExtension } from './extensions';
 import { SyncConnection, type Principal } from './connection';
+import { WaitingSockets, type EarlyMessages } from './early-messages';
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from './limits';
 import type { LiveDocument } from './live-document';
 import type { DocumentRegistry } from './registry';
@@ -62,6 +63,8 @@ export function attachSyncServer(
 	const connections = new Set<SyncConnection>();
 	/** The open connections of each session, for the per-session limit and `recheckSessions`. */
 	const bySession = new Map<string, Set<SyncConnection>>();
+	/** Sockets waiting for their document to load. */
+	const waiting = new WaitingSockets(settings);
 	const { registry, metrics } = deps;
 	/** The request id of each upgrade, for its answer's header (see `headers` below). */
 	const upgradeIds = new WeakMap<IncomingMessage, string>();
@@ -114,46 +117,88 @@ export function attachSyncServer(
 		}
 	}
 
+	/**
+	 * Checks the session, then opens the document, which may take a while for a large one that is
+	 * not in memory (the registry loads it a slice at a time, serving everyone else meanwhile).
+	 * What the client sends meanwhile waits, in order, for the connection to open.
+	 */
 	function open(ws: WebSocket, req: IncomingMessage, name: string, upgradeLog: Log): void {
-		const refuse = (reason: CloseReason, accountId?: string) => {
-			upgradeLog.info(
-				{ accountId, code: reason.code, reason: reason.reason },
-				'sync connection refused'
-			);
-			closeSocket(ws, reason);
-		};
 		const principal = deps.authenticate(req);
-		if (!principal) return refuse(CLOSE.unauthenticated);
-		const { accountId } = principal;
+		if (!principal) return refuse(ws, upgradeLog, CLOSE.unauthenticated);
+		const { accountId, sessionId } = principal;
 		if (principal.embedded && name !== projectDocument(principal.embedded.projectId))
-			return refuse(CLOSE.forbidden, accountId);
-		if ((bySession.get(principal.sessionId)?.size ?? 0) >= settings.maxConnectionsPerSession) {
+			return refuse(ws, upgradeLog, CLOSE.forbidden, accountId);
+		const sessionConnections = (bySession.get(sessionId)?.size ?? 0) + waiting.count(sessionId);
+		if (sessionConnections >= settings.maxConnectionsPerSession) {
 			metrics.limitRefused('maxConnectionsPerSession');
-			return refuse(CLOSE.tooManyConnections, accountId);
+			return refuse(ws, upgradeLog, CLOSE.tooManyConnections, accountId);
 		}
-		const document = registry.acquire(name);
-		if (!document) return refuse(CLOSE.unknownDocument, accountId);
+		answered.add(ws);
+		ws.on('pong', () => answered.add(ws));
+		const early = waiting.add(ws, sessionId);
+		registry.open(name).then(
+			(document) => {
+				waiting.remove(ws, sessionId);
+				try {
+					admit(ws, principal, document, early, upgradeLog);
+				} catch (error) {
+					// A bug, not the client's doing: that connection ends (1011), the server goes on.
+					upgradeLog.error({ err: error }, 'could not open a sync connection');
+					closeSocket(ws, CLOSE.internalError);
+				}
+			},
+			(error: unknown) => {
+				waiting.remove(ws, sessionId);
+				upgradeLog.error({ err: error }, 'opening a document failed');
+				closeSocket(ws, CLOSE.internalError);
+			}
+		);
+	}
+
+	/**
+	 * Opens the connection of a socket whose document is there (or null: does not exist), checking
+	 * what may have changed while it loaded, then hands it what the client sent meanwhile.
+	 */
+	function admit(
+		ws: WebSocket,
+		principal: Principal,
+		document: LiveDocument | null,
+		early: EarlyMessages,
+		upgradeLog: Log
+	): void {
+		const { accountId, sessionId } = principal;
+		const messages = early.stop();
+		const turnAway = (reason: CloseReason) => {
+			if (document) registry.release(document);
+			refuse(ws, upgradeLog, reason, accountId);
+		};
+		if (early.gone) {
+			if (document) registry.release(document);
+			return;
+		}
+		if (early.overflowed) {
+			metrics.limitRefused('messagesPerSecond');
+			return turnAway(CLOSE.rateLimited);
+		}
+		if (!document) return turnAway(CLOSE.unknownDocument);
+		// The session was checked at the upgrade; it may have ended while the document loaded.
+		if (!(deps.isSessionCurrent?.(sessionId) ?? true)) return turnAway(CLOSE.unauthenticated);
 		const access = readAccess(document.address, accountId, projectFactsOf(document));
-		if (!access.ok) {
-			registry.release(document);
-			return refuse(access.close, accountId);
-		}
+		if (!access.ok) return turnAway(access.close);
 		const log = upgradeLog.child({ accountId });
 		log.debug('sync connection opened');
 		const report = { log, metrics };
 		const connection = new SyncConnection(ws, principal, document, settings, report, (closed) => {
 			connections.delete(closed);
-			const ofSession = bySession.get(principal.sessionId);
+			const ofSession = bySession.get(sessionId);
 			ofSession?.delete(closed);
-			if (ofSession?.size === 0) bySession.delete(principal.sessionId);
+			if (ofSession?.size === 0) bySession.delete(sessionId);
 			registry.release(document);
 		});
 		connections.add(connection);
-		const ofSession = bySession.get(principal.sessionId) ?? new Set<SyncConnection>();
-		bySession.set(principal.sessionId, ofSession.add(connection));
-		connection.start();
-		answered.add(ws);
-		ws.on('pong', () => answered.add(ws));
+		const ofSession = bySession.get(sessionId) ?? new Set<SyncConnection>();
+		bySession.set(sessionId, ofSession.add(connection));
+		connection.start(messages);
 	}
 
 	/** Sockets that answered the last ping. */
@@ -190,9 +235,15 @@ export function attachSyncServer(
 		close() {
 			clearInterval(heartbeat);
 			for (const connection of [...connections]) connection.close(CLOSE.serverRestart);
+			for (const socket of waiting.sockets()) closeSocket(socket, CLOSE.serverRestart);
 			wss.close();
 		}
 	};
+}
+
+function refuse(ws: WebSocket, log: Log, reason: CloseReason, accountId?: string): void {
+	log.info({ accountId, code: reason.code, reason: reason.reason }, 'sync connection refused');
+	closeSocket(ws, reason);
 }
 
 function closeSocket(ws: WebSocket, reason: CloseReason): void {

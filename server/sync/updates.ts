@@ -156,6 +156,12 @@ export function encodeUpdate(
 		encoding.writeVarUint(encoder.restEncoder, list[0]!.id.clock);
 		for (const struct of list) struct.write(encoder, 0);
 	}
+	writeDeleteSet(encoder, ds);
+	return encoder.toUint8Array();
+}
+
+/** Writes a delete set as the last part of a v1 update, as Yjs does. */
+export function writeDeleteSet(encoder: Y.UpdateEncoderV1, ds: DecodedUpdate['ds']): void {
 	encoding.writeVarUint(encoder.restEncoder, ds.clients.size);
 	for (const [client, items] of [...ds.clients].sort((a, b) => b[0] - a[0])) {
 		encoder.resetDsCurVal();
@@ -166,5 +172,4 @@ export function encodeUpdate(
 			encoder.writeDsLen(item.len);
 		}
 	}
-	return encoder.toUint8Array();
 }

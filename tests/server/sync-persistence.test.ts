@@ -1,9 +1,12 @@
 /**
  * The document store as SQLite holds it: the update log shrinks when it is compacted, a compacted
- * document reloads as it was, and a refused value never reaches a stored update.
+ * document reloads as it was, the updates appended while a compaction was written stay after its
+ * snapshot, and a refused value never reaches a stored update.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { openConsoleDatabase } from '../../server/schema';
+import { sqliteDocumentStore } from '../../server/sync/persistence';
 import type { TestServer } from '../support/server';
 import { SyncClient, serverValue, setUpProject, startSyncServer, stateOf } from '../support/sync';
 import { eventually } from '../support/eventually';
@@ -103,6 +106,44 @@ describe('compaction', () => {
 		await reader.synced();
 		expect(stateOf(reader.doc)).toBe(expected);
 		expect(reader.map<{ name: string }>('boards').get('b1')?.name).toBe('Circulation, edit 40');
+	});
+});
+
+describe('the SQLite store', () => {
+	it('keeps the updates appended while a snapshot was written after it, and reads a slice at a time', () => {
+		const db = openConsoleDatabase(':memory:');
+		const store = sqliteDocumentStore(db);
+		const bytes = (...values: number[]) => new Uint8Array(values);
+		store.append(DOCUMENT, bytes(1));
+		store.append(DOCUMENT, bytes(2));
+		const through = store.lastUpdate(DOCUMENT);
+		store.append(DOCUMENT, bytes(3));
+		store.compact(
+			DOCUMENT,
+			[
+				{ data: bytes(10, 10), mark: 'm1' },
+				{ data: bytes(11, 11), mark: 'm2' }
+			],
+			through
+		);
+		store.append(DOCUMENT, bytes(4));
+
+		const all = store.read(DOCUMENT, 0, Number.POSITIVE_INFINITY);
+		expect(all.map(({ data, mark }) => [[...data], mark])).toEqual([
+			[[10, 10], 'm1'],
+			[[11, 11], 'm2'],
+			[[3], null],
+			[[4], null]
+		]);
+		const first = store.read(DOCUMENT, 0, 3);
+		expect(first.map(({ data }) => [...data])).toEqual([
+			[10, 10],
+			[11, 11]
+		]);
+		const rest = store.read(DOCUMENT, first.at(-1)!.id, 1);
+		expect(rest.map(({ data }) => [...data])).toEqual([[3]]);
+		expect(store.read(DOCUMENT, all.at(-1)!.id, 1)).toEqual([]);
+		db.close();
 	});
 });
 

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv, type Member, type Roster } from '../../src/lib/shared';
+import { projectDirectory } from '../../server/consortium/project-directory';
+import { sqliteDocumentStore } from '../../server/sync/persistence';
+import { DocumentRegistry } from '../../server/sync/registry';
+import { captureLog } from '../support/log';
 import type { TestServer } from '../support/server';
 import { SyncClient } from '../support/sync';
 import { eventually } from '../support/eventually';
@@ -163,9 +167,24 @@ describe('the membership index', () => {
 			() => server.app.registry.get('project/p1') === undefined,
 			'the document to unload'
 		);
-		server.app.db.prepare("DELETE FROM memberships WHERE account_id = 'iza'").run();
-		server.app.db.prepare("UPDATE memberships SET role = 'admin' WHERE account_id = 'cole'").run();
-		server.app.registry.read('project/p1', (document) => document.index!.member('iza') as Member);
+		// Changed without the indexes listening, as an earlier version or another tool would.
+		const unindexed = new DocumentRegistry(
+			sqliteDocumentStore(server.app.db),
+			projectDirectory(server.app.db),
+			{ log: captureLog().log }
+		);
+		unindexed.change('project/p1', (roots) => {
+			roots.members.delete('iza');
+			roots.members.set('cole', { ...roots.members.get('cole')!, role: 'admin' });
+		});
+		unindexed.close();
 		expect(memberships(server.app.db, 'p1')).toEqual(before);
+
+		server.app.registry.read('project/p1', (document) => document.index!.member('cole') as Member);
+		expect(memberships(server.app.db, 'p1')).toEqual(
+			before
+				.filter((row) => row.account_id !== 'iza')
+				.map((row) => (row.account_id === 'cole' ? { ...row, role: 'admin' } : row))
+		);
 	});
 });

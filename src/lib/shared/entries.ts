@@ -15,6 +15,14 @@ import { firstIssue } from './zod-issues';
 
 export type EntryReading = Outcome<{ value: unknown }, ReasonCode>;
 
+/**
+ * The revision of what `readStoredEntry` makes of a stored entry, beyond what the schemas' JSON
+ * Schema shows (a synonym such as `messenger`, a default, a transform). The server vouches for a
+ * snapshot it compacted under this revision and these schemas, and loads it without reading each
+ * entry again; bump it when such a reading changes, so that every snapshot is read once more.
+ */
+export const STORED_ENTRY_REVISION = 1;
+
 /** The schema's canonical form of an entry of `root` stored under `key`, or why it is not one. */
 export function readEntry(
 	kind: DocumentKind,
