@@ -8,6 +8,27 @@ import { dirname } from 'node:path';
 
 export type Db = Database.Database;
 
+/**
+ * A statement prepared once per database, for a function that is handed the database on each call
+ * and runs for every change (an account looked up, a mail queued): preparing parses and plans the
+ * SQL, which costs several times what running a simple statement does. `shape` sets the
+ * statement's mode (`pluck`) once, so that no other caller changes it.
+ */
+export function preparedOnce<S extends Database.Statement = Database.Statement>(
+	sql: string,
+	shape: (statement: Database.Statement) => S = (statement) => statement as S
+): (db: Db) => S {
+	const statements = new WeakMap<Db, S>();
+	return (db) => {
+		let statement = statements.get(db);
+		if (!statement) {
+			statement = shape(db.prepare(sql));
+			statements.set(db, statement);
+		}
+		return statement;
+	};
+}
+
 /** One step of the schema, applied once; the list is assembled above this layer (server/schema.ts). */
 export interface Migration {
 	/** Unique and stable: "<module>-<number>-<what>". */

@@ -7,7 +7,7 @@
  * once a message is delivered or given up, and local messages (no SMTP server: the outbox is
  * their only destination) are blanked once every link they can hold has expired.
  */
-import type { Db } from '../db/database';
+import { preparedOnce, type Db } from '../db/database';
 
 export interface MailMessage {
 	to: string;
@@ -40,23 +40,46 @@ interface OutboxRow {
 	last_error: string | null;
 }
 
+// The statements a mail goes through, prepared once: a change that mails someone queues a row,
+// and the delivery loop then reads and marks it.
+const insertMessage = preparedOnce(
+	`INSERT INTO mail_outbox (to_address, subject, text, html, status, next_attempt_at, created_at)
+	 VALUES (?, ?, ?, ?, 'queued', ?, ?)`
+);
+const selectDueMessage = preparedOnce(
+	`SELECT * FROM mail_outbox WHERE status = 'queued' ORDER BY next_attempt_at, id LIMIT 1`
+);
+const updateSent = preparedOnce(
+	`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
+	 last_error = NULL, text = '', html = '' WHERE id = ?`
+);
+const updateKeptLocally = preparedOnce(
+	`UPDATE mail_outbox SET status = 'kept-locally' WHERE id = ?`
+);
+const updateFailed = preparedOnce(
+	`UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,
+	 text = '', html = '' WHERE id = ?`
+);
+const updateRetry = preparedOnce(
+	`UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+	 WHERE id = ?`
+);
+
 export function addToOutbox(db: Db, message: MailMessage, now: number): number {
-	const result = db
-		.prepare(
-			`INSERT INTO mail_outbox (to_address, subject, text, html, status, next_attempt_at, created_at)
-			 VALUES (?, ?, ?, ?, 'queued', ?, ?)`
-		)
-		.run(message.to, message.subject, message.text, message.html, now, now);
+	const result = insertMessage(db).run(
+		message.to,
+		message.subject,
+		message.text,
+		message.html,
+		now,
+		now
+	);
 	return Number(result.lastInsertRowid);
 }
 
 /** The queued message due first, if one is due by `now`; else when the next one falls due. */
 export function nextDueMessage(db: Db, now: number): OutboxEntry | { nextAt: number | null } {
-	const row = db
-		.prepare(
-			`SELECT * FROM mail_outbox WHERE status = 'queued' ORDER BY next_attempt_at, id LIMIT 1`
-		)
-		.get() as (OutboxRow & { next_attempt_at: number }) | undefined;
+	const row = selectDueMessage(db).get() as (OutboxRow & { next_attempt_at: number }) | undefined;
 	if (!row) return { nextAt: null };
 	if (row.next_attempt_at > now) return { nextAt: row.next_attempt_at };
 	return toEntry(row);
@@ -71,29 +94,20 @@ export function countQueuedMessages(db: Db): number {
 }
 
 export function markSent(db: Db, id: number, now: number): void {
-	db.prepare(
-		`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
-		 last_error = NULL, text = '', html = '' WHERE id = ?`
-	).run(now, id);
+	updateSent(db).run(now, id);
 }
 
 export function markKeptLocally(db: Db, id: number): void {
-	db.prepare(`UPDATE mail_outbox SET status = 'kept-locally' WHERE id = ?`).run(id);
+	updateKeptLocally(db).run(id);
 }
 
 /** Records a failed attempt: try again at `retryAt`, or give up when it is null. */
 export function markAttemptFailed(db: Db, id: number, error: string, retryAt: number | null): void {
 	if (retryAt === null) {
-		db.prepare(
-			`UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,
-			 text = '', html = '' WHERE id = ?`
-		).run(error, id);
+		updateFailed(db).run(error, id);
 		return;
 	}
-	db.prepare(
-		`UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
-		 WHERE id = ?`
-	).run(error, retryAt, id);
+	updateRetry(db).run(error, retryAt, id);
 }
 
 /** Blanks the bodies of local messages older than `before`: their links have expired. */
