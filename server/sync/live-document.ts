@@ -220,6 +220,8 @@ export class LiveDocument {
 	#emitted: Uint8Array[] | null = null;
 	#logBytes = 0;
 	#snapshotBytes = 0;
+	/** How many updates the stored log holds. */
+	#logUpdates = 0;
 
 	constructor(
 		readonly name: string,
@@ -256,6 +258,7 @@ export class LiveDocument {
 		// listeners, and the load's would be the whole document, encoded to be thrown away.
 		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
 		this.#logBytes = log.bytes;
+		this.#logUpdates = log.updates.length;
 		this.#snapshotBytes = log.updates.length === 1 ? log.bytes : 0;
 		this.#owners = store.owners(name);
 		this.#useServerClientId();
@@ -767,6 +770,7 @@ export class LiveDocument {
 	#publish(update: Uint8Array): void {
 		this.#store.append(this.name, update);
 		this.#logBytes += update.byteLength;
+		this.#logUpdates += 1;
 		this.#store.onRollback(() => this.#loseCommit());
 		const message = syncUpdateMessage(update);
 		this.#store.afterCommit(() => {
@@ -809,9 +813,14 @@ export class LiveDocument {
 		});
 	}
 
-	/** Compacts unless the log is already one compacted state (unloading a document read only). */
+	/**
+	 * Compacts on unload a log that would slow the next load: one that outgrew its compacted state
+	 * (as during use), or holds more than `UNLOAD_COMPACTION_UPDATES` updates. A few small updates
+	 * load as fast as their compacted state, and compacting them was a commit of several pages for
+	 * each user document a change had touched (its log deleted, its state written again).
+	 */
 	compactIfGrown(): void {
-		if (this.#logBytes !== this.#snapshotBytes) this.compact();
+		if (this.#needsCompaction() || this.#logUpdates > UNLOAD_COMPACTION_UPDATES) this.compact();
 	}
 
 	/** Replaces the update log with the document's current state. */
@@ -820,6 +829,7 @@ export class LiveDocument {
 		const state = Y.encodeStateAsUpdate(this.doc);
 		this.#store.compact(this.name, state);
 		this.#logBytes = this.#snapshotBytes = state.byteLength;
+		this.#logUpdates = 1;
 	}
 
 	destroy(): void {
@@ -828,6 +838,9 @@ export class LiveDocument {
 		this.doc.destroy();
 	}
 }
+
+/** More updates than this in a log are compacted when the document unloads (a few ms to load). */
+const UNLOAD_COMPACTION_UPDATES = 32;
 
 /** How many set-aside items a document remembers the keys of. */
 const SET_ASIDE_MEMORY = 10_000;
