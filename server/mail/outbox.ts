@@ -41,13 +41,18 @@ interface OutboxRow {
 }
 
 // The statements a mail goes through, prepared once: a change that mails someone queues a row,
-// and the delivery loop then reads and marks it.
+// and the delivery loop then reads and marks it (and the queued ones it gathered with it).
 const insertMessage = preparedOnce(
 	`INSERT INTO mail_outbox (to_address, subject, text, html, status, next_attempt_at, created_at)
 	 VALUES (?, ?, ?, ?, 'queued', ?, ?)`
 );
-const selectDueMessage = preparedOnce(
-	`SELECT * FROM mail_outbox WHERE status = 'queued' ORDER BY next_attempt_at, id LIMIT 1`
+const selectDueMessages = preparedOnce(
+	`SELECT * FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= ?
+	 ORDER BY next_attempt_at, id LIMIT ?`
+);
+const selectNextAttempt = preparedOnce(
+	`SELECT min(next_attempt_at) FROM mail_outbox WHERE status = 'queued'`,
+	(statement) => statement.pluck()
 );
 const updateSent = preparedOnce(
 	`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
@@ -77,12 +82,14 @@ export function addToOutbox(db: Db, message: MailMessage, now: number): number {
 	return Number(result.lastInsertRowid);
 }
 
-/** The queued message due first, if one is due by `now`; else when the next one falls due. */
-export function nextDueMessage(db: Db, now: number): OutboxEntry | { nextAt: number | null } {
-	const row = selectDueMessage(db).get() as (OutboxRow & { next_attempt_at: number }) | undefined;
-	if (!row) return { nextAt: null };
-	if (row.next_attempt_at > now) return { nextAt: row.next_attempt_at };
-	return toEntry(row);
+/** The queued messages due by `now`, at most `limit`, the one due first first. */
+export function dueMessages(db: Db, now: number, limit: number): OutboxEntry[] {
+	return (selectDueMessages(db).all(now, limit) as OutboxRow[]).map(toEntry);
+}
+
+/** When the queued message due first falls due; null when nothing is queued. */
+export function nextAttemptAt(db: Db): number | null {
+	return (selectNextAttempt(db).get() as number | null) ?? null;
 }
 
 /** How many messages wait to be sent, retries included (the mail queue's gauge). */
@@ -97,8 +104,9 @@ export function markSent(db: Db, id: number, now: number): void {
 	updateSent(db).run(now, id);
 }
 
-export function markKeptLocally(db: Db, id: number): void {
-	updateKeptLocally(db).run(id);
+/** Marks messages kept in the local outbox, in one commit however many they are. */
+export function markKeptLocally(db: Db, ids: readonly number[]): void {
+	db.transaction(() => ids.forEach((id) => updateKeptLocally(db).run(id)))();
 }
 
 /** Records a failed attempt: try again at `retryAt`, or give up when it is null. */
