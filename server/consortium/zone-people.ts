@@ -4,15 +4,9 @@
  * (`npm run admin -- add-zone-member`). This answers "which consortia is this person a Network
  * Zone user of" without opening any document.
  */
-import { preparedOnce, type Db } from '../db/database';
+import type { Db } from '../db/database';
 
 export type ZonePersonSource = 'membership' | 'office';
-
-// Prepared once: a project's load records every member's zone (10,000 calls for as many members).
-const insertZonePerson = preparedOnce(
-	`INSERT INTO zone_people (zone_id, account_id, source, added_at) VALUES (?, ?, ?, ?)
-	 ON CONFLICT (zone_id, account_id) DO NOTHING`
-);
 
 /** Records that the account belongs to the zone; a no-op when it already does. */
 export function addZonePerson(
@@ -22,7 +16,10 @@ export function addZonePerson(
 	source: ZonePersonSource,
 	now: number
 ): void {
-	insertZonePerson(db).run(zoneId, accountId, source, now);
+	db.prepare(
+		`INSERT INTO zone_people (zone_id, account_id, source, added_at) VALUES (?, ?, ?, ?)
+		 ON CONFLICT (zone_id, account_id) DO NOTHING`
+	).run(zoneId, accountId, source, now);
 }
 
 /** The zones of the consortium that the account with this address belongs to. */

@@ -220,8 +220,6 @@ export class LiveDocument {
 	#emitted: Uint8Array[] | null = null;
 	#logBytes = 0;
 	#snapshotBytes = 0;
-	/** How many updates the stored log holds. */
-	#logUpdates = 0;
 
 	constructor(
 		readonly name: string,
@@ -258,7 +256,6 @@ export class LiveDocument {
 		// listeners, and the load's would be the whole document, encoded to be thrown away.
 		this.doc.on('update', (update: Uint8Array) => this.#emitted?.push(update));
 		this.#logBytes = log.bytes;
-		this.#logUpdates = log.updates.length;
 		this.#snapshotBytes = log.updates.length === 1 ? log.bytes : 0;
 		this.#owners = store.owners(name);
 		this.#useServerClientId();
@@ -770,7 +767,6 @@ export class LiveDocument {
 	#publish(update: Uint8Array): void {
 		this.#store.append(this.name, update);
 		this.#logBytes += update.byteLength;
-		this.#logUpdates += 1;
 		this.#store.onRollback(() => this.#loseCommit());
 		const message = syncUpdateMessage(update);
 		this.#store.afterCommit(() => {
@@ -813,14 +809,9 @@ export class LiveDocument {
 		});
 	}
 
-	/**
-	 * Compacts on unload a log that would slow the next load: one that outgrew its compacted state
-	 * (as during use), or holds more than `UNLOAD_COMPACTION_UPDATES` updates. A few small updates
-	 * load as fast as their compacted state, and compacting them was a commit of several pages for
-	 * each user document a change had touched (its log deleted, its state written again).
-	 */
+	/** Compacts unless the log is already one compacted state (unloading a document read only). */
 	compactIfGrown(): void {
-		if (this.#needsCompaction() || this.#logUpdates > UNLOAD_COMPACTION_UPDATES) this.compact();
+		if (this.#logBytes !== this.#snapshotBytes) this.compact();
 	}
 
 	/** Replaces the update log with the document's current state. */
@@ -829,7 +820,6 @@ export class LiveDocument {
 		const state = Y.encodeStateAsUpdate(this.doc);
 		this.#store.compact(this.name, state);
 		this.#logBytes = this.#snapshotBytes = state.byteLength;
-		this.#logUpdates = 1;
 	}
 
 	destroy(): void {
@@ -838,9 +828,6 @@ export class LiveDocument {
 		this.doc.destroy();
 	}
 }
-
-/** More updates than this in a log are compacted when the document unloads (a few ms to load). */
-const UNLOAD_COMPACTION_UPDATES = 32;
 
 /** How many set-aside items a document remembers the keys of. */
 const SET_ASIDE_MEMORY = 10_000;
