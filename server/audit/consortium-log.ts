@@ -29,6 +29,12 @@ interface ConsortiumRow {
 	change_kind: AuditEntry['change'];
 }
 
+/**
+ * The rows of consortium logs: governance events under no project. Said in these words, which are
+ * the words of the index that holds only them (audit-003), so that SQLite can use it.
+ */
+const CONSORTIUM_ROWS = `a.project_id IS NULL AND a.root = 'governance'`;
+
 export function readConsortiumLog(
 	db: Db,
 	consortium: Consortium,
@@ -40,7 +46,7 @@ export function readConsortiumLog(
 			`SELECT a.id, a.at, a.root, a.entry_key, a.author_id, acc.name AS author_name, a.outcome,
 			 a.after_json, a.change_kind
 			 FROM audit_log a LEFT JOIN accounts acc ON acc.id = a.author_id
-			 WHERE a.project_id IS NULL AND a.document = ? AND a.id < ?
+			 WHERE ${CONSORTIUM_ROWS} AND a.document = ? AND a.id < ?
 			 ORDER BY a.id DESC LIMIT ?`
 		)
 		.all(
@@ -66,7 +72,7 @@ export function readConsortiumEntry(
 			`SELECT a.id, a.at, a.root, a.entry_key, a.author_id, acc.name AS author_name, a.outcome,
 			 a.after_json, a.change_kind
 			 FROM audit_log a LEFT JOIN accounts acc ON acc.id = a.author_id
-			 WHERE a.project_id IS NULL AND a.document = ? AND a.entry_key = ?`
+			 WHERE ${CONSORTIUM_ROWS} AND a.document = ? AND a.entry_key = ?`
 		)
 		.get(consortiumEventDocument(consortium.id), entryKey) as ConsortiumRow | undefined;
 	return row ? toEntry(consortium, row) : null;

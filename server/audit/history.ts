@@ -48,6 +48,8 @@ export function memberHistory(db: Db): MemberHistory {
 		 WHERE project_id = ? AND subject_id = ? AND document = ? AND outcome = 'accepted'
 		 AND root IN ('members', 'requests') ORDER BY id`
 	);
+	// `root = 'invites'` is also the condition of the index by address (audit-003), which holds the
+	// invitations only.
 	const invitationsOf = db.prepare(
 		`SELECT ${COLUMNS} FROM audit_log
 		 WHERE project_id = ? AND subject_email = ? AND document = ? AND outcome = 'accepted'

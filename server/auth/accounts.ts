@@ -6,7 +6,7 @@
 import type { Account } from '../../src/lib/shared/auth';
 import { newId } from '../../src/lib/shared/ids';
 import { fail, succeed, type Outcome } from '../../src/lib/shared/outcome';
-import type { Db } from '../db/database';
+import { preparedOnce, type Db } from '../db/database';
 import type { AuthDb } from './settings';
 
 export type { Account };
@@ -36,9 +36,10 @@ function toAccount(row: AccountRow): Account {
 	};
 }
 
+const selectAccountById = preparedOnce(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`);
+
 export function findAccountById(db: Db, id: string): Account | null {
-	const row = db.prepare(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`).get(id) as
-		AccountRow | undefined;
+	const row = selectAccountById(db).get(id) as AccountRow | undefined;
 	return row ? toAccount(row) : null;
 }
 

@@ -87,5 +87,17 @@ export const AUTH_MIGRATIONS: Migration[] = [
 		sql: `
 		ALTER TABLE tokens ADD COLUMN retired_because TEXT
 			CHECK (retired_because IN ('superseded', 'withdrawn'));`
+	},
+	{
+		// Indexed by status, every message stayed in the index for good and moved within it when
+		// delivered: two index pages written per mail besides its row, and an index as large as all
+		// mail ever sent. The delivery loop looks only for queued mail, and the hourly sweep only for
+		// local mail whose body is still there: each index holds just those, a page or two.
+		id: 'auth-007-mail-indexes-of-what-is-looked-for',
+		sql: `
+		DROP INDEX mail_outbox_due;
+		CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE status = 'queued';
+		CREATE INDEX mail_outbox_local_bodies ON mail_outbox(created_at)
+			WHERE status = 'kept-locally' AND text != '';`
 	}
 ];

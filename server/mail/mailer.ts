@@ -1,9 +1,10 @@
 /**
  * The mailer: `enqueue` writes a message to the outbox and returns at once (synchronously, so it
- * can run inside a synchronous step); a delivery loop then sends the queued rows one by one.
- * With an SMTP server configured it sends through nodemailer and retries transient failures with
- * exponential backoff; without one (the embedded default) it keeps each message in the outbox,
- * marked `kept-locally`, and logs its recipient and subject, with its links as `secretLinks`,
+ * can run inside a synchronous step); a delivery loop then takes the queued rows, what was queued
+ * within a quarter of a second together. With an SMTP server configured it sends them one by one
+ * through nodemailer and retries transient failures with exponential backoff; without one (the
+ * embedded default) it keeps them in the outbox, marked `kept-locally` in one commit, and logs
+ * each one's recipient and subject, with its links as `secretLinks`,
  * which only the readable (development) log shows (server/observability/log.ts).
  */
 import nodemailer, { type NodemailerError, type Transporter } from 'nodemailer';
@@ -12,10 +13,11 @@ import { SECRET_LINKS, type Log } from '../observability/log';
 import { UNMEASURED, type Metrics } from '../observability/metrics';
 import {
 	addToOutbox,
+	dueMessages,
 	markAttemptFailed,
 	markKeptLocally,
 	markSent,
-	nextDueMessage,
+	nextAttemptAt,
 	type MailMessage,
 	type OutboxEntry
 } from './outbox';
@@ -43,6 +45,12 @@ export interface MailerOptions {
 
 /** Messages handled per turn of the loop before it yields to other work. */
 const BATCH = 20;
+/**
+ * How long a queued message waits for others to go with it: the loop then reads them in one query
+ * and, keeping them locally, marks them in one commit, instead of a read, a write and a commit for
+ * every change that mails somebody.
+ */
+const GATHER_MS = 250;
 /** Longest the loop sleeps before looking at the outbox again, whatever a clock says. */
 const MAX_SLEEP_MS = 60_000;
 
@@ -56,6 +64,8 @@ export class Mailer implements MailQueue {
 	readonly #log: Log;
 	readonly #metrics: Metrics;
 	#timer: NodeJS.Timeout | null = null;
+	/** When the pending timer fires (performance.now() time). */
+	#wakeAt = 0;
 	#running: Promise<void> | null = null;
 	#stopped = true;
 
@@ -80,8 +90,9 @@ export class Mailer implements MailQueue {
 	/** Queues a message; it is delivered (or kept locally) shortly after, even across restarts. */
 	enqueue(message: MailMessage): number {
 		const id = addToOutbox(this.#db, message, this.#now());
-		// After the current synchronous step: if it is a transaction, the row is committed by then.
-		if (!this.#stopped) this.#schedule(0);
+		// After the current synchronous step (if it is a transaction, the row is committed by then)
+		// and whatever else is queued meanwhile.
+		if (!this.#stopped) this.#schedule(GATHER_MS);
 		return id;
 	}
 
@@ -99,9 +110,16 @@ export class Mailer implements MailQueue {
 		this.#transport?.close();
 	}
 
+	/** Wakes the loop in `delayMs`, unless it is to wake sooner already. */
 	#schedule(delayMs: number): void {
-		if (this.#timer) clearTimeout(this.#timer);
-		this.#timer = setTimeout(() => this.#wake(), Math.min(Math.max(0, delayMs), MAX_SLEEP_MS));
+		const delay = Math.min(Math.max(0, delayMs), MAX_SLEEP_MS);
+		const wakeAt = performance.now() + delay;
+		if (this.#timer) {
+			if (this.#wakeAt <= wakeAt) return;
+			clearTimeout(this.#timer);
+		}
+		this.#wakeAt = wakeAt;
+		this.#timer = setTimeout(() => this.#wake(), delay);
 		this.#timer.unref();
 	}
 
@@ -121,31 +139,40 @@ export class Mailer implements MailQueue {
 	}
 
 	async #deliverDue(): Promise<void> {
-		for (let handled = 0; !this.#stopped; handled++) {
-			if (handled === BATCH) return this.#schedule(0);
-			const next = nextDueMessage(this.#db, this.#now());
-			if (!('id' in next)) {
-				if (next.nextAt !== null) this.#schedule(next.nextAt - this.#now());
-				return;
+		const due = dueMessages(this.#db, this.#now(), BATCH);
+		if (this.#transport) {
+			for (const message of due) {
+				if (this.#stopped) return;
+				await this.#send(this.#transport, message);
 			}
-			await this.#deliver(next);
+		} else {
+			this.#keepLocally(due);
 		}
+		if (this.#stopped) return;
+		if (due.length === BATCH) return this.#schedule(0);
+		const nextAt = nextAttemptAt(this.#db);
+		if (nextAt !== null) this.#schedule(nextAt - this.#now());
 	}
 
-	async #deliver(message: OutboxEntry): Promise<void> {
-		const { id, to, subject } = message;
-		if (!this.#transport) {
-			markKeptLocally(this.#db, id);
-			const links = message.text.match(/https?:\/\/[^\s<>"]+/g) ?? [];
+	#keepLocally(messages: readonly OutboxEntry[]): void {
+		if (messages.length === 0) return;
+		markKeptLocally(
+			this.#db,
+			messages.map((message) => message.id)
+		);
+		for (const { id, to, subject, text } of messages) {
+			const links = text.match(/https?:\/\/[^\s<>"]+/g) ?? [];
 			this.#log.info(
 				{ messageId: id, to, subject, [SECRET_LINKS]: links },
 				'mail kept in the local outbox (no SMTP_URL)'
 			);
-			return;
 		}
+	}
+
+	async #send(transport: Transporter, message: OutboxEntry): Promise<void> {
+		const { id, to, subject, text, html } = message;
 		try {
-			const { text, html } = message;
-			await this.#transport.sendMail({ from: this.#from, to, subject, text, html });
+			await transport.sendMail({ from: this.#from, to, subject, text, html });
 			markSent(this.#db, id, this.#now());
 			this.#metrics.mailSent();
 			this.#log.debug({ messageId: id, to }, 'mail sent');

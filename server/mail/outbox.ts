@@ -7,7 +7,7 @@
  * once a message is delivered or given up, and local messages (no SMTP server: the outbox is
  * their only destination) are blanked once every link they can hold has expired.
  */
-import type { Db } from '../db/database';
+import { preparedOnce, type Db } from '../db/database';
 
 export interface MailMessage {
 	to: string;
@@ -40,26 +40,56 @@ interface OutboxRow {
 	last_error: string | null;
 }
 
+// The statements a mail goes through, prepared once: a change that mails someone queues a row,
+// and the delivery loop then reads and marks it (and the queued ones it gathered with it).
+const insertMessage = preparedOnce(
+	`INSERT INTO mail_outbox (to_address, subject, text, html, status, next_attempt_at, created_at)
+	 VALUES (?, ?, ?, ?, 'queued', ?, ?)`
+);
+const selectDueMessages = preparedOnce(
+	`SELECT * FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= ?
+	 ORDER BY next_attempt_at, id LIMIT ?`
+);
+const selectNextAttempt = preparedOnce(
+	`SELECT min(next_attempt_at) FROM mail_outbox WHERE status = 'queued'`,
+	(statement) => statement.pluck()
+);
+const updateSent = preparedOnce(
+	`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
+	 last_error = NULL, text = '', html = '' WHERE id = ?`
+);
+const updateKeptLocally = preparedOnce(
+	`UPDATE mail_outbox SET status = 'kept-locally' WHERE id = ?`
+);
+const updateFailed = preparedOnce(
+	`UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,
+	 text = '', html = '' WHERE id = ?`
+);
+const updateRetry = preparedOnce(
+	`UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+	 WHERE id = ?`
+);
+
 export function addToOutbox(db: Db, message: MailMessage, now: number): number {
-	const result = db
-		.prepare(
-			`INSERT INTO mail_outbox (to_address, subject, text, html, status, next_attempt_at, created_at)
-			 VALUES (?, ?, ?, ?, 'queued', ?, ?)`
-		)
-		.run(message.to, message.subject, message.text, message.html, now, now);
+	const result = insertMessage(db).run(
+		message.to,
+		message.subject,
+		message.text,
+		message.html,
+		now,
+		now
+	);
 	return Number(result.lastInsertRowid);
 }
 
-/** The queued message due first, if one is due by `now`; else when the next one falls due. */
-export function nextDueMessage(db: Db, now: number): OutboxEntry | { nextAt: number | null } {
-	const row = db
-		.prepare(
-			`SELECT * FROM mail_outbox WHERE status = 'queued' ORDER BY next_attempt_at, id LIMIT 1`
-		)
-		.get() as (OutboxRow & { next_attempt_at: number }) | undefined;
-	if (!row) return { nextAt: null };
-	if (row.next_attempt_at > now) return { nextAt: row.next_attempt_at };
-	return toEntry(row);
+/** The queued messages due by `now`, at most `limit`, the one due first first. */
+export function dueMessages(db: Db, now: number, limit: number): OutboxEntry[] {
+	return (selectDueMessages(db).all(now, limit) as OutboxRow[]).map(toEntry);
+}
+
+/** When the queued message due first falls due; null when nothing is queued. */
+export function nextAttemptAt(db: Db): number | null {
+	return (selectNextAttempt(db).get() as number | null) ?? null;
 }
 
 /** How many messages wait to be sent, retries included (the mail queue's gauge). */
@@ -71,29 +101,21 @@ export function countQueuedMessages(db: Db): number {
 }
 
 export function markSent(db: Db, id: number, now: number): void {
-	db.prepare(
-		`UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
-		 last_error = NULL, text = '', html = '' WHERE id = ?`
-	).run(now, id);
+	updateSent(db).run(now, id);
 }
 
-export function markKeptLocally(db: Db, id: number): void {
-	db.prepare(`UPDATE mail_outbox SET status = 'kept-locally' WHERE id = ?`).run(id);
+/** Marks messages kept in the local outbox, in one commit however many they are. */
+export function markKeptLocally(db: Db, ids: readonly number[]): void {
+	db.transaction(() => ids.forEach((id) => updateKeptLocally(db).run(id)))();
 }
 
 /** Records a failed attempt: try again at `retryAt`, or give up when it is null. */
 export function markAttemptFailed(db: Db, id: number, error: string, retryAt: number | null): void {
 	if (retryAt === null) {
-		db.prepare(
-			`UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?,
-			 text = '', html = '' WHERE id = ?`
-		).run(error, id);
+		updateFailed(db).run(error, id);
 		return;
 	}
-	db.prepare(
-		`UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
-		 WHERE id = ?`
-	).run(error, retryAt, id);
+	updateRetry(db).run(error, retryAt, id);
 }
 
 /** Blanks the bodies of local messages older than `before`: their links have expired. */
