@@ -58,7 +58,7 @@ import { API, type RouteContract } from '../src/lib/shared/api-contract';
 import { DEFAULT_SCIM_LIMITS, type ScimLimits } from './scim/limits';
 import { registerScimTokenRoutes } from './scim/routes';
 import { isScimPath, scimService } from './scim/scim-routes';
-import { signInRefusalOf } from './scim/sign-in-hold';
+import { addressChangeRefusalOf, signInRefusalOf } from './scim/sign-in-hold';
 
 export interface App {
 	readonly server: Server;
@@ -156,6 +156,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		onSessionsEnded: () => sync.recheckSessions(),
 		providerRequiredFor: (email) => providerRequiredFor(db, email),
 		signInRefusal: signInRefusalOf(db),
+		addressChangeRefusal: addressChangeRefusalOf(db),
 		log,
 		metrics: measure
 	});

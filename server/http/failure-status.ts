@@ -78,6 +78,7 @@ const STATUS = {
 	'identity-provider-wrong-domain': 403,
 	'identity-provider-no-account': 403,
 	'deactivated-by-identity-provider': 403,
+	'address-managed-by-identity-provider': 403,
 	// Nothing there.
 	'project-not-found': 404,
 	'consortium-not-found': 404,

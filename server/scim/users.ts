@@ -135,6 +135,18 @@ export function signInHoldOf(
 	return { zoneName: row.zoneName, state: row.deleted ? 'deleted' : 'deactivated' };
 }
 
+/** The zone whose identity provider provisions the account (and so its address), by name. */
+export function provisioningZoneOf(db: Db, accountId: string): string | null {
+	const name = db
+		.prepare(
+			`SELECT z.name FROM scim_users u JOIN zones z ON z.id = u.zone_id
+			 WHERE u.account_id = ? AND u.deleted_at IS NULL ORDER BY z.name LIMIT 1`
+		)
+		.pluck()
+		.get(accountId) as string | undefined;
+	return name ?? null;
+}
+
 /** Where each provisioned person of the consortium stands, by `<zone id>:<account id>`. */
 export function provisioningStatesIn(db: Db, consortiumId: string): Map<string, ProvisioningState> {
 	const rows = db

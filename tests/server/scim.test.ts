@@ -347,6 +347,25 @@ describe('the Users of a zone', () => {
 		expect((await signInWithFreshLink(ADDRESS.ivy)).status).toBe(200);
 	});
 
+	it('keep the address their provider knows them by: the provider changes it, not they', async () => {
+		await scim(server, 'POST', '/Users', { token, body: newUser(ADDRESS.ivy) });
+		const ivy = new TestClient(server);
+		const { token: link } = issueToken(server.app.authDb, {
+			purpose: 'sign-in',
+			email: ADDRESS.ivy
+		});
+		expect((await ivy.post('/api/auth/link/consume', { token: link })).status).toBe(200);
+		const refused = await ivy.post('/api/account/email', { email: 'ivy@elsewhere.example.org' });
+		expect(refused.status).toBe(403);
+		expect(refused.body.error.code).toBe('address-managed-by-identity-provider');
+		expect(refused.body.error.message).toContain('Aurora’s identity provider manages your address');
+		const mailed = server.app.db
+			.prepare('SELECT count(*) FROM mail_outbox WHERE to_address = ?')
+			.pluck()
+			.get('ivy@elsewhere.example.org');
+		expect(mailed).toBe(0);
+	});
+
 	it('leaves a project whose last Project Admin goes without one, and says so', async () => {
 		await server.close();
 		const captured = captureLog('json', 'warn');

@@ -9,7 +9,12 @@ import type { ApiRequest, Router } from '../../http/router';
 import { changeAccountEmail, findAccountById, renameAccount, type Account } from '../accounts';
 import { issueEmailChangeLink } from '../link-mail';
 import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../tokens';
-import { enforceLimit, requireSignedIn, type AuthContext } from './context';
+import {
+	enforceLimit,
+	refuseWhereProviderRequired,
+	requireSignedIn,
+	type AuthContext
+} from './context';
 import { API } from '../../../src/lib/shared/api-contract';
 
 export function registerAccountRoutes(router: Router, context: AuthContext): void {
@@ -43,6 +48,10 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 				})
 			);
 		}
+		const managed = context.addressChangeRefusal?.(account);
+		if (managed) throw httpErrorOf(managed);
+		// An address whose zone requires its provider is that provider's to vouch for, not a link's.
+		refuseWhereProviderRequired(context, email);
 		enforceLimit(limiters.mailPerEmail, email);
 		enforceLimit(limiters.mailPerEmail, account.email);
 		// When another account holds the address, no link goes there, and the answer is the same.

@@ -41,6 +41,13 @@ export interface AuthRouteDeps extends AuthDb {
 	 * identity provider deactivated it: server/scim/sign-in-hold.ts). @default never refused
 	 */
 	signInRefusal?: (account: Account) => Failure<'deactivated-by-identity-provider'> | null;
+	/**
+	 * Why the account may not change its own address, or null (its zone's identity provider
+	 * provisions it: server/scim/sign-in-hold.ts). @default always allowed
+	 */
+	addressChangeRefusal?: (
+		account: Account
+	) => Failure<'address-managed-by-identity-provider'> | null;
 	log: Log;
 	/** Counts the refusals of the rate limits made with `limiter`. */
 	metrics: Metrics;

@@ -317,7 +317,13 @@ export const API = routes({
 		caller: 'session',
 		body: body(EmailRequestSchema),
 		answer: json(Ok, 202),
-		errors: ['unauthenticated', 'email-unchanged', 'rate-limited']
+		errors: [
+			'unauthenticated',
+			'email-unchanged',
+			'rate-limited',
+			'address-managed-by-identity-provider',
+			'identity-provider-required'
+		]
 	},
 	confirmEmailChange: {
 		method: 'POST',
