@@ -1,7 +1,8 @@
 /**
- * `npm run bench:sync [-- --quick] [-- --cold-load]`: the sync server as it runs, side by side with
- * the servers people would pick instead, and the cold load of large documents; written to
- * docs/performance.md, each part into its own section. `--cold-load` measures the cold load only.
+ * `npm run bench:sync [-- --quick] [-- --cold-load | --workload]`: the sync server as it runs, side
+ * by side with the servers people would pick instead, and the cold load of large documents; written
+ * to docs/performance.md, each part into its own section. `--cold-load` measures the cold load
+ * only, `--workload` the clients' runs only.
  *
  * Every server runs in a child process of its own (sync-server-process.ts), so that the clients'
  * work is not counted as the server's. The variants compared are run in rounds, each round running
@@ -26,10 +27,13 @@ import {
 
 const quick = process.argv.includes('--quick');
 const coldLoadOnly = process.argv.includes('--cold-load');
+const workloadOnly = process.argv.includes('--workload');
 const ROUNDS = quick ? 1 : 3;
 const MEMBERS = 10_000;
 const CLIENT_COUNTS = [50, 200] as const;
 const COLD_SIZES = [1_000, 10_000, 50_000, 100_000] as const;
+/** The documents to prepare: the workload's only, or every cold load's too. */
+const SIZES = workloadOnly ? [MEMBERS] : COLD_SIZES;
 const PLAN: Omit<WorkloadPlan, 'clients'> = {
 	members: MEMBERS,
 	warmupChanges: 100,
@@ -43,9 +47,9 @@ const PLAN: Omit<WorkloadPlan, 'clients'> = {
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 60_000).toFixed(1)} min`;
-console.log(`preparing console data directories (${[...COLD_SIZES].join(', ')} members)...`);
+console.log(`preparing console data directories (${[...SIZES].join(', ')} members)...`);
 const templates = new Map<number, string>();
-for (const size of COLD_SIZES)
+for (const size of SIZES)
 	templates.set(
 		size,
 		await prepareConsoleData(
@@ -72,7 +76,7 @@ for (const [round, order] of interleavedRounds(coldLoadOnly ? [] : variants, ROU
 }
 
 const coldLoads = new Map<number, ColdLoadFigures[]>();
-for (const [round, order] of interleavedRounds(COLD_SIZES, ROUNDS).entries()) {
+for (const [round, order] of interleavedRounds(workloadOnly ? [] : COLD_SIZES, ROUNDS).entries()) {
 	for (const size of order) {
 		console.log(`[${elapsed()}] cold load round ${round + 1}/${ROUNDS}: ${size} members...`);
 		const figures = await runColdLoad(templates.get(size)!, size);
@@ -172,7 +176,7 @@ const coldRow = (size: number) => {
 if (!coldLoadOnly)
 	writeSection(
 		'sync',
-		`## Sync server (\`npm run bench:sync\`; \`npm run bench:sync -- --quick\` for a short run)
+		`## Sync server (\`npm run bench:sync\`; \`-- --quick\` for a short run, \`-- --workload\` for this part alone)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}${quick ? ', **with `--quick`** (one round, short phases: indicative only)' : ''}; the whole run took ${elapsed()}.
 The machine is shared with other work: single figures are noisy, so each is the median of
@@ -236,9 +240,10 @@ the same round, median over the rounds.
 ${CLIENT_COUNTS.map(clientSection).join('\n')}`
 	);
 
-writeSection(
-	'sync-cold-load',
-	`### Cold load (\`npm run bench:sync -- --cold-load\` measures this part alone)
+if (!workloadOnly)
+	writeSection(
+		'sync-cold-load',
+		`### Cold load (\`npm run bench:sync -- --cold-load\` measures this part alone)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}${quick ? ', **with `--quick`** (one round: indicative only)' : ''}; the whole run took ${elapsed()}.
 
@@ -271,5 +276,5 @@ ${COLD_SIZES.map(coldRow).join('\n')}
 
 Ratio 50,000 / 1,000 of the first sync: **${ratio(coldRatio(50_000))}** (target: at most 5) — ${coldRatio(50_000) <= 5 ? 'met' : '**not met**'}; of the first state: ${ratio(coldRatio(50_000, firstState))}.
 `
-);
+	);
 process.exit(0);
