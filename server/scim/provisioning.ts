@@ -14,12 +14,14 @@ import {
 	accountNameOf,
 	applyScimPatch,
 	fail,
+	formatDate,
 	newId,
 	parseScimFilter,
 	scimStateOf,
 	succeed,
 	zonesClaimingEmail,
 	type Consortium,
+	type Failure,
 	type Outcome,
 	type PersonProvisioning,
 	type ProvisioningAct,
@@ -40,6 +42,8 @@ import {
 } from '../auth/accounts';
 import { recordGovernanceEvent } from '../audit/governance';
 import { addZonePerson } from '../consortium/zone-people';
+import type { Db } from '../db/database';
+import { findLastOffboarding } from '../offboarding/records';
 import { endAccessOf, type AccessEnded, type DeprovisionDeps } from './deprovision';
 import {
 	findScimUser,
@@ -63,6 +67,23 @@ export interface ProvisioningZone {
 }
 
 type UserOutcome = Outcome<{ user: ScimUserRow }, ScimFailureCode>;
+
+/**
+ * Why the zone's identity provider may provision nobody: its library left the consortium (a
+ * finished offboarding), so nobody may be added to the zone, and its people's access there ended
+ * with it. Null while the zone is a member. Its token may still exist: this is asked at each use.
+ */
+export function provisioningEnded(
+	db: Db,
+	at: Pick<ProvisioningZone, 'zone'> & { consortium: Pick<Consortium, 'name'> }
+): Failure<'zone-left'> | null {
+	const left = findLastOffboarding(db, at.zone.id);
+	if (!left?.completedAt) return null;
+	return fail(
+		'zone-left',
+		`${at.zone.name} left ${at.consortium.name} on ${formatDate(left.completedAt, 'UTC')}: its identity provider provisions nobody in the console any more.`
+	);
+}
 
 export function createScimUser(
 	deps: ProvisioningDeps,

@@ -42,6 +42,7 @@ import {
 	getScimUser,
 	listScimUserPage,
 	patchScimUser,
+	provisioningEnded,
 	replaceScimUser,
 	type ProvisioningDeps,
 	type ProvisioningZone
@@ -124,13 +125,20 @@ export function scimService(
 	const userLocation = (id: string) => `${baseUrl()}/Users/${encodeURIComponent(id)}`;
 	const resource = (user: ScimUserRow) => scimUserResource(user, userLocation(user.id));
 
-	/** The zone of the request's token; a 401 without a valid one (and a 429 past the limit). */
+	/**
+	 * The zone of the request's token; a 401 without a valid one (and a 429 past the limit), a 403
+	 * when the zone's library has left the consortium.
+	 */
 	function authenticate(req: IncomingMessage): ProvisioningZone {
 		const ip = req.socket.remoteAddress ?? 'unknown';
 		const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
 		const zoneId = token ? zoneOfScimToken(deps.auth.db, token, deps.auth.settings.now()) : null;
 		const found = zoneId === null ? null : findZone(deps.auth.db, zoneId);
-		if (found) return found;
+		if (found) {
+			const ended = provisioningEnded(deps.auth.db, found);
+			if (ended) throw new ScimHttpError(403, ended.message);
+			return found;
+		}
 		const counted = refusedPerIp.consume(ip);
 		if (!counted.ok) throw tooMany(counted.retryAfterSeconds);
 		throw new ScimHttpError(

@@ -19,6 +19,7 @@ import { recordGovernanceEvent } from '../audit/governance';
 import { checkConsortiumOffice } from '../consortium/office';
 import { findZone } from '../consortium/store';
 import type { Db } from '../db/database';
+import { provisioningEnded } from './provisioning';
 import { findScimToken, issueScimToken, revokeScimToken } from './tokens';
 import { provisionedCounts } from './users';
 
@@ -53,11 +54,16 @@ export function issueZoneToken(
 	zoneId: string,
 	accountId: string,
 	now: number
-): Outcome<{ zone: ScimZone; token: string; replaced: boolean }, OfficeCode | 'zone-not-found'> {
+): Outcome<
+	{ zone: ScimZone; token: string; replaced: boolean },
+	OfficeCode | 'zone-not-found' | 'zone-left'
+> {
 	const office = checkConsortiumOffice(db, consortiumId, accountId, MANAGE_TOKENS);
 	if (!office.ok) return office;
 	const zone = zoneIn(office.consortium, zoneId);
 	if (!zone) return fail('zone-not-found', 'The consortium has no such zone.');
+	const ended = provisioningEnded(db, { zone, consortium: office.consortium });
+	if (ended) return ended;
 	const issued = issueTokenFor(db, office.consortium, zone, accountId, now);
 	return succeed({ ...issued, zone: zoneSummary(db, zone, provisionedCounts(db, consortiumId)) });
 }
@@ -81,9 +87,11 @@ export function issueTokenByOffice(
 	db: Db,
 	zoneId: string,
 	now: number
-): Outcome<{ zone: Zone; token: string; replaced: boolean }, 'zone-not-found'> {
+): Outcome<{ zone: Zone; token: string; replaced: boolean }, 'zone-not-found' | 'zone-left'> {
 	const found = findZone(db, zoneId);
 	if (!found) return fail('zone-not-found', 'There is no such zone.');
+	const ended = provisioningEnded(db, found);
+	if (ended) return ended;
 	return succeed({
 		zone: found.zone,
 		...issueTokenFor(db, found.consortium, found.zone, null, now)

@@ -442,6 +442,46 @@ describe('one zone’s token', () => {
 			true
 		);
 	});
+
+	it('stops working when its library leaves the consortium, and no new one is issued', async () => {
+		const aurora = await issueZoneToken(server, 'aurora');
+		const ivy = (
+			await scim(server, 'POST', '/Users', { token: aurora, body: newUser(ADDRESS.ivy) })
+		).body;
+		const nadia = signedIn(server, 'nadia');
+		const plan = (await nadia.get('/api/consortia/lights/offboarding/aurora')).body;
+		const offboarded = await nadia.post('/api/consortia/lights/offboarding/aurora', {
+			fingerprint: plan.fingerprint,
+			confirmation: 'Aurora'
+		});
+		expect(offboarded.status).toBe(200);
+
+		const attempts = [
+			await scim(server, 'GET', '/Users', { token: aurora }),
+			await scim(server, 'POST', '/Users', {
+				token: aurora,
+				body: newUser('new@aurora.example.edu')
+			}),
+			await scim(server, 'PATCH', `/Users/${ivy.id}`, {
+				token: aurora,
+				body: patch({ op: 'replace', path: 'active', value: false })
+			}),
+			await scim(server, 'DELETE', `/Users/${ivy.id}`, { token: aurora })
+		];
+		for (const attempt of attempts) {
+			expectScimError(attempt, 403);
+			expect(attempt.body.detail).toMatch(
+				/^Aurora left Northern Lights on \d+ \w{3} \d{4}: its identity provider provisions nobody in the console any more\.$/
+			);
+		}
+		expect(server.app.db.prepare('SELECT COUNT(*) FROM scim_users').pluck().get()).toBe(1);
+		expect((await signInWithFreshLink(ADDRESS.ivy)).status).toBe(200);
+
+		const again = await nadia.post('/api/consortia/lights/scim/zones/aurora/token');
+		expect([again.status, again.body.error.code]).toEqual([403, 'zone-left']);
+		expect((await nadia.post('/api/consortia/lights/scim/zones/borealis/token')).status).toBe(201);
+		expect((await nadia.delete('/api/consortia/lights/scim/zones/aurora/token')).status).toBe(204);
+	});
 });
 
 describe('mistakes', () => {

@@ -666,7 +666,13 @@ export const API = routes({
 		summary: 'Issues the zone’s SCIM token, shown once; an older one stops working at once.',
 		caller: 'session',
 		answer: json(IssuedScimTokenSchema, 201),
-		errors: ['unauthenticated', 'consortium-not-found', 'not-network-zone-admin', 'zone-not-found']
+		errors: [
+			'unauthenticated',
+			'consortium-not-found',
+			'not-network-zone-admin',
+			'zone-not-found',
+			'zone-left'
+		]
 	},
 	revokeScimToken: {
 		method: 'DELETE',
