@@ -116,6 +116,17 @@ const SCIM_BODY_TYPE = /^application\/(scim\+)?json\s*(;|$)/i;
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/**
+ * Whether the URL carries a token: RFC 6750's `access_token`, or any parameter holding something
+ * shaped like a SCIM token. Refused even beside a valid header, so that a provider configured to
+ * put it there learns at its first request, not after its URLs filled somebody's logs.
+ */
+function carriesToken(url: URL): boolean {
+	for (const [name, value] of url.searchParams)
+		if (name.toLowerCase() === 'access_token' || /scim_[a-z2-7]{32}\./i.test(value)) return true;
+	return false;
+}
+
 export function scimService(
 	deps: ScimServiceDeps
 ): (req: IncomingMessage, res: ServerResponse, url: URL, log: Log) => void {
@@ -129,8 +140,16 @@ export function scimService(
 	 * The zone of the request's token; a 401 without a valid one (and a 429 past the limit), a 403
 	 * when the zone's library has left the consortium.
 	 */
-	function authenticate(req: IncomingMessage): ProvisioningZone {
+	function authenticate(req: IncomingMessage, url: URL): ProvisioningZone {
 		const ip = req.socket.remoteAddress ?? 'unknown';
+		if (carriesToken(url)) {
+			const counted = refusedPerIp.consume(ip);
+			if (!counted.ok) throw tooMany(counted.retryAfterSeconds);
+			throw new ScimHttpError(
+				400,
+				'Send the token in the Authorization header (Bearer), never in the URL: a URL is kept in the logs of every proxy it passes. Replace this token now.'
+			);
+		}
 		const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
 		const zoneId = token ? zoneOfScimToken(deps.auth.db, token, deps.auth.settings.now()) : null;
 		const found = zoneId === null ? null : findZone(deps.auth.db, zoneId);
@@ -263,7 +282,7 @@ export function scimService(
 
 	return (req, res, url, log) => {
 		const answer = async (): Promise<ScimAnswer> => {
-			const at = authenticate(req);
+			const at = authenticate(req, url);
 			const counted = perZone.consume(at.zone.id);
 			if (!counted.ok) throw tooMany(counted.retryAfterSeconds);
 			return route(req, res, url, at);

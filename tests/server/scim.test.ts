@@ -572,6 +572,24 @@ describe('mistakes', () => {
 		expect((await scim(server, 'GET', '/Users', { token })).body.totalResults).toBe(1);
 	});
 
+	it('refuse a token in the URL, with the header or without, and do nothing', async () => {
+		const inUrl = [
+			await scim(server, 'GET', `/Users?access_token=${token}`),
+			await scim(server, 'GET', `/Users?access_token=${token}`, { token }),
+			await scim(server, 'POST', `/Users?token=${encodeURIComponent(token)}`, {
+				token,
+				body: newUser('ada@aurora.example.edu')
+			})
+		];
+		for (const answer of inUrl) {
+			expectScimError(answer, 400);
+			expect(answer.body.detail).toBe(
+				'Send the token in the Authorization header (Bearer), never in the URL: a URL is kept in the logs of every proxy it passes. Replace this token now.'
+			);
+		}
+		expect((await scim(server, 'GET', '/Users', { token })).body.totalResults).toBe(0);
+	});
+
 	it('describe the service in its discovery documents', async () => {
 		const config = await scim(server, 'GET', '/ServiceProviderConfig', { token });
 		expect(config.body).toMatchObject({
