@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCIM_URN } from '../../src/lib/shared';
-import { ADDRESS, issueZoneToken, newUser, scim, setUpLights } from '../support/scim';
+import { ADDRESS, issueZoneToken, newUser, patch, scim, setUpLights } from '../support/scim';
 import type { TestServer } from '../support/server';
 import { startWorkflowServer } from '../support/workflows';
 
@@ -338,5 +338,67 @@ describe('the SCIM service under random requests', () => {
 		expect((await scim(server, 'GET', '/Users', { token })).status).toBe(200);
 		expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
 		expect(uncaught).toEqual([]);
+	});
+});
+
+/** The attribute's name in another case: `active` → `ACTIVE`, `Active`, `aCtive`, … never itself. */
+function otherSpelling(name: string) {
+	return fc
+		.array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+		.map((upper) =>
+			[...name].map((letter, index) => (upper[index] ? letter.toUpperCase() : letter)).join('')
+		)
+		.filter((spelling) => spelling !== name);
+}
+
+/** A body naming one attribute twice, in two spellings: what the console keeps of each. */
+const NAMED_TWICE = fc.oneof(
+	fc.constantFrom('userName', 'active', 'displayName', 'externalId', 'name').chain((attribute) =>
+		otherSpelling(attribute).map((spelling) => {
+			const user: Record<string, unknown> = newUser('twice@aurora.example.edu');
+			const other = { userName: 'other@aurora.example.edu', active: false, name: {} };
+			return {
+				method: 'POST',
+				path: '/Users',
+				body: { ...user, [spelling]: other[attribute as keyof typeof other] ?? 'other' }
+			};
+		})
+	),
+	otherSpelling('givenName').map((spelling) => ({
+		method: 'POST',
+		path: '/Users',
+		body: newUser('twice@aurora.example.edu', { name: { givenName: 'Ada', [spelling]: 'Bo' } })
+	})),
+	fc.constantFrom('op', 'path', 'value').chain((attribute) =>
+		otherSpelling(attribute).map((spelling) => ({
+			method: 'PATCH',
+			path: '/Users/KNOWN0',
+			body: patch({ op: 'replace', path: 'active', value: false, [spelling]: 'displayName' })
+		}))
+	),
+	otherSpelling('active').map((spelling) => ({
+		method: 'PATCH',
+		path: '/Users/KNOWN0',
+		body: patch({ op: 'replace', value: { active: false, [spelling]: true } })
+	}))
+);
+
+describe('a body naming one attribute twice, in two spellings', () => {
+	it('is refused, and nothing changes: attribute names are compared without regard to case', async () => {
+		const before = (await scim(server, 'GET', `/Users/${knownIds[0]}`, { token })).body;
+		const total = (await scim(server, 'GET', '/Users?count=0', { token })).body.totalResults;
+		await fc.assert(
+			fc.asyncProperty(NAMED_TWICE, async ({ method, path, body }) => {
+				const answer = await scim(server, method, path.replace('KNOWN0', knownIds[0]!), {
+					token,
+					body
+				});
+				expect(answer.status).toBe(400);
+				expect(answer.body.detail).toMatch(/ is named twice \(/);
+			}),
+			{ numRuns: Math.ceil(RUNS / 4), seed: SEED }
+		);
+		expect((await scim(server, 'GET', `/Users/${knownIds[0]}`, { token })).body).toEqual(before);
+		expect((await scim(server, 'GET', '/Users?count=0', { token })).body.totalResults).toBe(total);
 	});
 });

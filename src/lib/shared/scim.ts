@@ -64,15 +64,40 @@ export type ScimError = z.infer<typeof ScimErrorSchema>;
 
 /**
  * The object with the keys it shares with `names` spelled as there (`USERNAME` → `userName`);
- * others are kept as they are. Applied before zod reads a body.
+ * others are kept as they are. A name spelled twice (`active` and `Active`) is refused: which one
+ * the sender meant is not for the console to guess.
  */
-function canonicalKeys(names: readonly string[]): (value: unknown) => unknown {
+function canonicalObject(
+	names: readonly string[]
+): (value: unknown) => Outcome<{ value: unknown }, 'invalidValue'> {
 	const byLower = new Map(names.map((name) => [name.toLowerCase(), name]));
 	return (value) => {
-		if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-		return Object.fromEntries(
-			Object.entries(value).map(([key, item]) => [byLower.get(key.toLowerCase()) ?? key, item])
-		);
+		if (typeof value !== 'object' || value === null || Array.isArray(value))
+			return succeed({ value });
+		const spellings = new Map<string, string[]>();
+		for (const key of Object.keys(value)) {
+			const name = byLower.get(key.toLowerCase()) ?? key;
+			spellings.set(name, [...(spellings.get(name) ?? []), key]);
+		}
+		for (const [name, keys] of spellings)
+			if (keys.length > 1)
+				return fail('invalidValue', `${name} is named twice (${keys.join(', ')})`);
+		return succeed({
+			value: Object.fromEntries(
+				Object.entries(value).map(([key, item]) => [byLower.get(key.toLowerCase()) ?? key, item])
+			)
+		});
+	};
+}
+
+/** `canonicalObject` before zod reads a body: a name spelled twice is the body's issue. */
+function canonicalKeys(names: readonly string[]) {
+	const canonical = canonicalObject(names);
+	return (value: unknown, ctx: z.RefinementCtx) => {
+		const read = canonical(value);
+		if (read.ok) return read.value;
+		ctx.addIssue({ code: 'custom', message: read.message });
+		return value;
 	};
 }
 
@@ -404,7 +429,9 @@ function applyOperation(state: ScimUserState, operation: ScimPatchOperation): Sc
 	if (operation.path === undefined) {
 		if (operation.op === 'remove')
 			return fail('noTarget', 'A remove operation needs the path of what it removes.');
-		const value = canonicalKeys(USER_ATTRIBUTES)(operation.value);
+		const read = canonicalObject(USER_ATTRIBUTES)(operation.value);
+		if (!read.ok) return fail('invalidValue', `${read.message}.`);
+		const { value } = read;
 		if (typeof value !== 'object' || value === null || Array.isArray(value))
 			return fail(
 				'invalidValue',
