@@ -166,6 +166,76 @@ describe('the sentence of an audit entry', () => {
 		);
 	});
 
+	it('says what a zone’s identity provider did to a person, and what their access lost', () => {
+		const nothing = {
+			projects: [],
+			memberships: 0,
+			invitations: 0,
+			requests: 0,
+			handovers: 0,
+			subscriptionsEnded: 0,
+			subscriptionsTrimmed: 0,
+			grants: 0,
+			sessions: 0,
+			withoutAdmin: []
+		};
+		const acted = (act: string, counts: Partial<typeof nothing> = {}) =>
+			describeAuditEntry(
+				entry({
+					document: 'consortium/northern',
+					root: 'governance',
+					key: 'e2',
+					author: null,
+					change: 'add',
+					after: {
+						kind: 'person-provisioning',
+						act,
+						zoneId: 'nl-aurora',
+						zoneName: 'Aurora',
+						accountId: EDDA,
+						name: 'Edda Silva',
+						email: 'edda@aurora.example.edu',
+						...nothing,
+						...counts
+					}
+				}),
+				NAMES
+			);
+		const edda = 'Edda Silva (edda@aurora.example.edu)';
+		expect(acted('provisioned')).toBe(`Aurora’s identity provider provisioned ${edda}`);
+		expect(acted('reactivated')).toBe(
+			`Aurora’s identity provider reactivated ${edda}: they may sign in again; their former memberships were not restored`
+		);
+		expect(acted('deleted')).toBe(
+			`Aurora’s identity provider deleted ${edda}: they had no access left to end`
+		);
+		const projects = ['Loans', 'Circulation', 'Visits', 'Stock'].map((name, index) => ({
+			id: `p${index}`,
+			name
+		}));
+		expect(
+			acted('deactivated', {
+				projects,
+				memberships: 4,
+				invitations: 1,
+				requests: 2,
+				handovers: 1,
+				subscriptionsEnded: 1,
+				subscriptionsTrimmed: 2,
+				grants: 1,
+				sessions: 3,
+				withoutAdmin: projects.slice(0, 2)
+			})
+		).toBe(
+			`Aurora’s identity provider deactivated ${edda}: removed 4 memberships, 1 open invitation, 2 pending requests and 1 hand-over request (4 projects); ended 1 subscription; took them off 2 other subscriptions; withdrew 1 consent to portals; ended 3 sessions. Loans and Circulation have no Project Admin left`
+		);
+		expect(
+			acted('deactivated', { projects: projects.slice(0, 1), memberships: 1, sessions: 1 })
+		).toBe(
+			`Aurora’s identity provider deactivated ${edda}: removed 1 membership (Loans); ended 1 session`
+		);
+	});
+
 	it('says the server marked a zone as having left the consortium', () => {
 		const zone = {
 			id: 'nl-aurora',

@@ -13,7 +13,12 @@ import { CADENCE_LABELS } from './digest-schedule';
 import { parseDocumentName, type DocumentKind } from './documents';
 import { ROOT_WORDS } from './root-words';
 import { readStoredEntry } from './entries';
-import { GOVERNANCE_ROOT, readGovernanceEvent, type GovernanceEvent } from './governance-events';
+import {
+	GOVERNANCE_ROOT,
+	readGovernanceEvent,
+	type GovernanceEvent,
+	type LeavingCounts
+} from './governance-events';
 import { countOf } from './human-format';
 import { isResendRequest } from './invitation-lifecycle';
 import {
@@ -490,25 +495,9 @@ function describeOffboarding(
 	event: Extract<GovernanceEvent, { kind: 'library-offboarded' }>,
 	words: Words
 ): string {
-	const names = event.projects.map((project) => project.name);
-	const from =
-		names.length === 0
-			? ''
-			: ` from ${names.length <= 3 ? listed(names) : countOf(names.length, 'project')}`;
-	const some = (count: number, text: string) => (count > 0 ? [text] : []);
-	const removed = [
-		...some(event.memberships, countOf(event.memberships, 'membership')),
-		...some(event.invitations, countOf(event.invitations, 'open invitation')),
-		...some(event.requests, countOf(event.requests, 'pending request')),
-		...some(event.handovers, countOf(event.handovers, 'hand-over request'))
-	];
+	const from = event.projects.length === 0 ? '' : ` from ${projectsNamed(event.projects)}`;
 	const done = [
-		...some(removed.length, `removed ${listed(removed)}`),
-		...some(event.subscriptionsEnded, `ended ${countOf(event.subscriptionsEnded, 'subscription')}`),
-		...some(
-			event.subscriptionsTrimmed,
-			`took its people off ${countOf(event.subscriptionsTrimmed, 'other subscription')}`
-		),
+		...leavingClauses(event, { where: '', whom: 'its people' }),
 		...some(event.portals, `revoked ${countOf(event.portals, 'portal')}`),
 		...some(event.grants, `withdrew ${countOf(event.grants, 'consent')} its people gave to portals`)
 	];
@@ -518,7 +507,7 @@ function describeOffboarding(
 
 /**
  * "Aurora’s identity provider deactivated Ivy Ng (ivy@aurora.example.edu): removed 2 memberships
- * (Analytics, Loans); ended 3 sessions. Analytics has no Project Admin left": the provider is the
+ * (Analytics and Loans); ended 3 sessions. Analytics has no Project Admin left": the provider is the
  * actor, whoever the entry's author (the server).
  */
 function describeProvisioning(
@@ -540,25 +529,9 @@ function describeProvisioning(
 			`reactivated ${person}: they may sign in again; their former memberships were not restored`,
 			`${base} ${person}`
 		);
-	const names = event.projects.map((project) => project.name);
-	const where =
-		names.length === 0
-			? ''
-			: ` (${names.length <= 3 ? listed(names) : countOf(names.length, 'project')})`;
-	const some = (count: number, text: string) => (count > 0 ? [text] : []);
-	const removed = [
-		...some(event.memberships, countOf(event.memberships, 'membership')),
-		...some(event.invitations, countOf(event.invitations, 'open invitation')),
-		...some(event.requests, countOf(event.requests, 'pending request')),
-		...some(event.handovers, countOf(event.handovers, 'hand-over request'))
-	];
+	const where = event.projects.length === 0 ? '' : ` (${projectsNamed(event.projects)})`;
 	const done = [
-		...some(removed.length, `removed ${listed(removed)}${where}`),
-		...some(event.subscriptionsEnded, `ended ${countOf(event.subscriptionsEnded, 'subscription')}`),
-		...some(
-			event.subscriptionsTrimmed,
-			`took them off ${countOf(event.subscriptionsTrimmed, 'other subscription')}`
-		),
+		...leavingClauses(event, { where, whom: 'them' }),
 		...some(event.grants, `withdrew ${countOf(event.grants, 'consent')} to portals`),
 		...some(event.sessions, `ended ${countOf(event.sessions, 'session')}`)
 	];
@@ -569,6 +542,43 @@ function describeProvisioning(
 			: `. ${listed(adminless)} ${adminless.length === 1 ? 'has' : 'have'} no Project Admin left`;
 	const summary = done.length > 0 ? done.join('; ') : 'they had no access left to end';
 	return happened(provider, `${event.act} ${person}: ${summary}${left}`, `${base} ${person}`);
+}
+
+/**
+ * What people leaving lost in the projects, as clauses: "removed 18 memberships and 2 open
+ * invitations" (then `where`), "ended 3 subscriptions", "took <whom> off 1 other subscription";
+ * only what there was. A library's offboarding and a person's deprovisioning both say it so.
+ */
+function leavingClauses(counts: LeavingCounts, how: { where: string; whom: string }): string[] {
+	const removed = [
+		...some(counts.memberships, countOf(counts.memberships, 'membership')),
+		...some(counts.invitations, countOf(counts.invitations, 'open invitation')),
+		...some(counts.requests, countOf(counts.requests, 'pending request')),
+		...some(counts.handovers, countOf(counts.handovers, 'hand-over request'))
+	];
+	return [
+		...some(removed.length, `removed ${listed(removed)}${how.where}`),
+		...some(
+			counts.subscriptionsEnded,
+			`ended ${countOf(counts.subscriptionsEnded, 'subscription')}`
+		),
+		...some(
+			counts.subscriptionsTrimmed,
+			`took ${how.whom} off ${countOf(counts.subscriptionsTrimmed, 'other subscription')}`
+		)
+	];
+}
+
+/** "Analytics and Loans", or "5 projects" past three. */
+function projectsNamed(projects: ReadonlyArray<{ name: string }>): string {
+	return projects.length <= 3
+		? listed(projects.map((project) => project.name))
+		: countOf(projects.length, 'project');
+}
+
+/** The clause, when there is something to count. */
+function some(count: number, clause: string): string[] {
+	return count > 0 ? [clause] : [];
 }
 
 /** A changed end date: the new day, null when cleared; no change when it stayed as it was. */

@@ -28,22 +28,35 @@ export const InviteLinkCopiedSchema = z.strictObject({
 
 const Count = z.number().int().nonnegative();
 
-/** What an offboarding removed, by kind (src/lib/shared/offboarding.ts). */
-export const OffboardingCountsSchema = z.strictObject({
-	/** People who left with the library (they belong to no other zone of the consortium). */
-	people: Count,
+/** A project an act changed, with its name then (the log outlives a project's name). */
+const ProjectRefSchema = z.strictObject({ id: IdSchema, name: z.string().max(200) });
+
+/**
+ * What people leaving lost across projects, by kind: the same for a library's offboarding and for
+ * one person whose zone's identity provider ended their access (the same planner and apply,
+ * src/lib/shared/offboarding.ts).
+ */
+export const LeavingCountsSchema = z.strictObject({
 	memberships: Count,
 	invitations: Count,
-	/** Access requests closed: by its people, or waiting in its own project. */
+	/** Access requests closed: theirs, or (a library's) waiting in its own project. */
 	requests: Count,
 	/** Hand-over requests between Project Admins closed because one of them left. */
 	handovers: Count,
 	subscriptionsEnded: Count,
-	/** Subscriptions that go on for others, with the library's people taken off them. */
+	/** Subscriptions that go on for others, with the people who left taken off them. */
 	subscriptionsTrimmed: Count,
-	portals: Count,
-	/** Consents its people gave to portals that stay. */
+	/** Consents they gave to portals that stay, withdrawn. */
 	grants: Count
+});
+export type LeavingCounts = z.infer<typeof LeavingCountsSchema>;
+
+/** What an offboarding removed, by kind (src/lib/shared/offboarding.ts). */
+export const OffboardingCountsSchema = z.strictObject({
+	/** People who left with the library (they belong to no other zone of the consortium). */
+	people: Count,
+	...LeavingCountsSchema.shape,
+	portals: Count
 });
 export type OffboardingCounts = z.infer<typeof OffboardingCountsSchema>;
 
@@ -54,8 +67,7 @@ export type OffboardingCounts = z.infer<typeof OffboardingCountsSchema>;
 export const LibraryOffboardedSchema = z.strictObject({
 	kind: z.literal('library-offboarded'),
 	zoneId: IdSchema,
-	/** The projects it changed, with their names then (the log outlives a project's name). */
-	projects: z.array(z.strictObject({ id: IdSchema, name: z.string().max(200) })).max(1000),
+	projects: z.array(ProjectRefSchema).max(1000),
 	...OffboardingCountsSchema.shape
 });
 
@@ -111,8 +123,6 @@ export const IdentityProviderRemovedSchema = z.strictObject({
 export const PROVISIONING_ACTS = ['provisioned', 'deactivated', 'reactivated', 'deleted'] as const;
 export type ProvisioningAct = (typeof PROVISIONING_ACTS)[number];
 
-const ProjectRefSchema = z.strictObject({ id: IdSchema, name: z.string().max(200) });
-
 /**
  * A zone's identity provider provisioned, deactivated, reactivated or deleted one of its people
  * (server/scim/). Deactivating and deleting end their access at once: what went is counted, and
@@ -130,14 +140,7 @@ export const PersonProvisioningSchema = z.strictObject({
 	email: EmailSchema,
 	/** The projects whose memberships, invitations or requests of theirs ended. */
 	projects: z.array(ProjectRefSchema).max(1000),
-	memberships: Count,
-	invitations: Count,
-	requests: Count,
-	handovers: Count,
-	subscriptionsEnded: Count,
-	subscriptionsTrimmed: Count,
-	/** Consents they gave to portals, withdrawn. */
-	grants: Count,
+	...LeavingCountsSchema.shape,
 	/** Sessions ended (embedded ones included); their open connections closed with them. */
 	sessions: Count,
 	/** Projects whose last Project Admin they were: left without one. */
