@@ -19,6 +19,7 @@ import { recordGovernanceEvent } from '../audit/governance';
 import { checkConsortiumOffice } from '../consortium/office';
 import { findZone } from '../consortium/store';
 import type { Db } from '../db/database';
+import { offboardingStates } from '../offboarding/records';
 import { provisioningEnded } from './provisioning';
 import { findScimToken, issueScimToken, revokeScimToken } from './tokens';
 import { provisionedCounts } from './users';
@@ -38,11 +39,14 @@ export function scimOverview(
 	if (!office.ok) return office;
 	const { consortium } = office;
 	const counts = provisionedCounts(db, consortium.id);
+	const offboardings = offboardingStates(db, consortium.id);
 	return succeed({
 		overview: {
 			consortium: { id: consortium.id, name: consortium.name },
 			baseUrl: `${siteUrl}${SCIM_BASE_PATH}`,
-			zones: consortium.zones.map((zone) => zoneSummary(db, zone, counts))
+			zones: consortium.zones.map((zone) =>
+				zoneSummary(db, zone, counts, offboardings.get(zone.id)?.leftAt ?? null)
+			)
 		}
 	});
 }
@@ -65,7 +69,8 @@ export function issueZoneToken(
 	const ended = provisioningEnded(db, { zone, consortium: office.consortium });
 	if (ended) return ended;
 	const issued = issueTokenFor(db, office.consortium, zone, accountId, now);
-	return succeed({ ...issued, zone: zoneSummary(db, zone, provisionedCounts(db, consortiumId)) });
+	const summary = zoneSummary(db, zone, provisionedCounts(db, consortiumId), null);
+	return succeed({ ...issued, zone: summary });
 }
 
 export function revokeZoneToken(
@@ -162,7 +167,8 @@ function zoneIn(consortium: Consortium, zoneId: string): Zone | undefined {
 function zoneSummary(
 	db: Db,
 	zone: Zone,
-	counts: Map<string, { active: number; deactivated: number }>
+	counts: Map<string, { active: number; deactivated: number }>,
+	leftAt: number | null
 ): ScimZone {
 	const token = findScimToken(db, zone.id);
 	const issuer = token?.issuedBy ? findAccountById(db, token.issuedBy) : null;
@@ -177,6 +183,7 @@ function zoneSummary(
 				token.issuedBy === null ? 'the consortium office' : issuer?.name || 'a deleted account',
 			lastUsedAt: token.lastUsedAt
 		},
+		leftAt,
 		active: counts.get(zone.id)?.active ?? 0,
 		deactivated: counts.get(zone.id)?.deactivated ?? 0
 	};

@@ -1,12 +1,14 @@
 /**
  * The provisioning panel on the roster, in Chromium: the consortium office issues Aurora's SCIM
  * token, which is shown once and works; replaces it (the old one stops at once) and revokes it;
- * a person Aurora's identity provider deactivated is marked so on the roster. No serious
+ * a person Aurora's identity provider deactivated is marked so on the roster; once Aurora has
+ * left the consortium, its card says so and offers only to revoke its token. No serious
  * accessibility problem on a desktop or a phone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousViolations, leave, signedInAs, startE2E, type E2E } from '../support/e2e';
 import { ADDRESS, issueZoneToken, newUser, patch, scim, setUpLights } from '../support/scim';
+import { signedIn } from '../support/workflows';
 
 let e2e: E2E;
 const ROSTER = '/consortia/lights/roster';
@@ -88,6 +90,39 @@ describe('the provisioning panel, in Chromium', () => {
 			.filter({ has: page.getByRole('heading', { name: 'Aurora' }) });
 		await expect.poll(() => aurora.innerText()).toContain('1 person active, 1 deactivated');
 		await expectNoSeriousViolations(page, 'the roster on a phone');
+		await leave(nadia);
+	});
+
+	it('says a zone that left provisions nobody, and offers only to revoke its token', async () => {
+		const token = await issueZoneToken(e2e.server, 'aurora');
+		const office = signedIn(e2e.server, 'nadia');
+		const plan = (await office.get('/api/consortia/lights/offboarding/aurora')).body;
+		const left = await office.post('/api/consortia/lights/offboarding/aurora', {
+			fingerprint: plan.fingerprint,
+			confirmation: 'Aurora'
+		});
+		expect(left.status).toBe(200);
+		expect((await listUsers(token)).status).toBe(403);
+
+		const nadia = await signedInAs(e2e, 'nadia', ROSTER);
+		const { page } = nadia;
+		const card = (name: string) =>
+			page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
+		await expect.poll(() => card('Aurora').innerText()).toContain('Left the consortium');
+		expect(await card('Aurora').innerText()).toMatch(
+			/Aurora left the consortium on \d+ \w{3} \d{4}: its identity provider can no longer provision\./
+		);
+		expect(await card('Aurora').innerText()).not.toContain('Token active');
+		expect(await page.getByRole('button', { name: 'Replace the token of Aurora' }).count()).toBe(0);
+		expect(await page.getByRole('button', { name: 'Issue a token for Aurora' }).count()).toBe(0);
+		expect(await card('Borealis').innerText()).not.toContain('Left the consortium');
+		expect(await page.getByRole('button', { name: 'Issue a token for Borealis' }).count()).toBe(1);
+		await expectNoSeriousViolations(page, 'the panel with a zone that left');
+
+		await page.getByRole('button', { name: 'Revoke the token of Aurora' }).click();
+		await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+		await expect.poll(() => card('Aurora').innerText()).toContain('Token\nNone');
+		expect(await page.getByRole('button', { name: /Aurora$/ }).count()).toBe(0);
 		await leave(nadia);
 	});
 });

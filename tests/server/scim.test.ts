@@ -477,6 +477,14 @@ describe('one zone’s token', () => {
 		expect(server.app.db.prepare('SELECT COUNT(*) FROM scim_users').pluck().get()).toBe(1);
 		expect((await signInWithFreshLink(ADDRESS.ivy)).status).toBe(200);
 
+		const zones = (await nadia.get('/api/consortia/lights/scim')).body.zones;
+		expect(
+			zones.map((zone: { id: string; leftAt: number | null }) => [zone.id, zone.leftAt])
+		).toEqual([
+			['nz', null],
+			['aurora', offboarded.body.completedAt],
+			['borealis', null]
+		]);
 		const again = await nadia.post('/api/consortia/lights/scim/zones/aurora/token');
 		expect([again.status, again.body.error.code]).toEqual([403, 'zone-left']);
 		expect((await nadia.post('/api/consortia/lights/scim/zones/borealis/token')).status).toBe(201);

@@ -540,6 +540,11 @@ export const ScimZoneSchema = z.object({
 	emailDomains: z.array(z.string()),
 	/** The zone's provisioning token, null when it has none. */
 	token: ScimTokenInfoSchema.nullable(),
+	/**
+	 * When the zone's library left the consortium (offboarding), null while it is a member: a
+	 * zone that left provisions nobody, its token is refused and no new one is issued.
+	 */
+	leftAt: TimestampSchema.nullable(),
 	/** People its identity provider provisioned, active and deactivated. */
 	active: z.number().int().nonnegative(),
 	deactivated: z.number().int().nonnegative()
