@@ -212,7 +212,8 @@ export function accountNameOf(state: ScimUserState): string {
 	const { givenName, familyName, formatted } = state.name;
 	const parts = [givenName, familyName].filter(Boolean).join(' ');
 	const candidate = state.displayName ?? formatted ?? (parts || state.userName.split('@')[0]!);
-	const parsed = NameSchema.safeParse(candidate.slice(0, 120));
+	// Cut by characters, not UTF-16 units: a unit cut would leave half of an astral character.
+	const parsed = NameSchema.safeParse([...candidate].slice(0, 120).join(''));
 	return parsed.success ? parsed.data : state.userName;
 }
 
