@@ -13,6 +13,8 @@ import { SCIM_URN, type AuditPage } from '../../src/lib/shared';
 import { issueToken } from '../../server/auth/tokens';
 import { setAccountPassword } from '../../server/auth/accounts';
 import { hashPassword } from '../../server/auth/passwords';
+import { createConsortium } from '../../server/consortium/store';
+import { issueTokenByOffice } from '../../server/scim/token-admin';
 import { FAST_PASSWORD_COST } from '../support/auth';
 import { captureLog } from '../support/log';
 import { TestClient } from '../support/client';
@@ -441,6 +443,47 @@ describe('one zone’s token', () => {
 		expect((await scim(server, 'GET', `/Users/${bea.id}`, { token: borealis })).body.active).toBe(
 			true
 		);
+	});
+
+	it('reaches the addresses its zone’s domains claim most specifically, subdomains included', async () => {
+		createConsortium(server.app.db, {
+			id: 'tiers',
+			name: 'Tiers',
+			mode: 'institution-zone',
+			zones: [
+				{
+					id: 'tier-office',
+					kind: 'network',
+					name: 'Tier Office',
+					emailDomains: ['tiers.example']
+				},
+				{
+					id: 'tier-lib',
+					kind: 'institution',
+					name: 'Tier Library',
+					emailDomains: ['lib.tiers.example']
+				}
+			]
+		});
+		const tokenOf = (zoneId: string) => {
+			const issued = issueTokenByOffice(server.app.db, zoneId, Date.now());
+			if (!issued.ok) throw new Error(issued.message);
+			return issued.token;
+		};
+		const office = tokenOf('tier-office');
+		const library = tokenOf('tier-lib');
+		const create = async (token: string, userName: string) =>
+			(await scim(server, 'POST', '/Users', { token, body: newUser(userName) })).status;
+		expect(await create(office, 'a@tiers.example')).toBe(201);
+		expect(await create(office, 'b@mail.tiers.example')).toBe(201);
+		expect(await create(office, 'c@lib.tiers.example')).toBe(400);
+		expect(await create(office, 'd@mail.lib.tiers.example')).toBe(400);
+		expect(await create(office, ADDRESS.ian)).toBe(400);
+		expect(await create(library, 'c@lib.tiers.example')).toBe(201);
+		expect(await create(library, 'd@mail.lib.tiers.example')).toBe(201);
+		expect(await create(library, 'e@tiers.example')).toBe(400);
+		expect(await create(library, 'f@xlib.tiers.example')).toBe(400);
+		expect(await create(library, 'g@lib.tiers.example.evil')).toBe(400);
 	});
 
 	it('stops working when its library leaves the consortium, and no new one is issued', async () => {
