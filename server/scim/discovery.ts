@@ -48,6 +48,7 @@ const attribute = (
 		multiValued: boolean;
 		mutability: string;
 		uniqueness: string;
+		caseExact: boolean;
 		subAttributes: unknown[];
 	}> = {}
 ) => ({
@@ -56,7 +57,7 @@ const attribute = (
 	multiValued: options.multiValued ?? false,
 	description,
 	required: options.required ?? false,
-	caseExact: false,
+	caseExact: options.caseExact ?? false,
 	mutability: options.mutability ?? 'readWrite',
 	returned: 'default',
 	uniqueness: options.uniqueness ?? 'none',
@@ -86,7 +87,7 @@ export function userSchema(baseUrl: string) {
 			attribute('active', 'False: the person cannot sign in and has lost every membership', {
 				type: 'boolean'
 			}),
-			attribute('externalId', 'The identity provider’s own identifier'),
+			attribute('externalId', 'The identity provider’s own identifier', { caseExact: true }),
 			attribute('emails', 'The address, as userName (read only)', {
 				type: 'complex',
 				multiValued: true,

@@ -657,6 +657,20 @@ describe('mistakes', () => {
 		expect(
 			schemas.body.Resources[0].attributes.map((attribute: { name: string }) => attribute.name)
 		).toEqual(['userName', 'name', 'displayName', 'active', 'externalId', 'emails']);
+		// A filter compares as the schema says: userName without regard to case, externalId exactly.
+		const caseExact = Object.fromEntries(
+			schemas.body.Resources[0].attributes.map(
+				(attribute: { name: string; caseExact: boolean }) => [attribute.name, attribute.caseExact]
+			)
+		);
+		expect([caseExact.userName, caseExact.externalId]).toEqual([false, true]);
+		await scim(server, 'POST', '/Users', { token, body: newUser('ada@aurora.example.edu') });
+		const found = async (filter: string) =>
+			(await scim(server, 'GET', `/Users?filter=${encodeURIComponent(filter)}`, { token })).body
+				.totalResults;
+		expect(await found('userName eq "ADA@aurora.example.edu"')).toBe(1);
+		expect(await found('externalId eq "ext-ada@aurora.example.edu"')).toBe(1);
+		expect(await found('externalId eq "EXT-ada@aurora.example.edu"')).toBe(0);
 		expect((await scim(server, 'GET', `/Schemas/${SCIM_URN.user}`, { token })).status).toBe(200);
 		expectScimError(await scim(server, 'GET', '/ServiceProviderConfig'), 401);
 	});
