@@ -385,11 +385,15 @@ const NAMED_TWICE = fc.oneof(
 
 describe('a body naming one attribute twice, in two spellings', () => {
 	it('is refused, and nothing changes: attribute names are compared without regard to case', async () => {
-		const before = (await scim(server, 'GET', `/Users/${knownIds[0]}`, { token })).body;
+		// A User of its own: the random requests above may have deleted the known ones.
+		const { id } = (
+			await scim(server, 'POST', '/Users', { token, body: newUser('target@aurora.example.edu') })
+		).body;
+		const before = (await scim(server, 'GET', `/Users/${id}`, { token })).body;
 		const total = (await scim(server, 'GET', '/Users?count=0', { token })).body.totalResults;
 		await fc.assert(
 			fc.asyncProperty(NAMED_TWICE, async ({ method, path, body }) => {
-				const answer = await scim(server, method, path.replace('KNOWN0', knownIds[0]!), {
+				const answer = await scim(server, method, path.replace('KNOWN0', id), {
 					token,
 					body
 				});
@@ -398,7 +402,49 @@ describe('a body naming one attribute twice, in two spellings', () => {
 			}),
 			{ numRuns: Math.ceil(RUNS / 4), seed: SEED }
 		);
-		expect((await scim(server, 'GET', `/Users/${knownIds[0]}`, { token })).body).toEqual(before);
+		expect((await scim(server, 'GET', `/Users/${id}`, { token })).body).toEqual(before);
 		expect((await scim(server, 'GET', '/Users?count=0', { token })).body.totalResults).toBe(total);
+	});
+});
+
+/** JSON nested `depth` deep, as arrays or objects, within the body limit. */
+const NESTED = fc
+	.tuple(fc.integer({ min: 100, max: 10_000 }), fc.boolean())
+	.map(([depth, arrays]) =>
+		arrays
+			? `${'['.repeat(depth)}${']'.repeat(depth)}`
+			: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
+	);
+
+describe('deeply nested JSON', () => {
+	it('is answered with a SCIM response wherever it is, and the server keeps serving', async () => {
+		const { id } = (
+			await scim(server, 'POST', '/Users', { token, body: newUser('nested@aurora.example.edu') })
+		).body;
+		await fc.assert(
+			fc.asyncProperty(
+				NESTED,
+				fc.constantFrom('userName', 'name', 'emails', 'active', 'x', 'Operations', 'value'),
+				async (nested, attribute) => {
+					const patching = attribute === 'Operations' || attribute === 'value';
+					const raw = patching
+						? attribute === 'Operations'
+							? `{"schemas":["${SCIM_URN.patchOp}"],"Operations":${nested}}`
+							: `{"schemas":["${SCIM_URN.patchOp}"],"Operations":[{"op":"replace","value":${nested}}]}`
+						: `{"schemas":["${SCIM_URN.user}"],"userName":"deep@aurora.example.edu","${attribute}":${nested}}`;
+					const answer = await scim(
+						server,
+						patching ? 'PATCH' : 'POST',
+						patching ? `/Users/${id}` : '/Users',
+						{ token, raw }
+					);
+					expect(answer.status).toBeLessThan(500);
+					if (answer.status >= 400) expect(answer.body.schemas).toEqual([SCIM_URN.error]);
+				}
+			),
+			{ numRuns: Math.ceil(RUNS / 6), seed: SEED }
+		);
+		expect((await scim(server, 'GET', `/Users/${id}`, { token })).status).toBe(200);
+		expect(uncaught).toEqual([]);
 	});
 });
