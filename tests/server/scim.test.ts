@@ -641,6 +641,23 @@ describe('mistakes', () => {
 		expect((await scim(server, 'GET', '/Users', { token })).body.totalResults).toBe(0);
 	});
 
+	it('take the Bearer scheme in any case, and the token only as it was issued', async () => {
+		const raw = (authorization: string) =>
+			fetch(`${server.url}/scim/v2/Users`, { headers: { authorization } });
+		expect((await raw(`bearer ${token}`)).status).toBe(200);
+		expect((await raw(`BEARER   ${token}`)).status).toBe(200);
+		const [id, secret] = token.slice('scim_'.length).split('.') as [string, string];
+		const wrongSecret = `scim_${id}.${secret.replace(/^./, (first) => (first === 'a' ? 'b' : 'a'))}`;
+		for (const presented of [
+			wrongSecret,
+			token.toUpperCase(),
+			`${token}x`,
+			`scim_${secret}.${id}`,
+			token.replace('scim_', 'SCIM_')
+		])
+			expectScimError(await scim(server, 'GET', '/Users', { token: presented }), 401);
+	});
+
 	it('describe the service in its discovery documents', async () => {
 		const config = await scim(server, 'GET', '/ServiceProviderConfig', { token });
 		expect(config.body).toMatchObject({
