@@ -19,7 +19,9 @@ import {
 	rootSpec,
 	type AuditFacts,
 	type AuditNames,
-	type DocumentKind
+	type DocumentKind,
+	type LeavingCounts,
+	type PersonProvisioning
 } from '../../src/lib/shared';
 import { INVITE, VALID_ENTRIES } from '../support/entry-fixtures';
 
@@ -167,7 +169,8 @@ describe('the sentence of an audit entry', () => {
 	});
 
 	it('says what a zone’s identity provider did to a person, and what their access lost', () => {
-		const nothing = {
+		const nothing: LeavingCounts &
+			Pick<PersonProvisioning, 'projects' | 'sessions' | 'withoutAdmin'> = {
 			projects: [],
 			memberships: 0,
 			invitations: 0,
