@@ -46,6 +46,12 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 		);
 	}
 	if (!(error instanceof Error)) return refused('its answer could not be read');
+	if (timedOut(error)) {
+		return fail(
+			'identity-provider-unreachable',
+			`The identity provider at ${issuer} did not answer in time. Try again in a moment; if it keeps happening, tell your library's identity administrator.`
+		);
+	}
 	if (isUnreachable(error)) {
 		return fail(
 			'identity-provider-unreachable',
@@ -57,12 +63,6 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 	const inner = coded.cause instanceof Error ? (coded.cause as CodedError) : coded;
 	const claim = factOf(inner, 'claim') ?? factOf(coded, 'claim');
 	switch (coded.code) {
-		case 'OAUTH_TIMEOUT':
-		case 'OAUTH_ABORT':
-			return fail(
-				'identity-provider-unreachable',
-				`The identity provider at ${issuer} did not answer in time. Try again in a moment; if it keeps happening, tell your library's identity administrator.`
-			);
 		case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED': {
 			const named = (coded.cause as { body?: { issuer?: unknown } } | undefined)?.body?.issuer;
 			return fail(
@@ -109,18 +109,30 @@ function refused(why: string): ProviderFailure {
 	);
 }
 
-/** The provider did not answer: refused connection, unknown host, timeout. */
-function isUnreachable(error: Error): boolean {
+/**
+ * The provider did not answer within the console's wait: openid-client's OAUTH_TIMEOUT, whose
+ * cause is the fetch's TimeoutError (a DOMException, whose numeric `code` says nothing to a person).
+ */
+function timedOut(error: Error): boolean {
+	const { code } = error as CodedError;
 	return (
 		error.name === 'TimeoutError' ||
 		error.name === 'AbortError' ||
+		code === 'OAUTH_TIMEOUT' ||
+		code === 'OAUTH_ABORT' ||
+		(error.cause instanceof Error && timedOut(error.cause))
+	);
+}
+
+/** The provider could not be reached: refused connection, unknown host, reset. */
+function isUnreachable(error: Error): boolean {
+	return (
 		(error instanceof TypeError && error.message === 'fetch failed') ||
 		(error.cause instanceof Error && isUnreachable(error.cause))
 	);
 }
 
 function reachProblem(error: Error): string {
-	if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'no answer in time';
 	const cause = error.cause as { code?: string; message?: string } | undefined;
 	return cause?.code ?? cause?.message ?? error.message;
 }

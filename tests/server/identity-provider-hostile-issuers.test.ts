@@ -1,0 +1,223 @@
+/**
+ * Setting up a zone's identity provider against issuers that misbehave, and by people who may not:
+ * an issuer that redirects, never answers, answers without end, or sends the client secret's way
+ * to plain http elsewhere; callers who are not the consortium office. Each is refused with its
+ * reason, nothing is stored, and the client secret appears in no answer, log line or audit entry.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IDENTITY_PROVIDER_CALLBACK_PATH } from '../../src/lib/shared';
+import { createConsortium } from '../../server/consortium/store';
+import { describeProviderError } from '../../server/identity/provider-errors';
+import { findZoneProvider } from '../../server/identity/providers';
+import { createTestAccount, startAuthServer } from '../support/auth';
+import { TestClient } from '../support/client';
+import { startCraftedProvider, type CraftedProvider } from '../support/crafted-provider';
+import {
+	signInAtProvider,
+	startIdentityProvider,
+	type TestIdentityProvider
+} from '../support/identity-provider';
+import { captureLog, type CapturedLog } from '../support/log';
+import type { TestServer } from '../support/server';
+import { setUpProject } from '../support/sync';
+import { signedIn } from '../support/workflows';
+
+let server: TestServer;
+let consortiumId: string;
+let logged: CapturedLog;
+
+beforeEach(async () => {
+	logged = captureLog('json', 'trace');
+	server = await startAuthServer({ log: logged.log });
+	setUpProject(server, 'institution-zone', [
+		{ accountId: 'ada', role: 'admin', zone: 'nz' },
+		{ accountId: 'nils', role: 'analyst', zone: 'nz' },
+		{ accountId: 'iris', role: 'admin', zone: 'aurora' }
+	]);
+	consortiumId = server.app.db
+		.prepare("SELECT consortium_id FROM zones WHERE id = 'aurora'")
+		.pluck()
+		.get() as string;
+});
+
+afterEach(() => server.close());
+
+const zonePath = (zoneId: string, consortium = consortiumId) =>
+	`/api/consortia/${consortium}/identity/zones/${zoneId}`;
+
+function providerInput(issuer: string, changes: Record<string, unknown> = {}) {
+	return {
+		issuer,
+		clientId: 'console',
+		clientSecret: 'the-client-secret',
+		emailDomains: ['aurora.example.edu'],
+		required: false,
+		allowNewAccounts: false,
+		...changes
+	};
+}
+
+/** An issuer on 127.0.0.1 that answers every request with `answer`. */
+async function startScriptedIssuer(
+	answer: (request: IncomingMessage, response: ServerResponse, issuer: string) => void
+): Promise<{ issuer: string; stop(): Promise<void> }> {
+	const issuerServer = createServer();
+	await new Promise<void>((resolve) => issuerServer.listen(0, '127.0.0.1', resolve));
+	const issuer = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+	issuerServer.on('request', (request, response) => answer(request, response, issuer));
+	return {
+		issuer,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				issuerServer.closeAllConnections();
+				issuerServer.close(() => resolve());
+			})
+	};
+}
+
+describe('who may set a zone’s identity provider up', () => {
+	let crafted: CraftedProvider;
+
+	beforeEach(async () => {
+		crafted = await startCraftedProvider();
+	});
+
+	afterEach(() => crafted.stop());
+
+	it('refuses everyone but the Network Zone’s Project Admins, saying why, and stores nothing', async () => {
+		const input = providerInput(crafted.issuer, {
+			clientId: crafted.clientId,
+			clientSecret: crafted.clientSecret
+		});
+		const officeOnly = "Only the Network Zone's Project Admins can set up identity providers.";
+		const callers: Array<[string, TestClient, number, string, string]> = [
+			['nobody', new TestClient(server), 401, 'unauthenticated', 'Sign in to continue.'],
+			[
+				'an Analyst of the Network Zone',
+				signedIn(server, 'nils'),
+				403,
+				'not-network-zone-admin',
+				officeOnly
+			],
+			[
+				'a Project Admin of an Institution Zone',
+				signedIn(server, 'iris'),
+				403,
+				'not-network-zone-admin',
+				officeOnly
+			]
+		];
+		for (const [who, client, status, code, message] of callers) {
+			for (const answer of [
+				await client.get(`/api/consortia/${consortiumId}/identity`),
+				await client.post(zonePath('aurora'), input),
+				await client.delete(zonePath('aurora'))
+			]) {
+				expect(answer.status, who).toBe(status);
+				expect(answer.body.error, who).toEqual({ code, message });
+			}
+		}
+		expect(findZoneProvider(server.app.db, 'aurora')).toBeNull();
+		expect(crafted.tokenRequests).toEqual([]);
+	});
+
+	it('refuses the office a zone of another consortium', async () => {
+		createConsortium(server.app.db, {
+			name: 'Elsewhere',
+			mode: 'institution-zone',
+			zones: [
+				{ id: 'else-nz', kind: 'network', name: 'Elsewhere Office' },
+				{ id: 'else-lib', kind: 'institution', name: 'Else', emailDomains: ['else.example.edu'] }
+			]
+		});
+		const refused = await signedIn(server, 'ada').post(
+			zonePath('else-lib'),
+			providerInput(crafted.issuer, { emailDomains: ['else.example.edu'] })
+		);
+		expect(refused.status).toBe(404);
+		expect(refused.body.error).toMatchObject({
+			code: 'zone-not-found',
+			message: 'There is no such zone in this consortium.'
+		});
+		expect(findZoneProvider(server.app.db, 'else-lib')).toBeNull();
+	});
+});
+
+describe('the client secret', () => {
+	let idp: TestIdentityProvider;
+
+	beforeEach(async () => {
+		idp = await startIdentityProvider({
+			redirectUri: `${server.url}${IDENTITY_PROVIDER_CALLBACK_PATH}`,
+			people: { ines: { email: 'ines@aurora.example.edu', email_verified: true } }
+		});
+		await createTestAccount(server, { email: 'ines@aurora.example.edu' });
+	});
+
+	afterEach(() => idp.stop());
+
+	it('is in no answer, log line or audit entry, through setting up, signing in and failing', async () => {
+		const ada = signedIn(server, 'ada');
+		const client = { clientId: idp.clientId, clientSecret: idp.clientSecret };
+		const answers = [
+			await ada.post(zonePath('aurora'), providerInput(`${idp.issuer}/wrong`, client)),
+			await ada.post(zonePath('aurora'), providerInput(idp.issuer, client)),
+			await ada.post(
+				zonePath('aurora'),
+				providerInput(idp.issuer, { ...client, clientSecret: undefined, required: true })
+			),
+			await ada.get(`/api/consortia/${consortiumId}/identity`)
+		];
+		const browser = new TestClient(server);
+		for (const tamper of [false, true]) {
+			const started = await browser.post('/api/auth/sign-in/start', {
+				email: 'ines@aurora.example.edu'
+			});
+			answers.push(started);
+			const back = await signInAtProvider(
+				started.body.authorizationUrl,
+				'ines',
+				`${server.url}${IDENTITY_PROVIDER_CALLBACK_PATH}`
+			);
+			if (tamper) back.searchParams.set('code', 'not-the-code');
+			answers.push(
+				await browser.post('/api/auth/identity-provider/callback', { query: back.search })
+			);
+		}
+		expect(answers.map((answer) => answer.status)).toEqual([
+			400, 200, 200, 200, 200, 200, 200, 401
+		]);
+		answers.push(await ada.get(`/api/consortia/${consortiumId}/audit`));
+		expect(answers.at(-1)!.body.entries.length).toBeGreaterThan(0);
+		for (const answer of answers)
+			expect(JSON.stringify(answer.body)).not.toContain(idp.clientSecret);
+		expect(logged.entries().length).toBeGreaterThan(0);
+		expect(logged.text()).not.toContain(idp.clientSecret);
+	});
+});
+
+describe('an issuer that misbehaves', () => {
+	it('that never answers is said not to have answered in time', async () => {
+		const silent = await startScriptedIssuer(() => undefined);
+		try {
+			// The console waits 10 seconds (PROVIDER_TIMEOUT_SECONDS); openid-client throws the same
+			// error after a shorter wait, which is what is described here.
+			const error: unknown = await oidc
+				.discovery(new URL(silent.issuer), 'console', undefined, oidc.None(), {
+					timeout: 0.2,
+					execute: [oidc.allowInsecureRequests]
+				})
+				.catch((thrown: unknown) => thrown);
+			expect(describeProviderError(error, silent.issuer)).toEqual({
+				ok: false,
+				code: 'identity-provider-unreachable',
+				message: `The identity provider at ${silent.issuer} did not answer in time. Try again in a moment; if it keeps happening, tell your library's identity administrator.`
+			});
+		} finally {
+			await silent.stop();
+		}
+	});
+});
