@@ -78,6 +78,25 @@ async function startScriptedIssuer(
 	};
 }
 
+/** A discovery document good in every way but `changes`. */
+function discoveryDocument(issuer: string, changes: Record<string, unknown> = {}) {
+	return {
+		issuer,
+		authorization_endpoint: `${issuer}/authorize`,
+		token_endpoint: `${issuer}/token`,
+		jwks_uri: `${issuer}/jwks`,
+		response_types_supported: ['code'],
+		subject_types_supported: ['public'],
+		id_token_signing_alg_values_supported: ['RS256'],
+		...changes
+	};
+}
+
+function json(response: ServerResponse, body: unknown): void {
+	response.writeHead(200, { 'content-type': 'application/json' });
+	response.end(JSON.stringify(body));
+}
+
 describe('who may set a zone’s identity provider up', () => {
 	let crafted: CraftedProvider;
 
@@ -219,5 +238,37 @@ describe('an issuer that misbehaves', () => {
 		} finally {
 			await silent.stop();
 		}
+	});
+
+	it('that sends the console to plain http elsewhere is refused, storing nothing', async () => {
+		const elsewhere = 'http://192.0.2.1';
+		const cases: Array<[Record<string, string>, string]> = [
+			[{ token_endpoint: `${elsewhere}/token` }, `token_endpoint ${elsewhere}/token`],
+			[{ jwks_uri: `${elsewhere}/jwks` }, `jwks_uri ${elsewhere}/jwks`],
+			[{ userinfo_endpoint: `${elsewhere}/me` }, `userinfo_endpoint ${elsewhere}/me`],
+			[
+				{ authorization_endpoint: `${elsewhere}/authorize` },
+				`authorization_endpoint ${elsewhere}/authorize`
+			]
+		];
+		for (const [changes, named] of cases) {
+			const issuer = await startScriptedIssuer((_, response, self) =>
+				json(response, discoveryDocument(self, changes))
+			);
+			try {
+				const refused = await signedIn(server, 'ada').post(
+					zonePath('aurora'),
+					providerInput(issuer.issuer)
+				);
+				expect(refused.status, named).toBe(400);
+				expect(refused.body.error.code).toBe('identity-provider-unusable');
+				expect(refused.body.error.fields.issuer[0]).toContain(
+					`sends the console to plain http elsewhere (${named})`
+				);
+			} finally {
+				await issuer.stop();
+			}
+		}
+		expect(findZoneProvider(server.app.db, 'aurora')).toBeNull();
 	});
 });

@@ -44,7 +44,7 @@ export const IssuerSchema = z
 			});
 			return z.NEVER;
 		}
-		if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+		if (!isSafeProviderUrl(url)) {
 			ctx.addIssue({
 				code: 'custom',
 				message: 'Use https:// (http:// only for a provider on this machine)'
@@ -53,6 +53,15 @@ export const IssuerSchema = z
 		}
 		return value;
 	});
+
+/**
+ * Whether the console may talk to a provider at this URL: over https, or plain http on this
+ * machine. The issuer and every endpoint its discovery document names are held to it, so that a
+ * provider on this machine cannot send the client secret to plain http elsewhere.
+ */
+export function isSafeProviderUrl(url: URL): boolean {
+	return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+}
 
 /** Whether the console may talk plain http to this issuer: only on this machine. */
 export function isLoopbackIssuer(issuer: string): boolean {
