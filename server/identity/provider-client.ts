@@ -13,6 +13,7 @@ import * as oidc from 'openid-client';
 import { isLoopbackIssuer, isSafeProviderUrl } from '../../src/lib/shared/identity-provider';
 import { fail, succeed, type Outcome } from '../../src/lib/shared/outcome';
 import { describeProviderError, type ProviderFailure } from './provider-errors';
+import { fetchFromProvider } from './provider-fetch';
 import { secretContext, type StoredProvider } from './providers';
 import type { SecretBox } from './secret-box';
 
@@ -50,6 +51,8 @@ export async function discoverProvider(
 			oidc.ClientSecretBasic(credentials.clientSecret),
 			{
 				timeout: PROVIDER_TIMEOUT_SECONDS,
+				// Kept in the configuration: every later request to the provider is bounded too.
+				[oidc.customFetch]: fetchFromProvider,
 				execute: [
 					oidc.enableNonRepudiationChecks,
 					// Plain http only for a provider on this machine (IssuerSchema allows no other).

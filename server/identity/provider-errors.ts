@@ -6,6 +6,7 @@
  */
 import * as oidc from 'openid-client';
 import { fail, type Failure } from '../../src/lib/shared/outcome';
+import { MAX_PROVIDER_ANSWER_MIB, ProviderAnswerTooLarge } from './provider-fetch';
 
 export type ProviderFailure = Failure<
 	| 'identity-provider-unreachable'
@@ -46,6 +47,12 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 		);
 	}
 	if (!(error instanceof Error)) return refused('its answer could not be read');
+	if (tooLarge(error)) {
+		return fail(
+			'identity-provider-unusable',
+			`The provider at ${issuer} answered with more than ${MAX_PROVIDER_ANSWER_MIB} MiB, more than any OpenID Connect answer needs: check the issuer URL, or tell your library's identity administrator.`
+		);
+	}
 	if (timedOut(error)) {
 		return fail(
 			'identity-provider-unreachable',
@@ -106,6 +113,14 @@ function refused(why: string): ProviderFailure {
 	return fail(
 		'identity-provider-answer-refused',
 		`The sign-in was refused: ${why}. Try again; if it keeps happening, tell your library's identity administrator.`
+	);
+}
+
+/** openid-client wraps what the fetch threw. */
+function tooLarge(error: Error): boolean {
+	return (
+		error instanceof ProviderAnswerTooLarge ||
+		(error.cause instanceof Error && tooLarge(error.cause))
 	);
 }
 

@@ -271,4 +271,65 @@ describe('an issuer that misbehaves', () => {
 		}
 		expect(findZoneProvider(server.app.db, 'aurora')).toBeNull();
 	});
+
+	it('that answers without end is read no further than 1 MiB, and refused', async () => {
+		const endless = (response: ServerResponse) => {
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.write(`{"pad":"`);
+			const more = () => {
+				if (!response.destroyed) response.write('x'.repeat(64 * 1024), () => setImmediate(more));
+			};
+			more();
+		};
+		const answers: Array<(response: ServerResponse, self: string) => void> = [
+			(response, self) =>
+				json(response, discoveryDocument(self, { pad: 'x'.repeat(2 * 1024 * 1024) })),
+			(response) => endless(response)
+		];
+		for (const answer of answers) {
+			const issuer = await startScriptedIssuer((_, response, self) => answer(response, self));
+			try {
+				const refused = await signedIn(server, 'ada').post(
+					zonePath('aurora'),
+					providerInput(issuer.issuer)
+				);
+				expect(refused.status).toBe(400);
+				expect(refused.body.error).toMatchObject({
+					code: 'identity-provider-unusable',
+					message: `The provider at ${issuer.issuer} answered with more than 1 MiB, more than any OpenID Connect answer needs: check the issuer URL, or tell your library's identity administrator.`
+				});
+			} finally {
+				await issuer.stop();
+			}
+		}
+		expect(findZoneProvider(server.app.db, 'aurora')).toBeNull();
+	});
+
+	it('whose token endpoint answers without end is refused at sign-in, signing nobody in', async () => {
+		const issuer = await startScriptedIssuer((request, response, self) => {
+			if (request.url === '/.well-known/openid-configuration')
+				return json(response, discoveryDocument(self));
+			json(response, { access_token: 'x'.repeat(2 * 1024 * 1024), token_type: 'Bearer' });
+		});
+		try {
+			const set = await signedIn(server, 'ada').post(
+				zonePath('aurora'),
+				providerInput(issuer.issuer)
+			);
+			expect(set.status).toBe(200);
+			const browser = new TestClient(server);
+			const started = await browser.post('/api/auth/sign-in/start', {
+				email: 'ines@aurora.example.edu'
+			});
+			const state = new URL(started.body.authorizationUrl).searchParams.get('state')!;
+			const refused = await browser.post('/api/auth/identity-provider/callback', {
+				query: new URLSearchParams({ code: 'a-code', state }).toString()
+			});
+			expect(refused.status).toBe(400);
+			expect(refused.body.error.message).toContain('answered with more than 1 MiB');
+			expect((await browser.get('/api/auth/session')).status).toBe(401);
+		} finally {
+			await issuer.stop();
+		}
+	});
 });
