@@ -79,6 +79,8 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 		}
 		case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
 		case 'OAUTH_RESPONSE_IS_NOT_JSON':
+			if (coded.cause instanceof Response) return unexpectedAnswer(coded.cause, issuer);
+		// falls through
 		case 'OAUTH_INVALID_SERVER_METADATA':
 			if (!claim) {
 				return fail(
@@ -101,6 +103,43 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 	if (/"alg"|JWS algorithm/i.test(inner.message))
 		return refused('its ID token is unsigned or signed in a way the console does not accept');
 	return refused(`its answer did not pass the console's checks (${inner.message})`);
+}
+
+/**
+ * An answer of another status or type than the one asked for. From the discovery document's
+ * address, the issuer is wrong (a redirect is named: the console follows none, and the issuer
+ * must be the provider's own identifier anyway); from another endpoint, during a sign-in, the
+ * provider failed this sign-in, and the person is told so, not to check an issuer URL.
+ */
+function unexpectedAnswer(answer: Response, issuer: string): ProviderFailure {
+	const status = `${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}`;
+	const what =
+		answer.status === 200
+			? `${answer.headers.get('content-type') ?? 'no content type'}, not JSON`
+			: status;
+	if (answer.url.endsWith('/.well-known/openid-configuration')) {
+		const location = answer.headers.get('location');
+		if (
+			answer.status >= 300 &&
+			answer.status < 400 &&
+			location &&
+			URL.canParse(location, answer.url)
+		)
+			return fail(
+				'identity-provider-unusable',
+				`${issuer}'s discovery document redirects to ${new URL(location, answer.url).href}: the console follows no redirects, so enter the issuer exactly as the provider names itself.`
+			);
+		return fail(
+			'identity-provider-unusable',
+			`${issuer} has no OpenID Connect discovery document (it answered ${what}): check the issuer URL.`
+		);
+	}
+	if (answer.status >= 500)
+		return fail(
+			'identity-provider-unreachable',
+			`The identity provider at ${issuer} failed to answer (${status} from ${answer.url}). Try again in a moment; if it keeps happening, tell your library's identity administrator.`
+		);
+	return refused(`the provider answered ${what} from ${answer.url}`);
 }
 
 function factOf(error: CodedError, fact: string): string | undefined {

@@ -36,9 +36,11 @@ export const fetchFromProvider: CustomFetch = async (url, options) => {
 		chunks.push(chunk);
 	}
 	const { status, statusText, headers } = response;
-	return new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
+	const read = new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
 		status,
 		statusText,
 		headers
 	});
+	// Where it came from, for the sentence that says what went wrong (provider-errors.ts).
+	return Object.defineProperty(read, 'url', { value: response.url });
 };

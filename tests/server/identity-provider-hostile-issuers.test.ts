@@ -332,4 +332,58 @@ describe('an issuer that misbehaves', () => {
 			await issuer.stop();
 		}
 	});
+
+	it('that redirects is refused, naming where to', async () => {
+		const issuer = await startScriptedIssuer((_, response, self) => {
+			response.writeHead(302, {
+				location: `${self}/realms/staff/.well-known/openid-configuration`
+			});
+			response.end();
+		});
+		try {
+			const refused = await signedIn(server, 'ada').post(
+				zonePath('aurora'),
+				providerInput(issuer.issuer)
+			);
+			expect(refused.status).toBe(400);
+			expect(refused.body.error).toMatchObject({
+				code: 'identity-provider-unusable',
+				message: `${issuer.issuer}'s discovery document redirects to ${issuer.issuer}/realms/staff/.well-known/openid-configuration: the console follows no redirects, so enter the issuer exactly as the provider names itself.`
+			});
+		} finally {
+			await issuer.stop();
+		}
+		expect(findZoneProvider(server.app.db, 'aurora')).toBeNull();
+	});
+
+	it('whose token endpoint fails is said to have failed, not to lack a discovery document', async () => {
+		const issuer = await startScriptedIssuer((request, response, self) => {
+			if (request.url === '/.well-known/openid-configuration')
+				return json(response, discoveryDocument(self));
+			response.writeHead(502, { 'content-type': 'text/html' });
+			response.end('<h1>Bad gateway</h1>');
+		});
+		try {
+			const set = await signedIn(server, 'ada').post(
+				zonePath('aurora'),
+				providerInput(issuer.issuer)
+			);
+			expect(set.status).toBe(200);
+			const browser = new TestClient(server);
+			const started = await browser.post('/api/auth/sign-in/start', {
+				email: 'ines@aurora.example.edu'
+			});
+			const state = new URL(started.body.authorizationUrl).searchParams.get('state')!;
+			const failed = await browser.post('/api/auth/identity-provider/callback', {
+				query: new URLSearchParams({ code: 'a-code', state }).toString()
+			});
+			expect(failed.status).toBe(502);
+			expect(failed.body.error).toMatchObject({
+				code: 'identity-provider-unreachable',
+				message: `The identity provider at ${issuer.issuer} failed to answer (502 Bad Gateway from ${issuer.issuer}/token). Try again in a moment; if it keeps happening, tell your library's identity administrator.`
+			});
+		} finally {
+			await issuer.stop();
+		}
+	});
 });
