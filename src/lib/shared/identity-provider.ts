@@ -134,13 +134,21 @@ export type ConsortiumIdentity = z.infer<typeof ConsortiumIdentitySchema>;
 // ---- signing in --------------------------------------------------------------------------------
 
 /** A path of the console to return to after signing in; anything else is ignored. */
-export const NextPathSchema = z
-	.string()
-	.max(2000)
-	.refine(
-		(path) => path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\'),
-		'A path on this site'
-	);
+export const NextPathSchema = z.string().max(2000).refine(isPathOnThisSite, 'A path on this site');
+
+/**
+ * Whether a browser sent to `path` stays on this site. Read as a browser reads it, not by its
+ * first characters: a browser takes "\" for "/" and drops tabs and newlines, so "/\t/evil.example"
+ * is "//evil.example", another site.
+ */
+function isPathOnThisSite(path: string): boolean {
+	const here = 'https://console.invalid';
+	try {
+		return path.startsWith('/') && new URL(path, here).origin === here;
+	} catch {
+		return false;
+	}
+}
 
 export const SignInStartRequestSchema = z.object({
 	email: EmailSchema,
