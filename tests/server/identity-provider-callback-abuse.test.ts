@@ -6,6 +6,7 @@
  * answers a sign-in without a login page) where many answers are needed.
  */
 import fc from 'fast-check';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IDENTITY_PROVIDER_CALLBACK_PATH, zonesClaimingEmail } from '../../src/lib/shared';
 import { createConsortium } from '../../server/consortium/store';
@@ -246,6 +247,55 @@ describe('the callback, with mangled answers', () => {
 			`{"query":${JSON.stringify(query)},"extra":${nested}}`
 		);
 		expect(answer.status).toBe(200);
+	});
+});
+
+describe('the browser’s binding to its sign-in, over HTTPS', () => {
+	it('is a __Host- cookie for this site only, and the callback reads no other', async () => {
+		const site = 'https://console.example.org';
+		const secure = await startAuthServer({ config: { publicUrl: site } });
+		const crafted = await startCraftedProvider();
+		try {
+			setUpProject(secure, 'institution-zone', []);
+			await createTestAccount(secure, { email: 'ines@aurora.example.edu' });
+			saveProvider(secure.app.db, new SecretBox(secure.app.config.identitySecretKey), {
+				zoneId: 'aurora',
+				issuer: crafted.issuer,
+				clientId: crafted.clientId,
+				clientSecret: crafted.clientSecret,
+				emailDomains: ['aurora.example.edu'],
+				required: false,
+				allowNewAccounts: false,
+				updatedBy: null,
+				at: Date.now()
+			});
+			const { port } = secure.app.server.address() as AddressInfo;
+			const browser = (cookie?: string) => {
+				const client = new TestClient(secure, {
+					origin: site,
+					baseUrl: `http://127.0.0.1:${port}`
+				});
+				if (cookie) client.cookies.set('sign-in-flow', cookie);
+				return client;
+			};
+			const owner = browser();
+			const started = await owner.post('/api/auth/sign-in/start', {
+				email: 'ines@aurora.example.edu'
+			});
+			expect(started.headers.getSetCookie()).toEqual([
+				expect.stringMatching(
+					/^__Host-sign-in-flow=[a-z2-7]{32}; HttpOnly; SameSite=Lax; Path=\/; Secure; Max-Age=600$/
+				)
+			]);
+			const query = crafted.callbackQuery(started.body.authorizationUrl);
+			// The same value under the plain name (which a sibling subdomain could set) is not it.
+			const planted = browser(owner.cookies.get('__Host-sign-in-flow'));
+			expect((await callback(planted, query)).body.error.code).toBe('sign-in-other-browser');
+			expect((await callback(owner, query)).status).toBe(200);
+		} finally {
+			await crafted.stop();
+			await secure.close();
+		}
 	});
 });
 

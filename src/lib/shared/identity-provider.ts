@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AccountSchema } from './auth';
-import { zonesClaimingEmail } from './consortium';
+import { isWithinDomain, zonesClaimingEmail } from './consortium';
 import { isLoopback } from './embedding';
 import { EmailDomainSchema, EmailSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
 
@@ -201,13 +201,6 @@ export function providerForEmail<P extends { emailDomains: readonly string[] }>(
 		email
 	);
 	return claimants.length === 1 ? claimants[0]!.provider : null;
-}
-
-/** Whether `domain` is `parent` or one of its subdomains. */
-export function isWithinDomain(domain: string, parent: string): boolean {
-	const child = domain.toLowerCase();
-	const owner = parent.toLowerCase();
-	return child === owner || child.endsWith(`.${owner}`);
 }
 
 /**
