@@ -387,3 +387,44 @@ describe('an issuer that misbehaves', () => {
 		}
 	});
 });
+
+describe('the discovery document', () => {
+	it('is fetched when the provider is set and once for sign-ins, not at each; again after a failure', async () => {
+		const fetched: string[] = [];
+		let down = false;
+		const issuer = await startScriptedIssuer((request, response, self) => {
+			fetched.push(request.url!);
+			if (down) {
+				response.writeHead(503);
+				return response.end();
+			}
+			json(response, discoveryDocument(self));
+		});
+		const start = () =>
+			new TestClient(server).post('/api/auth/sign-in/start', { email: 'ines@aurora.example.edu' });
+		try {
+			const ada = signedIn(server, 'ada');
+			expect((await ada.post(zonePath('aurora'), providerInput(issuer.issuer))).status).toBe(200);
+			for (let attempt = 0; attempt < 3; attempt += 1) expect((await start()).status).toBe(200);
+			expect(fetched).toEqual(Array(2).fill('/.well-known/openid-configuration'));
+
+			// Changed beside the server (as npm run admin does): the next sign-in fetches it again,
+			// and a failure is not kept.
+			server.app.db
+				.prepare(
+					"UPDATE identity_providers SET updated_at = updated_at + 1 WHERE zone_id = 'aurora'"
+				)
+				.run();
+			down = true;
+			const failed = await start();
+			expect(failed.status).toBe(400);
+			expect(failed.body.error.message).toContain('it answered 503 Service Unavailable');
+			down = false;
+			expect((await start()).status).toBe(200);
+			expect((await start()).status).toBe(200);
+			expect(fetched).toHaveLength(4);
+		} finally {
+			await issuer.stop();
+		}
+	});
+});
