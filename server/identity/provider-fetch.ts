@@ -28,12 +28,15 @@ export const fetchFromProvider: CustomFetch = async (url, options) => {
 	if (!response.body) return response;
 	const chunks: Uint8Array[] = [];
 	let size = 0;
-	// Leaving the loop by the throw cancels the stream: the rest is never read.
-	for await (const chunk of response.body) {
-		size += chunk.byteLength;
-		if (size > MAX_PROVIDER_ANSWER_BYTES)
+	const reader = response.body.getReader();
+	for (let read = await reader.read(); !read.done; read = await reader.read()) {
+		size += read.value.byteLength;
+		if (size > MAX_PROVIDER_ANSWER_BYTES) {
+			// The rest is never read: the connection is let go.
+			await reader.cancel();
 			throw new ProviderAnswerTooLarge(`${url} answered with more than the console reads`);
-		chunks.push(chunk);
+		}
+		chunks.push(read.value);
 	}
 	const { status, statusText, headers } = response;
 	const read = new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
