@@ -17,7 +17,30 @@ const PLAIN_NAME = 'session';
 const HOST_NAME = '__Host-session';
 
 export function sessionCookieName(site: SiteUrl): string {
-	return isSecure(site) ? HOST_NAME : PLAIN_NAME;
+	return hostCookieName(site, PLAIN_NAME);
+}
+
+/**
+ * The name of a cookie of this host only, as the session's is: `__Host-` prefixed over HTTPS.
+ * The identity provider sign-in's `sign-in-flow` cookie is another.
+ */
+export function hostCookieName(site: SiteUrl, name: string): string {
+	return isSecure(site) ? `__Host-${name}` : name;
+}
+
+/**
+ * The Set-Cookie value of such a cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS, and
+ * `lifetime` (`Expires=…` or `Max-Age=…`).
+ */
+export function hostCookie(site: SiteUrl, name: string, value: string, lifetime: string): string {
+	const attributes = [
+		`${hostCookieName(site, name)}=${value}`,
+		'HttpOnly',
+		'SameSite=Lax',
+		'Path=/'
+	];
+	if (isSecure(site)) attributes.push('Secure');
+	return [...attributes, lifetime].join('; ');
 }
 
 /**
@@ -46,17 +69,11 @@ export function sessionCookie(
 	created: { token: string; session: { absoluteExpiresAt: number } }
 ): string {
 	const expires = new Date(created.session.absoluteExpiresAt).toUTCString();
-	return serialize(site, created.token, `Expires=${expires}`);
+	return hostCookie(site, PLAIN_NAME, created.token, `Expires=${expires}`);
 }
 
 export function clearedSessionCookie(site: SiteUrl): string {
-	return serialize(site, '', 'Max-Age=0');
-}
-
-function serialize(site: SiteUrl, value: string, lifetime: string): string {
-	const attributes = [`${sessionCookieName(site)}=${value}`, 'HttpOnly', 'SameSite=Lax', 'Path=/'];
-	if (isSecure(site)) attributes.push('Secure');
-	return [...attributes, lifetime].join('; ');
+	return hostCookie(site, PLAIN_NAME, '', 'Max-Age=0');
 }
 
 function isSecure(site: SiteUrl): boolean {

@@ -13,7 +13,7 @@
  *   revoke-portal     --portal <id>
  *   list-portals      [--consortium <id>]
  *   remove-admin      <project id> <email>
- *   set-identity-provider --zone <id> --issuer <url> --client-id <id> [--client-secret <secret>]
+ *   set-identity-provider --zone <id> --issuer <url> --client-id <id> [--client-secret <secret>|-]
  *                         --domain <domain> [--domain ...] [--required] [--allow-new-accounts]
  *   remove-identity-provider --zone <id>
  *   issue-scim-token  --zone <zone id>
@@ -93,12 +93,14 @@ const USAGE = `Usage: npm run admin -- <command> [options]
                     project's own admins remove everyone else). Audited as a server change;
                     the person is mailed.
   set-identity-provider --zone <zone id> --issuer <https://...> --client-id <id>
-                    [--client-secret <secret>] --domain <domain> [--domain ...]
+                    [--client-secret <secret>|-] --domain <domain> [--domain ...]
                     [--required] [--allow-new-accounts]
                     signs the zone's people in through its OpenID Connect provider; the
                     provider's discovery document is fetched first. Register the redirect URI
-                    <PUBLIC_URL>/sign-in/identity-provider with the provider. --client-secret
-                    may be left out when changing a provider (the stored one stays).
+                    <PUBLIC_URL>/sign-in/identity-provider with the provider. --client-secret -
+                    reads the secret from standard input (out of the shell's history and the
+                    process list); it may be left out when changing a provider (the stored one
+                    stays).
                     --required: link and password sign-in are refused for its domains;
                     --allow-new-accounts: people it vouches for get an account uninvited.
   remove-identity-provider --zone <zone id>
@@ -419,7 +421,7 @@ async function setIdentityProviderCommand(): Promise<void> {
 	const parsed = IdentityProviderInputSchema.safeParse({
 		issuer: values.issuer,
 		clientId: values['client-id'],
-		clientSecret: values['client-secret'],
+		clientSecret: await clientSecretOption(),
 		emailDomains: values.domain ?? [],
 		required: values.required ?? false,
 		allowNewAccounts: values['allow-new-accounts'] ?? false
@@ -448,6 +450,21 @@ async function setIdentityProviderCommand(): Promise<void> {
 	console.log(
 		`  Register this redirect URI with the provider: ${site.url}${IDENTITY_PROVIDER_CALLBACK_PATH}`
 	);
+}
+
+/**
+ * `--client-secret <secret>`, or with `-` the secret on standard input (its last line break
+ * left out): a command's arguments are in the shell's history and readable by every local user
+ * while it runs (`ps`, /proc/<pid>/cmdline).
+ */
+async function clientSecretOption(): Promise<string | undefined> {
+	const given = values['client-secret'];
+	if (given !== '-') return given;
+	const chunks: Buffer[] = [];
+	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks)
+		.toString('utf8')
+		.replace(/\r?\n$/, '');
 }
 
 function removeIdentityProviderCommand(): void {

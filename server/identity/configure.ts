@@ -9,9 +9,11 @@ import {
 	fail,
 	succeed,
 	type IdentityProviderInput,
-	type Outcome
+	type Outcome,
+	type Zone
 } from '../../src/lib/shared';
 import { recordGovernanceEvent } from '../audit/governance';
+import { findZone } from '../consortium/store';
 import type { Db } from '../db/database';
 import { discoverProvider } from './provider-client';
 import type { ProviderFailure } from './provider-errors';
@@ -28,13 +30,6 @@ import type { SecretBox } from './secret-box';
 export interface IdentityStore {
 	db: Db;
 	box: SecretBox;
-}
-
-interface ZoneRow {
-	id: string;
-	name: string;
-	consortium_id: string;
-	email_domains: string;
 }
 
 export type ProviderSetFailure =
@@ -58,9 +53,7 @@ export async function setZoneProvider(
 	by: { accountId: string | null; at: number }
 ): Promise<SetOutcome> {
 	const { db, box } = store;
-	const zone = db
-		.prepare('SELECT id, name, consortium_id, email_domains FROM zones WHERE id = ?')
-		.get(zoneId) as ZoneRow | undefined;
+	const zone = findZone(db, zoneId)?.zone;
 	if (!zone) return fail('zone-not-found', 'There is no such zone.');
 	const domainProblems = problemsWithDomains(db, zone, input.emailDomains);
 	if (domainProblems.length > 0) return invalid('emailDomains', domainProblems.join(' '));
@@ -90,7 +83,7 @@ export async function setZoneProvider(
 			at: by.at
 		});
 		recordGovernanceEvent(db, {
-			place: { consortiumId: zone.consortium_id },
+			place: { consortiumId: zone.consortiumId },
 			authorId: by.accountId,
 			subject: { zoneId },
 			event: {
@@ -131,8 +124,8 @@ export function removeZoneProvider(
 }
 
 /** Why the zone's provider may not speak for these domains; empty when it may. */
-function problemsWithDomains(db: Db, zone: ZoneRow, domains: readonly string[]): string[] {
-	const zoneDomains = JSON.parse(zone.email_domains) as string[];
+function problemsWithDomains(db: Db, zone: Zone, domains: readonly string[]): string[] {
+	const zoneDomains = zone.emailDomains;
 	if (zoneDomains.length === 0)
 		return [
 			`${zone.name} has no email domains of its own, so its provider could speak for nobody: its domains are set when the consortium is created.`

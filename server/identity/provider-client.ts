@@ -10,9 +10,10 @@
  * JWKS. The code is bound to the browser that asked for it by PKCE (S256) and the state.
  */
 import * as oidc from 'openid-client';
-import { isLoopbackIssuer } from '../../src/lib/shared/identity-provider';
+import { isLoopbackIssuer, isSafeProviderUrl } from '../../src/lib/shared/identity-provider';
 import { fail, succeed, type Outcome } from '../../src/lib/shared/outcome';
 import { describeProviderError, type ProviderFailure } from './provider-errors';
+import { fetchFromProvider } from './provider-fetch';
 import { secretContext, type StoredProvider } from './providers';
 import type { SecretBox } from './secret-box';
 
@@ -50,6 +51,8 @@ export async function discoverProvider(
 			oidc.ClientSecretBasic(credentials.clientSecret),
 			{
 				timeout: PROVIDER_TIMEOUT_SECONDS,
+				// Kept in the configuration: every later request to the provider is bounded too.
+				[oidc.customFetch]: fetchFromProvider,
 				execute: [
 					oidc.enableNonRepudiationChecks,
 					// Plain http only for a provider on this machine (IssuerSchema allows no other).
@@ -70,7 +73,30 @@ export async function discoverProvider(
 			`${credentials.issuer} is an OAuth server, but its discovery document has no ${missing.join(', ')}: the console needs an OpenID Connect provider that publishes its keys.`
 		);
 	}
+	const unsafe = ENDPOINTS.filter((field) => metadata[field] && !isSafe(metadata[field]));
+	if (unsafe.length > 0) {
+		return fail(
+			'identity-provider-unusable',
+			`${credentials.issuer}'s discovery document sends the console to plain http elsewhere (${unsafe.map((field) => `${field} ${metadata[field]}`).join(', ')}): every endpoint must be https:// (http:// only on this machine).`
+		);
+	}
 	return succeed({ configuration });
+}
+
+/**
+ * The endpoints the console or the person's browser is sent to. openid-client refuses plain http
+ * to any of them only when the issuer is https, and only once a sign-in uses them; a provider on
+ * this machine may otherwise name any.
+ */
+const ENDPOINTS = [
+	'authorization_endpoint',
+	'token_endpoint',
+	'jwks_uri',
+	'userinfo_endpoint'
+] as const;
+
+function isSafe(endpoint: string): boolean {
+	return URL.canParse(endpoint) && isSafeProviderUrl(new URL(endpoint));
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import * as oidc from 'openid-client';
 import { fail, type Failure } from '../../src/lib/shared/outcome';
+import { MAX_PROVIDER_ANSWER_MIB, ProviderAnswerTooLarge } from './provider-fetch';
 
 export type ProviderFailure = Failure<
 	| 'identity-provider-unreachable'
@@ -46,6 +47,18 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 		);
 	}
 	if (!(error instanceof Error)) return refused('its answer could not be read');
+	if (tooLarge(error)) {
+		return fail(
+			'identity-provider-unusable',
+			`The provider at ${issuer} answered with more than ${MAX_PROVIDER_ANSWER_MIB} MiB, more than any OpenID Connect answer needs: check the issuer URL, or tell your library's identity administrator.`
+		);
+	}
+	if (timedOut(error)) {
+		return fail(
+			'identity-provider-unreachable',
+			`The identity provider at ${issuer} did not answer in time. Try again in a moment; if it keeps happening, tell your library's identity administrator.`
+		);
+	}
 	if (isUnreachable(error)) {
 		return fail(
 			'identity-provider-unreachable',
@@ -57,12 +70,6 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 	const inner = coded.cause instanceof Error ? (coded.cause as CodedError) : coded;
 	const claim = factOf(inner, 'claim') ?? factOf(coded, 'claim');
 	switch (coded.code) {
-		case 'OAUTH_TIMEOUT':
-		case 'OAUTH_ABORT':
-			return fail(
-				'identity-provider-unreachable',
-				`The identity provider at ${issuer} did not answer in time. Try again in a moment; if it keeps happening, tell your library's identity administrator.`
-			);
 		case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED': {
 			const named = (coded.cause as { body?: { issuer?: unknown } } | undefined)?.body?.issuer;
 			return fail(
@@ -72,6 +79,8 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 		}
 		case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
 		case 'OAUTH_RESPONSE_IS_NOT_JSON':
+			if (coded.cause instanceof Response) return unexpectedAnswer(coded.cause, issuer);
+		// falls through
 		case 'OAUTH_INVALID_SERVER_METADATA':
 			if (!claim) {
 				return fail(
@@ -96,6 +105,43 @@ export function describeProviderError(error: unknown, issuer: string): ProviderF
 	return refused(`its answer did not pass the console's checks (${inner.message})`);
 }
 
+/**
+ * An answer of another status or type than the one asked for. From the discovery document's
+ * address, the issuer is wrong (a redirect is named: the console follows none, and the issuer
+ * must be the provider's own identifier anyway); from another endpoint, during a sign-in, the
+ * provider failed this sign-in, and the person is told so, not to check an issuer URL.
+ */
+function unexpectedAnswer(answer: Response, issuer: string): ProviderFailure {
+	const status = `${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}`;
+	const what =
+		answer.status === 200
+			? `${answer.headers.get('content-type') ?? 'no content type'}, not JSON`
+			: status;
+	if (answer.url.endsWith('/.well-known/openid-configuration')) {
+		const location = answer.headers.get('location');
+		if (
+			answer.status >= 300 &&
+			answer.status < 400 &&
+			location &&
+			URL.canParse(location, answer.url)
+		)
+			return fail(
+				'identity-provider-unusable',
+				`${issuer}'s discovery document redirects to ${new URL(location, answer.url).href}: the console follows no redirects, so enter the issuer exactly as the provider names itself.`
+			);
+		return fail(
+			'identity-provider-unusable',
+			`${issuer} has no OpenID Connect discovery document (it answered ${what}): check the issuer URL.`
+		);
+	}
+	if (answer.status >= 500)
+		return fail(
+			'identity-provider-unreachable',
+			`The identity provider at ${issuer} failed to answer (${status} from ${answer.url}). Try again in a moment; if it keeps happening, tell your library's identity administrator.`
+		);
+	return refused(`the provider answered ${what} from ${answer.url}`);
+}
+
 function factOf(error: CodedError, fact: string): string | undefined {
 	const facts = error.cause as Record<string, unknown> | undefined;
 	const value = facts && typeof facts === 'object' ? facts[fact] : undefined;
@@ -109,18 +155,38 @@ function refused(why: string): ProviderFailure {
 	);
 }
 
-/** The provider did not answer: refused connection, unknown host, timeout. */
-function isUnreachable(error: Error): boolean {
+/** openid-client wraps what the fetch threw. */
+function tooLarge(error: Error): boolean {
+	return (
+		error instanceof ProviderAnswerTooLarge ||
+		(error.cause instanceof Error && tooLarge(error.cause))
+	);
+}
+
+/**
+ * The provider did not answer within the console's wait: openid-client's OAUTH_TIMEOUT, whose
+ * cause is the fetch's TimeoutError (a DOMException, whose numeric `code` says nothing to a person).
+ */
+function timedOut(error: Error): boolean {
+	const { code } = error as CodedError;
 	return (
 		error.name === 'TimeoutError' ||
 		error.name === 'AbortError' ||
+		code === 'OAUTH_TIMEOUT' ||
+		code === 'OAUTH_ABORT' ||
+		(error.cause instanceof Error && timedOut(error.cause))
+	);
+}
+
+/** The provider could not be reached: refused connection, unknown host, reset. */
+function isUnreachable(error: Error): boolean {
+	return (
 		(error instanceof TypeError && error.message === 'fetch failed') ||
 		(error.cause instanceof Error && isUnreachable(error.cause))
 	);
 }
 
 function reachProblem(error: Error): string {
-	if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'no answer in time';
 	const cause = error.cause as { code?: string; message?: string } | undefined;
 	return cause?.code ?? cause?.message ?? error.message;
 }

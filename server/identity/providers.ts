@@ -10,6 +10,7 @@ import {
 	zonesClaimingEmail,
 	type IdentityProvider
 } from '../../src/lib/shared';
+import { findConsortium } from '../consortium/store';
 import type { Db } from '../db/database';
 import type { SecretBox } from './secret-box';
 
@@ -166,13 +167,8 @@ export function responsibleProvider(db: Db, email: string): StoredProvider | nul
 	const candidates = providersClaimingDomain(db, emailDomain(email));
 	const provider = providerForEmail(candidates, email);
 	if (!provider) return null;
-	const zones = db
-		.prepare('SELECT id, email_domains AS emailDomains FROM zones WHERE consortium_id = ?')
-		.all(provider.consortiumId) as Array<{ id: string; emailDomains: string }>;
-	const claimants = zonesClaimingEmail(
-		zones.map((zone) => ({ id: zone.id, emailDomains: JSON.parse(zone.emailDomains) as string[] })),
-		email
-	);
+	const zones = findConsortium(db, provider.consortiumId)?.zones ?? [];
+	const claimants = zonesClaimingEmail(zones, email);
 	return claimants.some((zone) => zone.id === provider.zoneId) ? provider : null;
 }
 

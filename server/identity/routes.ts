@@ -17,7 +17,7 @@ import {
 	signInResponse,
 	type AuthContext
 } from '../auth/routes/context';
-import { readCookie } from '../auth/session-cookie';
+import { hostCookie, hostCookieName, readCookie } from '../auth/session-cookie';
 import { checkConsortiumOffice } from '../consortium/office';
 import { httpErrorOf, orThrow } from '../http/failure-status';
 import type { ApiRequest, Router } from '../http/router';
@@ -196,18 +196,14 @@ function officeZone(
  * returns the person by a top-level navigation, and the callback page's request is same-site), and
  * is never readable by scripts. Over HTTPS it is `Secure` and `__Host-` prefixed, like the session.
  */
-function flowCookieName(site: SiteUrl): string {
-	return site.url.startsWith('https:') ? '__Host-sign-in-flow' : 'sign-in-flow';
-}
+const FLOW_COOKIE = 'sign-in-flow';
 
 function flowCookie(site: SiteUrl, value: string): string {
-	const attributes = [`${flowCookieName(site)}=${value}`, 'HttpOnly', 'SameSite=Lax', 'Path=/'];
-	if (site.url.startsWith('https:')) attributes.push('Secure');
-	return [...attributes, `Max-Age=${SIGN_IN_LIFETIME_MS / 1000}`].join('; ');
+	return hostCookie(site, FLOW_COOKIE, value, `Max-Age=${SIGN_IN_LIFETIME_MS / 1000}`);
 }
 
 /** The browser's binding, when it sent one of the form this server makes. */
 function presentedBinding(site: SiteUrl, request: ApiRequest): string | null {
-	const value = readCookie(request.raw, flowCookieName(site));
+	const value = readCookie(request.raw, hostCookieName(site, FLOW_COOKIE));
 	return value && /^[a-z2-7]{32}$/.test(value) ? value : null;
 }

@@ -1,16 +1,17 @@
 /** Paths the SPA navigates to that are not written literally in a page. */
 import { resolve } from '$app/paths';
 import type { ResolvedPathname } from '$app/types';
+import { NextPathSchema } from '$lib/shared';
 
 /**
  * The `next` query parameter, where a sign-in returns to: only a path on this site, never another
- * origin (`//evil.example`, `/\evil.example`), else the start page.
+ * origin (`//evil.example`, `/\evil.example`, `/\t/evil.example`: `NextPathSchema`, which the
+ * server holds it to as well), else the start page.
  */
 export function safeNextPath(next: string | null): ResolvedPathname {
-	if (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')) {
-		return next as ResolvedPathname;
-	}
-	return resolve('/');
+	return next !== null && NextPathSchema.safeParse(next).success
+		? (next as ResolvedPathname)
+		: resolve('/');
 }
 
 /**

@@ -230,13 +230,18 @@ describe('setting a zone’s identity provider in the console', () => {
 describe('npm run admin -- set-identity-provider', () => {
 	const run = promisify(execFile);
 
-	async function admin(...args: string[]) {
+	function admin(...args: string[]) {
+		return adminReading('', ...args);
+	}
+
+	/** The command with `input` on its standard input. */
+	async function adminReading(input: string, ...args: string[]) {
+		const running = run(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
+			env: { ...process.env, DATA_DIR: dataDir }
+		});
+		running.child.stdin!.end(input);
 		try {
-			const { stdout, stderr } = await run(
-				process.execPath,
-				['--import', 'tsx', 'server/cli/admin.ts', ...args],
-				{ env: { ...process.env, DATA_DIR: dataDir } }
-			);
+			const { stdout, stderr } = await running;
 			return { code: 0, stdout, stderr };
 		} catch (error) {
 			const failed = error as { code: number; stdout: string; stderr: string };
@@ -279,6 +284,31 @@ describe('npm run admin -- set-identity-provider', () => {
 			email: 'ines@aurora.example.edu'
 		});
 		expect(allowed.status).toBe(202);
+	});
+
+	it('reads the client secret from standard input with --client-secret -, out of the process list', async () => {
+		const set = await adminReading(
+			`${provider.clientSecret}\n`,
+			'set-identity-provider',
+			'--zone',
+			'aurora',
+			'--issuer',
+			provider.issuer,
+			'--client-id',
+			provider.clientId,
+			'--client-secret',
+			'-',
+			'--domain',
+			'aurora.example.edu'
+		);
+		expect(set, set.stderr).toMatchObject({ code: 0, stderr: '' });
+		const stored = findZoneProvider(server.app.db, 'aurora')!;
+		expect(
+			new SecretBox(server.app.config.identitySecretKey).open(
+				stored.clientSecretSealed,
+				'identity-provider:aurora'
+			)
+		).toEqual({ ok: true, secret: provider.clientSecret });
 	});
 
 	it('says what is wrong and exits 1', async () => {

@@ -385,6 +385,20 @@ describe('a zone that requires its identity provider', () => {
 		expect((await browser.post('/api/auth/link', { email: 'ada@example.org' })).status).toBe(202);
 	});
 
+	it('refuses a move to its addresses confirmed after it came to require its provider', async () => {
+		const ada = signedIn(server, 'ada');
+		const asked = await ada.post('/api/account/email', { email: 'ada@aurora.example.edu' });
+		expect(asked.status).toBe(202);
+		const token = tokenFromLink(
+			extractLink(await smtp.nextMessageTo('ada@aurora.example.edu'), '/verify-email')
+		);
+		await setAuroraProvider({ required: true });
+		const refused = await ada.post('/api/account/email/confirm', { token });
+		expect(refused.status).toBe(403);
+		expect(refused.body.error.code).toBe('identity-provider-required');
+		expect((await ada.get('/api/auth/session')).body.account.email).toBe('ada@example.org');
+	});
+
 	it('has an invitation to its address accepted by signing in through the provider', async () => {
 		await setAuroraProvider({ required: true });
 		const invited = inviteFirstAdmin(

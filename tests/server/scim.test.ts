@@ -368,6 +368,25 @@ describe('the Users of a zone', () => {
 		expect(mailed).toBe(0);
 	});
 
+	it('keep it against a change of address they asked for before they were provisioned', async () => {
+		const { token: link } = issueToken(server.app.authDb, {
+			purpose: 'email-change',
+			email: 'ivy@elsewhere.example.org',
+			subject: 'ivy'
+		});
+		await scim(server, 'POST', '/Users', { token, body: newUser(ADDRESS.ivy) });
+		const refused = await new TestClient(server).post('/api/account/email/confirm', {
+			token: link
+		});
+		expect(refused.status).toBe(403);
+		expect(refused.body.error.code).toBe('address-managed-by-identity-provider');
+		const email = server.app.db
+			.prepare("SELECT email FROM accounts WHERE id = 'ivy'")
+			.pluck()
+			.get();
+		expect(email).toBe(ADDRESS.ivy);
+	});
+
 	it('leaves a project whose last Project Admin goes without one, and says so', async () => {
 		await server.close();
 		const captured = captureLog('json', 'warn');

@@ -13,6 +13,7 @@ import {
 	IdentityProviderInputSchema,
 	isWithinDomain,
 	IssuerSchema,
+	NextPathSchema,
 	providerForEmail
 } from '../../src/lib/shared';
 import { decodeSecretKey, SecretBox } from '../../server/identity/secret-box';
@@ -146,6 +147,48 @@ describe('the configuration', () => {
 				emailDomains: ['example.edu', 'EXAMPLE.edu']
 			}).success
 		).toBe(false);
+	});
+});
+
+describe('the path a sign-in goes on to', () => {
+	const site = 'https://console.example.org';
+
+	it('is taken only when a browser would stay on the site with it', () => {
+		// What browsers read specially in a URL: slashes either way, the tabs and newlines they drop.
+		const piece = fc.constantFrom(
+			'/',
+			'\\',
+			'\t',
+			'\n',
+			'\r',
+			' ',
+			'.',
+			'..',
+			'%2f',
+			'@',
+			':',
+			'evil.example',
+			'p1'
+		);
+		fc.assert(
+			fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+				const next = `/${pieces.join('')}`;
+				if (NextPathSchema.safeParse(next).success)
+					expect(new URL(next, site).origin, JSON.stringify(next)).toBe(site);
+			}),
+			{ numRuns: RUNS }
+		);
+		for (const refused of [
+			'//evil.example',
+			'/\\evil.example',
+			'/\t/evil.example',
+			'/\n/evil.example',
+			'https://evil.example',
+			'p1'
+		])
+			expect(NextPathSchema.safeParse(refused).success, JSON.stringify(refused)).toBe(false);
+		for (const taken of ['/', '/projects/p1', '/projects/p1?tab=users#x', '/a//b'])
+			expect(NextPathSchema.safeParse(taken).success, taken).toBe(true);
 	});
 });
 

@@ -48,10 +48,7 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 				})
 			);
 		}
-		const managed = context.addressChangeRefusal?.(account);
-		if (managed) throw httpErrorOf(managed);
-		// An address whose zone requires its provider is that provider's to vouch for, not a link's.
-		refuseWhereProviderRequired(context, email);
+		refuseAddressChange(context, account, email);
 		enforceLimit(limiters.mailPerEmail, email);
 		enforceLimit(limiters.mailPerEmail, account.email);
 		// When another account holds the address, no link goes there, and the answer is the same.
@@ -67,6 +64,9 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 		const changed = db.transaction(() => {
 			// Peek first so that a refusal (address taken meanwhile) leaves the link unused.
 			const target = changeTarget(context, peekToken(context, token, 'email-change'));
+			// Asked again: the account may have been provisioned, or the address's zone come to
+			// require its provider, since the link was sent.
+			refuseAddressChange(context, target.account, target.email);
 			const change = changeAccountEmail(context, target.account.id, target.email);
 			// The account was there a moment ago, in this transaction: a link to no account is invalid.
 			if (!change.ok) {
@@ -78,6 +78,17 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 		announce(changed, request);
 		return { body: { account: changed } };
 	});
+}
+
+/**
+ * Refuses moving the account to `email` when its zone's identity provider provisions it (the
+ * provider changes its address), or when the new address's zone requires its provider (which,
+ * not a mailed link, vouches for such addresses).
+ */
+function refuseAddressChange(context: AuthContext, account: Account, email: string): void {
+	const managed = context.addressChangeRefusal?.(account);
+	if (managed) throw httpErrorOf(managed);
+	refuseWhereProviderRequired(context, email);
 }
 
 function changeTarget(

@@ -332,7 +332,13 @@ export const API = routes({
 		caller: 'anyone',
 		body: body(LinkTokenRequestSchema),
 		answer: json(SignedIn),
-		errors: [...TOKEN_ERRORS, 'email-taken', 'rate-limited']
+		errors: [
+			...TOKEN_ERRORS,
+			'email-taken',
+			'rate-limited',
+			'address-managed-by-identity-provider',
+			'identity-provider-required'
+		]
 	},
 	listSessions: {
 		method: 'GET',

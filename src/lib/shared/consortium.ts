@@ -93,8 +93,7 @@ export function zonesClaimingEmail<T extends Pick<Zone, 'emailDomains'>>(
 		const length = Math.max(
 			0,
 			...zone.emailDomains
-				.map((candidate) => candidate.toLowerCase())
-				.filter((candidate) => domain === candidate || domain.endsWith(`.${candidate}`))
+				.filter((candidate) => isWithinDomain(domain, candidate))
 				.map((candidate) => candidate.length)
 		);
 		if (length === 0 || length < best) continue;
@@ -103,6 +102,13 @@ export function zonesClaimingEmail<T extends Pick<Zone, 'emailDomains'>>(
 		claimants.push(zone);
 	}
 	return claimants;
+}
+
+/** Whether `domain` is `parent` or one of its subdomains, without regard to case. */
+export function isWithinDomain(domain: string, parent: string): boolean {
+	const child = domain.toLowerCase();
+	const owner = parent.toLowerCase();
+	return child === owner || child.endsWith(`.${owner}`);
 }
 
 /** The zone whose email domains claim the address, if exactly one does. */

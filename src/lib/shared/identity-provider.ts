@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AccountSchema } from './auth';
-import { zonesClaimingEmail } from './consortium';
+import { isWithinDomain, zonesClaimingEmail } from './consortium';
 import { isLoopback } from './embedding';
 import { EmailDomainSchema, EmailSchema, IdSchema, NameSchema, TimestampSchema } from './ids';
 
@@ -44,7 +44,7 @@ export const IssuerSchema = z
 			});
 			return z.NEVER;
 		}
-		if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+		if (!isSafeProviderUrl(url)) {
 			ctx.addIssue({
 				code: 'custom',
 				message: 'Use https:// (http:// only for a provider on this machine)'
@@ -53,6 +53,15 @@ export const IssuerSchema = z
 		}
 		return value;
 	});
+
+/**
+ * Whether the console may talk to a provider at this URL: over https, or plain http on this
+ * machine. The issuer and every endpoint its discovery document names are held to it, so that a
+ * provider on this machine cannot send the client secret to plain http elsewhere.
+ */
+export function isSafeProviderUrl(url: URL): boolean {
+	return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+}
 
 /** Whether the console may talk plain http to this issuer: only on this machine. */
 export function isLoopbackIssuer(issuer: string): boolean {
@@ -125,13 +134,21 @@ export type ConsortiumIdentity = z.infer<typeof ConsortiumIdentitySchema>;
 // ---- signing in --------------------------------------------------------------------------------
 
 /** A path of the console to return to after signing in; anything else is ignored. */
-export const NextPathSchema = z
-	.string()
-	.max(2000)
-	.refine(
-		(path) => path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\'),
-		'A path on this site'
-	);
+export const NextPathSchema = z.string().max(2000).refine(isPathOnThisSite, 'A path on this site');
+
+/**
+ * Whether a browser sent to `path` stays on this site. Read as a browser reads it, not by its
+ * first characters: a browser takes "\" for "/" and drops tabs and newlines, so "/\t/evil.example"
+ * is "//evil.example", another site.
+ */
+function isPathOnThisSite(path: string): boolean {
+	const here = 'https://console.invalid';
+	try {
+		return path.startsWith('/') && new URL(path, here).origin === here;
+	} catch {
+		return false;
+	}
+}
 
 export const SignInStartRequestSchema = z.object({
 	email: EmailSchema,
@@ -184,13 +201,6 @@ export function providerForEmail<P extends { emailDomains: readonly string[] }>(
 		email
 	);
 	return claimants.length === 1 ? claimants[0]!.provider : null;
-}
-
-/** Whether `domain` is `parent` or one of its subdomains. */
-export function isWithinDomain(domain: string, parent: string): boolean {
-	const child = domain.toLowerCase();
-	const owner = parent.toLowerCase();
-	return child === owner || child.endsWith(`.${owner}`);
 }
 
 /**
