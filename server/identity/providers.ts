@@ -4,6 +4,7 @@
  * provider (if any) speaks for it: the sign-in page, the callback and the refusals of link and
  * password sign-in all ask it the same way.
  */
+import { findLastOffboarding } from '../offboarding/records';
 import {
 	emailDomain,
 	providerForEmail,
@@ -169,7 +170,10 @@ export function responsibleProvider(db: Db, email: string): StoredProvider | nul
 	if (!provider) return null;
 	const zones = findConsortium(db, provider.consortiumId)?.zones ?? [];
 	const claimants = zonesClaimingEmail(zones, email);
-	return claimants.some((zone) => zone.id === provider.zoneId) ? provider : null;
+	if (!claimants.some((zone) => zone.id === provider.zoneId)) return null;
+	// A library that left the consortium speaks for nobody in it any more: its provider neither
+	// signs people in (nor makes accounts in a zone that is gone) nor keeps links from them.
+	return findLastOffboarding(db, provider.zoneId)?.completedAt ? null : provider;
 }
 
 /** The providers with a domain that is the address's domain or one of its parents. */

@@ -399,6 +399,24 @@ describe('a zone that requires its identity provider', () => {
 		expect((await ada.get('/api/auth/session')).body.account.email).toBe('ada@example.org');
 	});
 
+	it('stops speaking for its addresses once its library left the consortium', async () => {
+		await setAuroraProvider({ required: true, allowNewAccounts: true });
+		const ada = signedIn(server, 'ada');
+		const plan = (await ada.get(`/api/consortia/${consortiumId}/offboarding/aurora`)).body;
+		const offboarded = await ada.post(`/api/consortia/${consortiumId}/offboarding/aurora`, {
+			fingerprint: plan.fingerprint,
+			confirmation: 'Aurora'
+		});
+		expect(offboarded.status).toBe(200);
+
+		const browser = new TestClient(server);
+		expect(await startSignIn(browser, 'new.person@aurora.example.edu')).toEqual({
+			method: 'email'
+		});
+		const link = await browser.post('/api/auth/link', { email: 'ines@aurora.example.edu' });
+		expect(link.status).toBe(202);
+	});
+
 	it('has an invitation to its address accepted by signing in through the provider', async () => {
 		await setAuroraProvider({ required: true });
 		const invited = inviteFirstAdmin(
