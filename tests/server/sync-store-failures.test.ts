@@ -5,12 +5,14 @@
  * a document whose repair at load cannot be stored is not served, and whatever it held (its
  * project document) stays held as often as it is used.
  */
+import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/server';
 import { SyncClient, serverValue, setUpProject, startSyncServer } from '../support/sync';
 import { eventually } from '../support/eventually';
 
 const PROJECT = 'project/p1';
+const VIEW = 'view/p1/global';
 let server: TestServer;
 const clients: SyncClient[] = [];
 
@@ -28,6 +30,15 @@ function refuseUpdatesOf(document: string): () => void {
 		 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`
 	);
 	return () => db.exec('DROP TRIGGER temp.refuse_updates');
+}
+
+/** An update appended behind the server's back, with a board the schema cannot read. */
+function appendUnreadableBoard(document: string): void {
+	const copy = new Y.Doc();
+	copy.getMap('boards').set('b1', { id: 'b1', name: 42 });
+	server.app.db
+		.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)')
+		.run(document, Y.encodeStateAsUpdate(copy));
 }
 
 function indexedMember(accountId: string): unknown {
@@ -73,5 +84,25 @@ describe('a server change whose update the database refuses', () => {
 		await eventually(() => server.app.registry.get(PROJECT) === undefined, 'the unload');
 		expect(serverValue(server, PROJECT, 'members', 'ned')).toMatchObject({ role: 'analyst' });
 		expect(indexedMember('ned')).toBe('analyst');
+	});
+});
+
+describe('a document whose repair at load the database refuses', () => {
+	it('is not served, and the project document it was judged with stays with its connections', async () => {
+		const ada = connect('ada', PROJECT);
+		await ada.synced();
+		appendUnreadableBoard(VIEW);
+		const allow = refuseUpdatesOf(VIEW);
+		const ned = connect('ned', VIEW);
+		await eventually(() => ned.closes.length > 0, 'Ned’s connection to close');
+		expect(ned.closes[0]).toMatchObject({ code: 1011 });
+		ned.provider.disconnect();
+		allow();
+
+		server.app.registry.change(PROJECT, (roots) =>
+			roots.members.set('ned', { ...roots.members.get('ned')!, role: 'analyst' })
+		);
+		await eventually(() => ada.member('ned')?.role === 'analyst', 'the change to reach Ada');
+		expect(ada.closes).toEqual([]);
 	});
 });
