@@ -1,53 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+	killServerProcesses,
+	startServerProcess,
+	type ServerProcess
+} from '../support/server-process';
 import { SyncClient } from '../support/sync';
 import { eventually } from '../support/eventually';
 
-interface ServerProcess {
-	child: ChildProcess;
-	url: string;
-	origin: string;
-	cookies: Record<'ada' | 'nia', string>;
-	/** Resolves once the process has printed this line. */
-	printed(line: string): Promise<void>;
-}
-
-const processes: ChildProcess[] = [];
 const clients: SyncClient[] = [];
-
-function startProcess(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-	const child = spawn(
-		process.execPath,
-		['--import', 'tsx', 'tests/support/sync-server-process.ts'],
-		{
-			env: { ...process.env, ...env, DATA_DIR: dataDir },
-			stdio: ['ignore', 'pipe', 'inherit']
-		}
-	);
-	processes.push(child);
-	const lines = createInterface({ input: child.stdout! });
-	const printed = (expected: string) =>
-		new Promise<void>((resolve) =>
-			lines.on('line', (line) => {
-				if (line === expected) resolve();
-			})
-		);
-	return new Promise((resolve, reject) => {
-		child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
-		lines.once('line', (line) => {
-			const { url, cookies } = JSON.parse(line) as Pick<ServerProcess, 'url' | 'cookies'>;
-			resolve({ child, url, cookies, origin: new URL(url).origin, printed });
-		});
-	});
-}
 
 afterEach(() => {
 	for (const client of clients.splice(0)) client.destroy();
-	for (const child of processes.splice(0)) child.kill('SIGKILL');
+	killServerProcesses();
 });
 
 /**
@@ -61,7 +28,7 @@ async function missingAfterKill(
 ): Promise<string[]> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'console-crash-'));
 	try {
-		const first = await startProcess(dataDir, env);
+		const first = await startServerProcess(dataDir, env);
 		const writer = new SyncClient(first, 'ada', 'view/p1/global', undefined, {
 			cookie: first.cookies.ada
 		});
@@ -89,13 +56,12 @@ async function missingAfterKill(
 			});
 		}, 2);
 		await killWhen(first, seen);
-		first.child.kill('SIGKILL');
-		await new Promise((resolve) => first.child.once('exit', resolve));
+		await first.kill();
 		clearInterval(stream);
 		const received = [...seen, ...observer.map('boards').keys()];
 		expect(written).toBeGreaterThan(seen.size - 1);
 
-		const second = await startProcess(dataDir, env);
+		const second = await startServerProcess(dataDir, env);
 		const reader = new SyncClient(second, 'nia', 'view/p1/global', undefined, {
 			cookie: second.cookies.nia
 		});

@@ -3,7 +3,7 @@
  * and starts it again on the same data directory. Once it listens it prints one JSON line on
  * stdout: its URL and a session cookie for each of its people.
  *
- * `SEED_BOARDS=<n>` gives the data view `view/p1/global` n boards when the database is created,
+ * `SMTP_URL` is passed on: without it, mail stays in the local outbox. `SEED_BOARDS=<n>` gives the data view `view/p1/global` n boards when the database is created,
  * so that compacting it takes many chunks. On SIGUSR2 the server compacts that data view a chunk at
  * a time, and prints `compacting` once the first chunk is written, `compacted` once it is stored.
  */
@@ -16,7 +16,13 @@ import { sessionCookieFor, setUpProject } from './sync';
 const VIEW = 'view/p1/global';
 
 const app = createApp({
-	...readConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: process.env.DATA_DIR }),
+	...readConfig({
+		NODE_ENV: 'test',
+		PORT: '0',
+		HOST: '127.0.0.1',
+		DATA_DIR: process.env.DATA_DIR,
+		SMTP_URL: process.env.SMTP_URL
+	}),
 	auth: testAuthPolicy()
 });
 if (!findProjectRecord(app.db, 'p1')) {
