@@ -51,7 +51,7 @@ function receivedOfType(socket: RawSocket, type: number): Uint8Array[] {
 }
 
 function loggedErrors(): unknown[] {
-	return logged.entries().filter((entry) => (entry.level as number) >= 50);
+	return logged.entries().filter((entry) => entry.level === 'error' || entry.level === 'fatal');
 }
 
 beforeEach(async () => {
@@ -82,6 +82,14 @@ describe('a document that loads', () => {
 		const opened = await registry.open(LARGE);
 		registry.release(opened!);
 		await unloaded(server, LARGE);
+		expect(loggedErrors()).toEqual([]);
+	});
+
+	it('is let go quietly when the server shuts down meanwhile (1012, nothing logged as an error)', async () => {
+		const { socket, wasLoading } = openWhileLoading('ada');
+		expect(await wasLoading).toBe(true);
+		await server.close();
+		expect((await socket.closed).code).toBe(CLOSE.serverRestart.code);
 		expect(loggedErrors()).toEqual([]);
 	});
 
