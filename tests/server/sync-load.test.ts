@@ -268,6 +268,29 @@ describe('a snapshot the server compacted', () => {
 		expect(indexed).toEqual(['ada', 'bo', 'ned']);
 	});
 
+	it('is read entry by entry when two of its chunks, left as they were, carry each other’s marks', async () => {
+		await setUpLargeProject(server, MEMBERS);
+		const rows = storedRows(LARGE);
+		expect(rows.length).toBeGreaterThan(1);
+		replaceLog(LARGE, [
+			{ data: rows[0]!.data, mark: rows[1]!.mark },
+			{ data: rows[1]!.data, mark: rows[0]!.mark },
+			...rows.slice(2)
+		]);
+
+		expect(server.app.registry.read(LARGE, (document) => document.root('members').size)).toBe(
+			MEMBERS + 1
+		);
+		expect(logged.entries()).toContainEqual(
+			expect.objectContaining({
+				problem: 'does not match its mark',
+				msg: 'a snapshot is read entry by entry'
+			})
+		);
+		await unloaded(LARGE);
+		expect(storedRows(LARGE).every((row) => row.mark !== null)).toBe(true);
+	});
+
 	it('has the entries of an update appended after it read and repaired', async () => {
 		await unloaded('project/p1');
 		const audited = serverAuthoredAudit('ned');
