@@ -53,6 +53,9 @@ const PAGE_SIZE = 1024;
  * each dirties a 4 KiB page of the operating system's cache whatever the page size: the longer
  * between checkpoints, the more changes share those writes. Measured with the 50-client workload
  * of bench:sync over 1,000 changes, this took the bytes written per change from 46 to 32 KiB.
+ * SQLite reuses the WAL file rather than shrink it: a commit larger than this (a large document's
+ * compaction, the backfill after an upgrade) would leave it that large for as long as the server
+ * runs, so the file is cut back to this size when the WAL next begins again after a checkpoint.
  */
 const WAL_BYTES_BEFORE_CHECKPOINT = 16 * 2 ** 20;
 
@@ -68,6 +71,7 @@ export function openDatabase(path: string, migrations: readonly Migration[]): Db
 	db.pragma('synchronous = NORMAL');
 	const pageSize = db.pragma('page_size', { simple: true }) as number;
 	db.pragma(`wal_autocheckpoint = ${Math.round(WAL_BYTES_BEFORE_CHECKPOINT / pageSize)}`);
+	db.pragma(`journal_size_limit = ${WAL_BYTES_BEFORE_CHECKPOINT}`);
 	db.pragma('foreign_keys = ON');
 	db.pragma('busy_timeout = 5000');
 	migrate(db, migrations);

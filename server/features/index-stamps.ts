@@ -8,7 +8,10 @@
  * and with the next one the server compacts, as long as every change in between was indexed: the
  * change and its index rows are one commit. A change whose indexing failed leaves the document
  * unstamped until its next load check. Documents an older version wrote have no stamp; the
- * backfill (backfill.ts) forgets every stamp before it reads every document again.
+ * backfill (backfill.ts) forgets every stamp before it reads every document again. A version that
+ * changes what an index derives from a document must therefore have it run again: its migration
+ * puts the backfill's mark back (`INSERT INTO workflow_marks (name) VALUES
+ * ('index-existing-documents')`), else no document in step with its stamp is ever checked.
  */
 import type { Db } from '../db/database';
 import type { LiveDocument } from '../sync/live-document';

@@ -15,7 +15,7 @@ import type { SiteUrl } from '../mail/templates';
 import type { DocumentExtension, OnAccepted } from '../sync/extensions';
 import type { LiveDocument, Via } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
-import type { EntryChange } from '../../src/lib/shared';
+import type { DocumentKind, EntryChange } from '../../src/lib/shared';
 import { recordAccessGrantsOnChange, recordAccessGrantsOnLoad } from '../access/grants';
 import { registerAccessRoutes } from '../access/routes';
 import { indexAccessEndsOnChange, reindexAccessEndsOnLoad } from '../access-ends/end-index';
@@ -46,6 +46,13 @@ import {
 } from '../subscriptions/subscription-index';
 
 export type { WorkflowLimits } from './limits';
+
+/**
+ * The documents an index follows: project documents (memberships, requests, access ends and
+ * paths) and data views (subscriptions). The others, an account's own above all (one for every
+ * person, compacted after every change to their memberships), are never checked, so never stamped.
+ */
+const INDEXED: ReadonlySet<DocumentKind> = new Set(['project', 'view']);
 
 /**
  * The audit log and the SQL indexes over the documents, for every process that changes documents
@@ -86,12 +93,12 @@ export function workflowIndexes(db: Db, now: () => number): DocumentExtension {
 			unlessFailing(document, () => indexChanges(document, authorId, changes, via)),
 		onRefused: recordRefusedChanges(db, now),
 		onLoad: (document) => {
-			if (stamps.inStep(document)) return;
+			if (!INDEXED.has(document.address.kind) || stamps.inStep(document)) return;
 			unlessFailing(document, () => reindex.forEach((check) => check(document)));
 			stamps.record(document);
 		},
 		onCompacted: (document) => {
-			if (!failed.has(document)) stamps.record(document);
+			if (INDEXED.has(document.address.kind) && !failed.has(document)) stamps.record(document);
 		}
 	};
 }

@@ -20,7 +20,7 @@ import { distrust, snapshotStamp } from './trust-mark';
 export const LOAD_SLICE_BYTES = 64 * 1024;
 
 /** Origin of the transactions that load a document. */
-export const LOAD_ORIGIN = Symbol('load');
+const LOAD_ORIGIN = Symbol('load');
 
 export class DocumentLoad {
 	readonly doc: Y.Doc;

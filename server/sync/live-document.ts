@@ -724,7 +724,22 @@ export class LiveDocument {
 		edit: (roots: RootMaps<DocumentKind>) => void,
 		authorId: string | null = null
 	): EntryChange[] {
-		return this.#store.atomically(() => this.#change(edit, authorId));
+		return this.#store.atomically(() => this.#lostIfThrows(() => this.#change(edit, authorId)));
+	}
+
+	/**
+	 * Runs a server change. Should it throw, the document may hold in memory what its log does
+	 * not (Yjs keeps whatever an edit applied before it threw, and an update the database refused
+	 * to append is in memory all the same): it is dropped, to be loaded again from the log, so that
+	 * nobody sees, and no later compaction stores, a change that failed.
+	 */
+	#lostIfThrows<T>(change: () => T): T {
+		try {
+			return change();
+		} catch (error) {
+			this.#loseCommit();
+			throw error;
+		}
 	}
 
 	#change(edit: (roots: RootMaps<DocumentKind>) => void, authorId: string | null): EntryChange[] {
@@ -763,7 +778,7 @@ export class LiveDocument {
 	 * (the audit log, the membership news, the projections), the refused ones as their refusals.
 	 */
 	changeAs(authorId: string, writes: readonly EntryWrite[]): ChangesMade {
-		return this.#store.atomically(() => this.#changeAs(authorId, writes));
+		return this.#store.atomically(() => this.#lostIfThrows(() => this.#changeAs(authorId, writes)));
 	}
 
 	#changeAs(authorId: string, writes: readonly EntryWrite[]): ChangesMade {

@@ -110,9 +110,6 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 	const selectLast = db
 		.prepare('SELECT coalesce(max(id), 0) FROM doc_updates WHERE doc = ?')
 		.pluck();
-	const selectLater = db.prepare(
-		'SELECT data, trust_mark AS mark FROM doc_updates WHERE doc = ? AND id > ? ORDER BY id'
-	);
 	const selectOwners = db.prepare(
 		'SELECT client_id AS clientId, owner FROM doc_clients WHERE doc = ?'
 	);
@@ -121,7 +118,7 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 	);
 	const replaceLog = db.transaction(
 		(doc: string, chunks: readonly SnapshotChunk[], through: number) => {
-			const later = selectLater.all(doc, through) as SnapshotChunk[];
+			const later = selectLog.all(doc, through) as SnapshotChunk[];
 			deleteLog.run(doc);
 			for (const chunk of [...chunks, ...later]) insertChunk.run(doc, chunk.data, chunk.mark);
 		}

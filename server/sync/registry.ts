@@ -312,9 +312,11 @@ export class DocumentRegistry implements DocumentHooks {
 			this.#remember({ document, holds, project, unloadTimer: null });
 			document.applyRepairs();
 		} catch (error) {
-			// A log that does not load, or a repair that cannot be stored: nothing is held.
+			// A log that does not load, or a repair that cannot be stored: nothing is held. A
+			// repair's failure may have dropped the document already (`broken`), its project with it.
 			const held = this.#entries.get(name);
-			if (document && held?.document === document) this.#forget(held);
+			if (document && held?.document !== document) return { error };
+			if (held) this.#forget(held);
 			if (document) document.destroy();
 			else load.doc.destroy();
 			if (project) this.release(project);

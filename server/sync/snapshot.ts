@@ -52,10 +52,6 @@ export class SnapshotWriter {
 		for (const client of this.#clients) this.#written.set(client, 0);
 	}
 
-	get done(): boolean {
-		return this.#done;
-	}
-
 	/** Writes the next chunk; false once the snapshot is complete. */
 	step(): boolean {
 		if (this.#done) return false;

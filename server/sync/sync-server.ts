@@ -65,6 +65,7 @@ export function attachSyncServer(
 	const bySession = new Map<string, Set<SyncConnection>>();
 	/** Sockets waiting for their document to load. */
 	const waiting = new WaitingSockets(settings);
+	let closing = false;
 	const { registry, metrics } = deps;
 	/** The request id of each upgrade, for its answer's header (see `headers` below). */
 	const upgradeIds = new WeakMap<IncomingMessage, string>();
@@ -149,6 +150,8 @@ export function attachSyncServer(
 			},
 			(error: unknown) => {
 				waiting.remove(ws, sessionId);
+				// Shutting down abandons the loads under way; their sockets were closed (1012) already.
+				if (closing) return;
 				upgradeLog.error({ err: error }, 'opening a document failed');
 				closeSocket(ws, CLOSE.internalError);
 			}
@@ -233,6 +236,7 @@ export function attachSyncServer(
 			return closed;
 		},
 		close() {
+			closing = true;
 			clearInterval(heartbeat);
 			for (const connection of [...connections]) connection.close(CLOSE.serverRestart);
 			for (const socket of waiting.sockets()) closeSocket(socket, CLOSE.serverRestart);

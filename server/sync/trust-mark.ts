@@ -16,7 +16,7 @@ import { DOCUMENT_ROOTS, STORED_ENTRY_REVISION } from '../../src/lib/shared';
 let fingerprint: string | null = null;
 
 /** What the entries were validated under: every root's schema, both ways, and the revision. */
-export function entriesFingerprint(): string {
+function entriesFingerprint(): string {
 	if (fingerprint !== null) return fingerprint;
 	const hash = createHash('sha256').update(`revision ${STORED_ENTRY_REVISION}\n`);
 	for (const [kind, roots] of Object.entries(DOCUMENT_ROOTS)) {

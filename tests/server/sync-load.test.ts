@@ -9,10 +9,9 @@
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE, type Member } from '../../src/lib/shared';
-import { createProject, putMember } from '../../server/consortium/projects';
-import { createConsortium } from '../../server/consortium/store';
 import { encodeSnapshot } from '../../server/sync/snapshot';
 import { captureLog, type CapturedLog } from '../support/log';
+import { LARGE, setUpLargeProject, unloaded as unloadedFrom } from '../support/large-project';
 import type { TestServer } from '../support/server';
 import {
 	SyncClient,
@@ -24,7 +23,6 @@ import {
 } from '../support/sync';
 import { eventually } from '../support/eventually';
 
-const LARGE = 'project/large';
 const MEMBERS = 1000;
 
 let server: TestServer;
@@ -37,45 +35,8 @@ function connect(accountId: string, document: string): SyncClient {
 	return client;
 }
 
-function consumer(accountId: string): Member {
-	return {
-		accountId,
-		email: `${accountId}@large.example.org`,
-		name: `Person ${accountId}`,
-		role: 'consumer',
-		zoneId: 'lz',
-		scope: 'all',
-		joinedAt: 1_700_000_000_000,
-		updatedBy: 'ada',
-		updatedAt: 1_700_000_000_000
-	};
-}
-
-/** A project of `MEMBERS` people that Ada administers, compacted and out of memory. */
-async function setUpLargeProject(): Promise<void> {
-	const { db, registry } = server.app;
-	const consortium = createConsortium(db, {
-		name: 'Large',
-		mode: 'network-zone',
-		zones: [{ id: 'lz', kind: 'network', name: 'Large office' }]
-	});
-	createProject(db, registry, consortium, { id: 'large', name: 'Large' });
-	putMember(db, registry, 'large', {
-		accountId: 'ada',
-		email: 'ada@example.org',
-		name: 'Name of ada',
-		role: 'admin',
-		zoneId: 'lz'
-	});
-	registry.change(LARGE, (roots) => {
-		for (let index = 0; index < MEMBERS; index++)
-			roots.members.set(`m${index}`, consumer(`m${index}`));
-	});
-	await unloaded(LARGE);
-}
-
-async function unloaded(document: string): Promise<void> {
-	await eventually(() => server.app.registry.get(document) === undefined, `${document} to unload`);
+function unloaded(document: string): Promise<void> {
+	return unloadedFrom(server, document);
 }
 
 interface StoredRow {
@@ -141,7 +102,7 @@ afterEach(async () => {
 });
 
 describe('a document that loads', () => {
-	beforeEach(setUpLargeProject);
+	beforeEach(() => setUpLargeProject(server, MEMBERS));
 
 	it('lets the server serve other connections meanwhile: their changes go round first', async () => {
 		const writer = connect('ada', 'project/p1');
@@ -286,6 +247,49 @@ describe('a snapshot the server compacted', () => {
 			expect(serverAuthoredAudit('ned')).toBe(audited + 1);
 		}
 	);
+
+	it('is read entry by entry when its chunks, marks and all, were copied from another document', async () => {
+		await setUpLargeProject(server, 10);
+		await unloaded('project/p1');
+		replaceLog(LARGE, storedRows('project/p1'));
+
+		expect(serverValue(server, LARGE, 'members', 'ned')).toMatchObject({ role: 'consumer' });
+		expect(serverValue(server, LARGE, 'members', 'm1')).toBeUndefined();
+		expect(logged.entries()).toContainEqual(
+			expect.objectContaining({
+				problem: 'does not match its mark',
+				msg: 'a snapshot is read entry by entry'
+			})
+		);
+		const indexed = server.app.db
+			.prepare("SELECT account_id FROM memberships WHERE project_id = 'large' ORDER BY 1")
+			.pluck()
+			.all();
+		expect(indexed).toEqual(['ada', 'bo', 'ned']);
+	});
+
+	it('is read entry by entry when two of its chunks, left as they were, carry each other’s marks', async () => {
+		await setUpLargeProject(server, MEMBERS);
+		const rows = storedRows(LARGE);
+		expect(rows.length).toBeGreaterThan(1);
+		replaceLog(LARGE, [
+			{ data: rows[0]!.data, mark: rows[1]!.mark },
+			{ data: rows[1]!.data, mark: rows[0]!.mark },
+			...rows.slice(2)
+		]);
+
+		expect(server.app.registry.read(LARGE, (document) => document.root('members').size)).toBe(
+			MEMBERS + 1
+		);
+		expect(logged.entries()).toContainEqual(
+			expect.objectContaining({
+				problem: 'does not match its mark',
+				msg: 'a snapshot is read entry by entry'
+			})
+		);
+		await unloaded(LARGE);
+		expect(storedRows(LARGE).every((row) => row.mark !== null)).toBe(true);
+	});
 
 	it('has the entries of an update appended after it read and repaired', async () => {
 		await unloaded('project/p1');
