@@ -66,7 +66,9 @@ export class SyncConnection implements Peer {
 		readonly document: LiveDocument,
 		private readonly limits: SyncLimits,
 		private readonly report: ConnectionReporting,
-		private readonly onClose: (connection: SyncConnection) => void
+		private readonly onClose: (connection: SyncConnection) => void,
+		/** The session's allowance of sync step 1 requests, shared by all its connections. */
+		private readonly stateRequests: TokenBucket
 	) {
 		this.#bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
 	}
@@ -151,6 +153,10 @@ export class SyncConnection implements Peer {
 	#sync(decoder: decoding.Decoder): void {
 		const type = decoding.readVarUint(decoder);
 		if (type === syncProtocol.messageYjsSyncStep1) {
+			if (!this.stateRequests.take()) {
+				this.report.metrics.limitRefused('stateRequestsPerMinute');
+				return this.close(CLOSE.rateLimited);
+			}
 			// All but the last as updates: the client counts itself synced at the step 2.
 			const missing = this.document.missingFrom(decoding.readVarUint8Array(decoder));
 			missing.forEach((update, index) =>

@@ -20,7 +20,7 @@ import { readAccess } from './access';
 import type { DocumentExtension } from './extensions';
 import { SyncConnection, type Principal } from './connection';
 import { WaitingSockets, type EarlyMessages } from './early-messages';
-import { DEFAULT_SYNC_LIMITS, type SyncLimits } from './limits';
+import { DEFAULT_SYNC_LIMITS, TokenBucket, type SyncLimits } from './limits';
 import type { LiveDocument } from './live-document';
 import type { DocumentRegistry } from './registry';
 
@@ -63,6 +63,16 @@ export function attachSyncServer(
 	const connections = new Set<SyncConnection>();
 	/** The open connections of each session, for the per-session limit and `recheckSessions`. */
 	const bySession = new Map<string, Set<SyncConnection>>();
+	/** Each session's sync step 1 allowance (limits.ts), kept past its connections until full again. */
+	const stateRequestsBySession = new Map<string, TokenBucket>();
+	const stateRequestsOf = (sessionId: string): TokenBucket => {
+		let bucket = stateRequestsBySession.get(sessionId);
+		if (!bucket) {
+			bucket = new TokenBucket(settings.stateRequestsPerMinute / 60, settings.stateRequestBurst);
+			stateRequestsBySession.set(sessionId, bucket);
+		}
+		return bucket;
+	};
 	/** Sockets waiting for their document to load. */
 	const waiting = new WaitingSockets(settings);
 	let closing = false;
@@ -191,13 +201,21 @@ export function attachSyncServer(
 		const log = upgradeLog.child({ accountId });
 		log.debug('sync connection opened');
 		const report = { log, metrics };
-		const connection = new SyncConnection(ws, principal, document, settings, report, (closed) => {
-			connections.delete(closed);
-			const ofSession = bySession.get(sessionId);
-			ofSession?.delete(closed);
-			if (ofSession?.size === 0) bySession.delete(sessionId);
-			registry.release(document);
-		});
+		const connection = new SyncConnection(
+			ws,
+			principal,
+			document,
+			settings,
+			report,
+			(closed) => {
+				connections.delete(closed);
+				const ofSession = bySession.get(sessionId);
+				ofSession?.delete(closed);
+				if (ofSession?.size === 0) bySession.delete(sessionId);
+				registry.release(document);
+			},
+			stateRequestsOf(sessionId)
+		);
 		connections.add(connection);
 		const ofSession = bySession.get(sessionId) ?? new Set<SyncConnection>();
 		bySession.set(sessionId, ofSession.add(connection));
@@ -211,6 +229,8 @@ export function attachSyncServer(
 			if (!answered.delete(client)) client.terminate();
 			else client.ping();
 		}
+		for (const [sessionId, bucket] of stateRequestsBySession)
+			if (bucket.full) stateRequestsBySession.delete(sessionId);
 	}, settings.heartbeatMs);
 	heartbeat.unref();
 

@@ -9,10 +9,12 @@ import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../src/lib/shared';
 import { createAccount } from '../../server/auth/accounts';
+import { DEFAULT_SYNC_LIMITS } from '../../server/sync/limits';
 import type { TestServer } from '../support/server';
 import {
 	SyncClient,
 	rawSocket,
+	sessionCookieFor,
 	setUpProject,
 	startSyncServer,
 	stateOf,
@@ -154,6 +156,28 @@ describe('structural abuse', () => {
 		expect((await socket.closed).code).toBe(CLOSE.rateLimited.code);
 		const again = connect('ada');
 		await again.synced();
+	});
+
+	it('answers one session’s requests for the document’s state at a bounded rate, over all its connections', async () => {
+		// Each sync step 1 is answered with what the client lacks: for a client with little, work
+		// the size of the document. Far below the message rate, one session gets a burst of them.
+		const { stateRequestBurst } = DEFAULT_SYNC_LIMITS;
+		const cookie = sessionCookieFor(server, 'nia');
+		const asking = rawSocket(server, 'nia', 'project/p1', server.origin, cookie);
+		await asking.opened;
+		const littleState = Y.encodeStateVector(nia.doc);
+		for (let index = 0; index < stateRequestBurst + 1; index++)
+			asking.ws.send(syncMessage(littleState, 0));
+		expect((await asking.closed).code).toBe(CLOSE.rateLimited.code);
+		const answers = asking.received.filter((message) => message[0] === 0 && message[1] === 1);
+		expect(answers.length).toBeLessThanOrEqual(stateRequestBurst);
+
+		// A new connection of the same session has nothing left to spend; another session has.
+		const again = rawSocket(server, 'nia', 'project/p1', server.origin, cookie);
+		await again.opened;
+		again.ws.send(syncMessage(littleState, 0));
+		expect((await again.closed).code).toBe(CLOSE.rateLimited.code);
+		await expectOthersStillServed(bo, connect('nia'), 'analyst');
 	});
 
 	it('keeps presence for the account’s own clientIDs only, with the name the server vouches for', async () => {

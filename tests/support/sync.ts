@@ -203,11 +203,11 @@ export function rawSocket(
 	server: TestServer,
 	accountId: string | null,
 	documentName: string,
-	origin = server.origin
+	origin = server.origin,
+	/** The session to present: a new one of `accountId` unless given. */
+	cookie = accountId ? sessionCookieFor(server, accountId) : null
 ): RawSocket {
-	const headers: Record<string, string> = accountId
-		? { cookie: sessionCookieFor(server, accountId) }
-		: {};
+	const headers: Record<string, string> = cookie ? { cookie } : {};
 	const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/sync/${documentName}`, {
 		headers,
 		origin
