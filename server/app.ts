@@ -53,7 +53,12 @@ import { attachSyncServer, revokeLostAccess, type SyncServer } from './sync/sync
 import type { DigestScheduler } from './subscriptions/digest-scheduler';
 import type { ReviewScheduler } from './reviews/review-scheduler';
 import type { AccessEndScheduler } from './access-ends/scheduler';
-import { startWorkflows, workflowIndexes, type WorkflowLimits } from './features';
+import {
+	startWorkflows,
+	storedStateAccess,
+	workflowIndexes,
+	type WorkflowLimits
+} from './features';
 import { API, type RouteContract } from '../src/lib/shared/api-contract';
 import { DEFAULT_SCIM_LIMITS, type ScimLimits } from './scim/limits';
 import { registerScimTokenRoutes } from './scim/routes';
@@ -294,6 +299,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 			authenticate: authenticateBySession,
 			isAllowedOrigin: (origin) => allowedOrigins().includes(origin),
 			isSessionCurrent: (sessionId) => isSessionCurrent(authDb, sessionId),
+			mayReadStoredState: storedStateAccess(db),
 			log: log.child({ component: 'sync' }),
 			metrics: measure
 		},

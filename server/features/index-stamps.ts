@@ -19,6 +19,8 @@ import type { LiveDocument } from '../sync/live-document';
 export interface IndexStamps {
 	/** Whether the indexes are in step with the document as it loaded. */
 	inStep(document: LiveDocument): boolean;
+	/** Whether the indexes are in step with the snapshot `stamp` of the document named `name`. */
+	inStepWith(name: string, stamp: string): boolean;
 	/** Records that the indexes are in step with the document's current snapshot, if it has one. */
 	record(document: LiveDocument): void;
 }
@@ -29,11 +31,13 @@ export function indexStamps(db: Db): IndexStamps {
 		`INSERT INTO index_stamps (doc, snapshot) VALUES (?, ?)
 		 ON CONFLICT (doc) DO UPDATE SET snapshot = excluded.snapshot`
 	);
+	const inStepWith = (name: string, stamp: string) => select.get(name) === stamp;
 	return {
 		inStep(document) {
 			const stamp = document.snapshotStamp;
-			return stamp !== null && select.get(document.name) === stamp;
+			return stamp !== null && inStepWith(document.name, stamp);
 		},
+		inStepWith,
 		record(document) {
 			const stamp = document.snapshotStamp;
 			if (stamp !== null) upsert.run(document.name, stamp);

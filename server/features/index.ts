@@ -46,6 +46,7 @@ import {
 } from '../subscriptions/subscription-index';
 
 export type { WorkflowLimits } from './limits';
+export { storedStateAccess } from './stored-state-access';
 
 /**
  * The documents an index follows: project documents (memberships, requests, access ends and

@@ -84,12 +84,16 @@ export class SyncConnection implements Peer {
 	/**
 	 * Joins the document: asks for what the client has that the server lacks, shares presence,
 	 * then handles, in order, the messages the client sent while its document loaded.
+	 * `answeredFromStore`: the client was sent the stored state the document loaded from, in reply
+	 * to its first message (early-messages.ts); it is sent what changed since, if anything.
 	 */
-	start(early: readonly EarlyMessage[] = []): void {
+	start(early: readonly EarlyMessage[] = [], answeredFromStore = false): void {
 		this.document.peers.add(this);
 		this.ws.on('message', (data: Buffer, isBinary: boolean) => this.#handle(data, isBinary));
 		this.ws.on('close', () => this.#leave());
 		this.ws.on('error', () => this.close(CLOSE.resetRequired));
+		const since = answeredFromStore ? this.document.changesSinceLoad() : null;
+		if (since) sendSync(this.ws, syncProtocol.messageYjsUpdate, since);
 		this.#sendSyncStep1();
 		const present = [...this.document.awareness.getStates().keys()];
 		if (present.length > 0) this.send(awarenessMessage(this.document.awareness, present));
@@ -157,16 +161,8 @@ export class SyncConnection implements Peer {
 				this.report.metrics.limitRefused('stateRequestsPerMinute');
 				return this.close(CLOSE.rateLimited);
 			}
-			// All but the last as updates: the client counts itself synced at the step 2.
-			const missing = this.document.missingFrom(decoding.readVarUint8Array(decoder));
-			missing.forEach((update, index) =>
-				this.#sendSync(
-					index < missing.length - 1
-						? syncProtocol.messageYjsUpdate
-						: syncProtocol.messageYjsSyncStep2,
-					update
-				)
-			);
+			if (!this.#closed)
+				sendState(this.ws, this.document.missingFrom(decoding.readVarUint8Array(decoder)));
 			return;
 		}
 		if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
@@ -198,16 +194,6 @@ export class SyncConnection implements Peer {
 		} else {
 			this.#sendSyncStep1();
 		}
-	}
-
-	/**
-	 * A sync message of `type` carrying `update`, sent as two fragments of one message (its head,
-	 * then the update as it is): the whole state of a large document is not copied to be sent.
-	 */
-	#sendSync(type: number, update: Uint8Array): void {
-		if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
-		this.ws.send(syncMessageHead(type, update.byteLength), { binary: true, fin: false });
-		this.ws.send(update, { binary: true, fin: true });
 	}
 
 	#sendSyncStep1(): void {
@@ -277,4 +263,28 @@ export class SyncConnection implements Peer {
 			user: { ...presence.data.user, accountId: this.accountId, name: this.principal.name }
 		};
 	}
+}
+
+/**
+ * Answers a sync step 1 with `updates`, what the client lacks: all but the last as updates, the
+ * last as the step 2, at which the client counts itself synced.
+ */
+export function sendState(ws: WebSocket, updates: readonly Uint8Array[]): void {
+	updates.forEach((update, index) =>
+		sendSync(
+			ws,
+			index < updates.length - 1 ? syncProtocol.messageYjsUpdate : syncProtocol.messageYjsSyncStep2,
+			update
+		)
+	);
+}
+
+/**
+ * A sync message of `type` carrying `update`, sent as two fragments of one message (its head,
+ * then the update as it is): the whole state of a large document is not copied to be sent.
+ */
+function sendSync(ws: WebSocket, type: number, update: Uint8Array): void {
+	if (ws.readyState !== ws.OPEN) return;
+	ws.send(syncMessageHead(type, update.byteLength), { binary: true, fin: false });
+	ws.send(update, { binary: true, fin: true });
 }

@@ -1,10 +1,16 @@
 /**
  * Sockets whose document is loading (registry `open`): what each client sends meanwhile is kept,
  * in order, for its connection to handle once open, within what its rate limit would let through;
- * and each session's waiting sockets count towards its connections.
+ * and each session's waiting sockets count towards its connections. A client whose first message
+ * asks for the whole document may be answered before then, from the document's stored state.
  */
+import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { StoredState } from './document-load';
 import type { SyncLimits } from './limits';
+import { MESSAGE_SYNC } from './live-document';
 
 /** A message a client sent before its connection was open (while its document loaded). */
 export interface EarlyMessage {
@@ -23,6 +29,12 @@ export class EarlyMessages {
 	/** The socket closed before its connection opened. */
 	gone = false;
 	overflowed = false;
+	/**
+	 * Whether the client's first message, a sync step 1 from nothing, was answered with the stored
+	 * state (`offerStoredState`): its connection then sends it only what changed since.
+	 */
+	answeredFromStore = false;
+	#offer: { state: StoredState; answer: (state: StoredState) => boolean } | null = null;
 	readonly #onMessage = (data: Buffer, isBinary: boolean) => {
 		this.#bytes += data.byteLength;
 		if (
@@ -33,6 +45,7 @@ export class EarlyMessages {
 			return;
 		}
 		this.#messages.push({ data, isBinary });
+		if (this.#messages.length === 1) this.#answerFromStore();
 	};
 	readonly #onClose = () => (this.gone = true);
 
@@ -47,11 +60,51 @@ export class EarlyMessages {
 		ws.on('error', () => undefined);
 	}
 
+	/**
+	 * The document's stored state, while it loads: if the client's first message (come or to come)
+	 * asks for the whole document, `answer` may send it this state in reply, and says whether it
+	 * did; the message is then answered, not kept.
+	 */
+	offerStoredState(state: StoredState, answer: (state: StoredState) => boolean): void {
+		this.#offer = { state, answer };
+		this.#answerFromStore();
+	}
+
+	#answerFromStore(): void {
+		const offer = this.#offer;
+		const first = this.#messages[0];
+		if (!offer || !first || this.gone || this.overflowed) return;
+		this.#offer = null;
+		if (!asksForEverything(first) || !offer.answer(offer.state)) return;
+		this.#messages.shift();
+		this.answeredFromStore = true;
+	}
+
 	/** Stops listening; the messages kept, in the order they came. */
 	stop(): EarlyMessage[] {
+		this.#offer = null;
 		this.ws.off('message', this.#onMessage);
 		this.ws.off('close', this.#onClose);
 		return this.#messages;
+	}
+}
+
+/** Whether a message is a sync step 1 from a client that has nothing of the document. */
+function asksForEverything({ data, isBinary }: EarlyMessage): boolean {
+	if (!isBinary) return false;
+	try {
+		const decoder = decoding.createDecoder(
+			new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+		);
+		return (
+			decoding.readVarUint(decoder) === MESSAGE_SYNC &&
+			decoding.readVarUint(decoder) === syncProtocol.messageYjsSyncStep1 &&
+			Y.decodeStateVector(decoding.readVarUint8Array(decoder)).size === 0 &&
+			!decoding.hasContent(decoder)
+		);
+	} catch {
+		// Unreadable: left for the connection, which closes on it.
+		return false;
 	}
 }
 

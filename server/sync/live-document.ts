@@ -235,6 +235,9 @@ export class LiveDocument {
 	#entriesValidated = true;
 	/** The whole state, for the connections that ask for all of it in one turn (`missingFrom`). */
 	#fullState: Uint8Array[] | null = null;
+	/** The state as it loaded, and the stamp of the snapshot it loaded as (`changesSinceLoad`). */
+	readonly #loadedStateVector: Uint8Array;
+	readonly #loadedStamp: string | null;
 
 	/** `load`: the document's stored log, loaded to its end (document-load.ts). */
 	constructor(
@@ -272,6 +275,8 @@ export class LiveDocument {
 		this.#snapshotBytes = load.snapshotBytes;
 		this.#snapshotVouched = load.snapshotVouched;
 		this.#snapshotStamp = load.snapshotStamp;
+		this.#loadedStamp = load.snapshotChunks === null ? null : load.snapshotStamp;
+		this.#loadedStateVector = Y.encodeStateVector(this.doc);
 		this.#keepFullState(load.snapshotChunks);
 		this.#owners = store.owners(name);
 		this.#useServerClientId();
@@ -940,6 +945,16 @@ export class LiveDocument {
 					: [Y.encodeStateAsUpdate(this.doc)]
 			)
 		);
+	}
+
+	/**
+	 * What a client that was sent the stored state this document loaded from (`storedState` of its
+	 * load, while it loaded) lacks: null while the document is still that very snapshot, else the
+	 * changes made since it loaded.
+	 */
+	changesSinceLoad(): Uint8Array | null {
+		if (this.#loadedStamp !== null && this.snapshotStamp === this.#loadedStamp) return null;
+		return Y.encodeStateAsUpdate(this.doc, this.#loadedStateVector);
 	}
 
 	/** Keeps the whole state for whoever asks for it in this turn of the event loop. */

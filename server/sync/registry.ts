@@ -6,8 +6,10 @@
  *
  * A connection opens its document with `open`, which loads it a slice at a time (document-load.ts)
  * and serves the other connections between two slices: however large the document, nobody else
- * waits for more than a slice. The server's own uses (`acquire`, `change`, `read`) need the
- * document at once: they load it, or finish loading it, synchronously.
+ * waits for more than a slice. Once the load has read the whole log, and before it applies it, the
+ * connections waiting for it hear what the log holds if it is a snapshot the server vouched for
+ * (`StoredState`). The server's own uses (`acquire`, `change`, `read`) need the document at once:
+ * they load it, or finish loading it, synchronously.
  */
 import {
 	deny,
@@ -40,7 +42,7 @@ import {
 	type RootMaps,
 	type Via
 } from './live-document';
-import { DocumentLoad, LOAD_SLICE_BYTES } from './document-load';
+import { DocumentLoad, LOAD_SLICE_BYTES, type StoredState } from './document-load';
 import type { DocumentStore } from './persistence';
 
 export interface ProjectDirectory {
@@ -73,6 +75,12 @@ interface Entry {
 	unloadTimer: ReturnType<typeof setTimeout> | null;
 }
 
+/**
+ * Hears what a loading document's stored log holds, once it is all read and before it is applied,
+ * if it is a snapshot the server vouched for (the document's whole state, encoded already).
+ */
+export type StoredStateListener = (state: StoredState) => void;
+
 /** A document being loaded, and the holds taken on it meanwhile. */
 interface Loading {
 	name: string;
@@ -80,6 +88,8 @@ interface Loading {
 	load: DocumentLoad;
 	project: LiveDocument | null;
 	holds: number;
+	/** Who waits to hear the stored state; null once it was told (or there was none to tell). */
+	storedStateListeners: StoredStateListener[] | null;
 	outcome: { document: LiveDocument } | { error: unknown } | null;
 	/** Resolves once `outcome` is set. */
 	settled: Promise<void>;
@@ -183,14 +193,18 @@ export class DocumentRegistry implements DocumentHooks {
 	 * The live document named `name` for a connection, held until `release`; null when there is no
 	 * such document. A document not in memory is loaded a slice at a time, the event loop serving
 	 * everything else between two slices; whoever opens it meanwhile waits for the same load.
-	 * Rejects when the stored log does not load (or the registry closed meanwhile).
+	 * `onStoredState` hears, while it loads, what its stored log holds (`StoredStateListener`), if
+	 * anything. Rejects when the stored log does not load (or the registry closed meanwhile).
 	 */
-	async open<N extends string>(name: N): Promise<DocumentOf<KindOf<N>> | null> {
-		return (await this.#open(name)) as DocumentOf<KindOf<N>> | null;
+	async open<N extends string>(
+		name: N,
+		onStoredState?: StoredStateListener
+	): Promise<DocumentOf<KindOf<N>> | null> {
+		return (await this.#open(name, onStoredState)) as DocumentOf<KindOf<N>> | null;
 	}
 
-	async #open(name: string): Promise<LiveDocument | null> {
-		if (this.#entries.has(name) || this.#loading.has(name)) return this.#join(name);
+	async #open(name: string, onStoredState?: StoredStateListener): Promise<LiveDocument | null> {
+		if (this.#entries.has(name) || this.#loading.has(name)) return this.#join(name, onStoredState);
 		const address = parseDocumentName(name);
 		if (!address) return null;
 		const projectName = projectDocumentOf(address);
@@ -198,14 +212,18 @@ export class DocumentRegistry implements DocumentHooks {
 		// While the project loaded, the document may have been loaded, or begun loading.
 		if (this.#entries.has(name) || this.#loading.has(name)) {
 			if (held) this.release(held);
-			return this.#join(name);
+			return this.#join(name, onStoredState);
 		}
 		const project = this.#projectOf(address, held);
 		if (project === undefined) return null;
 		const loading = this.#startLoading(name, address, project);
+		if (onStoredState) loading.storedStateListeners!.push(onStoredState);
 		try {
 			const sliceBytes = this.#options.loadSliceBytes ?? LOAD_SLICE_BYTES;
-			while (!loading.outcome && loading.load.step(sliceBytes)) await nextTurn();
+			while (!loading.outcome && loading.load.step(sliceBytes)) {
+				this.#tellStoredState(loading);
+				await nextTurn();
+			}
 		} catch (error) {
 			this.#abandon(loading, error);
 		}
@@ -213,13 +231,26 @@ export class DocumentRegistry implements DocumentHooks {
 	}
 
 	/** A hold on a document in memory or being loaded, once it is loaded. */
-	async #join(name: string): Promise<LiveDocument | null> {
+	async #join(name: string, onStoredState?: StoredStateListener): Promise<LiveDocument | null> {
 		const existing = this.#entries.get(name);
 		if (existing) return this.#hold(existing);
 		const loading = this.#loading.get(name)!;
 		loading.holds += 1;
+		if (onStoredState) {
+			if (loading.storedStateListeners) loading.storedStateListeners.push(onStoredState);
+			else if (loading.load.storedState) onStoredState(loading.load.storedState);
+		}
 		await loading.settled;
 		return this.#outcomeOf(loading);
+	}
+
+	/** Tells the waiting connections the stored state, once, as soon as the whole log is read. */
+	#tellStoredState(loading: Loading): void {
+		const listeners = loading.storedStateListeners;
+		if (listeners === null || !loading.load.allRead) return;
+		loading.storedStateListeners = null;
+		const state = loading.load.storedState;
+		if (state) for (const listener of listeners) listener(state);
 	}
 
 	#hold(entry: Entry): LiveDocument {
@@ -259,6 +290,7 @@ export class DocumentRegistry implements DocumentHooks {
 			load,
 			project,
 			holds: 1,
+			storedStateListeners: [],
 			outcome: null,
 			settled,
 			settle

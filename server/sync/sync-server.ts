@@ -18,9 +18,10 @@ import type { Metrics } from '../observability/metrics';
 import { REQUEST_ID_HEADER, requestIdOf, whileHandling } from '../observability/request-id';
 import { readAccess } from './access';
 import type { DocumentExtension } from './extensions';
-import { SyncConnection, type Principal } from './connection';
+import { SyncConnection, sendState, type Principal } from './connection';
 import { WaitingSockets, type EarlyMessages } from './early-messages';
 import { DEFAULT_SYNC_LIMITS, TokenBucket, type SyncLimits } from './limits';
+import type { StoredState } from './document-load';
 import type { LiveDocument } from './live-document';
 import type { DocumentRegistry } from './registry';
 
@@ -37,6 +38,13 @@ export interface SyncServerDeps {
 	 * @default always current
 	 */
 	isSessionCurrent?(sessionId: string): boolean;
+	/**
+	 * Whether an account may read a document as stored, the snapshot named `stamp`, decided before
+	 * the document is loaded: a client that asks for the whole document is then sent it while the
+	 * server still loads it. Must answer as `readAccess` would on the loaded document, or no.
+	 * @default no: every client is answered once its document is loaded
+	 */
+	mayReadStoredState?(name: string, accountId: string, stamp: string): boolean;
 	/** Each upgrade logs through a child naming its request id and document. */
 	log: Log;
 	metrics: Metrics;
@@ -147,25 +155,35 @@ export function attachSyncServer(
 		answered.add(ws);
 		ws.on('pong', () => answered.add(ws));
 		const early = waiting.add(ws, sessionId);
-		registry.open(name).then(
-			(document) => {
-				waiting.remove(ws, sessionId);
-				try {
-					admit(ws, principal, document, early, upgradeLog);
-				} catch (error) {
-					// A bug, not the client's doing: that connection ends (1011), the server goes on.
-					upgradeLog.error({ err: error }, 'could not open a sync connection');
+		// What `admit` checks on the loaded document, asked of the indexes instead.
+		const answerFromStore = (state: StoredState): boolean => {
+			if (!(deps.mayReadStoredState?.(name, accountId, state.stamp) ?? false)) return false;
+			if (!(deps.isSessionCurrent?.(sessionId) ?? true)) return false;
+			if (!stateRequestsOf(sessionId).take()) return false;
+			sendState(ws, state.chunks);
+			return true;
+		};
+		registry
+			.open(name, (state) => early.offerStoredState(state, answerFromStore))
+			.then(
+				(document) => {
+					waiting.remove(ws, sessionId);
+					try {
+						admit(ws, principal, document, early, upgradeLog);
+					} catch (error) {
+						// A bug, not the client's doing: that connection ends (1011), the server goes on.
+						upgradeLog.error({ err: error }, 'could not open a sync connection');
+						closeSocket(ws, CLOSE.internalError);
+					}
+				},
+				(error: unknown) => {
+					waiting.remove(ws, sessionId);
+					// Shutting down abandons the loads under way; their sockets were closed (1012) already.
+					if (closing) return;
+					upgradeLog.error({ err: error }, 'opening a document failed');
 					closeSocket(ws, CLOSE.internalError);
 				}
-			},
-			(error: unknown) => {
-				waiting.remove(ws, sessionId);
-				// Shutting down abandons the loads under way; their sockets were closed (1012) already.
-				if (closing) return;
-				upgradeLog.error({ err: error }, 'opening a document failed');
-				closeSocket(ws, CLOSE.internalError);
-			}
-		);
+			);
 	}
 
 	/**
@@ -199,7 +217,7 @@ export function attachSyncServer(
 		const access = readAccess(document.address, accountId, projectFactsOf(document));
 		if (!access.ok) return turnAway(access.close);
 		const log = upgradeLog.child({ accountId });
-		log.debug('sync connection opened');
+		log.debug({ answeredFromStore: early.answeredFromStore }, 'sync connection opened');
 		const report = { log, metrics };
 		const connection = new SyncConnection(
 			ws,
@@ -219,7 +237,7 @@ export function attachSyncServer(
 		connections.add(connection);
 		const ofSession = bySession.get(sessionId) ?? new Set<SyncConnection>();
 		bySession.set(sessionId, ofSession.add(connection));
-		connection.start(messages);
+		connection.start(messages, early.answeredFromStore);
 	}
 
 	/** Sockets that answered the last ping. */
