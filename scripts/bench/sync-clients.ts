@@ -88,6 +88,8 @@ export class Writer {
 	syncedAt = 0;
 	/** When the first message carrying state (an update, or the sync step 2) came. */
 	firstStateAt = 0;
+	/** When the server first asked for the client's state (its sync step 1): its copy is loaded. */
+	askedAt = 0;
 
 	constructor(private readonly options: ClientOptions) {
 		const { dialect, documentName } = options;
@@ -117,11 +119,9 @@ export class Writer {
 	private receive(data: Uint8Array): void {
 		const decoder = this.options.dialect.unframe(this.options.documentName, data);
 		if (!decoder || decoding.readVarUint(decoder) !== SYNC) return;
-		if (
-			this.firstStateAt === 0 &&
-			decoding.peekVarUint(decoder) !== syncProtocol.messageYjsSyncStep1
-		)
-			this.firstStateAt = performance.now();
+		const asks = decoding.peekVarUint(decoder) === syncProtocol.messageYjsSyncStep1;
+		if (asks && this.askedAt === 0) this.askedAt = performance.now();
+		if (!asks && this.firstStateAt === 0) this.firstStateAt = performance.now();
 		const reply = encoding.createEncoder();
 		encoding.writeVarUint(reply, SYNC);
 		const kind = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
