@@ -76,8 +76,10 @@ describe('who may open which page', () => {
 });
 
 describe('axe on every console page, at desktop width and at 390x844', () => {
-	it('finds nothing serious on the pages of a Project Admin', async () => {
-		for (const viewport of WIDTHS) {
+	// One test per width: each visits every page a Project Admin has, within its own time limit.
+	it.each(WIDTHS)(
+		'finds nothing serious on the pages of a Project Admin, $width px wide',
+		async (viewport) => {
 			const ada = await signedInAs(e2e, 'ada', '/projects/p1/settings/users', viewport);
 			await ada.page.getByRole('row').filter({ hasText: 'Name of ian' }).waitFor();
 			await expectNoSeriousViolations(ada.page, `Users at ${viewport.width}px`);
@@ -109,7 +111,7 @@ describe('axe on every console page, at desktop width and at 390x844', () => {
 			);
 			await leave(ada);
 		}
-	});
+	);
 
 	it('finds nothing serious on an analyst’s pages, a view not hers and a removed member’s', async () => {
 		for (const viewport of WIDTHS) {
