@@ -90,6 +90,8 @@ export class Writer {
 	firstStateAt = 0;
 	/** When the server first asked for the client's state (its sync step 1): its copy is loaded. */
 	askedAt = 0;
+	/** Bytes of the messages carrying state that came until the first full state. */
+	stateBytes = 0;
 
 	constructor(private readonly options: ClientOptions) {
 		const { dialect, documentName } = options;
@@ -122,6 +124,7 @@ export class Writer {
 		const asks = decoding.peekVarUint(decoder) === syncProtocol.messageYjsSyncStep1;
 		if (asks && this.askedAt === 0) this.askedAt = performance.now();
 		if (!asks && this.firstStateAt === 0) this.firstStateAt = performance.now();
+		if (!asks && !this.synced) this.stateBytes += data.byteLength;
 		const reply = encoding.createEncoder();
 		encoding.writeVarUint(reply, SYNC);
 		const kind = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
