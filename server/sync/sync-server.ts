@@ -157,8 +157,14 @@ export function attachSyncServer(
 		const early = waiting.add(ws, sessionId);
 		// What `admit` checks on the loaded document, asked of the indexes instead.
 		const answerFromStore = (state: StoredState): boolean => {
-			if (!(deps.mayReadStoredState?.(name, accountId, state.stamp) ?? false)) return false;
-			if (!(deps.isSessionCurrent?.(sessionId) ?? true)) return false;
+			try {
+				if (!(deps.mayReadStoredState?.(name, accountId, state.stamp) ?? false)) return false;
+				if (!(deps.isSessionCurrent?.(sessionId) ?? true)) return false;
+			} catch (error) {
+				// The client is answered once the document is loaded, as if nobody had asked.
+				upgradeLog.error({ err: error }, 'could not tell whether to answer from the store');
+				return false;
+			}
 			if (!stateRequestsOf(sessionId).take()) return false;
 			sendState(ws, state.chunks);
 			return true;

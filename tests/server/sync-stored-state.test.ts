@@ -121,6 +121,13 @@ describe('a stored project document asked for whole', () => {
 		expect(client.map('members').size).toBe(MEMBERS + 3);
 	});
 
+	it('waits for the load when the indexes cannot be read, then is whole', async () => {
+		server.app.db.exec('DROP TABLE index_stamps');
+		const { client, syncedWhileLoading } = connect('ned');
+		expect(await syncedWhileLoading).toBe(false);
+		expect(client.map('members').size).toBe(MEMBERS + 3);
+	});
+
 	it('waits for the load when changes follow the stored snapshot, then is whole', async () => {
 		const { registry } = server.app;
 		// A change appended after the snapshot, then the document dropped without compacting it, as a
