@@ -67,16 +67,12 @@ export class CountedSendings {
 }
 
 export function sendInvitationsOnChange(deps: InvitationDeps) {
-	return (
-		document: LiveDocument,
-		authorId: string | null,
-		changes: readonly EntryChange[]
-	): void => {
-		// The server's own writes (sent, accepted) need no mail.
-		if (document.address.kind !== 'project' || authorId === null) return;
-		// The links and mails of the whole change are one SQL transaction, and what became of each
-		// sending is written once for the whole change: a file of 2,000 costs one commit, not 2,000.
-		const { outcomes, admissions } = deps.db.transaction(() => {
+	// The links and mails of the whole change are one SQL transaction, and what became of each
+	// sending is written once for the whole change: a file of 2,000 costs one commit, not 2,000.
+	// Made once: better-sqlite3 builds a transaction function with four wrappers and their
+	// properties, work that a change to anything else (a role, a data view) paid for nothing.
+	const send = deps.db.transaction(
+		(document: LiveDocument, authorId: string, changes: readonly EntryChange[]) => {
 			const outcomes: Invite[] = [];
 			const admissions: Admission[] = [];
 			for (const change of changes) {
@@ -95,7 +91,17 @@ export function sendInvitationsOnChange(deps: InvitationDeps) {
 				}
 			}
 			return { outcomes, admissions };
-		})();
+		}
+	);
+	return (
+		document: LiveDocument,
+		authorId: string | null,
+		changes: readonly EntryChange[]
+	): void => {
+		// The server's own writes (sent, accepted) need no mail; nor does a change to no invitation.
+		if (document.address.kind !== 'project' || authorId === null) return;
+		if (!changes.some((change) => change.root === 'invites')) return;
+		const { outcomes, admissions } = send(document, authorId, changes);
 		const projectId = document.index!.project.id;
 		if (outcomes.length > 0)
 			deps.registry.change(projectDocument(projectId), (roots) => {

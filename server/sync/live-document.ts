@@ -199,7 +199,7 @@ interface Fix {
 
 export class LiveDocument {
 	readonly doc: Y.Doc;
-	readonly awareness: Awareness;
+	#awareness: Awareness | null = null;
 	readonly peers = new Set<Peer>();
 	readonly roots = new Map<string, Y.Map<unknown>>();
 	readonly #rootMaps: RootMaps<DocumentKind>;
@@ -288,13 +288,26 @@ export class LiveDocument {
 				options.now
 			);
 		}
-		this.awareness = new Awareness(this.doc);
-		this.awareness.setLocalState(null);
-		this.awareness.on('update', ({ added, updated, removed }: Record<string, number[]>) => {
-			const message = awarenessMessage(this.awareness, [...added!, ...updated!, ...removed!]);
+		this.#judge = rules(this);
+	}
+
+	/**
+	 * Who is present, and where: made on first use, by the first connection. A document that only
+	 * the server changes (a user document, for one, loaded for each change to someone's
+	 * memberships) never has any, and would keep a timer of its own for nothing.
+	 */
+	get awareness(): Awareness {
+		if (this.#awareness) return this.#awareness;
+		const awareness = new Awareness(this.doc);
+		awareness.setLocalState(null);
+		awareness.on('update', ({ added, updated, removed }: Record<string, number[]>) => {
+			const message = awarenessMessage(awareness, [...added!, ...updated!, ...removed!]);
 			for (const peer of this.peers) peer.send(message);
 		});
-		this.#judge = rules(this);
+		// One asked for after the document was dropped answers as empty, with no timer left behind.
+		if (this.#destroyed) awareness.destroy();
+		this.#awareness = awareness;
+		return awareness;
 	}
 
 	/** The server keeps one clientID per document across restarts, recorded as its own. */
@@ -967,7 +980,7 @@ export class LiveDocument {
 
 	destroy(): void {
 		this.#destroyed = true;
-		this.awareness.destroy();
+		this.#awareness?.destroy();
 		this.doc.destroy();
 	}
 }
