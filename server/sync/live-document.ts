@@ -235,8 +235,11 @@ export class LiveDocument {
 	#entriesValidated = true;
 	/** The whole state, for the connections that ask for all of it in one turn (`missingFrom`). */
 	#fullState: Uint8Array[] | null = null;
-	/** The state as it loaded, and the stamp of the snapshot it loaded as (`changesSinceLoad`). */
-	readonly #loadedStateVector: Uint8Array;
+	/**
+	 * The state as it loaded, kept only if its stored state was handed out while it loaded, and the
+	 * stamp of the snapshot it loaded as (`changesSinceLoad`).
+	 */
+	readonly #loadedStateVector: Uint8Array | undefined;
 	readonly #loadedStamp: string | null;
 
 	/** `load`: the document's stored log, loaded to its end (document-load.ts). */
@@ -276,7 +279,9 @@ export class LiveDocument {
 		this.#snapshotVouched = load.snapshotVouched;
 		this.#snapshotStamp = load.snapshotStamp;
 		this.#loadedStamp = load.snapshotChunks === null ? null : load.snapshotStamp;
-		this.#loadedStateVector = Y.encodeStateVector(this.doc);
+		// Not for the documents the server loads for its own changes (a user document, at each
+		// change to someone's memberships): nobody was sent their stored state.
+		if (load.storedStateShared) this.#loadedStateVector = Y.encodeStateVector(this.doc);
 		this.#keepFullState(load.snapshotChunks);
 		this.#owners = store.owners(name);
 		this.#useServerClientId();

@@ -238,7 +238,7 @@ export class DocumentRegistry implements DocumentHooks {
 		loading.holds += 1;
 		if (onStoredState) {
 			if (loading.storedStateListeners) loading.storedStateListeners.push(onStoredState);
-			else if (loading.load.storedState) onStoredState(loading.load.storedState);
+			else this.#share(loading.load, [onStoredState]);
 		}
 		await loading.settled;
 		return this.#outcomeOf(loading);
@@ -249,8 +249,14 @@ export class DocumentRegistry implements DocumentHooks {
 		const listeners = loading.storedStateListeners;
 		if (listeners === null || !loading.load.allRead) return;
 		loading.storedStateListeners = null;
-		const state = loading.load.storedState;
-		if (state) for (const listener of listeners) listener(state);
+		this.#share(loading.load, listeners);
+	}
+
+	#share(load: DocumentLoad, listeners: readonly StoredStateListener[]): void {
+		const state = load.storedState;
+		if (!state) return;
+		load.storedStateShared = true;
+		for (const listener of listeners) listener(state);
 	}
 
 	#hold(entry: Entry): LiveDocument {

@@ -98,6 +98,25 @@ describe('a stored project document asked for whole', () => {
 		expect(client.map('members').size).toBe(MEMBERS + 3);
 	});
 
+	it('is sent whole to two clients of one member that ask for it at once', async () => {
+		const [first, second] = [connect('ned'), connect('ned')];
+		expect(await Promise.all([first.syncedWhileLoading, second.syncedWhileLoading])).toEqual([
+			true,
+			true
+		]);
+		expect(first.client.map('members').size).toBe(MEMBERS + 3);
+		expect(second.client.map('members').size).toBe(MEMBERS + 3);
+	});
+
+	it('is not sent for a first message that does not read as a sync message: it closes the connection once loaded', async () => {
+		const socket = rawSocket(server, 'ned', LARGE);
+		// A step 1 whose state vector says it is longer than the message.
+		socket.ws.on('open', () => socket.ws.send(new Uint8Array([0, 0, 0xff, 0x7f, 1])));
+		expect((await socket.closed).code).toBe(CLOSE.resetRequired.code);
+		const states = socket.received.filter((message) => message[0] === 0 && message[1] !== 0);
+		expect(states).toEqual([]);
+	});
+
 	it('is sent nothing of to an account that is not a member: refused (4403) once loaded', async () => {
 		const socket = askForEverything('eve');
 		expect((await socket.closed).code).toBe(CLOSE.forbidden.code);
