@@ -37,6 +37,7 @@ import { setBaselineHeaders } from './http/security-headers';
 import { SYNC_TOKEN_PARAM } from '../src/lib/shared';
 import { staticFiles } from './http/static';
 import { registerDevOutboxRoute } from './dev/outbox-route';
+import { dropExpiredNotices } from './notices/leave-notice';
 import { tellMembersWhatHappened } from './notices/membership-news';
 import { Mailer } from './mail/mailer';
 import { countQueuedMessages } from './mail/outbox';
@@ -206,6 +207,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 		},
 		mailHandoverRequests({ db, mailer, site }),
 		tellMembersWhatHappened({ db, registry, mailer, site, now }),
+		dropExpiredNotices(now),
 		...workflows.reactions
 	);
 	workflows.indexExistingDocuments();

@@ -1,14 +1,10 @@
 /**
  * Keeps each account's user document in step with its memberships: the project drop-down lists
  * exactly the projects the account is a member of, with its role there. Runs after every accepted
- * change to a project's members, whoever made it.
+ * change to a project's members, whoever made it; a user document not in memory is written when it
+ * next loads (`DocumentRegistry.writeUserDocument`).
  */
-import {
-	userDocument,
-	type EntryChange,
-	type Member,
-	type ProjectListing
-} from '../../src/lib/shared';
+import type { EntryChange, Member, ProjectListing } from '../../src/lib/shared';
 import type { LiveDocument } from '../sync/live-document';
 import type { DocumentRegistry } from '../sync/registry';
 
@@ -27,7 +23,9 @@ export function projectMembershipIntoUserDocuments(registry: DocumentRegistry) {
 			}
 			if (change.root !== 'members') continue;
 			if (change.after === undefined) {
-				registry.change(userDocument(change.key), (roots) => roots.projects.delete(project.id));
+				registry.writeUserDocument(change.key, [
+					{ root: 'projects', key: project.id, value: undefined, expiresAt: null }
+				]);
 			} else {
 				listProject(registry, document, change.after as Member);
 			}
@@ -45,9 +43,7 @@ function listProject(registry: DocumentRegistry, document: LiveDocument, member:
 		role: member.role,
 		zoneName: index.zone(member.zoneId)?.name ?? ''
 	};
-	registry.change(userDocument(member.accountId), (roots) => {
-		const current = roots.projects.get(listing.projectId);
-		if (JSON.stringify(current) !== JSON.stringify(listing))
-			roots.projects.set(listing.projectId, listing);
-	});
+	registry.writeUserDocument(member.accountId, [
+		{ root: 'projects', key: listing.projectId, value: listing, expiresAt: null }
+	]);
 }

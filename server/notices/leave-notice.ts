@@ -1,9 +1,12 @@
 /**
  * The one way the server tells an account something in its user document (a request decided, a
- * membership changed by someone else). Notices older than NOTICE_LIFETIME_MS go in the same
- * change: the console would not show them, and the document would otherwise keep every notice.
+ * membership changed by someone else). Notices older than NOTICE_LIFETIME_MS, which the console no
+ * longer shows, go from a user document when it loads, and one still waiting for its document to
+ * load is dropped then (`DocumentRegistry.writeUserDocument`), so that the document does not keep
+ * every notice.
  */
-import { NOTICE_LIFETIME_MS, newId, userDocument, type Notice } from '../../src/lib/shared';
+import { NOTICE_LIFETIME_MS, newId, type Notice } from '../../src/lib/shared';
+import type { DocumentExtension } from '../sync/extensions';
 import type { DocumentRegistry } from '../sync/registry';
 
 export function leaveNotice(
@@ -13,9 +16,23 @@ export function leaveNotice(
 	now: number
 ): void {
 	const notice: Notice = { id: newId(), at: now, ...content, text: content.text.slice(0, 500) };
-	registry.change(userDocument(accountId), (roots) => {
-		for (const [id, old] of roots.notices.entries())
-			if ((old as Notice).at < now - NOTICE_LIFETIME_MS) roots.notices.delete(id);
-		roots.notices.set(notice.id, notice);
-	});
+	registry.writeUserDocument(accountId, [
+		{ root: 'notices', key: notice.id, value: notice, expiresAt: now + NOTICE_LIFETIME_MS }
+	]);
+}
+
+/** Deletes the notices older than NOTICE_LIFETIME_MS of each user document that loads. */
+export function dropExpiredNotices(now: () => number): DocumentExtension {
+	return {
+		name: 'expired notices',
+		onLoad(document) {
+			if (document.address.kind !== 'user') return;
+			const notices = document.root('notices');
+			const oldest = now() - NOTICE_LIFETIME_MS;
+			const expired = [...notices.entries()]
+				.filter(([, notice]) => (notice as Notice).at < oldest)
+				.map(([id]) => id);
+			if (expired.length > 0) document.change(() => expired.forEach((id) => notices.delete(id)));
+		}
+	};
 }

@@ -2,10 +2,10 @@
  * A requester cannot read the project document they ask to join, so their own user document keeps
  * a copy of each of their requests, with the project's name and the boards' names. This listener
  * keeps the copies in step with every accepted change to a project's `requests` (a new request,
- * a decision, a withdrawal), whoever made it.
+ * a decision, a withdrawal), whoever made it; a user document not in memory is written when it
+ * next loads (`DocumentRegistry.writeUserDocument`).
  */
 import {
-	userDocument,
 	viewDocument,
 	type AccessRequest,
 	type EntryChange,
@@ -21,15 +21,17 @@ export function projectRequestsIntoUserDocuments(registry: DocumentRegistry): On
 		for (const change of changes) {
 			if (change.root !== 'requests') continue;
 			const request = (change.after ?? change.before) as AccessRequest;
-			registry.change(userDocument(request.requesterId), (roots) => {
-				if (change.after === undefined) return void roots.requests.delete(change.key);
-				const boardNames =
-					request.kind === 'subscription' ? boardNamesOf(registry, projectId, request) : [];
-				roots.requests.set(
-					request.id,
-					ownRequestOf(request, document.index!.project.name, projectId, boardNames)
-				);
-			});
+			const boardNames =
+				change.after !== undefined && request.kind === 'subscription'
+					? boardNamesOf(registry, projectId, request)
+					: [];
+			const value =
+				change.after === undefined
+					? undefined
+					: ownRequestOf(request, document.index!.project.name, projectId, boardNames);
+			registry.writeUserDocument(request.requesterId, [
+				{ root: 'requests', key: change.key, value, expiresAt: null }
+			]);
 		}
 	};
 }

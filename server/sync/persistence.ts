@@ -22,6 +22,16 @@ export interface StoredUpdate {
 	mark: string | null;
 }
 
+/** A server write to one entry of a document, kept until the document next loads. */
+export interface WaitingWrite {
+	root: string;
+	key: string;
+	/** The entry's new value (plain JSON); undefined deletes the entry. */
+	value: unknown;
+	/** When the write is worth nothing any more (a notice the console no longer shows); null: never. */
+	expiresAt: number | null;
+}
+
 /** One chunk of a compacted snapshot, as `compact` stores it. */
 export interface SnapshotChunk {
 	data: Uint8Array;
@@ -44,6 +54,13 @@ export interface DocumentStore {
 	compact(doc: string, chunks: readonly SnapshotChunk[], through: number): void;
 	owners(doc: string): Map<number, string>;
 	claim(doc: string, clientId: number, owner: string): void;
+	/**
+	 * Keeps writes to entries of a document that is not in memory until it next loads; a write to
+	 * an entry replaces the one waiting for it. Those of the document that expired by `now` go.
+	 */
+	keepUntilLoaded(doc: string, writes: readonly WaitingWrite[], now: number): void;
+	/** The writes waiting for the document, forgotten as part of the current unit of work. */
+	takeWaitingWrites(doc: string): WaitingWrite[];
 	/**
 	 * Runs `work` as one commit with everything written during it, by the store or by anything
 	 * else sharing its database: an accepted message's update, the audit rows and indexes its
@@ -116,6 +133,17 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 	const insertOwner = db.prepare(
 		'INSERT OR IGNORE INTO doc_clients (doc, client_id, owner) VALUES (?, ?, ?)'
 	);
+	const upsertWaiting = db.prepare(
+		`INSERT INTO doc_waiting_writes (doc, root, key, value, expires_at) VALUES (?, ?, ?, ?, ?)
+		 ON CONFLICT (doc, root, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`
+	);
+	const deleteExpired = db.prepare(
+		'DELETE FROM doc_waiting_writes WHERE doc = ? AND expires_at <= ?'
+	);
+	const selectWaiting = db.prepare(
+		'SELECT root, key, value, expires_at AS expiresAt FROM doc_waiting_writes WHERE doc = ?'
+	);
+	const deleteWaiting = db.prepare('DELETE FROM doc_waiting_writes WHERE doc = ?');
 	const replaceLog = db.transaction(
 		(doc: string, chunks: readonly SnapshotChunk[], through: number) => {
 			const later = selectLog.all(doc, through) as SnapshotChunk[];
@@ -148,6 +176,30 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 			return new Map(rows.map((row) => [row.clientId, row.owner]));
 		},
 		claim: (doc, clientId, owner) => void insertOwner.run(doc, clientId, owner),
+		keepUntilLoaded(doc, writes, now) {
+			deleteExpired.run(doc, now);
+			for (const { root, key, value, expiresAt } of writes)
+				upsertWaiting.run(
+					doc,
+					root,
+					key,
+					value === undefined ? null : JSON.stringify(value),
+					expiresAt
+				);
+		},
+		takeWaitingWrites(doc) {
+			const rows = selectWaiting.all(doc) as Array<{
+				root: string;
+				key: string;
+				value: string | null;
+				expiresAt: number | null;
+			}>;
+			if (rows.length > 0) deleteWaiting.run(doc);
+			return rows.map((row) => ({
+				...row,
+				value: row.value === null ? undefined : (JSON.parse(row.value) as unknown)
+			}));
+		},
 		...unitsOfWork(db)
 	};
 }
@@ -177,6 +229,8 @@ export function measuredDocumentStore(store: DocumentStore, metrics: Metrics): D
 		},
 		owners: (doc) => store.owners(doc),
 		claim: (doc, clientId, owner) => store.claim(doc, clientId, owner),
+		keepUntilLoaded: (doc, writes, now) => store.keepUntilLoaded(doc, writes, now),
+		takeWaitingWrites: (doc) => store.takeWaitingWrites(doc),
 		atomically: (work) => store.atomically(work),
 		afterCommit: (effect) => store.afterCommit(effect),
 		onRollback: (undo) => store.onRollback(undo)

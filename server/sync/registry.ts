@@ -18,7 +18,9 @@ import {
 	judgeViewChange,
 	parseDocumentName,
 	projectDocument,
+	sameValue,
 	scopeIncludes,
+	userDocument,
 	type Decision,
 	type DocumentKind,
 	type DocumentName,
@@ -43,7 +45,7 @@ import {
 	type Via
 } from './live-document';
 import { DocumentLoad, LOAD_SLICE_BYTES, type StoredState } from './document-load';
-import type { DocumentStore } from './persistence';
+import type { DocumentStore, WaitingWrite } from './persistence';
 
 export interface ProjectDirectory {
 	projectExists(projectId: string): boolean;
@@ -349,8 +351,10 @@ export class DocumentRegistry implements DocumentHooks {
 			);
 			this.#remember({ document, holds, project, unloadTimer: null });
 			document.applyRepairs();
+			this.#makeWaitingWrites(document);
 		} catch (error) {
-			// A log that does not load, or a repair that cannot be stored: nothing is held. A
+			// A log that does not load, or a repair or waiting write that cannot be stored: nothing
+			// is held. A
 			// repair's failure may have dropped the document already (`broken`), its project with it.
 			const held = this.#entries.get(name);
 			if (document && held?.document !== document) return { error };
@@ -393,6 +397,33 @@ export class DocumentRegistry implements DocumentHooks {
 		} finally {
 			this.release(document);
 		}
+	}
+
+	/**
+	 * The server's writes to entries of an account's own document, which only the server writes
+	 * and nobody needs at once: made now if the document is in memory, else kept in the store and
+	 * made in the commit of its next load. So a change to someone's memberships does not load their
+	 * document (and compact it later) for one line in it. A write to an entry replaces the one
+	 * waiting for it; one that expired before the load is not made (`WaitingWrite.expiresAt`).
+	 */
+	writeUserDocument(accountId: string, writes: readonly WaitingWrite[]): void {
+		const name = userDocument(accountId);
+		const now = (this.#options.now ?? Date.now)();
+		const live = writes.filter((write) => write.expiresAt === null || write.expiresAt > now);
+		const document = this.#entries.get(name)?.document;
+		if (document) document.change(() => writeEntries(document, live));
+		else this.#store.keepUntilLoaded(name, live, now);
+	}
+
+	/** Makes the writes kept for a document while it was not in memory, in one commit with forgetting them. */
+	#makeWaitingWrites(document: LiveDocument): void {
+		const now = (this.#options.now ?? Date.now)();
+		this.#store.atomically(() => {
+			const writes = this.#store
+				.takeWaitingWrites(document.name)
+				.filter((write) => write.expiresAt === null || write.expiresAt > now);
+			if (writes.length > 0) document.change(() => writeEntries(document, writes));
+		});
 	}
 
 	/**
@@ -542,6 +573,15 @@ function projectDocumentOf(address: DocumentName): string | null {
 	return address.kind === 'view' || address.kind === 'private'
 		? projectDocument(address.projectId)
 		: null;
+}
+
+/** Writes entries, leaving those that already hold their value alone (Yjs would store it again). */
+function writeEntries(document: LiveDocument, writes: readonly WaitingWrite[]): void {
+	for (const { root, key, value } of writes) {
+		const map = document.root(root);
+		if (value === undefined) map.delete(key);
+		else if (!sameValue(map.get(key), value)) map.set(key, value);
+	}
 }
 
 /** Lets the event loop serve what is waiting (I/O first) before the next slice. */

@@ -5,7 +5,7 @@
  * or of their own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NOTICE_LIFETIME_MS, userDocument, type Member, type Notice } from '../../src/lib/shared';
+import { userDocument, type Member, type Notice } from '../../src/lib/shared';
 import { startAuthServer } from '../support/auth';
 import { embeddedToken, grantPortal, registerTestPortal } from '../support/embed';
 import { eventually } from '../support/eventually';
@@ -86,32 +86,6 @@ describe('telling a member what happened to them', () => {
 		await untilEverythingBeforeIsMailed(ada);
 		expect(mailsTo('nia@example.org')).toHaveLength(1);
 		expect(mailsTo('ada@example.org')).toHaveLength(0);
-	});
-
-	it('lets notices older than their lifetime go when it leaves a new one, and keeps the rest', async () => {
-		const notice = (id: string, age: number): Notice => ({
-			id,
-			at: Date.now() - age,
-			kind: 'request-decided',
-			projectId: 'p1',
-			text: 'An earlier notice.'
-		});
-		const old = notice('0b7f2c1e-4d3a-4e5f-8a6b-7c8d9e0f1a2b', NOTICE_LIFETIME_MS + 60_000);
-		const recent = notice('1c8a3d2f-5e4b-4f6a-9b7c-8d9e0f1a2b3c', 60_000);
-		server.app.registry.change(userDocument('nia'), (roots) => {
-			roots.notices.set(old.id, old);
-			roots.notices.set(recent.id, recent);
-		});
-		const ada = await connect('ada');
-		ada.setMember('nia', { role: 'consumer' });
-
-		await eventually(
-			() => noticesOf('nia').some((kept) => kept.kind === 'role-changed'),
-			'the new notice'
-		);
-		expect(noticesOf('nia').map((kept) => kept.id)).toContain(recent.id);
-		expect(noticesOf('nia').map((kept) => kept.id)).not.toContain(old.id);
-		expect(noticesOf('nia')).toHaveLength(2);
 	});
 
 	it('mails a removed member who removed them, and tells them in their user document', async () => {
