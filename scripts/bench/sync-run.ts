@@ -62,10 +62,26 @@ interface ServerProcess {
 	stop(): Promise<void>;
 }
 
+/**
+ * `BENCH_CPU_PROFILE=<directory>`: each server process writes a V8 CPU profile there when it stops
+ * (open it in Chromium's DevTools), to see where a figure's time goes. Off by default: profiling
+ * slows the server it measures.
+ */
+const PROFILE_FLAGS = process.env.BENCH_CPU_PROFILE
+	? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+	: [];
+
 function spawnServer(args: string[]): { child: ChildProcess; lines: Interface } {
 	const child = spawn(
 		process.execPath,
-		['--expose-gc', '--import', 'tsx', 'scripts/bench/sync-server-process.ts', ...args],
+		[
+			'--expose-gc',
+			...(args[0] === 'prepare' ? [] : PROFILE_FLAGS),
+			'--import',
+			'tsx',
+			'scripts/bench/sync-server-process.ts',
+			...args
+		],
 		{ stdio: ['pipe', 'pipe', 'inherit'] }
 	);
 	children.add(child);
