@@ -70,6 +70,15 @@ export function grantFromHistory(
 	};
 }
 
+/**
+ * The record once one more change of the member entry, not its add, is logged: how the membership
+ * began stays, and the change may be the role's or the data views' latest. The same as reading
+ * the whole history again (`grantFromHistory`), without reading it: a member's history only grows.
+ */
+export function grantAfter(record: GrantRecord, change: LoggedChange): GrantRecord {
+	return { ...record, ...laterChanges([change], record) };
+}
+
 type Beginning = Pick<GrantRecord, 'path' | 'grantedBy' | 'askedAt'>;
 
 function byInvitation(add: LoggedChange, invitations: readonly LoggedChange[]): Beginning | null {
@@ -120,13 +129,11 @@ function byApprovedRequest(
 /** The last change of the role and of the data views among these changes of the member entry. */
 type LaterChanges = Pick<GrantRecord, 'roleSetBy' | 'roleSetAt' | 'viewsSetBy' | 'viewsSetAt'>;
 
-function laterChanges(changes: readonly LoggedChange[]): LaterChanges {
-	const since: LaterChanges = {
-		roleSetBy: null,
-		roleSetAt: null,
-		viewsSetBy: null,
-		viewsSetAt: null
-	};
+function laterChanges(
+	changes: readonly LoggedChange[],
+	earlier: LaterChanges = { roleSetBy: null, roleSetAt: null, viewsSetBy: null, viewsSetAt: null }
+): LaterChanges {
+	const since = { ...earlier };
 	for (const change of changes) {
 		const before = memberEntry(change, 'before');
 		const after = memberEntry(change, 'after');

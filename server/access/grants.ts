@@ -12,7 +12,7 @@ import { memberHistory } from '../audit/history';
 import type { Db } from '../db/database';
 import type { OnAccepted, OnLoad } from '../sync/extensions';
 import type { LiveDocument } from '../sync/live-document';
-import { grantFromHistory } from './grant-derivation';
+import { grantAfter, grantFromHistory, type GrantRecord } from './grant-derivation';
 
 export function recordAccessGrantsOnChange(db: Db): OnAccepted {
 	const record = grantRecorder(db);
@@ -53,9 +53,18 @@ export function recordAccessGrantsOnLoad(db: Db): OnLoad {
 	};
 }
 
-/** Writes the member's row from their history in the audit log. */
+/**
+ * Writes the member's row from their history in the audit log: from their whole history, or, when
+ * the change just logged is not their add and they have a row, from that row and the change.
+ */
 function grantRecorder(db: Db): (projectId: string, member: Member) => void {
 	const history = memberHistory(db);
+	const select = db.prepare(
+		`SELECT path, granted_by AS grantedBy, asked_at AS askedAt, granted_at AS grantedAt,
+		 role_set_by AS roleSetBy, role_set_at AS roleSetAt, views_set_by AS viewsSetBy,
+		 views_set_at AS viewsSetAt
+		 FROM access_grants WHERE project_id = ? AND account_id = ?`
+	);
 	const upsert = db.prepare(
 		`INSERT INTO access_grants (project_id, account_id, path, granted_by, asked_at, granted_at,
 		 role_set_by, role_set_at, views_set_by, views_set_at)
@@ -67,11 +76,16 @@ function grantRecorder(db: Db): (projectId: string, member: Member) => void {
 		 views_set_at = excluded.views_set_at`
 	);
 	return (projectId, member) => {
-		const grant = grantFromHistory(
-			member,
-			history.aboutAccount(projectId, member.accountId),
-			(email) => history.invitationsOf(projectId, email)
-		);
+		const last = history.lastMemberChange(projectId, member.accountId);
+		const recorded =
+			last?.change === 'update'
+				? (select.get(projectId, member.accountId) as GrantRecord | undefined)
+				: undefined;
+		const grant = recorded
+			? grantAfter(recorded, last!)
+			: grantFromHistory(member, history.aboutAccount(projectId, member.accountId), (email) =>
+					history.invitationsOf(projectId, email)
+				);
 		upsert.run(
 			projectId,
 			member.accountId,

@@ -40,6 +40,8 @@ export interface MemberHistory {
 	aboutAccount(projectId: string, accountId: string): LoggedChange[];
 	/** Accepted changes to the invitations of the address, oldest first. */
 	invitationsOf(projectId: string, email: string): LoggedChange[];
+	/** The last accepted change to the account's member entry; null if none was logged. */
+	lastMemberChange(projectId: string, accountId: string): LoggedChange | null;
 }
 
 export function memberHistory(db: Db): MemberHistory {
@@ -55,12 +57,21 @@ export function memberHistory(db: Db): MemberHistory {
 		 WHERE project_id = ? AND subject_email = ? AND document = ? AND outcome = 'accepted'
 		 AND root = 'invites' ORDER BY id`
 	);
+	const lastMemberChange = db.prepare(
+		`SELECT ${COLUMNS} FROM audit_log
+		 WHERE project_id = ? AND subject_id = ? AND document = ? AND outcome = 'accepted'
+		 AND root = 'members' ORDER BY id DESC LIMIT 1`
+	);
 	const read = (rows: unknown[]) => (rows as Row[]).map(loggedChange);
 	return {
 		aboutAccount: (projectId, accountId) =>
 			read(aboutAccount.all(projectId, accountId, projectDocument(projectId))),
 		invitationsOf: (projectId, email) =>
-			read(invitationsOf.all(projectId, email.toLowerCase(), projectDocument(projectId)))
+			read(invitationsOf.all(projectId, email.toLowerCase(), projectDocument(projectId))),
+		lastMemberChange(projectId, accountId) {
+			const row = lastMemberChange.get(projectId, accountId, projectDocument(projectId));
+			return row ? loggedChange(row as Row) : null;
+		}
 	};
 }
 

@@ -56,7 +56,8 @@ export interface DocumentStore {
 	claim(doc: string, clientId: number, owner: string): void;
 	/**
 	 * Keeps writes to entries of a document that is not in memory until it next loads; a write to
-	 * an entry replaces the one waiting for it. Those of the document that expired by `now` go.
+	 * an entry replaces the one waiting for it. Writes that expire make those of the document that
+	 * expired by `now` go.
 	 */
 	keepUntilLoaded(doc: string, writes: readonly WaitingWrite[], now: number): void;
 	/** The writes waiting for the document, forgotten as part of the current unit of work. */
@@ -177,7 +178,8 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 		},
 		claim: (doc, clientId, owner) => void insertOwner.run(doc, clientId, owner),
 		keepUntilLoaded(doc, writes, now) {
-			deleteExpired.run(doc, now);
+			// Only writes that expire leave rows to drop, so only they need to look for any.
+			if (writes.some((write) => write.expiresAt !== null)) deleteExpired.run(doc, now);
 			for (const { root, key, value, expiresAt } of writes)
 				upsertWaiting.run(
 					doc,
