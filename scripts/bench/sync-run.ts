@@ -57,31 +57,26 @@ interface ServerProcess {
 	watchLoop(): Promise<unknown>;
 	/** The longest block since `watchLoop`: the longest any other connection waited. */
 	longestBlock(): Promise<{ longestBlockMs: number }>;
+	/** Starts a CPU profile of the server's main thread (`BENCH_CPU_PROFILE`). */
+	profileStart(): Promise<unknown>;
+	/** Writes the profile since `profileStart` to `file`. */
+	profileStop(file: string): Promise<unknown>;
 	/** Bytes the process has caused to be written to storage (/proc/<pid>/io). */
 	writeBytes(): number;
 	stop(): Promise<void>;
 }
 
 /**
- * `BENCH_CPU_PROFILE=<directory>`: each server process writes a V8 CPU profile there when it stops
- * (open it in Chromium's DevTools), to see where a figure's time goes. Off by default: profiling
- * slows the server it measures.
+ * `BENCH_CPU_PROFILE=<directory>`: each run writes there a CPU profile of its server over the paced
+ * phase (`<kind>-<clients>-paced.cpuprofile`; open it in Chromium's DevTools), to see where that
+ * phase's time goes. Off by default: profiling slows the server it measures.
  */
-const PROFILE_FLAGS = process.env.BENCH_CPU_PROFILE
-	? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
-	: [];
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
 function spawnServer(args: string[]): { child: ChildProcess; lines: Interface } {
 	const child = spawn(
 		process.execPath,
-		[
-			'--expose-gc',
-			...(args[0] === 'prepare' ? [] : PROFILE_FLAGS),
-			'--import',
-			'tsx',
-			'scripts/bench/sync-server-process.ts',
-			...args
-		],
+		['--expose-gc', '--import', 'tsx', 'scripts/bench/sync-server-process.ts', ...args],
 		{ stdio: ['pipe', 'pipe', 'inherit'] }
 	);
 	children.add(child);
@@ -134,6 +129,8 @@ async function startServer(kind: ServerKind, template: string): Promise<ServerPr
 		memory: () => ask('memory'),
 		watchLoop: () => ask('watch-loop'),
 		longestBlock: () => ask('longest-block'),
+		profileStart: () => ask('profile-start'),
+		profileStop: (file) => ask(`profile-stop ${file}`),
 		writeBytes: () =>
 			Number(/write_bytes:\s*(\d+)/.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))![1]),
 		stop: async () => {
@@ -294,9 +291,12 @@ export async function runWorkload(
 		};
 		await phase(plan.warmupChanges / 2, 2);
 		await sleep(plan.drainMs);
+		if (PROFILE_DIR) await server.profileStart();
 		const pacedPhase = await phase(plan.pacedRate, plan.pacedSeconds);
 		// Work a server defers (Hocuspocus stores 2 s after the last change) belongs to the phase.
 		await sleep(plan.drainMs);
+		if (PROFILE_DIR)
+			await server.profileStop(join(PROFILE_DIR, `${kind}-${plan.clients}-paced.cpuprofile`));
 		const paced: PhaseFigures = {
 			...pacedPhase,
 			cpuMsPerChange: pacedPhase.cpuMs() / pacedPhase.changes,

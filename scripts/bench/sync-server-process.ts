@@ -15,10 +15,12 @@
  *
  * Replies on lines that start with `REPLY_PREFIX`: `{ url, cookies }` once listening, then for each
  * `memory` line it reads, `{ heapBytes, rssBytes }` after garbage collection; `watch-loop` starts
- * timing how long the event loop stays busy at a time, `longest-block` answers the longest since.
+ * timing how long the event loop stays busy at a time, `longest-block` answers the longest since;
+ * `profile-start` and `profile-stop <file>` write a CPU profile of what happened in between.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -175,6 +177,9 @@ function reply(value: object): void {
 const gc = (globalThis as { gc?: () => void }).gc;
 /** How long the event loop was kept busy at a time: the longest anyone else had to wait. */
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+/** `profile-start`, then `profile-stop <file>`: a CPU profile of the main thread in between. */
+const profiler = new Session();
+profiler.connect();
 createInterface({ input: process.stdin }).on('line', (line) => {
 	if (line === 'memory') {
 		for (let round = 0; round < 3; round++) gc?.();
@@ -187,6 +192,13 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 	} else if (line === 'longest-block') {
 		loopDelay.disable();
 		reply({ longestBlockMs: loopDelay.max / 1e6 });
+	} else if (line === 'profile-start') {
+		profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => reply({})));
+	} else if (line.startsWith('profile-stop ')) {
+		profiler.post('Profiler.stop', (error, result) => {
+			if (!error) writeFileSync(line.slice('profile-stop '.length), JSON.stringify(result.profile));
+			reply({});
+		});
 	}
 });
 // The benchmark's process ending ends this one too, whatever became of it.
