@@ -42,6 +42,8 @@ export interface Metrics {
 	mailFailed(outcome: MailFailure): void;
 	/** A rate limit or a connection limit refused a request or a message. */
 	limitRefused(limit: string): void;
+	/** A client was sent a document's stored state while the server still loaded it (docs/sync.md). */
+	sentFromStore(): void;
 }
 
 export type MailFailure = 'retrying' | 'given-up';
@@ -67,7 +69,8 @@ export const UNMEASURED: Metrics = {
 	stored: () => undefined,
 	mailSent: () => undefined,
 	mailFailed: () => undefined,
-	limitRefused: () => undefined
+	limitRefused: () => undefined,
+	sentFromStore: () => undefined
 };
 
 /** Seconds: a validation takes about a millisecond; loading a large document, seconds. */
@@ -91,6 +94,7 @@ export function createMetrics(): MetricsRegistry {
 	let mailSent = 0;
 	const mailFailures: Record<MailFailure, number> = { retrying: 0, 'given-up': 0 };
 	const limitRefusals = new Map<string, number>();
+	let sentFromStore = 0;
 	let sources: GaugeSources | null = null;
 
 	const ours = (): string[] => [
@@ -137,6 +141,11 @@ export function createMetrics(): MetricsRegistry {
 			'Document store operations: load (a whole document), append (one update), compact.',
 			Object.entries(persistence).map(([operation, buckets]) => [{ operation }, buckets])
 		),
+		counter(
+			'console_sync_states_sent_from_store_total',
+			'Clients sent a document as stored while the server still loaded it, instead of after.',
+			[[{}, sentFromStore]]
+		),
 		counter('console_mail_sent_total', 'Messages delivered to the SMTP server.', [[{}, mailSent]]),
 		counter(
 			'console_mail_failures_total',
@@ -170,6 +179,9 @@ export function createMetrics(): MetricsRegistry {
 		},
 		limitRefused: (limit) => {
 			limitRefusals.set(limit, (limitRefusals.get(limit) ?? 0) + 1);
+		},
+		sentFromStore: () => {
+			sentFromStore += 1;
 		},
 		readGaugesFrom(given) {
 			sources = given;

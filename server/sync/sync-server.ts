@@ -165,8 +165,10 @@ export function attachSyncServer(
 				upgradeLog.error({ err: error }, 'could not tell whether to answer from the store');
 				return false;
 			}
+			// Refused here, the step 1 waits for the load, where the connection refuses (and counts) it.
 			if (!stateRequestsOf(sessionId).take()) return false;
 			sendState(ws, state.chunks);
+			metrics.sentFromStore();
 			return true;
 		};
 		registry

@@ -12,14 +12,9 @@ import { invalidateAccountSessions } from '../../server/auth/sessions';
 import { forgetIndexStamps } from '../../server/features/index-stamps';
 import { eventually } from '../support/eventually';
 import { LARGE, largeMember, setUpLargeProject } from '../support/large-project';
-import type { TestServer } from '../support/server';
-import {
-	SyncClient,
-	rawSocket,
-	startSyncServer,
-	syncMessage,
-	type RawSocket
-} from '../support/sync';
+import { testAuthPolicy } from '../support/auth';
+import { startServer, type TestServer } from '../support/server';
+import { SyncClient, rawSocket, syncMessage, type RawSocket } from '../support/sync';
 
 const MEMBERS = 1000;
 
@@ -29,7 +24,11 @@ const clients: SyncClient[] = [];
 beforeEach(async () => {
 	// Small slices: the load takes hundreds of turns of the event loop, time enough to tell an
 	// answer sent while it loads from one sent after.
-	server = await startSyncServer({ documents: { unloadAfterMs: 0, loadSliceBytes: 1024 } });
+	server = await startServer(
+		{ auth: testAuthPolicy() },
+		{ METRICS_TOKEN: 'a-metrics-token-of-at-least-32-characters' },
+		{ documents: { unloadAfterMs: 0, loadSliceBytes: 1024 } }
+	);
 	await setUpLargeProject(server, MEMBERS, [
 		{ accountId: 'bo', role: 'admin' },
 		{ accountId: 'ned', role: 'consumer' }
@@ -43,6 +42,12 @@ afterEach(async () => {
 });
 
 const stillLoading = () => server.app.registry.get(LARGE) === undefined;
+
+/** What the server counted of clients sent the stored state while it loaded (/metrics). */
+async function sentFromStore(): Promise<number> {
+	const text = await server.app.metrics!.exposition();
+	return Number(/^console_sync_states_sent_from_store_total (\S+)$/m.exec(text)![1]);
+}
 
 /** A client of `accountId` with nothing of the document, and whether it was synced while it loaded. */
 function connect(
@@ -72,6 +77,7 @@ describe('a stored project document asked for whole', () => {
 		const { client, syncedWhileLoading } = connect('ned');
 		expect(await syncedWhileLoading).toBe(true);
 		expect(client.map('members').size).toBe(MEMBERS + 3);
+		expect(await sentFromStore()).toBe(1);
 	});
 
 	it('leaves the connection working once loaded: a change made after it reaches that member', async () => {
@@ -138,6 +144,7 @@ describe('a stored project document asked for whole', () => {
 		const { client, syncedWhileLoading } = connect('ned');
 		expect(await syncedWhileLoading).toBe(false);
 		expect(client.map('members').size).toBe(MEMBERS + 3);
+		expect(await sentFromStore()).toBe(0);
 	});
 
 	it('waits for the load when the indexes cannot be read, then is whole', async () => {
