@@ -6,6 +6,11 @@
  * same transaction), and a check when a project document loads that gives a row to every member
  * without one (a membership from before this table, or from a crash between two writes) and
  * drops the rows of people who are no longer members.
+ *
+ * A change of a member entry other than their add updates their row from the row and that change
+ * (`grantAfter`), so a row is only as right as the one before it: a version that changes how a
+ * path is read from the history deletes the rows in a migration, and each project's load check
+ * then writes them again from the whole history.
  */
 import { readStoredEntry, type EntryChange, type Member } from '../../src/lib/shared';
 import { memberHistory } from '../audit/history';

@@ -51,7 +51,7 @@ export { storedStateAccess } from './stored-state-access';
 /**
  * The documents an index follows: project documents (memberships, requests, access ends and
  * paths) and data views (subscriptions). The others, an account's own above all (one for every
- * person, compacted after every change to their memberships), are never checked, so never stamped.
+ * person), are never checked, so never stamped.
  */
 const INDEXED: ReadonlySet<DocumentKind> = new Set(['project', 'view']);
 

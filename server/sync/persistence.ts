@@ -60,8 +60,13 @@ export interface DocumentStore {
 	 * expired by `now` go.
 	 */
 	keepUntilLoaded(doc: string, writes: readonly WaitingWrite[], now: number): void;
-	/** The writes waiting for the document, forgotten as part of the current unit of work. */
+	/**
+	 * The writes waiting for the document, forgotten as part of the current unit of work; one whose
+	 * value no longer reads as JSON is forgotten without being returned.
+	 */
 	takeWaitingWrites(doc: string): WaitingWrite[];
+	/** How many writes wait for the document. */
+	waitingWrites(doc: string): number;
 	/**
 	 * Runs `work` as one commit with everything written during it, by the store or by anything
 	 * else sharing its database: an accepted message's update, the audit rows and indexes its
@@ -145,6 +150,7 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 		'SELECT root, key, value, expires_at AS expiresAt FROM doc_waiting_writes WHERE doc = ?'
 	);
 	const deleteWaiting = db.prepare('DELETE FROM doc_waiting_writes WHERE doc = ?');
+	const countWaiting = db.prepare('SELECT count(*) FROM doc_waiting_writes WHERE doc = ?').pluck();
 	const replaceLog = db.transaction(
 		(doc: string, chunks: readonly SnapshotChunk[], through: number) => {
 			const later = selectLog.all(doc, through) as SnapshotChunk[];
@@ -197,11 +203,16 @@ export function sqliteDocumentStore(db: Db): DocumentStore {
 				expiresAt: number | null;
 			}>;
 			if (rows.length > 0) deleteWaiting.run(doc);
-			return rows.map((row) => ({
-				...row,
-				value: row.value === null ? undefined : (JSON.parse(row.value) as unknown)
-			}));
+			return rows.flatMap((row) => {
+				if (row.value === null) return [{ ...row, value: undefined }];
+				try {
+					return [{ ...row, value: JSON.parse(row.value) as unknown }];
+				} catch {
+					return [];
+				}
+			});
 		},
+		waitingWrites: (doc) => countWaiting.get(doc) as number,
 		...unitsOfWork(db)
 	};
 }
@@ -233,6 +244,7 @@ export function measuredDocumentStore(store: DocumentStore, metrics: Metrics): D
 		claim: (doc, clientId, owner) => store.claim(doc, clientId, owner),
 		keepUntilLoaded: (doc, writes, now) => store.keepUntilLoaded(doc, writes, now),
 		takeWaitingWrites: (doc) => store.takeWaitingWrites(doc),
+		waitingWrites: (doc) => store.waitingWrites(doc),
 		atomically: (work) => store.atomically(work),
 		afterCommit: (effect) => store.afterCommit(effect),
 		onRollback: (undo) => store.onRollback(undo)

@@ -354,8 +354,8 @@ export class DocumentRegistry implements DocumentHooks {
 			this.#makeWaitingWrites(document);
 		} catch (error) {
 			// A log that does not load, or a repair or waiting write that cannot be stored: nothing
-			// is held. A
-			// repair's failure may have dropped the document already (`broken`), its project with it.
+			// is held. A repair's failure may have dropped the document already (`broken`), its
+			// project with it.
 			const held = this.#entries.get(name);
 			if (document && held?.document !== document) return { error };
 			if (held) this.#forget(held);
@@ -410,18 +410,40 @@ export class DocumentRegistry implements DocumentHooks {
 		const name = userDocument(accountId);
 		const now = (this.#options.now ?? Date.now)();
 		const live = writes.filter((write) => write.expiresAt === null || write.expiresAt > now);
-		const document = this.#entries.get(name)?.document;
-		if (document) document.change(() => writeEntries(document, live));
-		else this.#store.keepUntilLoaded(name, live, now);
+		const loaded = this.#entries.get(name)?.document;
+		if (loaded) return void loaded.change(() => writeEntries(loaded, live));
+		if (this.#store.waitingWrites(name) < MAX_WAITING_WRITES)
+			return this.#store.keepUntilLoaded(name, live, now);
+		// So many wait (someone away for long, whose requests come and go) that the document is
+		// loaded, which makes them, rather than keep more.
+		const document = this.#acquire(name)!;
+		try {
+			document.change(() => writeEntries(document, live));
+		} finally {
+			this.release(document);
+		}
 	}
 
-	/** Makes the writes kept for a document while it was not in memory, in one commit with forgetting them. */
+	/**
+	 * Makes the writes kept for an account's document while it was not in memory, in one commit
+	 * with forgetting them. Should that commit roll back (a load inside a change that fails), the
+	 * writes wait again and the document, which may hold them already, is dropped, to load again.
+	 */
 	#makeWaitingWrites(document: LiveDocument): void {
+		if (document.address.kind !== 'user') return;
 		const now = (this.#options.now ?? Date.now)();
 		this.#store.atomically(() => {
-			const writes = this.#store
-				.takeWaitingWrites(document.name)
-				.filter((write) => write.expiresAt === null || write.expiresAt > now);
+			const writes = this.#store.takeWaitingWrites(document.name).filter((write) => {
+				if (!document.roots.has(write.root)) {
+					this.#log.warn(
+						{ document: document.name, root: write.root },
+						'a waiting write to a root the document does not have was dropped'
+					);
+					return false;
+				}
+				return write.expiresAt === null || write.expiresAt > now;
+			});
+			this.#store.onRollback(() => this.broken(document));
 			if (writes.length > 0) document.change(() => writeEntries(document, writes));
 		});
 	}
@@ -583,6 +605,12 @@ function writeEntries(document: LiveDocument, writes: readonly WaitingWrite[]): 
 		else if (!sameValue(map.get(key), value)) map.set(key, value);
 	}
 }
+
+/**
+ * How many writes may wait for one document (one per entry) before the next loads it instead: what
+ * waits for someone who never signs in stays bounded, whatever others do meanwhile.
+ */
+const MAX_WAITING_WRITES = 200;
 
 /** Lets the event loop serve what is waiting (I/O first) before the next slice. */
 function nextTurn(): Promise<void> {

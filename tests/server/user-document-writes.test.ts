@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
 	NOTICE_LIFETIME_MS,
+	newId,
 	projectDocument,
 	userDocument,
 	type Member,
@@ -160,6 +161,69 @@ describe('writing the user document of a person who is away', () => {
 	});
 });
 
+describe('what could leave a user document without its writes, or the table without bound', () => {
+	const setRole = (role: Role) =>
+		putMember(server.app.db, server.app.registry, 'p1', {
+			accountId: 'nia',
+			email: 'nia@example.org',
+			name: 'Name of nia',
+			role,
+			zoneId: 'aurora'
+		});
+	const listedRole = () =>
+		server.app.registry.read(
+			userDocument('nia'),
+			(document) => document.root('projects').get('p1')?.role
+		);
+
+	it('makes a write made while the user document loads a slice at a time', async () => {
+		const opening = server.app.registry.open(userDocument('nia'));
+		expect(server.app.registry.get(userDocument('nia'))).toBeUndefined();
+		setRole('consumer');
+		const document = (await opening)!;
+		expect(document.root('projects').get('p1')?.role).toBe('consumer');
+		expect(waitingWritesOf('nia')).toBe(0);
+		server.app.registry.release(document);
+	});
+
+	it('keeps the writes waiting, and drops the document, when its load is part of a change that fails', async () => {
+		const { registry } = server.app;
+		expect(listedRole()).toBe('analyst');
+		await untilUnloaded(userDocument('nia'));
+		// A new name: the listing written is the one the document has already.
+		registry.change(projectDocument('p1'), (roots) =>
+			roots.members.set('nia', { ...roots.members.get('nia')!, name: 'Nia N.' })
+		);
+		expect(waitingRoleOf('nia')).toBe('analyst');
+		expect(() =>
+			registry.change(projectDocument('p1'), () => {
+				registry.read(userDocument('nia'), () => undefined);
+				throw new Error('a later step of the change fails');
+			})
+		).toThrow('a later step');
+		expect(registry.get(userDocument('nia'))).toBeUndefined();
+		setRole('consumer');
+		expect(listedRole()).toBe('consumer');
+	});
+
+	it('drops a waiting write to a root the document does not have, and loads', () => {
+		server.app.db
+			.prepare("INSERT INTO doc_waiting_writes VALUES (?, 'legacyRoot', 'k', '1', NULL)")
+			.run(userDocument('nia'));
+		expect(listedRole()).toBe('analyst');
+		expect(waitingWritesOf('nia')).toBe(0);
+	});
+
+	it('loads the document instead of keeping more than a bounded number of writes for it', () => {
+		for (let index = 0; index < 450; index++)
+			server.app.registry.writeUserDocument('nia', [
+				{ root: 'requests', key: newId(), value: undefined, expiresAt: null }
+			]);
+		expect(waitingWritesOf('nia')).toBeLessThanOrEqual(200);
+		expect(listedRole()).toBe('analyst');
+	});
+});
+
 describe('notices of a person who is away', () => {
 	it('shows a notice left while they were away, and lets one older than its lifetime go', async () => {
 		const ada = await connect('ada', projectDocument('p1'));
@@ -185,6 +249,27 @@ describe('notices of a person who is away', () => {
 		expect(notices[0]!.text).toContain('from Analyst to Project Admin');
 		expect(listingsIn(later)).toEqual({ p1: 'admin' });
 	});
+	it('lets notices older than their lifetime go when a notice is written into an open user document', () => {
+		const { registry } = server.app;
+		const nia = registry.acquire(userDocument('nia'))!;
+		const old: Notice = {
+			id: newId(),
+			at: clock.now() - NOTICE_LIFETIME_MS - 60_000,
+			kind: 'request-decided',
+			projectId: 'p1',
+			text: 'An old notice.'
+		};
+		registry.change(userDocument('nia'), (roots) => roots.notices.set(old.id, old));
+		registry.change(
+			projectDocument('p1'),
+			(roots) => roots.members.set('nia', { ...roots.members.get('nia')!, role: 'consumer' }),
+			'ada'
+		);
+		const kinds = [...nia.root('notices').values()].map((notice) => notice.kind);
+		expect(kinds).toEqual(['role-changed']);
+		registry.release(nia);
+	});
+
 	it('lets notices older than their lifetime go when the user document loads, and keeps the rest', async () => {
 		const notice = (id: string, age: number): Notice => ({
 			id,
