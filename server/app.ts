@@ -151,7 +151,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 	const router = new Router(originPolicy(allowedOrigins));
 	router.add(API.health, () => ({ body: { ok: true } }));
 	const onAccountChanged = (account: Account) => {
-		updateMemberEntriesOf(registry, account);
+		updateMemberEntriesOf(db, registry, account);
 		options.onAccountChanged?.(account);
 	};
 	const auth = registerAuthRoutes(router, {

@@ -1,16 +1,19 @@
 /**
  * A member entry carries the person's name and email, so that the Users list works offline. When
- * an account's name or email changes, every project it belongs to learns it, through the account's
- * user document (which lists those projects).
+ * an account's name or email changes, every project it belongs to learns it. Which projects those
+ * are, the SQL membership index says (in step with the project documents: one commit), so that no
+ * user document is loaded for it; a provider renaming thousands of people loads none.
  */
-import { projectDocument, userDocument } from '../../src/lib/shared';
+import { projectDocument } from '../../src/lib/shared';
 import type { Account } from '../auth/accounts';
+import type { Db } from '../db/database';
 import type { DocumentRegistry } from '../sync/registry';
 
-export function updateMemberEntriesOf(registry: DocumentRegistry, account: Account): void {
-	const projectIds =
-		registry.read(userDocument(account.id), (document) => [...document.root('projects').keys()]) ??
-		[];
+export function updateMemberEntriesOf(db: Db, registry: DocumentRegistry, account: Account): void {
+	const projectIds = db
+		.prepare('SELECT project_id FROM memberships WHERE account_id = ?')
+		.pluck()
+		.all(account.id) as string[];
 	for (const projectId of projectIds) {
 		registry.change(projectDocument(projectId), (roots) => {
 			const member = roots.members.get(account.id);
