@@ -176,7 +176,7 @@ const coldRow = (size: number) => {
 if (!coldLoadOnly)
 	writeSection(
 		'sync',
-		`## Sync server (\`npm run bench:sync\`; \`-- --quick\` for a short run, \`-- --workload\` for this part alone)
+		`## Sync server (\`npm run bench:sync\`; \`-- --quick\` for a short run, \`-- --workload\` for this part alone; \`BENCH_CPU_PROFILE=<dir>\` for CPU profiles of the paced phase)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}${quick ? ', **with `--quick`** (one round, short phases: indicative only)' : ''}; the whole run took ${elapsed()}.
 The machine is shared with other work: single figures are noisy, so each is the median of
