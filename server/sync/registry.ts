@@ -409,7 +409,7 @@ export class DocumentRegistry implements DocumentHooks {
 	writeUserDocument(accountId: string, writes: readonly WaitingWrite[]): void {
 		const name = userDocument(accountId);
 		const now = (this.#options.now ?? Date.now)();
-		const live = writes.filter((write) => write.expiresAt === null || write.expiresAt > now);
+		const live = writes.filter(unexpiredAt(now));
 		const loaded = this.#entries.get(name)?.document;
 		if (loaded) return void loaded.change(() => writeEntries(loaded, live));
 		if (this.#store.waitingWrites(name) < MAX_WAITING_WRITES)
@@ -441,7 +441,7 @@ export class DocumentRegistry implements DocumentHooks {
 					);
 					return false;
 				}
-				return write.expiresAt === null || write.expiresAt > now;
+				return unexpiredAt(now)(write);
 			});
 			this.#store.onRollback(() => this.broken(document));
 			if (writes.length > 0) document.change(() => writeEntries(document, writes));
@@ -604,6 +604,11 @@ function writeEntries(document: LiveDocument, writes: readonly WaitingWrite[]): 
 		if (value === undefined) map.delete(key);
 		else if (!sameValue(map.get(key), value)) map.set(key, value);
 	}
+}
+
+/** Whether a waiting write is still worth making at `now`. */
+function unexpiredAt(now: number): (write: WaitingWrite) => boolean {
+	return (write) => write.expiresAt === null || write.expiresAt > now;
 }
 
 /**
