@@ -86,11 +86,12 @@ function grantRecorder(db: Db): (projectId: string, member: Member) => void {
 			last?.change === 'update'
 				? (select.get(projectId, member.accountId) as GrantRecord | undefined)
 				: undefined;
-		const grant = recorded
-			? grantAfter(recorded, last!)
-			: grantFromHistory(member, history.aboutAccount(projectId, member.accountId), (email) =>
-					history.invitationsOf(projectId, email)
-				);
+		const grant =
+			last && recorded
+				? grantAfter(recorded, last)
+				: grantFromHistory(member, history.aboutAccount(projectId, member.accountId), (email) =>
+						history.invitationsOf(projectId, email)
+					);
 		upsert.run(
 			projectId,
 			member.accountId,

@@ -8,13 +8,10 @@ import { projectDocument } from '../../src/lib/shared';
 import type { Account } from '../auth/accounts';
 import type { Db } from '../db/database';
 import type { DocumentRegistry } from '../sync/registry';
+import { projectsOfAccount } from './membership-index';
 
 export function updateMemberEntriesOf(db: Db, registry: DocumentRegistry, account: Account): void {
-	const projectIds = db
-		.prepare('SELECT project_id FROM memberships WHERE account_id = ?')
-		.pluck()
-		.all(account.id) as string[];
-	for (const projectId of projectIds) {
+	for (const projectId of projectsOfAccount(db, account.id)) {
 		registry.change(projectDocument(projectId), (roots) => {
 			const member = roots.members.get(account.id);
 			if (member && (member.name !== account.name || member.email !== account.email)) {

@@ -76,6 +76,14 @@ export function reindexMembershipsOnLoad(db: Db, now: () => number): OnLoad {
 	};
 }
 
+/** The projects the account is a member of, by the index (in step with the documents: one commit). */
+export function projectsOfAccount(db: Db, accountId: string): string[] {
+	return db
+		.prepare('SELECT project_id FROM memberships WHERE account_id = ? ORDER BY project_id')
+		.pluck()
+		.all(accountId) as string[];
+}
+
 function memberOf(key: string, entry: unknown): Member | undefined {
 	return entry === undefined
 		? undefined

@@ -40,6 +40,7 @@ export function dropExpiredNotices(now: () => number): DocumentExtension {
 		name: 'expired notices',
 		onLoad: drop,
 		onAccepted(document, _author, changes) {
+			if (document.address.kind !== 'user') return;
 			if (changes.some((change) => change.root === 'notices' && change.after !== undefined))
 				drop(document);
 		}

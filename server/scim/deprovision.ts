@@ -28,6 +28,7 @@ import {
 import { invalidateAccountSessions } from '../auth/sessions';
 import type { AuthDb } from '../auth/settings';
 import { revokeAccountLinks } from '../auth/tokens';
+import { projectsOfAccount } from '../consortium/membership-index';
 import { listProjectRecords } from '../consortium/store';
 import { listGrants, removeGrant } from '../embed/grants';
 import type { Log } from '../observability/log';
@@ -97,11 +98,7 @@ function projectsOf(
 ): OffboardingProjectFacts[] {
 	const { db } = deps.auth;
 	const ids = new Set(listProjectRecords(db, zone.consortiumId).map((record) => record.id));
-	const memberOf = db
-		.prepare('SELECT project_id FROM memberships WHERE account_id = ? ORDER BY project_id')
-		.pluck()
-		.all(accountId) as string[];
-	for (const id of memberOf) ids.add(id);
+	for (const id of projectsOfAccount(db, accountId)) ids.add(id);
 	return [...ids].flatMap((id) => readProject(deps.registry, id, zone.id) ?? []);
 }
 

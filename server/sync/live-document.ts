@@ -367,6 +367,22 @@ export class LiveDocument {
 		if (fixes.length > 0) this.change(() => writeFixes((root) => this.#map(root), fixes));
 	}
 
+	/**
+	 * A server change that writes entries (`value` undefined deletes one), leaving alone those that
+	 * already hold their value: Yjs would store them again, and every connection be sent them.
+	 */
+	writeEntries(writes: readonly EntryWrite[]): EntryChange[] {
+		const needed = writes.filter(
+			({ root, key, value }) =>
+				!(value === undefined
+					? !this.#map(root).has(key)
+					: sameValue(this.#map(root).get(key), value))
+		);
+		return needed.length > 0
+			? this.change(() => writeFixes((root) => this.#map(root), needed))
+			: [];
+	}
+
 	#claim(clientId: number, owner: string): void {
 		this.#owners.set(clientId, owner);
 		this.#store.claim(this.name, clientId, owner);

@@ -18,7 +18,6 @@ import {
 	judgeViewChange,
 	parseDocumentName,
 	projectDocument,
-	sameValue,
 	scopeIncludes,
 	userDocument,
 	type Decision,
@@ -411,14 +410,14 @@ export class DocumentRegistry implements DocumentHooks {
 		const now = (this.#options.now ?? Date.now)();
 		const live = writes.filter(unexpiredAt(now));
 		const loaded = this.#entries.get(name)?.document;
-		if (loaded) return void loaded.change(() => writeEntries(loaded, live));
+		if (loaded) return void loaded.writeEntries(live);
 		if (this.#store.waitingWrites(name) < MAX_WAITING_WRITES)
 			return this.#store.keepUntilLoaded(name, live, now);
 		// So many wait (someone away for long, whose requests come and go) that the document is
 		// loaded, which makes them, rather than keep more.
 		const document = this.#acquire(name)!;
 		try {
-			document.change(() => writeEntries(document, live));
+			document.writeEntries(live);
 		} finally {
 			this.release(document);
 		}
@@ -444,7 +443,7 @@ export class DocumentRegistry implements DocumentHooks {
 				return unexpiredAt(now)(write);
 			});
 			this.#store.onRollback(() => this.broken(document));
-			if (writes.length > 0) document.change(() => writeEntries(document, writes));
+			document.writeEntries(writes);
 		});
 	}
 
@@ -595,15 +594,6 @@ function projectDocumentOf(address: DocumentName): string | null {
 	return address.kind === 'view' || address.kind === 'private'
 		? projectDocument(address.projectId)
 		: null;
-}
-
-/** Writes entries, leaving those that already hold their value alone (Yjs would store it again). */
-function writeEntries(document: LiveDocument, writes: readonly WaitingWrite[]): void {
-	for (const { root, key, value } of writes) {
-		const map = document.root(root);
-		if (value === undefined) map.delete(key);
-		else if (!sameValue(map.get(key), value)) map.set(key, value);
-	}
 }
 
 /** Whether a waiting write is still worth making at `now`. */

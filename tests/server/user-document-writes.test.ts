@@ -206,11 +206,30 @@ describe('what could leave a user document without its writes, or the table with
 		expect(listedRole()).toBe('consumer');
 	});
 
-	it('drops a waiting write to a root the document does not have, and loads', () => {
-		server.app.db
-			.prepare("INSERT INTO doc_waiting_writes VALUES (?, 'legacyRoot', 'k', '1', NULL)")
-			.run(userDocument('nia'));
+	it('drops a waiting write to a root the document does not have, or whose value is not JSON, and loads', () => {
+		const insert = server.app.db.prepare(
+			'INSERT INTO doc_waiting_writes VALUES (?, ?, ?, ?, NULL)'
+		);
+		insert.run(userDocument('nia'), 'legacyRoot', 'k', '1');
+		insert.run(userDocument('nia'), 'projects', 'p9', '{"projectId": "p9", ');
 		expect(listedRole()).toBe('analyst');
+		expect(
+			server.app.registry.read(userDocument('nia'), (document) => [
+				...document.root('projects').keys()
+			])
+		).toEqual(['p1']);
+		expect(waitingWritesOf('nia')).toBe(0);
+	});
+
+	it('adds nothing to an open user document’s log for a write of the value it holds', async () => {
+		const nia = await connect('nia', userDocument('nia'));
+		const before = storedUpdatesOf('nia');
+		// A new name: the member entry changes, the listing written is the one Nia has.
+		server.app.registry.change(projectDocument('p1'), (roots) =>
+			roots.members.set('nia', { ...roots.members.get('nia')!, name: 'Nia N.' })
+		);
+		expect(listingsIn(nia)).toEqual({ p1: 'analyst' });
+		expect(storedUpdatesOf('nia')).toBe(before);
 		expect(waitingWritesOf('nia')).toBe(0);
 	});
 
