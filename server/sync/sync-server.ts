@@ -52,6 +52,8 @@ export interface SyncServerDeps {
 
 export interface SyncServer {
 	readonly connections: ReadonlySet<SyncConnection>;
+	/** Sockets whose document is still loading: their connections open, with what they sent, once it has. */
+	readonly waitingForLoad: number;
 	/**
 	 * Closes (4401) the connections whose session has expired or ended, asking once per session;
 	 * returns how many it closed. The app calls it every few seconds (expiry, and sessions ended by
@@ -271,6 +273,9 @@ export function attachSyncServer(
 
 	return {
 		connections,
+		get waitingForLoad() {
+			return waiting.sockets().length;
+		},
 		recheckSessions() {
 			let closed = 0;
 			for (const [sessionId, ofSession] of [...bySession]) {
