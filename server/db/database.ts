@@ -33,7 +33,13 @@ export function preparedOnce<S extends Database.Statement = Database.Statement>(
 export interface Migration {
 	/** Unique and stable: "<module>-<number>-<what>". */
 	id: string;
+	/** The step in SQLite's dialect, the embedded default. */
 	sql: string;
+	/**
+	 * The same step in PostgreSQL's dialect (server/db/postgres.ts), for the rooms whose tables a
+	 * scaled-out server keeps there; a room not moved yet has none.
+	 */
+	postgres?: string;
 }
 
 /**

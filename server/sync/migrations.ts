@@ -17,7 +17,20 @@ export const SYNC_MIGRATIONS: Migration[] = [
 			client_id INTEGER NOT NULL,
 			owner TEXT NOT NULL,
 			PRIMARY KEY (doc, client_id)
-		) WITHOUT ROWID;`
+		) WITHOUT ROWID;`,
+		postgres: `
+		CREATE TABLE doc_updates (
+			id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			doc TEXT NOT NULL,
+			data BYTEA NOT NULL
+		);
+		CREATE INDEX doc_updates_by_doc ON doc_updates(doc, id);
+		CREATE TABLE doc_clients (
+			doc TEXT NOT NULL,
+			client_id BIGINT NOT NULL,
+			owner TEXT NOT NULL,
+			PRIMARY KEY (doc, client_id)
+		);`
 	},
 	{
 		id: 'sync-002-trusted-snapshots',
@@ -25,7 +38,8 @@ export const SYNC_MIGRATIONS: Migration[] = [
 		-- The mark of a snapshot chunk the server compacted from entries it had validated
 		-- (server/sync/trust-mark.ts); null for an update appended as it came, or an earlier
 		-- version's snapshot: those are read entry by entry when the document loads.
-		ALTER TABLE doc_updates ADD COLUMN trust_mark TEXT;`
+		ALTER TABLE doc_updates ADD COLUMN trust_mark TEXT;`,
+		postgres: `ALTER TABLE doc_updates ADD COLUMN trust_mark TEXT;`
 	},
 	{
 		id: 'sync-003-writes-waiting-for-a-load',
@@ -43,6 +57,53 @@ export const SYNC_MIGRATIONS: Migration[] = [
 			-- still waiting then is dropped. Null: never.
 			expires_at INTEGER,
 			PRIMARY KEY (doc, root, key)
-		) STRICT, WITHOUT ROWID;`
+		) STRICT, WITHOUT ROWID;`,
+		postgres: `
+		CREATE TABLE doc_waiting_writes (
+			doc TEXT NOT NULL,
+			root TEXT NOT NULL,
+			key TEXT NOT NULL,
+			value TEXT,
+			expires_at BIGINT,
+			PRIMARY KEY (doc, root, key)
+		);`
+	},
+	{
+		id: 'sync-004-ownership-leases',
+		// One process owns every document of an embedded database: SQLite has nothing to fence.
+		sql: '',
+		postgres: `
+		-- Which server process judges each document's changes, until when (server/sync/leases.ts).
+		-- The token grows by one each time another process takes a document over, and is never
+		-- reused: a lease let go keeps its row, expired.
+		CREATE TABLE doc_leases (
+			doc TEXT PRIMARY KEY,
+			holder TEXT NOT NULL,
+			token BIGINT NOT NULL,
+			expires_at TIMESTAMPTZ NOT NULL
+		);
+		-- The token of the lease every row was written under: the fencing token.
+		ALTER TABLE doc_updates ADD COLUMN fence BIGINT;
+		ALTER TABLE doc_clients ADD COLUMN fence BIGINT;
+		-- PostgreSQL itself refuses a row written under any token but the document's current one,
+		-- so that an owner that was paused or cut off while another took over can never write
+		-- again, whatever path its write takes. FOR SHARE holds the lease row until the writing
+		-- transaction ends: a takeover (an UPDATE of that row) waits for it, and a write that
+		-- waited for a takeover reads the new token.
+		CREATE FUNCTION doc_write_is_fenced() RETURNS trigger LANGUAGE plpgsql AS $$
+		DECLARE
+			current_token BIGINT;
+		BEGIN
+			SELECT token INTO current_token FROM doc_leases WHERE doc = NEW.doc FOR SHARE;
+			IF current_token IS NULL OR NEW.fence IS DISTINCT FROM current_token THEN
+				RAISE EXCEPTION 'document % is owned under token %, not %', NEW.doc, current_token, NEW.fence
+					USING ERRCODE = 'FENCE';
+			END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER doc_updates_fenced BEFORE INSERT ON doc_updates
+			FOR EACH ROW EXECUTE FUNCTION doc_write_is_fenced();
+		CREATE TRIGGER doc_clients_fenced BEFORE INSERT ON doc_clients
+			FOR EACH ROW EXECUTE FUNCTION doc_write_is_fenced();`
 	}
 ];

@@ -1,0 +1,152 @@
+/**
+ * A document's log and its clients' owners in PostgreSQL, for a scaled-out console
+ * (docs/scale-out.md): what `DocumentStore` (persistence.ts) keeps in SQLite, with the same
+ * meaning, asynchronous, and written under the fencing token of the writer's lease (leases.ts).
+ * A write under a token that is no longer the document's is refused by PostgreSQL itself
+ * (`StaleOwnerError`); a read needs no lease.
+ */
+import type pg from 'pg';
+import type { PgPool } from '../db/postgres';
+import type { Lease } from './leases';
+import type { SnapshotChunk, StoredUpdate } from './persistence';
+
+/** The SQLSTATE the fencing trigger of migration sync-004 raises. */
+const FENCED = 'FENCE';
+
+/** A write refused because another process took the document over since the lease was taken. */
+export class StaleOwnerError extends Error {
+	constructor(
+		readonly doc: string,
+		cause: unknown
+	) {
+		super(`Another process owns ${doc} now: this process's lease on it is stale`, { cause });
+		this.name = 'StaleOwnerError';
+	}
+}
+
+export class PostgresDocumentLog {
+	constructor(private readonly pool: PgPool) {}
+
+	/**
+	 * The updates of the log after the one numbered `afterId` (0: from the start), in order: as many
+	 * as fit in `maxBytes`, and at least one; none past the end of the log.
+	 */
+	async read(doc: string, afterId: number, maxBytes: number): Promise<StoredUpdate[]> {
+		// Each row's running total of the bytes before it picks the slice without fetching past it;
+		// octet_length reads a stored value's size without reading the value.
+		const { rows } = await this.pool.query<{ id: string; data: Buffer; mark: string | null }>(
+			`SELECT id, data, mark FROM (
+				SELECT id, data, trust_mark AS mark,
+					sum(octet_length(data)) OVER (ORDER BY id) - octet_length(data) AS before
+				FROM doc_updates WHERE doc = $1 AND id > $2
+			 ) AS log WHERE before < $3 OR before = 0 ORDER BY id`,
+			[doc, afterId, maxBytes]
+		);
+		return rows.map((row) => ({ id: Number(row.id), data: bytesOf(row.data), mark: row.mark }));
+	}
+
+	/** Appends an update under the lease; returns its number in the log. */
+	async append(lease: Lease, update: Uint8Array): Promise<number> {
+		const { rows } = await fenced(lease, () =>
+			this.pool.query<{ id: string }>(
+				'INSERT INTO doc_updates (doc, data, fence) VALUES ($1, $2, $3) RETURNING id',
+				[lease.doc, update, lease.token]
+			)
+		);
+		return Number(onlyRow(rows).id);
+	}
+
+	/** The number of the log's last update (0 for none). */
+	async lastUpdate(doc: string): Promise<number> {
+		const { rows } = await this.pool.query<{ last: string }>(
+			'SELECT coalesce(max(id), 0) AS last FROM doc_updates WHERE doc = $1',
+			[doc]
+		);
+		return Number(onlyRow(rows).last);
+	}
+
+	/**
+	 * Replaces the log up to update `through` with the chunks of a snapshot, in order, under the
+	 * lease; the updates appended after `through` stay after it. One transaction: a reader sees the
+	 * log before or after, never without its prefix.
+	 */
+	async compact(lease: Lease, chunks: readonly SnapshotChunk[], through: number): Promise<void> {
+		await this.#transaction(lease, async (client) => {
+			// Appends (whose fencing trigger shares this row) wait until the log is whole again, and a
+			// takeover waits too; an append that came first is among the updates kept.
+			const current = await client.query<{ token: string }>(
+				'SELECT token FROM doc_leases WHERE doc = $1 FOR UPDATE',
+				[lease.doc]
+			);
+			if (Number(current.rows[0]?.token) !== lease.token)
+				throw new StaleOwnerError(lease.doc, new Error(`Token ${lease.token} is not current`));
+			const later = await client.query<{ data: Buffer; mark: string | null }>(
+				'SELECT data, trust_mark AS mark FROM doc_updates WHERE doc = $1 AND id > $2 ORDER BY id',
+				[lease.doc, through]
+			);
+			await client.query('DELETE FROM doc_updates WHERE doc = $1', [lease.doc]);
+			for (const chunk of [...chunks, ...later.rows])
+				await client.query(
+					'INSERT INTO doc_updates (doc, data, trust_mark, fence) VALUES ($1, $2, $3, $4)',
+					[lease.doc, chunk.data, chunk.mark, lease.token]
+				);
+		});
+	}
+
+	/** Which account (or the server) writes with each clientID of the document. */
+	async owners(doc: string): Promise<Map<number, string>> {
+		const { rows } = await this.pool.query<{ clientId: string; owner: string }>(
+			'SELECT client_id AS "clientId", owner FROM doc_clients WHERE doc = $1',
+			[doc]
+		);
+		return new Map(rows.map((row) => [Number(row.clientId), row.owner]));
+	}
+
+	/** Records the owner of a clientID, under the lease; the first owner recorded stays. */
+	async claim(lease: Lease, clientId: number, owner: string): Promise<void> {
+		await fenced(lease, () =>
+			this.pool.query(
+				`INSERT INTO doc_clients (doc, client_id, owner, fence) VALUES ($1, $2, $3, $4)
+				 ON CONFLICT (doc, client_id) DO NOTHING`,
+				[lease.doc, clientId, owner, lease.token]
+			)
+		);
+	}
+
+	async #transaction(lease: Lease, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+		const client = await this.pool.connect();
+		try {
+			await client.query('BEGIN');
+			try {
+				await fenced(lease, () => work(client));
+				await client.query('COMMIT');
+			} catch (error) {
+				await client.query('ROLLBACK');
+				throw error;
+			}
+		} finally {
+			client.release();
+		}
+	}
+}
+
+/** Runs a write, telling a refusal by the fencing trigger from any other failure. */
+async function fenced<T>(lease: Lease, write: () => Promise<T>): Promise<T> {
+	try {
+		return await write();
+	} catch (error) {
+		if ((error as { code?: string }).code === FENCED) throw new StaleOwnerError(lease.doc, error);
+		throw error;
+	}
+}
+
+/** The one row a statement that always returns one returned. */
+function onlyRow<T>(rows: readonly T[]): T {
+	const [row] = rows;
+	if (row === undefined) throw new Error('The statement returned no row');
+	return row;
+}
+
+function bytesOf(buffer: Buffer): Uint8Array {
+	return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
