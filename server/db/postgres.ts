@@ -52,7 +52,14 @@ export async function migratePostgres(
 		);
 		const schema = (rows[0]?.schema ?? 'public').trim().replace(/^"(.*)"$/, '$1');
 		await inTurn(client, async () => {
-			if (schema !== '$user') await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+			// Only when missing: CREATE SCHEMA IF NOT EXISTS asks for the right to create schemas in
+			// the database even when there is nothing to create, which a least-privileged role, given
+			// a schema of its own by the operator, does not have.
+			const exists = await client.query('SELECT to_regnamespace($1) IS NOT NULL AS found', [
+				client.escapeIdentifier(schema)
+			]);
+			if (schema !== '$user' && !exists.rows[0]?.found)
+				await client.query(`CREATE SCHEMA ${client.escapeIdentifier(schema)}`);
 			await client.query(
 				'CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)'
 			);

@@ -34,9 +34,10 @@ export class DocumentLeases {
 	) {}
 
 	/**
-	 * Takes the document's lease, or renews it if this process holds it already; null when
-	 * another process holds it and it has not expired. Taking it from another process, or for the
-	 * first time, gives a token no one has written with.
+	 * Takes the document's lease, or renews it if this process holds it still; null when another
+	 * process holds it and it has not expired. Taking it anew (for the first time, from another
+	 * process, or again after this process's lease expired or was let go) gives a token no one has
+	 * written with: what this process still had under way under the old one is refused.
 	 */
 	async acquire(doc: string): Promise<Lease | null> {
 		const { rows } = await this.pool.query<{ token: string }>(
@@ -44,7 +45,9 @@ export class DocumentLeases {
 			 VALUES ($1, $2, 1, now() + make_interval(secs => $3::double precision / 1000))
 			 ON CONFLICT (doc) DO UPDATE SET
 				holder = excluded.holder,
-				token = doc_leases.token + CASE WHEN doc_leases.holder = excluded.holder THEN 0 ELSE 1 END,
+				token = doc_leases.token + CASE
+					WHEN doc_leases.holder = excluded.holder AND doc_leases.expires_at > now() THEN 0
+					ELSE 1 END,
 				expires_at = excluded.expires_at
 			 WHERE doc_leases.holder = excluded.holder OR doc_leases.expires_at <= now()
 			 RETURNING token`,
@@ -54,11 +57,14 @@ export class DocumentLeases {
 		return row ? { doc, token: Number(row.token) } : null;
 	}
 
-	/** Extends a lease this process still holds under `lease.token`; false once it has lost it. */
+	/**
+	 * Extends a lease this process still holds under `lease.token`; false once it has lost it, to
+	 * another process or to time (an expired lease is taken anew, with `acquire`).
+	 */
 	async renew(lease: Lease): Promise<boolean> {
 		const { rowCount } = await this.pool.query(
 			`UPDATE doc_leases SET expires_at = now() + make_interval(secs => $4::double precision / 1000)
-			 WHERE doc = $1 AND holder = $2 AND token = $3`,
+			 WHERE doc = $1 AND holder = $2 AND token = $3 AND expires_at > now()`,
 			[lease.doc, this.holder, lease.token, this.lengthMs]
 		);
 		return rowCount === 1;

@@ -19,12 +19,16 @@ export const SYNC_MIGRATIONS: Migration[] = [
 			PRIMARY KEY (doc, client_id)
 		) WITHOUT ROWID;`,
 		postgres: `
+		-- An update's place in its document's log (id) is drawn when it is written, under the
+		-- document's lease (migration sync-004), not from a sequence shared by every document: a
+		-- sequence's number is drawn before the row waits for a lock, so ids would not follow
+		-- the order of commits.
 		CREATE TABLE doc_updates (
-			id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 			doc TEXT NOT NULL,
-			data BYTEA NOT NULL
+			id BIGINT NOT NULL,
+			data BYTEA NOT NULL,
+			PRIMARY KEY (doc, id)
 		);
-		CREATE INDEX doc_updates_by_doc ON doc_updates(doc, id);
 		CREATE TABLE doc_clients (
 			doc TEXT NOT NULL,
 			client_id BIGINT NOT NULL,
@@ -74,36 +78,86 @@ export const SYNC_MIGRATIONS: Migration[] = [
 		sql: '',
 		postgres: `
 		-- Which server process judges each document's changes, until when (server/sync/leases.ts).
-		-- The token grows by one each time another process takes a document over, and is never
-		-- reused: a lease let go keeps its row, expired.
+		-- The token grows by one each time a process takes a document (anew), and is never reused:
+		-- a lease let go keeps its row, expired, and rows are never deleted. last_seq counts the
+		-- updates ever appended to the document: its log's places (server/sync/postgres-log.ts).
 		CREATE TABLE doc_leases (
 			doc TEXT PRIMARY KEY,
 			holder TEXT NOT NULL,
 			token BIGINT NOT NULL,
-			expires_at TIMESTAMPTZ NOT NULL
+			expires_at TIMESTAMPTZ NOT NULL,
+			last_seq BIGINT NOT NULL DEFAULT 0
 		);
 		-- The token of the lease every row was written under: the fencing token.
-		ALTER TABLE doc_updates ADD COLUMN fence BIGINT;
-		ALTER TABLE doc_clients ADD COLUMN fence BIGINT;
+		ALTER TABLE doc_updates ADD COLUMN fence BIGINT NOT NULL;
+		ALTER TABLE doc_clients ADD COLUMN fence BIGINT NOT NULL;
+
 		-- PostgreSQL itself refuses a row written under any token but the document's current one,
 		-- so that an owner that was paused or cut off while another took over can never write
-		-- again, whatever path its write takes. FOR SHARE holds the lease row until the writing
+		-- again, whatever path its write takes. The lease row is locked until the writing
 		-- transaction ends: a takeover (an UPDATE of that row) waits for it, and a write that
-		-- waited for a takeover reads the new token.
-		CREATE FUNCTION doc_write_is_fenced() RETURNS trigger LANGUAGE plpgsql AS $$
+		-- waited for a takeover reads the new token and is refused.
+		--
+		-- An append (no id given) takes the next place in the log in the same UPDATE, so appends
+		-- to one document commit one at a time, in the order of their ids. A place is 65,536
+		-- apart from the next: a compaction through place P writes its snapshot's chunks at the
+		-- places just below P, after every place before P (postgres-log.ts).
+		CREATE FUNCTION doc_update_is_fenced() RETURNS trigger LANGUAGE plpgsql
+		SET search_path FROM CURRENT AS $$
 		DECLARE
-			current_token BIGINT;
+			seq BIGINT;
 		BEGIN
-			SELECT token INTO current_token FROM doc_leases WHERE doc = NEW.doc FOR SHARE;
-			IF current_token IS NULL OR NEW.fence IS DISTINCT FROM current_token THEN
-				RAISE EXCEPTION 'document % is owned under token %, not %', NEW.doc, current_token, NEW.fence
+			IF NEW.id IS NULL THEN
+				UPDATE doc_leases SET last_seq = last_seq + 1
+					WHERE doc = NEW.doc AND token = NEW.fence RETURNING last_seq INTO seq;
+				IF seq IS NULL THEN
+					RAISE EXCEPTION 'document % is not owned under token %', NEW.doc, NEW.fence
+						USING ERRCODE = 'FENCE';
+				END IF;
+				NEW.id := seq * 65536;
+			ELSIF NOT EXISTS (
+				SELECT FROM doc_leases WHERE doc = NEW.doc AND token = NEW.fence FOR SHARE
+			) THEN
+				RAISE EXCEPTION 'document % is not owned under token %', NEW.doc, NEW.fence
 					USING ERRCODE = 'FENCE';
 			END IF;
 			RETURN NEW;
 		END $$;
 		CREATE TRIGGER doc_updates_fenced BEFORE INSERT ON doc_updates
-			FOR EACH ROW EXECUTE FUNCTION doc_write_is_fenced();
+			FOR EACH ROW EXECUTE FUNCTION doc_update_is_fenced();
+
+		CREATE FUNCTION doc_client_is_fenced() RETURNS trigger LANGUAGE plpgsql
+		SET search_path FROM CURRENT AS $$
+		BEGIN
+			IF NOT EXISTS (
+				SELECT FROM doc_leases WHERE doc = NEW.doc AND token = NEW.fence FOR SHARE
+			) THEN
+				RAISE EXCEPTION 'document % is not owned under token %', NEW.doc, NEW.fence
+					USING ERRCODE = 'FENCE';
+			END IF;
+			RETURN NEW;
+		END $$;
 		CREATE TRIGGER doc_clients_fenced BEFORE INSERT ON doc_clients
-			FOR EACH ROW EXECUTE FUNCTION doc_write_is_fenced();`
+			FOR EACH ROW EXECUTE FUNCTION doc_client_is_fenced();
+
+		-- Rows are changed or deleted only by a compaction, which names the token it holds for its
+		-- transaction (SET LOCAL console.fence); any other change or delete is refused the same way.
+		CREATE FUNCTION doc_change_is_fenced() RETURNS trigger LANGUAGE plpgsql
+		SET search_path FROM CURRENT AS $$
+		BEGIN
+			IF NOT EXISTS (
+				SELECT FROM doc_leases
+				WHERE doc = OLD.doc AND token = nullif(current_setting('console.fence', true), '')::bigint
+				FOR SHARE
+			) THEN
+				RAISE EXCEPTION 'document % is not owned under the token this transaction names', OLD.doc
+					USING ERRCODE = 'FENCE';
+			END IF;
+			RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+		END $$;
+		CREATE TRIGGER doc_updates_changes_fenced BEFORE UPDATE OR DELETE ON doc_updates
+			FOR EACH ROW EXECUTE FUNCTION doc_change_is_fenced();
+		CREATE TRIGGER doc_clients_changes_fenced BEFORE UPDATE OR DELETE ON doc_clients
+			FOR EACH ROW EXECUTE FUNCTION doc_change_is_fenced();`
 	}
 ];

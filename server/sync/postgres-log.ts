@@ -4,14 +4,24 @@
  * meaning, asynchronous, and written under the fencing token of the writer's lease (leases.ts).
  * A write under a token that is no longer the document's is refused by PostgreSQL itself
  * (`StaleOwnerError`); a read needs no lease.
+ *
+ * An update's id is its place in the log, and a reader that has read up to a place has everything
+ * before it, for good: appends take their places one at a time, in the order they commit
+ * (migration sync-004), and a compaction through place P writes its snapshot's chunks at the
+ * places just below P, which no row ever held. A reader before P reads every chunk; one at P or
+ * after reads none of them, and none of the updates after P again.
  */
 import type pg from 'pg';
 import type { PgPool } from '../db/postgres';
 import type { Lease } from './leases';
 import type { SnapshotChunk, StoredUpdate } from './persistence';
 
-/** The SQLSTATE the fencing trigger of migration sync-004 raises. */
+/** The SQLSTATE the fencing triggers of migration sync-004 raise. */
 const FENCED = 'FENCE';
+/** How far apart appended updates' places are: room for a snapshot's chunks below each. */
+export const PLACES_PER_UPDATE = 65_536;
+/** How many rows a read fetches at most, whatever their size. */
+const ROWS_PER_READ = 1024;
 
 /** A write refused because another process took the document over since the lease was taken. */
 export class StaleOwnerError extends Error {
@@ -36,11 +46,14 @@ export class PostgresDocumentLog {
 		// octet_length reads a stored value's size without reading the value.
 		const { rows } = await this.pool.query<{ id: string; data: Buffer; mark: string | null }>(
 			`SELECT id, data, mark FROM (
-				SELECT id, data, trust_mark AS mark,
+				SELECT id, data, mark,
 					sum(octet_length(data)) OVER (ORDER BY id) - octet_length(data) AS before
-				FROM doc_updates WHERE doc = $1 AND id > $2
+				FROM (
+					SELECT id, data, trust_mark AS mark FROM doc_updates
+					WHERE doc = $1 AND id > $2 ORDER BY id LIMIT $4
+				) AS next_rows
 			 ) AS log WHERE before < $3 OR before = 0 ORDER BY id`,
-			[doc, afterId, maxBytes]
+			[doc, afterId, maxBytes, ROWS_PER_READ]
 		);
 		return rows.map((row) => ({ id: Number(row.id), data: bytesOf(row.data), mark: row.mark }));
 	}
@@ -66,13 +79,17 @@ export class PostgresDocumentLog {
 	}
 
 	/**
-	 * Replaces the log up to update `through` with the chunks of a snapshot, in order, under the
-	 * lease; the updates appended after `through` stay after it. One transaction: a reader sees the
-	 * log before or after, never without its prefix.
+	 * Replaces the log up to update `through` (an update's id) with the chunks of a snapshot, in
+	 * order, under the lease; the updates appended after `through` stay after it, where they were.
+	 * One transaction: a reader sees the log before or after, never without its prefix.
 	 */
 	async compact(lease: Lease, chunks: readonly SnapshotChunk[], through: number): Promise<void> {
+		if (through <= 0 || through % PLACES_PER_UPDATE !== 0)
+			throw new Error(`A compaction ends at an appended update, not at ${through}`);
+		if (chunks.length >= PLACES_PER_UPDATE)
+			throw new Error(`A snapshot of ${chunks.length} chunks has no room below ${through}`);
 		await this.#transaction(lease, async (client) => {
-			// Appends (whose fencing trigger shares this row) wait until the log is whole again, and a
+			// Appends (which take their place from this row) wait until the log is whole again, and a
 			// takeover waits too; an append that came first is among the updates kept.
 			const current = await client.query<{ token: string }>(
 				'SELECT token FROM doc_leases WHERE doc = $1 FOR UPDATE',
@@ -80,15 +97,16 @@ export class PostgresDocumentLog {
 			);
 			if (Number(current.rows[0]?.token) !== lease.token)
 				throw new StaleOwnerError(lease.doc, new Error(`Token ${lease.token} is not current`));
-			const later = await client.query<{ data: Buffer; mark: string | null }>(
-				'SELECT data, trust_mark AS mark FROM doc_updates WHERE doc = $1 AND id > $2 ORDER BY id',
-				[lease.doc, through]
-			);
-			await client.query('DELETE FROM doc_updates WHERE doc = $1', [lease.doc]);
-			for (const chunk of [...chunks, ...later.rows])
+			// The fencing trigger lets this transaction delete the document's rows under its token.
+			await client.query(`SELECT set_config('console.fence', $1, true)`, [String(lease.token)]);
+			await client.query('DELETE FROM doc_updates WHERE doc = $1 AND id <= $2', [
+				lease.doc,
+				through
+			]);
+			for (const [index, chunk] of chunks.entries())
 				await client.query(
-					'INSERT INTO doc_updates (doc, data, trust_mark, fence) VALUES ($1, $2, $3, $4)',
-					[lease.doc, chunk.data, chunk.mark, lease.token]
+					'INSERT INTO doc_updates (doc, id, data, trust_mark, fence) VALUES ($1, $2, $3, $4, $5)',
+					[lease.doc, through - chunks.length + 1 + index, chunk.data, chunk.mark, lease.token]
 				);
 		});
 	}

@@ -44,6 +44,11 @@ export class UpdateFeed {
 	readonly #publisher: Redis;
 	readonly #subscriber: Redis;
 	readonly #followers = new Map<string, Set<Follower>>();
+	/**
+	 * The last update of each document whose publication failed: published again once Redis
+	 * answers, so that a follower of a document that changes no more still learns of it.
+	 */
+	readonly #unpublished = new Map<string, PublishedUpdate>();
 	/** Each followed document's subscription, confirmed once Redis has made it. */
 	readonly #subscriptions = new Map<string, Promise<unknown>>();
 	readonly #prefix: string;
@@ -67,6 +72,7 @@ export class UpdateFeed {
 		this.#subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
 			this.#heard(channel.toString(), message)
 		);
+		this.#publisher.on('ready', () => void this.#publishAgain());
 		let connectedBefore = false;
 		this.#subscriber.on('ready', () => {
 			if (connectedBefore) void this.#resubscribe();
@@ -75,8 +81,9 @@ export class UpdateFeed {
 	}
 
 	/**
-	 * Tells the other processes of an update in the log. False when Redis could not be told: the
-	 * followers will find the update in the log when they next catch up.
+	 * Tells the other processes of an update in the log. False when Redis could not be told now:
+	 * the document's last such update is published again once Redis answers, and followers read
+	 * whatever they missed from the log.
 	 */
 	async publish(doc: string, update: PublishedUpdate): Promise<boolean> {
 		const message = Buffer.alloc(HEADER_BYTES + update.data.byteLength);
@@ -85,11 +92,18 @@ export class UpdateFeed {
 		message.set(update.data, HEADER_BYTES);
 		try {
 			await this.#publisher.publish(this.#prefix + doc, message);
+			if (this.#unpublished.get(doc)?.id === update.id) this.#unpublished.delete(doc);
 			return true;
 		} catch (error) {
+			const waiting = this.#unpublished.get(doc);
+			if (!waiting || waiting.id < update.id) this.#unpublished.set(doc, update);
 			this.#onError(error);
 			return false;
 		}
+	}
+
+	async #publishAgain(): Promise<void> {
+		for (const [doc, update] of [...this.#unpublished]) await this.publish(doc, update);
 	}
 
 	/**
@@ -101,22 +115,15 @@ export class UpdateFeed {
 		afterId: number,
 		deliver: (update: FedUpdate) => void
 	): Promise<() => Promise<void>> {
-		const follower = new Follower(doc, afterId, deliver, this.readLog, this.#onError);
+		const follower = new Follower(doc, afterId, deliver, this.readLog);
 		let followers = this.#followers.get(doc);
 		if (!followers) {
 			followers = new Set();
 			this.#followers.set(doc, followers);
 		}
 		followers.add(follower);
-		let subscribed = this.#subscriptions.get(doc);
-		if (!subscribed) {
-			subscribed = this.#subscriber.subscribe(this.#prefix + doc);
-			this.#subscriptions.set(doc, subscribed);
-		}
-		await subscribed;
-		// Subscribed: whatever Redis passes on from now is heard, and the log holds what came before.
-		await follower.catchUp();
-		return async () => {
+		const unfollow = async () => {
+			await follower.stop();
 			followers.delete(follower);
 			if (followers.size === 0 && this.#followers.get(doc) === followers) {
 				this.#followers.delete(doc);
@@ -124,12 +131,32 @@ export class UpdateFeed {
 				await this.#subscriber.unsubscribe(this.#prefix + doc).catch(this.#onError);
 			}
 		};
+		let subscribed = this.#subscriptions.get(doc);
+		if (!subscribed) {
+			subscribed = this.#subscriber.subscribe(this.#prefix + doc);
+			this.#subscriptions.set(doc, subscribed);
+		}
+		try {
+			await subscribed;
+			// Subscribed: whatever Redis passes on from now is heard, and the log holds what came
+			// before.
+			await follower.catchUp();
+		} catch (error) {
+			// Redis or the log did not answer: the caller may try again, from the same place.
+			if (this.#subscriptions.get(doc) === subscribed) this.#subscriptions.delete(doc);
+			await unfollow();
+			throw error;
+		}
+		return unfollow;
 	}
 
 	/** Closes both connections to Redis. */
 	async close(): Promise<void> {
+		const followers = [...this.#followers.values()].flatMap((each) => [...each]);
 		this.#followers.clear();
 		this.#subscriptions.clear();
+		this.#unpublished.clear();
+		await Promise.all(followers.map((follower) => follower.stop()));
 		await Promise.allSettled([this.#publisher.quit(), this.#subscriber.quit()]);
 	}
 
@@ -140,7 +167,8 @@ export class UpdateFeed {
 		const id = message.readDoubleBE(0);
 		const after = message.readDoubleBE(8);
 		const data = new Uint8Array(message.buffer, message.byteOffset + HEADER_BYTES);
-		for (const follower of followers) follower.heard(id, after, data);
+		for (const follower of followers)
+			follower.heard(id, after, data).catch((error: unknown) => this.#onError(error));
 	}
 
 	/** After Redis came back: subscribe again, then read from the logs what was missed meanwhile. */
@@ -155,7 +183,8 @@ export class UpdateFeed {
 			return;
 		}
 		for (const followers of this.#followers.values())
-			for (const follower of followers) void follower.catchUp();
+			for (const follower of followers)
+				follower.catchUp().catch((error: unknown) => this.#onError(error));
 	}
 }
 
@@ -163,19 +192,19 @@ export class UpdateFeed {
 class Follower {
 	#last: number;
 	#queue: Promise<void> = Promise.resolve();
+	#stopped = false;
 
 	constructor(
 		readonly doc: string,
 		afterId: number,
 		private readonly deliver: (update: FedUpdate) => void,
-		private readonly readLog: LogReader,
-		private readonly onError: (error: unknown) => void
+		private readonly readLog: LogReader
 	) {
 		this.#last = afterId;
 	}
 
-	heard(id: number, after: number, data: Uint8Array): void {
-		void this.#inTurn(async () => {
+	heard(id: number, after: number, data: Uint8Array): Promise<void> {
+		return this.#inTurn(async () => {
 			if (id <= this.#last) return;
 			if (after === this.#last) this.#take({ id, data });
 			else await this.#readMissed();
@@ -186,8 +215,14 @@ class Follower {
 		return this.#inTurn(() => this.#readMissed());
 	}
 
+	/** Delivers nothing more, once the work under way has ended. */
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		await this.#queue;
+	}
+
 	async #readMissed(): Promise<void> {
-		for (;;) {
+		while (!this.#stopped) {
 			const updates = await this.readLog(this.doc, this.#last, CATCH_UP_BYTES);
 			if (updates.length === 0) return;
 			for (const update of updates) if (update.id > this.#last) this.#take(update);
@@ -195,13 +230,18 @@ class Follower {
 	}
 
 	#take(update: FedUpdate): void {
+		if (this.#stopped) return;
 		this.#last = update.id;
 		this.deliver({ id: update.id, data: update.data });
 	}
 
-	/** Runs `work` after the follower's earlier work; a failure is reported, and the next runs. */
+	/**
+	 * Runs `work` after the follower's earlier work. Its failure is the caller's to report; the
+	 * work after it runs all the same.
+	 */
 	#inTurn(work: () => Promise<void>): Promise<void> {
-		this.#queue = this.#queue.then(work).catch(this.onError);
-		return this.#queue;
+		const run = this.#queue.then(() => (this.#stopped ? undefined : work()));
+		this.#queue = run.catch(() => {});
+		return run;
 	}
 }

@@ -3,6 +3,7 @@
  * contract for the embedded SQLite store and the PostgreSQL log of a scaled-out console, then
  * leases and fencing tokens, with several pools standing for several server processes.
  */
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratePostgres, openPostgres, type PgPool } from '../../server/db/postgres';
@@ -156,30 +157,36 @@ describe.each(Object.entries(ENGINES))('the document log on %s', (_engine, open)
 				fc.integer({ min: 1, max: 100 }),
 				async (steps, sliceBytes) => {
 					const log = await open();
-					// The model: each entry's bytes, in the log's order.
-					let model: Array<{ data: number[]; mark: string | null }> = [];
+					// The model: each entry's bytes, in the log's order, and whether a compaction may end
+					// at it: an appended update, or the last chunk of a snapshot (where a load ends).
+					let model: Array<{ data: number[]; mark: string | null; end: boolean }> = [];
 					let next = 0;
 					for (const each of steps) {
 						if (each.kind === 'append') {
 							const data = Array.from({ length: each.size }, () => next++ % 256);
 							await log.append(new Uint8Array(data));
-							model.push({ data, mark: null });
+							model.push({ data, mark: null, end: true });
 						} else {
 							const all = await readAll(log, 1 << 20);
-							const through = all.length - Math.min(each.keep, all.length);
+							let through = all.length - Math.min(each.keep, all.length);
+							while (through > 0 && !model[through - 1]!.end) through--;
+							if (through === 0) continue;
 							const chunks = Array.from({ length: each.chunks }, (_, i) => ({
 								data: [200 + i],
-								mark: `m${i}`
+								mark: `m${i}`,
+								end: i === each.chunks - 1
 							}));
 							await log.compact(
 								chunks.map((chunk) => ({ data: new Uint8Array(chunk.data), mark: chunk.mark })),
-								through === 0 ? 0 : all[through - 1]!.id
+								all[through - 1]!.id
 							);
 							model = [...chunks, ...model.slice(through)];
 						}
 					}
 					const read = await readAll(log, sliceBytes);
-					expect(read.map(({ data, mark }) => ({ data, mark }))).toEqual(model);
+					expect(read.map(({ data, mark }) => ({ data, mark }))).toEqual(
+						model.map(({ data, mark }) => ({ data, mark }))
+					);
 				}
 			),
 			{ numRuns: RUNS }
@@ -248,9 +255,9 @@ describe('ownership of a document between processes (PostgreSQL)', () => {
 
 		await expect(logA.append(leaseA, bytes(2))).rejects.toBeInstanceOf(StaleOwnerError);
 		await expect(logA.claim(leaseA, 2, 'account-a')).rejects.toBeInstanceOf(StaleOwnerError);
-		await expect(logA.compact(leaseA, [{ data: bytes(9), mark: null }], 0)).rejects.toBeInstanceOf(
-			StaleOwnerError
-		);
+		await expect(
+			logA.compact(leaseA, [{ data: bytes(9), mark: null }], before[0]!.id)
+		).rejects.toBeInstanceOf(StaleOwnerError);
 		// Not only through the log's methods: PostgreSQL itself refuses the row.
 		await expect(
 			pools[0]!.query('INSERT INTO doc_updates (doc, data, fence) VALUES ($1, $2, $3)', [
@@ -262,6 +269,24 @@ describe('ownership of a document between processes (PostgreSQL)', () => {
 		await expect(
 			pools[0]!.query('INSERT INTO doc_updates (doc, data) VALUES ($1, $2)', [doc, bytes(3)])
 		).rejects.toMatchObject({ code: 'FENCE' });
+		for (const change of [
+			'DELETE FROM doc_updates WHERE doc = $1',
+			'UPDATE doc_updates SET data = $2 WHERE doc = $1',
+			'DELETE FROM doc_clients WHERE doc = $1'
+		]) {
+			const args = change.includes('$2') ? [doc, bytes(9)] : [doc];
+			await expect(pools[0]!.query(change, args)).rejects.toMatchObject({ code: 'FENCE' });
+			// Naming the old token, as a compaction names its own, does not help.
+			const client = await pools[0]!.connect();
+			try {
+				await client.query('BEGIN');
+				await client.query(`SELECT set_config('console.fence', $1, true)`, [String(leaseA.token)]);
+				await expect(client.query(change, args)).rejects.toMatchObject({ code: 'FENCE' });
+			} finally {
+				await client.query('ROLLBACK');
+				client.release();
+			}
+		}
 
 		const after = await readAll(
 			{ read: (a2, max) => logB.read(doc, a2, max) } as LogUnderTest,
@@ -273,8 +298,71 @@ describe('ownership of a document between processes (PostgreSQL)', () => {
 		expect(await logB.lastUpdate(doc)).toBeGreaterThan(before[0]!.id);
 	});
 
-	it('never loses an acknowledged write of a former owner, nor keeps one made after a takeover', async () => {
+	it('gives a new token to a process that takes a document again after letting it go', async () => {
+		const doc = 'project/taken-again';
+		const a = processNamed('a', 0);
+		const log = new PostgresDocumentLog(pools[0]!);
+		const first = (await a.acquire(doc)) as Lease;
+		await a.release(first);
+		expect(await a.renew(first)).toBe(false);
+		const second = (await a.acquire(doc)) as Lease;
+		expect(second.token).toBeGreaterThan(first.token);
+		const loaded = await log.lastUpdate(doc);
+		// What the process still had under way under its first lease is refused.
+		await expect(log.append(first, bytes(1))).rejects.toBeInstanceOf(StaleOwnerError);
+		expect(await log.lastUpdate(doc)).toBe(loaded);
+
+		await expire(doc);
+		const third = (await a.acquire(doc)) as Lease;
+		expect(third.token).toBeGreaterThan(second.token);
+		await expect(log.append(second, bytes(2))).rejects.toBeInstanceOf(StaleOwnerError);
+	});
+
+	it('lets a reader that read up to an update miss nothing committed after, while appends and a compaction race', async () => {
 		for (let round = 0; round < 5; round++) {
+			const doc = `project/raced-appends-${round}`;
+			const lease = (await processNamed('owner', 0).acquire(doc)) as Lease;
+			const log = new PostgresDocumentLog(pools[0]!);
+			const reader = new PostgresDocumentLog(pools[1]!);
+			const first = await log.append(lease, bytes(0));
+			// A reader follows the log as a process relaying it does, a slice at a time.
+			const seen = new Map<number, number>();
+			let position = 0;
+			let writing = true;
+			const readAlong = async () => {
+				for (;;) {
+					const done = !writing;
+					for (const update of await reader.read(doc, position, 64)) {
+						seen.set(update.id, update.data[0]!);
+						position = update.id;
+					}
+					if (done) return;
+				}
+			};
+			const reading = readAlong();
+			const appends = Array.from({ length: 80 }, (_, i) => log.append(lease, bytes(i + 1)));
+			const compaction = log.compact(lease, [{ data: bytes(200), mark: 'snapshot' }], first);
+			const acknowledged = await Promise.all(appends);
+			await compaction;
+			writing = false;
+			await reading;
+
+			// Every append is in the log after the snapshot, in the order of its id.
+			const stored = await readAll(
+				{ read: (after, max) => reader.read(doc, after, max) } as LogUnderTest,
+				1 << 20
+			);
+			expect(stored[0]!.data).toEqual([200]);
+			expect(stored.slice(1).map((update) => update.id)).toEqual(
+				[...acknowledged].sort((x, y) => x - y)
+			);
+			// The reader heard every append, whenever it committed.
+			for (const id of acknowledged) expect(seen.has(id)).toBe(true);
+		}
+	});
+
+	it('never loses an acknowledged write of a former owner, nor keeps one made after a takeover', async () => {
+		for (let round = 0; round < 3; round++) {
 			const doc = `project/taken-over-${round}`;
 			const a = processNamed('a', 0);
 			const b = processNamed('b', 1);
@@ -337,6 +425,29 @@ describe('the schema on PostgreSQL', () => {
 		} finally {
 			await pools[0]!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 			await Promise.all(pools.map((pool) => pool.end()));
+		}
+	});
+
+	it('is migrated by a role that owns its schema and may create nothing else', async () => {
+		const suffix = randomBytes(4).toString('hex');
+		const [role, schema] = [`console_app_${suffix}`, `console_${suffix}`];
+		const admin = postgres.pool;
+		await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'app'`);
+		await admin.query(`CREATE SCHEMA ${schema} AUTHORIZATION ${role}`);
+		const url = new URL(POSTGRES_URL);
+		url.username = role;
+		url.password = 'app';
+		const pool = openPostgres(url.toString(), { schema });
+		try {
+			const applied = await migratePostgres(pool, MIGRATIONS);
+			expect(applied).toContain('sync-004-ownership-leases');
+			const leases = new DocumentLeases(pool, 'app', 60_000);
+			const lease = (await leases.acquire('project/least')) as Lease;
+			expect(await new PostgresDocumentLog(pool).append(lease, bytes(1))).toBeGreaterThan(0);
+		} finally {
+			await pool.end();
+			await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+			await admin.query(`DROP ROLE ${role}`);
 		}
 	});
 });

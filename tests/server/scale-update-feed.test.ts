@@ -128,6 +128,65 @@ describe('the update feed between processes', () => {
 		expect(other.values()).toEqual([1, 2, 3, 4]);
 	});
 
+	it('after a compaction, brings the snapshot to a follower behind it and nothing again to one past it', async () => {
+		const feed = processFeed();
+		const doc = `project/${++documents}`;
+		const lease = (await new DocumentLeases(postgres.pool, 'owner', 60_000).acquire(doc)) as Lease;
+		const first = await log.append(lease, new Uint8Array([1]));
+		const behind = listener();
+		await processFeed().follow(doc, first, behind.deliver);
+		// The next two are never published: the follower stays where it was.
+		await log.append(lease, new Uint8Array([2]));
+		const third = await log.append(lease, new Uint8Array([3]));
+		const past = listener();
+		await processFeed().follow(doc, third, past.deliver);
+
+		// The first two are compacted into one chunk; the fourth's publication is lost too.
+		const second = (await log.read(doc, first, 1))[0]!.id;
+		await log.compact(lease, [{ data: new Uint8Array([12]), mark: 'snapshot' }], second);
+		const fourth = await log.append(lease, new Uint8Array([4]));
+		const fifth = await log.append(lease, new Uint8Array([5]));
+		await feed.publish(doc, { id: fifth, after: fourth, data: new Uint8Array([5]) });
+		await eventually(() => past.ids().at(-1) === fifth, 'the fifth, past the snapshot');
+		expect(past.values()).toEqual([4, 5]);
+		await eventually(() => behind.ids().at(-1) === fifth, 'the fifth, behind the snapshot');
+		expect(behind.values()).toEqual([12, 3, 4, 5]);
+
+		// One that starts before the snapshot reads it, then what came after.
+		const fromStart = listener();
+		await processFeed().follow(doc, 0, fromStart.deliver);
+		expect(fromStart.values()).toEqual([12, 3, 4, 5]);
+	});
+
+	it('delivers nothing once a follower has stopped, even what it was reading', async () => {
+		let slow = false;
+		const stalled = new UpdateFeed(
+			redis.url,
+			async (doc, after, max) => {
+				if (slow) await new Promise((resolve) => setTimeout(resolve, 300));
+				return log.read(doc, after, max);
+			},
+			{ prefix: 'test' }
+		);
+		feeds.push(stalled);
+		const source = await owner(processFeed());
+		let stopped = false;
+		const afterStop: FedUpdate[] = [];
+		const stop = await stalled.follow(source.doc, 0, (update) => {
+			if (stopped) afterStop.push(update);
+		});
+		slow = true;
+		await source.write(1, false);
+		await source.write(2);
+		// The follower is reading the first update from the log when it is stopped.
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		await stop();
+		stopped = true;
+		await source.write(3);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(afterStop).toEqual([]);
+	});
+
 	it('hears each update once, in order, whatever Redis loses or repeats (generative)', async () => {
 		const step = fc.oneof(
 			{ weight: 5, arbitrary: fc.constant('published' as const) },
