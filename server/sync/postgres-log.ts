@@ -69,6 +69,31 @@ export class PostgresDocumentLog {
 		return Number(onlyRow(rows).id);
 	}
 
+	/**
+	 * Appends updates in order, in one commit, under the lease; returns their ids, in the same
+	 * order. All or none: a refused lease refuses every one. The appends to one document commit
+	 * one at a time (each waits for the lease row), so an owner with several changes waiting to be
+	 * stored writes them in one commit rather than wait for each (docs/performance.md).
+	 */
+	async appendAll(lease: Lease, updates: readonly Uint8Array[]): Promise<number[]> {
+		if (updates.length === 0) return [];
+		const { rows } = await fenced(lease, () =>
+			this.pool.query<{ id: string }>(
+				`INSERT INTO doc_updates (doc, data, fence)
+				 SELECT $1, data, $3 FROM unnest($2::bytea[]) WITH ORDINALITY AS given (data, position)
+				 ORDER BY position
+				 RETURNING id`,
+				[
+					lease.doc,
+					updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength)),
+					lease.token
+				]
+			)
+		);
+		// Places are taken in the order the rows are written, which is the order given.
+		return rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+	}
+
 	/** The number of the log's last update (0 for none). */
 	async lastUpdate(doc: string): Promise<number> {
 		const { rows } = await this.pool.query<{ last: string }>(

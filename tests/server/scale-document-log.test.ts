@@ -298,6 +298,32 @@ describe('ownership of a document between processes (PostgreSQL)', () => {
 		expect(await logB.lastUpdate(doc)).toBeGreaterThan(before[0]!.id);
 	});
 
+	it('appends several updates in one commit, in order, or none under a stale lease', async () => {
+		const doc = 'project/batched';
+		const a = processNamed('a', 0);
+		const log = new PostgresDocumentLog(pools[0]!);
+		const lease = (await a.acquire(doc)) as Lease;
+		const single = await log.append(lease, bytes(0));
+		const ids = await log.appendAll(lease, [bytes(1), bytes(2), bytes(3)]);
+		expect(ids).toHaveLength(3);
+		expect(ids[0]).toBeGreaterThan(single);
+		const read = await log.read(doc, 0, 1 << 20);
+		expect(read.map((update) => [update.id, update.data[0]])).toEqual([
+			[single, 0],
+			[ids[0], 1],
+			[ids[1], 2],
+			[ids[2], 3]
+		]);
+		expect(await log.appendAll(lease, [])).toEqual([]);
+
+		await expire(doc);
+		await processNamed('b', 1).acquire(doc);
+		await expect(log.appendAll(lease, [bytes(4), bytes(5)])).rejects.toBeInstanceOf(
+			StaleOwnerError
+		);
+		expect(await log.lastUpdate(doc)).toBe(ids[2]);
+	});
+
 	it('gives a new token to a process that takes a document again after letting it go', async () => {
 		const doc = 'project/taken-again';
 		const a = processNamed('a', 0);
