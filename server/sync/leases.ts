@@ -34,10 +34,10 @@ export class DocumentLeases {
 	) {}
 
 	/**
-	 * Takes the document's lease, or renews it if this process holds it still; null when another
-	 * process holds it and it has not expired. Taking it anew (for the first time, from another
-	 * process, or again after this process's lease expired or was let go) gives a token no one has
-	 * written with: what this process still had under way under the old one is refused.
+	 * Takes the document's lease anew: null when another process holds it and it has not expired.
+	 * The token it gives is one no one has written with, even when this process held the lease
+	 * before: whatever it still had under way under an earlier lease is refused. A lease held is
+	 * continued with `renew`, not taken again.
 	 */
 	async acquire(doc: string): Promise<Lease | null> {
 		const { rows } = await this.pool.query<{ token: string }>(
@@ -45,9 +45,7 @@ export class DocumentLeases {
 			 VALUES ($1, $2, 1, now() + make_interval(secs => $3::double precision / 1000))
 			 ON CONFLICT (doc) DO UPDATE SET
 				holder = excluded.holder,
-				token = doc_leases.token + CASE
-					WHEN doc_leases.holder = excluded.holder AND doc_leases.expires_at > now() THEN 0
-					ELSE 1 END,
+				token = doc_leases.token + 1,
 				expires_at = excluded.expires_at
 			 WHERE doc_leases.holder = excluded.holder OR doc_leases.expires_at <= now()
 			 RETURNING token`,

@@ -158,6 +158,51 @@ export const SYNC_MIGRATIONS: Migration[] = [
 		CREATE TRIGGER doc_updates_changes_fenced BEFORE UPDATE OR DELETE ON doc_updates
 			FOR EACH ROW EXECUTE FUNCTION doc_change_is_fenced();
 		CREATE TRIGGER doc_clients_changes_fenced BEFORE UPDATE OR DELETE ON doc_clients
-			FOR EACH ROW EXECUTE FUNCTION doc_change_is_fenced();`
+			FOR EACH ROW EXECUTE FUNCTION doc_change_is_fenced();
+
+		-- Replaces a document's log up to place p_through (an appended update's) with the chunks of
+		-- a snapshot, in one statement, so that no owner paused halfway holds the lease row locked.
+		-- The chunks go at the places just below p_through, which no row ever held, and a reader
+		-- before p_through reads them all. Places below a snapshot's end have been held, by its
+		-- chunks: a snapshot that replaces one ending at p_through takes a new place, after it,
+		-- when nothing came after it; when something did, it is skipped (NULL), and the next
+		-- compaction, through a later update, does its work. Returns where the snapshot ends.
+		CREATE FUNCTION compact_document(
+			p_doc TEXT, p_token BIGINT, p_through BIGINT, p_chunks BYTEA[], p_marks TEXT[]
+		) RETURNS BIGINT LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+		DECLARE
+			current_token BIGINT;
+			seq BIGINT;
+			ends BIGINT := p_through;
+			chunks INT := coalesce(array_length(p_chunks, 1), 0);
+		BEGIN
+			SELECT token, last_seq INTO current_token, seq FROM doc_leases WHERE doc = p_doc FOR UPDATE;
+			IF current_token IS NULL OR current_token <> p_token THEN
+				RAISE EXCEPTION 'document % is not owned under token %', p_doc, p_token
+					USING ERRCODE = 'FENCE';
+			END IF;
+			IF p_through <= 0 OR p_through % 65536 <> 0 OR p_through > seq * 65536 THEN
+				RAISE EXCEPTION 'a compaction of % ends at an appended update, not at %', p_doc, p_through
+					USING ERRCODE = '22023';
+			END IF;
+			IF chunks = 0 OR chunks >= 65536 THEN
+				RAISE EXCEPTION 'a snapshot of % chunks has no place below %', chunks, p_through
+					USING ERRCODE = '22023';
+			END IF;
+			IF EXISTS (SELECT FROM doc_updates
+				WHERE doc = p_doc AND id > p_through - 65536 AND id < p_through) THEN
+				IF EXISTS (SELECT FROM doc_updates WHERE doc = p_doc AND id > p_through) THEN
+					RETURN NULL;
+				END IF;
+				UPDATE doc_leases SET last_seq = last_seq + 1 WHERE doc = p_doc
+					RETURNING last_seq * 65536 INTO ends;
+			END IF;
+			PERFORM set_config('console.fence', p_token::text, true);
+			DELETE FROM doc_updates WHERE doc = p_doc AND id <= p_through;
+			INSERT INTO doc_updates (doc, id, data, trust_mark, fence)
+				SELECT p_doc, ends - chunks + position, data, p_marks[position], p_token
+				FROM unnest(p_chunks) WITH ORDINALITY AS chunk (data, position);
+			RETURN ends;
+		END $$;`
 	}
 ];

@@ -2,17 +2,29 @@
  * The documents this process owns (docs/scale-out.md): their leases, renewed in the background at
  * a third of their length, and what happens when one is lost. A lease is lost when another process
  * took the document over (a renewal finds a newer token), or when this process could not renew it
- * for as long as it lasts (PostgreSQL unreachable, or the process was paused): from then on
+ * for as long as it lasts (PostgreSQL unreachable or slow, or the process paused): from then on
  * another may have taken it over, so this process stops judging the document at once rather than
  * find out from a refused write. Either way `onLost` hears of it, once, and the document is no
- * longer held; the fencing token makes a write this process still had under way harmless.
+ * longer held; taking it again gives a new token, so a write this process still had under way
+ * under the old one is refused.
+ *
+ * Each document's lease is renewed on its own: a renewal that waits (for the lease row, which a
+ * compaction of that document locks for a moment, or for a database that does not answer) holds
+ * up no other. Every tick also checks each lease against its deadline, whatever its renewal is
+ * doing.
  */
 import type { DocumentLeases, Lease } from './leases';
 
 interface Held {
 	lease: Lease;
-	/** When the last renewal that succeeded was sent (this process's monotonic clock). */
-	renewedAt: number;
+	/**
+	 * Until when this process may take the lease as its own (its monotonic clock): the lease's
+	 * length after the last renewal that succeeded was sent, which is no later than the database's
+	 * own deadline for it.
+	 */
+	deadline: number;
+	/** A renewal under way. */
+	renewing: boolean;
 }
 
 export interface OwnershipOptions {
@@ -20,14 +32,14 @@ export interface OwnershipOptions {
 	onLost: (doc: string) => void;
 	/** Hears of a renewal that failed for a reason other than a lost lease. */
 	onError?: (error: unknown, doc: string) => void;
-	/** How often leases are renewed (default: a third of their length). */
+	/** How often leases are renewed and their deadlines checked (default: a third of their length). */
 	renewEveryMs?: number;
 }
 
 export class DocumentOwnership {
 	readonly #held = new Map<string, Held>();
 	readonly #timer: NodeJS.Timeout;
-	#renewing: Promise<void> | null = null;
+	#stopped = false;
 
 	constructor(
 		private readonly leases: DocumentLeases,
@@ -38,11 +50,21 @@ export class DocumentOwnership {
 		this.#timer.unref();
 	}
 
-	/** Takes the document's lease if no other process holds it; null when one does. */
+	/**
+	 * The document's lease: the one this process holds still, or a new one if no other process
+	 * holds it; null when one does (or this process is stopping).
+	 */
 	async take(doc: string): Promise<Lease | null> {
+		const held = this.leaseOf(doc);
+		if (held || this.#stopped) return held;
 		const sentAt = performance.now();
 		const lease = await this.leases.acquire(doc);
-		if (lease) this.#held.set(doc, { lease, renewedAt: sentAt });
+		if (!lease) return null;
+		if (this.#stopped) {
+			await this.leases.release(lease);
+			return null;
+		}
+		this.#held.set(doc, { lease, deadline: sentAt + this.leases.lengthMs, renewing: false });
 		return lease;
 	}
 
@@ -50,8 +72,8 @@ export class DocumentOwnership {
 	leaseOf(doc: string): Lease | null {
 		const held = this.#held.get(doc);
 		if (!held) return null;
-		if (performance.now() - held.renewedAt >= this.leases.lengthMs) {
-			this.#lose(doc);
+		if (performance.now() >= held.deadline) {
+			this.#lose(doc, held);
 			return null;
 		}
 		return held.lease;
@@ -62,12 +84,18 @@ export class DocumentOwnership {
 		return [...this.#held.keys()].filter((doc) => this.leaseOf(doc) !== null);
 	}
 
-	/** Renews every lease held; one renewal at a time, a call during one waits for it. */
-	renewAll(): Promise<void> {
-		this.#renewing ??= this.#renewEach().finally(() => {
-			this.#renewing = null;
-		});
-		return this.#renewing;
+	/**
+	 * Gives up the leases past their deadline, and renews each of the others that has no renewal
+	 * under way; resolves once the renewals it started have ended.
+	 */
+	async renewAll(): Promise<void> {
+		await Promise.all(
+			[...this.#held.keys()].map((doc) => {
+				const held = this.#held.get(doc);
+				if (!held || this.leaseOf(doc) === null || held.renewing) return undefined;
+				return this.#renew(doc, held);
+			})
+		);
 	}
 
 	/** Lets the document go, so that another process may take it at once. */
@@ -80,30 +108,28 @@ export class DocumentOwnership {
 
 	/** Stops renewing and lets every document go (a process shutting down). */
 	async stop(): Promise<void> {
+		this.#stopped = true;
 		clearInterval(this.#timer);
-		await this.#renewing;
 		await Promise.allSettled([...this.#held.keys()].map((doc) => this.release(doc)));
 	}
 
-	async #renewEach(): Promise<void> {
-		await Promise.all(
-			[...this.#held].map(async ([doc, held]) => {
-				const sentAt = performance.now();
-				try {
-					if (await this.leases.renew(held.lease)) {
-						if (this.#held.get(doc) === held) held.renewedAt = sentAt;
-					} else this.#lose(doc, held);
-				} catch (error) {
-					this.options.onError?.(error, doc);
-					// Not renewed: leaseOf tells once it has lasted as long as a lease does.
-					this.leaseOf(doc);
-				}
-			})
-		);
+	async #renew(doc: string, held: Held): Promise<void> {
+		held.renewing = true;
+		const sentAt = performance.now();
+		try {
+			if (await this.leases.renew(held.lease)) {
+				if (this.#held.get(doc) === held) held.deadline = sentAt + this.leases.lengthMs;
+			} else this.#lose(doc, held);
+		} catch (error) {
+			// Not renewed: the lease is given up once its deadline passes, on a tick or when asked for.
+			this.options.onError?.(error, doc);
+		} finally {
+			held.renewing = false;
+		}
 	}
 
-	#lose(doc: string, held = this.#held.get(doc)): void {
-		if (!held || this.#held.get(doc) !== held) return;
+	#lose(doc: string, held: Held): void {
+		if (this.#held.get(doc) !== held) return;
 		this.#held.delete(doc);
 		this.options.onLost(doc);
 	}

@@ -11,15 +11,12 @@
  * places just below P, which no row ever held. A reader before P reads every chunk; one at P or
  * after reads none of them, and none of the updates after P again.
  */
-import type pg from 'pg';
 import type { PgPool } from '../db/postgres';
 import type { Lease } from './leases';
 import type { SnapshotChunk, StoredUpdate } from './persistence';
 
 /** The SQLSTATE the fencing triggers of migration sync-004 raise. */
 const FENCED = 'FENCE';
-/** How far apart appended updates' places are: room for a snapshot's chunks below each. */
-export const PLACES_PER_UPDATE = 65_536;
 /** How many rows a read fetches at most, whatever their size. */
 const ROWS_PER_READ = 1024;
 
@@ -83,11 +80,7 @@ export class PostgresDocumentLog {
 				 SELECT $1, data, $3 FROM unnest($2::bytea[]) WITH ORDINALITY AS given (data, position)
 				 ORDER BY position
 				 RETURNING id`,
-				[
-					lease.doc,
-					updates.map((update) => Buffer.from(update.buffer, update.byteOffset, update.byteLength)),
-					lease.token
-				]
+				[lease.doc, updates.map(bufferOf), lease.token]
 			)
 		);
 		// Places are taken in the order the rows are written, which is the order given.
@@ -104,36 +97,32 @@ export class PostgresDocumentLog {
 	}
 
 	/**
-	 * Replaces the log up to update `through` (an update's id) with the chunks of a snapshot, in
-	 * order, under the lease; the updates appended after `through` stay after it, where they were.
-	 * One transaction: a reader sees the log before or after, never without its prefix.
+	 * Replaces the log up to update `through` (an appended update's id) with the chunks of a
+	 * snapshot, in order, under the lease; the updates appended after `through` stay after it, where
+	 * they were. One statement (migration sync-004's `compact_document`): a reader sees the log
+	 * before or after. Returns where the snapshot ends: `through`, or a new place after it when
+	 * the log up to `through` was a snapshot already; null when it was, and updates came after it
+	 * (a later compaction does the work).
 	 */
-	async compact(lease: Lease, chunks: readonly SnapshotChunk[], through: number): Promise<void> {
-		if (through <= 0 || through % PLACES_PER_UPDATE !== 0)
-			throw new Error(`A compaction ends at an appended update, not at ${through}`);
-		if (chunks.length >= PLACES_PER_UPDATE)
-			throw new Error(`A snapshot of ${chunks.length} chunks has no room below ${through}`);
-		await this.#transaction(lease, async (client) => {
-			// Appends (which take their place from this row) wait until the log is whole again, and a
-			// takeover waits too; an append that came first is among the updates kept.
-			const current = await client.query<{ token: string }>(
-				'SELECT token FROM doc_leases WHERE doc = $1 FOR UPDATE',
-				[lease.doc]
-			);
-			if (Number(current.rows[0]?.token) !== lease.token)
-				throw new StaleOwnerError(lease.doc, new Error(`Token ${lease.token} is not current`));
-			// The fencing trigger lets this transaction delete the document's rows under its token.
-			await client.query(`SELECT set_config('console.fence', $1, true)`, [String(lease.token)]);
-			await client.query('DELETE FROM doc_updates WHERE doc = $1 AND id <= $2', [
-				lease.doc,
-				through
-			]);
-			for (const [index, chunk] of chunks.entries())
-				await client.query(
-					'INSERT INTO doc_updates (doc, id, data, trust_mark, fence) VALUES ($1, $2, $3, $4, $5)',
-					[lease.doc, through - chunks.length + 1 + index, chunk.data, chunk.mark, lease.token]
-				);
-		});
+	async compact(
+		lease: Lease,
+		chunks: readonly SnapshotChunk[],
+		through: number
+	): Promise<number | null> {
+		const { rows } = await fenced(lease, () =>
+			this.pool.query<{ ends: string | null }>(
+				'SELECT compact_document($1, $2, $3, $4::bytea[], $5::text[]) AS ends',
+				[
+					lease.doc,
+					lease.token,
+					through,
+					chunks.map((chunk) => bufferOf(chunk.data)),
+					chunks.map((chunk) => chunk.mark)
+				]
+			)
+		);
+		const { ends } = onlyRow(rows);
+		return ends === null ? null : Number(ends);
 	}
 
 	/** Which account (or the server) writes with each clientID of the document. */
@@ -155,22 +144,6 @@ export class PostgresDocumentLog {
 			)
 		);
 	}
-
-	async #transaction(lease: Lease, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-		const client = await this.pool.connect();
-		try {
-			await client.query('BEGIN');
-			try {
-				await fenced(lease, () => work(client));
-				await client.query('COMMIT');
-			} catch (error) {
-				await client.query('ROLLBACK');
-				throw error;
-			}
-		} finally {
-			client.release();
-		}
-	}
 }
 
 /** Runs a write, telling a refusal by the fencing trigger from any other failure. */
@@ -188,6 +161,11 @@ function onlyRow<T>(rows: readonly T[]): T {
 	const [row] = rows;
 	if (row === undefined) throw new Error('The statement returned no row');
 	return row;
+}
+
+/** The driver sends a Buffer as bytea, also inside an array. */
+function bufferOf(bytes: Uint8Array): Buffer {
+	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function bytesOf(buffer: Buffer): Uint8Array {

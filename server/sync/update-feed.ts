@@ -61,9 +61,9 @@ export class UpdateFeed {
 	) {
 		this.#prefix = `${options.prefix ?? 'console'}:updates:`;
 		this.#onError = options.onError ?? (() => {});
-		// A publication that cannot go out now is not kept for later: the update is in the log, and
-		// followers read it from there once Redis answers again.
-		this.#publisher = new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: false });
+		// Publications that cannot go out now are not queued: the updates are in the log, and only
+		// each document's last one is kept, to publish again once Redis answers (#unpublished).
+		this.#publisher = new Redis(redisUrl, { enableOfflineQueue: false });
 		// Subscriptions are made again by hand on every connection, so that a follower catches up
 		// only once Redis has confirmed them (see #resubscribe).
 		this.#subscriber = new Redis(redisUrl, { autoResubscribe: false });
@@ -73,11 +73,9 @@ export class UpdateFeed {
 			this.#heard(channel.toString(), message)
 		);
 		this.#publisher.on('ready', () => void this.#publishAgain());
-		let connectedBefore = false;
-		this.#subscriber.on('ready', () => {
-			if (connectedBefore) void this.#resubscribe();
-			connectedBefore = true;
-		});
+		// On every connection, the first too: a subscription sent while the client was still
+		// connecting can be lost with the connection it was sent on.
+		this.#subscriber.on('ready', () => void this.#resubscribe());
 	}
 
 	/**
@@ -166,7 +164,8 @@ export class UpdateFeed {
 		if (!followers) return;
 		const id = message.readDoubleBE(0);
 		const after = message.readDoubleBE(8);
-		const data = new Uint8Array(message.buffer, message.byteOffset + HEADER_BYTES);
+		// A copy: the message is a view into the Redis client's buffers, which outlive no delivery.
+		const data = Uint8Array.prototype.slice.call(message, HEADER_BYTES);
 		for (const follower of followers)
 			follower.heard(id, after, data).catch((error: unknown) => this.#onError(error));
 	}

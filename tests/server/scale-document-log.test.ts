@@ -63,7 +63,9 @@ const ENGINES: Record<string, () => Promise<LogUnderTest>> = {
 			append: (data) => log.append(lease, data),
 			read: (afterId, maxBytes) => log.read(doc, afterId, maxBytes),
 			lastUpdate: () => log.lastUpdate(doc),
-			compact: (chunks, through) => log.compact(lease, chunks, through),
+			compact: async (chunks, through) => {
+				await log.compact(lease, chunks, through);
+			},
 			owners: () => log.owners(doc),
 			claim: (clientId, owner) => log.claim(lease, clientId, owner)
 		};
@@ -158,7 +160,8 @@ describe.each(Object.entries(ENGINES))('the document log on %s', (_engine, open)
 				async (steps, sliceBytes) => {
 					const log = await open();
 					// The model: each entry's bytes, in the log's order, and whether a compaction may end
-					// at it: an appended update, or the last chunk of a snapshot (where a load ends).
+					// at it: an appended update, or the last chunk of a snapshot (where a load ends) when
+					// nothing came after it.
 					let model: Array<{ data: number[]; mark: string | null; end: boolean }> = [];
 					let next = 0;
 					for (const each of steps) {
@@ -169,7 +172,9 @@ describe.each(Object.entries(ENGINES))('the document log on %s', (_engine, open)
 						} else {
 							const all = await readAll(log, 1 << 20);
 							let through = all.length - Math.min(each.keep, all.length);
-							while (through > 0 && !model[through - 1]!.end) through--;
+							const mayEndAt = (index: number) =>
+								model[index]!.mark === null || (model[index]!.end && index === model.length - 1);
+							while (through > 0 && !mayEndAt(through - 1)) through--;
 							if (through === 0) continue;
 							const chunks = Array.from({ length: each.chunks }, (_, i) => ({
 								data: [200 + i],
@@ -211,7 +216,6 @@ describe('ownership of a document between processes (PostgreSQL)', () => {
 		const [a, b, c] = [processNamed('a', 0), processNamed('b', 1), processNamed('c', 2)];
 		const first = (await a.acquire(doc)) as Lease;
 		expect(await b.acquire(doc)).toBeNull();
-		expect(await a.acquire(doc)).toEqual(first);
 		expect(await a.renew(first)).toBe(true);
 		expect((await b.holderOf(doc))?.holder).toBe('a');
 
@@ -225,6 +229,10 @@ describe('ownership of a document between processes (PostgreSQL)', () => {
 		expect(await b.holderOf(doc)).toBeNull();
 		const third = (await c.acquire(doc)) as Lease;
 		expect(third.token).toBeGreaterThan(second.token);
+		// Taking a lease it holds again makes its earlier token stale too.
+		const fourth = (await c.acquire(doc)) as Lease;
+		expect(fourth.token).toBeGreaterThan(third.token);
+		expect(await c.renew(third)).toBe(false);
 	});
 
 	it('lets exactly one of several processes racing for a document have it', async () => {
@@ -296,6 +304,48 @@ describe('ownership of a document between processes (PostgreSQL)', () => {
 		expect(await logB.owners(doc)).toEqual(new Map([[1, 'account-a']]));
 		await logB.append(leaseB, bytes(4));
 		expect(await logB.lastUpdate(doc)).toBeGreaterThan(before[0]!.id);
+	});
+
+	it('lets a reader halfway through a snapshot read the whole of the one that replaces it', async () => {
+		const doc = 'project/compacted-twice';
+		const lease = (await processNamed('a', 0).acquire(doc)) as Lease;
+		const log = new PostgresDocumentLog(pools[0]!);
+		const chunks = (...values: number[]) =>
+			values.map((value) => ({ data: bytes(value), mark: null }));
+		await log.append(lease, bytes(1));
+		const end = await log.append(lease, bytes(2));
+		expect(await log.compact(lease, chunks(11, 12, 13), end)).toBe(end);
+		// A reader stops after the first chunk, as a slice of a load does.
+		const [first] = await log.read(doc, 0, 1);
+		expect(first!.data).toEqual(bytes(11));
+		// The log is that snapshot alone; a compaction rewrites it (as one vouched for would).
+		const ends = await log.compact(lease, chunks(21, 22, 23, 24), end);
+		expect(ends).toBeGreaterThan(end);
+		const rest = await log.read(doc, first!.id, 1 << 20);
+		expect(rest.map((update) => update.data[0])).toEqual([21, 22, 23, 24]);
+		expect(await log.lastUpdate(doc)).toBe(ends);
+
+		// Once an update follows the snapshot, rewriting the snapshot alone is left to a later one.
+		const after = await log.append(lease, bytes(3));
+		expect(await log.compact(lease, chunks(31), ends!)).toBeNull();
+		expect((await log.read(doc, 0, 1 << 20)).map((update) => update.data[0])).toEqual([
+			21, 22, 23, 24, 3
+		]);
+		expect(await log.compact(lease, chunks(41), after)).toBe(after);
+		expect((await log.read(doc, 0, 1 << 20)).map((update) => update.data[0])).toEqual([41]);
+	});
+
+	it('refuses a compaction that ends anywhere but at an appended update', async () => {
+		const doc = 'project/compacted-nowhere';
+		const lease = (await processNamed('a', 0).acquire(doc)) as Lease;
+		const log = new PostgresDocumentLog(pools[0]!);
+		const last = await log.append(lease, bytes(1));
+		const chunk = [{ data: bytes(9), mark: null }];
+		for (const through of [0, last - 1, last + 1, last * 3]) {
+			await expect(log.compact(lease, chunk, through)).rejects.toMatchObject({ code: '22023' });
+		}
+		await expect(log.compact(lease, [], last)).rejects.toMatchObject({ code: '22023' });
+		expect((await log.read(doc, 0, 1 << 20)).map((update) => update.data[0])).toEqual([1]);
 	});
 
 	it('appends several updates in one commit, in order, or none under a stale lease', async () => {

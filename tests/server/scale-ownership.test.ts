@@ -77,6 +77,32 @@ describe('the documents a process owns', () => {
 			await ownership.stop();
 		}
 	});
+	it('renews each lease on its own: one held up gives up that document alone, at its deadline', async () => {
+		const lost: string[] = [];
+		const ownership = new DocumentOwnership(new DocumentLeases(postgres.pool, 'busy', 900), {
+			onLost: (doc) => lost.push(doc),
+			renewEveryMs: 100
+		});
+		const blocker = await postgres.openPool().connect();
+		try {
+			expect(await ownership.take('project/held-up')).not.toBeNull();
+			expect(await ownership.take('project/free')).not.toBeNull();
+			// Another transaction holds the first lease's row, as a long compaction would.
+			await blocker.query('BEGIN');
+			await blocker.query("SELECT 1 FROM doc_leases WHERE doc = 'project/held-up' FOR UPDATE");
+			await eventually(() => lost.length > 0, 'the held-up lease to be given up', 10_000);
+			expect(lost).toEqual(['project/held-up']);
+			expect(ownership.documents).toEqual(['project/free']);
+			const { rows } = await postgres.pool.query<{ live: boolean }>(
+				"SELECT expires_at > now() AS live FROM doc_leases WHERE doc = 'project/free'"
+			);
+			expect(rows[0]!.live).toBe(true);
+		} finally {
+			await blocker.query('ROLLBACK');
+			blocker.release();
+			await ownership.stop();
+		}
+	});
 });
 
 describe('a server process paused past its lease', () => {

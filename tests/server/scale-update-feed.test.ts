@@ -5,6 +5,7 @@
  * whatever Redis loses: a message never published, a duplicate, Redis killed and started again.
  */
 import fc from 'fast-check';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentLeases, type Lease } from '../../server/sync/leases';
 import { PostgresDocumentLog } from '../../server/sync/postgres-log';
@@ -81,7 +82,8 @@ describe('the update feed between processes', () => {
 		const later = [await source.write(2), await source.write(3)];
 		await eventually(() => other.heard.length === 2, 'both updates');
 		expect(other.ids()).toEqual(later);
-		expect(other.values()).toEqual([2, 3]);
+		// Each update whole, and nothing more.
+		expect(other.heard.map((update) => [...update.data])).toEqual([[2], [3]]);
 
 		await stop();
 		await source.write(4);
@@ -126,6 +128,40 @@ describe('the update feed between processes', () => {
 		const after = await source.write(4);
 		await eventually(() => other.ids().at(-1) === after, 'an update after the restart');
 		expect(other.values()).toEqual([1, 2, 3, 4]);
+	});
+
+	it('publishes again, once Redis answers, the last update whose publication failed', async () => {
+		const source = await owner(processFeed());
+		// This follower cannot read the log (it finds nothing there): it hears only what Redis
+		// carries, so the update can reach it only by being published again.
+		const blind = new UpdateFeed(redis.url, async () => [], { prefix: 'test' });
+		feeds.push(blind);
+		const other = listener();
+		await blind.follow(source.doc, 0, other.deliver);
+		await source.write(1);
+		await eventually(() => other.heard.length === 1, 'the first update');
+
+		// The owner's connection to Redis is cut, the follower's is not.
+		const admin = new Redis(redis.url);
+		try {
+			await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+		} finally {
+			admin.disconnect();
+		}
+		const lost = await source.write(2);
+		await eventually(() => other.ids().at(-1) === lost, 'the update published again');
+		expect(other.values()).toEqual([1, 2]);
+	});
+
+	it('hears a document it began to follow while its connection to Redis was still opening', async () => {
+		const source = await owner(processFeed());
+		for (let round = 0; round < 20; round++) {
+			const other = listener();
+			// A new feed, followed at once: the subscription goes out as the connection opens.
+			await processFeed().follow(source.doc, await log.lastUpdate(source.doc), other.deliver);
+			const id = await source.write(round);
+			await eventually(() => other.ids().at(-1) === id, `round ${round}'s update`);
+		}
 	});
 
 	it('after a compaction, brings the snapshot to a follower behind it and nothing again to one past it', async () => {
