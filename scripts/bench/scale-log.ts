@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openConsoleDatabase } from '../../server/schema';
 import { DocumentLeases, type Lease } from '../../server/sync/leases';
+import { OwnedDocumentLog } from '../../server/sync/owned-log';
 import { sqliteDocumentStore } from '../../server/sync/persistence';
 import { PostgresDocumentLog } from '../../server/sync/postgres-log';
 import { UpdateFeed } from '../../server/sync/update-feed';
@@ -93,49 +94,19 @@ const APPEND_VARIANTS: Variant[] = [
 	{
 		name: 'PostgreSQL under the lease, grouped (what waits, in one commit)',
 		async writer() {
-			const documentsHeld = new Map<string, GroupedAppends>();
+			const owned = new Map<string, OwnedDocumentLog>();
 			return async (doc) => {
-				let grouped = documentsHeld.get(doc);
-				if (!grouped) {
-					grouped = new GroupedAppends((await leases.acquire(doc)) as Lease);
-					documentsHeld.set(doc, grouped);
+				let documentLog = owned.get(doc);
+				if (!documentLog) {
+					const lease = (await leases.acquire(doc)) as Lease;
+					documentLog = new OwnedDocumentLog(log, null, lease, await log.lastUpdate(doc));
+					owned.set(doc, documentLog);
 				}
-				return grouped.append(update);
+				return documentLog.append(update);
 			};
 		}
 	}
 ];
-
-/**
- * Appends to one document as an owner storing its changes would: while one commit is under way,
- * the updates that arrive wait, and go together in the next one.
- */
-class GroupedAppends {
-	#waiting: Array<{ update: Uint8Array; stored: (id: number) => void }> = [];
-	#storing = false;
-
-	constructor(private readonly lease: Lease) {}
-
-	append(data: Uint8Array): Promise<number> {
-		return new Promise((stored) => {
-			this.#waiting.push({ update: data, stored });
-			if (!this.#storing) void this.#store();
-		});
-	}
-
-	async #store(): Promise<void> {
-		this.#storing = true;
-		while (this.#waiting.length > 0) {
-			const batch = this.#waiting.splice(0);
-			const ids = await log.appendAll(
-				this.lease,
-				batch.map((each) => each.update)
-			);
-			batch.forEach((each, index) => each.stored(ids[index]!));
-		}
-		this.#storing = false;
-	}
-}
 
 /** Milliseconds per append: one at a time to one document. */
 async function oneAtATime(write: Writer): Promise<number> {
@@ -302,8 +273,7 @@ of the difference between the first two columns. Under the lease, an update's pl
 an UPDATE of the lease row in the same statement, so the appends to one document commit one at a
 time, in order, each waiting for the disk: that is what the hot document pays. Appends to
 different documents do not wait for each other. Grouped, the updates that arrive while a commit
-is under way go together in the next one (\`PostgresDocumentLog.appendAll\`), as the owner's units
-of work will (docs/scale-out.md).
+is under way go together in the next one (\`OwnedDocumentLog\`, the owner's write path).
 
 **An update heard by another process**, ${FEED_MESSAGES} per round, from its publication to its
 delivery:
