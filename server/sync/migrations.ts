@@ -102,25 +102,35 @@ export const SYNC_MIGRATIONS: Migration[] = [
 		-- to one document commit one at a time, in the order of their ids. A place is 65,536
 		-- apart from the next: a compaction through place P writes its snapshot's chunks at the
 		-- places just below P, after every place before P (postgres-log.ts).
+		-- Whether the document's lease is held under the token; locks the lease row until the
+		-- transaction ends. Raises FENCE when it is not.
+		CREATE FUNCTION doc_lease_must_be(p_doc TEXT, p_token BIGINT) RETURNS void LANGUAGE plpgsql
+		SET search_path FROM CURRENT AS $$
+		BEGIN
+			IF NOT EXISTS (
+				SELECT FROM doc_leases WHERE doc = p_doc AND token = p_token FOR SHARE
+			) THEN
+				RAISE EXCEPTION 'document % is not owned under token %', p_doc, p_token
+					USING ERRCODE = 'FENCE';
+			END IF;
+		END $$;
+
 		CREATE FUNCTION doc_update_is_fenced() RETURNS trigger LANGUAGE plpgsql
 		SET search_path FROM CURRENT AS $$
 		DECLARE
 			seq BIGINT;
 		BEGIN
-			IF NEW.id IS NULL THEN
-				UPDATE doc_leases SET last_seq = last_seq + 1
-					WHERE doc = NEW.doc AND token = NEW.fence RETURNING last_seq INTO seq;
-				IF seq IS NULL THEN
-					RAISE EXCEPTION 'document % is not owned under token %', NEW.doc, NEW.fence
-						USING ERRCODE = 'FENCE';
-				END IF;
-				NEW.id := seq * 65536;
-			ELSIF NOT EXISTS (
-				SELECT FROM doc_leases WHERE doc = NEW.doc AND token = NEW.fence FOR SHARE
-			) THEN
+			IF NEW.id IS NOT NULL THEN
+				PERFORM doc_lease_must_be(NEW.doc, NEW.fence);
+				RETURN NEW;
+			END IF;
+			UPDATE doc_leases SET last_seq = last_seq + 1
+				WHERE doc = NEW.doc AND token = NEW.fence RETURNING last_seq INTO seq;
+			IF seq IS NULL THEN
 				RAISE EXCEPTION 'document % is not owned under token %', NEW.doc, NEW.fence
 					USING ERRCODE = 'FENCE';
 			END IF;
+			NEW.id := seq * 65536;
 			RETURN NEW;
 		END $$;
 		CREATE TRIGGER doc_updates_fenced BEFORE INSERT ON doc_updates
@@ -129,12 +139,7 @@ export const SYNC_MIGRATIONS: Migration[] = [
 		CREATE FUNCTION doc_client_is_fenced() RETURNS trigger LANGUAGE plpgsql
 		SET search_path FROM CURRENT AS $$
 		BEGIN
-			IF NOT EXISTS (
-				SELECT FROM doc_leases WHERE doc = NEW.doc AND token = NEW.fence FOR SHARE
-			) THEN
-				RAISE EXCEPTION 'document % is not owned under token %', NEW.doc, NEW.fence
-					USING ERRCODE = 'FENCE';
-			END IF;
+			PERFORM doc_lease_must_be(NEW.doc, NEW.fence);
 			RETURN NEW;
 		END $$;
 		CREATE TRIGGER doc_clients_fenced BEFORE INSERT ON doc_clients
@@ -145,14 +150,9 @@ export const SYNC_MIGRATIONS: Migration[] = [
 		CREATE FUNCTION doc_change_is_fenced() RETURNS trigger LANGUAGE plpgsql
 		SET search_path FROM CURRENT AS $$
 		BEGIN
-			IF NOT EXISTS (
-				SELECT FROM doc_leases
-				WHERE doc = OLD.doc AND token = nullif(current_setting('console.fence', true), '')::bigint
-				FOR SHARE
-			) THEN
-				RAISE EXCEPTION 'document % is not owned under the token this transaction names', OLD.doc
-					USING ERRCODE = 'FENCE';
-			END IF;
+			PERFORM doc_lease_must_be(
+				OLD.doc, nullif(current_setting('console.fence', true), '')::bigint
+			);
 			RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 		END $$;
 		CREATE TRIGGER doc_updates_changes_fenced BEFORE UPDATE OR DELETE ON doc_updates
