@@ -7,6 +7,7 @@ import { blankExpiredLocalMessages } from '../mail/outbox';
 import { deleteExpiredSessions } from './sessions';
 import type { AuthDb } from './settings';
 import { deleteStaleTokens } from './tokens';
+import { performNow } from '../db/work';
 
 export interface HousekeepingOptions {
 	/** How often to sweep. @default 1 hour: expired rows are inert, so there is no hurry. */
@@ -26,7 +27,7 @@ export function startHousekeeping(auth: AuthDb, options: HousekeepingOptions = {
 		const settings = auth.settings;
 		const longestLink = Math.max(...Object.values(settings.tokenLifetimesMs));
 		deleteExpiredSessions(auth);
-		deleteStaleTokens(auth, tokenGraceMs);
+		performNow(auth.db, deleteStaleTokens(auth.settings, tokenGraceMs));
 		blankExpiredLocalMessages(db, settings.now() - longestLink);
 	};
 	sweep();

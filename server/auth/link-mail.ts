@@ -18,6 +18,7 @@ import { findAccountByEmail, type Account } from './accounts';
 import type { AuthDb } from './settings';
 import type { TokenPurpose } from './settings';
 import { issueToken, revokeTokens } from './tokens';
+import { performNow } from '../db/work';
 
 /** A link sent, or why none was (the routes answer the same either way: nobody learns which). */
 export type LinkOutcome<Code extends string = 'no-account'> = Outcome<{ expiresAt: number }, Code>;
@@ -39,7 +40,10 @@ export function issueSignInLink(
 	return db.transaction((): LinkOutcome => {
 		const account = findAccountByEmail(db, email);
 		if (!account) return NO_ACCOUNT;
-		const { token, expiresAt } = issueToken(auth, { purpose: 'sign-in', email: account.email });
+		const { token, expiresAt } = performNow(
+			db,
+			issueToken(auth.settings, { purpose: 'sign-in', email: account.email })
+		);
 		const mail = { site, to: account.email, token, lifetimeMs: lifetime(auth, 'sign-in') };
 		mailer.enqueue(
 			kind === 'get-started'
@@ -61,11 +65,14 @@ export function issuePasswordResetLink(
 	return db.transaction((): LinkOutcome => {
 		const account = findAccountByEmail(db, email);
 		if (!account) return NO_ACCOUNT;
-		const { token, expiresAt } = issueToken(auth, {
-			purpose: 'password-reset',
-			email: account.email,
-			subject: account.id
-		});
+		const { token, expiresAt } = performNow(
+			db,
+			issueToken(auth.settings, {
+				purpose: 'password-reset',
+				email: account.email,
+				subject: account.id
+			})
+		);
 		const lifetimeMs = lifetime(auth, 'password-reset');
 		mailer.enqueue(passwordResetMail({ site, to: account.email, token, lifetimeMs }));
 		return succeed({ expiresAt });
@@ -86,18 +93,17 @@ export function issueEmailChangeLink(
 ): LinkOutcome<'email-taken'> {
 	const { db } = auth;
 	return db.transaction((): LinkOutcome<'email-taken'> => {
-		revokeTokens(db, 'email-change', account.id);
+		performNow(db, revokeTokens('email-change', account.id));
 		mailer.enqueue(
 			emailChangedNoticeMail({ site, to: account.email, name: account.name, newEmail })
 		);
 		if (findAccountByEmail(db, newEmail)) {
 			return fail('email-taken', 'Another account uses this address: no link was sent.');
 		}
-		const { token, expiresAt } = issueToken(auth, {
-			purpose: 'email-change',
-			email: newEmail,
-			subject: account.id
-		});
+		const { token, expiresAt } = performNow(
+			db,
+			issueToken(auth.settings, { purpose: 'email-change', email: newEmail, subject: account.id })
+		);
 		const lifetimeMs = lifetime(auth, 'email-change');
 		mailer.enqueue(
 			emailChangeVerificationMail({ site, to: newEmail, name: account.name, token, lifetimeMs })

@@ -1,7 +1,8 @@
 /**
  * The tables of accounts, sessions, one-time tokens and the mail outbox. Secrets are stored only
  * as SHA-256 hashes (BLOBs); times are milliseconds since the Unix epoch. STRICT tables, so that
- * SQLite never coerces a hash or a time into another type silently.
+ * SQLite never coerces a hash or a time into another type silently. The rooms a scaled-out console
+ * keeps in PostgreSQL (docs/scale-out.md) have a `postgres` step too: so far the one-time tokens.
  */
 import type { Migration } from '../db/database';
 
@@ -49,6 +50,20 @@ export const AUTH_MIGRATIONS: Migration[] = [
 			consumed_at INTEGER
 		) STRICT;
 		CREATE INDEX tokens_by_subject ON tokens(purpose, subject);
+		CREATE INDEX tokens_by_expiry ON tokens(expires_at);`,
+		postgres: `
+		CREATE TABLE tokens (
+			token_hash BYTEA PRIMARY KEY,
+			purpose TEXT NOT NULL
+				CHECK (purpose IN ('sign-in', 'password-reset', 'email-change', 'invite')),
+			email TEXT NOT NULL,
+			subject TEXT,
+			data TEXT,
+			created_at BIGINT NOT NULL,
+			expires_at BIGINT NOT NULL,
+			consumed_at BIGINT
+		);
+		CREATE INDEX tokens_by_subject ON tokens(purpose, subject);
 		CREATE INDEX tokens_by_expiry ON tokens(expires_at);`
 	},
 	{
@@ -85,6 +100,9 @@ export const AUTH_MIGRATIONS: Migration[] = [
 		// instead of "not valid".
 		id: 'auth-006-retired-tokens',
 		sql: `
+		ALTER TABLE tokens ADD COLUMN retired_because TEXT
+			CHECK (retired_because IN ('superseded', 'withdrawn'));`,
+		postgres: `
 		ALTER TABLE tokens ADD COLUMN retired_because TEXT
 			CHECK (retired_because IN ('superseded', 'withdrawn'));`
 	},

@@ -13,10 +13,10 @@
  * longer works. Only the holder of the link can learn it: rows are found by the token's hash.
  */
 import { fail, type Failure, type Outcome } from '../../src/lib/shared/outcome';
-import type { Db } from '../db/database';
+import { one, run, sql, type Work } from '../db/work';
 import { normalizeEmail } from './accounts';
 import { generateSecureRandomString, hashSecret } from './random';
-import type { AuthDb, TokenPurpose } from './settings';
+import type { AuthSettings, TokenPurpose } from './settings';
 
 export interface TokenRequest {
 	purpose: TokenPurpose;
@@ -57,7 +57,7 @@ export function tokenFailure(code: TokenFailureCode): Failure<TokenFailureCode> 
 	return fail(code, TOKEN_MESSAGES[code]);
 }
 
-interface TokenRow {
+interface TokenRow extends Record<string, unknown> {
 	email: string;
 	subject: string | null;
 	data: string | null;
@@ -66,53 +66,55 @@ interface TokenRow {
 	retired_because: RetirementReason | null;
 }
 
-/** Synchronous on purpose: the sync server issues invite tokens inside a synchronous step. */
-export function issueToken(
-	auth: AuthDb,
+/**
+ * A unit of work (server/db/work.ts): the sync server issues invite tokens inside its synchronous
+ * step, where SQLite runs it at once.
+ */
+export function* issueToken(
+	settings: AuthSettings,
 	request: TokenRequest
-): { token: string; expiresAt: number } {
-	const { db } = auth;
-	const settings = auth.settings;
+): Work<{ token: string; expiresAt: number }> {
 	const now = settings.now();
 	const expiresAt = now + (request.lifetimeMs ?? settings.tokenLifetimesMs[request.purpose]);
 	const token = generateSecureRandomString();
-	db.prepare(
-		`INSERT INTO tokens (token_hash, purpose, email, subject, data, created_at, expires_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?)`
-	).run(
-		hashSecret(token),
-		request.purpose,
-		normalizeEmail(request.email),
-		request.subject ?? null,
-		request.data === undefined ? null : JSON.stringify(request.data),
-		now,
-		expiresAt
+	const data = request.data === undefined ? null : JSON.stringify(request.data);
+	yield* run(
+		sql`INSERT INTO tokens (token_hash, purpose, email, subject, data, created_at, expires_at)
+		    VALUES (${hashSecret(token)}, ${request.purpose}, ${normalizeEmail(request.email)},
+		            ${request.subject ?? null}, ${data}, ${now}, ${expiresAt})`
 	);
 	return { token, expiresAt };
 }
 
-/** Uses the token up: it succeeds once, and only before it expires. */
-export function consumeToken(auth: AuthDb, token: string, purpose: TokenPurpose): TokenCheck {
-	const { db } = auth;
-	const now = auth.settings.now();
+/**
+ * Uses the token up: it succeeds once, and only before it expires. One conditional UPDATE, so of
+ * any number of requests racing with the same link, on any number of processes, one wins.
+ */
+export function* consumeToken(
+	settings: AuthSettings,
+	token: string,
+	purpose: TokenPurpose
+): Work<TokenCheck> {
+	const now = settings.now();
 	const hash = hashSecret(token);
-	const consumed = db
-		.prepare(
-			`UPDATE tokens SET consumed_at = ?
-			 WHERE token_hash = ? AND purpose = ? AND consumed_at IS NULL AND retired_because IS NULL
-			   AND expires_at > ?`
-		)
-		.run(now, hash, purpose, now);
-	const row = findToken(db, hash, purpose);
+	const consumed = yield* run(
+		sql`UPDATE tokens SET consumed_at = ${now}
+		    WHERE token_hash = ${hash} AND purpose = ${purpose} AND consumed_at IS NULL
+		      AND retired_because IS NULL AND expires_at > ${now}`
+	);
+	const row = yield* findToken(hash, purpose);
 	if (consumed.changes === 1 && row) return success(row);
 	return failure(row, now);
 }
 
 /** Says what consuming would say, without using the token (to show an invite before accepting). */
-export function peekToken(auth: AuthDb, token: string, purpose: TokenPurpose): TokenCheck {
-	const { db } = auth;
-	const now = auth.settings.now();
-	const row = findToken(db, hashSecret(token), purpose);
+export function* peekToken(
+	settings: AuthSettings,
+	token: string,
+	purpose: TokenPurpose
+): Work<TokenCheck> {
+	const now = settings.now();
+	const row = yield* findToken(hashSecret(token), purpose);
 	if (row && row.consumed_at === null && row.retired_because === null && row.expires_at > now)
 		return success(row);
 	return failure(row, now);
@@ -122,24 +124,24 @@ export function peekToken(auth: AuthDb, token: string, purpose: TokenPurpose): T
  * Makes every unused token of this purpose and subject fail with the reason given, from now until
  * it is deleted with the stale ones; returns how many there were.
  */
-export function retireTokens(
-	db: Db,
+export function* retireTokens(
 	purpose: TokenPurpose,
 	subject: string,
 	because: RetirementReason
-): number {
-	return db
-		.prepare(
-			'UPDATE tokens SET retired_because = ? WHERE purpose = ? AND subject = ? AND consumed_at IS NULL'
-		)
-		.run(because, purpose, subject).changes;
+): Work<number> {
+	const { changes } = yield* run(
+		sql`UPDATE tokens SET retired_because = ${because}
+		    WHERE purpose = ${purpose} AND subject = ${subject} AND consumed_at IS NULL`
+	);
+	return changes;
 }
 
 /** Makes every unused token of this purpose and subject invalid; returns how many there were. */
-export function revokeTokens(db: Db, purpose: TokenPurpose, subject: string): number {
-	return db
-		.prepare('DELETE FROM tokens WHERE purpose = ? AND subject = ? AND consumed_at IS NULL')
-		.run(purpose, subject).changes;
+export function* revokeTokens(purpose: TokenPurpose, subject: string): Work<number> {
+	const { changes } = yield* run(
+		sql`DELETE FROM tokens WHERE purpose = ${purpose} AND subject = ${subject} AND consumed_at IS NULL`
+	);
+	return changes;
 }
 
 /**
@@ -147,33 +149,31 @@ export function revokeTokens(db: Db, purpose: TokenPurpose, subject: string): nu
  * its address, its password-reset and email-change links (the person's access was ended). Invite
  * links go with their invitations. Returns how many there were.
  */
-export function revokeAccountLinks(db: Db, account: { id: string; email: string }): number {
-	return db
-		.prepare(
-			`DELETE FROM tokens WHERE consumed_at IS NULL AND (
-			   (purpose = 'sign-in' AND email = ?)
-			   OR (purpose IN ('password-reset', 'email-change') AND subject = ?))`
-		)
-		.run(normalizeEmail(account.email), account.id).changes;
+export function* revokeAccountLinks(account: { id: string; email: string }): Work<number> {
+	const { changes } = yield* run(
+		sql`DELETE FROM tokens WHERE consumed_at IS NULL AND (
+		      (purpose = 'sign-in' AND email = ${normalizeEmail(account.email)})
+		      OR (purpose IN ('password-reset', 'email-change') AND subject = ${account.id}))`
+	);
+	return changes;
 }
 
 /**
  * Forgets tokens that expired more than `graceMs` ago. Until then an old link still earns the
  * precise "expired" or "used" message instead of "invalid".
  */
-export function deleteStaleTokens(auth: AuthDb, graceMs: number): number {
-	const { db } = auth;
-	return db.prepare('DELETE FROM tokens WHERE expires_at < ?').run(auth.settings.now() - graceMs)
-		.changes;
+export function* deleteStaleTokens(settings: AuthSettings, graceMs: number): Work<number> {
+	const { changes } = yield* run(
+		sql`DELETE FROM tokens WHERE expires_at < ${settings.now() - graceMs}`
+	);
+	return changes;
 }
 
-function findToken(db: Db, hash: Uint8Array, purpose: TokenPurpose): TokenRow | undefined {
-	return db
-		.prepare(
-			`SELECT email, subject, data, expires_at, consumed_at, retired_because
-			 FROM tokens WHERE token_hash = ? AND purpose = ?`
-		)
-		.get(hash, purpose) as TokenRow | undefined;
+function* findToken(hash: Uint8Array, purpose: TokenPurpose): Work<TokenRow | undefined> {
+	return yield* one<TokenRow>(
+		sql`SELECT email, subject, data, expires_at, consumed_at, retired_because
+		    FROM tokens WHERE token_hash = ${hash} AND purpose = ${purpose}`
+	);
 }
 
 function success(row: TokenRow): TokenCheck {

@@ -24,6 +24,7 @@ import {
 import { createAccount, findAccountByEmail } from '../auth/accounts';
 import type { AuthDb } from '../auth/settings';
 import { issueToken } from '../auth/tokens';
+import { performNow } from '../db/work';
 import { createProject, putMember } from '../consortium/projects';
 import { createConsortium, listConsortia } from '../consortium/store';
 import type { Db } from '../db/database';
@@ -217,11 +218,14 @@ export function seedDemo(
 	addZonePerson(db, 'hb-office', hana.id, 'office', Date.now());
 	seedJoinRequest(registry, cove.id, hana, 'hb-office');
 
-	const { token } = issueToken(auth, {
-		purpose: 'sign-in',
-		email: admin.email,
-		lifetimeMs: 24 * 3600 * 1000
-	});
+	const { token } = performNow(
+		auth.db,
+		issueToken(auth.settings, {
+			purpose: 'sign-in',
+			email: admin.email,
+			lifetimeMs: 24 * 3600 * 1000
+		})
+	);
 	return { email: admin.email, link: linkWithToken(site, '/sign-in/link', token) };
 }
 

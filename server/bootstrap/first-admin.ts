@@ -25,6 +25,7 @@ import {
 import { findAccountByEmail } from '../auth/accounts';
 import type { AuthDb } from '../auth/settings';
 import { issueToken } from '../auth/tokens';
+import { performNow } from '../db/work';
 import { putMember } from '../consortium/projects';
 import type { MailQueue } from '../mail/mailer';
 import { invitationMail, linkWithToken, type SiteUrl } from '../mail/templates';
@@ -75,12 +76,15 @@ export function inviteFirstAdmin(
 	const now = deps.settings.now();
 	const inviteId = newId();
 	const issued = db.transaction(() => {
-		const token = issueToken(deps, {
-			purpose: 'invite',
-			email: input.email,
-			subject: inviteId,
-			data: { projectId: project.id }
-		});
+		const token = performNow(
+			deps.db,
+			issueToken(deps.settings, {
+				purpose: 'invite',
+				email: input.email,
+				subject: inviteId,
+				data: { projectId: project.id }
+			})
+		);
 		mailer.enqueue(
 			invitationMail({
 				site,

@@ -27,6 +27,7 @@ import {
 	type AuthContext
 } from '../auth/routes/context';
 import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../auth/tokens';
+import { performNow } from '../db/work';
 import { fail } from '../../src/lib/shared/outcome';
 import { httpErrorOf } from '../http/failure-status';
 import type { Router } from '../http/router';
@@ -113,7 +114,7 @@ export function registerInvitationRoutes(
 	router.add(API.previewInvite, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token } = await request.json();
-		const check = peekToken(context, token, 'invite');
+		const check = performNow(context.db, peekToken(context.settings, token, 'invite'));
 		const open =
 			registry.read(projectDocument(projectOf(check)), () => openInvitation(check)) ??
 			openInvitation(check);
@@ -134,7 +135,7 @@ export function registerInvitationRoutes(
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token, name, password } = await request.json();
 		// Everything that can be refused is checked before the token is used up.
-		const peeked = peekToken(context, token, 'invite');
+		const peeked = performNow(context.db, peekToken(context.settings, token, 'invite'));
 		const projectId = projectOf(peeked);
 		const held = registry.acquire(projectDocument(projectId));
 		try {
@@ -154,7 +155,7 @@ export function registerInvitationRoutes(
 			}
 			const passwordHash =
 				!existing && password ? await hashPassword(password, context.settings.passwordCost) : null;
-			const consumed = consumeToken(context, token, 'invite');
+			const consumed = performNow(context.db, consumeToken(context.settings, token, 'invite'));
 			if (!consumed.ok) throw httpErrorOf(consumed);
 			let account = existing;
 			if (!account) {

@@ -27,6 +27,7 @@ import { findAccountByEmail } from '../auth/accounts';
 import type { AuthContext } from '../auth/routes/context';
 import type { AuthDb } from '../auth/settings';
 import { issueToken, retireTokens } from '../auth/tokens';
+import { performNow } from '../db/work';
 import type { MailQueue } from '../mail/mailer';
 import { addedToProjectMail, invitationMail, type SiteUrl } from '../mail/templates';
 import type { LiveDocument } from '../sync/live-document';
@@ -79,7 +80,8 @@ export function sendInvitationsOnChange(deps: InvitationDeps) {
 				if (change.root !== 'invites') continue;
 				const before = change.before as Invite | undefined;
 				const after = change.after as Invite | undefined;
-				if (!after) retireTokens(deps.db, 'invite', change.key, RETIRED_LINKS.byRevoking);
+				if (!after)
+					performNow(deps.db, retireTokens('invite', change.key, RETIRED_LINKS.byRevoking));
 				else if (asksToBeSent(before, after)) {
 					const refusal = overLimit(deps, document, after, authorId);
 					if (refusal) outcomes.push(failedInvitation(after, refusal));
@@ -201,12 +203,15 @@ export function issueInviteLink(
 	projectId: string,
 	invite: Pick<Invite, 'id' | 'email'>
 ): IssuedInviteLink {
-	retireTokens(deps.db, 'invite', invite.id, RETIRED_LINKS.bySending);
-	const issued = issueToken(deps, {
-		purpose: 'invite',
-		email: invite.email,
-		subject: invite.id,
-		data: { projectId }
-	});
+	performNow(deps.db, retireTokens('invite', invite.id, RETIRED_LINKS.bySending));
+	const issued = performNow(
+		deps.db,
+		issueToken(deps.settings, {
+			purpose: 'invite',
+			email: invite.email,
+			subject: invite.id,
+			data: { projectId }
+		})
+	);
 	return { ...issued, lifetimeMs: deps.settings.tokenLifetimesMs.invite };
 }

@@ -45,6 +45,7 @@ import { recordGovernanceEvent } from '../audit/governance';
 import { readConsortiumEntry } from '../audit/consortium-log';
 import type { AuthDb } from '../auth/settings';
 import { retireTokens } from '../auth/tokens';
+import { performNow } from '../db/work';
 import { listProjectRecords } from '../consortium/store';
 import { removeGrant } from '../embed/grants';
 import { revokePortal } from '../embed/portals';
@@ -159,7 +160,7 @@ export function applyLeavingProject(
 			roots.zones.set(zone.id, { ...zone, leftAt: now });
 	});
 	for (const { inviteId } of project.invitations)
-		retireTokens(deps.auth.db, 'invite', inviteId, RETIRED_LINKS.byRevoking);
+		performNow(deps.auth.db, retireTokens('invite', inviteId, RETIRED_LINKS.byRevoking));
 }
 
 /** Ends the project's subscriptions of the plan, or takes the leaving people off them. */

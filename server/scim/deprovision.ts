@@ -28,6 +28,7 @@ import {
 import { invalidateAccountSessions } from '../auth/sessions';
 import type { AuthDb } from '../auth/settings';
 import { revokeAccountLinks } from '../auth/tokens';
+import { performNow } from '../db/work';
 import { projectsOfAccount } from '../consortium/membership-index';
 import { listProjectRecords } from '../consortium/store';
 import { listGrants, removeGrant } from '../embed/grants';
@@ -80,7 +81,7 @@ export function endAccessOf(
 	for (const grant of listGrants(db, person.accountId))
 		if (removeGrant(db, person.accountId, grant.portalId)) grants += 1;
 	const sessions = invalidateAccountSessions(db, person.accountId);
-	revokeAccountLinks(db, { id: person.accountId, email: person.email });
+	performNow(db, revokeAccountLinks({ id: person.accountId, email: person.email }));
 	deps.auth.onSessionsEnded?.();
 	if (withoutAdmin.length > 0)
 		deps.log.warn(

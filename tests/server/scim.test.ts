@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCIM_URN, type AuditPage } from '../../src/lib/shared';
 import { issueToken } from '../../server/auth/tokens';
+import { performNow } from '../../server/db/work';
 import { setAccountPassword } from '../../server/auth/accounts';
 import { hashPassword } from '../../server/auth/passwords';
 import { createConsortium } from '../../server/consortium/store';
@@ -79,7 +80,10 @@ const sessionsOf = (accountId: string) =>
 
 /** Signs in with a fresh sign-in link to the address, as the sign-in page would. */
 function signInWithFreshLink(email: string) {
-	const { token } = issueToken(server.app.authDb, { purpose: 'sign-in', email });
+	const { token } = performNow(
+		server.app.db,
+		issueToken(server.app.authDb.settings, { purpose: 'sign-in', email })
+	);
 	return new TestClient(server).post('/api/auth/link/consume', { token });
 }
 
@@ -267,7 +271,10 @@ describe('the Users of a zone', () => {
 		await ownDocument.synced();
 		const browser = signedIn(server, 'ian');
 		expect((await browser.get('/api/auth/session')).status).toBe(200);
-		const oldLink = issueToken(server.app.authDb, { purpose: 'sign-in', email: ADDRESS.ian }).token;
+		const oldLink = performNow(
+			server.app.db,
+			issueToken(server.app.authDb.settings, { purpose: 'sign-in', email: ADDRESS.ian })
+		).token;
 		setAccountPassword(
 			server.app.authDb,
 			'ian',
@@ -352,10 +359,13 @@ describe('the Users of a zone', () => {
 	it('keep the address their provider knows them by: the provider changes it, not they', async () => {
 		await scim(server, 'POST', '/Users', { token, body: newUser(ADDRESS.ivy) });
 		const ivy = new TestClient(server);
-		const { token: link } = issueToken(server.app.authDb, {
-			purpose: 'sign-in',
-			email: ADDRESS.ivy
-		});
+		const { token: link } = performNow(
+			server.app.db,
+			issueToken(server.app.authDb.settings, {
+				purpose: 'sign-in',
+				email: ADDRESS.ivy
+			})
+		);
 		expect((await ivy.post('/api/auth/link/consume', { token: link })).status).toBe(200);
 		const refused = await ivy.post('/api/account/email', { email: 'ivy@elsewhere.example.org' });
 		expect(refused.status).toBe(403);
@@ -369,11 +379,14 @@ describe('the Users of a zone', () => {
 	});
 
 	it('keep it against a change of address they asked for before they were provisioned', async () => {
-		const { token: link } = issueToken(server.app.authDb, {
-			purpose: 'email-change',
-			email: 'ivy@elsewhere.example.org',
-			subject: 'ivy'
-		});
+		const { token: link } = performNow(
+			server.app.db,
+			issueToken(server.app.authDb.settings, {
+				purpose: 'email-change',
+				email: 'ivy@elsewhere.example.org',
+				subject: 'ivy'
+			})
+		);
 		await scim(server, 'POST', '/Users', { token, body: newUser(ADDRESS.ivy) });
 		const refused = await new TestClient(server).post('/api/account/email/confirm', {
 			token: link

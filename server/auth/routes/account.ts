@@ -9,6 +9,7 @@ import type { ApiRequest, Router } from '../../http/router';
 import { changeAccountEmail, findAccountById, renameAccount, type Account } from '../accounts';
 import { issueEmailChangeLink } from '../link-mail';
 import { consumeToken, peekToken, tokenFailure, type TokenCheck } from '../tokens';
+import { performNow } from '../../db/work';
 import {
 	enforceLimit,
 	refuseWhereProviderRequired,
@@ -63,7 +64,10 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 		const { token } = await request.json();
 		const changed = db.transaction(() => {
 			// Peek first so that a refusal (address taken meanwhile) leaves the link unused.
-			const target = changeTarget(context, peekToken(context, token, 'email-change'));
+			const target = changeTarget(
+				context,
+				performNow(context.db, peekToken(context.settings, token, 'email-change'))
+			);
 			// Asked again: the account may have been provisioned, or the address's zone come to
 			// require its provider, since the link was sent.
 			refuseAddressChange(context, target.account, target.email);
@@ -72,7 +76,10 @@ export function registerAccountRoutes(router: Router, context: AuthContext): voi
 			if (!change.ok) {
 				throw httpErrorOf(change.code === 'email-taken' ? change : tokenFailure('token-invalid'));
 			}
-			changeTarget(context, consumeToken(context, token, 'email-change'));
+			changeTarget(
+				context,
+				performNow(context.db, consumeToken(context.settings, token, 'email-change'))
+			);
 			return change.account;
 		})();
 		announce(changed, request);

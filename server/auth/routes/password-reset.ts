@@ -10,6 +10,7 @@ import { findAccountById, setAccountPassword, type Account } from '../accounts';
 import { issuePasswordResetLink } from '../link-mail';
 import { hashPassword } from '../passwords';
 import { consumeToken, peekToken, revokeTokens, tokenFailure, type TokenCheck } from '../tokens';
+import { performNow } from '../../db/work';
 import {
 	endAccountSessions,
 	enforceLimit,
@@ -41,16 +42,22 @@ export function registerPasswordResetRoutes(router: Router, context: AuthContext
 		// password it allowed is actually stored.
 		refuseWhereProviderRequired(
 			context,
-			resetAccount(context, peekToken(context, token, 'password-reset')).email
+			resetAccount(
+				context,
+				performNow(context.db, peekToken(context.settings, token, 'password-reset'))
+			).email
 		);
 		const passwordHash = await hashPassword(password, context.settings.passwordCost);
 		const account = db.transaction(() => {
-			const target = resetAccount(context, consumeToken(context, token, 'password-reset'));
+			const target = resetAccount(
+				context,
+				performNow(context.db, consumeToken(context.settings, token, 'password-reset'))
+			);
 			setAccountPassword(context, target.id, passwordHash);
 			endAccountSessions(context, target.id);
 			// Other reset links, and a pending change of address, were perhaps an intruder's.
-			revokeTokens(db, 'password-reset', target.id);
-			revokeTokens(db, 'email-change', target.id);
+			performNow(db, revokeTokens('password-reset', target.id));
+			performNow(db, revokeTokens('email-change', target.id));
 			return findAccountById(db, target.id)!;
 		})();
 		return signInResponse(context, request, account);

@@ -7,6 +7,7 @@ import { httpErrorOf } from '../../http/failure-status';
 import type { Router } from '../../http/router';
 import { listAccountSessions } from '../sessions';
 import { revokeTokens } from '../tokens';
+import { performNow } from '../../db/work';
 import {
 	endAccountSessions,
 	endSession,
@@ -50,7 +51,7 @@ export function registerSessionRoutes(router: Router, context: AuthContext): voi
 		const { account, session } = requireSignedIn(context, request);
 		endAccountSessions(context, account.id, session.id);
 		// Whoever else was signed in may have asked to move the account to their own address.
-		revokeTokens(db, 'email-change', account.id);
+		performNow(db, revokeTokens('email-change', account.id));
 		return { status: 204 };
 	});
 }

@@ -10,6 +10,7 @@ import { findAccountByEmail, findPasswordHash, setAccountPassword } from '../acc
 import { issueSignInLink } from '../link-mail';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../passwords';
 import { consumeToken, tokenFailure } from '../tokens';
+import { performNow } from '../../db/work';
 import {
 	currentSession,
 	endSession,
@@ -42,7 +43,7 @@ export function registerSignInRoutes(router: Router, context: AuthContext): void
 	router.add(API.consumeSignInLink, async (request) => {
 		enforceLimit(limiters.secretPerIp, request.ip);
 		const { token } = await request.json();
-		const check = consumeToken(context, token, 'sign-in');
+		const check = performNow(context.db, consumeToken(context.settings, token, 'sign-in'));
 		if (!check.ok) throw httpErrorOf(check);
 		const account = findAccountByEmail(db, check.email);
 		if (!account) throw httpErrorOf(tokenFailure('token-invalid'));
